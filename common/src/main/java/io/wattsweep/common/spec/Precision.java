@@ -1,5 +1,7 @@
 package io.wattsweep.common.spec;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -17,6 +19,7 @@ public enum Precision {
   }
 
   /** The name used in sweep files, JSON and the catalog. */
+  @JsonValue
   public String wireName() {
     return wireName;
   }
@@ -30,6 +33,11 @@ public enum Precision {
     }
     throw new IllegalArgumentException(
         field + " must be one of " + names() + ": " + (value == null ? "null" : "'" + value + "'"));
+  }
+
+  @JsonCreator
+  static Precision fromWire(String value) {
+    return parse("precision", value);
   }
 
   static String names() {

@@ -1,0 +1,45 @@
+package io.wattsweep.common.energy;
+
+import io.wattsweep.common.spec.FullTraining;
+
+/**
+ * What a completed run's measured span says: energy per batch (the span's energy over its
+ * batches, as the study computed it), its spread over the batches, net of idle, and the full
+ * training extrapolated from it.
+ */
+public record EnergyReport(
+    EnergyMethod method,
+    int measuredBatches,
+    double secondsPerBatch,
+    double energyPerBatchJoules,
+    Stats perBatchJoules,
+    double idlePowerWatts,
+    double netEnergyPerBatchJoules,
+    TrainingEstimate fullTraining) {
+
+  /**
+   * @param measuredBatches the batches of the measured span
+   * @param perBatchJoules the measured batches' own windows (their spread gives the interval)
+   * @param spanEnergyJoules the meter's difference over the whole measured span
+   */
+  public static EnergyReport of(
+      EnergyMethod method, int measuredBatches, double[] perBatchJoules, long spanDurationNanos,
+      double spanEnergyJoules, double idlePowerWatts, FullTraining training,
+      int globalBatchSize) {
+    int n = measuredBatches;
+    if (n < 1) {
+      throw new IllegalArgumentException("measuredBatches must be >= 1: " + n);
+    }
+    if (perBatchJoules.length == 0) {
+      throw new IllegalArgumentException("perBatchJoules must hold at least one batch: 0");
+    }
+    double secondsPerBatch = spanDurationNanos / 1e9 / n;
+    double perBatch = spanEnergyJoules / n;
+    Stats stats = Stats.of(perBatchJoules);
+    double net = Math.max(0, perBatch - idlePowerWatts * secondsPerBatch);
+    double ci = Double.isNaN(stats.ci95HalfWidth()) ? 0 : stats.ci95HalfWidth();
+    return new EnergyReport(
+        method, n, secondsPerBatch, perBatch, stats, idlePowerWatts, net,
+        TrainingEstimate.of(perBatch, ci, secondsPerBatch, training, globalBatchSize));
+  }
+}

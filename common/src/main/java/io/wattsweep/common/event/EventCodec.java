@@ -1,0 +1,85 @@
+package io.wattsweep.common.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wattsweep.common.spec.JobSpec;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The wire format of every Kafka payload: JSON with a version field {@code "v"}. A reader refuses
+ * a version it does not know rather than guess.
+ */
+public final class EventCodec {
+  /** The version this build writes and reads. */
+  public static final int VERSION = 1;
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private EventCodec() {}
+
+  public static byte[] encode(Event event) {
+    return write(MAPPER.valueToTree(event));
+  }
+
+  public static Event decodeEvent(byte[] bytes) {
+    return read(bytes, Event.class);
+  }
+
+  public static byte[] encodeJob(JobSpec job) {
+    return write(MAPPER.valueToTree(job));
+  }
+
+  public static JobSpec decodeJob(byte[] bytes) {
+    return read(bytes, JobSpec.class);
+  }
+
+  private static byte[] write(JsonNode tree) {
+    ((ObjectNode) tree).put("v", VERSION);
+    try {
+      return MAPPER.writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a record always serialises", e);
+    }
+  }
+
+  private static <T> T read(byte[] bytes, Class<T> type) {
+    if (bytes == null) {
+      throw new DecodeException("payload is empty (a tombstone?)");
+    }
+    try {
+      JsonNode tree = MAPPER.readTree(bytes);
+      if (tree == null || !tree.isObject()) {
+        throw new DecodeException("payload is not a JSON object: " + preview(bytes));
+      }
+      JsonNode v = tree.get("v");
+      if (v == null || v.asInt(-1) != VERSION) {
+        throw new DecodeException("payload version must be " + VERSION + ": " + v);
+      }
+      ((ObjectNode) tree).remove("v");
+      return MAPPER.treeToValue(tree, type);
+    } catch (DecodeException e) {
+      throw e;
+    } catch (Exception e) {
+      Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+      throw new DecodeException(
+          "cannot decode " + type.getSimpleName() + ": " + cause.getMessage()
+              + " in " + preview(bytes));
+    }
+  }
+
+  private static String preview(byte[] bytes) {
+    String s = new String(bytes, StandardCharsets.UTF_8);
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
+  /** A payload that cannot be read; it goes to the dead-letter topic with this message. */
+  public static final class DecodeException extends RuntimeException {
+    public DecodeException(String message) {
+      super(message);
+    }
+  }
+}

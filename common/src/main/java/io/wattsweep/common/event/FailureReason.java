@@ -1,0 +1,38 @@
+package io.wattsweep.common.event;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Why a run failed, as stored in the catalog and shown by the API. */
+public enum FailureReason {
+  OUT_OF_MEMORY("out-of-memory"),
+  INVALID_SPEC("invalid-spec"),
+  METER_UNAVAILABLE("meter-unavailable"),
+  INTERNAL("internal");
+
+  private final String wireName;
+
+  FailureReason(String wireName) {
+    this.wireName = wireName;
+  }
+
+  @JsonValue
+  public String wireName() {
+    return wireName;
+  }
+
+  @JsonCreator
+  public static FailureReason parse(String value) {
+    for (FailureReason r : values()) {
+      if (r.wireName.equals(value)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("reason is not known: '" + value + "'");
+  }
+
+  @Override
+  public String toString() {
+    return wireName;
+  }
+}

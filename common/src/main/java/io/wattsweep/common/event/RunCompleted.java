@@ -1,0 +1,25 @@
+package io.wattsweep.common.event;
+
+import io.wattsweep.common.energy.EnergyMethod;
+
+/**
+ * A run finished its measured span. The span's energy is the meter's difference at the span's
+ * edges (not a sum of rounded per-batch figures).
+ */
+public record RunCompleted(
+    String jobId, String runId, long seq, long atMs, int measuredBatches,
+    long spanDurationNanos, double spanEnergyJoules, double idlePowerWatts,
+    EnergyMethod energyMethod) implements RunEvent {
+  public RunCompleted {
+    RunEvent.check(jobId, runId, seq);
+    if (measuredBatches < 1) {
+      throw new IllegalArgumentException("measuredBatches must be >= 1: " + measuredBatches);
+    }
+    if (spanDurationNanos <= 0) {
+      throw new IllegalArgumentException("spanDurationNanos must be > 0: " + spanDurationNanos);
+    }
+    if (energyMethod == null) {
+      throw new IllegalArgumentException("energyMethod must be set: null");
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.wattsweep.common.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The server.properties of a single-node KRaft broker (broker and controller in one process).
+ *
+ * <p>Broker settings have no constants in kafka-clients 3.7, so their names are literals here.
+ */
+final class ServerProperties {
+  static final String BROKER_LISTENER = "PLAINTEXT";
+  static final String CONTROLLER_LISTENER = "CONTROLLER";
+  static final int NODE_ID = 1;
+
+  private ServerProperties() {}
+
+  /**
+   * The settings for a broker on {@code port} with its controller on {@code controllerPort},
+   * keeping its data in {@code logDir}; {@code overrides} win over the defaults.
+   */
+  static Map<String, String> of(
+      int port, int controllerPort, Path logDir, Map<String, String> overrides) {
+    String host = LocalBroker.HOST;
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", Integer.toString(NODE_ID));
+    // A static quorum (voters in the config, not in the log) lets a restart pick a new
+    // controller port on formatted storage; a --standalone dynamic quorum records the endpoint.
+    p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+    p.put(
+        "listeners",
+        BROKER_LISTENER + "://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + host + ":"
+            + controllerPort);
+    p.put("advertised.listeners", BROKER_LISTENER + "://" + host + ":" + port);
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("controller.listener.names", CONTROLLER_LISTENER);
+    p.put("inter.broker.listener.name", BROKER_LISTENER);
+    p.put("log.dirs", logDir.toAbsolutePath().toString());
+
+    // One node: every internal topic has one replica, and few partitions so they appear fast.
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("share.coordinator.state.topic.num.partitions", "1");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("num.partitions", "1");
+    p.put("auto.create.topics.enable", "true");
+    // A consumer group on a laptop should not wait 3 s for members that will never come.
+    p.put("group.initial.rebalance.delay.ms", "0");
+
+    // A local broker keeps a week of data at most, in small segments.
+    p.put("log.retention.hours", "168");
+    p.put("log.retention.bytes", Long.toString(1L << 30));
+    p.put("log.segment.bytes", Integer.toString(64 << 20));
+    p.put("num.network.threads", "2");
+    p.put("num.io.threads", "4");
+    p.put("num.recovery.threads.per.data.dir", "1");
+
+    p.putAll(overrides);
+    return p;
+  }
+
+  /** Writes {@code settings} to {@code file} in java.util.Properties syntax, in their order. */
+  static void write(Path file, Map<String, String> settings) {
+    StringBuilder text =
+        new StringBuilder(
+            "# Written by wattsweep's LocalBroker at every start: edits here are overwritten.\n");
+    settings.forEach((k, v) -> text.append(k).append('=').append(escape(v)).append('\n'));
+    try {
+      Files.writeString(file, text, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** Properties files are ISO 8859-1: backslashes doubled, the rest of Unicode escaped. */
+  private static String escape(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (char c : value.toCharArray()) {
+      if (c == '\\') {
+        out.append("\\\\");
+      } else if (c < 0x20 || c > 0x7e) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

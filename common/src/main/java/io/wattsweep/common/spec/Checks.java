@@ -1,0 +1,66 @@
+package io.wattsweep.common.spec;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Argument checks whose messages name the field and the value ("batchSize must be >= 1: 0"). */
+public final class Checks {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  private Checks() {}
+
+  public static int atLeast(String field, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be >= " + min + ": " + value);
+    }
+    return value;
+  }
+
+  public static long atLeast(String field, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be >= " + min + ": " + value);
+    }
+    return value;
+  }
+
+  public static double nonNegative(String field, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(field + " must be a finite number >= 0: " + value);
+    }
+    return value;
+  }
+
+  public static String notBlank(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank: " + quote(value));
+    }
+    return value;
+  }
+
+  /** Lower-case names that end up in topic names and ids. */
+  public static String name(String field, String value) {
+    if (value == null || !NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          field + " must be 1-63 characters of a-z, 0-9 and '-': " + quote(value));
+    }
+    return value;
+  }
+
+  public static <T> List<T> axis(String field, List<T> values) {
+    if (values == null || values.isEmpty()) {
+      throw new IllegalArgumentException(field + " must list at least one value: " + values);
+    }
+    var seen = new HashSet<T>();
+    for (T v : values) {
+      if (!seen.add(v)) {
+        throw new IllegalArgumentException(field + " lists a value twice: " + v);
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  public static String quote(Object value) {
+    return value == null ? "null" : "'" + value + "'";
+  }
+}

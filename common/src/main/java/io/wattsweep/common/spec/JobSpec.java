@@ -1,0 +1,45 @@
+package io.wattsweep.common.spec;
+
+/**
+ * One benchmark job: a point of a sweep's grid, published to the jobs topic of its GPU class.
+ *
+ * @param jobId deterministic: the same sweep and configuration always give the same id
+ * @param scale model size factor in (0, 1]; 1 is the published architecture
+ * @param gpus devices the job trains on, data-parallel
+ */
+public record JobSpec(
+    String jobId,
+    String sweepId,
+    String model,
+    double scale,
+    String gpuClass,
+    Precision precision,
+    int batchSize,
+    int gpus,
+    int warmupBatches,
+    int measuredBatches,
+    FullTraining fullTraining) {
+
+  public JobSpec {
+    Checks.notBlank("jobId", jobId);
+    Checks.notBlank("sweepId", sweepId);
+    ModelName.parse("model", model);
+    SweepSpec.checkScale(scale);
+    Checks.name("gpuClass", gpuClass);
+    if (precision == null) {
+      throw new IllegalArgumentException("precision must be set: null");
+    }
+    Checks.atLeast("batchSize", batchSize, 1);
+    Checks.atLeast("gpus", gpus, 1);
+    Checks.atLeast("warmupBatches", warmupBatches, 0);
+    Checks.atLeast("measuredBatches", measuredBatches, 1);
+    if (fullTraining == null) {
+      throw new IllegalArgumentException("fullTraining must be set: null");
+    }
+  }
+
+  /** A short human label: "3dgan@0.25 cpu fp32 b8 x1". */
+  public String label() {
+    return model + "@" + scale + " " + gpuClass + " " + precision + " b" + batchSize + " x" + gpus;
+  }
+}

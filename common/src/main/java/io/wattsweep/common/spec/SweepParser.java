@@ -1,0 +1,142 @@
+package io.wattsweep.common.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads a sweep from JSON or YAML. Every problem becomes an {@link IllegalArgumentException} whose
+ * message names the field and the value, so that the API can answer 400 with it.
+ */
+public final class SweepParser {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> FIELDS =
+      Set.of(
+          "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
+          "measuredBatches", "fullTraining");
+
+  private SweepParser() {}
+
+  /** Parses YAML (a superset of JSON) or JSON; {@code yaml} picks the reader. */
+  public static SweepSpec parse(String text, boolean yaml) {
+    JsonNode root;
+    try {
+      root = (yaml ? YAML : JSON).readTree(text == null ? "" : text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "body is not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(
+          "body must be an object with the sweep's fields: " + (root == null ? "empty" : root));
+    }
+    var obj = (ObjectNode) root;
+    obj.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!FIELDS.contains(f)) {
+                throw new IllegalArgumentException("unknown field '" + f + "'; known: " + FIELDS);
+              }
+            });
+    return new SweepSpec(
+        text(obj, "name", false),
+        text(obj, "model", true),
+        number(obj, "scale", 1.0),
+        list(obj, "gpuClass", n -> textValue("gpuClass", n)),
+        list(obj, "precision", n -> Precision.parse("precision", textValue("precision", n))),
+        list(obj, "batchSize", n -> intValue("batchSize", n)),
+        list(obj, "gpus", n -> intValue("gpus", n)),
+        integer(obj, "warmupBatches", SweepSpec.DEFAULT_WARMUP_BATCHES),
+        integer(obj, "measuredBatches", SweepSpec.DEFAULT_MEASURED_BATCHES),
+        fullTraining(obj.get("fullTraining")));
+  }
+
+  private static FullTraining fullTraining(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw new IllegalArgumentException(
+          "fullTraining must be an object {datasetSize, epochs}: " + n);
+    }
+    for (var it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("datasetSize") && !f.equals("epochs")) {
+        throw new IllegalArgumentException(
+            "unknown field 'fullTraining." + f + "'; known: [datasetSize, epochs]");
+      }
+    }
+    JsonNode size = n.get("datasetSize");
+    JsonNode epochs = n.get("epochs");
+    if (size == null || epochs == null) {
+      throw new IllegalArgumentException("fullTraining needs datasetSize and epochs: " + n);
+    }
+    if (!size.canConvertToLong() || !size.isIntegralNumber()) {
+      throw new IllegalArgumentException("fullTraining.datasetSize must be an integer: " + size);
+    }
+    return new FullTraining(size.asLong(), intValue("fullTraining.epochs", epochs));
+  }
+
+  private static String text(ObjectNode obj, String field, boolean required) {
+    JsonNode n = obj.get(field);
+    if (n == null || n.isNull()) {
+      if (required) {
+        throw new IllegalArgumentException(field + " is required: missing");
+      }
+      return null;
+    }
+    return textValue(field, n);
+  }
+
+  private static String textValue(String field, JsonNode n) {
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a string: " + n);
+    }
+    return n.asText();
+  }
+
+  private static double number(ObjectNode obj, String field, double dflt) {
+    JsonNode n = obj.get(field);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.isNumber()) {
+      throw new IllegalArgumentException(field + " must be a number: " + n);
+    }
+    return n.asDouble();
+  }
+
+  private static int integer(ObjectNode obj, String field, int dflt) {
+    JsonNode n = obj.get(field);
+    return n == null || n.isNull() ? dflt : intValue(field, n);
+  }
+
+  private static int intValue(String field, JsonNode n) {
+    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+      throw new IllegalArgumentException(field + " must be an integer: " + n);
+    }
+    return n.asInt();
+  }
+
+  /** An axis: a list of values, or a single value taken as a list of one. */
+  private static <T> List<T> list(ObjectNode obj, String field, Function<JsonNode, T> item) {
+    JsonNode n = obj.get(field);
+    if (n == null || n.isNull()) {
+      throw new IllegalArgumentException(field + " is required: missing");
+    }
+    var out = new ArrayList<T>();
+    if (n.isArray()) {
+      n.forEach(e -> out.add(item.apply(e)));
+    } else {
+      out.add(item.apply(n));
+    }
+    return out;
+  }
+}

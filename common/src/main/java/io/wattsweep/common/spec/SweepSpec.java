@@ -1,0 +1,92 @@
+package io.wattsweep.common.spec;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A sweep as a user submits it: a model and the values of each axis. {@link #expand} turns it into
+ * one job per point of the grid.
+ */
+public record SweepSpec(
+    String name,
+    String model,
+    double scale,
+    List<String> gpuClass,
+    List<Precision> precision,
+    List<Integer> batchSize,
+    List<Integer> gpus,
+    int warmupBatches,
+    int measuredBatches,
+    FullTraining fullTraining) {
+
+  /** Larger grids are refused: they are almost always a typo, and each job is minutes of GPU. */
+  public static final int MAX_JOBS = 10_000;
+
+  public static final int DEFAULT_WARMUP_BATCHES = 2;
+  /** As in the study: energy per batch averaged over 10 measured batches. */
+  public static final int DEFAULT_MEASURED_BATCHES = 10;
+
+  public SweepSpec {
+    name = name == null || name.isBlank() ? model : name;
+    ModelName.parse("model", model);
+    checkScale(scale);
+    gpuClass = Checks.axis("gpuClass", gpuClass);
+    gpuClass.forEach(c -> Checks.name("gpuClass", c));
+    precision = Checks.axis("precision", precision);
+    batchSize = Checks.axis("batchSize", batchSize);
+    batchSize.forEach(b -> Checks.atLeast("batchSize", b, 1));
+    gpus = Checks.axis("gpus", gpus);
+    gpus.forEach(g -> Checks.atLeast("gpus", g, 1));
+    Checks.atLeast("warmupBatches", warmupBatches, 0);
+    Checks.atLeast("measuredBatches", measuredBatches, 1);
+    if (fullTraining == null) {
+      fullTraining = ModelName.parse("model", model).defaultFullTraining();
+    }
+    long jobs = (long) gpuClass.size() * precision.size() * batchSize.size() * gpus.size();
+    if (jobs > MAX_JOBS) {
+      throw new IllegalArgumentException(
+          "the grid must hold at most " + MAX_JOBS + " jobs: " + jobs);
+    }
+  }
+
+  static double checkScale(double scale) {
+    if (!(scale > 0 && scale <= 1)) {
+      throw new IllegalArgumentException("scale must be in (0, 1]: " + scale);
+    }
+    return scale;
+  }
+
+  /** The grid's jobs, in a fixed order, with ids derived from the sweep id and the point. */
+  public List<JobSpec> expand(String sweepId) {
+    var jobs = new ArrayList<JobSpec>();
+    for (String cls : gpuClass) {
+      for (Precision p : precision) {
+        for (int b : batchSize) {
+          for (int g : gpus) {
+            String point = model + "|" + scale + "|" + cls + "|" + p + "|" + b + "|" + g;
+            jobs.add(
+                new JobSpec(
+                    jobId(sweepId, point), sweepId, model, scale, cls, p, b, g, warmupBatches,
+                    measuredBatches, fullTraining));
+          }
+        }
+      }
+    }
+    return jobs;
+  }
+
+  private static String jobId(String sweepId, String point) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((sweepId + "|" + point).getBytes(StandardCharsets.UTF_8));
+      return sweepId + "-" + HexFormat.of().formatHex(digest, 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.wattsweep.coordinator;
+
+import io.wattsweep.common.Env;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The coordinator's settings, read once from the environment.
+ *
+ * @param httpPort WATTSWEEP_HTTP_PORT: the REST API's port (default 8080; 0 picks a free one)
+ * @param kafkaBootstrap WATTSWEEP_KAFKA_BOOTSTRAP: Kafka's bootstrap servers
+ * @param catalogJdbcUrl WATTSWEEP_CATALOG_JDBC_URL: H2 file by default, or a PostgreSQL URL
+ * @param catalogUser WATTSWEEP_CATALOG_USER
+ * @param catalogPassword WATTSWEEP_CATALOG_PASSWORD
+ * @param jobPartitions WATTSWEEP_JOB_PARTITIONS: partitions of each jobs topic (at most one
+ *     worker per partition of a GPU class works at a time)
+ * @param eventPartitions WATTSWEEP_EVENT_PARTITIONS: partitions of the events topic
+ * @param replicationFactor WATTSWEEP_TOPIC_REPLICATION: replicas of each topic it creates
+ * @param gpuClasses WATTSWEEP_GPU_CLASSES: classes whose jobs topics exist from the start
+ * @param republishInterval WATTSWEEP_REPUBLISH_INTERVAL_MS: how often jobs stored but not yet
+ *     acknowledged by Kafka are published again
+ */
+public record CoordinatorConfig(
+    int httpPort, String kafkaBootstrap, String catalogJdbcUrl, String catalogUser,
+    String catalogPassword, int jobPartitions, int eventPartitions, short replicationFactor,
+    List<String> gpuClasses, Duration republishInterval) {
+
+  public static CoordinatorConfig fromEnv(Map<String, String> env) {
+    var e = new Env(env);
+    return new CoordinatorConfig(
+        e.integer("WATTSWEEP_HTTP_PORT", 8080),
+        e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        e.string("WATTSWEEP_CATALOG_JDBC_URL", "jdbc:h2:file:./wattsweep-data/catalog"),
+        e.string("WATTSWEEP_CATALOG_USER", "sa"),
+        e.string("WATTSWEEP_CATALOG_PASSWORD", ""),
+        e.integer("WATTSWEEP_JOB_PARTITIONS", 4),
+        e.integer("WATTSWEEP_EVENT_PARTITIONS", 4),
+        (short) e.integer("WATTSWEEP_TOPIC_REPLICATION", 1),
+        e.list("WATTSWEEP_GPU_CLASSES", List.of("cpu")),
+        Duration.ofMillis(e.integer("WATTSWEEP_REPUBLISH_INTERVAL_MS", 10_000)));
+  }
+
+  /** For the start-up log: everything but the password. */
+  @Override
+  public String toString() {
+    return "CoordinatorConfig[httpPort=" + httpPort + ", kafkaBootstrap=" + kafkaBootstrap
+        + ", catalogJdbcUrl=" + catalogJdbcUrl + ", catalogUser=" + catalogUser
+        + ", jobPartitions=" + jobPartitions + ", eventPartitions=" + eventPartitions
+        + ", replicationFactor=" + replicationFactor + ", gpuClasses=" + gpuClasses
+        + ", republishInterval=" + republishInterval + "]";
+  }
+}

@@ -1,0 +1,31 @@
+package io.wattsweep.coordinator;
+
+import io.vertx.core.Vertx;
+import io.wattsweep.coordinator.catalog.Catalog;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the coordinator until the process is stopped ({@code ./wattsweep coordinator}). */
+public final class CoordinatorMain {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorMain.class);
+
+  private CoordinatorMain() {}
+
+  public static void main(String[] args) {
+    CoordinatorConfig config = CoordinatorConfig.fromEnv(System.getenv());
+    LOG.info("Starting with {}", config);
+    Catalog catalog =
+        Catalog.open(config.catalogJdbcUrl(), config.catalogUser(), config.catalogPassword());
+    Vertx vertx = Vertx.vertx();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      vertx.close().await();
+      catalog.close();
+    }, "coordinator-shutdown"));
+    vertx.deployVerticle(new CoordinatorVerticle(config, catalog, Clock.systemUTC()))
+        .onFailure(err -> {
+          LOG.error("Coordinator did not start: {}", err.toString());
+          System.exit(1);
+        });
+  }
+}

@@ -1,0 +1,145 @@
+package io.wattsweep.coordinator.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.common.spec.SweepParser;
+import io.wattsweep.common.spec.SweepSpec;
+import io.wattsweep.coordinator.catalog.Catalog;
+import io.wattsweep.coordinator.kafka.JobPublisher;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sweep API: {@code POST /api/v1/sweeps} (JSON or YAML), {@code GET /api/v1/sweeps},
+ * {@code GET /api/v1/sweeps/{id}} and {@code GET /health}.
+ */
+public final class SweepApi {
+  /** Larger bodies are refused before they are parsed. */
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SweepApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final Vertx vertx;
+  private final Catalog catalog;
+  private final JobPublisher publisher;
+  private final Clock clock;
+
+  public SweepApi(Vertx vertx, Catalog catalog, JobPublisher publisher, Clock clock) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.publisher = publisher;
+    this.clock = clock;
+  }
+
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.post("/api/v1/sweeps")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(this::submit);
+    router.get("/api/v1/sweeps").handler(this::list);
+    router.get("/api/v1/sweeps/:id").handler(this::show);
+    router.get("/health").handler(ctx -> reply(ctx, 200, Map.of("status", "UP")));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void submit(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    boolean yaml = type != null && type.toLowerCase().contains("yaml");
+    SweepSpec spec;
+    try {
+      spec = SweepParser.parse(ctx.body().asString("UTF-8"), yaml);
+    } catch (IllegalArgumentException e) {
+      reply(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    String sweepId = newSweepId();
+    List<JobSpec> jobs = spec.expand(sweepId);
+    long now = clock.millis();
+    vertx.executeBlocking(() -> {
+          catalog.insertSweep(sweepId, spec, toJson(spec), jobs, now);
+          return null;
+        })
+        .compose(v -> publisher.publish(jobs))
+        .compose(v -> vertx.executeBlocking(() -> {
+          catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), clock.millis());
+          return null;
+        }))
+        .onSuccess(v -> {
+          LOG.info("Sweep {} ({}) stored and published: {} jobs", sweepId, spec.name(),
+              jobs.size());
+          reply(ctx, 201, Map.of("sweepId", sweepId, "jobs", jobs.size(),
+              "status", "/api/v1/sweeps/" + sweepId));
+        })
+        .onFailure(err -> {
+          LOG.error("Sweep {} not fully submitted: {}", sweepId, err.toString());
+          ctx.fail(503, err);
+        });
+  }
+
+  private void list(RoutingContext ctx) {
+    vertx.executeBlocking(catalog::sweeps)
+        .onSuccess(s -> reply(ctx, 200, Map.of("sweeps", s)))
+        .onFailure(ctx::fail);
+  }
+
+  private void show(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    vertx.executeBlocking(() -> catalog.sweep(id))
+        .onSuccess(s -> s.ifPresentOrElse(
+            view -> reply(ctx, 200, view),
+            () -> reply(ctx, 404, Map.of("error", "sweep not found: '" + id + "'"))))
+        .onFailure(ctx::fail);
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String message = switch (status) {
+      case 413 -> "body must be at most " + MAX_BODY_BYTES + " bytes";
+      case 503 -> "the sweep is stored but Kafka did not take all its jobs yet; they are"
+          + " published again automatically: "
+          + (ctx.failure() == null ? "" : ctx.failure().getMessage());
+      default -> ctx.failure() == null ? "request failed" : ctx.failure().toString();
+    };
+    if (status >= 500 && status != 503) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    reply(ctx, status, Map.of("error", message));
+  }
+
+  private String newSweepId() {
+    return "sw-" + ID_TIME.format(clock.instant()) + "-"
+        + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+  }
+
+  private static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("records always serialise", e);
+    }
+  }
+
+  private static void reply(RoutingContext ctx, int status, Object body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(toJson(body));
+  }
+}

@@ -1,0 +1,36 @@
+package io.wattsweep.coordinator.catalog;
+
+import java.util.List;
+import java.util.Map;
+
+/** A sweep as the API and the CLI show it: progress and each job with its result. */
+public record SweepView(
+    String sweepId, String name, String model, long submittedAtMs, boolean finished,
+    Map<String, Integer> jobCounts, List<JobView> jobs) {
+
+  /** One line of the sweep list. */
+  public record Summary(
+      String sweepId, String name, String model, long submittedAtMs, int jobs, int finished) {}
+
+  /** A job and the run that answers it (the finishing run, else the latest). */
+  public record JobView(
+      String jobId, String model, double scale, String gpuClass, String precision, int batchSize,
+      int gpus, String state, RunView run) {}
+
+  /**
+   * A run's figures. {@code energyIsEstimate} is true when the method is an estimate
+   * ({@code tdp-estimate}); {@code fullTraining} is always an extrapolation.
+   */
+  public record RunView(
+      String runId, String state, String workerId, String precisionRan, String precisionNote,
+      String energyMethod, boolean energyIsEstimate, Integer measuredBatches,
+      Double secondsPerBatch, Double energyPerBatchJoules, Double energyPerBatchStdDevJoules,
+      Double energyPerBatchCi95Joules, Double netEnergyPerBatchJoules, Double idlePowerWatts,
+      Extrapolation fullTraining, Long generatorParameters, Long discriminatorParameters,
+      Long flopsPerStep, String failureReason, String failureMessage) {}
+
+  /** Full-training energy extrapolated from the measured batches. */
+  public record Extrapolation(
+      long batches, double energyJoules, double energyCi95Joules, double energyKwh,
+      double durationSeconds) {}
+}

@@ -1,0 +1,79 @@
+package io.wattsweep.coordinator.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.coordinator.catalog.SweepView;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The CLI's client of the coordinator's REST API. */
+final class ApiClient {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  ApiClient(String base) {
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  boolean healthy() {
+    try {
+      return get("/health").statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Submits a sweep file's text; returns the sweep id, or throws with the API's message. */
+  String submit(String body, boolean yaml) throws IOException {
+    var req = HttpRequest.newBuilder(URI.create(base + "/api/v1/sweeps"))
+        .header("Content-Type", yaml ? "application/yaml" : "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    JsonNode reply = JSON.readTree(send(req, 201).body());
+    return reply.get("sweepId").asText();
+  }
+
+  SweepView sweep(String id) throws IOException {
+    return JSON.readValue(send(request("/api/v1/sweeps/" + id), 200).body(), SweepView.class);
+  }
+
+  JsonNode sweeps() throws IOException {
+    return JSON.readTree(send(request("/api/v1/sweeps"), 200).body());
+  }
+
+  private HttpResponse<String> get(String path) throws IOException {
+    return send(request(path), -1);
+  }
+
+  private HttpRequest request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .GET().build();
+  }
+
+  private HttpResponse<String> send(HttpRequest req, int expect) throws IOException {
+    try {
+      HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+      if (expect > 0 && res.statusCode() != expect) {
+        String message = res.body();
+        try {
+          message = JSON.readTree(res.body()).path("error").asText(res.body());
+        } catch (IOException notJson) {
+          // keep the raw body
+        }
+        throw new IOException("HTTP " + res.statusCode() + ": " + message);
+      }
+      return res;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.wattsweep.coordinator.cli;
+
+import io.wattsweep.coordinator.catalog.SweepView;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code wattsweep} commands that talk to a coordinator: {@code submit FILE [--wait]},
+ * {@code status [SWEEP_ID]} and {@code demo}. {@code --url} (or WATTSWEEP_URL) names the
+ * coordinator; http://127.0.0.1:8080 by default.
+ */
+public final class Cli {
+  static final String USAGE = """
+      usage: wattsweep COMMAND [ARGS]
+        demo                         start a local broker, coordinator and worker; run a demo sweep
+        coordinator                  run the coordinator (settings from WATTSWEEP_* variables)
+        worker                       run a worker (settings from WATTSWEEP_* variables)
+        kafka [--port N] [--data D]  run a local single-node Kafka broker
+        submit FILE [--wait]         submit a sweep (YAML or JSON); --wait prints its results
+        status [SWEEP_ID]            list sweeps, or show one sweep's results
+      options: --url URL             the coordinator (default $WATTSWEEP_URL or http://127.0.0.1:8080)
+      """;
+
+  private Cli() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+    List<String> args = new ArrayList<>(List.of(argv));
+    String url = option(args, "--url", System.getenv().getOrDefault("WATTSWEEP_URL",
+        "http://127.0.0.1:8080"));
+    boolean wait = args.remove("--wait");
+    if (args.isEmpty()) {
+      err.print(USAGE);
+      return 2;
+    }
+    String command = args.remove(0);
+    try {
+      switch (command) {
+        case "demo":
+          return Demo.run(Path.of(System.getProperty("wattsweep.root", ".")), out);
+        case "submit":
+          if (args.size() != 1) {
+            err.print(USAGE);
+            return 2;
+          }
+          return submit(new ApiClient(url), Path.of(args.get(0)), wait, out);
+        case "status":
+          var api = new ApiClient(url);
+          if (args.isEmpty()) {
+            out.println(api.sweeps().toPrettyString());
+          } else {
+            out.print(ResultTable.render(api.sweep(args.get(0))));
+          }
+          return 0;
+        default:
+          err.println("unknown command: '" + command + "'");
+          err.print(USAGE);
+          return 2;
+      }
+    } catch (IOException e) {
+      err.println("wattsweep " + command + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static int submit(ApiClient api, Path file, boolean wait, PrintStream out)
+      throws IOException, InterruptedException {
+    String name = file.getFileName().toString();
+    boolean yaml = !name.endsWith(".json");
+    String sweepId = api.submit(Files.readString(file), yaml);
+    out.println("Submitted sweep " + sweepId);
+    if (!wait) {
+      return 0;
+    }
+    SweepView done = waitFor(api, sweepId, Duration.ofHours(24), out);
+    out.print(ResultTable.render(done));
+    return done.jobCounts().getOrDefault("FAILED", 0) == 0 ? 0 : 1;
+  }
+
+  /** Polls until every job of the sweep is finished, printing progress as it changes. */
+  static SweepView waitFor(ApiClient api, String sweepId, Duration timeout, PrintStream out)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (true) {
+      SweepView s = api.sweep(sweepId);
+      String progress = Progress.line(s);
+      if (!progress.equals(last)) {
+        out.println(progress);
+        last = progress;
+      }
+      if (s.finished()) {
+        return s;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("sweep " + sweepId + " not finished after " + timeout);
+      }
+      Thread.sleep(1000);
+    }
+  }
+
+  private static String option(List<String> args, String name, String dflt) {
+    int i = args.indexOf(name);
+    if (i < 0 || i + 1 >= args.size()) {
+      return dflt;
+    }
+    args.remove(i);
+    return args.remove(i);
+  }
+}

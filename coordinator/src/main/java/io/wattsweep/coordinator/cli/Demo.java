@@ -1,0 +1,115 @@
+package io.wattsweep.coordinator.cli;
+
+import io.wattsweep.common.kafka.LocalBroker;
+import io.wattsweep.coordinator.CoordinatorMain;
+import io.wattsweep.coordinator.catalog.SweepView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code wattsweep demo}: a local broker, a coordinator and a worker, each its own process; a
+ * small sweep submitted over HTTP; progress; the result table. The catalog and the logs stay in
+ * {@code ./wattsweep-data}. Every process it started is stopped on exit or Ctrl-C.
+ */
+final class Demo {
+  private static final String WORKER_MAIN = "io.wattsweep.worker.WorkerMain";
+
+  private Demo() {}
+
+  static int run(Path root, PrintStream out) throws Exception {
+    long t0 = System.nanoTime();
+    Path data = Path.of("wattsweep-data").toAbsolutePath();
+    Path logs = data.resolve("logs");
+    Files.createDirectories(logs);
+    List<AutoCloseable> started = Collections.synchronizedList(new ArrayList<>());
+    Thread stopAll = new Thread(() -> stop(started), "demo-stop");
+    Runtime.getRuntime().addShutdownHook(stopAll);
+    try {
+      out.println("Starting a local Kafka broker...");
+      LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(data.resolve("kafka"),
+          root.resolve(LocalBroker.CLASSPATH_FILE_IN_ROOT)).withPort(0));
+      started.add(broker);
+      int port = freePort(8080);
+      Map<String, String> env = Map.of(
+          "WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+          "WATTSWEEP_HTTP_PORT", Integer.toString(port),
+          "WATTSWEEP_CATALOG_JDBC_URL", "jdbc:h2:file:" + data.resolve("catalog"),
+          "WATTSWEEP_GPU_CLASS", "cpu",
+          "WATTSWEEP_GPU_CLASSES", "cpu");
+      out.println("Kafka at " + broker.bootstrapServers() + "; starting the coordinator and a"
+          + " worker (logs in " + logs + ")...");
+      started.add(ServiceProcess.start(root, "coordinator", CoordinatorMain.class.getName(), env,
+          logs.resolve("coordinator.log"), "512m"));
+      started.add(ServiceProcess.start(root, "worker", WORKER_MAIN, env,
+          logs.resolve("worker.log"), "256m"));
+      var api = new ApiClient("http://127.0.0.1:" + port);
+      waitHealthy(api, Duration.ofSeconds(60));
+      out.println("Coordinator at http://127.0.0.1:" + port + " (API: /api/v1/sweeps)");
+      String sweepId = api.submit(demoSweep(), true);
+      out.println("Submitted sweep " + sweepId + " (3dgan at scale 0.25, fp32 and bf16, batch"
+          + " sizes 4 and 8, 10 measured batches each)");
+      SweepView done = Cli.waitFor(api, sweepId, Duration.ofMinutes(20), out);
+      out.println();
+      out.print(ResultTable.render(done));
+      out.printf("%nDemo finished in %.0f s. Catalog kept in %s; look again with"
+              + " ./wattsweep status %s (with a coordinator running).%n",
+          (System.nanoTime() - t0) / 1e9, data, sweepId);
+      return done.jobCounts().getOrDefault("FAILED", 0) == 0 ? 0 : 1;
+    } finally {
+      stop(started);
+      Runtime.getRuntime().removeShutdownHook(stopAll);
+    }
+  }
+
+  private static String demoSweep() throws IOException {
+    try (InputStream in = Demo.class.getResourceAsStream("demo-sweep.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void waitHealthy(ApiClient api, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!api.healthy()) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the coordinator did not answer within " + timeout
+            + "; see wattsweep-data/logs/coordinator.log");
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  /** The preferred port if it is free, else any free one. */
+  private static int freePort(int preferred) throws IOException {
+    try (var s = new ServerSocket(preferred)) {
+      return s.getLocalPort();
+    } catch (IOException taken) {
+      try (var s = new ServerSocket(0)) {
+        return s.getLocalPort();
+      }
+    }
+  }
+
+  /** Stops in reverse order of start: worker, coordinator, then the broker they use. */
+  private static void stop(List<AutoCloseable> started) {
+    synchronized (started) {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception e) {
+          System.err.println("stopping " + started.get(i) + " failed: " + e);
+        }
+      }
+      started.clear();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.wattsweep.coordinator.cli;
+
+import io.wattsweep.coordinator.catalog.SweepView;
+import io.wattsweep.coordinator.catalog.SweepView.JobView;
+import io.wattsweep.coordinator.catalog.SweepView.RunView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** A sweep's results as a plain-text table, as the CLI prints them. */
+final class ResultTable {
+  private static final String[] HEADER = {
+    "config", "state", "ran as", "time/batch", "energy/batch (95% CI)", "net of idle", "method",
+    "full training (extrapolated)"
+  };
+
+  private ResultTable() {}
+
+  static String render(SweepView sweep) {
+    var rows = new ArrayList<String[]>();
+    rows.add(HEADER);
+    boolean anyEstimate = false;
+    for (JobView j : sweep.jobs()) {
+      RunView r = j.run();
+      anyEstimate |= r != null && r.energyIsEstimate();
+      rows.add(row(j, r));
+    }
+    var out = new StringBuilder();
+    out.append("Sweep ").append(sweep.sweepId()).append(" (").append(sweep.name())
+        .append("): ").append(sweep.jobCounts()).append('\n');
+    out.append(format(rows));
+    sweep.jobs().stream()
+        .filter(j -> j.run() != null && j.run().precisionNote() != null
+            && !j.run().precisionNote().isEmpty())
+        .map(j -> j.run().precisionNote()).distinct()
+        .forEach(note -> out.append("* ").append(note).append('\n'));
+    if (anyEstimate) {
+      out.append("tdp-estimate: not a measurement; CPU power modelled from its TDP and"
+          + " utilization, because no energy counter (NVML, RAPL) could be read here.\n");
+    }
+    out.append("Full-training energy is an extrapolation: energy per batch x batches per epoch"
+        + " x epochs, with the 95% interval of the measured batches scaled alike.\n");
+    return out.toString();
+  }
+
+  private static String[] row(JobView j, RunView r) {
+    String config = String.format(Locale.ROOT, "%s@%s %s %s b%d x%d", j.model(), j.scale(),
+        j.gpuClass(), j.precision(), j.batchSize(), j.gpus());
+    if (r == null) {
+      return new String[] {config, j.state(), "", "", "", "", "", ""};
+    }
+    if (r.failureReason() != null) {
+      return new String[] {config, j.state() + " (" + r.failureReason() + ")",
+          nz(r.precisionRan()), "", "", "", "", nz(r.failureMessage())};
+    }
+    String ranAs = nz(r.precisionRan())
+        + (r.precisionNote() == null || r.precisionNote().isEmpty() ? "" : " *");
+    String time = r.secondsPerBatch() == null ? ""
+        : String.format(Locale.ROOT, "%.1f ms", r.secondsPerBatch() * 1e3);
+    String energy = r.energyPerBatchJoules() == null ? ""
+        : String.format(Locale.ROOT, "%.3f J ± %.3f", r.energyPerBatchJoules(),
+            r.energyPerBatchCi95Joules() == null ? 0 : r.energyPerBatchCi95Joules());
+    String net = r.netEnergyPerBatchJoules() == null ? ""
+        : String.format(Locale.ROOT, "%.3f J", r.netEnergyPerBatchJoules());
+    String method = nz(r.energyMethod()) + (r.energyIsEstimate() ? " (estimate)" : "");
+    String full = r.fullTraining() == null ? ""
+        : String.format(Locale.ROOT, "%.3f MJ ± %.3f (%.2f kWh, %.1f h)",
+            r.fullTraining().energyJoules() / 1e6, r.fullTraining().energyCi95Joules() / 1e6,
+            r.fullTraining().energyKwh(), r.fullTraining().durationSeconds() / 3600);
+    return new String[] {config, j.state(), ranAs, time, energy, net, method, full};
+  }
+
+  private static String format(List<String[]> rows) {
+    int[] width = new int[HEADER.length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    var out = new StringBuilder();
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        out.append(String.format("%-" + (width[i] + 2) + "s", r[i]));
+      }
+      out.setLength(out.length() - 2);
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+}

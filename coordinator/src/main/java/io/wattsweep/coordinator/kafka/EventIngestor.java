@@ -1,0 +1,118 @@
+package io.wattsweep.coordinator.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.wattsweep.common.Topics;
+import io.wattsweep.common.event.Event;
+import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.coordinator.catalog.Catalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves run events from Kafka into the catalog: poll a batch, write it in one transaction off the
+ * event loop, then commit the offsets. A crash between write and commit redelivers the batch,
+ * which the catalog's idempotent upserts absorb. An undecodable record goes to the dead-letter
+ * topic with its reason.
+ */
+public final class EventIngestor {
+  private static final Logger LOG = LoggerFactory.getLogger(EventIngestor.class);
+  /** The coordinator's consumer group on the events topic. */
+  public static final String GROUP = "wattsweep-coordinator";
+
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final Vertx vertx;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> deadLetters;
+  private final Catalog catalog;
+  private final Clock clock;
+  private volatile boolean running;
+
+  public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
+      KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock) {
+    this.vertx = vertx;
+    this.consumer = consumer;
+    this.deadLetters = deadLetters;
+    this.catalog = catalog;
+    this.clock = clock;
+  }
+
+  public Future<Void> start() {
+    return consumer.subscribe(Topics.EVENTS).onSuccess(v -> {
+      running = true;
+      pollLoop();
+    });
+  }
+
+  public Future<Void> stop() {
+    running = false;
+    return consumer.close();
+  }
+
+  private void pollLoop() {
+    if (!running) {
+      return;
+    }
+    consumer.poll(POLL)
+        .compose(this::ingest)
+        .onComplete(ar -> {
+          if (ar.failed() && running) {
+            LOG.error("Ingesting events failed; retrying after a pause: {}", ar.cause().toString());
+            vertx.setTimer(1000, t -> pollLoop());
+          } else {
+            pollLoop();
+          }
+        });
+  }
+
+  private Future<Void> ingest(KafkaConsumerRecords<String, byte[]> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var events = new ArrayList<RunEvent>();
+    var rejected = new ArrayList<Future<?>>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> r : records.records()) {
+      offsets.put(new TopicPartition(r.topic(), r.partition()),
+          new OffsetAndMetadata(r.offset() + 1, ""));
+      try {
+        Event e = EventCodec.decodeEvent(r.value());
+        if (e instanceof RunEvent re) {
+          events.add(re);
+        }
+      } catch (EventCodec.DecodeException bad) {
+        LOG.warn("Event at {}-{}@{} cannot be decoded, sent to {}: {}", r.topic(), r.partition(),
+            r.offset(), Topics.DEAD_LETTERS, bad.getMessage());
+        rejected.add(deadLetter(r, bad.getMessage()));
+      }
+    }
+    Future<Integer> written = vertx.executeBlocking(
+        () -> catalog.ingest(events, clock.millis()), true);
+    return Future.all(written, Future.all(rejected))
+        .compose(v -> consumer.commit(offsets))
+        .onSuccess(v -> LOG.debug("Ingested {} events ({} new)", events.size(), written.result()))
+        .mapEmpty();
+  }
+
+  private Future<?> deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
+    var record = KafkaProducerRecord.create(Topics.DEAD_LETTERS, r.key(), r.value());
+    record.addHeader(Topics.REASON_HEADER, reason);
+    record.addHeader("wattsweep-source",
+        r.topic() + "-" + r.partition() + "@" + r.offset());
+    return deadLetters.send(record);
+  }
+}

@@ -1,0 +1,77 @@
+package io.wattsweep.coordinator.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.wattsweep.common.Topics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the topics the system needs, once each, with the configured partition counts. */
+public final class TopicSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+  private final KafkaAdminClient admin;
+  private final int jobPartitions;
+  private final int eventPartitions;
+  private final short replication;
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+  public TopicSetup(KafkaAdminClient admin, int jobPartitions, int eventPartitions,
+      short replication) {
+    this.admin = admin;
+    this.jobPartitions = jobPartitions;
+    this.eventPartitions = eventPartitions;
+    this.replication = replication;
+  }
+
+  /** The events, heartbeat and dead-letter topics, and the jobs topic of each class. */
+  public Future<Void> ensureAll(Collection<String> gpuClasses) {
+    var wanted = new ArrayList<NewTopic>();
+    wanted.add(new NewTopic(Topics.EVENTS, eventPartitions, replication));
+    wanted.add(new NewTopic(Topics.HEARTBEATS, 1, replication));
+    wanted.add(new NewTopic(Topics.DEAD_LETTERS, 1, replication));
+    gpuClasses.forEach(c -> wanted.add(new NewTopic(Topics.jobs(c), jobPartitions, replication)));
+    return ensure(wanted);
+  }
+
+  /** The jobs topics of these classes (a sweep may name a class no worker has asked for yet). */
+  public Future<Void> ensureJobTopics(Collection<String> gpuClasses) {
+    return ensure(gpuClasses.stream()
+        .map(c -> new NewTopic(Topics.jobs(c), jobPartitions, replication)).toList());
+  }
+
+  private Future<Void> ensure(List<NewTopic> wanted) {
+    List<NewTopic> unknown = wanted.stream().filter(t -> !known.contains(t.getName())).toList();
+    if (unknown.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return admin.listTopics().compose(existing -> {
+      List<NewTopic> missing =
+          unknown.stream().filter(t -> !existing.contains(t.getName())).toList();
+      Future<Void> created = missing.isEmpty()
+          ? Future.succeededFuture()
+          : admin.createTopics(missing)
+              .recover(err -> isAlreadyExists(err) ? Future.succeededFuture() : Future.failedFuture(err));
+      return created.onSuccess(v -> {
+        missing.forEach(t -> LOG.info("Created topic {} ({} partitions)", t.getName(),
+            t.getNumPartitions()));
+        unknown.forEach(t -> known.add(t.getName()));
+      });
+    });
+  }
+
+  private static boolean isAlreadyExists(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.TopicExistsException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,205 @@
+package io.wattsweep.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.Topics;
+import io.wattsweep.coordinator.catalog.BatchView;
+import io.wattsweep.coordinator.catalog.SweepView;
+import io.wattsweep.coordinator.cli.ServiceProcess;
+import io.wattsweep.coordinator.kafka.EventIngestor;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path on one machine: HTTP, Kafka, a worker process training the 3DGAN in TensorFlow
+ * in job processes, events back through Kafka, the catalog.
+ */
+class EndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static ServiceProcess worker;
+  private static String sweepId;
+
+  @AfterAll
+  static void stopWorker() {
+    if (worker != null) {
+      worker.close();
+    }
+  }
+
+  /** Runs the 2-job sweep once for this class's tests. */
+  private static synchronized SweepView completedSweep() throws Exception {
+    var stack = TestStack.get();
+    if (sweepId == null) {
+      var env = new HashMap<>(stack.kafkaEnv());
+      env.put("WATTSWEEP_GPU_CLASS", "cpu");
+      env.put("WATTSWEEP_IDLE_BASELINE_MS", "300");
+      env.put("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", "200");
+      env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
+      worker = ServiceProcess.start(TestStack.root(), "worker", "io.wattsweep.worker.WorkerMain",
+          env, stack.dir.resolve("worker.log"), "256m");
+      var res = stack.post("""
+          model: 3dgan
+          scale: 0.25
+          gpuClass: [cpu]
+          precision: [fp32]
+          batchSize: [2, 4]
+          gpus: [1]
+          warmupBatches: 1
+          """, "application/yaml");
+      assertEquals(201, res.statusCode(), res.body());
+      sweepId = JSON.readTree(res.body()).get("sweepId").asText();
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (true) {
+      SweepView view = stack.catalog.sweep(sweepId).orElseThrow();
+      if (view.finished()) {
+        return view;
+      }
+      assertTrue(System.nanoTime() < deadline, "sweep not finished in 5 minutes: " + view
+          + "\nworker log: " + worker.log());
+      assertTrue(worker.isAlive(), "worker died; see " + worker.log());
+      Thread.sleep(500);
+    }
+  }
+
+  @Test
+  void twoJobSweepCompletesWithTenMeasuredBatchesEach() throws Exception {
+    SweepView sweep = completedSweep();
+
+    assertEquals(2, sweep.jobs().size());
+    for (SweepView.JobView job : sweep.jobs()) {
+      assertEquals("COMPLETED", job.state(), "job " + job);
+      SweepView.RunView run = job.run();
+      assertEquals(10, run.measuredBatches());
+      List<BatchView> batches = TestStack.get().catalog.batches(run.runId());
+      assertEquals(10, batches.size());
+      double sum = batches.stream().mapToDouble(BatchView::energyJoules).sum();
+      assertEquals(run.energyPerBatchJoules() * 10, sum, 1e-6 * sum,
+          "the batch windows tile the measured span");
+      assertTrue(run.energyPerBatchJoules() > 0 && run.secondsPerBatch() > 0, run.toString());
+      // No NVML and no RAPL on a CPU worker here: the figure must say it is an estimate.
+      assertEquals("tdp-estimate", run.energyMethod());
+      assertTrue(run.energyIsEstimate());
+      assertEquals("fp32", run.precisionRan());
+      assertTrue(run.generatorParameters() > 0 && run.flopsPerStep() > 0, run.toString());
+      long batchesPerEpoch = (360_000 + job.batchSize() - 1) / job.batchSize();
+      assertEquals(batchesPerEpoch * 30, run.fullTraining().batches());
+      assertEquals(run.energyPerBatchJoules() * run.fullTraining().batches(),
+          run.fullTraining().energyJoules(), 1e-6 * run.fullTraining().energyJoules());
+    }
+  }
+
+  @Test
+  void replayingEveryEventOfACompletedRunLeavesTheCatalogUnchanged() throws Exception {
+    SweepView before = completedSweep();
+    var stack = TestStack.get();
+    Map<String, Long> rowsBefore = rowCounts(stack.jdbcUrl);
+
+    List<ConsumerRecord<String, byte[]>> events = readAll(stack.broker.bootstrapServers());
+    assertTrue(events.size() >= 2 * 12, "run-started, 10 batches, run-completed per run");
+    try (var producer = producer(stack.broker.bootstrapServers())) {
+      for (var e : events) {
+        producer.send(new ProducerRecord<>(Topics.EVENTS, e.key(), e.value())).get();
+      }
+    }
+    awaitIngested(stack.broker.bootstrapServers());
+
+    assertEquals(JSON.writeValueAsString(before),
+        JSON.writeValueAsString(stack.catalog.sweep(before.sweepId()).orElseThrow()));
+    assertEquals(rowsBefore, rowCounts(stack.jdbcUrl));
+  }
+
+  private static Map<String, Long> rowCounts(String jdbcUrl) throws Exception {
+    var counts = new HashMap<String, Long>();
+    try (var c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
+      for (String table : List.of("sweeps", "jobs", "runs", "batches", "power_samples",
+          "events_seen")) {
+        try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+          rs.next();
+          counts.put(table, rs.getLong(1));
+        }
+      }
+    }
+    return counts;
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap) {
+    var props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "replay-test");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        ByteArrayDeserializer.class.getName());
+    var out = new ArrayList<ConsumerRecord<String, byte[]>>();
+    try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
+      consumer.subscribe(List.of(Topics.EVENTS));
+      int idlePolls = 0;
+      while (idlePolls < 5) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        idlePolls = records.isEmpty() ? idlePolls + 1 : 0;
+        records.forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    var props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return new KafkaProducer<>(props);
+  }
+
+  /** Waits until the coordinator has committed every event on the topic. */
+  private static void awaitIngested(String bootstrap) throws Exception {
+    var props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        var partitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get()
+            .get(Topics.EVENTS).partitions();
+        var request = new HashMap<TopicPartition, OffsetSpec>();
+        partitions.forEach(p ->
+            request.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
+        var ends = admin.listOffsets(request).all().get();
+        var committed = admin.listConsumerGroupOffsets(EventIngestor.GROUP)
+            .partitionsToOffsetAndMetadata().get();
+        boolean done = ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
+            || (committed.get(e.getKey()) != null
+                && committed.get(e.getKey()).offset() >= e.getValue().offset()));
+        if (done) {
+          return;
+        }
+        assertTrue(System.nanoTime() < deadline, "replayed events not ingested in 60 s");
+        Thread.sleep(200);
+      }
+    }
+  }
+
+}

@@ -1,0 +1,121 @@
+package io.wattsweep.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class InvalidSweepTest {
+  private static final String VALID = """
+      {"model": "3dgan", "scale": 0.25, "gpuClass": ["cpu"], "precision": ["fp32"],
+       "batchSize": [4], "gpus": [1]}""";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      unknown model        | "model": "3dgan"          | "model": "stylegan"      | model must be one of 3dgan: 'stylegan'
+      unknown precision    | "precision": ["fp32"]     | "precision": ["fp8"]     | precision must be one of fp32, tf32, mixed-fp16, bf16: 'fp8'
+      batch size below 1   | "batchSize": [4]          | "batchSize": [4, 0]      | batchSize must be >= 1: 0
+      gpu count below 1    | "gpus": [1]               | "gpus": [0]              | gpus must be >= 1: 0
+      empty axis           | "gpuClass": ["cpu"]       | "gpuClass": []           | gpuClass must list at least one value: []
+      measured below 1     | "gpus": [1]               | "gpus": [1], "measuredBatches": 0 | measuredBatches must be >= 1: 0
+      unknown field        | "gpus": [1]               | "gpus": [1], "epochs": 3 | unknown field 'epochs'
+      scale out of range   | "scale": 0.25             | "scale": 2               | scale must be in (0, 1]: 2.0
+      """)
+  void invalidSweepIsRejectedNamingFieldAndValue(String what, String from, String to,
+      String message) throws Exception {
+    var stack = TestStack.get();
+    Snapshot before = Snapshot.take(stack);
+    String body = VALID.replace(from, to);
+    assertTrue(!body.equals(VALID), "the case must change the body: " + what);
+
+    var res = stack.post(body, "application/json");
+
+    assertEquals(400, res.statusCode(), res.body());
+    assertTrue(res.body().contains(message), res.body());
+    assertEquals(before, Snapshot.take(stack), "nothing stored or published");
+  }
+
+  @Test
+  void gridOverTenThousandJobsIsRejected() throws Exception {
+    var stack = TestStack.get();
+    Snapshot before = Snapshot.take(stack);
+    String sizes = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(Integer::toString)
+        .collect(Collectors.joining(","));
+    String body = VALID.replace("\"batchSize\": [4]", "\"batchSize\": [" + sizes + "]")
+        .replace("\"gpus\": [1]", "\"gpus\": [" + sizes + "]");
+
+    var res = stack.post(body, "application/json");
+
+    assertEquals(400, res.statusCode(), res.body());
+    assertTrue(res.body().contains("the grid must hold at most 10000 jobs: 10201"), res.body());
+    assertEquals(before, Snapshot.take(stack));
+  }
+
+  @Test
+  void malformedJsonAndYamlAreRejected() throws Exception {
+    var stack = TestStack.get();
+    Snapshot before = Snapshot.take(stack);
+
+    var json = stack.post("{\"model\": ", "application/json");
+    var yaml = stack.post("model: [3dgan\n", "application/yaml");
+
+    assertEquals(400, json.statusCode(), json.body());
+    assertTrue(json.body().contains("body is not valid JSON"), json.body());
+    assertEquals(400, yaml.statusCode(), yaml.body());
+    assertTrue(yaml.body().contains("body is not valid YAML"), yaml.body());
+    assertEquals(before, Snapshot.take(stack));
+  }
+
+  @Test
+  void bodyOverOneMebibyteIsRefused() throws Exception {
+    var stack = TestStack.get();
+    Snapshot before = Snapshot.take(stack);
+    String body = VALID.replace("{", "{\"name\": \"" + "x".repeat(1024 * 1024) + "\", ");
+
+    var res = stack.post(body, "application/json");
+
+    assertEquals(413, res.statusCode(), res.body());
+    assertTrue(res.body().contains("body must be at most 1048576 bytes"), res.body());
+    assertEquals(before, Snapshot.take(stack));
+  }
+
+  @Test
+  void unknownSweepIsNotFoundNamingTheId() throws Exception {
+    var res = TestStack.get().get("/api/v1/sweeps/sw-nope");
+
+    assertEquals(404, res.statusCode());
+    assertTrue(res.body().contains("sweep not found: 'sw-nope'"), res.body());
+  }
+
+  /** What a rejected sweep must not change: the catalog's sweeps and the jobs topics' ends. */
+  record Snapshot(int sweeps, Map<String, Long> jobRecords) {
+    static Snapshot take(TestStack stack) throws Exception {
+      var props = new Properties();
+      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers());
+      try (Admin admin = Admin.create(props)) {
+        Set<String> topics = admin.listTopics().names().get().stream()
+            .filter(t -> t.startsWith("wattsweep.jobs.")).collect(Collectors.toSet());
+        var request = new HashMap<TopicPartition, OffsetSpec>();
+        for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
+          d.partitions().forEach(p ->
+              request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+        }
+        var ends = new HashMap<String, Long>();
+        admin.listOffsets(request).all().get().forEach((tp, info) ->
+            ends.merge(tp.topic(), info.offset(), Long::sum));
+        return new Snapshot(stack.catalog.sweeps().size(), ends);
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.wattsweep.coordinator;
+
+import io.vertx.core.Vertx;
+import io.wattsweep.common.kafka.LocalBroker;
+import io.wattsweep.coordinator.catalog.Catalog;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One real Kafka broker and one coordinator (in this JVM, over an in-memory H2 catalog) shared by
+ * the test classes of a run; stopped when the JVM exits.
+ */
+final class TestStack {
+  private static TestStack instance;
+
+  final Path dir;
+  final LocalBroker broker;
+  final Catalog catalog;
+  final String jdbcUrl;
+  final Vertx vertx;
+  final int port;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  private TestStack() throws IOException {
+    dir = Files.createTempDirectory("wattsweep-test");
+    broker = LocalBroker.start(dir.resolve("kafka"), LocalBroker.defaultClasspathFile(),
+        Duration.ofSeconds(90));
+    jdbcUrl = "jdbc:h2:mem:wattsweep-test;DB_CLOSE_DELAY=-1";
+    catalog = Catalog.open(jdbcUrl, "sa", "");
+    vertx = Vertx.vertx();
+    var config = new CoordinatorConfig(0, broker.bootstrapServers(), jdbcUrl, "sa", "", 2, 2,
+        (short) 1, List.of("cpu"), Duration.ofSeconds(5));
+    var verticle = new CoordinatorVerticle(config, catalog, Clock.systemUTC());
+    vertx.deployVerticle(verticle).await();
+    port = verticle.httpPort();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      vertx.close().await();
+      catalog.close();
+      broker.close();
+    }));
+  }
+
+  static synchronized TestStack get() throws IOException {
+    if (instance == null) {
+      instance = new TestStack();
+    }
+    return instance;
+  }
+
+  static Path root() {
+    return Path.of(System.getProperty("wattsweep.root", ".."));
+  }
+
+  HttpResponse<String> post(String body, String contentType)
+      throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/sweeps"))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  Map<String, String> kafkaEnv() {
+    return Map.of("WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers());
+  }
+}

@@ -1,0 +1,45 @@
+package io.wattsweep.worker;
+
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.Topics;
+import io.wattsweep.worker.job.ProcessJobLauncher;
+import io.wattsweep.worker.job.WorkerVerticle;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a worker until the process is stopped ({@code ./wattsweep worker}). */
+public final class WorkerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+  private WorkerMain() {}
+
+  public static void main(String[] args) throws UnknownHostException {
+    WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
+    LOG.info("Starting with {}", config);
+    Map<String, String> consumerSettings = KafkaClientSettings.consumer(
+        config.kafkaBootstrap(), Topics.workerGroup(config.gpuClass()), 1);
+    // A job holds its record for its whole run: allow that long between polls.
+    consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        Long.toString(config.jobTimeout().toMillis() + 60_000));
+    Vertx vertx = Vertx.vertx();
+    var verticle = new WorkerVerticle(config,
+        KafkaConsumer.create(vertx, consumerSettings),
+        KafkaProducer.create(vertx, KafkaClientSettings.producer(config.kafkaBootstrap())),
+        new ProcessJobLauncher(config, System.getProperty("java.class.path")),
+        Clock.systemUTC(), InetAddress.getLocalHost().getHostName());
+    Runtime.getRuntime().addShutdownHook(
+        new Thread(() -> vertx.close().await(), "worker-shutdown"));
+    vertx.deployVerticle(verticle).onFailure(err -> {
+      LOG.error("Worker did not start: {}", err.toString());
+      System.exit(1);
+    });
+  }
+}

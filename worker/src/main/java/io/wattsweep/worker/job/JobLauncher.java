@@ -1,0 +1,15 @@
+package io.wattsweep.worker.job;
+
+import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.spec.JobSpec;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/** Runs one job to its end, passing on each event of the run as it happens. Blocking. */
+public interface JobLauncher {
+  /** How the job's process ended. */
+  record Outcome(int exitCode, boolean timedOut) {}
+
+  Outcome run(JobSpec job, String runId, Consumer<RunEvent> onEvent)
+      throws IOException, InterruptedException;
+}

@@ -1,0 +1,88 @@
+package io.wattsweep.worker.job;
+
+import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.common.spec.Precision;
+import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.run.EventSink;
+import io.wattsweep.worker.run.JobProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a job's process ({@link JobProcess}) on this worker's classpath, hands it the job, and
+ * passes each event it writes to the caller as soon as it appears. Blocking.
+ */
+public final class ProcessJobLauncher implements JobLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessJobLauncher.class);
+
+  private final WorkerConfig config;
+  private final String classpath;
+
+  public ProcessJobLauncher(WorkerConfig config, String classpath) {
+    this.config = config;
+    this.classpath = classpath;
+  }
+
+  @Override
+  public Outcome run(JobSpec job, String runId, Consumer<RunEvent> onEvent)
+      throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + config.jobHeapMb() + "m",
+        "-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
+    var pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (job.precision() == Precision.FP32) {
+      // fp32 means fp32: stop cuBLAS/cuDNN from using TF32 tensor cores behind our back.
+      pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
+    }
+    pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
+    Process p = pb.start();
+    LOG.info("Job {} run {} started in process {}", job.jobId(), runId, p.pid());
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(EventCodec.encodeJob(job));
+    }
+    var timedOut = new AtomicBoolean();
+    Thread watchdog = new Thread(() -> {
+      try {
+        if (!p.waitFor(config.jobTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+          timedOut.set(true);
+          LOG.warn("Job {} ran past {}; stopping it", job.jobId(), config.jobTimeout());
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "job-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    try (var out = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        if (line.startsWith(EventSink.MARKER)) {
+          byte[] payload = line.substring(EventSink.MARKER.length())
+              .getBytes(StandardCharsets.UTF_8);
+          onEvent.accept((RunEvent) EventCodec.decodeEvent(payload));
+        } else if (!line.isBlank()) {
+          LOG.info("[{}] {}", job.jobId(), line);
+        }
+      }
+    } finally {
+      int exit = p.waitFor();
+      watchdog.interrupt();
+      LOG.info("Job {} run {} process exited with {}", job.jobId(), runId, exit);
+    }
+    return new Outcome(p.exitValue(), timedOut.get());
+  }
+}

@@ -1,0 +1,155 @@
+package io.wattsweep.worker.job;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.wattsweep.common.Topics;
+import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.event.FailureReason;
+import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.event.RunFailed;
+import io.wattsweep.common.event.WorkerHeartbeat;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.worker.WorkerConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the jobs of one GPU class one at a time: poll one record, run the job in its own process,
+ * publish its events, and commit the record's offset only after Kafka has acknowledged the run's
+ * last event (at-least-once). A record that cannot be decoded goes to the dead-letter topic.
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private final WorkerConfig config;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final JobLauncher launcher;
+  private final Clock clock;
+  private final String host;
+  private volatile boolean running;
+  private volatile String currentJobId;
+  private long heartbeatTimer = -1;
+
+  public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
+      KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host) {
+    this.config = config;
+    this.consumer = consumer;
+    this.producer = producer;
+    this.launcher = launcher;
+    this.clock = clock;
+    this.host = host;
+  }
+
+  @Override
+  public Future<?> start() {
+    String topic = Topics.jobs(config.gpuClass());
+    return consumer.subscribe(topic).onSuccess(v -> {
+      running = true;
+      heartbeatTimer = vertx.setPeriodic(0, config.heartbeatInterval().toMillis(),
+          id -> heartbeat());
+      LOG.info("Worker {} takes jobs from {}", config.workerId(), topic);
+      pollLoop();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    running = false;
+    vertx.cancelTimer(heartbeatTimer);
+    return Future.join(consumer.close(), producer.close());
+  }
+
+  private void pollLoop() {
+    if (!running) {
+      return;
+    }
+    consumer.poll(POLL)
+        .compose(records -> records.isEmpty() ? Future.succeededFuture() : handle(records.recordAt(0)))
+        .onComplete(ar -> {
+          if (ar.failed() && running) {
+            LOG.error("Job handling failed; the job will be taken again: {}", ar.cause().toString());
+            vertx.setTimer(1000, t -> pollLoop());
+          } else {
+            pollLoop();
+          }
+        });
+  }
+
+  private Future<Void> handle(KafkaConsumerRecord<String, byte[]> record) {
+    var tp = new TopicPartition(record.topic(), record.partition());
+    Future<Void> done;
+    try {
+      done = runJob(EventCodec.decodeJob(record.value()));
+    } catch (EventCodec.DecodeException bad) {
+      LOG.warn("Job record {}@{} cannot be decoded, sent to {}: {}", tp, record.offset(),
+          Topics.DEAD_LETTERS, bad.getMessage());
+      var dead = KafkaProducerRecord.create(Topics.DEAD_LETTERS, record.key(), record.value());
+      dead.addHeader(Topics.REASON_HEADER, bad.getMessage());
+      dead.addHeader("wattsweep-source", tp.getTopic() + "-" + tp.getPartition() + "@"
+          + record.offset());
+      done = producer.send(dead).mapEmpty();
+    }
+    return done
+        .compose(v -> consumer.commit(Map.of(tp, new OffsetAndMetadata(record.offset() + 1, ""))))
+        .<Void>mapEmpty()
+        .recover(err -> consumer.seek(tp, record.offset()).compose(v -> Future.failedFuture(err)));
+  }
+
+  /** Runs the job; succeeds once every event of the run, its last included, is acknowledged. */
+  private Future<Void> runJob(JobSpec job) {
+    String runId = job.jobId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    currentJobId = job.jobId();
+    var tracker = new RunTracker();
+    var sends = new ArrayList<Future<?>>();
+    var context = vertx.getOrCreateContext();
+    Promise<JobLauncher.Outcome> outcome = Promise.promise();
+    vertx.<JobLauncher.Outcome>executeBlocking(() -> launcher.run(job, runId, event -> {
+          tracker.saw(event);
+          context.runOnContext(v -> sends.add(send(event)));
+        }), false)
+        .onComplete(outcome);
+    return outcome.future()
+        .transform(ar -> {
+          if (!tracker.finished()) {
+            String why = ar.failed() ? "job process could not run: " + ar.cause()
+                : ar.result().timedOut() ? "job ran past " + config.jobTimeout()
+                : "job process exited with " + ar.result().exitCode() + " before the run ended";
+            FailureReason reason = ar.succeeded() && ar.result().exitCode() == 137
+                ? FailureReason.OUT_OF_MEMORY : FailureReason.INTERNAL;
+            sends.add(send(new RunFailed(job.jobId(), runId, tracker.nextSeq(), clock.millis(),
+                reason, why)));
+          }
+          return Future.all(List.copyOf(sends));
+        })
+        .onComplete(ar -> currentJobId = null)
+        .mapEmpty();
+  }
+
+  private Future<?> send(RunEvent e) {
+    return producer.send(KafkaProducerRecord.create(Topics.EVENTS, e.jobId(),
+        EventCodec.encode(e)));
+  }
+
+  private void heartbeat() {
+    var hb = new WorkerHeartbeat(config.workerId(), config.gpuClass(), host, clock.millis(),
+        currentJobId);
+    producer.send(KafkaProducerRecord.create(Topics.HEARTBEATS, config.workerId(),
+            EventCodec.encode(hb)))
+        .onFailure(err -> LOG.warn("Heartbeat not sent: {}", err.toString()));
+  }
+}

@@ -1,0 +1,31 @@
+package io.wattsweep.worker.run;
+
+import io.wattsweep.common.event.FailureReason;
+
+/** Maps what went wrong in a run to the reason the catalog records. */
+final class Failures {
+  private Failures() {}
+
+  static FailureReason classify(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String name = c.getClass().getName();
+      String message = String.valueOf(c.getMessage());
+      if (c instanceof OutOfMemoryError || name.contains("ResourceExhausted")
+          || message.contains("OOM when allocating") || message.contains("out of memory")) {
+        return FailureReason.OUT_OF_MEMORY;
+      }
+      if (c instanceof JobRun.MeterUnavailableException) {
+        return FailureReason.METER_UNAVAILABLE;
+      }
+    }
+    if (t instanceof IllegalArgumentException) {
+      return FailureReason.INVALID_SPEC;
+    }
+    return FailureReason.INTERNAL;
+  }
+
+  static String describe(Throwable t) {
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+}

@@ -1,0 +1,37 @@
+package io.wattsweep.worker.run;
+
+import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.meter.PowerMeters;
+import io.wattsweep.worker.train.Workloads;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+
+/**
+ * The entry point of a job's own process: reads the job from standard input, runs it, writes its
+ * events to standard output ({@link EventSink}) and logs to standard error. A separate process
+ * keeps a job's precision settings, device memory and crashes away from the worker.
+ *
+ * <p>Arguments: run id, worker id.
+ */
+public final class JobProcess {
+  private JobProcess() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: JobProcess RUN_ID WORKER_ID < job.json");
+      System.exit(2);
+    }
+    JobSpec job = EventCodec.decodeJob(System.in.readAllBytes());
+    WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
+    var run = new JobRun(job, args[0], args[1], InetAddress.getLocalHost().getHostName(),
+        new EventSink(System.out), Clock.systemUTC(), System::nanoTime);
+    run.run(new JobRun.Parts(
+        gpus -> PowerMeters.open(gpus, config, System.getenv()), Workloads::open,
+        config.idleBaseline(), config.powerSampleInterval()));
+    // TensorFlow leaves non-daemon threads behind; the run's outcome is already written.
+    System.exit(0);
+  }
+}

@@ -1,0 +1,175 @@
+package io.wattsweep.worker.run;
+
+import io.wattsweep.common.event.BatchMeasured;
+import io.wattsweep.common.event.FailureReason;
+import io.wattsweep.common.event.PowerSample;
+import io.wattsweep.common.event.RunCompleted;
+import io.wattsweep.common.event.RunFailed;
+import io.wattsweep.common.event.RunStarted;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.worker.meter.PowerMeter;
+import io.wattsweep.worker.train.ModelInfo;
+import io.wattsweep.worker.train.StepLosses;
+import io.wattsweep.worker.train.Workload;
+import io.wattsweep.worker.train.WorkloadSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a job, inside the job's own process: idle baseline, warm-up, then the measured
+ * batches, each window's energy taken from the meter at its edges. Every outcome, failures
+ * included, ends as an event.
+ */
+public final class JobRun {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+  /** The framework that trains, as recorded with each run. */
+  public static final String FRAMEWORK = "tensorflow-java 1.1.0 (TensorFlow 2.18)";
+
+  /** Where the run gets its meter and its workload; tests pass fakes. */
+  public record Parts(
+      IntFunction<PowerMeter> meters, Function<WorkloadSpec, Workload> workloads,
+      Duration idleBaseline, Duration powerSampleInterval) {}
+
+  private final JobSpec job;
+  private final String runId;
+  private final String workerId;
+  private final String host;
+  private final EventSink sink;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+
+  public JobRun(JobSpec job, String runId, String workerId, String host, EventSink sink,
+      Clock clock, LongSupplier nanoTime) {
+    this.job = job;
+    this.runId = runId;
+    this.workerId = workerId;
+    this.host = host;
+    this.sink = sink;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+  }
+
+  /** Runs the job; never throws: a failure is reported as a {@link RunFailed} event. */
+  public void run(Parts parts) {
+    PowerMeter meter = null;
+    Workload workload = null;
+    ScheduledExecutorService sampler = null;
+    try {
+      meter = openMeter(parts);
+      double idleWatts = idlePower(meter, parts.idleBaseline());
+      workload = parts.workloads().apply(new WorkloadSpec(job.model(), job.scale(),
+          job.precision(), job.batchSize(), job.gpus(), seed()));
+      started(meter, workload, idleWatts);
+      sampler = startSampler(meter, parts.powerSampleInterval());
+      for (int i = 0; i < job.warmupBatches(); i++) {
+        workload.step();
+      }
+      measure(meter, workload, idleWatts);
+    } catch (Throwable t) {
+      FailureReason reason = Failures.classify(t);
+      LOG.error("Run {} of job {} failed ({})", runId, job.jobId(), reason, t);
+      sink.emit(seq -> new RunFailed(job.jobId(), runId, seq, clock.millis(), reason,
+          Failures.describe(t)));
+    } finally {
+      if (sampler != null) {
+        sampler.shutdownNow();
+      }
+      if (workload != null) {
+        workload.close();
+      }
+      if (meter != null) {
+        meter.close();
+      }
+    }
+  }
+
+  private PowerMeter openMeter(Parts parts) {
+    try {
+      return parts.meters().apply(job.gpus());
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new MeterUnavailableException(e);
+    }
+  }
+
+  private double idlePower(PowerMeter meter, Duration window) throws InterruptedException {
+    long t0 = nanoTime.getAsLong();
+    double e0 = meter.energyJoules();
+    Thread.sleep(window.toMillis());
+    double e1 = meter.energyJoules();
+    long t1 = nanoTime.getAsLong();
+    return (e1 - e0) / ((t1 - t0) / 1e9);
+  }
+
+  private void started(PowerMeter meter, Workload workload, double idleWatts) {
+    ModelInfo info = workload.info();
+    sink.emit(seq -> new RunStarted(job.jobId(), runId, seq, clock.millis(), workerId, host,
+        job.precision(), workload.precisionRan(), workload.precisionNote(), meter.devices(),
+        meter.method(), idleWatts, info.generatorParameters(), info.discriminatorParameters(),
+        info.flopsPerStep(), FRAMEWORK));
+  }
+
+  /** Each batch's window ends where the next begins, so the windows tile the span exactly. */
+  private void measure(PowerMeter meter, Workload workload, double idleWatts) {
+    long spanStart = nanoTime.getAsLong();
+    double spanStartJ = meter.energyJoules();
+    long edge = spanStart;
+    double edgeJ = spanStartJ;
+    for (int i = 0; i < job.measuredBatches(); i++) {
+      StepLosses losses = workload.step();
+      long end = nanoTime.getAsLong();
+      double endJ = meter.energyJoules();
+      int index = i;
+      long duration = Math.max(1, end - edge);
+      double joules = endJ - edgeJ;
+      sink.emit(seq -> new BatchMeasured(job.jobId(), runId, seq, clock.millis(), index,
+          duration, joules, meter.resolutionJoules(), losses.discriminator(),
+          losses.generator()));
+      edge = end;
+      edgeJ = endJ;
+    }
+    long span = Math.max(1, edge - spanStart);
+    double spanJ = edgeJ - spanStartJ;
+    sink.emit(seq -> new RunCompleted(job.jobId(), runId, seq, clock.millis(),
+        job.measuredBatches(), span, spanJ, idleWatts, meter.method()));
+  }
+
+  private ScheduledExecutorService startSampler(PowerMeter meter, Duration interval) {
+    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "power-sampler");
+      t.setDaemon(true);
+      return t;
+    });
+    s.scheduleAtFixedRate(() -> {
+      try {
+        double watts = meter.powerWatts();
+        sink.emit(seq -> new PowerSample(job.jobId(), runId, seq, clock.millis(), watts,
+            meter.method()));
+      } catch (RuntimeException e) {
+        LOG.warn("Power sample of run {} failed: {}", runId, e.toString());
+      }
+    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    return s;
+  }
+
+  /** The same job always trains from the same initial weights and data. */
+  private long seed() {
+    return job.jobId().hashCode();
+  }
+
+  /** The meter could not be opened or read. */
+  static final class MeterUnavailableException extends RuntimeException {
+    MeterUnavailableException(Throwable cause) {
+      super("meter unavailable: " + cause.getMessage(), cause);
+    }
+  }
+}

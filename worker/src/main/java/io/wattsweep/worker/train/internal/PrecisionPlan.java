@@ -1,0 +1,171 @@
+package io.wattsweep.worker.train.internal;
+
+import io.wattsweep.common.spec.Precision;
+import java.util.Collection;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RewriterConfig;
+
+/**
+ * How a requested precision is run, and what actually ran. Low precision comes from TensorFlow's
+ * auto-mixed-precision graph rewrite; whether it applied is read back from the graphs the session
+ * executed (the rewrite skips devices that lack support without failing), never assumed.
+ */
+final class PrecisionPlan {
+
+  /** What ran and, when it is not what was asked, why. */
+  record Outcome(Precision ran, String note) {}
+
+  /** Static loss scale for fp16, so small gradients do not flush to zero in half precision. */
+  private static final float FP16_LOSS_SCALE = 1024f;
+
+  private static final int AMPERE = 8;
+
+  private final Precision requested;
+  private final boolean gpu;
+  private final Supplier<OptionalInt> cudaMajor;
+  private final String tf32Override;
+
+  /**
+   * @param gpu whether the towers run on GPUs
+   * @param cudaMajor the GPUs' lowest compute capability, read only when needed
+   * @param tf32Override the value of {@code NVIDIA_TF32_OVERRIDE}, or null
+   */
+  PrecisionPlan(
+      Precision requested, boolean gpu, Supplier<OptionalInt> cudaMajor, String tf32Override) {
+    this.requested = requested;
+    this.gpu = gpu;
+    this.cudaMajor = cudaMajor;
+    this.tf32Override = tf32Override;
+  }
+
+  /** Turns on the rewrite the request needs, if any. */
+  void configure(ConfigProto.Builder config) {
+    RewriterConfig.Builder rewrite = RewriterConfig.newBuilder();
+    if (lowPrecisionType() == DataType.DT_HALF) {
+      rewrite.setAutoMixedPrecision(RewriterConfig.Toggle.ON);
+    } else if (lowPrecisionType() == DataType.DT_BFLOAT16) {
+      rewrite.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
+    }
+    config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrite));
+  }
+
+  /** Whether {@link #resolve} needs the executed graphs. */
+  boolean needsExecutedGraphs() {
+    return lowPrecisionType() != null;
+  }
+
+  float lossScale() {
+    return lowPrecisionType() == DataType.DT_HALF ? FP16_LOSS_SCALE : 1f;
+  }
+
+  /**
+   * Decides what ran.
+   *
+   * @param executed the partition graphs of a training run; only read when {@link
+   *     #needsExecutedGraphs()}
+   */
+  Outcome resolve(Collection<GraphDef> executed) {
+    switch (requested) {
+      case FP32:
+        return new Outcome(Precision.FP32, "");
+      case TF32:
+        return gpu
+            ? gpuFloat32("")
+            : new Outcome(
+                Precision.FP32,
+                "tf32 needs an Ampere or newer NVIDIA GPU; this run used fp32 on the CPU");
+      case MIXED_FP16:
+        if (!gpu) {
+          return new Outcome(
+              Precision.FP32,
+              "mixed-fp16 needs an NVIDIA GPU (TensorFlow only emulates float16 on a CPU, with"
+                  + " fp32 arithmetic); this run used fp32 on the CPU");
+        }
+        return lowPrecisionConvolutions(executed, DataType.DT_HALF)
+            ? new Outcome(Precision.MIXED_FP16, "")
+            : gpuFloat32(
+                "the auto-mixed-precision rewrite left the convolutions in fp32 (it needs"
+                    + " compute capability 7.0 or newer); ");
+      case BF16:
+        if (gpu) {
+          return gpuFloat32(
+              "bf16 on a GPU is not implemented yet (TensorFlow's bf16 graph rewrite targets"
+                  + " oneDNN CPUs); ");
+        }
+        return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16)
+            ? new Outcome(Precision.BF16, "")
+            : new Outcome(
+                Precision.FP32,
+                "the oneDNN bf16 rewrite did not apply (it needs TensorFlow's oneDNN"
+                    + " optimisations on, TF_ENABLE_ONEDNN_OPTS=1, and a CPU that oneDNN runs"
+                    + " bf16 on); this run used fp32 on the CPU");
+      default:
+        throw new IllegalStateException("unhandled precision: " + requested);
+    }
+  }
+
+  /** The type the rewrite should produce, or null when no rewrite is asked for. */
+  private DataType lowPrecisionType() {
+    if (requested == Precision.MIXED_FP16 && gpu) {
+      return DataType.DT_HALF;
+    }
+    if (requested == Precision.BF16 && !gpu) {
+      return DataType.DT_BFLOAT16;
+    }
+    return null;
+  }
+
+  /**
+   * fp32 math on a GPU runs as tf32 on Ampere or newer unless NVIDIA_TF32_OVERRIDE=0, so name
+   * whichever it was.
+   */
+  private Outcome gpuFloat32(String why) {
+    boolean wanted = requested == Precision.TF32;
+    if ("0".equals(tf32Override)) {
+      return new Outcome(
+          Precision.FP32,
+          wanted
+              ? "NVIDIA_TF32_OVERRIDE=0 turned tf32 off; this run used fp32 on the GPU"
+              : why + "this run used fp32 on the GPU");
+    }
+    OptionalInt major = cudaMajor.get();
+    if (major.isEmpty()) {
+      return new Outcome(
+          Precision.FP32,
+          why
+              + "NVML could not report the GPU's compute capability, so tf32 is not claimed;"
+              + " reported as fp32");
+    }
+    if (major.getAsInt() >= AMPERE) {
+      return new Outcome(
+          Precision.TF32, wanted ? "" : why + "this run used tf32, the GPU's fp32 default");
+    }
+    return new Outcome(
+        Precision.FP32,
+        wanted
+            ? "tf32 needs an Ampere or newer NVIDIA GPU; this GPU (compute capability "
+                + major.getAsInt()
+                + ".x) used fp32"
+            : why + "this run used fp32 on the GPU");
+  }
+
+  /** Whether any executed 3D convolution (forward or backprop) ran in {@code type}. */
+  static boolean lowPrecisionConvolutions(Collection<GraphDef> executed, DataType type) {
+    for (GraphDef graph : executed) {
+      for (NodeDef node : graph.getNodeList()) {
+        AttrValue t = node.getAttrMap().get("T");
+        if (node.getOp().contains("Conv3D") && t != null && t.getType() == type) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

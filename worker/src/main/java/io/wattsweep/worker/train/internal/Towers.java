@@ -1,0 +1,91 @@
+package io.wattsweep.worker.train.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * Where data-parallel towers run: one per GPU when there are enough GPUs, else one per logical CPU
+ * device (TensorFlow splits the host into as many as the session's device count asks for).
+ */
+final class Towers {
+
+  private static final Pattern DEVICE =
+      Pattern.compile("(?:/job:([^/]+))?(?:/replica:(\\d+))?(?:/task:(\\d+))?"
+          + "(?:/device:([A-Za-z_]+):(\\d+))?");
+
+  private final List<DeviceSpec> devices;
+  private final DeviceSpec.DeviceType type;
+
+  private Towers(List<DeviceSpec> devices, DeviceSpec.DeviceType type) {
+    this.devices = devices;
+    this.type = type;
+  }
+
+  /** Plans {@code count} towers; with one, nothing is pinned and TensorFlow places the ops. */
+  static Towers plan(int count, int gpus) {
+    DeviceSpec.DeviceType type = gpus >= count ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU;
+    List<DeviceSpec> devices = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      devices.add(
+          count == 1
+              ? null
+              : DeviceSpec.newBuilder()
+                  .job("localhost")
+                  .replica(0)
+                  .task(0)
+                  .deviceType(type)
+                  .deviceIndex(i)
+                  .build());
+    }
+    return new Towers(devices, type);
+  }
+
+  int count() {
+    return devices.size();
+  }
+
+  /** The device of tower {@code i}, or null when a single tower is left to TensorFlow. */
+  DeviceSpec device(int i) {
+    return devices.get(i);
+  }
+
+  /** Asks the session for as many logical CPU devices as there are CPU towers. */
+  void configure(ConfigProto.Builder config) {
+    if (type == DeviceSpec.DeviceType.CPU && count() > 1) {
+      config.putDeviceCount("CPU", count());
+    }
+  }
+
+  /** Parses a TensorFlow device name; null for an empty or unparseable one. */
+  static DeviceSpec parseDevice(String name) {
+    if (name == null || name.isEmpty()) {
+      return null;
+    }
+    Matcher m = DEVICE.matcher(name);
+    if (!m.matches() || m.group(4) == null) {
+      return null;
+    }
+    DeviceSpec.DeviceType type;
+    try {
+      type = DeviceSpec.DeviceType.valueOf(m.group(4).toUpperCase());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    DeviceSpec.Builder b =
+        DeviceSpec.newBuilder().deviceType(type).deviceIndex(Integer.parseInt(m.group(5)));
+    if (m.group(1) != null) {
+      b.job(m.group(1));
+    }
+    if (m.group(2) != null) {
+      b.replica(Integer.parseInt(m.group(2)));
+    }
+    if (m.group(3) != null) {
+      b.task(Integer.parseInt(m.group(3)));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,94 @@
+package io.wattsweep.worker.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattsweep.common.spec.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ThreeDGanTrainingTest {
+
+  private static WorkloadSpec small(long seed) {
+    return new WorkloadSpec("3dgan", 0.25, Precision.FP32, 4, 1, seed);
+  }
+
+  @Test
+  void smallGanLossesMoveOverSteps() {
+    List<StepLosses> losses = new ArrayList<>();
+    try (Workload gan = Workloads.open(small(1))) {
+      for (int i = 0; i < 20; i++) {
+        losses.add(gan.step());
+      }
+    }
+    for (StepLosses l : losses) {
+      assertTrue(Double.isFinite(l.discriminator()) && Double.isFinite(l.generator()),
+          l::toString);
+    }
+    assertTrue(losses.stream().mapToDouble(StepLosses::discriminator).distinct().count() > 10,
+        losses::toString);
+    assertTrue(losses.stream().mapToDouble(StepLosses::generator).distinct().count() > 10,
+        losses::toString);
+    // The total-deposit term dominates at first and the generator learns it quickly.
+    assertTrue(losses.get(19).generator() < losses.get(0).generator(), losses::toString);
+  }
+
+  @Test
+  void sameSeedGivesSameInitialLoss() {
+    double first;
+    double again;
+    double other;
+    try (Workload gan = Workloads.open(small(5))) {
+      first = gan.step().discriminator();
+    }
+    try (Workload gan = Workloads.open(small(5))) {
+      again = gan.step().discriminator();
+    }
+    try (Workload gan = Workloads.open(small(6))) {
+      other = gan.step().discriminator();
+    }
+    assertEquals(first, again, 0.0);
+    assertNotEquals(first, other);
+  }
+
+  @Test
+  void infoCountsParametersAndFlops() {
+    try (Workload gan = Workloads.open(small(1))) {
+      ModelInfo info = gan.info();
+      assertEquals("3dgan", info.model());
+      assertEquals(0.25, info.scale());
+      assertTrue(info.generatorParameters() > info.discriminatorParameters(), info::toString);
+      assertTrue(info.flopsPerStep() > 0, info::toString);
+      assertTrue(info.flopsMethod().startsWith("analytic"), info::toString);
+    }
+  }
+
+  @Test
+  void tf32OnCpuRunsFp32AndSaysSo() {
+    try (Workload gan =
+        Workloads.open(new WorkloadSpec("3dgan", 0.1, Precision.TF32, 2, 1, 1))) {
+      assertEquals(Precision.FP32, gan.precisionRan());
+      assertEquals("tf32 needs an Ampere or newer NVIDIA GPU; this run used fp32 on the CPU",
+          gan.precisionNote());
+    }
+  }
+
+  @Test
+  void unknownModelIsRejectedNamingTheValue() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class,
+            () -> Workloads.open(new WorkloadSpec("vae-progan", 1, Precision.FP32, 8, 1, 1)));
+    assertEquals("model must be one of 3dgan: 'vae-progan'", e.getMessage());
+  }
+
+  @Test
+  void scaleOutsideZeroToOneIsRejectedNamingTheValue() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class,
+            () -> new WorkloadSpec("3dgan", 1.5, Precision.FP32, 8, 1, 1));
+    assertEquals("scale must be in (0, 1]: 1.5", e.getMessage());
+  }
+}

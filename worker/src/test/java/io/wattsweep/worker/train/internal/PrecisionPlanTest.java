@@ -1,0 +1,91 @@
+package io.wattsweep.worker.train.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattsweep.common.spec.Precision;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RewriterConfig;
+
+class PrecisionPlanTest {
+
+  private static PrecisionPlan onGpu(Precision p, int cudaMajor) {
+    return new PrecisionPlan(p, true, () -> OptionalInt.of(cudaMajor), null);
+  }
+
+  private static PrecisionPlan onCpu(Precision p) {
+    return new PrecisionPlan(p, false, OptionalInt::empty, null);
+  }
+
+  private static GraphDef convolutionsIn(DataType type) {
+    return GraphDef.newBuilder()
+        .addNode(NodeDef.newBuilder().setOp("Conv3D")
+            .putAttr("T", AttrValue.newBuilder().setType(type).build()))
+        .build();
+  }
+
+  @Test
+  void tf32OnCpuRunsFp32AndSaysWhy() {
+    PrecisionPlan.Outcome o = onCpu(Precision.TF32).resolve(List.of());
+    assertEquals(Precision.FP32, o.ran());
+    assertEquals("tf32 needs an Ampere or newer NVIDIA GPU; this run used fp32 on the CPU",
+        o.note());
+  }
+
+  @Test
+  void tf32OnAmpereRunsTf32AndOnVoltaFp32() {
+    assertEquals(new PrecisionPlan.Outcome(Precision.TF32, ""),
+        onGpu(Precision.TF32, 8).resolve(List.of()));
+    assertEquals(Precision.FP32, onGpu(Precision.TF32, 7).resolve(List.of()).ran());
+  }
+
+  @Test
+  void tf32IsNotClaimedWhenTheOverrideTurnsItOff() {
+    PrecisionPlan plan = new PrecisionPlan(Precision.TF32, true, () -> OptionalInt.of(9), "0");
+    assertEquals(Precision.FP32, plan.resolve(List.of()).ran());
+  }
+
+  @Test
+  void mixedFp16OnGpuIsReportedOnlyWhenConvolutionsRanInHalf() {
+    PrecisionPlan plan = onGpu(Precision.MIXED_FP16, 8);
+    ConfigProto.Builder config = ConfigProto.newBuilder();
+    plan.configure(config);
+    assertEquals(RewriterConfig.Toggle.ON,
+        config.getGraphOptions().getRewriteOptions().getAutoMixedPrecision());
+    assertEquals(Precision.MIXED_FP16,
+        plan.resolve(List.of(convolutionsIn(DataType.DT_HALF))).ran());
+    // Left in fp32 on an Ampere GPU, the math ran as tf32, and is named so.
+    PrecisionPlan.Outcome fallback = plan.resolve(List.of(convolutionsIn(DataType.DT_FLOAT)));
+    assertEquals(Precision.TF32, fallback.ran());
+    assertTrue(fallback.note().startsWith("the auto-mixed-precision rewrite left"),
+        fallback.note());
+  }
+
+  @Test
+  void bf16OnCpuIsReportedOnlyWhenConvolutionsRanInBf16() {
+    PrecisionPlan plan = onCpu(Precision.BF16);
+    assertTrue(plan.needsExecutedGraphs());
+    assertEquals(Precision.BF16,
+        plan.resolve(List.of(convolutionsIn(DataType.DT_BFLOAT16))).ran());
+    assertEquals(Precision.FP32,
+        plan.resolve(List.of(convolutionsIn(DataType.DT_FLOAT))).ran());
+  }
+
+  @Test
+  void mixedFp16OnCpuRunsFp32WithoutAnyRewrite() {
+    PrecisionPlan plan = onCpu(Precision.MIXED_FP16);
+    ConfigProto.Builder config = ConfigProto.newBuilder();
+    plan.configure(config);
+    assertEquals(RewriterConfig.getDefaultInstance(),
+        config.getGraphOptions().getRewriteOptions());
+    assertEquals(1f, plan.lossScale());
+    assertEquals(Precision.FP32, plan.resolve(List.of()).ran());
+  }
+}
