@@ -1,0 +1,188 @@
+package io.wattsweep.coordinator.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.event.BatchMeasured;
+import io.wattsweep.common.event.DeviceInfo;
+import io.wattsweep.common.event.FailureReason;
+import io.wattsweep.common.event.PowerSample;
+import io.wattsweep.common.event.RunCompleted;
+import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.event.RunFailed;
+import io.wattsweep.common.event.RunStarted;
+import io.wattsweep.common.spec.FullTraining;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.common.spec.Precision;
+import io.wattsweep.common.spec.SweepSpec;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The catalog's behaviour, on H2 and on the PostgreSQL server of this machine. */
+class CatalogTest {
+  private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+  private static final List<String> SCHEMAS = new ArrayList<>();
+
+  @AfterAll
+  static void dropSchemas() throws Exception {
+    try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
+      for (String schema : SCHEMAS) {
+        c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+      }
+    }
+  }
+
+  static Stream<String> databases() {
+    return Stream.of("h2", "postgresql");
+  }
+
+  /** A fresh, empty catalog: a new H2 memory database, or a new PostgreSQL schema. */
+  private static Catalog open(String db) throws Exception {
+    String name = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    if (db.equals("h2")) {
+      return Catalog.open("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "");
+    }
+    try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
+      c.createStatement().execute("CREATE SCHEMA " + name);
+    }
+    SCHEMAS.add(name);
+    return Catalog.open(PG_URL + "?currentSchema=" + name, "postgres", "");
+  }
+
+  private static final SweepSpec SPEC = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"),
+      List.of(Precision.FP32), List.of(4, 8), List.of(1), 1, 3, new FullTraining(1000, 2));
+
+  private static List<JobSpec> store(Catalog catalog, String sweepId) {
+    List<JobSpec> jobs = SPEC.expand(sweepId);
+    catalog.insertSweep(sweepId, SPEC, "{}", jobs, 1_000);
+    return jobs;
+  }
+
+  /** A complete run: started, a power sample, 3 batches of 2, 3 and 4 J, completed at 9 J. */
+  private static List<RunEvent> run(JobSpec job, String runId) {
+    var events = new ArrayList<RunEvent>();
+    var cpu = new DeviceInfo(0, "cpu", "cpu-0", "test CPU", "amd64", 20, "");
+    events.add(new RunStarted(job.jobId(), runId, 0, 2_000, "w1", "host", Precision.FP32,
+        Precision.FP32, "", List.of(cpu), EnergyMethod.TDP_ESTIMATE, 1.0, 100, 10, 1_000_000,
+        "test"));
+    events.add(new PowerSample(job.jobId(), runId, 1, 2_100, 15.0, EnergyMethod.TDP_ESTIMATE));
+    double[] joules = {2, 3, 4};
+    for (int i = 0; i < 3; i++) {
+      events.add(new BatchMeasured(job.jobId(), runId, 2 + i, 2_200 + i, i, 500_000_000L,
+          joules[i], 0.01, 0.7, 0.6));
+    }
+    events.add(new RunCompleted(job.jobId(), runId, 5, 3_000, 3, 1_500_000_000L, 9.0, 1.0,
+        EnergyMethod.TDP_ESTIMATE));
+    return events;
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void submittedSweepHoldsItsJobsQueued(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      store(catalog, "sw-1");
+
+      SweepView view = catalog.sweep("sw-1").orElseThrow();
+      assertEquals(2, view.jobs().size());
+      assertTrue(view.jobs().stream().allMatch(j -> j.state().equals("QUEUED") && j.run() == null));
+      assertEquals(2, view.jobCounts().get("QUEUED"));
+      assertEquals(2, catalog.unpublishedJobs(2_000).size(), "not yet acknowledged by Kafka");
+      catalog.markPublished(List.of(view.jobs().get(0).jobId()), 1_500);
+      assertEquals(1, catalog.unpublishedJobs(2_000).size());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void completedRunGetsItsEnergyReport(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      JobSpec job = store(catalog, "sw-1").get(0);
+
+      assertEquals(6, catalog.ingest(run(job, "r1"), 5_000));
+
+      SweepView.JobView view = catalog.sweep("sw-1").orElseThrow().jobs().get(0);
+      assertEquals("COMPLETED", view.state());
+      SweepView.RunView r = view.run();
+      assertEquals(3.0, r.energyPerBatchJoules(), 1e-9, "9 J over 3 batches");
+      assertEquals(0.5, r.secondsPerBatch(), 1e-9);
+      assertEquals(1.0, r.energyPerBatchStdDevJoules(), 1e-9, "sd of 2, 3, 4");
+      assertEquals(4.303 * 1.0 / Math.sqrt(3), r.energyPerBatchCi95Joules(), 1e-6);
+      assertEquals(3.0 - 1.0 * 0.5, r.netEnergyPerBatchJoules(), 1e-9, "idle 1 W for 0.5 s");
+      assertEquals(250 * 2, r.fullTraining().batches(), "1000 samples / batch 4, 2 epochs");
+      assertEquals(3.0 * 500, r.fullTraining().energyJoules(), 1e-6);
+      assertEquals("tdp-estimate", r.energyMethod());
+      assertTrue(r.energyIsEstimate());
+      assertEquals(3, catalog.batches("r1").size());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void redeliveredEventChangesNothing(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      JobSpec job = store(catalog, "sw-1").get(0);
+      catalog.ingest(run(job, "r1"), 5_000);
+      SweepView before = catalog.sweep("sw-1").orElseThrow();
+
+      assertEquals(0, catalog.ingest(run(job, "r1"), 9_000));
+
+      assertEquals(before, catalog.sweep("sw-1").orElseThrow());
+      assertEquals(3, catalog.batches("r1").size());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void lateFailureOfAnotherRunDoesNotTakeACompletedJobBack(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      JobSpec job = store(catalog, "sw-1").get(0);
+      catalog.ingest(run(job, "r1"), 5_000);
+
+      catalog.ingest(List.of(new RunFailed(job.jobId(), "r0", 0, 1_900,
+          FailureReason.OUT_OF_MEMORY, "OOM when allocating")), 6_000);
+
+      SweepView.JobView view = catalog.sweep("sw-1").orElseThrow().jobs().get(0);
+      assertEquals("COMPLETED", view.state());
+      assertEquals("r1", view.run().runId(), "the completing run stays the job's result");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void failedRunRecordsItsReason(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      JobSpec job = store(catalog, "sw-1").get(1);
+
+      catalog.ingest(List.of(new RunFailed(job.jobId(), "r9", 0, 2_000,
+          FailureReason.OUT_OF_MEMORY, "OOM when allocating tensor")), 3_000);
+
+      SweepView view = catalog.sweep("sw-1").orElseThrow();
+      SweepView.JobView failed = view.jobs().get(1);
+      assertEquals("FAILED", failed.state());
+      assertEquals("out-of-memory", failed.run().failureReason());
+      assertEquals("OOM when allocating tensor", failed.run().failureMessage());
+      assertNull(failed.run().energyPerBatchJoules());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void eventOfAnUnknownJobIsSkipped(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      store(catalog, "sw-1");
+      JobSpec stranger = SPEC.expand("sw-other").get(0);
+
+      assertEquals(0, catalog.ingest(run(stranger, "rx"), 5_000));
+      assertTrue(catalog.batches("rx").isEmpty());
+    }
+  }
+}
