@@ -48,15 +48,23 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    admin = KafkaAdminClient.create(vertx, KafkaClientSettings.admin(config.kafkaBootstrap()));
-    producer = KafkaProducer.create(vertx, KafkaClientSettings.producer(config.kafkaBootstrap()));
-    var topics = new TopicSetup(admin, config.jobPartitions(), config.eventPartitions(),
-        config.replicationFactor());
-    publisher = new JobPublisher(producer, topics);
-    ingestor = new EventIngestor(vertx,
-        KafkaConsumer.create(vertx, KafkaClientSettings.consumer(config.kafkaBootstrap(), EventIngestor.GROUP, 2000)),
-        producer, catalog, clock);
-    return topics.ensureAll(config.gpuClasses())
+    // Kafka clients connect and load classes in their constructors: not on the event loop.
+    return vertx.executeBlocking(() -> {
+          admin = KafkaAdminClient.create(vertx,
+              KafkaClientSettings.admin(config.kafkaBootstrap()));
+          producer = KafkaProducer.create(vertx,
+              KafkaClientSettings.producer(config.kafkaBootstrap()));
+          ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
+                  KafkaClientSettings.consumer(config.kafkaBootstrap(), EventIngestor.GROUP,
+                      2000)),
+              producer, catalog, clock);
+          return new TopicSetup(admin, config.jobPartitions(), config.eventPartitions(),
+              config.replicationFactor());
+        })
+        .compose(topics -> {
+          publisher = new JobPublisher(producer, topics);
+          return topics.ensureAll(config.gpuClasses());
+        })
         .compose(v -> ingestor.start())
         .compose(v -> vertx.createHttpServer()
             .requestHandler(new SweepApi(vertx, catalog, publisher, clock).router())
@@ -75,7 +83,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     vertx.cancelTimer(republishTimer);
     return Future.join(
         server == null ? Future.succeededFuture() : server.close(),
-        ingestor.stop(), producer.close(), admin.close());
+        ingestor == null ? Future.succeededFuture() : ingestor.stop(),
+        producer == null ? Future.succeededFuture() : producer.close(),
+        admin == null ? Future.succeededFuture() : admin.close());
   }
 
   /** Jobs stored longer than one interval ago and still not acknowledged go out again. */

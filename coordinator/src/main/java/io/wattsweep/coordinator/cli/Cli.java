@@ -65,8 +65,13 @@ public final class Cli {
           err.print(USAGE);
           return 2;
       }
+    } catch (java.net.ConnectException e) {
+      err.println("wattsweep " + command + ": no coordinator answers at " + url
+          + " (start one with ./wattsweep coordinator, or pass --url)");
+      return 1;
     } catch (IOException e) {
-      err.println("wattsweep " + command + ": " + e.getMessage());
+      err.println("wattsweep " + command + ": "
+          + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;
     }
   }

@@ -7,8 +7,12 @@ import java.util.function.Consumer;
 
 /** Runs one job to its end, passing on each event of the run as it happens. Blocking. */
 public interface JobLauncher {
-  /** How the job's process ended. */
-  record Outcome(int exitCode, boolean timedOut) {}
+  /**
+   * How the job's process ended.
+   *
+   * @param errorTail the last lines the process wrote to standard error, for a failure message
+   */
+  record Outcome(int exitCode, boolean timedOut, String errorTail) {}
 
   Outcome run(JobSpec job, String runId, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException;

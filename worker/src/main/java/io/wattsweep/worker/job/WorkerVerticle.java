@@ -128,7 +128,9 @@ public final class WorkerVerticle extends VerticleBase {
           if (!tracker.finished()) {
             String why = ar.failed() ? "job process could not run: " + ar.cause()
                 : ar.result().timedOut() ? "job ran past " + config.jobTimeout()
-                : "job process exited with " + ar.result().exitCode() + " before the run ended";
+                : "job process exited with " + ar.result().exitCode() + " before the run ended"
+                    + (ar.result().errorTail().isEmpty() ? ""
+                        : "; its last output: " + ar.result().errorTail());
             FailureReason reason = ar.succeeded() && ar.result().exitCode() == 137
                 ? FailureReason.OUT_OF_MEMORY : FailureReason.INTERNAL;
             sends.add(send(new RunFailed(job.jobId(), runId, tracker.nextSeq(), clock.millis(),

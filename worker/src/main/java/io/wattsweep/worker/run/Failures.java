@@ -17,15 +17,18 @@ final class Failures {
       if (c instanceof JobRun.MeterUnavailableException) {
         return FailureReason.METER_UNAVAILABLE;
       }
-    }
-    if (t instanceof IllegalArgumentException) {
-      return FailureReason.INVALID_SPEC;
+      if (c instanceof JobRun.InvalidSpecException) {
+        return FailureReason.INVALID_SPEC;
+      }
     }
     return FailureReason.INTERNAL;
   }
 
   static String describe(Throwable t) {
     String m = t.getMessage();
+    if (t instanceof JobRun.InvalidSpecException || t instanceof JobRun.MeterUnavailableException) {
+      return m;
+    }
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 }

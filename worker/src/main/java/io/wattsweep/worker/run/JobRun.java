@@ -65,8 +65,7 @@ public final class JobRun {
     try {
       meter = openMeter(parts);
       double idleWatts = idlePower(meter, parts.idleBaseline());
-      workload = parts.workloads().apply(new WorkloadSpec(job.model(), job.scale(),
-          job.precision(), job.batchSize(), job.gpus(), seed()));
+      workload = openWorkload(parts);
       started(meter, workload, idleWatts);
       sampler = startSampler(meter, parts.powerSampleInterval());
       for (int i = 0; i < job.warmupBatches(); i++) {
@@ -94,10 +93,24 @@ public final class JobRun {
   private PowerMeter openMeter(Parts parts) {
     try {
       return parts.meters().apply(job.gpus());
-    } catch (IllegalArgumentException e) {
-      throw e;
     } catch (RuntimeException e) {
       throw new MeterUnavailableException(e);
+    }
+  }
+
+  /**
+   * A spec this worker cannot run is the job's fault, not the worker's. Only the workload's own
+   * argument checks count: TensorFlow's runtime errors subclass IllegalArgumentException too.
+   */
+  private Workload openWorkload(Parts parts) {
+    try {
+      return parts.workloads().apply(new WorkloadSpec(job.model(), job.scale(), job.precision(),
+          job.batchSize(), job.gpus(), seed()));
+    } catch (IllegalArgumentException e) {
+      if (e.getClass() == IllegalArgumentException.class) {
+        throw new InvalidSpecException(e);
+      }
+      throw e;
     }
   }
 
@@ -164,6 +177,13 @@ public final class JobRun {
   /** The same job always trains from the same initial weights and data. */
   private long seed() {
     return job.jobId().hashCode();
+  }
+
+  /** The job asks for what this worker cannot run. */
+  static final class InvalidSpecException extends RuntimeException {
+    InvalidSpecException(IllegalArgumentException cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** The meter could not be opened or read. */

@@ -8,14 +8,16 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.Scope;
+import org.tensorflow.op.core.Shape;
 import org.tensorflow.op.nn.Conv3d;
 import org.tensorflow.op.nn.Conv3dBackpropFilter;
 import org.tensorflow.op.nn.Conv3dBackpropInput;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * The gradient of {@code Conv3D}, which TensorFlow's C++ gradient registry lacks, built from the
- * V2 backprop ops (they take the input and filter sizes as tensors).
+ * The gradient of {@code Conv3D}, which TensorFlow's C++ gradient registry lacks, built from the V2
+ * backprop ops (they take the input and filter sizes as tensors).
  */
 public final class Conv3dGradient {
 
@@ -34,16 +36,16 @@ public final class Conv3dGradient {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static List<Operand<?>> gradient(
-      Ops tf, Conv3d.Inputs<?> op, List<Output<?>> upstream) {
-    Ops at = onDeviceOf(tf, op);
+  private static List<Operand<?>> gradient(Ops tf, Conv3d.Inputs<?> op, List<Output<?>> upstream) {
+    Scope at = onDeviceOf(tf.scope(), op);
     Operand dy = upstream.get(0);
     Operand input = op.input;
     Operand filter = op.filter;
     List<Long> strides = boxed(op.strides);
     Operand<? extends TNumber> dx =
-        at.nn.conv3dBackpropInput(
-            at.shape(input),
+        Conv3dBackpropInput.create(
+            at,
+            Shape.create(at, input),
             filter,
             dy,
             strides,
@@ -51,9 +53,10 @@ public final class Conv3dGradient {
             Conv3dBackpropInput.dataFormat(op.dataFormat),
             Conv3dBackpropInput.dilations(boxed(op.dilations)));
     Operand<? extends TNumber> dw =
-        at.nn.conv3dBackpropFilter(
+        Conv3dBackpropFilter.create(
+            at,
             input,
-            at.shape(filter),
+            Shape.create(at, filter),
             dy,
             strides,
             op.padding,
@@ -63,13 +66,12 @@ public final class Conv3dGradient {
   }
 
   /**
-   * Gradient ops carry no device of their own; pinning the two backprops (the bulk of the backward
-   * cost) to the forward op's device keeps each data-parallel tower on its device.
+   * Gradient ops get no device of their own; pinning the two backprops (the bulk of the backward
+   * cost) to the forward op's device keeps each data-parallel tower's work on its device.
    */
-  private static Ops onDeviceOf(Ops tf, Conv3d.Inputs<?> op) {
-    String device = ((GraphOperation) op.getOutputs().op()).device();
-    DeviceSpec spec = Towers.parseDevice(device);
-    return spec == null ? tf : tf.withDevice(spec);
+  private static Scope onDeviceOf(Scope scope, Conv3d.Inputs<?> op) {
+    DeviceSpec device = Towers.parseDevice(((GraphOperation) op.getOutputs().op()).device());
+    return device == null ? scope : new PinnedScope(scope, device);
   }
 
   private static List<Long> boxed(long[] values) {

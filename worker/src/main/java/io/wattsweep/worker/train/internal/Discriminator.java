@@ -9,8 +9,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The 3DGAN discriminator, reduced: three 3D convolutions with LeakyReLU(0.2), the last two with
- * stride 2, flattened into two heads: a real/fake logit and a regression of the primary energy
- * (the paper's auxiliary output). Batch norm and dropout are left out at this stage.
+ * stride 2, flattened into two heads: a real/fake logit and a regression of the primary energy (the
+ * paper's auxiliary output). Batch norm and dropout are left out at this stage.
  */
 final class Discriminator {
 
@@ -75,7 +75,7 @@ final class Discriminator {
   }
 
   private Variable<TFloat32> conv(String name, int in, int out) {
-    return params.weight(name, (long) KERNEL * KERNEL * KERNEL * in, KERNEL, KERNEL, KERNEL, in,
-        out);
+    return params.weight(
+        name, (long) KERNEL * KERNEL * KERNEL * in, KERNEL, KERNEL, KERNEL, in, out);
   }
 }

@@ -1,15 +1,15 @@
 package io.wattsweep.worker.train.internal;
 
 /**
- * Sizes of the 3DGAN at a scale. At 1 the images are the paper's 51 x 51 x 25 calorimeter cells
- * and the latent vector has 256 entries; a smaller scale shrinks images, latent and filter counts
+ * Sizes of the 3DGAN at a scale. At 1 the images are the paper's 51 x 51 x 25 calorimeter cells and
+ * the latent vector has 256 entries; a smaller scale shrinks images, latent and filter counts
  * together so that a CPU can step it in well under a second.
  *
  * @param imageXy transverse cells per side
  * @param imageZ longitudinal layers
  * @param latent generator input size
- * @param baseXy transverse size of the generator's first grid; two 2x upsamplings then a crop
- *     reach {@code imageXy}
+ * @param baseXy transverse size of the generator's first grid; two 2x upsamplings then a crop reach
+ *     {@code imageXy}
  * @param baseZ longitudinal size of that grid
  * @param baseChannels channels of that grid
  * @param g1 generator filters after the first convolution (and so on)

@@ -62,24 +62,30 @@ final class GanGraph {
           GanLosses.discriminator(
               t, discriminator.forward(t, real), discriminator.forward(t, fake), e);
       dLosses.add(dLoss);
-      dGrads.add(gradients(graph, t, "d_gradients" + i, dLoss, lossScale,
-          discriminator.params().all()));
+      dGrads.add(
+          gradients(graph, t, "d_gradients" + i, dLoss, lossScale, discriminator.params().all()));
 
       var gNoise = noise(t, perTower, dims.latent(), seed, 2L * i + 2);
       var showers = generator.forward(t, gNoise, e);
       var gLoss = GanLosses.generator(t, discriminator.forward(t, showers), showers, e);
       gLosses.add(gLoss);
-      gGrads.add(gradients(graph, t, "g_gradients" + i, gLoss, lossScale,
-          generator.params().all()));
+      gGrads.add(
+          gradients(graph, t, "g_gradients" + i, gLoss, lossScale, generator.params().all()));
     }
     discriminatorLoss = average(tf.withName("discriminator_loss"), dLosses, 1f);
     generatorLoss = average(tf.withName("generator_loss"), gLosses, 1f);
     discriminatorUpdate =
-        RmsProp.apply(tf.withSubScope("discriminator_rmsprop"), discriminator.params().all(),
-            averageEach(tf, dGrads, lossScale), LEARNING_RATE);
+        RmsProp.apply(
+            tf.withSubScope("discriminator_rmsprop"),
+            discriminator.params().all(),
+            averageEach(tf, dGrads, lossScale),
+            LEARNING_RATE);
     generatorUpdate =
-        RmsProp.apply(tf.withSubScope("generator_rmsprop"), generator.params().all(),
-            averageEach(tf, gGrads, lossScale), LEARNING_RATE);
+        RmsProp.apply(
+            tf.withSubScope("generator_rmsprop"),
+            generator.params().all(),
+            averageEach(tf, gGrads, lossScale),
+            LEARNING_RATE);
   }
 
   /** Fresh latent noise each run; seeded per op so a seed replays the same sequence. */
@@ -103,16 +109,18 @@ final class GanGraph {
 
   /** d(scale * loss)/d(variables); every variable must be reachable, or the graph is wrong. */
   private static List<Output<?>> gradients(
-      Graph graph, Ops tf, String prefix, Operand<TFloat32> loss, float lossScale,
+      Graph graph,
+      Ops tf,
+      String prefix,
+      Operand<TFloat32> loss,
+      float lossScale,
       List<Variable<TFloat32>> variables) {
-    Operand<TFloat32> scaled =
-        lossScale == 1f ? loss : tf.math.mul(loss, tf.constant(lossScale));
+    Operand<TFloat32> scaled = lossScale == 1f ? loss : tf.math.mul(loss, tf.constant(lossScale));
     Output<?>[] xs = new Output<?>[variables.size()];
     for (int i = 0; i < xs.length; i++) {
       xs[i] = variables.get(i).asOutput();
     }
-    Output<?>[] grads =
-        graph.addGradients(prefix, new Output<?>[] {scaled.asOutput()}, xs, null);
+    Output<?>[] grads = graph.addGradients(prefix, new Output<?>[] {scaled.asOutput()}, xs, null);
     for (int i = 0; i < grads.length; i++) {
       if (grads[i] == null) {
         throw new IllegalStateException(

@@ -29,8 +29,9 @@ final class GanLosses {
   /** Generator: fool the discriminator, at the asked energy, with the right total deposit. */
   static Operand<TFloat32> generator(
       Ops tf, Discriminator.Heads judged, Operand<TFloat32> showers, Operand<TFloat32> energy) {
-    var ecal = tf.reshape(tf.sum(showers, tf.constant(new int[] {1, 2, 3, 4})),
-        tf.constant(new int[] {-1, 1}));
+    var ecal =
+        tf.reshape(
+            tf.sum(showers, tf.constant(new int[] {1, 2, 3, 4})), tf.constant(new int[] {-1, 1}));
     var expected = tf.math.mul(energy, tf.constant(ShowerData.DEPOSIT_PER_UNIT));
     var aux = tf.math.mul(tf.constant(ENERGY_WEIGHT), mae(tf, judged.energy(), energy));
     var sum = tf.math.mul(tf.constant(ECAL_WEIGHT), mae(tf, ecal, expected));

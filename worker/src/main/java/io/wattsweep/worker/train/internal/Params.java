@@ -3,7 +3,6 @@ package io.wattsweep.worker.train.internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -34,9 +33,7 @@ final class Params {
   Variable<TFloat32> weight(String name, long fanIn, long... shape) {
     Ops named = init.withSubScope(name);
     long[] key = {seed, stream * 1_000_003L + variables.size()};
-    var draw =
-        named.random.statelessTruncatedNormal(named.constant(Shape.of(shape).asArray()),
-            named.constant(key));
+    var draw = named.random.statelessTruncatedNormal(named.constant(shape), named.constant(key));
     var scaled = named.math.mul(draw, named.constant((float) Math.sqrt(2.0 / fanIn)));
     return register(named.withName("w").variable(scaled));
   }
@@ -44,8 +41,10 @@ final class Params {
   /** A bias, zero at start. */
   Variable<TFloat32> bias(String name, long size) {
     Ops named = init.withSubScope(name);
-    return register(named.withName("b").variable(named.zeros(named.constant(new long[] {size}),
-        TFloat32.class)));
+    return register(
+        named
+            .withName("b")
+            .variable(named.zeros(named.constant(new long[] {size}), TFloat32.class)));
   }
 
   List<Variable<TFloat32>> all() {

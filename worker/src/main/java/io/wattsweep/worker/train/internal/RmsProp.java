@@ -5,12 +5,13 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Identity;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * RMSprop over one variable list only (Keras defaults: rho 0.9, no momentum, epsilon 1e-7), so
- * that the discriminator's and the generator's updates never touch each other's weights.
+ * RMSprop over one variable list only (Keras defaults: rho 0.9, no momentum, epsilon 1e-7), so that
+ * the discriminator's and the generator's updates never touch each other's weights.
  */
 final class RmsProp {
 
@@ -27,6 +28,13 @@ final class RmsProp {
     var rho = tf.constant(RHO);
     var momentum = tf.constant(0f);
     var epsilon = tf.constant(EPSILON);
+    // Ref variables are read in place: an update that ran before another layer's backprop had
+    // read its weights would change them under it. So every update waits for every gradient.
+    List<Identity<TFloat32>> ready = new ArrayList<>();
+    for (Operand<TFloat32> g : gradients) {
+      ready.add(tf.identity(g));
+    }
+    Ops afterGradients = tf.withControlDependencies(new ArrayList<Op>(ready));
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       Variable<TFloat32> v = variables.get(i);
@@ -34,8 +42,8 @@ final class RmsProp {
       Variable<TFloat32> meanSquare = init.variable(zeros);
       Variable<TFloat32> moment = init.variable(zeros);
       updates.add(
-          tf.train.applyRmsProp(
-              v, meanSquare, moment, lr, rho, momentum, epsilon, gradients.get(i)));
+          afterGradients.train.applyRmsProp(
+              v, meanSquare, moment, lr, rho, momentum, epsilon, ready.get(i)));
     }
     return tf.withControlDependencies(updates).noOp();
   }

@@ -51,14 +51,17 @@ public final class ThreeDGan implements Workload {
     int gpus = HostDevices.gpuCount();
     if (gpus > 0 && spec.devices() > gpus) {
       throw new IllegalArgumentException(
-          "devices must be <= the " + gpus + " GPUs visible: " + spec.devices());
+          "devices must be at most the " + gpus + " visible GPU(s): " + spec.devices());
     }
     Towers towers = Towers.plan(spec.devices(), gpus);
     PrecisionPlan plan =
         new PrecisionPlan(
-            spec.precision(), gpus > 0, CudaCapability::lowestMajor,
+            spec.precision(),
+            gpus > 0,
+            CudaCapability::lowestMajor,
             System.getenv("NVIDIA_TF32_OVERRIDE"));
     GanDims dims = GanDims.of(spec.scale());
+    data = new ShowerData(dims, spec.batchSize(), spec.seed());
     graph = new Graph();
     try {
       net = new GanGraph(graph, dims, spec.batchSize(), spec.seed(), towers, plan.lossScale());
@@ -68,9 +71,9 @@ public final class ThreeDGan implements Workload {
       session = new Session(graph, config.build());
     } catch (RuntimeException e) {
       graph.close();
+      data.close();
       throw e;
     }
-    data = new ShowerData(dims, spec.batchSize(), spec.seed());
     try {
       session.initialize();
       precision = plan.resolve(plan.needsExecutedGraphs() ? executedGraphs() : List.of());
@@ -89,9 +92,17 @@ public final class ThreeDGan implements Workload {
     LOG.info(
         "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), G {} and D {} parameters,"
             + " {} FLOPs per step, precision {} asked, {} runs{}",
-        spec.scale(), dims.imageXy(), dims.imageXy(), dims.imageZ(), spec.batchSize(),
-        towers.count(), info.generatorParameters(), info.discriminatorParameters(),
-        info.flopsPerStep(), spec.precision(), precision.ran(),
+        spec.scale(),
+        dims.imageXy(),
+        dims.imageXy(),
+        dims.imageZ(),
+        spec.batchSize(),
+        towers.count(),
+        info.generatorParameters(),
+        info.discriminatorParameters(),
+        info.flopsPerStep(),
+        spec.precision(),
+        precision.ran(),
         precision.note().isEmpty() ? "" : " (" + precision.note() + ")");
   }
 
@@ -185,8 +196,8 @@ public final class ThreeDGan implements Workload {
   }
 
   /**
-   * The graphs the session executes for a discriminator forward pass, as optimised and placed:
-   * they show whether a precision rewrite applied. No update runs, so no weight changes.
+   * The graphs the session executes for a discriminator forward pass, as optimised and placed: they
+   * show whether a precision rewrite applied. No update runs, so no weight changes.
    */
   private List<org.tensorflow.proto.GraphDef> executedGraphs() {
     ShowerData.Batch batch = data.next();

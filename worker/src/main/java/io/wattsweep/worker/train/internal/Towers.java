@@ -8,14 +8,15 @@ import org.tensorflow.DeviceSpec;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * Where data-parallel towers run: one per GPU when there are enough GPUs, else one per logical CPU
- * device (TensorFlow splits the host into as many as the session's device count asks for).
+ * Where data-parallel towers run: one per GPU on a GPU host, else one per logical CPU device
+ * (TensorFlow splits the host into as many as the session's device count asks for).
  */
 final class Towers {
 
   private static final Pattern DEVICE =
-      Pattern.compile("(?:/job:([^/]+))?(?:/replica:(\\d+))?(?:/task:(\\d+))?"
-          + "(?:/device:([A-Za-z_]+):(\\d+))?");
+      Pattern.compile(
+          "(?:/job:([^/]+))?(?:/replica:(\\d+))?(?:/task:(\\d+))?"
+              + "(?:/device:([A-Za-z_]+):(\\d+))?");
 
   private final List<DeviceSpec> devices;
   private final DeviceSpec.DeviceType type;
@@ -25,9 +26,13 @@ final class Towers {
     this.type = type;
   }
 
-  /** Plans {@code count} towers; with one, nothing is pinned and TensorFlow places the ops. */
+  /**
+   * Plans {@code count} towers; with one, nothing is pinned and TensorFlow places the ops.
+   *
+   * @param gpus GPUs visible, at least {@code count} when there are any
+   */
   static Towers plan(int count, int gpus) {
-    DeviceSpec.DeviceType type = gpus >= count ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU;
+    DeviceSpec.DeviceType type = gpus > 0 ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU;
     List<DeviceSpec> devices = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       devices.add(

@@ -1,11 +1,14 @@
 package io.wattsweep.worker.train.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -14,6 +17,10 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat64;
 
 class Conv3dGradientTest {
@@ -36,8 +43,10 @@ class Conv3dGradientTest {
       Placeholder<TFloat64> wp = tf.placeholder(TFloat64.class);
       var y = tf.nn.conv3d(xp, wp, List.of(1L, stride, stride, stride, 1L), padding);
       // Weights for the output cells; constant, so no gradient should flow into them.
-      var r = tf.stopGradient(tf.random.statelessRandomNormal(tf.shape(y),
-          tf.constant(new long[] {3, 4}), TFloat64.class));
+      var r =
+          tf.stopGradient(
+              tf.random.statelessRandomNormal(
+                  tf.shape(y), tf.constant(new long[] {3, 4}), TFloat64.class));
       var loss = tf.sum(tf.math.mul(y, r), tf.constant(new int[] {0, 1, 2, 3, 4}));
       Output<?>[] grads =
           g.addGradients(loss.asOutput(), new Output<?>[] {xp.asOutput(), wp.asOutput()});
@@ -45,20 +54,72 @@ class Conv3dGradientTest {
         double[] dx = fetch(s, xp, x, wp, w, grads[0]);
         double[] dw = fetch(s, xp, x, wp, w, grads[1]);
         for (int i = 0; i < x.length; i++) {
-          assertEquals(centralDifference(s, xp, x, wp, w, loss.asOutput(), x, i), dx[i], 1e-8,
+          assertEquals(
+              centralDifference(s, xp, x, wp, w, loss.asOutput(), x, i),
+              dx[i],
+              1e-8,
               "d loss / d input[" + i + "]");
         }
         for (int i = 0; i < w.length; i++) {
-          assertEquals(centralDifference(s, xp, x, wp, w, loss.asOutput(), w, i), dw[i], 1e-8,
+          assertEquals(
+              centralDifference(s, xp, x, wp, w, loss.asOutput(), w, i),
+              dw[i],
+              1e-8,
               "d loss / d filter[" + i + "]");
         }
       }
     }
   }
 
+  @Test
+  void conv3dGradientRunsOnTheForwardOpsDevice() {
+    Conv3dGradient.register();
+    DeviceSpec second = Towers.parseDevice("/job:localhost/replica:0/task:0/device:CPU:1");
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Ops onSecond = tf.withDevice(second);
+      // Fed, not computed: constant inputs would let Grappler fold the whole gradient away.
+      Placeholder<TFloat64> x = onSecond.placeholder(TFloat64.class);
+      Placeholder<TFloat64> w = onSecond.placeholder(TFloat64.class);
+      var y = onSecond.nn.conv3d(x, w, List.of(1L, 1L, 1L, 1L, 1L), "SAME");
+      var loss = onSecond.sum(y, onSecond.constant(new int[] {0, 1, 2, 3, 4}));
+      Output<?>[] grads =
+          g.addGradients(loss.asOutput(), new Output<?>[] {x.asOutput(), w.asOutput()});
+      ConfigProto twoCpus = ConfigProto.newBuilder().putDeviceCount("CPU", 2).build();
+      try (Session s = new Session(g, twoCpus);
+          TFloat64 xt = TFloat64.tensorOf(Shape.of(INPUT), DataBuffers.ofDoubles(size(INPUT)));
+          TFloat64 wt = TFloat64.tensorOf(Shape.of(FILTER), DataBuffers.ofDoubles(size(FILTER)));
+          Result result =
+              s.runner()
+                  .feed(x, xt)
+                  .feed(w, wt)
+                  .fetch(grads[0])
+                  .fetch(grads[1])
+                  .setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build())
+                  .runAndFetchMetadata()) {
+        int backprops = 0;
+        for (GraphDef partition : result.getMetadata().orElseThrow().getPartitionGraphsList()) {
+          for (NodeDef node : partition.getNodeList()) {
+            if (node.getOp().startsWith("Conv3DBackprop")) {
+              backprops++;
+              assertTrue(node.getDevice().endsWith("CPU:1"), node.getDevice());
+            }
+          }
+        }
+        assertEquals(2, backprops);
+      }
+    }
+  }
+
   private static double centralDifference(
-      Session s, Placeholder<TFloat64> xp, double[] x, Placeholder<TFloat64> wp, double[] w,
-      Output<?> loss, double[] perturbed, int i) {
+      Session s,
+      Placeholder<TFloat64> xp,
+      double[] x,
+      Placeholder<TFloat64> wp,
+      double[] w,
+      Output<?> loss,
+      double[] perturbed,
+      int i) {
     double kept = perturbed[i];
     perturbed[i] = kept + STEP;
     double up = fetch(s, xp, x, wp, w, loss)[0];
@@ -69,7 +130,11 @@ class Conv3dGradientTest {
   }
 
   private static double[] fetch(
-      Session s, Placeholder<TFloat64> xp, double[] x, Placeholder<TFloat64> wp, double[] w,
+      Session s,
+      Placeholder<TFloat64> xp,
+      double[] x,
+      Placeholder<TFloat64> wp,
+      double[] w,
       Output<?> out) {
     try (TFloat64 xt = TFloat64.tensorOf(Shape.of(INPUT), DataBuffers.of(x, true, false));
         TFloat64 wt = TFloat64.tensorOf(Shape.of(FILTER), DataBuffers.of(w, true, false));
@@ -79,6 +144,10 @@ class Conv3dGradientTest {
       t.asRawTensor().data().asDoubles().read(values);
       return values;
     }
+  }
+
+  private static long size(long[] shape) {
+    return Shape.of(shape).size();
   }
 
   private static double[] gaussian(SplittableRandom random, long[] shape) {

@@ -26,8 +26,10 @@ class PrecisionPlanTest {
 
   private static GraphDef convolutionsIn(DataType type) {
     return GraphDef.newBuilder()
-        .addNode(NodeDef.newBuilder().setOp("Conv3D")
-            .putAttr("T", AttrValue.newBuilder().setType(type).build()))
+        .addNode(
+            NodeDef.newBuilder()
+                .setOp("Conv3D")
+                .putAttr("T", AttrValue.newBuilder().setType(type).build()))
         .build();
   }
 
@@ -35,14 +37,14 @@ class PrecisionPlanTest {
   void tf32OnCpuRunsFp32AndSaysWhy() {
     PrecisionPlan.Outcome o = onCpu(Precision.TF32).resolve(List.of());
     assertEquals(Precision.FP32, o.ran());
-    assertEquals("tf32 needs an Ampere or newer NVIDIA GPU; this run used fp32 on the CPU",
-        o.note());
+    assertEquals(
+        "tf32 needs an Ampere or newer NVIDIA GPU; this run used fp32 on the CPU", o.note());
   }
 
   @Test
   void tf32OnAmpereRunsTf32AndOnVoltaFp32() {
-    assertEquals(new PrecisionPlan.Outcome(Precision.TF32, ""),
-        onGpu(Precision.TF32, 8).resolve(List.of()));
+    assertEquals(
+        new PrecisionPlan.Outcome(Precision.TF32, ""), onGpu(Precision.TF32, 8).resolve(List.of()));
     assertEquals(Precision.FP32, onGpu(Precision.TF32, 7).resolve(List.of()).ran());
   }
 
@@ -57,25 +59,24 @@ class PrecisionPlanTest {
     PrecisionPlan plan = onGpu(Precision.MIXED_FP16, 8);
     ConfigProto.Builder config = ConfigProto.newBuilder();
     plan.configure(config);
-    assertEquals(RewriterConfig.Toggle.ON,
+    assertEquals(
+        RewriterConfig.Toggle.ON,
         config.getGraphOptions().getRewriteOptions().getAutoMixedPrecision());
-    assertEquals(Precision.MIXED_FP16,
-        plan.resolve(List.of(convolutionsIn(DataType.DT_HALF))).ran());
+    assertEquals(
+        Precision.MIXED_FP16, plan.resolve(List.of(convolutionsIn(DataType.DT_HALF))).ran());
     // Left in fp32 on an Ampere GPU, the math ran as tf32, and is named so.
     PrecisionPlan.Outcome fallback = plan.resolve(List.of(convolutionsIn(DataType.DT_FLOAT)));
     assertEquals(Precision.TF32, fallback.ran());
-    assertTrue(fallback.note().startsWith("the auto-mixed-precision rewrite left"),
-        fallback.note());
+    assertTrue(
+        fallback.note().startsWith("the auto-mixed-precision rewrite left"), fallback.note());
   }
 
   @Test
   void bf16OnCpuIsReportedOnlyWhenConvolutionsRanInBf16() {
     PrecisionPlan plan = onCpu(Precision.BF16);
     assertTrue(plan.needsExecutedGraphs());
-    assertEquals(Precision.BF16,
-        plan.resolve(List.of(convolutionsIn(DataType.DT_BFLOAT16))).ran());
-    assertEquals(Precision.FP32,
-        plan.resolve(List.of(convolutionsIn(DataType.DT_FLOAT))).ran());
+    assertEquals(Precision.BF16, plan.resolve(List.of(convolutionsIn(DataType.DT_BFLOAT16))).ran());
+    assertEquals(Precision.FP32, plan.resolve(List.of(convolutionsIn(DataType.DT_FLOAT))).ran());
   }
 
   @Test
@@ -83,8 +84,7 @@ class PrecisionPlanTest {
     PrecisionPlan plan = onCpu(Precision.MIXED_FP16);
     ConfigProto.Builder config = ConfigProto.newBuilder();
     plan.configure(config);
-    assertEquals(RewriterConfig.getDefaultInstance(),
-        config.getGraphOptions().getRewriteOptions());
+    assertEquals(RewriterConfig.getDefaultInstance(), config.getGraphOptions().getRewriteOptions());
     assertEquals(1f, plan.lossScale());
     assertEquals(Precision.FP32, plan.resolve(List.of()).ran());
   }

@@ -50,7 +50,8 @@ class ThreeDGanUpdatesTest {
       assertEquals(one.info().flopsPerStep(), two.info().flopsPerStep());
       for (int i = 0; i < 3; i++) {
         StepLosses losses = two.step();
-        assertTrue(Double.isFinite(losses.discriminator()) && Double.isFinite(losses.generator()),
+        assertTrue(
+            Double.isFinite(losses.discriminator()) && Double.isFinite(losses.generator()),
             losses::toString);
       }
     }
@@ -58,8 +59,7 @@ class ThreeDGanUpdatesTest {
 
   @Test
   void batchThatDoesNotSplitAcrossDevicesIsRejected() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> spec(5, 2));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec(5, 2));
     assertEquals("batchSize must be divisible by devices (2): 5", e.getMessage());
   }
 }
