@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator.cli;
 
 import io.wattsweep.coordinator.catalog.SweepView;
+import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ public final class Cli {
         kafka [--port N] [--data D]  run a local single-node Kafka broker
         submit FILE [--wait]         submit a sweep (YAML or JSON); --wait prints its results
         status [SWEEP_ID]            list sweeps, or show one sweep's results
+        report --sweep ID --out DIR  write a sweep's charts (SVG, PNG), results.csv and report.html
       options: --url URL             the coordinator (default $WATTSWEEP_URL or http://127.0.0.1:8080)
       """;
 
@@ -60,6 +62,18 @@ public final class Cli {
             out.print(ResultTable.render(api.sweep(args.get(0))));
           }
           return 0;
+        case "report": {
+          String id = option(args, "--sweep", null);
+          String dir = option(args, "--out", null);
+          if (id == null || dir == null || !args.isEmpty()) {
+            err.print(USAGE);
+            return 2;
+          }
+          for (Path f : SweepReport.write(new ApiClient(url).sweep(id), Path.of(dir))) {
+            out.println(f);
+          }
+          return 0;
+        }
         default:
           err.println("unknown command: '" + command + "'");
           err.print(USAGE);

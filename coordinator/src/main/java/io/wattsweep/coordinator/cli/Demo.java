@@ -3,6 +3,7 @@ package io.wattsweep.coordinator.cli;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.coordinator.catalog.SweepView;
+import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -61,6 +62,9 @@ final class Demo {
       SweepView done = Cli.waitFor(api, sweepId, Duration.ofMinutes(20), out);
       out.println();
       out.print(ResultTable.render(done));
+      Path reports = data.resolve("reports").resolve(sweepId);
+      SweepReport.write(done, reports);
+      out.println("Report (charts, CSV, HTML): " + reports.resolve(SweepReport.HTML));
       out.printf("%nDemo finished in %.0f s. Catalog kept in %s; look again with"
               + " ./wattsweep status %s (with a coordinator running).%n",
           (System.nanoTime() - t0) / 1e9, data, sweepId);
