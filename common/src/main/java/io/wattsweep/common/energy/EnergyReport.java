@@ -37,9 +37,10 @@ public record EnergyReport(
     double perBatch = spanEnergyJoules / n;
     Stats stats = Stats.of(perBatchJoules);
     double net = Math.max(0, perBatch - idlePowerWatts * secondsPerBatch);
-    double ci = Double.isNaN(stats.ci95HalfWidth()) ? 0 : stats.ci95HalfWidth();
+    // One batch gives no interval: NaN, shown as n/a, never as a false +-0.
     return new EnergyReport(
         method, n, secondsPerBatch, perBatch, stats, idlePowerWatts, net,
-        TrainingEstimate.of(perBatch, ci, secondsPerBatch, training, globalBatchSize));
+        TrainingEstimate.of(perBatch, stats.ci95HalfWidth(), secondsPerBatch, training,
+            globalBatchSize));
   }
 }

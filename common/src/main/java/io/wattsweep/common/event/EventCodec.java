@@ -16,8 +16,12 @@ public final class EventCodec {
   /** The version this build writes and reads. */
   public static final int VERSION = 1;
 
+  /** Unknown fields are fine (a newer writer); a missing one is not silently 0. */
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      new ObjectMapper()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private EventCodec() {}
 
@@ -56,7 +60,7 @@ public final class EventCodec {
         throw new DecodeException("payload is not a JSON object: " + preview(bytes));
       }
       JsonNode v = tree.get("v");
-      if (v == null || v.asInt(-1) != VERSION) {
+      if (v == null || !v.isInt() || v.intValue() != VERSION) {
         throw new DecodeException("payload version must be " + VERSION + ": " + v);
       }
       ((ObjectNode) tree).remove("v");

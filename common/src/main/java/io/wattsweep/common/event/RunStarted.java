@@ -19,6 +19,9 @@ public record RunStarted(
     String framework) implements RunEvent {
   public RunStarted {
     RunEvent.check(jobId, runId, seq);
+    if (devices == null) {
+      throw new IllegalArgumentException("devices must be set: null");
+    }
     devices = List.copyOf(devices);
     if (energyMethod == null) {
       throw new IllegalArgumentException("energyMethod must be set: null");

@@ -1,6 +1,7 @@
 package io.wattsweep.common.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,14 +16,20 @@ import java.util.function.Function;
  * message names the field and the value, so that the API can answer 400 with it.
  */
 public final class SweepParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = strict(new ObjectMapper());
+  private static final ObjectMapper YAML = strict(new ObjectMapper(new YAMLFactory()));
   private static final Set<String> FIELDS =
       Set.of(
           "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
           "measuredBatches", "fullTraining");
 
   private SweepParser() {}
+
+  /** A key given twice, or text after the sweep, is a mistake to report, not to guess around. */
+  private static ObjectMapper strict(ObjectMapper m) {
+    return m.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
 
   /** Parses YAML (a superset of JSON) or JSON; {@code yaml} picks the reader. */
   public static SweepSpec parse(String text, boolean yaml) {
@@ -34,8 +41,9 @@ public final class SweepParser {
           "body is not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
+      boolean empty = root == null || root.isMissingNode() || root.isNull();
       throw new IllegalArgumentException(
-          "body must be an object with the sweep's fields: " + (root == null ? "empty" : root));
+          "body must be an object with the sweep's fields: " + (empty ? "empty" : root));
     }
     var obj = (ObjectNode) root;
     obj.fieldNames()

@@ -103,7 +103,8 @@ final class EventApplier {
         done.spanEnergyJoules(), r.secondsPerBatch(), r.energyPerBatchJoules(),
         finiteOrNull(r.perBatchJoules().stdDev()), finiteOrNull(r.perBatchJoules().ci95HalfWidth()),
         r.netEnergyPerBatchJoules(), r.fullTraining().batches(), r.fullTraining().energyJoules(),
-        r.fullTraining().energyCi95Joules(), r.fullTraining().durationSeconds(), done.runId());
+        finiteOrNull(r.fullTraining().energyCi95Joules()), r.fullTraining().durationSeconds(),
+        done.runId());
     advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs);
   }
 

@@ -81,7 +81,8 @@ final class SweepQueries {
     String method = rs.getString("energy_method");
     Long ftBatches = (Long) rs.getObject("full_training_batches", Long.class);
     SweepView.Extrapolation ft = ftBatches == null ? null : new SweepView.Extrapolation(
-        ftBatches, rs.getDouble("full_training_energy_j"), rs.getDouble("full_training_ci95_j"),
+        ftBatches, rs.getDouble("full_training_energy_j"),
+        rs.getObject("full_training_ci95_j", Double.class),
         rs.getDouble("full_training_energy_j") / 3.6e6, rs.getDouble("full_training_seconds"));
     return new SweepView.RunView(
         runId, rs.getString("run_state"), rs.getString("worker_id"), rs.getString("precision_ran"),

@@ -29,8 +29,8 @@ public record SweepView(
       Extrapolation fullTraining, Long generatorParameters, Long discriminatorParameters,
       Long flopsPerStep, String failureReason, String failureMessage) {}
 
-  /** Full-training energy extrapolated from the measured batches. */
+  /** Full-training energy extrapolated from the measured batches; no interval from one batch. */
   public record Extrapolation(
-      long batches, double energyJoules, double energyCi95Joules, double energyKwh,
+      long batches, double energyJoules, Double energyCi95Joules, double energyKwh,
       double durationSeconds) {}
 }

@@ -58,15 +58,18 @@ final class ResultTable {
     String time = r.secondsPerBatch() == null ? ""
         : String.format(Locale.ROOT, "%.1f ms", r.secondsPerBatch() * 1e3);
     String energy = r.energyPerBatchJoules() == null ? ""
-        : String.format(Locale.ROOT, "%.3f J ± %.3f", r.energyPerBatchJoules(),
-            r.energyPerBatchCi95Joules() == null ? 0 : r.energyPerBatchCi95Joules());
+        : String.format(Locale.ROOT, "%.3f J ± %s", r.energyPerBatchJoules(),
+            r.energyPerBatchCi95Joules() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.3f", r.energyPerBatchCi95Joules()));
     String net = r.netEnergyPerBatchJoules() == null ? ""
         : String.format(Locale.ROOT, "%.3f J", r.netEnergyPerBatchJoules());
     String method = nz(r.energyMethod()) + (r.energyIsEstimate() ? " (estimate)" : "");
-    String full = r.fullTraining() == null ? ""
-        : String.format(Locale.ROOT, "%.3f MJ ± %.3f (%.2f kWh, %.1f h)",
-            r.fullTraining().energyJoules() / 1e6, r.fullTraining().energyCi95Joules() / 1e6,
-            r.fullTraining().energyKwh(), r.fullTraining().durationSeconds() / 3600);
+    SweepView.Extrapolation ft = r.fullTraining();
+    String full = ft == null ? ""
+        : String.format(Locale.ROOT, "%.3f MJ ± %s (%.2f kWh, %.1f h)",
+            ft.energyJoules() / 1e6, ft.energyCi95Joules() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.3f", ft.energyCi95Joules() / 1e6),
+            ft.energyKwh(), ft.durationSeconds() / 3600);
     return new String[] {config, j.state(), ranAs, time, energy, net, method, full};
   }
 

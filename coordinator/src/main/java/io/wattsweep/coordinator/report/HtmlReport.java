@@ -134,7 +134,7 @@ final class HtmlReport {
         continue;
       }
       h.append("<td class=\"n\">").append(Text.sig(ft.energyJoules() / 1e6, 4));
-      if (Double.isFinite(ft.energyCi95Joules()) && ft.energyCi95Joules() > 0) {
+      if (ft.energyCi95Joules() != null && ft.energyCi95Joules() > 0) {
         h.append(" ± ").append(Text.sig(ft.energyCi95Joules() / 1e6, 2));
       }
       h.append(" MJ<br><small>").append(ft.batches()).append(" batches</small></td>")

@@ -59,7 +59,7 @@ final class ResultsCsv {
         hasFt ? Text.exact(ft.energyJoules()) : "",
         hasFt ? Text.exact(ft.energyJoules() / 1e6) : "",
         hasFt ? Text.exact(ft.energyKwh()) : "",
-        hasFt ? Text.exact(ft.energyCi95Joules()) : "",
+        hasFt && ft.energyCi95Joules() != null ? Text.exact(ft.energyCi95Joules()) : "",
         hasFt ? Text.exact(ft.durationSeconds()) : "",
         nz(r.failureReason()), nz(r.failureMessage())));
     return cells;

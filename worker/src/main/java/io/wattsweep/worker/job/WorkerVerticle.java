@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -79,7 +80,7 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     consumer.poll(POLL)
-        .compose(records -> records.isEmpty() ? Future.succeededFuture() : handle(records.recordAt(0)))
+        .compose(records -> handleInOrder(records, 0))
         .onComplete(ar -> {
           if (ar.failed() && running) {
             LOG.error("Job handling failed; the job will be taken again: {}", ar.cause().toString());
@@ -88,6 +89,14 @@ public final class WorkerVerticle extends VerticleBase {
             pollLoop();
           }
         });
+  }
+
+  /** One job after another, even if a poll returns more than the one record it asks for. */
+  private Future<Void> handleInOrder(KafkaConsumerRecords<String, byte[]> records, int i) {
+    if (i >= records.size() || !running) {
+      return Future.succeededFuture();
+    }
+    return handle(records.recordAt(i)).compose(v -> handleInOrder(records, i + 1));
   }
 
   private Future<Void> handle(KafkaConsumerRecord<String, byte[]> record) {

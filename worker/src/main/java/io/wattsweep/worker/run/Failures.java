@@ -14,7 +14,8 @@ final class Failures {
           || message.contains("OOM when allocating") || message.contains("out of memory")) {
         return FailureReason.OUT_OF_MEMORY;
       }
-      if (c instanceof JobRun.MeterUnavailableException) {
+      if (c instanceof JobRun.MeterUnavailableException
+          || c instanceof io.wattsweep.worker.meter.MeterUnavailableException) {
         return FailureReason.METER_UNAVAILABLE;
       }
       if (c instanceof JobRun.InvalidSpecException) {

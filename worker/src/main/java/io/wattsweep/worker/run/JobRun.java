@@ -45,6 +45,7 @@ public final class JobRun {
   private final EventSink sink;
   private final Clock clock;
   private final LongSupplier nanoTime;
+  private ScheduledExecutorService sampler;
 
   public JobRun(JobSpec job, String runId, String workerId, String host, EventSink sink,
       Clock clock, LongSupplier nanoTime) {
@@ -61,26 +62,24 @@ public final class JobRun {
   public void run(Parts parts) {
     PowerMeter meter = null;
     Workload workload = null;
-    ScheduledExecutorService sampler = null;
     try {
       meter = openMeter(parts);
       double idleWatts = idlePower(meter, parts.idleBaseline());
       workload = openWorkload(parts);
       started(meter, workload, idleWatts);
-      sampler = startSampler(meter, parts.powerSampleInterval());
+      startSampler(meter, parts.powerSampleInterval());
       for (int i = 0; i < job.warmupBatches(); i++) {
         workload.step();
       }
       measure(meter, workload, idleWatts);
     } catch (Throwable t) {
+      stopSampler();
       FailureReason reason = Failures.classify(t);
       LOG.error("Run {} of job {} failed ({})", runId, job.jobId(), reason, t);
       sink.emit(seq -> new RunFailed(job.jobId(), runId, seq, clock.millis(), reason,
           Failures.describe(t)));
     } finally {
-      if (sampler != null) {
-        sampler.shutdownNow();
-      }
+      stopSampler();
       if (workload != null) {
         workload.close();
       }
@@ -114,11 +113,20 @@ public final class JobRun {
     }
   }
 
+  /** A meter that fails mid-run fails the run as meter-unavailable, not as internal. */
+  private static double energy(PowerMeter meter) {
+    try {
+      return meter.energyJoules();
+    } catch (RuntimeException e) {
+      throw new MeterUnavailableException(e);
+    }
+  }
+
   private double idlePower(PowerMeter meter, Duration window) throws InterruptedException {
     long t0 = nanoTime.getAsLong();
-    double e0 = meter.energyJoules();
+    double e0 = energy(meter);
     Thread.sleep(window.toMillis());
-    double e1 = meter.energyJoules();
+    double e1 = energy(meter);
     long t1 = nanoTime.getAsLong();
     return (e1 - e0) / ((t1 - t0) / 1e9);
   }
@@ -134,13 +142,13 @@ public final class JobRun {
   /** Each batch's window ends where the next begins, so the windows tile the span exactly. */
   private void measure(PowerMeter meter, Workload workload, double idleWatts) {
     long spanStart = nanoTime.getAsLong();
-    double spanStartJ = meter.energyJoules();
+    double spanStartJ = energy(meter);
     long edge = spanStart;
     double edgeJ = spanStartJ;
     for (int i = 0; i < job.measuredBatches(); i++) {
       StepLosses losses = workload.step();
       long end = nanoTime.getAsLong();
-      double endJ = meter.energyJoules();
+      double endJ = energy(meter);
       int index = i;
       long duration = Math.max(1, end - edge);
       double joules = endJ - edgeJ;
@@ -152,17 +160,19 @@ public final class JobRun {
     }
     long span = Math.max(1, edge - spanStart);
     double spanJ = edgeJ - spanStartJ;
+    // No power sample may follow the run's last event.
+    stopSampler();
     sink.emit(seq -> new RunCompleted(job.jobId(), runId, seq, clock.millis(),
         job.measuredBatches(), span, spanJ, idleWatts, meter.method()));
   }
 
-  private ScheduledExecutorService startSampler(PowerMeter meter, Duration interval) {
-    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+  private void startSampler(PowerMeter meter, Duration interval) {
+    sampler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "power-sampler");
       t.setDaemon(true);
       return t;
     });
-    s.scheduleAtFixedRate(() -> {
+    sampler.scheduleAtFixedRate(() -> {
       try {
         double watts = meter.powerWatts();
         sink.emit(seq -> new PowerSample(job.jobId(), runId, seq, clock.millis(), watts,
@@ -171,7 +181,22 @@ public final class JobRun {
         LOG.warn("Power sample of run {} failed: {}", runId, e.toString());
       }
     }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    return s;
+  }
+
+  /** Stops the sampler and waits for a read in flight, so the meter is not closed under it. */
+  private void stopSampler() {
+    if (sampler == null) {
+      return;
+    }
+    sampler.shutdownNow();
+    try {
+      if (!sampler.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("Power sampler of run {} did not stop within 5 s", runId);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sampler = null;
   }
 
   /** The same job always trains from the same initial weights and data. */

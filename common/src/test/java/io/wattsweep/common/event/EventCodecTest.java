@@ -1,0 +1,221 @@
+package io.wattsweep.common.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.spec.FullTraining;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.common.spec.Precision;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EventCodecTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long AT = 1_767_225_600_000L;
+
+  static final RunStarted STARTED =
+      new RunStarted(
+          "s1-0a1b2c3d4e",
+          "s1-0a1b2c3d4e-r1",
+          0,
+          AT,
+          "worker-7",
+          "gpu-node-3",
+          Precision.MIXED_FP16,
+          Precision.MIXED_FP16,
+          "",
+          List.of(
+              new DeviceInfo(0, "gpu", "GPU-aaaa", "NVIDIA H200", "hopper", 700.0, "580.65"),
+              new DeviceInfo(1, "gpu", "GPU-bbbb", "NVIDIA H200", "hopper", 700.0, "580.65")),
+          EnergyMethod.NVML_ENERGY_COUNTER,
+          142.5,
+          872_000L,
+          131_000L,
+          9_400_000_000L,
+          "tensorflow-java 1.1.0 (TensorFlow 2.18)");
+  static final PowerSample SAMPLE =
+      new PowerSample("j1", "r1", 1, AT + 100, 512.25, EnergyMethod.TDP_ESTIMATE);
+  static final BatchMeasured BATCH =
+      new BatchMeasured("j1", "r1", 2, AT + 200, 0, 48_000_000L, 31.5, 0.001, 0.693, 1.386);
+  static final RunCompleted COMPLETED =
+      new RunCompleted("j1", "r1", 12, AT + 900, 10, 480_000_000L, 315.0, 142.5, EnergyMethod.RAPL);
+  static final RunFailed FAILED =
+      new RunFailed(
+          "j1",
+          "r1",
+          3,
+          AT + 300,
+          FailureReason.OUT_OF_MEMORY,
+          "OutOfMemoryError: OOM when allocating tensor");
+  static final WorkerHeartbeat HEARTBEAT =
+      new WorkerHeartbeat("worker-7", "cpu", "host-1", AT, null);
+
+  static final JobSpec JOB =
+      new JobSpec(
+          "s1-0a1b2c3d4e",
+          "s1",
+          "3dgan",
+          0.25,
+          "a100",
+          Precision.MIXED_FP16,
+          64,
+          2,
+          2,
+          10,
+          new FullTraining(360_000, 30));
+
+  static Stream<Arguments> everyEventType() {
+    return Stream.of(
+        Arguments.of(STARTED, "run-started"),
+        Arguments.of(SAMPLE, "power-sample"),
+        Arguments.of(BATCH, "batch-measured"),
+        Arguments.of(COMPLETED, "run-completed"),
+        Arguments.of(FAILED, "run-failed"),
+        Arguments.of(HEARTBEAT, "worker-heartbeat"),
+        Arguments.of(
+            new WorkerHeartbeat("worker-7", "cpu", "host-1", AT, "j1"), "worker-heartbeat"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("everyEventType")
+  void everyEventRoundTripsEqual(Event event, String type) {
+    assertEquals(event, EventCodec.decodeEvent(EventCodec.encode(event)));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("everyEventType")
+  void theJsonCarriesVersionOneAndTheTypesWireName(Event event, String type) throws IOException {
+    JsonNode tree = JSON.readTree(EventCodec.encode(event));
+
+    assertEquals(1, tree.get("v").intValue());
+    assertEquals(type, tree.get("type").textValue());
+  }
+
+  @Test
+  void aJobSpecRoundTripsEqualAndCarriesVersionOne() throws IOException {
+    byte[] bytes = EventCodec.encodeJob(JOB);
+
+    assertEquals(JOB, EventCodec.decodeJob(bytes));
+    assertEquals(1, JSON.readTree(bytes).get("v").intValue());
+  }
+
+  @Test
+  void enumsAreWrittenAsTheirWireNames() throws IOException {
+    JsonNode sample = JSON.readTree(EventCodec.encode(SAMPLE));
+    JsonNode failed = JSON.readTree(EventCodec.encode(FAILED));
+    JsonNode started = JSON.readTree(EventCodec.encode(STARTED));
+    JsonNode job = JSON.readTree(EventCodec.encodeJob(JOB));
+
+    assertEquals("tdp-estimate", sample.get("method").textValue());
+    assertEquals("out-of-memory", failed.get("reason").textValue());
+    assertEquals("mixed-fp16", started.get("precisionRequested").textValue());
+    assertEquals("nvml-energy-counter", started.get("energyMethod").textValue());
+    assertEquals("mixed-fp16", job.get("precision").textValue());
+  }
+
+  @Test
+  void aRunStartedKeepsItsDevicesInOrder() {
+    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(EventCodec.encode(STARTED));
+
+    assertEquals(
+        List.of("GPU-aaaa", "GPU-bbbb"), decoded.devices().stream().map(DeviceInfo::uuid).toList());
+  }
+
+  static Stream<Arguments> undecodablePayloads() {
+    byte[] batch = EventCodec.encode(BATCH);
+    return Stream.of(
+        Arguments.of("version 2", edit(batch, o -> o.put("v", 2)), "version must be 1: 2"),
+        Arguments.of("no version", edit(batch, o -> o.without("v")), "version must be 1: null"),
+        Arguments.of("version as text", edit(batch, o -> o.put("v", "one")), "version must be 1"),
+        Arguments.of("not JSON", utf8("hello, kafka"), "cannot decode Event"),
+        Arguments.of(
+            "a JSON array", utf8("[{\"v\":1}]"), "payload is not a JSON object: [{\"v\":1}]"),
+        Arguments.of("a JSON string", utf8("\"run-started\""), "payload is not a JSON object"),
+        Arguments.of("an empty payload", utf8(""), "payload is not a JSON object"),
+        Arguments.of("a tombstone", null, "payload is empty"),
+        Arguments.of(
+            "an unknown type", edit(batch, o -> o.put("type", "run-exploded")), "run-exploded"),
+        Arguments.of("no type", edit(batch, o -> o.without("type")), "type"),
+        Arguments.of("seq -1", edit(batch, o -> o.put("seq", -1)), "seq must be >= 0: -1"),
+        Arguments.of(
+            "batchIndex -3",
+            edit(batch, o -> o.put("batchIndex", -3)),
+            "batchIndex must be >= 0: -3"),
+        Arguments.of(
+            "an unknown reason",
+            edit(EventCodec.encode(FAILED), o -> o.put("reason", "bored")),
+            "reason is not known: 'bored'"),
+        Arguments.of(
+            "an unknown energy method",
+            edit(EventCodec.encode(SAMPLE), o -> o.put("method", "guess")),
+            "energyMethod is not known: 'guess'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("undecodablePayloads")
+  void anUndecodableEventThrowsADecodeExceptionNamingTheProblem(
+      String what, byte[] payload, String expected) {
+    EventCodec.DecodeException e =
+        assertThrows(EventCodec.DecodeException.class, () -> EventCodec.decodeEvent(payload));
+
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  static Stream<Arguments> undecodableJobs() {
+    byte[] job = EventCodec.encodeJob(JOB);
+    return Stream.of(
+        Arguments.of("version 0", edit(job, o -> o.put("v", 0)), "version must be 1: 0"),
+        Arguments.of(
+            "batchSize 0", edit(job, o -> o.put("batchSize", 0)), "batchSize must be >= 1: 0"),
+        Arguments.of(
+            "gpuClass in upper case", edit(job, o -> o.put("gpuClass", "A100")), "gpuClass"),
+        Arguments.of("an unknown precision", edit(job, o -> o.put("precision", "fp8")), "fp8"),
+        Arguments.of(
+            "no fullTraining",
+            edit(job, o -> o.without("fullTraining")),
+            "Missing creator property 'fullTraining'"),
+        Arguments.of("garbage", new byte[] {(byte) 0xff, 0x00, 0x13}, "cannot decode JobSpec"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("undecodableJobs")
+  void anUndecodableJobThrowsADecodeExceptionNamingTheProblem(
+      String what, byte[] payload, String expected) {
+    EventCodec.DecodeException e =
+        assertThrows(EventCodec.DecodeException.class, () -> EventCodec.decodeJob(payload));
+
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void unknownFieldsFromANewerWriterOfTheSameVersionAreIgnored() {
+    byte[] withExtra = edit(EventCodec.encode(BATCH), o -> o.put("gpuTemperatureC", 71));
+
+    assertEquals(BATCH, EventCodec.decodeEvent(withExtra));
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] edit(byte[] json, UnaryOperator<ObjectNode> change) {
+    try {
+      ObjectNode tree = (ObjectNode) JSON.readTree(json);
+      return JSON.writeValueAsBytes(change.apply(tree));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package io.wattsweep.common.spec;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SweepParserTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String FULL_YAML =
+      """
+      name: 3dgan-a100-grid
+      model: 3dgan
+      scale: 0.25
+      gpuClass: [a100, h100-sxm]
+      precision:
+        - fp32
+        - mixed-fp16
+      batchSize: [64, 128]
+      gpus: [1, 2, 4]
+      warmupBatches: 3
+      measuredBatches: 20
+      fullTraining:
+        datasetSize: 400000
+        epochs: 60
+      """;
+
+  private static final String FULL_JSON =
+      """
+      {"name": "3dgan-a100-grid", "model": "3dgan", "scale": 0.25,
+       "gpuClass": ["a100", "h100-sxm"], "precision": ["fp32", "mixed-fp16"],
+       "batchSize": [64, 128], "gpus": [1, 2, 4], "warmupBatches": 3, "measuredBatches": 20,
+       "fullTraining": {"datasetSize": 400000, "epochs": 60}}
+      """;
+
+  /** The smallest valid sweep; each bad input below changes one field of it. */
+  private static final String MINIMAL =
+      """
+      {"model": "3dgan", "gpuClass": "cpu", "precision": "fp32", "batchSize": 8, "gpus": 1}
+      """;
+
+  @Test
+  void yamlAndJsonOfTheSameSweepParseToEqualSpecs() {
+    SweepSpec fromYaml = SweepParser.parse(FULL_YAML, true);
+    SweepSpec fromJson = SweepParser.parse(FULL_JSON, false);
+
+    assertEquals(fromJson, fromYaml);
+    assertEquals(
+        new SweepSpec(
+            "3dgan-a100-grid",
+            "3dgan",
+            0.25,
+            List.of("a100", "h100-sxm"),
+            List.of(Precision.FP32, Precision.MIXED_FP16),
+            List.of(64, 128),
+            List.of(1, 2, 4),
+            3,
+            20,
+            new FullTraining(400_000, 60)),
+        fromYaml);
+  }
+
+  @Test
+  void omittedFieldsTakeTheStudysDefaults() {
+    SweepSpec spec = SweepParser.parse(MINIMAL, false);
+
+    assertAll(
+        () -> assertEquals(10, spec.measuredBatches()),
+        () -> assertEquals(2, spec.warmupBatches()),
+        () -> assertEquals(1.0, spec.scale()),
+        () -> assertEquals("3dgan", spec.name()),
+        () -> assertEquals(ModelName.GAN_3D.defaultFullTraining(), spec.fullTraining()),
+        () -> assertEquals(new FullTraining(360_000, 30), spec.fullTraining()));
+  }
+
+  @Test
+  void aBlankNameFallsBackToTheModel() {
+    SweepSpec spec = SweepParser.parse(with(MINIMAL, "name", "\"  \""), false);
+
+    assertEquals("3dgan", spec.name());
+  }
+
+  @Test
+  void aScalarAxisValueIsAListOfOne() {
+    SweepSpec spec =
+        SweepParser.parse(
+            "model: 3dgan\ngpuClass: a10\nprecision: bf16\nbatchSize: 32\ngpus: 2\n", true);
+
+    assertAll(
+        () -> assertEquals(List.of("a10"), spec.gpuClass()),
+        () -> assertEquals(List.of(Precision.BF16), spec.precision()),
+        () -> assertEquals(List.of(32), spec.batchSize()),
+        () -> assertEquals(List.of(2), spec.gpus()));
+  }
+
+  static Stream<Arguments> badInputs() {
+    return Stream.of(
+        bad("batchSize as text", with(MINIMAL, "batchSize", "\"eight\""), "batchSize", "eight"),
+        bad("batchSize as a fraction", with(MINIMAL, "batchSize", "[8, 1.5]"), "batchSize", "1.5"),
+        bad("batchSize of zero", with(MINIMAL, "batchSize", "0"), "batchSize", "0"),
+        bad("gpus as a boolean", with(MINIMAL, "gpus", "true"), "gpus", "true"),
+        bad("scale as text", with(MINIMAL, "scale", "\"big\""), "scale", "big"),
+        bad("scale above one", with(MINIMAL, "scale", "2"), "scale", "2.0"),
+        bad("model as a number", with(MINIMAL, "model", "3"), "model", "3"),
+        bad("unknown model", with(MINIMAL, "model", "\"stylegan\""), "model", "stylegan"),
+        bad(
+            "gpuClass as an object",
+            with(MINIMAL, "gpuClass", "{\"a\": 1}"),
+            "gpuClass",
+            "{\"a\":1}"),
+        bad("unknown precision", with(MINIMAL, "precision", "\"fp8\""), "precision", "fp8"),
+        bad(
+            "measuredBatches of zero",
+            with(MINIMAL, "measuredBatches", "0"),
+            "measuredBatches",
+            "0"),
+        bad("negative warmupBatches", with(MINIMAL, "warmupBatches", "-1"), "warmupBatches", "-1"),
+        bad(
+            "unknown field",
+            with(MINIMAL, "learningRate", "0.001"),
+            "learningRate",
+            "learningRate"),
+        bad(
+            "unknown nested fullTraining field",
+            with(MINIMAL, "fullTraining", "{\"datasetSize\": 100, \"epochs\": 2, \"steps\": 9}"),
+            "fullTraining.steps",
+            "fullTraining.steps"),
+        bad(
+            "fullTraining.datasetSize as text",
+            with(MINIMAL, "fullTraining", "{\"datasetSize\": \"many\", \"epochs\": 2}"),
+            "fullTraining.datasetSize",
+            "many"),
+        bad(
+            "fullTraining.epochs of zero",
+            with(MINIMAL, "fullTraining", "{\"datasetSize\": 100, \"epochs\": 0}"),
+            "fullTraining.epochs",
+            "0"),
+        bad("duplicate batchSize", with(MINIMAL, "batchSize", "[8, 16, 8]"), "batchSize", "8"),
+        bad(
+            "duplicate precision",
+            with(MINIMAL, "precision", "[\"bf16\", \"bf16\"]"),
+            "precision",
+            "bf16"),
+        bad("empty gpus axis", with(MINIMAL, "gpus", "[]"), "gpus", "[]"),
+        bad(
+            "gpuClass in upper case",
+            with(MINIMAL, "gpuClass", "[\"cpu\", \"A100\"]"),
+            "gpuClass",
+            "'A100'"),
+        bad("gpuClass with a space", with(MINIMAL, "gpuClass", "\"a 100\""), "gpuClass", "'a 100'"),
+        bad("missing model", without(MINIMAL, "model"), "model", "missing"),
+        bad("missing gpus", without(MINIMAL, "gpus"), "gpus", "missing"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badInputs")
+  void aBadInputIsRefusedNamingTheFieldAndTheValue(
+      String what, String json, String field, String value) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SweepParser.parse(json, false));
+
+    assertTrue(e.getMessage().contains(field), "field missing from: " + e.getMessage());
+    assertTrue(e.getMessage().contains(value), "value missing from: " + e.getMessage());
+  }
+
+  @Test
+  void aBodyThatIsNotAnObjectIsRefused() {
+    IllegalArgumentException list =
+        assertThrows(IllegalArgumentException.class, () -> SweepParser.parse("[1, 2]", false));
+    IllegalArgumentException broken =
+        assertThrows(
+            IllegalArgumentException.class, () -> SweepParser.parse("{\"model\": ", false));
+    IllegalArgumentException brokenYaml =
+        assertThrows(
+            IllegalArgumentException.class, () -> SweepParser.parse("model: [3dgan", true));
+
+    assertEquals("body must be an object with the sweep's fields: [1,2]", list.getMessage());
+    assertTrue(broken.getMessage().startsWith("body is not valid JSON: "), broken.getMessage());
+    assertTrue(
+        brokenYaml.getMessage().startsWith("body is not valid YAML: "), brokenYaml.getMessage());
+  }
+
+  @Test
+  void anEmptyBodyIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> SweepParser.parse("", false));
+    assertThrows(IllegalArgumentException.class, () -> SweepParser.parse("", true));
+    assertThrows(IllegalArgumentException.class, () -> SweepParser.parse(null, false));
+  }
+
+  private static Arguments bad(String what, String json, String field, String value) {
+    return Arguments.of(what, json, field, value);
+  }
+
+  /** {@code json} with {@code field} set to the JSON value {@code valueJson}. */
+  private static String with(String json, String field, String valueJson) {
+    try {
+      ObjectNode obj = (ObjectNode) JSON.readTree(json);
+      obj.set(field, JSON.readTree(valueJson));
+      return JSON.writeValueAsString(obj);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String without(String json, String field) {
+    try {
+      ObjectNode obj = (ObjectNode) JSON.readTree(json);
+      obj.remove(field);
+      return JSON.writeValueAsString(obj);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

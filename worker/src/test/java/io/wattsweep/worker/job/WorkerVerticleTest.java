@@ -1,0 +1,376 @@
+package io.wattsweep.worker.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.Topics;
+import io.wattsweep.common.event.BatchMeasured;
+import io.wattsweep.common.event.Event;
+import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.event.FailureReason;
+import io.wattsweep.common.event.RunCompleted;
+import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.event.RunFailed;
+import io.wattsweep.common.event.RunStarted;
+import io.wattsweep.common.event.WorkerHeartbeat;
+import io.wattsweep.common.kafka.LocalBroker;
+import io.wattsweep.common.spec.FullTraining;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.common.spec.Precision;
+import io.wattsweep.worker.WorkerConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker against a real Kafka broker, with a launcher that plays a job's events instead of
+ * training: what reaches the topics, and when the job's offset is committed.
+ */
+@ExtendWith(VertxExtension.class)
+@io.vertx.junit5.Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class WorkerVerticleTest {
+  private static final String JOBS = Topics.jobs("cpu");
+  private static final String GROUP = Topics.workerGroup("cpu");
+  private static final TopicPartition JOBS_0 = new TopicPartition(JOBS, 0);
+  private static final Instant NOW = PlayedRunLauncher.NOW;
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir static Path dataDir;
+  private static LocalBroker broker;
+  private static Admin admin;
+  private static KafkaProducer<String, byte[]> producer;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = LocalBroker.start(dataDir, LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90));
+    admin = Admin.create(new HashMap<>(KafkaClientSettings.admin(broker.bootstrapServers())));
+    admin
+        .createTopics(
+            List.of(
+                new NewTopic(JOBS, 1, (short) 1),
+                new NewTopic(Topics.EVENTS, 1, (short) 1),
+                new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1),
+                new NewTopic(Topics.HEARTBEATS, 1, (short) 1)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
+    producer =
+        new KafkaProducer<>(
+            new HashMap<>(KafkaClientSettings.producer(broker.bootstrapServers())),
+            new StringSerializer(),
+            new ByteArraySerializer());
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void undecodableJobGoesToDeadLettersAndTheNextJobStillRuns(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    String garbageKey = "garbage-" + UUID.randomUUID();
+    byte[] garbage = "not a job {".getBytes(StandardCharsets.UTF_8);
+    long garbageOffset = produce(JOBS, garbageKey, garbage);
+    JobSpec job = job("after-garbage");
+    long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
+    Checkpoint deployed = ctx.checkpoint();
+
+    vertx
+        .deployVerticle(worker(vertx, new PlayedRunLauncher(2)))
+        .onComplete(ctx.succeeding(id -> deployed.flag()));
+
+    ConsumerRecord<String, byte[]> dead =
+        readUntil(Topics.DEAD_LETTERS, r -> garbageKey.equals(r.key())).get(0);
+    assertEquals("not a job {", new String(dead.value(), StandardCharsets.UTF_8));
+    String reason = header(dead, Topics.REASON_HEADER);
+    assertTrue(reason.startsWith("cannot decode JobSpec: "), reason);
+    assertTrue(reason.contains("not a job {"), reason);
+    assertEquals(JOBS + "-0@" + garbageOffset, header(dead, "wattsweep-source"));
+
+    List<RunEvent> events = eventsOf(job.jobId());
+    assertEquals(
+        List.of(RunStarted.class, BatchMeasured.class, BatchMeasured.class, RunCompleted.class),
+        events.stream().map(Object::getClass).toList());
+    assertEquals(List.of(0L, 1L, 2L, 3L), events.stream().map(RunEvent::seq).toList());
+    // Neither record is taken again: the dead-lettered one is committed with the job after it.
+    assertEquals(jobOffset + 1, awaitCommitted(jobOffset + 1));
+    ctx.completeNow();
+  }
+
+  @Test
+  void jobOffsetIsCommittedOnlyAfterTheRunsEventsAreAcknowledged(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    JobSpec job = job("commit-after-events");
+    long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
+    var midRun = new CountDownLatch(1);
+    var finish = new CountDownLatch(1);
+    Checkpoint deployed = ctx.checkpoint();
+    Checkpoint ran = ctx.checkpoint();
+    JobLauncher launcher =
+        (spec, runId, onEvent) -> {
+          if (!spec.jobId().equals(job.jobId())) {
+            return new PlayedRunLauncher(1)
+                .run(spec, runId, onEvent); // left over from another test
+          }
+          onEvent.accept(PlayedRunLauncher.started(spec, runId));
+          onEvent.accept(PlayedRunLauncher.batch(spec, runId, 1, 0));
+          midRun.countDown();
+          finish.await(30, TimeUnit.SECONDS);
+          onEvent.accept(PlayedRunLauncher.completed(spec, runId, 2, 1));
+          ran.flag();
+          return new JobLauncher.Outcome(0, false, "");
+        };
+
+    vertx.deployVerticle(worker(vertx, launcher)).onComplete(ctx.succeeding(id -> deployed.flag()));
+
+    try {
+      assertTrue(midRun.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the job did not start");
+      // The run's first events are on the topic, but the job is not done: a crash now must
+      // deliver it again, so its offset is not committed yet.
+      assertEquals(2, eventsOf(job.jobId(), e -> e.seq() == 1).size());
+      long midRunCommitted = committed();
+      assertTrue(midRunCommitted <= jobOffset, "committed mid-run: " + midRunCommitted);
+      WorkerHeartbeat beat = heartbeatNaming(job.jobId());
+      assertEquals("test-worker", beat.workerId());
+      assertEquals("cpu", beat.gpuClass());
+    } finally {
+      finish.countDown();
+    }
+
+    assertEquals(jobOffset + 1, awaitCommitted(jobOffset + 1));
+    List<RunEvent> events = eventsOf(job.jobId());
+    assertInstanceOf(RunCompleted.class, events.get(events.size() - 1));
+    assertEquals(List.of(0L, 1L, 2L), events.stream().map(RunEvent::seq).toList());
+  }
+
+  @Test
+  void aRunThatEndsWithoutATerminalEventIsFailedByTheWorkerWithTheNextSeq(
+      Vertx vertx, VertxTestContext ctx) throws Exception {
+    JobSpec job = job("exits-early");
+    long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
+    Checkpoint deployed = ctx.checkpoint();
+    JobLauncher launcher =
+        (spec, runId, onEvent) -> {
+          if (!spec.jobId().equals(job.jobId())) {
+            return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+          }
+          onEvent.accept(PlayedRunLauncher.started(spec, runId));
+          onEvent.accept(PlayedRunLauncher.batch(spec, runId, 1, 0));
+          return new JobLauncher.Outcome(1, false, "");
+        };
+
+    vertx.deployVerticle(worker(vertx, launcher)).onComplete(ctx.succeeding(id -> deployed.flag()));
+
+    List<RunEvent> events = eventsOf(job.jobId());
+    assertEquals(3, events.size(), events.toString());
+    RunFailed failed = assertInstanceOf(RunFailed.class, events.get(2));
+    assertEquals(FailureReason.INTERNAL, failed.reason());
+    assertEquals(2, failed.seq());
+    assertEquals(events.get(0).runId(), failed.runId());
+    assertEquals(NOW.toEpochMilli(), failed.atMs());
+    assertEquals("job process exited with 1 before the run ended", failed.message());
+    assertEquals(jobOffset + 1, awaitCommitted(jobOffset + 1));
+    ctx.completeNow();
+  }
+
+  @Test
+  void aRunKilledWithExitCode137IsFailedAsOutOfMemory(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    JobSpec job = job("killed");
+    long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
+    Checkpoint deployed = ctx.checkpoint();
+    JobLauncher launcher =
+        (spec, runId, onEvent) -> {
+          if (!spec.jobId().equals(job.jobId())) {
+            return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+          }
+          onEvent.accept(PlayedRunLauncher.started(spec, runId));
+          return new JobLauncher.Outcome(137, false, "Killed");
+        };
+
+    vertx.deployVerticle(worker(vertx, launcher)).onComplete(ctx.succeeding(id -> deployed.flag()));
+
+    List<RunEvent> events = eventsOf(job.jobId());
+    RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
+    assertEquals(FailureReason.OUT_OF_MEMORY, failed.reason());
+    assertEquals(1, failed.seq());
+    assertTrue(failed.message().contains("Killed"), failed.message());
+    assertEquals(jobOffset + 1, awaitCommitted(jobOffset + 1));
+    ctx.completeNow();
+  }
+
+  private static WorkerVerticle worker(Vertx vertx, JobLauncher launcher) {
+    String bootstrap = broker.bootstrapServers();
+    WorkerConfig config =
+        WorkerConfig.fromEnv(
+            Map.of(
+                "WATTSWEEP_KAFKA_BOOTSTRAP",
+                bootstrap,
+                "WATTSWEEP_GPU_CLASS",
+                "cpu",
+                "WATTSWEEP_WORKER_ID",
+                "test-worker",
+                "WATTSWEEP_HEARTBEAT_INTERVAL_MS",
+                "200"));
+    return new WorkerVerticle(
+        config,
+        io.vertx.kafka.client.consumer.KafkaConsumer.create(
+            vertx, KafkaClientSettings.consumer(bootstrap, GROUP, 1)),
+        io.vertx.kafka.client.producer.KafkaProducer.create(
+            vertx, KafkaClientSettings.producer(bootstrap)),
+        launcher,
+        CLOCK,
+        "test-host");
+  }
+
+  private static JobSpec job(String name) {
+    String sweep = "s-" + name;
+    return new JobSpec(
+        sweep + "-" + UUID.randomUUID().toString().substring(0, 8),
+        sweep,
+        "3dgan",
+        0.25,
+        "cpu",
+        Precision.FP32,
+        8,
+        1,
+        0,
+        2,
+        new FullTraining(1_000, 1));
+  }
+
+  private static long produce(String topic, String key, byte[] value) throws Exception {
+    return producer
+        .send(new ProducerRecord<>(topic, key, value))
+        .get(10, TimeUnit.SECONDS)
+        .offset();
+  }
+
+  /** The group's committed offset on the jobs partition, or -1 when none. */
+  private static long committed() throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        admin
+            .listConsumerGroupOffsets(GROUP)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
+    OffsetAndMetadata o = offsets.get(JOBS_0);
+    return o == null ? -1 : o.offset();
+  }
+
+  private static long awaitCommitted(long atLeast) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    long offset = committed();
+    while (offset < atLeast && System.nanoTime() < deadline) {
+      Thread.sleep(50); // polling another process's state: no clock to fake
+      offset = committed();
+    }
+    return offset;
+  }
+
+  /** The events of one job, in topic order, up to its terminal event. */
+  private static List<RunEvent> eventsOf(String jobId) {
+    return eventsOf(jobId, e -> e instanceof RunCompleted || e instanceof RunFailed);
+  }
+
+  private static List<RunEvent> eventsOf(String jobId, Predicate<RunEvent> last) {
+    List<RunEvent> events = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r :
+        readUntil(
+            Topics.EVENTS,
+            r ->
+                jobId.equals(r.key()) && last.test((RunEvent) EventCodec.decodeEvent(r.value())))) {
+      if (jobId.equals(r.key())) {
+        events.add((RunEvent) EventCodec.decodeEvent(r.value()));
+      }
+    }
+    return events;
+  }
+
+  private static WorkerHeartbeat heartbeatNaming(String jobId) {
+    List<ConsumerRecord<String, byte[]>> records =
+        readUntil(
+            Topics.HEARTBEATS,
+            r -> {
+              Event e = EventCodec.decodeEvent(r.value());
+              return jobId.equals(((WorkerHeartbeat) e).jobId());
+            });
+    return (WorkerHeartbeat) EventCodec.decodeEvent(records.get(records.size() - 1).value());
+  }
+
+  /** Reads {@code topic} from its start until a record matches; fails the test at the deadline. */
+  private static List<ConsumerRecord<String, byte[]>> readUntil(
+      String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      var partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          seen.add(r);
+          if (match.test(r)) {
+            return seen;
+          }
+        }
+      }
+    }
+    throw new AssertionError(
+        "no matching record on " + topic + " within " + WAIT + "; saw " + seen.size() + " records");
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    assertTrue(h != null, "no header " + name);
+    return new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
