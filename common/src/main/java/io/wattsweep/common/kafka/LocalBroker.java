@@ -2,10 +2,12 @@ package io.wattsweep.common.kafka;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,12 +34,13 @@ import org.slf4j.LoggerFactory;
  * A single-node Kafka 4 broker in KRaft mode (broker and controller roles in one process) on
  * 127.0.0.1, for development, tests and one-machine demos.
  *
- * <p>The broker runs as a child JVM from the jars listed in a classpath file (written by the
- * {@code deploy/kafka} module), because it needs the Kafka 4.x jars while the services use
- * kafka-clients 3.7 through vertx-kafka-client, and one classpath cannot hold both. Its output
- * goes to {@code broker.log} in the data directory; its storage in {@code logs/} is formatted on
- * the first start and reused by later ones. A JVM shutdown hook stops the child if the caller
- * forgets to {@link #close()} it.
+ * <p>The broker runs as a child JVM from the jars listed in a classpath file (written by the {@code
+ * deploy/kafka} module), because it needs the Kafka 4.x jars while the services use kafka-clients
+ * 3.7 through vertx-kafka-client, and one classpath cannot hold both. Its output goes to {@code
+ * broker.log} in the data directory; its storage in {@code logs/} is formatted on the first start
+ * and reused by later ones. A JVM shutdown hook stops the child if the caller forgets to {@link
+ * #close()} it, and the child stops itself within seconds if this JVM dies without running its
+ * hooks (SIGKILL).
  */
 public final class LocalBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalBroker.class);
@@ -68,6 +71,7 @@ public final class LocalBroker implements AutoCloseable {
   private static final String LOG_FILE = "broker.log";
   private static final String PROPERTIES_FILE = "server.properties";
   private static final String STORAGE_DIR = "logs";
+  private static final String WATCHDOG_DIR = "watchdog";
 
   /**
    * How to start a broker.
@@ -200,12 +204,13 @@ public final class LocalBroker implements AutoCloseable {
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS",
             "-cp",
-            classpath,
+            installWatchdog(dataDir) + File.pathSeparator + classpath,
+            BrokerWatchdog.class.getName(),
+            Long.toString(ProcessHandle.current().pid()),
             "kafka.Kafka",
             propertiesFile.toString()));
     Process process = launch(command, dataDir, logFile);
-    LocalBroker broker =
-        new LocalBroker(process, dataDir, ports[0], ports[1], clusterId);
+    LocalBroker broker = new LocalBroker(process, dataDir, ports[0], ports[1], clusterId);
     try {
       Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
     } catch (IllegalStateException e) {
@@ -229,9 +234,9 @@ public final class LocalBroker implements AutoCloseable {
 
   /**
    * The broker classpath file this project's build writes: system property {@value
-   * #CLASSPATH_FILE_PROPERTY}, else environment variable {@value #CLASSPATH_FILE_ENV}, else
-   * {@value #CLASSPATH_FILE_IN_ROOT} under system property {@value #ROOT_PROPERTY}, else under the
-   * working directory or the nearest parent directory that has it.
+   * #CLASSPATH_FILE_PROPERTY}, else environment variable {@value #CLASSPATH_FILE_ENV}, else {@value
+   * #CLASSPATH_FILE_IN_ROOT} under system property {@value #ROOT_PROPERTY}, else under the working
+   * directory or the nearest parent directory that has it.
    *
    * @throws IllegalStateException naming the path and the build command when the file is missing
    */
@@ -260,7 +265,8 @@ public final class LocalBroker implements AutoCloseable {
       source = "the working directory";
     }
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(missingClasspathFile(file) + " (found through " + source + ")");
+      throw new IllegalStateException(
+          missingClasspathFile(file) + " (found through " + source + ")");
     }
     return file;
   }
@@ -490,6 +496,28 @@ public final class LocalBroker implements AutoCloseable {
               + ":\n"
               + LogTail.of(logFile, LOG_TAIL_LINES));
     }
+  }
+
+  /**
+   * Copies {@link BrokerWatchdog}'s class file under {@code dataDir}, so the broker can run it
+   * without this module's jar (which may hold kafka-clients 3.7) on its classpath.
+   *
+   * @return the classpath entry holding it
+   */
+  private static Path installWatchdog(Path dataDir) {
+    String classFile = BrokerWatchdog.class.getName().replace('.', '/') + ".class";
+    Path root = dataDir.resolve(WATCHDOG_DIR);
+    Path target = root.resolve(classFile);
+    try (InputStream in = BrokerWatchdog.class.getResourceAsStream("/" + classFile)) {
+      if (in == null) {
+        throw new IllegalStateException("class file not found on the classpath: " + classFile);
+      }
+      Files.createDirectories(target.getParent());
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+    return root;
   }
 
   private static Process launch(List<String> command, Path workingDir, Path logFile) {

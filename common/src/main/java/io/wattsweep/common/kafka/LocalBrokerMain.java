@@ -3,8 +3,6 @@ package io.wattsweep.common.kafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link LocalBroker} in the foreground until SIGTERM or Ctrl-C, then stops it cleanly.
@@ -14,12 +12,11 @@ import org.slf4j.LoggerFactory;
  *     [--port 9092] [--data wattsweep-data/kafka] [--classpath-file FILE] [--start-timeout-s 60]
  * </pre>
  *
- * <p>Prints {@code Kafka broker ready at 127.0.0.1:PORT} on stdout once clients can connect.
- * Exits 1 if the broker cannot start or dies on its own, 2 on bad arguments.
+ * <p>Prints {@code Kafka broker ready at 127.0.0.1:PORT} on stdout once clients can connect, and
+ * its errors on stderr; {@link LocalBroker} logs the details through slf4j. Exits 1 if the broker
+ * cannot start or dies on its own, 2 on bad arguments.
  */
 public final class LocalBrokerMain {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalBrokerMain.class);
-
   /** The port a demo expects a local Kafka on. */
   public static final int DEFAULT_PORT = 9092;
 
@@ -56,7 +53,6 @@ public final class LocalBrokerMain {
     try {
       broker = LocalBroker.start(options);
     } catch (RuntimeException e) {
-      LOG.error("Kafka broker did not start: {}", e.getMessage());
       System.err.println("Kafka broker did not start: " + e.getMessage());
       System.exit(1);
       return;
@@ -68,8 +64,11 @@ public final class LocalBrokerMain {
             new Thread(
                 () -> {
                   stopRequested.countDown();
+                  boolean wasRunning = broker.isAlive();
                   broker.close();
-                  System.out.println("Kafka broker stopped");
+                  if (wasRunning) {
+                    System.out.println("Kafka broker stopped");
+                  }
                 },
                 "wattsweep-kafka-main-stop"));
     System.out.println("Kafka broker ready at " + broker.bootstrapServers());
@@ -77,8 +76,6 @@ public final class LocalBrokerMain {
 
     int exitCode = broker.onExit().join();
     if (stopRequested.getCount() > 0) {
-      LOG.error(
-          "Kafka broker exited on its own with code {}; see {}", exitCode, broker.logFile());
       System.err.println(
           "Kafka broker exited on its own with code " + exitCode + "; see " + broker.logFile());
       System.exit(1);

@@ -13,8 +13,8 @@ final class Ports {
   private Ports() {}
 
   /**
-   * Picks the broker port ({@code wantedPort}, or any free port when 0) and a free controller
-   * port, holding both at once so that the two cannot come out equal.
+   * Picks the broker port ({@code wantedPort}, or any free port when 0) and a free controller port,
+   * holding both at once so that the two cannot come out equal.
    *
    * @return the broker port, then the controller port
    * @throws IllegalStateException when {@code wantedPort} is in use

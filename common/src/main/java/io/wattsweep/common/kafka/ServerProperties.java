@@ -30,12 +30,21 @@ final class ServerProperties {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
-    // A static quorum (voters in the config, not in the log) lets a restart pick a new
-    // controller port on formatted storage; a --standalone dynamic quorum records the endpoint.
+    // A static quorum: the controller's endpoint lives in this file only, not in the metadata
+    // log, so every start may pick a new controller port on formatted storage.
     p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
     p.put(
         "listeners",
-        BROKER_LISTENER + "://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + host + ":"
+        BROKER_LISTENER
+            + "://"
+            + host
+            + ":"
+            + port
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + host
+            + ":"
             + controllerPort);
     p.put("advertised.listeners", BROKER_LISTENER + "://" + host + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");

@@ -44,7 +44,8 @@ class LocalBrokerTest {
 
   @Test
   void startsAnswersAndStopsCleanly() throws Exception {
-    LocalBroker broker = LocalBroker.start(dataDir, LocalBroker.defaultClasspathFile(), START_TIMEOUT);
+    LocalBroker broker =
+        LocalBroker.start(dataDir, LocalBroker.defaultClasspathFile(), START_TIMEOUT);
     try {
       assertEquals("127.0.0.1:" + broker.port(), broker.bootstrapServers());
       createTopic(broker, "wattsweep.test.jobs");
@@ -66,7 +67,8 @@ class LocalBrokerTest {
 
   @Test
   void restartReusesFormattedStorage() throws Exception {
-    LocalBroker.Options options = LocalBroker.Options.of(dataDir, LocalBroker.defaultClasspathFile());
+    LocalBroker.Options options =
+        LocalBroker.Options.of(dataDir, LocalBroker.defaultClasspathFile());
     String clusterId;
     int port;
     try (LocalBroker first = LocalBroker.start(options)) {
@@ -82,7 +84,8 @@ class LocalBrokerTest {
       assertEquals(clusterId, second.clusterId());
       try (Admin admin = Admin.create(adminConfig(second))) {
         assertEquals(clusterId, admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS));
-        assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("wattsweep.test.events"));
+        assertTrue(
+            admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("wattsweep.test.events"));
       }
       assertEquals(List.of("job-2=kept"), consumeAll(second, "wattsweep.test.events", 1));
     }
@@ -104,15 +107,16 @@ class LocalBrokerTest {
   @Test
   void reportsTheBrokerLogWhenTheBrokerExits() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LocalBroker.HOST))) {
-      int controllerPort = freePort();
-      // Formatting does not bind the listeners, so this fails in the broker itself.
+      int controllerPort = taken.getLocalPort();
+      // Formatting binds nothing, so this passes it and fails in the broker, early: the
+      // controller's listener comes up first.
       LocalBroker.Options options =
           LocalBroker.Options.of(dataDir, LocalBroker.defaultClasspathFile())
               .withBrokerProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort)
               .withBrokerProperty(
                   "listeners",
                   "PLAINTEXT://127.0.0.1:"
-                      + taken.getLocalPort()
+                      + freePort()
                       + ",CONTROLLER://127.0.0.1:"
                       + controllerPort);
 
@@ -138,7 +142,8 @@ class LocalBrokerTest {
           failure.getMessage().contains("port " + taken.getLocalPort() + " on 127.0.0.1 is in use"),
           failure.getMessage());
     }
-    assertFalse(Files.exists(dataDir.resolve("logs")), "storage formatted for a broker that never ran");
+    assertFalse(
+        Files.exists(dataDir.resolve("logs")), "storage formatted for a broker that never ran");
   }
 
   @Test
@@ -152,7 +157,8 @@ class LocalBrokerTest {
 
     String expectedPath = dataDir.resolve("deploy/kafka/target/classpath.txt").toString();
     assertTrue(failure.getMessage().contains(expectedPath), failure.getMessage());
-    assertTrue(failure.getMessage().contains("./mvnw -q install -DskipTests"), failure.getMessage());
+    assertTrue(
+        failure.getMessage().contains("./mvnw -q install -DskipTests"), failure.getMessage());
   }
 
   @Test
@@ -164,12 +170,16 @@ class LocalBrokerTest {
 
     Map<String, String> withProperty =
         Map.of(
-            LocalBroker.CLASSPATH_FILE_PROPERTY, fromProperty.toString(),
-            LocalBroker.ROOT_PROPERTY, "/nowhere");
-    assertEquals(fromProperty, LocalBroker.defaultClasspathFile(withProperty::get, environment::get));
+            LocalBroker.CLASSPATH_FILE_PROPERTY,
+            fromProperty.toString(),
+            LocalBroker.ROOT_PROPERTY,
+            "/nowhere");
+    assertEquals(
+        fromProperty, LocalBroker.defaultClasspathFile(withProperty::get, environment::get));
 
     Map<String, String> rootOnly = Map.of(LocalBroker.ROOT_PROPERTY, "/nowhere");
-    assertEquals(fromEnvironment, LocalBroker.defaultClasspathFile(rootOnly::get, environment::get));
+    assertEquals(
+        fromEnvironment, LocalBroker.defaultClasspathFile(rootOnly::get, environment::get));
   }
 
   private static void createTopic(LocalBroker broker, String topic) throws Exception {

@@ -140,16 +140,7 @@ public final class Catalog implements AutoCloseable {
    * changes nothing. Returns how many were new.
    */
   public synchronized int ingest(List<RunEvent> events, long nowMs) {
-    return inTransaction(
-        () -> {
-          int applied = 0;
-          for (RunEvent e : events) {
-            if (applier.apply(e, nowMs)) {
-              applied++;
-            }
-          }
-          return applied;
-        });
+    return inTransaction(() -> applier.applyAll(events, nowMs));
   }
 
   public synchronized Optional<SweepView> sweep(String sweepId) {
@@ -205,6 +196,7 @@ public final class Catalog implements AutoCloseable {
       connection.commit();
       return result;
     } catch (SQLException | RuntimeException e) {
+      applier.forgetUncommitted();
       try {
         connection.rollback();
       } catch (SQLException rollback) {

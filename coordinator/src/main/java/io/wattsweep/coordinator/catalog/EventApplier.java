@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.EnergyReport;
 import io.wattsweep.common.event.BatchMeasured;
+import io.wattsweep.common.event.DeviceInfo;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
@@ -11,58 +12,174 @@ import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.spec.JobSpec;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes one run event into the catalog, idempotently, inside the caller's transaction. */
+/**
+ * Writes a batch of run events into the catalog, idempotently, inside the caller's transaction.
+ * The frequent events (power samples, measured batches) go in as JDBC batches; the few lifecycle
+ * events one by one, after them, so that a run's completion sees all of its batches.
+ */
 final class EventApplier {
   private static final Logger LOG = LoggerFactory.getLogger(EventApplier.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Standard SQL MERGE, the same on H2 and PostgreSQL: its count says whether the row is new. */
+  private static final String MARK_SEEN =
+      "MERGE INTO events_seen t USING (VALUES (CAST(? AS VARCHAR(120)), CAST(? AS BIGINT),"
+          + " CAST(? AS VARCHAR(32)))) AS s (run_id, seq, type)"
+          + " ON t.run_id = s.run_id AND t.seq = s.seq"
+          + " WHEN NOT MATCHED THEN INSERT (run_id, seq, type) VALUES (s.run_id, s.seq, s.type)";
+  private static final int IN_CHUNK = 500;
 
   private final Connection c;
+  /** Immutable job fields; jobs never change after submission, only their state. */
+  private final Map<String, JobSpec> jobs = lru(20_000);
+  private final Map<String, Boolean> knownRuns = lru(20_000);
 
   EventApplier(Connection c) {
     this.c = c;
   }
 
-  /** Returns false, and changes nothing, for an event already applied or of an unknown job. */
-  boolean apply(RunEvent e, long nowMs) throws SQLException {
-    try (var ps = Catalog.prepare(c, "SELECT 1 FROM events_seen WHERE run_id = ? AND seq = ?",
-        e.runId(), e.seq()); ResultSet rs = ps.executeQuery()) {
-      if (rs.next()) {
-        return false;
+  /** After a rollback: runs inserted in it are gone again. */
+  void forgetUncommitted() {
+    knownRuns.clear();
+  }
+
+  /** Returns how many events were new; the rest (seen before, or of unknown jobs) change nothing. */
+  int applyAll(List<RunEvent> events, long nowMs) throws SQLException {
+    Map<String, RunEvent> unique = new LinkedHashMap<>();
+    for (RunEvent e : events) {
+      unique.putIfAbsent(e.runId() + "#" + e.seq(), e);
+    }
+    Map<String, JobSpec> found = jobs(unique.values().stream().map(RunEvent::jobId).toList());
+    List<RunEvent> known = new ArrayList<>();
+    for (RunEvent e : unique.values()) {
+      if (found.containsKey(e.jobId())) {
+        known.add(e);
+      } else {
+        LOG.warn("Event {} of run {} names job {}, which this catalog does not hold; skipped",
+            e.seq(), e.runId(), e.jobId());
       }
     }
-    JobSpec job = job(e.jobId());
-    if (job == null) {
-      LOG.warn("Event {} of run {} names job {}, which this catalog does not hold; skipped",
-          e.seq(), e.runId(), e.jobId());
-      return false;
+    List<RunEvent> fresh = markSeen(known);
+    ensureRuns(fresh);
+    insertSamplesAndBatches(fresh);
+    for (RunEvent e : fresh) {
+      if (e instanceof RunStarted s) {
+        started(s, nowMs);
+      } else if (e instanceof RunCompleted done) {
+        completed(done, found.get(done.jobId()), nowMs);
+      } else if (e instanceof RunFailed f) {
+        failed(f, nowMs);
+      }
     }
-    update("INSERT INTO events_seen (run_id, seq, type) VALUES (?, ?, ?)",
-        e.runId(), e.seq(), e.getClass().getSimpleName());
-    ensureRun(e, nowMs);
-    if (e instanceof RunStarted s) {
-      started(s, nowMs);
-    } else if (e instanceof PowerSample p) {
-      update("INSERT INTO power_samples (run_id, seq, at_ms, power_w, method)"
-              + " VALUES (?, ?, ?, ?, ?)",
-          p.runId(), p.seq(), p.atMs(), p.powerWatts(), p.method().wireName());
-    } else if (e instanceof BatchMeasured b) {
-      update("INSERT INTO batches (run_id, batch_index, at_ms, duration_ns, energy_j,"
-              + " resolution_j, d_loss, g_loss) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          b.runId(), b.batchIndex(), b.atMs(), b.durationNanos(), b.energyJoules(),
-          b.energyResolutionJoules(), finiteOrNull(b.discriminatorLoss()),
-          finiteOrNull(b.generatorLoss()));
-    } else if (e instanceof RunCompleted done) {
-      completed(done, job, nowMs);
-    } else if (e instanceof RunFailed f) {
-      failed(f, nowMs);
+    touchRuns(fresh, nowMs);
+    return fresh.size();
+  }
+
+  private List<RunEvent> markSeen(List<RunEvent> events) throws SQLException {
+    if (events.isEmpty()) {
+      return events;
     }
-    return true;
+    try (PreparedStatement ps = c.prepareStatement(MARK_SEEN)) {
+      for (RunEvent e : events) {
+        ps.setString(1, e.runId());
+        ps.setLong(2, e.seq());
+        ps.setString(3, e.getClass().getSimpleName());
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      List<RunEvent> fresh = new ArrayList<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] > 0) {
+          fresh.add(events.get(i));
+        }
+      }
+      return fresh;
+    }
+  }
+
+  private void ensureRuns(List<RunEvent> events) throws SQLException {
+    Map<String, RunEvent> firstOfRun = new LinkedHashMap<>();
+    for (RunEvent e : events) {
+      if (!knownRuns.containsKey(e.runId())) {
+        firstOfRun.putIfAbsent(e.runId(), e);
+      }
+    }
+    if (firstOfRun.isEmpty()) {
+      return;
+    }
+    Set<String> existing = existing("SELECT run_id FROM runs WHERE run_id IN ",
+        firstOfRun.keySet());
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (run_id, job_id, state,"
+        + " started_at_ms) VALUES (?, ?, ?, ?)")) {
+      for (RunEvent e : firstOfRun.values()) {
+        if (!existing.contains(e.runId())) {
+          ps.setString(1, e.runId());
+          ps.setString(2, e.jobId());
+          ps.setString(3, JobState.RUNNING.name());
+          ps.setLong(4, e.atMs());
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    }
+    firstOfRun.keySet().forEach(id -> knownRuns.put(id, Boolean.TRUE));
+  }
+
+  private void insertSamplesAndBatches(List<RunEvent> events) throws SQLException {
+    try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (run_id, seq,"
+            + " at_ms, power_w, method) VALUES (?, ?, ?, ?, ?)");
+        PreparedStatement batches = c.prepareStatement("INSERT INTO batches (run_id,"
+            + " batch_index, at_ms, duration_ns, energy_j, resolution_j, d_loss, g_loss)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (RunEvent e : events) {
+        if (e instanceof PowerSample p) {
+          samples.setString(1, p.runId());
+          samples.setLong(2, p.seq());
+          samples.setLong(3, p.atMs());
+          samples.setDouble(4, p.powerWatts());
+          samples.setString(5, p.method().wireName());
+          samples.addBatch();
+        } else if (e instanceof BatchMeasured b) {
+          batches.setString(1, b.runId());
+          batches.setInt(2, b.batchIndex());
+          batches.setLong(3, b.atMs());
+          batches.setLong(4, b.durationNanos());
+          batches.setDouble(5, b.energyJoules());
+          batches.setDouble(6, b.energyResolutionJoules());
+          batches.setObject(7, finiteOrNull(b.discriminatorLoss()));
+          batches.setObject(8, finiteOrNull(b.generatorLoss()));
+          batches.addBatch();
+        }
+      }
+      samples.executeBatch();
+      batches.executeBatch();
+    }
+  }
+
+  /** Records when the catalog last heard from each run: silent runs become abandoned. */
+  private void touchRuns(List<RunEvent> events, long nowMs) throws SQLException {
+    var runs = events.stream().map(RunEvent::runId).distinct().toList();
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE runs SET last_event_at_ms = ? WHERE run_id = ?")) {
+      for (String run : runs) {
+        ps.setLong(1, nowMs);
+        ps.setString(2, run);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   private void started(RunStarted s, long nowMs) throws SQLException {
@@ -74,6 +191,20 @@ final class EventApplier {
         s.precisionRan().wireName(), s.precisionNote(), json(s.devices()),
         s.energyMethod().wireName(), s.idlePowerWatts(), s.generatorParameters(),
         s.discriminatorParameters(), s.flopsPerStep(), s.framework(), s.runId());
+    for (DeviceInfo d : s.devices()) {
+      update("MERGE INTO devices t USING (VALUES (CAST(? AS VARCHAR(100)))) AS s (uuid)"
+              + " ON t.uuid = s.uuid WHEN NOT MATCHED THEN INSERT (uuid, kind, name,"
+              + " architecture, power_limit_w, driver, first_seen_at_ms)"
+              + " VALUES (s.uuid, ?, ?, ?, ?, ?, ?)",
+          d.uuid(), d.kind(), d.name(), d.architecture(), d.powerLimitWatts(), d.driver(),
+          nowMs);
+      update("MERGE INTO run_devices t USING (VALUES (CAST(? AS VARCHAR(120)),"
+              + " CAST(? AS VARCHAR(100)))) AS s (run_id, uuid)"
+              + " ON t.run_id = s.run_id AND t.device_uuid = s.uuid"
+              + " WHEN NOT MATCHED THEN INSERT (run_id, device_uuid, device_index)"
+              + " VALUES (s.run_id, s.uuid, ?)",
+          s.runId(), d.uuid(), d.index());
+    }
     advanceJob(s.jobId(), JobState.RUNNING, null, nowMs);
   }
 
@@ -116,17 +247,6 @@ final class EventApplier {
     advanceJob(f.jobId(), JobState.FAILED, f.runId(), nowMs);
   }
 
-  private void ensureRun(RunEvent e, long nowMs) throws SQLException {
-    try (var ps = Catalog.prepare(c, "SELECT 1 FROM runs WHERE run_id = ?", e.runId());
-        ResultSet rs = ps.executeQuery()) {
-      if (rs.next()) {
-        return;
-      }
-    }
-    update("INSERT INTO runs (run_id, job_id, state, started_at_ms) VALUES (?, ?, ?, ?)",
-        e.runId(), e.jobId(), JobState.RUNNING.name(), e.atMs());
-  }
-
   /** Moves the job forward, never back; the run that finished it becomes its result. */
   private void advanceJob(String jobId, JobState to, String resultRunId, long nowMs)
       throws SQLException {
@@ -143,11 +263,50 @@ final class EventApplier {
     }
   }
 
-  private JobSpec job(String jobId) throws SQLException {
-    try (var ps = Catalog.prepare(c, "SELECT * FROM jobs WHERE job_id = ?", jobId);
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Catalog.jobSpec(rs) : null;
+  /** The jobs of these ids that the catalog holds, from the cache or in chunked queries. */
+  private Map<String, JobSpec> jobs(Collection<String> ids) throws SQLException {
+    Map<String, JobSpec> out = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String id : ids) {
+      JobSpec j = jobs.get(id);
+      if (j != null) {
+        out.put(id, j);
+      } else if (!out.containsKey(id) && !missing.contains(id)) {
+        missing.add(id);
+      }
     }
+    for (int i = 0; i < missing.size(); i += IN_CHUNK) {
+      List<String> chunk = missing.subList(i, Math.min(missing.size(), i + IN_CHUNK));
+      try (var ps = Catalog.prepare(c, "SELECT * FROM jobs WHERE job_id IN "
+              + placeholders(chunk.size()), chunk.toArray());
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          JobSpec j = Catalog.jobSpec(rs);
+          jobs.put(j.jobId(), j);
+          out.put(j.jobId(), j);
+        }
+      }
+    }
+    return out;
+  }
+
+  private Set<String> existing(String selectIn, Collection<String> ids) throws SQLException {
+    var list = new ArrayList<>(ids);
+    var out = new java.util.HashSet<String>();
+    for (int i = 0; i < list.size(); i += IN_CHUNK) {
+      List<String> chunk = list.subList(i, Math.min(list.size(), i + IN_CHUNK));
+      try (var ps = Catalog.prepare(c, selectIn + placeholders(chunk.size()), chunk.toArray());
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String placeholders(int n) {
+    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
   }
 
   private void update(String sql, Object... args) throws SQLException {
@@ -170,5 +329,14 @@ final class EventApplier {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("records always serialise", e);
     }
+  }
+
+  private static <K, V> Map<K, V> lru(int capacity) {
+    return new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > capacity;
+      }
+    };
   }
 }
