@@ -4,12 +4,24 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The models a sweep may name, with what a full training of each means by default. The defaults
- * follow the 3DGAN paper (400k events, 90/10 split); set {@code fullTraining} in the sweep to
- * extrapolate to another training.
+ * The models a sweep may name, with what a full training of each means by default. Set {@code
+ * fullTraining} in the sweep to extrapolate to another training.
  */
 public enum ModelName {
-  GAN_3D("3dgan", new FullTraining(360_000, 30));
+  /**
+   * The 3DGAN: the paper's 400k events with a 90/10 split, so 360k training events, for 30 epochs
+   * ("tens of epochs").
+   */
+  GAN_3D("3dgan", new FullTraining(360_000, 30)),
+
+  /**
+   * The VAE-ProGAN. ASSUMPTION, a placeholder: the paper's training-set size and epoch count were
+   * not found. The default is the image count of ProGAN's own schedule to 128x128 (Karras et al.
+   * 2018: 600k images in each fade-in and each stable phase, 4x4 stable plus five doublings, 6.6M
+   * images), expressed as one pass over 6.6M samples. Every sample is priced at the fully grown
+   * step, so the extrapolation is an upper bound for that schedule.
+   */
+  VAE_PROGAN("vae-progan", new FullTraining(6_600_000, 1));
 
   private final String wireName;
   private final FullTraining defaultFullTraining;
@@ -33,7 +45,8 @@ public enum ModelName {
         return m;
       }
     }
-    String known = Arrays.stream(values()).map(ModelName::wireName).collect(Collectors.joining(", "));
+    String known =
+        Arrays.stream(values()).map(ModelName::wireName).collect(Collectors.joining(", "));
     throw new IllegalArgumentException(
         field + " must be one of " + known + ": " + Checks.quote(value));
   }

@@ -1,12 +1,16 @@
 package io.wattsweep.worker.train;
 
 import io.wattsweep.worker.train.internal.ThreeDGan;
+import io.wattsweep.worker.train.internal.VaeProGan;
 
 /** Builds workloads by model name. */
 public final class Workloads {
 
   /** The 3D convolutional calorimeter GAN of Khattak et al. (arXiv 2109.07388). */
   public static final String THREE_D_GAN = "3dgan";
+
+  /** The conditional progressive GAN for satellite tiles of Cardoso et al. (arXiv 2211.15303). */
+  public static final String VAE_PROGAN = "vae-progan";
 
   private Workloads() {}
 
@@ -16,10 +20,13 @@ public final class Workloads {
    * @throws IllegalArgumentException naming the field and value for an unknown model
    */
   public static Workload open(WorkloadSpec spec) {
-    if (THREE_D_GAN.equals(spec.model())) {
-      return ThreeDGan.open(spec);
+    switch (ModelCatalog.named(spec.model()).name()) {
+      case THREE_D_GAN:
+        return ThreeDGan.open(spec);
+      case VAE_PROGAN:
+        return VaeProGan.open(spec);
+      default:
+        throw new IllegalStateException("catalogued but not buildable: " + spec.model());
     }
-    throw new IllegalArgumentException(
-        "model must be one of " + THREE_D_GAN + ": '" + spec.model() + "'");
   }
 }

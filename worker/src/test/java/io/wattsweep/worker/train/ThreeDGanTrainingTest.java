@@ -82,8 +82,8 @@ class ThreeDGanTrainingTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Workloads.open(new WorkloadSpec("vae-progan", 1, Precision.FP32, 8, 1, 1)));
-    assertEquals("model must be one of 3dgan: 'vae-progan'", e.getMessage());
+            () -> Workloads.open(new WorkloadSpec("stylegan", 1, Precision.FP32, 8, 1, 1)));
+    assertEquals("model must be one of 3dgan, vae-progan: 'stylegan'", e.getMessage());
   }
 
   @Test

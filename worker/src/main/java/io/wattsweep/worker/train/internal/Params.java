@@ -38,6 +38,19 @@ final class Params {
     return register(named.withName("w").variable(scaled));
   }
 
+  /**
+   * A weight drawn from N(0, 1), for layers with an equalized learning rate (Karras et al. 2018):
+   * the He constant is applied at run time instead, so every weight learns at the same pace.
+   */
+  Variable<TFloat32> unitWeight(String name, long... shape) {
+    Ops named = init.withSubScope(name);
+    long[] key = {seed, stream * 1_000_003L + variables.size()};
+    var draw =
+        named.random.statelessRandomNormal(
+            named.constant(shape), named.constant(key), TFloat32.class);
+    return register(named.withName("w").variable(draw));
+  }
+
   /** A bias, zero at start. */
   Variable<TFloat32> bias(String name, long size) {
     Ops named = init.withSubScope(name);

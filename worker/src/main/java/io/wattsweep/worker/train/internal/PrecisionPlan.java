@@ -156,12 +156,14 @@ final class PrecisionPlan {
             : why + "this run used fp32 on the GPU");
   }
 
-  /** Whether any executed 3D convolution (forward or backprop) ran in {@code type}. */
+  /** Whether any executed 2D or 3D convolution (forward or backprop) ran in {@code type}. */
   static boolean lowPrecisionConvolutions(Collection<GraphDef> executed, DataType type) {
     for (GraphDef graph : executed) {
       for (NodeDef node : graph.getNodeList()) {
         AttrValue t = node.getAttrMap().get("T");
-        if (node.getOp().contains("Conv3D") && t != null && t.getType() == type) {
+        String op = node.getOp();
+        boolean convolution = op.contains("Conv2D") || op.contains("Conv3D");
+        if (convolution && t != null && t.getType() == type) {
           return true;
         }
       }

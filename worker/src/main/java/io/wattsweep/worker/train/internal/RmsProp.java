@@ -5,7 +5,6 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Identity;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
@@ -28,13 +27,7 @@ final class RmsProp {
     var rho = tf.constant(RHO);
     var momentum = tf.constant(0f);
     var epsilon = tf.constant(EPSILON);
-    // Ref variables are read in place: an update that ran before another layer's backprop had
-    // read its weights would change them under it. So every update waits for every gradient.
-    List<Identity<TFloat32>> ready = new ArrayList<>();
-    for (Operand<TFloat32> g : gradients) {
-      ready.add(tf.identity(g));
-    }
-    Ops afterGradients = tf.withControlDependencies(new ArrayList<Op>(ready));
+    GradientBarrier barrier = GradientBarrier.of(tf, gradients);
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       Variable<TFloat32> v = variables.get(i);
@@ -42,8 +35,11 @@ final class RmsProp {
       Variable<TFloat32> meanSquare = init.variable(zeros);
       Variable<TFloat32> moment = init.variable(zeros);
       updates.add(
-          afterGradients.train.applyRmsProp(
-              v, meanSquare, moment, lr, rho, momentum, epsilon, ready.get(i)));
+          barrier
+              .gated()
+              .train
+              .applyRmsProp(
+                  v, meanSquare, moment, lr, rho, momentum, epsilon, barrier.ready().get(i)));
     }
     return tf.withControlDependencies(updates).noOp();
   }

@@ -1,11 +1,10 @@
 package io.wattsweep.worker.train.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Synthetic electromagnetic showers with the real data's shape, drawn from the seed: a primary
@@ -13,7 +12,8 @@ import org.tensorflow.types.TFloat32;
  * profile and a gamma-function longitudinal profile whose maximum deepens with the log of the
  * energy, and a total deposit proportional to the primary energy.
  *
- * <p>A few batches are made up front and cycled, so feeding costs the step nothing on the host.
+ * <p>A pool of events is made up front and batches are gathered from it in the graph (see {@link
+ * BatchCycle}), so feeding costs the step nothing on the host.
  */
 final class ShowerData implements AutoCloseable {
 
@@ -28,55 +28,50 @@ final class ShowerData implements AutoCloseable {
   /** Deposited energy (GeV) per fed energy unit: a 2% sampling fraction of 100 GeV. */
   static final float DEPOSIT_PER_UNIT = 2f;
 
-  private static final long MAX_PREPARED_BYTES = 256L << 20;
-  private static final int MAX_BATCHES = 4;
   private static final double CRITICAL_GEV = 0.01;
   private static final double LONGITUDINAL_B = 0.5;
 
-  /** One batch on the host, ready to feed. */
-  record Batch(TFloat32 images, TFloat32 energies) {}
-
-  private final List<Batch> batches = new ArrayList<>();
-  private int next;
+  private final TFloat32 images;
+  private final TFloat32 energies;
+  private final BatchCycle cycle;
 
   ShowerData(GanDims d, int batchSize, long seed) {
     SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    long batchBytes = 4L * batchSize * d.imageXy() * d.imageXy() * d.imageZ();
-    long count = Math.max(1, Math.min(MAX_BATCHES, MAX_PREPARED_BYTES / batchBytes));
-    for (int i = 0; i < count; i++) {
-      batches.add(batch(d, batchSize, random));
+    int xy = d.imageXy();
+    int z = d.imageZ();
+    int cells = xy * xy * z;
+    int size = BatchCycle.poolSize(batchSize, 4L * cells);
+    float[] pixels = new float[size * cells];
+    float[] units = new float[size];
+    for (int e = 0; e < size; e++) {
+      double gev = MIN_GEV + (MAX_GEV - MIN_GEV) * random.nextDouble();
+      units[e] = (float) (gev / GEV_PER_UNIT);
+      shower(d, gev, random, pixels, e * cells);
     }
+    images = TFloat32.tensorOf(Shape.of(size, xy, xy, z, 1), DataBuffers.of(pixels, true, false));
+    energies = TFloat32.tensorOf(Shape.of(size, 1), DataBuffers.of(units, true, false));
+    cycle = new BatchCycle(size, batchSize);
   }
 
-  /** The next batch, cycling; owned by this object. */
-  Batch next() {
-    Batch b = batches.get(next);
-    next = (next + 1) % batches.size();
-    return b;
+  /** All pooled events, (pool, xy, xy, z, 1); owned by this object. */
+  TFloat32 images() {
+    return images;
+  }
+
+  /** Their primary energies, (pool, 1). */
+  TFloat32 energies() {
+    return energies;
+  }
+
+  /** The next batch's indices into the pool; the caller closes them. */
+  TInt32 nextIndices() {
+    return cycle.next();
   }
 
   @Override
   public void close() {
-    for (Batch b : batches) {
-      b.images().close();
-      b.energies().close();
-    }
-  }
-
-  private static Batch batch(GanDims d, int size, SplittableRandom random) {
-    int xy = d.imageXy();
-    int z = d.imageZ();
-    int cells = xy * xy * z;
-    float[] images = new float[size * cells];
-    float[] energies = new float[size];
-    for (int e = 0; e < size; e++) {
-      double gev = MIN_GEV + (MAX_GEV - MIN_GEV) * random.nextDouble();
-      energies[e] = (float) (gev / GEV_PER_UNIT);
-      shower(d, gev, random, images, e * cells);
-    }
-    return new Batch(
-        TFloat32.tensorOf(Shape.of(size, xy, xy, z, 1), DataBuffers.of(images, true, false)),
-        TFloat32.tensorOf(Shape.of(size, 1), DataBuffers.of(energies, true, false)));
+    images.close();
+    energies.close();
   }
 
   /** Writes one event's cells (x, y, z order) at {@code offset}, normalised to its deposit. */

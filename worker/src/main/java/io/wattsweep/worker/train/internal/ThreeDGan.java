@@ -13,11 +13,10 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.RunMetadata;
-import org.tensorflow.proto.RunOptions;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A reduced-scale 3DGAN (Khattak et al., arXiv 2109.07388) training in TensorFlow graph mode on
@@ -48,27 +47,20 @@ public final class ThreeDGan implements Workload {
 
   private ThreeDGan(WorkloadSpec spec) {
     Conv3dGradient.register();
-    int gpus = HostDevices.gpuCount();
-    if (gpus > 0 && spec.devices() > gpus) {
-      throw new IllegalArgumentException(
-          "devices must be at most the " + gpus + " visible GPU(s): " + spec.devices());
-    }
-    Towers towers = Towers.plan(spec.devices(), gpus);
-    PrecisionPlan plan =
-        new PrecisionPlan(
-            spec.precision(),
-            gpus > 0,
-            CudaCapability::lowestMajor,
-            System.getenv("NVIDIA_TF32_OVERRIDE"));
+    Placement placement = Placement.of(spec);
     GanDims dims = GanDims.of(spec.scale());
     data = new ShowerData(dims, spec.batchSize(), spec.seed());
     graph = new Graph();
     try {
-      net = new GanGraph(graph, dims, spec.batchSize(), spec.seed(), towers, plan.lossScale());
-      ConfigProto.Builder config = ConfigProto.newBuilder();
-      towers.configure(config);
-      plan.configure(config);
-      session = new Session(graph, config.build());
+      net =
+          new GanGraph(
+              graph,
+              dims,
+              spec.batchSize(),
+              spec.seed(),
+              placement.towers,
+              placement.plan.lossScale());
+      session = placement.open(graph);
     } catch (RuntimeException e) {
       graph.close();
       data.close();
@@ -76,18 +68,18 @@ public final class ThreeDGan implements Workload {
     }
     try {
       session.initialize();
-      precision = plan.resolve(plan.needsExecutedGraphs() ? executedGraphs() : List.of());
+      precision = placement.resolve(this::executedGraphs);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
     info =
-        new ModelInfo(
-            "3dgan",
+        info(
             spec.scale(),
             net.generator.params().count(),
             net.discriminator.params().count(),
-            flopsPerStep(spec.batchSize()),
+            flopsPerStep(
+                net.generator.macsPerSample(), net.discriminator.macsPerSample(), spec.batchSize()),
             FLOPS_METHOD);
     LOG.info(
         "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), G {} and D {} parameters,"
@@ -97,13 +89,32 @@ public final class ThreeDGan implements Workload {
         dims.imageXy(),
         dims.imageZ(),
         spec.batchSize(),
-        towers.count(),
+        placement.towers.count(),
         info.generatorParameters(),
         info.discriminatorParameters(),
         info.flopsPerStep(),
         spec.precision(),
         precision.ran(),
         precision.note().isEmpty() ? "" : " (" + precision.note() + ")");
+  }
+
+  /**
+   * Sizes and cost without training: builds the two networks' variables in a throwaway graph (no
+   * session, no gradients), which takes well under a second at any scale.
+   */
+  public static ModelInfo describe(double scale, int batchSize) {
+    GanDims dims = GanDims.of(scale);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Generator generator = new Generator(tf, dims, 0);
+      Discriminator discriminator = new Discriminator(tf, dims, 0);
+      return info(
+          scale,
+          generator.params().count(),
+          discriminator.params().count(),
+          flopsPerStep(generator.macsPerSample(), discriminator.macsPerSample(), batchSize),
+          FLOPS_METHOD);
+    }
   }
 
   /** Builds the graph, starts the session and initialises the weights from the seed. */
@@ -113,47 +124,34 @@ public final class ThreeDGan implements Workload {
 
   @Override
   public StepLosses step() {
-    ShowerData.Batch batch = data.next();
-    double d = run(net.discriminatorLoss, net.discriminatorUpdate, batch);
-    double g = run(net.generatorLoss, net.generatorUpdate, batch);
-    return new StepLosses(d, g);
+    try (TInt32 batch = data.nextIndices()) {
+      double d = run(net.discriminatorLoss, net.discriminatorUpdate, batch);
+      double g = run(net.generatorLoss, net.generatorUpdate, batch);
+      return new StepLosses(d, g);
+    }
   }
 
   /** Updates the discriminator alone on the next batch; returns its loss before the update. */
   public double stepDiscriminator() {
-    return run(net.discriminatorLoss, net.discriminatorUpdate, data.next());
+    try (TInt32 batch = data.nextIndices()) {
+      return run(net.discriminatorLoss, net.discriminatorUpdate, batch);
+    }
   }
 
   /** Updates the generator alone on the next batch; returns its loss before the update. */
   public double stepGenerator() {
-    return run(net.generatorLoss, net.generatorUpdate, data.next());
+    try (TInt32 batch = data.nextIndices()) {
+      return run(net.generatorLoss, net.generatorUpdate, batch);
+    }
   }
 
   /** All of a network's weights, flattened in variable order. */
   public float[] weights(Network network) {
-    List<Variable<TFloat32>> variables =
+    return Sessions.read(
+        session,
         network == Network.GENERATOR
             ? net.generator.params().all()
-            : net.discriminator.params().all();
-    Session.Runner runner = session.runner();
-    long total = 0;
-    for (Variable<TFloat32> v : variables) {
-      runner.fetch(v);
-      total += v.shape().size();
-    }
-    float[] values = new float[Math.toIntExact(total)];
-    try (Result result = runner.run()) {
-      int at = 0;
-      for (int i = 0; i < variables.size(); i++) {
-        TFloat32 t = (TFloat32) result.get(i);
-        int n = Math.toIntExact(t.size());
-        float[] part = new float[n];
-        t.asRawTensor().data().asFloats().read(part);
-        System.arraycopy(part, 0, values, at, n);
-        at += n;
-      }
-    }
-    return values;
+            : net.discriminator.params().all());
   }
 
   @Override
@@ -182,44 +180,37 @@ public final class ThreeDGan implements Workload {
     data.close();
   }
 
-  private double run(Operand<TFloat32> loss, Op update, ShowerData.Batch batch) {
-    try (Result result =
-        session
-            .runner()
-            .feed(net.images, batch.images())
-            .feed(net.energies, batch.energies())
-            .fetch(loss)
-            .addTarget(update)
-            .run()) {
+  private double run(Operand<TFloat32> loss, Op update, TInt32 batch) {
+    try (Result result = fed(batch).fetch(loss).addTarget(update).run()) {
       return ((TFloat32) result.get(0)).getFloat();
     }
   }
 
-  /**
-   * The graphs the session executes for a discriminator forward pass, as optimised and placed: they
-   * show whether a precision rewrite applied. No update runs, so no weight changes.
-   */
-  private List<org.tensorflow.proto.GraphDef> executedGraphs() {
-    ShowerData.Batch batch = data.next();
-    try (Result result =
-        session
-            .runner()
-            .feed(net.images, batch.images())
-            .feed(net.energies, batch.energies())
-            .fetch(net.discriminatorLoss)
-            .setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build())
-            .runAndFetchMetadata()) {
-      return result.getMetadata().map(RunMetadata::getPartitionGraphsList).orElse(List.of());
+  private Session.Runner fed(TInt32 batch) {
+    return session
+        .runner()
+        .feed(net.imagePool, data.images())
+        .feed(net.energyPool, data.energies())
+        .feed(net.indices, batch);
+  }
+
+  /** The graphs of a discriminator forward pass, which updates no weight. */
+  private List<GraphDef> executedGraphs() {
+    try (TInt32 batch = data.nextIndices()) {
+      return Sessions.executedGraphs(fed(batch).fetch(net.discriminatorLoss));
     }
+  }
+
+  private static ModelInfo info(
+      double scale, long generator, long discriminator, long flops, String method) {
+    return new ModelInfo("3dgan", scale, generator, discriminator, flops, method);
   }
 
   /**
    * Per sample, a D update costs G forward + D forward on real and generated + backward of both
    * (2x) = G + 6D multiply-adds; a G update costs G + D forward and their backward = 3G + 3D.
    */
-  private long flopsPerStep(int batchSize) {
-    long g = net.generator.macsPerSample();
-    long d = net.discriminator.macsPerSample();
-    return 2L * batchSize * (4 * g + 9 * d);
+  private static long flopsPerStep(long gMacs, long dMacs, int batchSize) {
+    return 2L * batchSize * (4 * gMacs + 9 * dMacs);
   }
 }

@@ -1,0 +1,132 @@
+package io.wattsweep.worker.train;
+
+import io.wattsweep.common.spec.Precision;
+import io.wattsweep.worker.train.internal.ThreeDGan;
+import io.wattsweep.worker.train.internal.VaeProGan;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The models wattsweep trains, with where they come from and what they cost. Names match {@code
+ * io.wattsweep.common.spec.ModelName}, the names sweeps may use.
+ */
+public final class ModelCatalog {
+
+  /** One model: what it is, and its sizes and cost at any scale. */
+  public static final class Model {
+
+    private final String name;
+    private final String description;
+    private final String paper;
+    private final double defaultScale;
+    private final int studyBatchSize;
+    private final String studyBatchSource;
+    private final BiFunction<Double, Integer, ModelInfo> describer;
+
+    private Model(
+        String name,
+        String description,
+        String paper,
+        double defaultScale,
+        int studyBatchSize,
+        String studyBatchSource,
+        BiFunction<Double, Integer, ModelInfo> describer) {
+      this.name = name;
+      this.description = description;
+      this.paper = paper;
+      this.defaultScale = defaultScale;
+      this.studyBatchSize = studyBatchSize;
+      this.studyBatchSource = studyBatchSource;
+      this.describer = describer;
+    }
+
+    /** The wire name sweeps use, e.g. "3dgan". */
+    public String name() {
+      return name;
+    }
+
+    public String description() {
+      return description;
+    }
+
+    /** Authors and arXiv id. */
+    public String paper() {
+      return paper;
+    }
+
+    /** The scale a sweep gets when it names none: the published size. */
+    public double defaultScale() {
+      return defaultScale;
+    }
+
+    /** The global batch to quote costs at. */
+    public int studyBatchSize() {
+      return studyBatchSize;
+    }
+
+    /** Where {@link #studyBatchSize()} comes from, or that it is an assumption. */
+    public String studyBatchSource() {
+      return studyBatchSource;
+    }
+
+    /**
+     * Parameters per network and FLOPs per step at a scale and global batch, from the networks'
+     * variables built in a throwaway graph (nothing is trained or allocated).
+     *
+     * @throws IllegalArgumentException naming the field and value for a bad scale or batch
+     */
+    public ModelInfo describe(double scale, int batchSize) {
+      // The spec's checks name the field and value; the spec itself is not used further.
+      new WorkloadSpec(name, scale, Precision.FP32, batchSize, 1, 0);
+      return describer.apply(scale, batchSize);
+    }
+  }
+
+  private static final List<Model> MODELS =
+      List.of(
+          new Model(
+              Workloads.THREE_D_GAN,
+              "3D convolutional GAN for calorimeter showers (51x51x25 cells), conditioned on the"
+                  + " primary energy",
+              "Khattak, Vallecorsa, Carminati, Khan, arXiv 2109.07388",
+              1.0,
+              64,
+              "the paper's batch",
+              ThreeDGan::describe),
+          new Model(
+              Workloads.VAE_PROGAN,
+              "conditional progressive GAN: the missing 128x128 tile of a satellite image from its"
+                  + " three VAE-encoded neighbours, local and global critics",
+              "Cardoso, Vallecorsa, Nemni, arXiv 2211.15303",
+              1.0,
+              16,
+              "assumed: ProGAN's minibatch at 128x128 (Karras et al. 2018); the study's batch was"
+                  + " not found",
+              VaeProGan::describe));
+
+  private ModelCatalog() {}
+
+  /** Every model, in a fixed order. */
+  public static List<Model> all() {
+    return MODELS;
+  }
+
+  /**
+   * The model of that name.
+   *
+   * @throws IllegalArgumentException naming the value and the known names
+   */
+  public static Model named(String name) {
+    for (Model m : MODELS) {
+      if (m.name().equals(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        "model must be one of "
+            + MODELS.stream().map(Model::name).collect(Collectors.joining(", "))
+            + ": "
+            + (name == null ? "null" : "'" + name + "'"));
+  }
+}

@@ -1,0 +1,56 @@
+package io.wattsweep.worker.train.internal;
+
+import io.wattsweep.worker.train.WorkloadSpec;
+import java.util.List;
+import java.util.function.Supplier;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
+
+/** Where and how a workload runs: its towers, its precision, and the session they configure. */
+final class Placement {
+
+  final Towers towers;
+  final PrecisionPlan plan;
+
+  private Placement(Towers towers, PrecisionPlan plan) {
+    this.towers = towers;
+    this.plan = plan;
+  }
+
+  /**
+   * One tower per GPU when there are GPUs, else per logical CPU device.
+   *
+   * @throws IllegalArgumentException when more devices are asked for than there are GPUs
+   */
+  static Placement of(WorkloadSpec spec) {
+    int gpus = HostDevices.gpuCount();
+    if (gpus > 0 && spec.devices() > gpus) {
+      throw new IllegalArgumentException(
+          "devices must be at most the " + gpus + " visible GPU(s): " + spec.devices());
+    }
+    return new Placement(
+        Towers.plan(spec.devices(), gpus),
+        new PrecisionPlan(
+            spec.precision(),
+            gpus > 0,
+            CudaCapability::lowestMajor,
+            System.getenv("NVIDIA_TF32_OVERRIDE")));
+  }
+
+  Session open(Graph graph) {
+    ConfigProto.Builder config = ConfigProto.newBuilder();
+    towers.configure(config);
+    plan.configure(config);
+    return new Session(graph, config.build());
+  }
+
+  /**
+   * What ran; {@code executed} (graphs of a run that updates nothing) is only called when the plan
+   * must look at them.
+   */
+  PrecisionPlan.Outcome resolve(Supplier<List<GraphDef>> executed) {
+    return plan.resolve(plan.needsExecutedGraphs() ? executed.get() : List.of());
+  }
+}

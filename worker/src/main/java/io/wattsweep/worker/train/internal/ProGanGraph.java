@@ -1,0 +1,266 @@
+package io.wattsweep.worker.train.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.index.Indices;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The VAE-ProGAN training graph. A discriminator step scores real and generated tiles with the
+ * local critic and real and generated 2 x 2 contexts with the global critic, each with its own
+ * WGAN-GP loss and its own Adam; a generator step takes the generator's loss through both critics
+ * plus the encoder's KL term, and applies it to the generator and the encoder, each with its own
+ * Adam. Data parallel as the 3DGAN: one tower per device, gradients averaged.
+ */
+final class ProGanGraph {
+
+  /** The pooled 2 x 2 contexts, and which of them make this batch. */
+  final Placeholder<TFloat32> contextPool;
+
+  final Placeholder<TInt32> indices;
+  final TileEncoder encoder;
+  final TileGenerator generator;
+  final TileCritic localCritic;
+  final TileCritic globalCritic;
+  final Operand<TFloat32> localLoss;
+  final Operand<TFloat32> globalLoss;
+
+  /** Local plus global critic loss. */
+  final Operand<TFloat32> discriminatorLoss;
+
+  /** Adversarial terms through both critics plus the weighted KL. */
+  final Operand<TFloat32> generatorLoss;
+
+  final Op localUpdate;
+  final Op globalUpdate;
+  final Op generatorUpdate;
+  final Op encoderUpdate;
+
+  /** Both critics' updates. */
+  final Op discriminatorStep;
+
+  /** The generator's and the encoder's updates. */
+  final Op generatorStep;
+
+  /** A tower's scenes cut into the three neighbours and the tile to generate. */
+  private record Scene(
+      Operand<TFloat32> topLeft,
+      Operand<TFloat32> topRight,
+      Operand<TFloat32> bottomLeft,
+      Operand<TFloat32> target) {
+
+    static Scene cut(Ops tf, Operand<TFloat32> context, int tile) {
+      return new Scene(
+          quarter(tf, context, 0, 0, tile),
+          quarter(tf, context, 0, tile, tile),
+          quarter(tf, context, tile, 0, tile),
+          quarter(tf, context, tile, tile, tile));
+    }
+
+    /** The context with {@code tile} in the bottom-right place. */
+    Operand<TFloat32> with(Ops tf, Operand<TFloat32> tile) {
+      var top = tf.concat(List.of(topLeft, topRight), tf.constant(2));
+      var bottom = tf.concat(List.of(bottomLeft, tile), tf.constant(2));
+      return tf.concat(List.of(top, bottom), tf.constant(1));
+    }
+
+    private static Operand<TFloat32> quarter(
+        Ops tf, Operand<TFloat32> context, int row, int column, int tile) {
+      return tf.stridedSlice(
+          context,
+          Indices.all(),
+          Indices.range(row, row + tile),
+          Indices.range(column, column + tile),
+          Indices.all());
+    }
+  }
+
+  /** A generated tile and the KL of the encodings it was conditioned on. */
+  private record Generated(Operand<TFloat32> tile, Operand<TFloat32> kl) {}
+
+  /** Per-tower random inputs of one step: noise, three reparameterisation draws. */
+  private record Draws(List<Operand<TFloat32>> noise, List<List<Operand<TFloat32>>> epsilons) {}
+
+  /**
+   * @param lossScale multiplies the losses before differentiation and divides the gradients after
+   */
+  ProGanGraph(Graph graph, ProGanDims d, int batchSize, long seed, Towers towers, float lossScale) {
+    Ops tf = Ops.create(graph);
+    contextPool = tf.withName("context_pool").placeholder(TFloat32.class);
+    indices = tf.withName("indices").placeholder(TInt32.class);
+    encoder = new TileEncoder(tf, d, seed);
+    generator = new TileGenerator(tf, d, seed);
+    localCritic = new TileCritic(tf, "local_critic", d, d.tile(), seed, 13);
+    globalCritic = new TileCritic(tf, "global_critic", d, d.context(), seed, 14);
+
+    int n = towers.count();
+    int perTower = batchSize / n;
+    List<Operand<TFloat32>> contexts =
+        TowerGradients.split(tf, tf.gather(contextPool, indices, tf.constant(0)), n);
+    // Random inputs are drawn for the global batch and split like the data (see GanGraph).
+    Draws dDraws = draws(tf, d, batchSize, n, seed, 1);
+    Draws gDraws = draws(tf, d, batchSize, n, seed, 5);
+    List<Operand<TFloat32>> localMix = TowerGradients.split(tf, mix(tf, batchSize, seed, 9), n);
+    List<Operand<TFloat32>> globalMix = TowerGradients.split(tf, mix(tf, batchSize, seed, 10), n);
+
+    List<Operand<TFloat32>> localLosses = new ArrayList<>();
+    List<Operand<TFloat32>> globalLosses = new ArrayList<>();
+    List<Operand<TFloat32>> generatorLosses = new ArrayList<>();
+    List<List<Output<?>>> localGrads = new ArrayList<>();
+    List<List<Output<?>>> globalGrads = new ArrayList<>();
+    List<List<Output<?>>> generatorGrads = new ArrayList<>();
+    List<Variable<TFloat32>> generatorSide = new ArrayList<>(generator.params().all());
+    generatorSide.addAll(encoder.params().all());
+    for (int i = 0; i < n; i++) {
+      DeviceSpec device = towers.device(i);
+      Ops t = tf.withSubScope("tower" + i);
+      t = device == null ? t : t.withDevice(device);
+      Operand<TFloat32> context = contexts.get(i);
+      Scene scene = Scene.cut(t, context, d.tile());
+
+      Generated fake = generate(t, scene, dDraws, i);
+      var local =
+          ProGanLosses.critic(
+              graph,
+              t,
+              "local_penalty" + i,
+              localCritic,
+              scene.target(),
+              fake.tile(),
+              localMix.get(i),
+              perTower);
+      var global =
+          ProGanLosses.critic(
+              graph,
+              t,
+              "global_penalty" + i,
+              globalCritic,
+              context,
+              scene.with(t, fake.tile()),
+              globalMix.get(i),
+              perTower);
+      localLosses.add(local);
+      globalLosses.add(global);
+      localGrads.add(
+          TowerGradients.of(
+              graph, t, "local_gradients" + i, local, lossScale, localCritic.params().all()));
+      globalGrads.add(
+          TowerGradients.of(
+              graph, t, "global_gradients" + i, global, lossScale, globalCritic.params().all()));
+
+      Generated tiles = generate(t, scene, gDraws, i);
+      var gLoss =
+          ProGanLosses.generator(
+              t,
+              localCritic.forward(t, tiles.tile(), perTower),
+              globalCritic.forward(t, scene.with(t, tiles.tile()), perTower),
+              tiles.kl());
+      generatorLosses.add(gLoss);
+      generatorGrads.add(
+          TowerGradients.of(graph, t, "generator_gradients" + i, gLoss, lossScale, generatorSide));
+    }
+    localLoss = TowerGradients.average(tf.withName("local_critic_loss"), localLosses, 1f);
+    globalLoss = TowerGradients.average(tf.withName("global_critic_loss"), globalLosses, 1f);
+    discriminatorLoss = tf.withName("discriminator_loss").math.add(localLoss, globalLoss);
+    generatorLoss = TowerGradients.average(tf.withName("generator_loss"), generatorLosses, 1f);
+
+    localUpdate =
+        update(tf, "local_critic_adam", localCritic.params().all(), localGrads, lossScale);
+    globalUpdate =
+        update(tf, "global_critic_adam", globalCritic.params().all(), globalGrads, lossScale);
+    // One barrier for both: the encoder's gradient reads the generator's weights on its way back.
+    GradientBarrier barrier =
+        GradientBarrier.of(
+            tf.withSubScope("generator_side_barrier"),
+            TowerGradients.averageEach(tf, generatorGrads, lossScale));
+    int g = generator.params().all().size();
+    generatorUpdate =
+        Adam.apply(
+            tf.withSubScope("generator_adam"),
+            barrier,
+            generator.params().all(),
+            barrier.ready(0, g),
+            Adam.Settings.PROGAN);
+    encoderUpdate =
+        Adam.apply(
+            tf.withSubScope("encoder_adam"),
+            barrier,
+            encoder.params().all(),
+            barrier.ready(g, generatorSide.size()),
+            Adam.Settings.PROGAN);
+    discriminatorStep = tf.withControlDependencies(List.of(localUpdate, globalUpdate)).noOp();
+    generatorStep = tf.withControlDependencies(List.of(generatorUpdate, encoderUpdate)).noOp();
+  }
+
+  /**
+   * Encodes the three neighbours (in one batch: the encoder is shared), samples their encodings by
+   * reparameterisation, and generates the tile from them and the noise.
+   */
+  private Generated generate(Ops tf, Scene scene, Draws draws, int tower) {
+    var neighbours =
+        tf.concat(List.of(scene.topLeft(), scene.topRight(), scene.bottomLeft()), tf.constant(0));
+    TileEncoder.Posterior p = encoder.forward(tf, neighbours);
+    var epsilon = tf.concat(draws.epsilons().get(tower), tf.constant(0));
+    var sample =
+        tf.math.add(
+            p.mean(),
+            tf.math.mul(tf.math.exp(tf.math.mul(tf.constant(0.5f), p.logVariance())), epsilon));
+    List<Operand<TFloat32>> input = new ArrayList<>();
+    input.add(draws.noise().get(tower));
+    tf.split(tf.constant(0), sample, 3L).forEach(input::add);
+    var tile = generator.forward(tf, tf.concat(input, tf.constant(3)));
+    return new Generated(tile, ProGanLosses.kl(tf, p));
+  }
+
+  /**
+   * Noise and three epsilon draws for the global batch, split per tower; streams from {@code s}.
+   */
+  private static Draws draws(Ops tf, ProGanDims d, int batch, int towers, long seed, long s) {
+    long[] shape = {batch, ProGanDims.BASE, ProGanDims.BASE, d.encoding()};
+    List<Operand<TFloat32>> noise =
+        TowerGradients.split(tf, GanGraph.noise(tf, shape, seed, s), towers);
+    List<List<Operand<TFloat32>>> perTower = new ArrayList<>();
+    for (int i = 0; i < towers; i++) {
+      perTower.add(new ArrayList<>());
+    }
+    for (int k = 1; k <= 3; k++) {
+      List<Operand<TFloat32>> parts =
+          TowerGradients.split(tf, GanGraph.noise(tf, shape, seed, s + k), towers);
+      for (int i = 0; i < towers; i++) {
+        perTower.get(i).add(parts.get(i));
+      }
+    }
+    return new Draws(noise, perTower);
+  }
+
+  /** Per-sample interpolation weights for the gradient penalty, uniform in [0, 1). */
+  private static Operand<TFloat32> mix(Ops tf, int batch, long seed, long stream) {
+    return tf.random.randomUniform(
+        tf.constant(new long[] {batch, 1, 1, 1}),
+        TFloat32.class,
+        RandomUniform.seed(seed),
+        RandomUniform.seed2(stream));
+  }
+
+  private static Op update(
+      Ops tf,
+      String name,
+      List<Variable<TFloat32>> variables,
+      List<List<Output<?>>> perTower,
+      float lossScale) {
+    Ops scope = tf.withSubScope(name);
+    GradientBarrier barrier =
+        GradientBarrier.of(scope, TowerGradients.averageEach(tf, perTower, lossScale));
+    return Adam.apply(scope, barrier, variables, barrier.ready(), Adam.Settings.PROGAN);
+  }
+}

@@ -1,0 +1,52 @@
+package io.wattsweep.worker.train.internal;
+
+import java.util.List;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TFloat32;
+
+/** Reading back from a session: weights, and the graphs it executed. */
+final class Sessions {
+
+  private Sessions() {}
+
+  /** The variables' values, flattened in order. */
+  static float[] read(Session session, List<Variable<TFloat32>> variables) {
+    Session.Runner runner = session.runner();
+    long total = 0;
+    for (Variable<TFloat32> v : variables) {
+      runner.fetch(v);
+      total += v.shape().size();
+    }
+    float[] values = new float[Math.toIntExact(total)];
+    try (Result result = runner.run()) {
+      int at = 0;
+      for (int i = 0; i < variables.size(); i++) {
+        TFloat32 t = (TFloat32) result.get(i);
+        int n = Math.toIntExact(t.size());
+        float[] part = new float[n];
+        t.asRawTensor().data().asFloats().read(part);
+        System.arraycopy(part, 0, values, at, n);
+        at += n;
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Runs {@code runner} (fed and fetching, with no update) and returns the partition graphs it
+   * executed, as optimised and placed: they show whether a precision rewrite applied.
+   */
+  static List<GraphDef> executedGraphs(Session.Runner runner) {
+    try (Result result =
+        runner
+            .setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build())
+            .runAndFetchMetadata()) {
+      return result.getMetadata().map(RunMetadata::getPartitionGraphsList).orElse(List.of());
+    }
+  }
+}

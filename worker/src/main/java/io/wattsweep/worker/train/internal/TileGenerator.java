@@ -1,0 +1,71 @@
+package io.wattsweep.worker.train.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The ProGAN generator, fully grown: from a 4 x 4 grid of noise and the three neighbours'
+ * encodings, two 3 x 3 convolutions per resolution, nearest-neighbour 2x upsampling between
+ * resolutions, pixel norm after every convolution, then a linear 1 x 1 "to RGB" layer. Only the
+ * stable phase is built: the fade-in of a newly added resolution is a short blend during growth and
+ * is not measured.
+ */
+final class TileGenerator {
+
+  private final ProGanDims d;
+  private final TableNet net;
+
+  TileGenerator(Ops tf, ProGanDims d, long seed) {
+    this.d = d;
+    this.net = new TableNet(tf.withSubScope("generator"), seed, 11, table(d));
+  }
+
+  /** The generator's layer table, 4 x 4 first. */
+  static List<LayerSpec> table(ProGanDims d) {
+    List<LayerSpec> t = new ArrayList<>();
+    int base = ProGanDims.BASE;
+    t.add(LayerSpec.conv(name(base, 0), 3, d.generatorInput(), d.channels(base), base));
+    t.add(LayerSpec.conv(name(base, 1), 3, d.channels(base), d.channels(base), base));
+    for (int r = 2 * base; r <= d.tile(); r *= 2) {
+      t.add(LayerSpec.conv(name(r, 0), 3, d.channels(r / 2), d.channels(r), r));
+      t.add(LayerSpec.conv(name(r, 1), 3, d.channels(r), d.channels(r), r));
+    }
+    t.add(LayerSpec.conv("to_rgb", 1, d.channels(d.tile()), 3, d.tile()).asLinear());
+    return t;
+  }
+
+  /**
+   * A batch of tiles.
+   *
+   * @param input noise and encodings, (batch, 4, 4, 4 x encoding)
+   * @return (batch, tile, tile, 3), unbounded as in ProGAN (real tiles lie in [-1, 1])
+   */
+  Operand<TFloat32> forward(Ops tf, Operand<TFloat32> input) {
+    Operand<TFloat32> x = Layers.pixelNorm(tf, input);
+    int res = ProGanDims.BASE;
+    for (int i = 0; i < net.size() - 1; i++) {
+      LayerSpec layer = net.layer(i);
+      if (layer.resolution() > res) {
+        x = Layers.upsample2d(tf, x, res, res, layer.in());
+        res = layer.resolution();
+      }
+      x = Layers.pixelNorm(tf, net.apply(tf, i, x));
+    }
+    return net.apply(tf, net.size() - 1, x);
+  }
+
+  Params params() {
+    return net.params();
+  }
+
+  long macsPerSample() {
+    return TableNet.macsPerSample(table(d));
+  }
+
+  static String name(int resolution, int index) {
+    return resolution + "x" + resolution + "_conv" + index;
+  }
+}

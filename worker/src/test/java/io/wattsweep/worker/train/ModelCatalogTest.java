@@ -1,0 +1,59 @@
+package io.wattsweep.worker.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattsweep.common.spec.ModelName;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModelCatalogTest {
+
+  @Test
+  void catalogListsExactlyTheModelsSweepsMayName() {
+    assertEquals(
+        Arrays.stream(ModelName.values()).map(ModelName::wireName).toList(),
+        ModelCatalog.all().stream().map(ModelCatalog.Model::name).toList());
+  }
+
+  @Test
+  void unknownModelIsRejectedNamingTheValue() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ModelCatalog.named("stylegan"));
+    assertEquals("model must be one of 3dgan, vae-progan: 'stylegan'", e.getMessage());
+  }
+
+  @Test
+  void describingScalesParametersAndFlopsWithoutTraining() {
+    ModelCatalog.Model gan = ModelCatalog.named("3dgan");
+    ModelInfo small = gan.describe(0.25, 64);
+    // The same numbers a running workload reports (ThreeDGanTrainingTest), FLOPs linear in batch.
+    assertEquals(25_161, small.generatorParameters());
+    assertEquals(3_642, small.discriminatorParameters());
+    assertEquals(286_656_320L * 16, small.flopsPerStep());
+    ModelInfo full = ModelCatalog.named("vae-progan").describe(1, 16);
+    assertEquals(4, full.parametersByNetwork().size());
+    assertTrue(full.totalParameters() > 75_000_000 && full.totalParameters() < 90_000_000);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> gan.describe(0, 64));
+    assertEquals("scale must be in (0, 1]: 0.0", e.getMessage());
+  }
+
+  @Test
+  void modelsCommandPrintsEveryModelAtEveryScale() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ModelsCommand.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(1.0, 0.25));
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertTrue(lines.get(0).startsWith("MODEL"), lines.get(0));
+    assertTrue(lines.get(1).matches("3dgan +1\\.000 +64 .*generator .* \\| discriminator .*"));
+    assertTrue(lines.get(2).startsWith("3dgan        0.250"), lines.get(2));
+    assertTrue(
+        lines.get(3).matches("vae-progan +1\\.000 +16 .* 83,569,861  encoder .*"), lines.get(3));
+    assertTrue(lines.get(4).startsWith("vae-progan   0.250"), lines.get(4));
+  }
+}
