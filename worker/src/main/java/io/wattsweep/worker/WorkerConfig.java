@@ -3,8 +3,10 @@ package io.wattsweep.worker;
 import io.wattsweep.common.Env;
 import io.wattsweep.common.spec.Checks;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * A worker's settings, read once from the environment. The job processes it starts inherit the
@@ -16,26 +18,47 @@ import java.util.Map;
  * @param heartbeatInterval WATTSWEEP_HEARTBEAT_INTERVAL_MS
  * @param powerSampleInterval WATTSWEEP_POWER_SAMPLE_INTERVAL_MS: live power samples of a run
  * @param idleBaseline WATTSWEEP_IDLE_BASELINE_MS: how long idle power is measured before a run
- * @param cpuTdpWatts WATTSWEEP_CPU_TDP_WATTS: the CPU package's TDP, for the estimate used where
- *     no energy counter can be read (default 10 W per visible core)
+ * @param cpuTdpWatts WATTSWEEP_CPU_TDP_WATTS (watts): the TDP of this machine's CPUs, all
+ *     packages together, for the estimate used where no energy counter can be read; unset (the
+ *     default) means the CPU table ({@code io.wattsweep.worker.meter.CpuTdp}) by model name, else
+ *     10 W per visible core
  * @param cpuIdleFraction WATTSWEEP_CPU_IDLE_FRACTION: idle power as a fraction of TDP, for the
  *     same estimate
+ * @param powercapRoot WATTSWEEP_POWERCAP_ROOT (a directory): where the kernel's powercap (RAPL)
+ *     zones are read, {@code /sys/class/powercap} by default; another path for a container that
+ *     mounts the host's sysfs elsewhere
  * @param jobHeapMb WATTSWEEP_JOB_HEAP_MB: heap of each job's process
  * @param jobTimeout WATTSWEEP_JOB_TIMEOUT_MS: a job running longer is stopped and failed
+ * @param metricsPort WATTSWEEP_METRICS_PORT: port of the worker's Prometheus endpoint
+ *     ({@code /metrics}; default 9400, 0 picks a free one, which the start-up log names)
  */
 public record WorkerConfig(
     String kafkaBootstrap, String gpuClass, String workerId, Duration heartbeatInterval,
-    Duration powerSampleInterval, Duration idleBaseline, double cpuTdpWatts,
-    double cpuIdleFraction, int jobHeapMb, Duration jobTimeout) {
+    Duration powerSampleInterval, Duration idleBaseline, OptionalDouble cpuTdpWatts,
+    double cpuIdleFraction, Path powercapRoot, int jobHeapMb, Duration jobTimeout,
+    int metricsPort) {
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);
     Checks.atLeast("WATTSWEEP_JOB_HEAP_MB", jobHeapMb, 64);
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new IllegalArgumentException(
+          "WATTSWEEP_METRICS_PORT must be in [0, 65535]: " + metricsPort);
+    }
+    if (cpuTdpWatts.isPresent()
+        && !(cpuTdpWatts.getAsDouble() > 0 && Double.isFinite(cpuTdpWatts.getAsDouble()))) {
+      throw new IllegalArgumentException(
+          "WATTSWEEP_CPU_TDP_WATTS must be a finite number > 0: " + cpuTdpWatts.getAsDouble());
+    }
+    if (!(cpuIdleFraction >= 0 && cpuIdleFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "WATTSWEEP_CPU_IDLE_FRACTION must be in [0, 1]: " + cpuIdleFraction);
+    }
   }
 
   public static WorkerConfig fromEnv(Map<String, String> env) {
     var e = new Env(env);
-    int cores = Runtime.getRuntime().availableProcessors();
+    String tdp = e.string("WATTSWEEP_CPU_TDP_WATTS", null);
     return new WorkerConfig(
         e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
         e.string("WATTSWEEP_GPU_CLASS", "cpu"),
@@ -43,10 +66,14 @@ public record WorkerConfig(
         Duration.ofMillis(e.integer("WATTSWEEP_HEARTBEAT_INTERVAL_MS", 5_000)),
         Duration.ofMillis(e.integer("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", 1_000)),
         Duration.ofMillis(e.integer("WATTSWEEP_IDLE_BASELINE_MS", 1_000)),
-        e.number("WATTSWEEP_CPU_TDP_WATTS", 10.0 * cores),
+        tdp == null
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(e.number("WATTSWEEP_CPU_TDP_WATTS", Double.NaN)),
         e.number("WATTSWEEP_CPU_IDLE_FRACTION", 0.3),
+        Path.of(e.string("WATTSWEEP_POWERCAP_ROOT", "/sys/class/powercap")),
         e.integer("WATTSWEEP_JOB_HEAP_MB", 2048),
-        Duration.ofMillis(e.integer("WATTSWEEP_JOB_TIMEOUT_MS", 30 * 60_000)));
+        Duration.ofMillis(e.integer("WATTSWEEP_JOB_TIMEOUT_MS", 30 * 60_000)),
+        e.integer("WATTSWEEP_METRICS_PORT", 9400));
   }
 
   private static String defaultWorkerId() {

@@ -7,10 +7,14 @@ import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.Topics;
 import io.wattsweep.worker.job.ProcessJobLauncher;
 import io.wattsweep.worker.job.WorkerVerticle;
+import io.wattsweep.worker.metrics.GpuSampler;
+import io.wattsweep.worker.metrics.MetricsVerticle;
+import io.wattsweep.worker.metrics.WorkerMetrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +34,22 @@ public final class WorkerMain {
     consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
         Long.toString(config.jobTimeout().toMillis() + 60_000));
     Vertx vertx = Vertx.vertx();
+    var metrics = new WorkerMetrics(config.workerId(), config.gpuClass(), System::nanoTime);
+    var metricsEndpoint = new MetricsVerticle(config.metricsPort(), metrics,
+        () -> "cpu".equals(config.gpuClass()) ? Optional.empty()
+            : GpuSampler.start(System.getenv(), metrics, GpuSampler.DEFAULT_INTERVAL));
     var verticle = new WorkerVerticle(config,
         KafkaConsumer.create(vertx, consumerSettings),
         KafkaProducer.create(vertx, KafkaClientSettings.producer(config.kafkaBootstrap())),
         new ProcessJobLauncher(config, System.getProperty("java.class.path")),
-        Clock.systemUTC(), InetAddress.getLocalHost().getHostName());
+        Clock.systemUTC(), InetAddress.getLocalHost().getHostName(), metrics);
     Runtime.getRuntime().addShutdownHook(
         new Thread(() -> vertx.close().await(), "worker-shutdown"));
-    vertx.deployVerticle(verticle).onFailure(err -> {
-      LOG.error("Worker did not start: {}", err.toString());
-      System.exit(1);
-    });
+    vertx.deployVerticle(metricsEndpoint)
+        .compose(id -> vertx.deployVerticle(verticle))
+        .onFailure(err -> {
+          LOG.error("Worker did not start: {}", err.toString());
+          System.exit(1);
+        });
   }
 }

@@ -18,6 +18,7 @@ import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.WorkerHeartbeat;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.metrics.RunObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * Takes the jobs of one GPU class one at a time: poll one record, run the job in its own process,
  * publish its events, and commit the record's offset only after Kafka has acknowledged the run's
  * last event (at-least-once). A record that cannot be decoded goes to the dead-letter topic.
+ * A {@link RunObserver} (the worker's metrics) hears of each job and each of its events.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -42,18 +44,26 @@ public final class WorkerVerticle extends VerticleBase {
   private final JobLauncher launcher;
   private final Clock clock;
   private final String host;
+  private final RunObserver observer;
   private volatile boolean running;
   private volatile String currentJobId;
   private long heartbeatTimer = -1;
 
   public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host) {
+    this(config, consumer, producer, launcher, clock, host, RunObserver.NONE);
+  }
+
+  public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
+      KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host,
+      RunObserver observer) {
     this.config = config;
     this.consumer = consumer;
     this.producer = producer;
     this.launcher = launcher;
     this.clock = clock;
     this.host = host;
+    this.observer = observer;
   }
 
   @Override
@@ -123,12 +133,14 @@ public final class WorkerVerticle extends VerticleBase {
   private Future<Void> runJob(JobSpec job) {
     String runId = job.jobId() + "-" + UUID.randomUUID().toString().substring(0, 8);
     currentJobId = job.jobId();
+    observe(() -> observer.jobStarted(job, runId));
     var tracker = new RunTracker();
     var sends = new ArrayList<Future<?>>();
     var context = vertx.getOrCreateContext();
     Promise<JobLauncher.Outcome> outcome = Promise.promise();
     vertx.<JobLauncher.Outcome>executeBlocking(() -> launcher.run(job, runId, event -> {
           tracker.saw(event);
+          observe(() -> observer.event(job, event));
           context.runOnContext(v -> sends.add(send(event)));
         }), false)
         .onComplete(outcome);
@@ -142,13 +154,27 @@ public final class WorkerVerticle extends VerticleBase {
                         : "; its last output: " + ar.result().errorTail());
             FailureReason reason = ar.succeeded() && ar.result().exitCode() == 137
                 ? FailureReason.OUT_OF_MEMORY : FailureReason.INTERNAL;
-            sends.add(send(new RunFailed(job.jobId(), runId, tracker.nextSeq(), clock.millis(),
-                reason, why)));
+            var failed = new RunFailed(job.jobId(), runId, tracker.nextSeq(), clock.millis(),
+                reason, why);
+            observe(() -> observer.event(job, failed));
+            sends.add(send(failed));
           }
           return Future.all(List.copyOf(sends));
         })
-        .onComplete(ar -> currentJobId = null)
+        .onComplete(ar -> {
+          currentJobId = null;
+          observe(() -> observer.jobEnded(job, runId));
+        })
         .mapEmpty();
+  }
+
+  /** Metrics never stop a job. */
+  private static void observe(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("Run observer failed: {}", e.toString());
+    }
   }
 
   private Future<?> send(RunEvent e) {
