@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator;
 
 import io.wattsweep.common.Env;
+import io.wattsweep.common.energy.Footprint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +21,22 @@ import java.util.Map;
  * @param gpuClasses WATTSWEEP_GPU_CLASSES: classes whose jobs topics exist from the start
  * @param republishInterval WATTSWEEP_REPUBLISH_INTERVAL_MS: how often jobs stored but not yet
  *     acknowledged by Kafka are published again
+ * @param metricsRefreshInterval WATTSWEEP_METRICS_REFRESH_MS: how often the sweep and job gauges
+ *     and the consumer lag on {@code /metrics} are read again (default 5000)
+ * @param runTimeout WATTSWEEP_RUN_TIMEOUT_MS: a running run silent this long is abandoned and
+ *     its job queued again (default 300000; runs send power samples every second)
+ * @param footprint WATTSWEEP_GRID_INTENSITY_G_PER_KWH (default 475), WATTSWEEP_PUE (default 1),
+ *     WATTSWEEP_PRICE_PER_KWH (no default: no cost is shown without it) and WATTSWEEP_CURRENCY
+ *     (default EUR): how energy becomes CO2e and cost
  */
 public record CoordinatorConfig(
     int httpPort, String kafkaBootstrap, String catalogJdbcUrl, String catalogUser,
     String catalogPassword, int jobPartitions, int eventPartitions, short replicationFactor,
-    List<String> gpuClasses, Duration republishInterval) {
+    List<String> gpuClasses, Duration republishInterval, Duration metricsRefreshInterval,
+    Duration runTimeout, Footprint footprint) {
+
+  /** The default metrics refresh: every 5 s. */
+  public static final Duration DEFAULT_METRICS_REFRESH = Duration.ofSeconds(5);
 
   public static CoordinatorConfig fromEnv(Map<String, String> env) {
     var e = new Env(env);
@@ -38,7 +50,16 @@ public record CoordinatorConfig(
         e.integer("WATTSWEEP_EVENT_PARTITIONS", 4),
         (short) e.integer("WATTSWEEP_TOPIC_REPLICATION", 1),
         e.list("WATTSWEEP_GPU_CLASSES", List.of("cpu")),
-        Duration.ofMillis(e.integer("WATTSWEEP_REPUBLISH_INTERVAL_MS", 10_000)));
+        Duration.ofMillis(e.integer("WATTSWEEP_REPUBLISH_INTERVAL_MS", 10_000)),
+        Duration.ofMillis(e.integer("WATTSWEEP_METRICS_REFRESH_MS",
+            (int) DEFAULT_METRICS_REFRESH.toMillis())),
+        Duration.ofMillis(e.integer("WATTSWEEP_RUN_TIMEOUT_MS", 300_000)),
+        new Footprint(
+            e.number("WATTSWEEP_GRID_INTENSITY_G_PER_KWH", Footprint.DEFAULT.gridIntensityGramsPerKwh()),
+            e.number("WATTSWEEP_PUE", Footprint.DEFAULT.pue()),
+            e.string("WATTSWEEP_PRICE_PER_KWH", null) == null ? null
+                : e.number("WATTSWEEP_PRICE_PER_KWH", 0),
+            e.string("WATTSWEEP_CURRENCY", Footprint.DEFAULT.currency())));
   }
 
   /** For the start-up log: everything but the password. */
@@ -48,6 +69,8 @@ public record CoordinatorConfig(
         + ", catalogJdbcUrl=" + catalogJdbcUrl + ", catalogUser=" + catalogUser
         + ", jobPartitions=" + jobPartitions + ", eventPartitions=" + eventPartitions
         + ", replicationFactor=" + replicationFactor + ", gpuClasses=" + gpuClasses
-        + ", republishInterval=" + republishInterval + "]";
+        + ", republishInterval=" + republishInterval
+        + ", metricsRefreshInterval=" + metricsRefreshInterval + ", runTimeout=" + runTimeout
+        + ", footprint=" + footprint + "]";
   }
 }

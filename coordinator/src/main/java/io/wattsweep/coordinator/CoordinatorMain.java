@@ -16,7 +16,8 @@ public final class CoordinatorMain {
     CoordinatorConfig config = CoordinatorConfig.fromEnv(System.getenv());
     LOG.info("Starting with {}", config);
     Catalog catalog =
-        Catalog.open(config.catalogJdbcUrl(), config.catalogUser(), config.catalogPassword());
+        Catalog.open(config.catalogJdbcUrl(), config.catalogUser(), config.catalogPassword(),
+            config.footprint());
     Vertx vertx = Vertx.vertx();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       vertx.close().await();

@@ -3,24 +3,40 @@ package io.wattsweep.coordinator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.coordinator.api.SweepApi;
 import io.wattsweep.coordinator.catalog.Catalog;
+import io.wattsweep.coordinator.dashboard.Dashboard;
+import io.wattsweep.coordinator.dashboard.DashboardAssets;
+import io.wattsweep.coordinator.dashboard.LiveHub;
+import io.wattsweep.coordinator.dashboard.ReportFiles;
 import io.wattsweep.coordinator.kafka.EventIngestor;
 import io.wattsweep.coordinator.kafka.JobPublisher;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.coordinator.kafka.TopicSetup;
+import io.wattsweep.coordinator.metrics.CatalogGauges;
+import io.wattsweep.coordinator.metrics.ConsumerLag;
+import io.wattsweep.coordinator.metrics.CoordinatorMetrics;
+import io.wattsweep.coordinator.metrics.MetricsEndpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator: creates the topics, serves the API, ingests events and republishes jobs that
- * Kafka never acknowledged. The catalog is opened by the caller and passed in.
+ * The coordinator: creates the topics, serves the API, the dashboard and {@code /metrics} on one
+ * port, ingests events (telling the metrics and the dashboard's live stream of each batch) and
+ * republishes jobs that Kafka never acknowledged. The catalog is opened by the caller and passed
+ * in.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -28,17 +44,36 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final CoordinatorConfig config;
   private final Catalog catalog;
   private final Clock clock;
+  private final CoordinatorMetrics metrics;
+  private final LiveHub hub;
   private KafkaAdminClient admin;
   private KafkaProducer<String, byte[]> producer;
   private EventIngestor ingestor;
   private JobPublisher publisher;
   private HttpServer server;
+  private CatalogGauges catalogGauges;
+  private ConsumerLag consumerLag;
+  private DashboardAssets assets;
+  private Path reportCache;
   private long republishTimer = -1;
+  private long reaperTimer = -1;
 
   public CoordinatorVerticle(CoordinatorConfig config, Catalog catalog, Clock clock) {
+    this(config, catalog, clock, new CoordinatorMetrics());
+  }
+
+  public CoordinatorVerticle(CoordinatorConfig config, Catalog catalog, Clock clock,
+      CoordinatorMetrics metrics) {
+    this(config, catalog, clock, metrics, new LiveHub(clock, metrics));
+  }
+
+  public CoordinatorVerticle(CoordinatorConfig config, Catalog catalog, Clock clock,
+      CoordinatorMetrics metrics, LiveHub hub) {
     this.config = config;
     this.catalog = catalog;
     this.clock = clock;
+    this.metrics = metrics;
+    this.hub = hub;
   }
 
   /** The port the API listens on (useful when the configured port was 0). */
@@ -56,8 +91,10 @@ public final class CoordinatorVerticle extends VerticleBase {
               KafkaClientSettings.producer(config.kafkaBootstrap()));
           ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
                   KafkaClientSettings.consumer(config.kafkaBootstrap(), EventIngestor.GROUP,
-                      2000)),
-              producer, catalog, clock);
+                      EventIngestor.MAX_POLL_RECORDS)),
+              producer, catalog, clock, List.of(metrics, hub));
+          assets = DashboardAssets.load();
+          reportCache = Files.createTempDirectory("wattsweep-reports");
           return new TopicSetup(admin, config.jobPartitions(), config.eventPartitions(),
               config.replicationFactor());
         })
@@ -67,25 +104,74 @@ public final class CoordinatorVerticle extends VerticleBase {
         })
         .compose(v -> ingestor.start())
         .compose(v -> vertx.createHttpServer()
-            .requestHandler(new SweepApi(vertx, catalog, publisher, clock).router())
+            .requestHandler(router())
             .listen(config.httpPort(), "0.0.0.0"))
         .onSuccess(s -> {
           server = s;
           republishTimer = vertx.setPeriodic(config.republishInterval().toMillis(),
               id -> republish());
-          LOG.info("Coordinator ready: API on port {}", s.actualPort());
+          reaperTimer = vertx.setPeriodic(Math.max(1000, config.runTimeout().toMillis() / 4),
+              id -> abandonSilentRuns());
+          hub.start(vertx);
+          catalogGauges = new CatalogGauges(vertx, catalog, metrics,
+              config.metricsRefreshInterval());
+          catalogGauges.start();
+          consumerLag = new ConsumerLag(vertx, admin, metrics, config.metricsRefreshInterval());
+          consumerLag.start();
+          LOG.info("Coordinator ready: API on port {}, dashboard at http://127.0.0.1:{}/,"
+              + " metrics at /metrics", s.actualPort(), s.actualPort());
         })
         .onFailure(err -> LOG.error("Coordinator failed to start: {}", err.toString()));
+  }
+
+  /** The dashboard's and the metrics' routes first, then the sweep API. */
+  private Router router() {
+    Router root = Router.router(vertx);
+    root.get("/metrics").handler(new MetricsEndpoint(metrics.registry()));
+    new Dashboard(vertx, catalog, hub, assets, new ReportFiles(reportCache), clock).mount(root);
+    root.route("/*").subRouter(new SweepApi(vertx, catalog, publisher, clock).router());
+    return root;
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(republishTimer);
+    vertx.cancelTimer(reaperTimer);
+    if (catalogGauges != null) {
+      catalogGauges.stop();
+      consumerLag.stop();
+    }
+    hub.stop(vertx);
     return Future.join(
         server == null ? Future.succeededFuture() : server.close(),
         ingestor == null ? Future.succeededFuture() : ingestor.stop(),
         producer == null ? Future.succeededFuture() : producer.close(),
-        admin == null ? Future.succeededFuture() : admin.close());
+        admin == null ? Future.succeededFuture() : admin.close(),
+        reportCache == null ? Future.succeededFuture()
+            : vertx.executeBlocking(() -> deleteTree(reportCache)));
+  }
+
+  private static Void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+    return null;
+  }
+
+  /** Runs silent past the timeout are abandoned; the republisher then sends their jobs again. */
+  private void abandonSilentRuns() {
+    long now = clock.millis();
+    vertx.executeBlocking(() -> catalog.abandonSilentRuns(now - config.runTimeout().toMillis(),
+            now))
+        .onSuccess(jobs -> {
+          if (!jobs.isEmpty()) {
+            LOG.warn("Runs silent for {}: abandoned; jobs queued again: {}", config.runTimeout(),
+                jobs);
+          }
+        })
+        .onFailure(err -> LOG.warn("Looking for silent runs failed: {}", err.toString()));
   }
 
   /** Jobs stored longer than one interval ago and still not acknowledged go out again. */

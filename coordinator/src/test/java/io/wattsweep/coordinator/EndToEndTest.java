@@ -58,6 +58,7 @@ class EndToEndTest {
       env.put("WATTSWEEP_IDLE_BASELINE_MS", "300");
       env.put("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", "200");
       env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
+      env.put("WATTSWEEP_METRICS_PORT", "0");
       worker = ServiceProcess.start(TestStack.root(), "worker", "io.wattsweep.worker.WorkerMain",
           env, stack.dir.resolve("worker.log"), "256m");
       var res = stack.post("""

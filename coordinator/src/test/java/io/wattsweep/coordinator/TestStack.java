@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator;
 
 import io.vertx.core.Vertx;
+import io.wattsweep.common.energy.Footprint;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.io.IOException;
@@ -38,7 +39,8 @@ final class TestStack {
     catalog = Catalog.open(jdbcUrl, "sa", "");
     vertx = Vertx.vertx();
     var config = new CoordinatorConfig(0, broker.bootstrapServers(), jdbcUrl, "sa", "", 2, 2,
-        (short) 1, List.of("cpu"), Duration.ofSeconds(5));
+        (short) 1, List.of("cpu"), Duration.ofSeconds(5),
+        CoordinatorConfig.DEFAULT_METRICS_REFRESH, Duration.ofMinutes(5), Footprint.DEFAULT);
     var verticle = new CoordinatorVerticle(config, catalog, Clock.systemUTC());
     vertx.deployVerticle(verticle).await();
     port = verticle.httpPort();

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/sweeps/{id}} and {@code GET /health}.
  */
 public final class SweepApi {
+  /** The header naming who submits a sweep. */
+  public static final String USER_HEADER = "X-Wattsweep-User";
+
   /** Larger bodies are refused before they are parsed. */
   public static final long MAX_BODY_BYTES = 1024 * 1024;
 
@@ -53,6 +56,7 @@ public final class SweepApi {
     router.get("/api/v1/sweeps").handler(this::list);
     router.get("/api/v1/sweeps/:id").handler(this::show);
     router.get("/health").handler(ctx -> reply(ctx, 200, Map.of("status", "UP")));
+    new RunApi(vertx, catalog).mount(router);
     router.route().failureHandler(this::failure);
     return router;
   }
@@ -71,7 +75,7 @@ public final class SweepApi {
     List<JobSpec> jobs = spec.expand(sweepId);
     long now = clock.millis();
     vertx.executeBlocking(() -> {
-          catalog.insertSweep(sweepId, spec, toJson(spec), jobs, now);
+          catalog.insertSweep(sweepId, spec, toJson(spec), jobs, now, submitter(ctx));
           return null;
         })
         .compose(v -> publisher.publish(jobs))
@@ -121,6 +125,13 @@ public final class SweepApi {
     reply(ctx, status, Map.of("error", message));
   }
 
+  /** Who submits, as the client says (the CLI sends the user's login name). */
+  private static String submitter(RoutingContext ctx) {
+    String user = ctx.request().getHeader(USER_HEADER);
+    return user == null || user.isBlank() ? "anonymous"
+        : user.substring(0, Math.min(user.length(), 200));
+  }
+
   private String newSweepId() {
     return "sw-" + ID_TIME.format(clock.instant()) + "-"
         + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
@@ -134,7 +145,7 @@ public final class SweepApi {
     }
   }
 
-  private static void reply(RoutingContext ctx, int status, Object body) {
+  static void reply(RoutingContext ctx, int status, Object body) {
     if (ctx.response().ended()) {
       return;
     }

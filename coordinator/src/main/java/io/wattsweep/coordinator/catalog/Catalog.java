@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator.catalog;
 
+import io.wattsweep.common.energy.Footprint;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
@@ -27,43 +28,72 @@ public final class Catalog implements AutoCloseable {
 
   private final Connection connection;
   private final EventApplier applier;
+  private final Footprint footprint;
 
-  private Catalog(Connection connection) {
+  private Catalog(Connection connection, Footprint footprint) {
     this.connection = connection;
     this.applier = new EventApplier(connection);
+    this.footprint = footprint;
   }
 
-  /** Migrates the schema to the latest version, then opens the catalog. */
+  /** Opens the catalog with the default footprint settings ({@link Footprint#DEFAULT}). */
   public static Catalog open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, Footprint.DEFAULT);
+  }
+
+  /**
+   * Migrates the schema to the latest version, then opens the catalog.
+   *
+   * @param footprint how views turn energy into CO2e and cost
+   */
+  public static Catalog open(String jdbcUrl, String user, String password, Footprint footprint) {
     Flyway.configure()
         .dataSource(jdbcUrl, user, password)
         .locations("classpath:db/migration")
         .load()
         .migrate();
     try {
-      Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+      var props = new java.util.Properties();
+      props.setProperty("user", user);
+      props.setProperty("password", password);
+      if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+        // Send batched inserts as multi-row inserts: ingestion's hot path.
+        props.setProperty("reWriteBatchedInserts", "true");
+      }
+      Connection c = DriverManager.getConnection(jdbcUrl, props);
       c.setAutoCommit(false);
       LOG.info("Catalog open at {}", redact(jdbcUrl));
-      return new Catalog(c);
+      return new Catalog(c, footprint);
     } catch (SQLException e) {
       throw new CatalogException("cannot open the catalog at " + redact(jdbcUrl), e);
     }
   }
 
-  /** Stores a sweep and its jobs as QUEUED, all or nothing. */
+  /** Stores a sweep and its jobs as QUEUED, all or nothing, without a submitter. */
   public synchronized void insertSweep(
       String sweepId, SweepSpec spec, String specJson, List<JobSpec> jobs, long nowMs) {
+    insertSweep(sweepId, spec, specJson, jobs, nowMs, null);
+  }
+
+  /**
+   * Stores a sweep and its jobs as QUEUED, all or nothing.
+   *
+   * @param submittedBy who submitted it, for the provenance of the model versions it produces
+   */
+  public synchronized void insertSweep(String sweepId, SweepSpec spec, String specJson,
+      List<JobSpec> jobs, long nowMs, String submittedBy) {
     inTransaction(
         () -> {
           try (var ps =
               connection.prepareStatement(
-                  "INSERT INTO sweeps (sweep_id, name, model, spec_json, submitted_at_ms)"
-                      + " VALUES (?, ?, ?, ?, ?)")) {
+                  "INSERT INTO sweeps (sweep_id, name, model, spec_json, submitted_at_ms,"
+                      + " submitted_by) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, sweepId);
             ps.setString(2, spec.name());
             ps.setString(3, spec.model());
             ps.setString(4, specJson);
             ps.setLong(5, nowMs);
+            ps.setString(6, submittedBy);
             ps.executeUpdate();
           }
           try (var ps =
@@ -144,7 +174,80 @@ public final class Catalog implements AutoCloseable {
   }
 
   public synchronized Optional<SweepView> sweep(String sweepId) {
-    return inTransaction(() -> new SweepQueries(connection).sweep(sweepId));
+    return inTransaction(() -> new SweepQueries(connection, footprint).sweep(sweepId));
+  }
+
+  /** Runs of the selection, oldest first. */
+  public synchronized List<RunRow> runs(RunFilter filter) {
+    return inTransaction(() -> new RunQueries(connection, footprint).runs(filter));
+  }
+
+  public synchronized Optional<RunRow> run(String runId) {
+    return inTransaction(() -> new RunQueries(connection, footprint).run(runId));
+  }
+
+  /** The completed run of the selection with the least full-training energy, or time. */
+  public synchronized Optional<RunRow> best(RunFilter filter, boolean byEnergy) {
+    return inTransaction(() -> new RunQueries(connection, footprint).best(filter, byEnergy));
+  }
+
+  /** The completed runs that no other beats on both full-training energy and time. */
+  public synchronized List<RunRow> pareto(RunFilter filter) {
+    return inTransaction(() -> new RunQueries(connection, footprint).pareto(filter));
+  }
+
+  /**
+   * Runs still RUNNING that the catalog has not heard from since {@code silentSinceMs} become
+   * ABANDONED; their jobs, unless finished by another run, are QUEUED again and marked
+   * unpublished, so that the republisher sends them out again. Returns those jobs' ids.
+   */
+  public synchronized List<String> abandonSilentRuns(long silentSinceMs, long nowMs) {
+    return inTransaction(() -> {
+      var runs = new ArrayList<String[]>();
+      try (var ps = prepare(connection, "SELECT run_id, job_id FROM runs WHERE state = ?"
+          + " AND COALESCE(last_event_at_ms, started_at_ms) < ?", JobState.RUNNING.name(),
+          silentSinceMs); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          runs.add(new String[] {rs.getString(1), rs.getString(2)});
+        }
+      }
+      var requeued = new ArrayList<String>();
+      for (String[] r : runs) {
+        try (var ps = prepare(connection, "UPDATE runs SET state = ?, ended_at_ms = ?,"
+            + " failure_message = ? WHERE run_id = ?", JobState.ABANDONED.name(), nowMs,
+            "no event since " + silentSinceMs + " (epoch ms); the job was queued again", r[0])) {
+          ps.executeUpdate();
+        }
+        try (var ps = prepare(connection, "UPDATE jobs SET state = ?, published_at_ms = NULL,"
+            + " updated_at_ms = ? WHERE job_id = ? AND state = ?", JobState.QUEUED.name(),
+            nowMs, r[1], JobState.RUNNING.name())) {
+          if (ps.executeUpdate() > 0) {
+            requeued.add(r[1]);
+          }
+        }
+      }
+      return requeued;
+    });
+  }
+
+  /** The versions of a model, newest first: each completed run registers one. */
+  public synchronized List<ModelVersion> modelVersions(String model) {
+    return inTransaction(() -> {
+      try (var ps = prepare(connection, "SELECT * FROM model_versions WHERE model = ?"
+          + " ORDER BY version DESC", model); ResultSet rs = ps.executeQuery()) {
+        var out = new ArrayList<ModelVersion>();
+        while (rs.next()) {
+          out.add(new ModelVersion(rs.getString("model"), rs.getInt("version"),
+              rs.getString("run_id"), rs.getDouble("scale"), rs.getString("framework"),
+              rs.getObject("generator_params", Long.class),
+              rs.getObject("discriminator_params", Long.class),
+              rs.getObject("flops_per_step", Long.class), rs.getString("artifact_uri"),
+              rs.getString("artifact_sha256"), rs.getString("sweep_id"),
+              rs.getString("submitted_by"), rs.getLong("created_at_ms")));
+        }
+        return out;
+      }
+    });
   }
 
   /** The measured batches of a run, in order. */
@@ -163,7 +266,7 @@ public final class Catalog implements AutoCloseable {
   }
 
   public synchronized List<SweepView.Summary> sweeps() {
-    return inTransaction(() -> new SweepQueries(connection).sweeps());
+    return inTransaction(() -> new SweepQueries(connection, footprint).sweeps());
   }
 
   static JobSpec jobSpec(ResultSet rs) throws SQLException {

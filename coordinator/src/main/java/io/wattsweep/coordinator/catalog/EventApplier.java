@@ -33,12 +33,6 @@ import org.slf4j.LoggerFactory;
 final class EventApplier {
   private static final Logger LOG = LoggerFactory.getLogger(EventApplier.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Standard SQL MERGE, the same on H2 and PostgreSQL: its count says whether the row is new. */
-  private static final String MARK_SEEN =
-      "MERGE INTO events_seen t USING (VALUES (CAST(? AS VARCHAR(120)), CAST(? AS BIGINT),"
-          + " CAST(? AS VARCHAR(32)))) AS s (run_id, seq, type)"
-          + " ON t.run_id = s.run_id AND t.seq = s.seq"
-          + " WHEN NOT MATCHED THEN INSERT (run_id, seq, type) VALUES (s.run_id, s.seq, s.type)";
   private static final int IN_CHUNK = 500;
 
   private final Connection c;
@@ -71,7 +65,10 @@ final class EventApplier {
             e.seq(), e.runId(), e.jobId());
       }
     }
-    List<RunEvent> fresh = markSeen(known);
+    // Samples and batches are their own ledger (their keys are (run, seq) and (run, index));
+    // the few lifecycle events go through events_seen.
+    List<RunEvent> fresh = new ArrayList<>(notStored(known));
+    fresh.addAll(markSeen(known.stream().filter(EventApplier::isLifecycle).toList()));
     ensureRuns(fresh);
     insertSamplesAndBatches(fresh);
     for (RunEvent e : fresh) {
@@ -87,26 +84,76 @@ final class EventApplier {
     return fresh.size();
   }
 
+  private static boolean isLifecycle(RunEvent e) {
+    return !(e instanceof PowerSample) && !(e instanceof BatchMeasured);
+  }
+
+  /** The samples and batches whose rows are not stored yet: one range query per run and kind. */
+  private List<RunEvent> notStored(List<RunEvent> events) throws SQLException {
+    List<RunEvent> samples = events.stream().filter(e -> e instanceof PowerSample).toList();
+    List<RunEvent> batches = events.stream().filter(e -> e instanceof BatchMeasured).toList();
+    var out = new ArrayList<RunEvent>();
+    out.addAll(absent(samples, e -> e.seq(),
+        "SELECT seq FROM power_samples WHERE run_id = ? AND seq BETWEEN ? AND ?"));
+    out.addAll(absent(batches, e -> ((BatchMeasured) e).batchIndex(),
+        "SELECT batch_index FROM batches WHERE run_id = ? AND batch_index BETWEEN ? AND ?"));
+    return out;
+  }
+
+  /**
+   * The events whose key the table lacks. A run's events come nearly in order, so one index
+   * range scan per run of the batch finds the keys already there.
+   */
+  private List<RunEvent> absent(List<RunEvent> events,
+      java.util.function.ToLongFunction<RunEvent> key, String rangeQuery) throws SQLException {
+    if (events.isEmpty()) {
+      return events;
+    }
+    Map<String, long[]> ranges = new LinkedHashMap<>();
+    for (RunEvent e : events) {
+      long k = key.applyAsLong(e);
+      ranges.merge(e.runId(), new long[] {k, k},
+          (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+    }
+    var present = new java.util.HashSet<String>();
+    try (PreparedStatement ps = c.prepareStatement(rangeQuery)) {
+      for (var r : ranges.entrySet()) {
+        ps.setString(1, r.getKey());
+        ps.setLong(2, r.getValue()[0]);
+        ps.setLong(3, r.getValue()[1]);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            present.add(r.getKey() + "#" + rs.getLong(1));
+          }
+        }
+      }
+    }
+    return events.stream()
+        .filter(e -> !present.contains(e.runId() + "#" + key.applyAsLong(e))).toList();
+  }
+
+  /** Records lifecycle events in the ledger and returns those it did not hold yet. */
   private List<RunEvent> markSeen(List<RunEvent> events) throws SQLException {
     if (events.isEmpty()) {
       return events;
     }
-    try (PreparedStatement ps = c.prepareStatement(MARK_SEEN)) {
+    var absent = new java.util.HashSet<>(absent(events, RunEvent::seq,
+        "SELECT seq FROM events_seen WHERE run_id = ? AND seq BETWEEN ? AND ?"));
+    List<RunEvent> fresh = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO events_seen (run_id, seq, type) VALUES (?, ?, ?)")) {
       for (RunEvent e : events) {
-        ps.setString(1, e.runId());
-        ps.setLong(2, e.seq());
-        ps.setString(3, e.getClass().getSimpleName());
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      List<RunEvent> fresh = new ArrayList<>();
-      for (int i = 0; i < counts.length; i++) {
-        if (counts[i] > 0) {
-          fresh.add(events.get(i));
+        if (absent.contains(e)) {
+          fresh.add(e);
+          ps.setString(1, e.runId());
+          ps.setLong(2, e.seq());
+          ps.setString(3, e.getClass().getSimpleName());
+          ps.addBatch();
         }
       }
-      return fresh;
+      ps.executeBatch();
     }
+    return fresh;
   }
 
   private void ensureRuns(List<RunEvent> events) throws SQLException {
@@ -237,6 +284,28 @@ final class EventApplier {
         finiteOrNull(r.fullTraining().energyCi95Joules()), r.fullTraining().durationSeconds(),
         done.runId());
     advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs);
+    registerVersion(done.runId(), job, nowMs);
+  }
+
+  /** A completed run is a new version of its model, with where it came from. */
+  private void registerVersion(String runId, JobSpec job, long nowMs) throws SQLException {
+    update("MERGE INTO models t USING (VALUES (CAST(? AS VARCHAR(64)))) AS s (name)"
+            + " ON t.name = s.name WHEN NOT MATCHED THEN INSERT (name, task, paper)"
+            + " VALUES (s.name, ?, ?)",
+        job.model(), ModelTaxonomy.task(job.model()), ModelTaxonomy.paper(job.model()));
+    int version;
+    try (var ps = Catalog.prepare(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions"
+        + " WHERE model = ?", job.model()); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      version = rs.getInt(1);
+    }
+    update("INSERT INTO model_versions (model, version, run_id, scale, framework,"
+            + " generator_params, discriminator_params, flops_per_step, sweep_id, submitted_by,"
+            + " created_at_ms) SELECT ?, ?, r.run_id, ?, r.framework, r.generator_params,"
+            + " r.discriminator_params, r.flops_per_step, s.sweep_id, s.submitted_by, ?"
+            + " FROM runs r JOIN jobs j ON j.job_id = r.job_id"
+            + " JOIN sweeps s ON s.sweep_id = j.sweep_id WHERE r.run_id = ?",
+        job.model(), version, job.scale(), nowMs, runId);
   }
 
   private void failed(RunFailed f, long nowMs) throws SQLException {

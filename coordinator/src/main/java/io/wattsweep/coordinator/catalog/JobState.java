@@ -7,6 +7,8 @@ package io.wattsweep.coordinator.catalog;
 public enum JobState {
   QUEUED(0),
   RUNNING(1),
+  /** A run the catalog stopped hearing from; its job is queued again. Runs only. */
+  ABANDONED(2),
   FAILED(2),
   COMPLETED(3);
 
@@ -21,6 +23,6 @@ public enum JobState {
   }
 
   public boolean isFinal() {
-    return this == FAILED || this == COMPLETED;
+    return this == FAILED || this == COMPLETED || this == ABANDONED;
   }
 }

@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator.catalog;
 
 import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.energy.Footprint;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,9 +19,11 @@ final class SweepQueries {
           + " WHERE j.sweep_id = ? ORDER BY j.ordinal";
 
   private final Connection c;
+  private final Footprint footprint;
 
-  SweepQueries(Connection c) {
+  SweepQueries(Connection c, Footprint footprint) {
     this.c = c;
+    this.footprint = footprint;
   }
 
   Optional<SweepView> sweep(String sweepId) throws SQLException {
@@ -39,7 +42,9 @@ final class SweepQueries {
     var jobs = new ArrayList<SweepView.JobView>();
     var counts = new LinkedHashMap<String, Integer>();
     for (JobState s : JobState.values()) {
-      counts.put(s.name(), 0);
+      if (s != JobState.ABANDONED) {
+        counts.put(s.name(), 0);
+      }
     }
     boolean finished = true;
     try (var ps = Catalog.prepare(c, JOB_WITH_RUN, sweepId); ResultSet rs = ps.executeQuery()) {
@@ -73,17 +78,18 @@ final class SweepQueries {
     return out;
   }
 
-  private static SweepView.RunView run(ResultSet rs) throws SQLException {
+  private SweepView.RunView run(ResultSet rs) throws SQLException {
     String runId = rs.getString("run_id");
     if (runId == null) {
       return null;
     }
     String method = rs.getString("energy_method");
     Long ftBatches = (Long) rs.getObject("full_training_batches", Long.class);
+    double ftJ = rs.getDouble("full_training_energy_j");
     SweepView.Extrapolation ft = ftBatches == null ? null : new SweepView.Extrapolation(
-        ftBatches, rs.getDouble("full_training_energy_j"),
-        rs.getObject("full_training_ci95_j", Double.class),
-        rs.getDouble("full_training_energy_j") / 3.6e6, rs.getDouble("full_training_seconds"));
+        ftBatches, ftJ, rs.getObject("full_training_ci95_j", Double.class), ftJ / 3.6e6,
+        rs.getDouble("full_training_seconds"), footprint.co2eKilograms(ftJ),
+        footprint.cost(ftJ), footprint.pricePerKwh() == null ? null : footprint.currency());
     return new SweepView.RunView(
         runId, rs.getString("run_state"), rs.getString("worker_id"), rs.getString("precision_ran"),
         rs.getString("precision_note"), method,

@@ -29,8 +29,11 @@ public record SweepView(
       Extrapolation fullTraining, Long generatorParameters, Long discriminatorParameters,
       Long flopsPerStep, String failureReason, String failureMessage) {}
 
-  /** Full-training energy extrapolated from the measured batches; no interval from one batch. */
+  /**
+   * Full-training energy extrapolated from the measured batches (no interval from one batch),
+   * with its CO2e and cost at the facility (energy x PUE); cost is null where no price is set.
+   */
   public record Extrapolation(
       long batches, double energyJoules, Double energyCi95Joules, double energyKwh,
-      double durationSeconds) {}
+      double durationSeconds, double co2eKg, Double cost, String currency) {}
 }

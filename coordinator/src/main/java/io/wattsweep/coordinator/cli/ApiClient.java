@@ -36,6 +36,7 @@ final class ApiClient {
   String submit(String body, boolean yaml) throws IOException {
     var req = HttpRequest.newBuilder(URI.create(base + "/api/v1/sweeps"))
         .header("Content-Type", yaml ? "application/yaml" : "application/json")
+        .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     JsonNode reply = JSON.readTree(send(req, 201).body());
     return reply.get("sweepId").asText();
@@ -43,6 +44,11 @@ final class ApiClient {
 
   SweepView sweep(String id) throws IOException {
     return JSON.readValue(send(request("/api/v1/sweeps/" + id), 200).body(), SweepView.class);
+  }
+
+  /** GET a path (with its query); the body, or an IOException with the API's message. */
+  String body(String pathAndQuery) throws IOException {
+    return send(request(pathAndQuery), 200).body();
   }
 
   JsonNode sweeps() throws IOException {

@@ -1,6 +1,8 @@
 package io.wattsweep.coordinator.cli;
 
 import io.wattsweep.coordinator.catalog.SweepView;
+import io.wattsweep.coordinator.dashboard.LiveStatus;
+import io.wattsweep.coordinator.dashboard.LiveStatusClient;
 import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code wattsweep} commands that talk to a coordinator: {@code submit FILE [--wait]},
@@ -22,9 +25,16 @@ public final class Cli {
         coordinator                  run the coordinator (settings from WATTSWEEP_* variables)
         worker                       run a worker (settings from WATTSWEEP_* variables)
         kafka [--port N] [--data D]  run a local single-node Kafka broker
+        meter [--gpus LIST] -- CMD   meter any command: energy, time, power (per step with markers)
+        models                       the models, their parameters and FLOPs per step
         submit FILE [--wait]         submit a sweep (YAML or JSON); --wait prints its results
         status [SWEEP_ID]            list sweeps, or show one sweep's results
         report --sweep ID --out DIR  write a sweep's charts (SVG, PNG), results.csv and report.html
+        runs [FILTERS] [--format table|csv|json]   list runs (filters: --sweep --model
+                                     --gpu-class --precision --batch-size --gpus --state)
+        best MODEL [--by energy|time] [FILTERS]    the config that trains MODEL on least energy/time
+        pareto MODEL [FILTERS]       configs no other beats on both full-training energy and time
+        compare RUN_ID...            runs side by side
       options: --url URL             the coordinator (default $WATTSWEEP_URL or http://127.0.0.1:8080)
       """;
 
@@ -53,7 +63,8 @@ public final class Cli {
             err.print(USAGE);
             return 2;
           }
-          return submit(new ApiClient(url), Path.of(args.get(0)), wait, out);
+          return submit(new ApiClient(url), new LiveStatusClient(url), Path.of(args.get(0)),
+              wait, out);
         case "status":
           var api = new ApiClient(url);
           if (args.isEmpty()) {
@@ -62,6 +73,11 @@ public final class Cli {
             out.print(ResultTable.render(api.sweep(args.get(0))));
           }
           return 0;
+        case "runs":
+        case "best":
+        case "pareto":
+        case "compare":
+          return QueryCommands.run(command, args, new ApiClient(url), out, err);
         case "report": {
           String id = option(args, "--sweep", null);
           String dir = option(args, "--out", null);
@@ -79,6 +95,9 @@ public final class Cli {
           err.print(USAGE);
           return 2;
       }
+    } catch (IllegalArgumentException e) {
+      err.println("wattsweep " + command + ": " + e.getMessage());
+      return 2;
     } catch (java.net.ConnectException e) {
       err.println("wattsweep " + command + ": no coordinator answers at " + url
           + " (start one with ./wattsweep coordinator, or pass --url)");
@@ -90,8 +109,8 @@ public final class Cli {
     }
   }
 
-  private static int submit(ApiClient api, Path file, boolean wait, PrintStream out)
-      throws IOException, InterruptedException {
+  private static int submit(ApiClient api, LiveStatusClient live, Path file, boolean wait,
+      PrintStream out) throws IOException, InterruptedException {
     String name = file.getFileName().toString();
     boolean yaml = !name.endsWith(".json");
     String sweepId = api.submit(Files.readString(file), yaml);
@@ -99,22 +118,36 @@ public final class Cli {
     if (!wait) {
       return 0;
     }
-    SweepView done = waitFor(api, sweepId, Duration.ofHours(24), out);
+    out.println("Watch it live at " + dashboard(live.base()));
+    SweepView done = waitFor(api, live, sweepId, Duration.ofHours(24), out);
     out.print(ResultTable.render(done));
     return done.jobCounts().getOrDefault("FAILED", 0) == 0 ? 0 : 1;
   }
 
-  /** Polls until every job of the sweep is finished, printing progress as it changes. */
-  static SweepView waitFor(ApiClient api, String sweepId, Duration timeout, PrintStream out)
-      throws IOException, InterruptedException {
+  /**
+   * Polls until every job of the sweep is finished, showing its progress bar: redrawn in place
+   * every second on a terminal, else a new line whenever jobs or batches move on.
+   */
+  static SweepView waitFor(ApiClient api, LiveStatusClient live, String sweepId,
+      Duration timeout, PrintStream out) throws IOException, InterruptedException {
+    boolean terminal = out == System.out && System.console() != null;
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (true) {
       SweepView s = api.sweep(sweepId);
-      String progress = Progress.line(s);
-      if (!progress.equals(last)) {
-        out.println(progress);
-        last = progress;
+      Optional<LiveStatus> now = s.finished() ? Optional.empty() : live.fetch(sweepId);
+      if (terminal) {
+        out.print("\r" + Progress.line(s, now) + "\033[K");
+        if (s.finished()) {
+          out.println();
+        }
+        out.flush();
+      } else {
+        String key = Progress.key(s, now);
+        if (!key.equals(last)) {
+          out.println(Progress.line(s, now));
+          last = key;
+        }
       }
       if (s.finished()) {
         return s;
@@ -124,6 +157,11 @@ public final class Cli {
       }
       Thread.sleep(1000);
     }
+  }
+
+  /** The dashboard's address on the coordinator at {@code base}. */
+  static String dashboard(String base) {
+    return (base.endsWith("/") ? base : base + "/") + "dashboard/";
   }
 
   private static String option(List<String> args, String name, String dflt) {

@@ -3,6 +3,7 @@ package io.wattsweep.coordinator.cli;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.coordinator.catalog.SweepView;
+import io.wattsweep.coordinator.dashboard.LiveStatusClient;
 import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,9 +42,11 @@ final class Demo {
           root.resolve(LocalBroker.CLASSPATH_FILE_IN_ROOT)).withPort(0));
       started.add(broker);
       int port = freePort(8080);
+      int workerMetricsPort = freePort(9400);
       Map<String, String> env = Map.of(
           "WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
           "WATTSWEEP_HTTP_PORT", Integer.toString(port),
+          "WATTSWEEP_METRICS_PORT", Integer.toString(workerMetricsPort),
           "WATTSWEEP_CATALOG_JDBC_URL", "jdbc:h2:file:" + data.resolve("catalog"),
           "WATTSWEEP_GPU_CLASS", "cpu",
           "WATTSWEEP_GPU_CLASSES", "cpu");
@@ -55,11 +58,16 @@ final class Demo {
           logs.resolve("worker.log"), "256m"));
       var api = new ApiClient("http://127.0.0.1:" + port);
       waitHealthy(api, Duration.ofSeconds(60));
-      out.println("Coordinator at http://127.0.0.1:" + port + " (API: /api/v1/sweeps)");
+      String base = "http://127.0.0.1:" + port;
+      out.println("Coordinator at " + base + " (API: /api/v1/sweeps)");
+      out.println("Dashboard at " + Cli.dashboard(base) + " (live power, progress, results)");
+      out.println("Metrics at " + base + "/metrics (coordinator) and http://127.0.0.1:"
+          + workerMetricsPort + "/metrics (worker), for Prometheus");
       String sweepId = api.submit(demoSweep(), true);
       out.println("Submitted sweep " + sweepId + " (3dgan at scale 0.25, fp32 and bf16, batch"
           + " sizes 4 and 8, 10 measured batches each)");
-      SweepView done = Cli.waitFor(api, sweepId, Duration.ofMinutes(20), out);
+      SweepView done = Cli.waitFor(api, new LiveStatusClient(base), sweepId,
+          Duration.ofMinutes(20), out);
       out.println();
       out.print(ResultTable.render(done));
       Path reports = data.resolve("reports").resolve(sweepId);

@@ -73,8 +73,8 @@ final class ResultTable {
     return new String[] {config, j.state(), ranAs, time, energy, net, method, full};
   }
 
-  private static String format(List<String[]> rows) {
-    int[] width = new int[HEADER.length];
+  static String format(List<String[]> rows) {
+    int[] width = new int[rows.get(0).length];
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
         width[i] = Math.max(width[i], r[i].length());

@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,29 +28,60 @@ import org.slf4j.LoggerFactory;
  * Moves run events from Kafka into the catalog: poll a batch, write it in one transaction off the
  * event loop, then commit the offsets. A crash between write and commit redelivers the batch,
  * which the catalog's idempotent upserts absorb. An undecodable record goes to the dead-letter
- * topic with its reason.
+ * topic with its reason. {@link Listener}s (metrics, the live dashboard) hear of each batch as
+ * soon as it is written.
  */
 public final class EventIngestor {
   private static final Logger LOG = LoggerFactory.getLogger(EventIngestor.class);
   /** The coordinator's consumer group on the events topic. */
   public static final String GROUP = "wattsweep-coordinator";
+  /** Records per poll: one catalog transaction each, so larger batches ingest faster. */
+  public static final int MAX_POLL_RECORDS = 5000;
 
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /**
+   * Hears of events as they are ingested. Called on the event loop, so it must not block; a
+   * listener that throws is logged and does not stop ingestion.
+   */
+  public interface Listener {
+    /**
+     * A batch of events is in the catalog (its offsets are not committed yet, so after a crash
+     * the same events may be heard again).
+     *
+     * @param ingestedAtMs when the catalog write finished, on the coordinator's clock
+     * @param catalogWriteNanos how long the catalog's transaction took
+     */
+    void ingested(List<RunEvent> events, long ingestedAtMs, long catalogWriteNanos);
+
+    /** A record could not be decoded and went to the dead-letter topic. */
+    default void rejected(String reason) {}
+  }
+
+  private record Written(int applied, long nanos) {}
 
   private final Vertx vertx;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> deadLetters;
   private final Catalog catalog;
   private final Clock clock;
+  private final List<Listener> listeners;
   private volatile boolean running;
 
   public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock) {
+    this(vertx, consumer, deadLetters, catalog, clock, List.of());
+  }
+
+  public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
+      KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock,
+      List<Listener> listeners) {
     this.vertx = vertx;
     this.consumer = consumer;
     this.deadLetters = deadLetters;
     this.catalog = catalog;
     this.clock = clock;
+    this.listeners = List.copyOf(listeners);
   }
 
   public Future<Void> start() {
@@ -98,14 +131,35 @@ public final class EventIngestor {
         LOG.warn("Event at {}-{}@{} cannot be decoded, sent to {}: {}", r.topic(), r.partition(),
             r.offset(), Topics.DEAD_LETTERS, bad.getMessage());
         rejected.add(deadLetter(r, bad.getMessage()));
+        tell(l -> l.rejected(bad.getMessage()));
       }
     }
-    Future<Integer> written = vertx.executeBlocking(
-        () -> catalog.ingest(events, clock.millis()), true);
+    Future<Written> written = vertx.executeBlocking(() -> {
+      long start = System.nanoTime();
+      int applied = catalog.ingest(events, clock.millis());
+      return new Written(applied, System.nanoTime() - start);
+    }, true);
+    written.onSuccess(w -> {
+      if (!events.isEmpty()) {
+        long now = clock.millis();
+        tell(l -> l.ingested(events, now, w.nanos()));
+      }
+    });
     return Future.all(written, Future.all(rejected))
         .compose(v -> consumer.commit(offsets))
-        .onSuccess(v -> LOG.debug("Ingested {} events ({} new)", events.size(), written.result()))
+        .onSuccess(v -> LOG.debug("Ingested {} events ({} new)", events.size(),
+            written.result().applied()))
         .mapEmpty();
+  }
+
+  private void tell(Consumer<Listener> call) {
+    for (Listener l : listeners) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException e) {
+        LOG.warn("Event listener {} failed: {}", l.getClass().getSimpleName(), e.toString());
+      }
+    }
   }
 
   private Future<?> deadLetter(ConsumerRecord<String, byte[]> r, String reason) {

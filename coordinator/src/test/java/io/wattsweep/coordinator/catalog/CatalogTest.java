@@ -63,7 +63,7 @@ class CatalogTest {
 
   private static List<JobSpec> store(Catalog catalog, String sweepId) {
     List<JobSpec> jobs = SPEC.expand(sweepId);
-    catalog.insertSweep(sweepId, SPEC, "{}", jobs, 1_000);
+    catalog.insertSweep(sweepId, SPEC, "{}", jobs, 1_000, "alice");
     return jobs;
   }
 
@@ -127,6 +127,28 @@ class CatalogTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void eachCompletedRunRegistersANewModelVersionWithItsProvenance(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      List<JobSpec> jobs = store(catalog, "sw-1");
+      catalog.ingest(run(jobs.get(0), "r1"), 5_000);
+      catalog.ingest(run(jobs.get(1), "r2"), 6_000);
+
+      List<ModelVersion> versions = catalog.modelVersions("3dgan");
+      assertEquals(List.of(2, 1), versions.stream().map(ModelVersion::version).toList());
+      ModelVersion v1 = versions.get(1);
+      assertEquals("r1", v1.runId());
+      assertEquals("sw-1", v1.sweepId());
+      assertEquals("alice", v1.submittedBy());
+      assertEquals(100L, v1.generatorParameters());
+      assertEquals(1_000_000L, v1.flopsPerStep());
+      assertEquals(0.25, v1.scale());
+      catalog.ingest(run(jobs.get(0), "r1"), 7_000);
+      assertEquals(2, catalog.modelVersions("3dgan").size(), "a redelivered run adds none");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void redeliveredEventChangesNothing(String db) throws Exception {
     try (Catalog catalog = open(db)) {
       JobSpec job = store(catalog, "sw-1").get(0);
@@ -183,6 +205,77 @@ class CatalogTest {
 
       assertEquals(0, catalog.ingest(run(stranger, "rx"), 5_000));
       assertTrue(catalog.batches("rx").isEmpty());
+    }
+  }
+
+  /** Completes a run of each job with per-batch energies e, 2e, 3e J at 0.5 s per batch. */
+  private static void complete(Catalog catalog, JobSpec job, String runId, double e,
+      long spanNanos) {
+    var events = new ArrayList<RunEvent>();
+    var cpu = new DeviceInfo(0, "cpu", "cpu-0", "test CPU", "amd64", 20, "");
+    events.add(new RunStarted(job.jobId(), runId, 0, 2_000, "w1", "host", Precision.FP32,
+        Precision.FP32, "", List.of(cpu), EnergyMethod.NVML_ENERGY_COUNTER, 1.0, 100, 10,
+        1_000_000, "test"));
+    for (int i = 0; i < 3; i++) {
+      events.add(new BatchMeasured(job.jobId(), runId, 1 + i, 2_200 + i, i, spanNanos / 3,
+          e * (i + 1), 0.01, 0.7, 0.6));
+    }
+    events.add(new RunCompleted(job.jobId(), runId, 4, 3_000, 3, spanNanos, 6 * e, 1.0,
+        EnergyMethod.NVML_ENERGY_COUNTER));
+    catalog.ingest(events, 5_000);
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void runsAreFilteredBestAndParetoFrontFound(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      List<JobSpec> jobs = store(catalog, "sw-1");
+      JobSpec b4 = jobs.get(0);
+      JobSpec b8 = jobs.get(1);
+      // b4: less energy per training, slower; b8: more energy, faster.
+      complete(catalog, b4, "r-b4", 1.0, 3_000_000_000L);
+      complete(catalog, b8, "r-b8", 3.0, 600_000_000L);
+
+      assertEquals(List.of("r-b8"), catalog.runs(RunFilter.ALL.withModel("3dgan")
+          .withState("COMPLETED")).stream().filter(r -> r.batchSize() == 8)
+          .map(RunRow::runId).toList());
+      assertEquals(2, catalog.runs(new RunFilter("sw-1", null, "cpu", "fp32", null, 1, null))
+          .size());
+      assertTrue(catalog.runs(new RunFilter(null, null, "a100", null, null, null, null))
+          .isEmpty());
+      // Full training: b4 = 2 J x 250 x 2 = 1000 J in 1 s x 500 = 500 s;
+      // b8 = 6 J x 125 x 2 = 1500 J in 0.2 s x 250 = 50 s.
+      assertEquals("r-b4", catalog.best(RunFilter.ALL.withModel("3dgan"), true)
+          .orElseThrow().runId());
+      assertEquals("r-b8", catalog.best(RunFilter.ALL.withModel("3dgan"), false)
+          .orElseThrow().runId());
+      assertEquals(List.of("r-b4", "r-b8"), catalog.pareto(RunFilter.ALL.withModel("3dgan"))
+          .stream().map(RunRow::runId).toList());
+      RunRow r = catalog.run("r-b4").orElseThrow();
+      assertEquals(1000.0, r.fullTrainingEnergyJoules(), 1e-9);
+      assertEquals(1000.0 / 3.6e6 * 475 / 1000, r.fullTrainingCo2eKg(), 1e-12,
+          "475 g/kWh by default, PUE 1");
+      assertNull(r.fullTrainingCost(), "no price configured");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void silentRunIsAbandonedAndItsJobQueuedAgain(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      List<JobSpec> jobs = store(catalog, "sw-1");
+      JobSpec job = jobs.get(0);
+      catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), 1_500);
+      catalog.ingest(run(job, "r1").subList(0, 2), 5_000);
+
+      assertTrue(catalog.abandonSilentRuns(4_000, 9_000).isEmpty(), "heard from at 5000");
+      assertEquals(List.of(job.jobId()), catalog.abandonSilentRuns(6_000, 9_000));
+
+      SweepView.JobView view = catalog.sweep("sw-1").orElseThrow().jobs().get(0);
+      assertEquals("QUEUED", view.state());
+      assertEquals("ABANDONED", catalog.run("r1").orElseThrow().state());
+      assertEquals(List.of(job.jobId()), catalog.unpublishedJobs(10_000).stream()
+          .map(JobSpec::jobId).toList(), "the republisher sends it out again");
     }
   }
 }

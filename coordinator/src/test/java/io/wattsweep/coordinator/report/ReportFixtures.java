@@ -72,8 +72,8 @@ final class ReportFixtures {
         ? null : e * 0.04;
     double seconds = e / 250;
     long batches = (DATASET + batch - 1) / batch * EPOCHS;
-    var ft = new Extrapolation(batches, e * batches, (ci == null ? 0 : ci) * batches,
-        e * batches / 3.6e6, seconds * batches);
+    var ft = new Extrapolation(batches, e * batches, ci == null ? null : ci * batches,
+        e * batches / 3.6e6, seconds * batches, e * batches / 3.6e6 * 0.475, null, null);
     RunView run = new RunView("r-" + id, "COMPLETED", "w1", ran, note,
         estimate ? "tdp-estimate" : "nvml-energy-counter", estimate, 10, seconds, e, e * 0.05,
         ci, e * 0.8, 55.0, ft, 1_000L, 2_000L, 3_000L, null, null);

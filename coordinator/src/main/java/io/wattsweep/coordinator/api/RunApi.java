@@ -1,0 +1,149 @@
+package io.wattsweep.coordinator.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.wattsweep.common.spec.ModelName;
+import io.wattsweep.coordinator.catalog.Catalog;
+import io.wattsweep.coordinator.catalog.RunFilter;
+import io.wattsweep.coordinator.catalog.RunRow;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * Catalog queries: {@code GET /api/v1/runs} (filters; {@code format=json|csv}),
+ * {@code GET /api/v1/runs/{id}}, {@code GET /api/v1/compare?runs=a,b},
+ * {@code GET /api/v1/models/{model}/best?by=energy|time} and
+ * {@code GET /api/v1/models/{model}/pareto}.
+ */
+final class RunApi {
+  private final Vertx vertx;
+  private final Catalog catalog;
+
+  RunApi(Vertx vertx, Catalog catalog) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+  }
+
+  void mount(Router router) {
+    router.get("/api/v1/runs").handler(this::list);
+    router.get("/api/v1/runs/:id").handler(this::show);
+    router.get("/api/v1/compare").handler(this::compare);
+    router.get("/api/v1/models/:model/best").handler(this::best);
+    router.get("/api/v1/models/:model/pareto").handler(this::pareto);
+    router.get("/api/v1/models/:model/versions").handler(this::versions);
+  }
+
+  private void list(RoutingContext ctx) {
+    RunFilter filter;
+    String format = ctx.queryParams().get("format");
+    try {
+      filter = RunFilters.parse(ctx.queryParams(), Set.of("format"));
+      if (format != null && !format.equals("json") && !format.equals("csv")) {
+        throw new IllegalArgumentException("format must be json or csv: '" + format + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    blocking(ctx, () -> catalog.runs(filter)).onSuccess(rows -> {
+      if ("csv".equals(format)) {
+        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"runs.csv\"")
+            .end(Csv.runs(rows));
+      } else {
+        SweepApi.reply(ctx, 200, Map.of("runs", rows));
+      }
+    });
+  }
+
+  private void show(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> catalog.run(id).map(r -> Map.of("run", r, "batches",
+            catalog.batches(id))))
+        .onSuccess(found -> found.ifPresentOrElse(body -> SweepApi.reply(ctx, 200, body),
+            () -> SweepApi.reply(ctx, 404, Map.of("error", "run not found: '" + id + "'"))));
+  }
+
+  private void compare(RoutingContext ctx) {
+    String ids = ctx.queryParams().get("runs");
+    if (ids == null || ids.isBlank() || ctx.queryParams().size() != 1) {
+      SweepApi.reply(ctx, 400, Map.of("error",
+          "compare takes runs=ID,ID,...: " + ctx.request().query()));
+      return;
+    }
+    List<String> wanted = Arrays.stream(ids.split(",")).map(String::trim).toList();
+    blocking(ctx, () -> {
+      var rows = new ArrayList<RunRow>();
+      var missing = new ArrayList<String>();
+      for (String id : wanted) {
+        catalog.run(id).ifPresentOrElse(rows::add, () -> missing.add(id));
+      }
+      return Map.entry(rows, missing);
+    }).onSuccess(r -> {
+      if (!r.getValue().isEmpty()) {
+        SweepApi.reply(ctx, 404, Map.of("error", "runs not found: " + r.getValue()));
+      } else {
+        SweepApi.reply(ctx, 200, Map.of("runs", r.getKey()));
+      }
+    });
+  }
+
+  private void best(RoutingContext ctx) {
+    String by = ctx.queryParams().get("by");
+    RunFilter filter = modelFilter(ctx, Set.of("by"));
+    if (filter == null) {
+      return;
+    }
+    if (by != null && !by.equals("energy") && !by.equals("time")) {
+      SweepApi.reply(ctx, 400, Map.of("error", "by must be energy or time: '" + by + "'"));
+      return;
+    }
+    blocking(ctx, () -> catalog.best(filter, !"time".equals(by))).onSuccess(best ->
+        best.ifPresentOrElse(r -> SweepApi.reply(ctx, 200, Map.of("best", r,
+                "by", by == null ? "energy" : by)),
+            () -> SweepApi.reply(ctx, 404, Map.of("error", "no completed run of model '"
+                + filter.model() + "' matches the selection"))));
+  }
+
+  private void pareto(RoutingContext ctx) {
+    RunFilter filter = modelFilter(ctx, Set.of());
+    if (filter != null) {
+      blocking(ctx, () -> catalog.pareto(filter))
+          .onSuccess(front -> SweepApi.reply(ctx, 200, Map.of("front", front)));
+    }
+  }
+
+  private void versions(RoutingContext ctx) {
+    String model = ctx.pathParam("model");
+    try {
+      ModelName.parse("model", model);
+    } catch (IllegalArgumentException e) {
+      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    blocking(ctx, () -> catalog.modelVersions(model))
+        .onSuccess(v -> SweepApi.reply(ctx, 200, Map.of("versions", v)));
+  }
+
+  /** The path's model plus the query's filters, or null after answering 400. */
+  private static RunFilter modelFilter(RoutingContext ctx, Set<String> extra) {
+    try {
+      String model = ctx.pathParam("model");
+      ModelName.parse("model", model);
+      return RunFilters.parse(ctx.queryParams(), extra).withModel(model);
+    } catch (IllegalArgumentException e) {
+      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      return null;
+    }
+  }
+
+  private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
+    return vertx.executeBlocking(work).onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,156 @@
+package io.wattsweep.coordinator.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.coordinator.catalog.RunRow;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The catalog's queries on the command line: {@code runs [--FILTER VALUE]... [--format
+ * table|csv|json]}, {@code best MODEL [--by energy|time]}, {@code pareto MODEL} and {@code
+ * compare RUN_ID...}. Filters: --sweep, --model, --gpu-class, --precision, --batch-size, --gpus,
+ * --state.
+ */
+final class QueryCommands {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final Map<String, String> FILTERS = Map.of(
+      "--sweep", "sweep", "--model", "model", "--gpu-class", "gpuClass",
+      "--precision", "precision", "--batch-size", "batchSize", "--gpus", "gpus",
+      "--state", "state");
+
+  private QueryCommands() {}
+
+  static int run(String command, List<String> args, ApiClient api, PrintStream out,
+      PrintStream err) throws IOException {
+    String format = take(args, "--format", "table");
+    String by = take(args, "--by", null);
+    String query = filters(args);
+    switch (command) {
+      case "runs" -> {
+        requireNoPositional(command, args, 0);
+        if (format.equals("table")) {
+          out.print(table(rows(api.body("/api/v1/runs" + query), "runs")));
+        } else {
+          out.print(api.body("/api/v1/runs" + join(query, "format=" + format)));
+        }
+      }
+      case "best" -> {
+        requireNoPositional(command, args, 1);
+        String path = "/api/v1/models/" + enc(args.get(0)) + "/best"
+            + (by == null ? query : join(query, "by=" + enc(by)));
+        JsonNode best = JSON.readTree(api.body(path)).get("best");
+        out.print(table(List.of(JSON.treeToValue(best, RunRow.class))));
+      }
+      case "pareto" -> {
+        requireNoPositional(command, args, 1);
+        out.print(table(rows(api.body("/api/v1/models/" + enc(args.get(0)) + "/pareto"
+            + query), "front")));
+      }
+      case "compare" -> {
+        if (args.isEmpty()) {
+          throw new IllegalArgumentException("compare needs at least one run id");
+        }
+        out.print(table(rows(api.body("/api/v1/compare?runs="
+            + enc(String.join(",", args))), "runs")));
+      }
+      default -> throw new IllegalArgumentException("unknown command: '" + command + "'");
+    }
+    return 0;
+  }
+
+  private static List<RunRow> rows(String body, String field) throws IOException {
+    var out = new ArrayList<RunRow>();
+    for (JsonNode n : JSON.readTree(body).get(field)) {
+      out.add(JSON.treeToValue(n, RunRow.class));
+    }
+    return out;
+  }
+
+  /** Runs side by side, one row each; estimates and extrapolations say what they are. */
+  static String table(List<RunRow> rows) {
+    var lines = new ArrayList<String[]>();
+    lines.add(new String[] {"run", "config", "state", "time/batch", "energy/batch", "method",
+        "full training (extrapolated)", "CO2e", "cost"});
+    for (RunRow r : rows) {
+      lines.add(new String[] {
+        r.runId(),
+        String.format(Locale.ROOT, "%s@%s %s %s%s b%d x%d", r.model(), r.scale(), r.gpuClass(),
+            r.precisionRequested(), r.precisionRan() == null
+                || r.precisionRan().equals(r.precisionRequested()) ? "" : "→" + r.precisionRan(),
+            r.batchSize(), r.gpus()),
+        r.state() + (r.failureReason() == null ? "" : " (" + r.failureReason() + ")"),
+        r.secondsPerBatch() == null ? ""
+            : String.format(Locale.ROOT, "%.1f ms", r.secondsPerBatch() * 1e3),
+        r.energyPerBatchJoules() == null ? ""
+            : String.format(Locale.ROOT, "%.3f J", r.energyPerBatchJoules()),
+        r.energyMethod() == null ? "" : r.energyMethod() + (r.energyIsEstimate() ? " (estimate)"
+            : ""),
+        r.fullTrainingEnergyJoules() == null ? ""
+            : String.format(Locale.ROOT, "%.3f MJ, %.1f h", r.fullTrainingEnergyJoules() / 1e6,
+                r.fullTrainingHours()),
+        r.fullTrainingCo2eKg() == null ? ""
+            : String.format(Locale.ROOT, "%.2f kg", r.fullTrainingCo2eKg()),
+        r.fullTrainingCost() == null ? ""
+            : String.format(Locale.ROOT, "%.2f %s", r.fullTrainingCost(), r.currency())
+      });
+    }
+    var out = new StringBuilder(ResultTable.format(lines));
+    if (rows.isEmpty()) {
+      out.append("(no runs match)\n");
+    }
+    return out.toString();
+  }
+
+  private static String filters(List<String> args) {
+    var params = new ArrayList<String>();
+    for (var f : FILTERS.entrySet()) {
+      String v = take(args, f.getKey(), null);
+      if (v != null) {
+        params.add(f.getValue() + "=" + enc(v));
+      }
+    }
+    for (String a : args) {
+      if (a.startsWith("--")) {
+        throw new IllegalArgumentException("unknown option '" + a + "'; filters: "
+            + new java.util.TreeSet<>(FILTERS.keySet()));
+      }
+    }
+    return params.isEmpty() ? "" : "?" + String.join("&", params);
+  }
+
+  private static void requireNoPositional(String command, List<String> args, int n) {
+    if (args.size() != n) {
+      throw new IllegalArgumentException(command + " takes " + (n == 0 ? "no arguments"
+          : "a model name") + " besides its options: " + args);
+    }
+  }
+
+  private static String join(String query, String param) {
+    return query.isEmpty() ? "?" + param : query + "&" + param;
+  }
+
+  private static String take(List<String> args, String name, String dflt) {
+    int i = args.indexOf(name);
+    if (i < 0) {
+      return dflt;
+    }
+    if (i + 1 >= args.size()) {
+      throw new IllegalArgumentException(name + " needs a value");
+    }
+    args.remove(i);
+    return args.remove(i);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,52 @@
+package io.wattsweep.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattsweep.coordinator.catalog.RunRow;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class RunApiTest {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      /api/v1/runs?colour=red                 | 400 | unknown filter 'colour'
+      /api/v1/runs?batchSize=abc              | 400 | batchSize must be an integer >= 1: 'abc'
+      /api/v1/runs?gpus=0                     | 400 | gpus must be an integer >= 1: '0'
+      /api/v1/runs?precision=fp64             | 400 | precision must be one of fp32, tf32, mixed-fp16, bf16: 'fp64'
+      /api/v1/runs?state=DONE                 | 400 | state must be one of
+      /api/v1/runs?format=xml                 | 400 | format must be json or csv: 'xml'
+      /api/v1/runs/run-nope                   | 404 | run not found: 'run-nope'
+      /api/v1/compare?runs=run-a,run-b        | 404 | runs not found: [run-a, run-b]
+      /api/v1/compare                         | 400 | compare takes runs=ID,ID,...
+      /api/v1/models/stylegan/best            | 400 | model must be one of
+      /api/v1/models/3dgan/best?by=cost       | 400 | by must be energy or time: 'cost'
+      /api/v1/models/3dgan/best?gpuClass=none | 404 | no completed run of model '3dgan' matches the selection
+      /api/v1/models/3dgan/pareto?sweep=x&y=1 | 400 | unknown filter 'y'
+      """)
+  void badQueryIsAnsweredNamingWhatIsWrong(String path, int status, String message)
+      throws Exception {
+    var res = TestStack.get().get(path);
+
+    assertEquals(status, res.statusCode(), res.body());
+    assertTrue(res.body().contains(message), res.body());
+  }
+
+  @Test
+  void exportOfAnEmptySelectionIsItsHeader() throws Exception {
+    var res = TestStack.get().get("/api/v1/runs?gpuClass=none-here&format=csv");
+
+    assertEquals(200, res.statusCode());
+    assertEquals(String.join(",", RunRow.COLUMNS) + "\r\n", res.body());
+    assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+  }
+
+  @Test
+  void emptyParetoFrontIsAnEmptyList() throws Exception {
+    var res = TestStack.get().get("/api/v1/models/3dgan/pareto?gpuClass=none-here");
+
+    assertEquals(200, res.statusCode(), res.body());
+    assertEquals("{\"front\":[]}", res.body());
+  }
+}
