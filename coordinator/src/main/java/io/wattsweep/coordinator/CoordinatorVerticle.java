@@ -162,6 +162,10 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /** Runs silent past the timeout are abandoned; the republisher then sends their jobs again. */
   private void abandonSilentRuns() {
+    if (!ingestor.caughtUp()) {
+      // Behind on events, silence may be ours: a live run's events may still be in Kafka.
+      return;
+    }
     long now = clock.millis();
     vertx.executeBlocking(() -> catalog.abandonSilentRuns(now - config.runTimeout().toMillis(),
             now))

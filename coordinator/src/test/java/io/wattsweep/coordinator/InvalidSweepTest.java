@@ -31,6 +31,7 @@ class InvalidSweepTest {
       measured below 1     | "gpus": [1]               | "gpus": [1], "measuredBatches": 0 | measuredBatches must be >= 1: 0
       unknown field        | "gpus": [1]               | "gpus": [1], "epochs": 3 | unknown field 'epochs'
       scale out of range   | "scale": 0.25             | "scale": 2               | scale must be in (0, 1]: 2.0
+      batch not splittable | "gpus": [1]               | "gpus": [3]              | batchSize 4 must split evenly over gpus 3
       """)
   void invalidSweepIsRejectedNamingFieldAndValue(String what, String from, String to,
       String message) throws Exception {

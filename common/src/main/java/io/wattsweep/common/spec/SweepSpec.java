@@ -51,6 +51,14 @@ public record SweepSpec(
       throw new IllegalArgumentException(
           "the grid must hold at most " + MAX_JOBS + " jobs: " + jobs);
     }
+    for (int b : batchSize) {
+      for (int g : gpus) {
+        if (b % g != 0) {
+          throw new IllegalArgumentException("batchSize " + b
+              + " must split evenly over gpus " + g + " (the global batch is split per GPU)");
+        }
+      }
+    }
   }
 
   static double checkScale(double scale) {

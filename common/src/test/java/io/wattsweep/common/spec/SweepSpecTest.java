@@ -113,8 +113,17 @@ class SweepSpecTest {
   }
 
   @Test
+  void aBatchThatDoesNotSplitOverTheGpusIsRejected() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> sweep(List.of("a100"), List.of(Precision.FP32), List.of(8, 6), List.of(1, 4)));
+    assertEquals("batchSize 6 must split evenly over gpus 4 (the global batch is split per GPU)",
+        e.getMessage());
+  }
+
+  @Test
   void jobIdsAreUniqueWithinASweep() {
-    List<Integer> batchSizes = IntStream.rangeClosed(1, 250).boxed().toList();
+    // Multiples of 8, so that every batch splits over 1, 2, 4 and 8 GPUs.
+    List<Integer> batchSizes = IntStream.rangeClosed(1, 250).map(i -> i * 8).boxed().toList();
     SweepSpec spec =
         sweep(List.of("a100", "a10"), List.of(Precision.values()), batchSizes, List.of(1, 2, 4, 8));
 

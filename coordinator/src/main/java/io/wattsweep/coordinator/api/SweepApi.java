@@ -78,21 +78,28 @@ public final class SweepApi {
           catalog.insertSweep(sweepId, spec, toJson(spec), jobs, now, submitter(ctx));
           return null;
         })
-        .compose(v -> publisher.publish(jobs))
-        .compose(v -> vertx.executeBlocking(() -> {
-          catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), clock.millis());
-          return null;
-        }))
-        .onSuccess(v -> {
-          LOG.info("Sweep {} ({}) stored and published: {} jobs", sweepId, spec.name(),
-              jobs.size());
-          reply(ctx, 201, Map.of("sweepId", sweepId, "jobs", jobs.size(),
-              "status", "/api/v1/sweeps/" + sweepId));
-        })
         .onFailure(err -> {
-          LOG.error("Sweep {} not fully submitted: {}", sweepId, err.toString());
-          ctx.fail(503, err);
-        });
+          LOG.error("Sweep {} not stored: {}", sweepId, err.toString());
+          reply(ctx, 500, Map.of("error", "the sweep was not stored: " + err.getMessage()));
+        })
+        .compose(v -> publisher.publish(jobs)
+            .compose(p -> vertx.executeBlocking(() -> {
+              catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), clock.millis());
+              return null;
+            }))
+            .onSuccess(p -> {
+              LOG.info("Sweep {} ({}) stored and published: {} jobs", sweepId, spec.name(),
+                  jobs.size());
+              reply(ctx, 201, Map.of("sweepId", sweepId, "jobs", jobs.size(),
+                  "status", "/api/v1/sweeps/" + sweepId));
+            })
+            .onFailure(err -> {
+              LOG.warn("Sweep {} stored, its jobs not yet published: {}", sweepId,
+                  err.toString());
+              reply(ctx, 503, Map.of("sweepId", sweepId, "error", "the sweep is stored but"
+                  + " Kafka did not take all its jobs yet; they are published again"
+                  + " automatically: " + err.getMessage()));
+            }));
   }
 
   private void list(RoutingContext ctx) {
@@ -114,9 +121,6 @@ public final class SweepApi {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String message = switch (status) {
       case 413 -> "body must be at most " + MAX_BODY_BYTES + " bytes";
-      case 503 -> "the sweep is stored but Kafka did not take all its jobs yet; they are"
-          + " published again automatically: "
-          + (ctx.failure() == null ? "" : ctx.failure().getMessage());
       default -> ctx.failure() == null ? "request failed" : ctx.failure().toString();
     };
     if (status >= 500 && status != 503) {

@@ -271,20 +271,24 @@ final class EventApplier {
     EnergyReport r = EnergyReport.of(done.energyMethod(), done.measuredBatches(),
         perBatch.stream().mapToDouble(Double::doubleValue).toArray(), done.spanDurationNanos(),
         done.spanEnergyJoules(), done.idlePowerWatts(), job.fullTraining(), job.batchSize());
-    update("UPDATE runs SET state = ?, ended_at_ms = ?, measured_batches = ?, span_duration_ns = ?,"
+    update("UPDATE runs SET energy_method = COALESCE(energy_method, ?), state = ?,"
+            + " ended_at_ms = ?, measured_batches = ?, span_duration_ns = ?,"
             + " span_energy_j = ?, seconds_per_batch = ?, energy_per_batch_j = ?,"
             + " energy_per_batch_sd_j = ?, energy_per_batch_ci95_j = ?,"
             + " net_energy_per_batch_j = ?, full_training_batches = ?,"
             + " full_training_energy_j = ?, full_training_ci95_j = ?, full_training_seconds = ?"
             + " WHERE run_id = ?",
-        JobState.COMPLETED.name(), done.atMs(), done.measuredBatches(), done.spanDurationNanos(),
+        done.energyMethod().wireName(), JobState.COMPLETED.name(), done.atMs(),
+        done.measuredBatches(), done.spanDurationNanos(),
         done.spanEnergyJoules(), r.secondsPerBatch(), r.energyPerBatchJoules(),
         finiteOrNull(r.perBatchJoules().stdDev()), finiteOrNull(r.perBatchJoules().ci95HalfWidth()),
         r.netEnergyPerBatchJoules(), r.fullTraining().batches(), r.fullTraining().energyJoules(),
         finiteOrNull(r.fullTraining().energyCi95Joules()), r.fullTraining().durationSeconds(),
         done.runId());
-    advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs);
-    registerVersion(done.runId(), job, nowMs);
+    if (advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs)) {
+      // One version per job: a second run of it (after a requeue) is a duplicate, not a model.
+      registerVersion(done.runId(), job, nowMs);
+    }
   }
 
   /** A completed run is a new version of its model, with where it came from. */
@@ -316,8 +320,11 @@ final class EventApplier {
     advanceJob(f.jobId(), JobState.FAILED, f.runId(), nowMs);
   }
 
-  /** Moves the job forward, never back; the run that finished it becomes its result. */
-  private void advanceJob(String jobId, JobState to, String resultRunId, long nowMs)
+  /**
+   * Moves the job forward, never back; the run that finished it becomes its result. Returns
+   * whether it moved.
+   */
+  private boolean advanceJob(String jobId, JobState to, String resultRunId, long nowMs)
       throws SQLException {
     JobState current;
     try (var ps = Catalog.prepare(c, "SELECT state FROM jobs WHERE job_id = ?", jobId);
@@ -325,11 +332,13 @@ final class EventApplier {
       rs.next();
       current = JobState.valueOf(rs.getString(1));
     }
-    if (current.isBefore(to)) {
-      update("UPDATE jobs SET state = ?, updated_at_ms = ?,"
-              + " result_run_id = COALESCE(?, result_run_id) WHERE job_id = ?",
-          to.name(), nowMs, resultRunId, jobId);
+    if (!current.isBefore(to)) {
+      return false;
     }
+    update("UPDATE jobs SET state = ?, updated_at_ms = ?,"
+            + " result_run_id = COALESCE(?, result_run_id) WHERE job_id = ?",
+        to.name(), nowMs, resultRunId, jobId);
+    return true;
   }
 
   /** The jobs of these ids that the catalog holds, from the cache or in chunked queries. */

@@ -1,8 +1,9 @@
 package io.wattsweep.coordinator.catalog;
 
 /**
- * A job's state. States only move forward (by rank), so a late or redelivered event never takes
- * a finished job back.
+ * A job's (and a run's) state. Events only move a job forward (by rank), so a late or
+ * redelivered event never takes a finished job back; the coordinator alone puts a job whose run
+ * went silent back to QUEUED (the run becomes ABANDONED).
  */
 public enum JobState {
   QUEUED(0),

@@ -67,6 +67,7 @@ public final class EventIngestor {
   private final Clock clock;
   private final List<Listener> listeners;
   private volatile boolean running;
+  private volatile boolean caughtUp;
 
   public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock) {
@@ -113,6 +114,7 @@ public final class EventIngestor {
   }
 
   private Future<Void> ingest(KafkaConsumerRecords<String, byte[]> records) {
+    caughtUp = records.size() < MAX_POLL_RECORDS;
     if (records.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -145,11 +147,30 @@ public final class EventIngestor {
         tell(l -> l.ingested(events, now, w.nanos()));
       }
     });
+    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> r : records.records()) {
+      firstOffsets.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+    }
     return Future.all(written, Future.all(rejected))
         .compose(v -> consumer.commit(offsets))
         .onSuccess(v -> LOG.debug("Ingested {} events ({} new)", events.size(),
             written.result().applied()))
+        .recover(err -> rewind(firstOffsets).compose(v -> Future.failedFuture(err)))
         .mapEmpty();
+  }
+
+  /**
+   * The consumer has moved past a batch that was not written: go back to its first records, so
+   * the next poll takes them again rather than committing past them.
+   */
+  private Future<Void> rewind(Map<TopicPartition, Long> firstOffsets) {
+    return Future.all(firstOffsets.entrySet().stream()
+        .map(e -> consumer.seek(e.getKey(), e.getValue())).toList()).mapEmpty();
+  }
+
+  /** True when the last poll found less than a full batch: the catalog is close to current. */
+  public boolean caughtUp() {
+    return caughtUp;
   }
 
   private void tell(Consumer<Listener> call) {

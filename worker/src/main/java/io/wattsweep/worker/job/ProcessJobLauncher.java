@@ -70,6 +70,10 @@ public final class ProcessJobLauncher implements JobLauncher {
     }, "job-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
+    // A job process never outlives the worker, nor a failure to read its events.
+    Thread killOnExit = new Thread(p::destroyForcibly, "job-kill-on-exit");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
+    boolean read = false;
     try (var out = new BufferedReader(
         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
@@ -81,8 +85,13 @@ public final class ProcessJobLauncher implements JobLauncher {
           LOG.info("[{}] {}", job.jobId(), line);
         }
       }
+      read = true;
     } finally {
+      if (!read) {
+        p.destroyForcibly();
+      }
       int exit = p.waitFor();
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
       watchdog.interrupt();
       LOG.info("Job {} run {} process exited with {}", job.jobId(), runId, exit);
     }

@@ -144,15 +144,22 @@ public final class WorkerVerticle extends VerticleBase {
           context.runOnContext(v -> sends.add(send(event)));
         }), false)
         .onComplete(outcome);
-    return outcome.future()
-        .transform(ar -> {
+    // The run's events were queued on the context while it ran; hop through the context once
+    // more so that they are all sent before the worker adds its own last event and waits.
+    Promise<Void> drained = Promise.promise();
+    outcome.future().onComplete(done -> context.runOnContext(v -> drained.complete()));
+    return drained.future()
+        .transform(d -> {
+          var ar = outcome.future();
           if (!tracker.finished()) {
             String why = ar.failed() ? "job process could not run: " + ar.cause()
                 : ar.result().timedOut() ? "job ran past " + config.jobTimeout()
                 : "job process exited with " + ar.result().exitCode() + " before the run ended"
                     + (ar.result().errorTail().isEmpty() ? ""
                         : "; its last output: " + ar.result().errorTail());
-            FailureReason reason = ar.succeeded() && ar.result().exitCode() == 137
+            // 137 is SIGKILL: the kernel's OOM killer, unless our own watchdog sent it.
+            FailureReason reason = ar.succeeded() && !ar.result().timedOut()
+                && ar.result().exitCode() == 137
                 ? FailureReason.OUT_OF_MEMORY : FailureReason.INTERNAL;
             var failed = new RunFailed(job.jobId(), runId, tracker.nextSeq(), clock.millis(),
                 reason, why);

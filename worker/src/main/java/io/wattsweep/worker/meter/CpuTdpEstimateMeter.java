@@ -79,7 +79,8 @@ public final class CpuTdpEstimateMeter implements PowerMeter {
 
   @Override
   public double resolutionJoules() {
-    return (tdpWatts - idleWatts) * TICK_SECONDS * cores;
+    // One tick of one CPU moves the machine-wide utilization by 1/cores of a tick's share.
+    return (tdpWatts - idleWatts) * TICK_SECONDS / cores;
   }
 
   @Override
@@ -106,7 +107,8 @@ public final class CpuTdpEstimateMeter implements PowerMeter {
       String line = Files.readAllLines(procStat).get(0);
       String[] f = line.trim().split("\\s+");
       long total = 0;
-      for (int i = 1; i < f.length && i <= 8; i++) {
+      // user nice system idle iowait irq softirq; steal (8) is time the host gave elsewhere.
+      for (int i = 1; i < f.length && i <= 7; i++) {
         total += Long.parseLong(f[i]);
       }
       long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);

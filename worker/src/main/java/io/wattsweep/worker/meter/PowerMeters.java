@@ -32,7 +32,10 @@ public final class PowerMeters {
       try {
         return NvmlPowerMeter.open(gpus, env);
       } catch (NvmlUnavailableException e) {
-        LOG.warn("NVML is not available ({}); energy falls back to the CPU's", brief(e.reason()));
+        // The CPU's energy is no stand-in for a GPU job's: fail the run rather than mislabel it.
+        throw new MeterUnavailableException("GPU class " + config.gpuClass()
+            + " needs NVML to meter its GPUs, and NVML is not available: "
+            + brief(e.reason()), e);
       }
     }
     return openCpu(config).meter();

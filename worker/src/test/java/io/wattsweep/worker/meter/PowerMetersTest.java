@@ -57,10 +57,11 @@ class PowerMetersTest {
   }
 
   @Test
-  void gpuWorkerWithoutNvmlFallsBackToRapl() {
-    try (PowerMeter meter = open(env("WATTSWEEP_GPU_CLASS", "h200"))) {
-      assertEquals(EnergyMethod.RAPL, meter.method());
-    }
+  void gpuWorkerWithoutNvmlRefusesToReportTheCpuInstead() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(MeterUnavailableException.class,
+        () -> open(env("WATTSWEEP_GPU_CLASS", "h200")));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().startsWith("GPU class h200 needs NVML to meter its GPUs"), e.getMessage());
   }
 
   @Test
