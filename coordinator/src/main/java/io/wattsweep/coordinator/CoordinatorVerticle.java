@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -108,10 +109,12 @@ public final class CoordinatorVerticle extends VerticleBase {
             .listen(config.httpPort(), "0.0.0.0"))
         .onSuccess(s -> {
           server = s;
-          republishTimer = vertx.setPeriodic(config.republishInterval().toMillis(),
-              id -> republish());
-          reaperTimer = vertx.setPeriodic(Math.max(1000, config.runTimeout().toMillis() / 4),
-              id -> abandonSilentRuns());
+          republishTimer = Periodic.every(vertx, config.republishInterval(),
+              config.republishInterval(), "Republishing jobs", this::republish);
+          Duration reaperBeat =
+              Duration.ofMillis(Math.max(1000, config.runTimeout().toMillis() / 4));
+          reaperTimer = Periodic.every(vertx, reaperBeat, reaperBeat, "Looking for silent runs",
+              this::abandonSilentRuns);
           hub.start(vertx);
           catalogGauges = new CatalogGauges(vertx, catalog, metrics,
               config.metricsRefreshInterval());
@@ -161,34 +164,32 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   /** Runs silent past the timeout are abandoned; the republisher then sends their jobs again. */
-  private void abandonSilentRuns() {
+  private Future<?> abandonSilentRuns() {
     if (!ingestor.caughtUp()) {
       // Behind on events, silence may be ours: a live run's events may still be in Kafka.
-      return;
+      return Future.succeededFuture();
     }
     long now = clock.millis();
-    vertx.executeBlocking(() -> catalog.abandonSilentRuns(now - config.runTimeout().toMillis(),
-            now))
+    return vertx.executeBlocking(() -> catalog.abandonSilentRuns(
+            now - config.runTimeout().toMillis(), now))
         .onSuccess(jobs -> {
           if (!jobs.isEmpty()) {
             LOG.warn("Runs silent for {}: abandoned; jobs queued again: {}", config.runTimeout(),
                 jobs);
           }
-        })
-        .onFailure(err -> LOG.warn("Looking for silent runs failed: {}", err.toString()));
+        });
   }
 
   /** Jobs stored longer than one interval ago and still not acknowledged go out again. */
-  private void republish() {
+  private Future<?> republish() {
     long before = clock.millis() - config.republishInterval().toMillis();
-    vertx.executeBlocking(() -> catalog.unpublishedJobs(before))
+    return vertx.executeBlocking(() -> catalog.unpublishedJobs(before))
         .compose(jobs -> jobs.isEmpty() ? Future.succeededFuture() : publisher.publish(jobs)
             .compose(v -> vertx.executeBlocking(() -> {
               List<String> ids = jobs.stream().map(JobSpec::jobId).toList();
               catalog.markPublished(ids, clock.millis());
               LOG.info("Republished {} jobs that Kafka had not acknowledged", ids.size());
               return null;
-            })))
-        .onFailure(err -> LOG.warn("Republishing jobs failed, will retry: {}", err.toString()));
+            })));
   }
 }

@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator.metrics;
 
 import io.vertx.core.Vertx;
+import io.wattsweep.coordinator.Periodic;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.JobState;
 import io.wattsweep.coordinator.catalog.SweepView;
@@ -12,9 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Refreshes the sweep and job gauges from the catalog every interval, on a worker thread. A
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * read at every refresh.
  */
 public final class CatalogGauges {
-  private static final Logger LOG = LoggerFactory.getLogger(CatalogGauges.class);
   /** How many of the latest sweeps get their own progress series. */
   static final int LATEST_SWEEPS = 20;
 
@@ -31,7 +28,6 @@ public final class CatalogGauges {
   private final CoordinatorMetrics metrics;
   private final Duration interval;
   private final Map<String, Map<String, Integer>> finishedCounts = new ConcurrentHashMap<>();
-  private final AtomicBoolean inFlight = new AtomicBoolean();
   private long timer = -1;
 
   public CatalogGauges(Vertx vertx, Catalog catalog, CoordinatorMetrics metrics,
@@ -43,27 +39,15 @@ public final class CatalogGauges {
   }
 
   public void start() {
-    timer = vertx.setPeriodic(0, interval.toMillis(), id -> refreshAsync());
+    timer = Periodic.every(vertx, Duration.ZERO, interval, "Refreshing sweep and job gauges",
+        () -> vertx.executeBlocking(() -> {
+          refresh();
+          return null;
+        }, false));
   }
 
   public void stop() {
     vertx.cancelTimer(timer);
-  }
-
-  private void refreshAsync() {
-    if (!inFlight.compareAndSet(false, true)) {
-      return; // the last refresh is still reading: skip a beat rather than queue up
-    }
-    vertx.executeBlocking(() -> {
-          refresh();
-          return null;
-        }, false)
-        .onComplete(ar -> {
-          inFlight.set(false);
-          if (ar.failed()) {
-            LOG.warn("Refreshing sweep and job gauges failed: {}", ar.cause().toString());
-          }
-        });
   }
 
   /** Blocking: reads the catalog. */

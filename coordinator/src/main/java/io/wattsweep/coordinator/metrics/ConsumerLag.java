@@ -9,6 +9,7 @@ import io.vertx.kafka.admin.TopicDescription;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.wattsweep.common.Topics;
+import io.wattsweep.coordinator.Periodic;
 import io.wattsweep.coordinator.kafka.EventIngestor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Refreshes {@code wattsweep_kafka_consumer_lag_records} every interval: for the coordinator's
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  * asynchronous admin client: nothing here blocks the event loop.
  */
 public final class ConsumerLag {
-  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLag.class);
 
   /** A consumer group and the topic whose lag it is measured on. */
   record Pair(String group, String topic) {}
@@ -38,7 +35,6 @@ public final class ConsumerLag {
   private final KafkaAdminClient admin;
   private final CoordinatorMetrics metrics;
   private final Duration interval;
-  private final AtomicBoolean inFlight = new AtomicBoolean();
   private Set<Pair> known = Set.of();
   private long timer = -1;
 
@@ -51,23 +47,12 @@ public final class ConsumerLag {
   }
 
   public void start() {
-    timer = vertx.setPeriodic(0, interval.toMillis(), id -> refreshAsync());
+    timer = Periodic.every(vertx, Duration.ZERO, interval, "Refreshing consumer lag",
+        this::refresh);
   }
 
   public void stop() {
     vertx.cancelTimer(timer);
-  }
-
-  private void refreshAsync() {
-    if (!inFlight.compareAndSet(false, true)) {
-      return;
-    }
-    refresh().onComplete(ar -> {
-      inFlight.set(false);
-      if (ar.failed()) {
-        LOG.warn("Refreshing consumer lag failed: {}", ar.cause().toString());
-      }
-    });
   }
 
   Future<Void> refresh() {
