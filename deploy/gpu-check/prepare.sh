@@ -11,8 +11,8 @@ cd "$ROOT"
 
 echo "Building common and worker..." >&2
 if command -v mvn >/dev/null 2>&1; then MVN=mvn; else MVN=./mvnw; fi
-# Tests are not compiled: the check needs the jars only, and others' test sources may be mid-edit.
-"$MVN" -q -B install -Dmaven.test.skip=true -pl common,worker -am >&2
+# Tests are compiled, not run: the sampler benchmarks that run there are test classes.
+"$MVN" -q -B install -DskipTests -pl common,worker -am >&2
 
 rm -rf "$DEST"
 mkdir -p "$DEST/lib"
@@ -34,11 +34,17 @@ for needed in wattsweep-common wattsweep-worker jna jackson-databind jackson-cor
   fi
 done
 
+# The sampler benchmarks (SamplerCpuCost, SamplerOverhead) with real NVML; FakeNvmlLibrary is
+# what BenchMeters refers to for its fakes, never loaded there.
+jar --create --file "$DEST/lib/wattsweep-worker-bench.jar" -C worker/target/test-classes \
+  io/wattsweep/worker/meter/bench -C worker/target/test-classes \
+  io/wattsweep/worker/meter/FakeNvmlLibrary.class
+
 echo "Linking a Java runtime..." >&2
-"${JDK_BIN}jlink" --add-modules java.base,java.logging,java.management --compress=2 \
+"${JDK_BIN}jlink" --add-modules java.base,java.logging,java.management,jdk.management --compress=2 \
   --no-header-files --no-man-pages --strip-debug --output "$DEST/jre"
 
-cp "$HERE/run.sh" "$HERE/load.py" "$HERE/compare.py" "$DEST/"
+cp "$HERE/run.sh" "$HERE/load.py" "$HERE/compare.py" "$HERE/overhead.py" "$DEST/"
 chmod +x "$DEST/run.sh"
 
 # The runtime and the jars must run the meter here, where the fallback is the CPU's.

@@ -23,4 +23,22 @@ if [ "$status" -ne 0 ]; then
 fi
 
 python3 "$HERE/compare.py" "$OUT/meter.json" "$OUT/pynvml.json" | tee "$OUT/comparison.txt"
+
+# The meter's own cost, with the real NVML (SKIP_OVERHEAD=1 skips this part, about 3 minutes).
+if [ "${SKIP_OVERHEAD:-0}" != 1 ]; then
+  java="$HERE/jre/bin/java"
+  export CUDA_VISIBLE_DEVICES="$GPU"
+  echo "== CPU cost of the sampler at 10 Hz, real NVML (SamplerCpuCost) =="
+  "$java" -cp "$CP" io.wattsweep.worker.meter.bench.SamplerCpuCost 5 3 nvml-1 none 2>&1 \
+    | tee "$OUT/sampler-cpu-cost.txt"
+  echo "== Sampler in the stepping process, CPU-loop steps, real NVML (SamplerOverhead) =="
+  for meter in nvml-1 control; do
+    "$java" -cp "$CP" io.wattsweep.worker.meter.bench.SamplerOverhead cpu "$meter" 10 20 2>&1 \
+      | tee "$OUT/sampler-overhead-cpu-$meter.txt"
+  done
+  unset CUDA_VISIBLE_DEVICES
+  echo "== GPU steps without and with a metering process (overhead.py) =="
+  GPU="$GPU" python3 "$HERE/overhead.py" "$java" "$CP" "$OUT/overhead.json" 2>&1 \
+    | tee "$OUT/overhead.txt"
+fi
 exit "$status"

@@ -23,7 +23,8 @@ final class BenchMeters {
    *
    * @param name {@code none} (a meter that reads nothing: the sampler thread's own cost), {@code
    *     tdp} (the estimate over this machine's /proc/stat), {@code nvml-fake-N}
-   *     (NvmlPowerMeter over the fake libnvidia-ml with N GPUs, energy counter), or {@code
+   *     (NvmlPowerMeter over the fake libnvidia-ml with N GPUs, energy counter), {@code nvml-N}
+   *     (the system's NVML, the first N GPUs this process may use: on a GPU machine), or {@code
    *     rapl-fake} (RaplMeter over a powercap tree of two packages in a temporary directory)
    */
   static PowerMeter open(String name, Path scratch) throws IOException, InterruptedException {
@@ -40,6 +41,9 @@ final class BenchMeters {
       return NvmlPowerMeter.open(gpus, Map.of("WATTSWEEP_NVML_LIBRARY", fake.file().toString()),
           Duration.ofMillis(100), System::nanoTime);
     }
+    if (name.matches("nvml-[0-9]+")) {
+      return NvmlPowerMeter.open(Integer.parseInt(name.substring("nvml-".length())));
+    }
     if (name.equals("rapl-fake")) {
       Path root = Files.createTempDirectory(scratch, "powercap");
       for (int i = 0; i < 2; i++) {
@@ -51,7 +55,7 @@ final class BenchMeters {
       return RaplMeter.open(root, System::nanoTime);
     }
     throw new IllegalArgumentException(
-        "meter must be none, tdp, nvml-fake-N or rapl-fake: " + name);
+        "meter must be none, tdp, nvml-fake-N, nvml-N or rapl-fake: " + name);
   }
 
   /** Reads no hardware: what is left is the sampler's own wake-ups. */
