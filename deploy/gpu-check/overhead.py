@@ -10,7 +10,8 @@ interleaved off-on, on-off, ... so that drift in clocks and temperature falls on
 Each repetition gives the ratio on/off of the mean step time.
 
 Usage: python3 overhead.py JAVA CLASSPATH OUT_JSON   (REPS sets the repetitions, default 8;
-BLOCK_SECONDS the length of a block, default 2: each kind's steps per block are set from it)
+BLOCK_SECONDS the length of a block, default 2: each kind's steps per block are set from it;
+KINDS which steps, default "large,small")
 """
 import json
 import os
@@ -31,6 +32,8 @@ T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2
 
 
 def make_step(kind):
+    if kind not in ("large", "small"):
+        sys.exit(f"KINDS must list large and/or small: {kind!r}")
     n, products = (8192, 4) if kind == "large" else (1024, 200)
     a = torch.randn(n, n, device="cuda")
     b = torch.randn(n, n, device="cuda")
@@ -93,7 +96,7 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = False
     results = {"reps": REPS, "block_seconds": BLOCK_SECONDS,
                "gpu": torch.cuda.get_device_name(0), "kinds": {}}
-    for kind in ("large", "small"):
+    for kind in os.environ.get("KINDS", "large,small").split(","):
         step = make_step(kind)
         for _ in range(5):
             step()  # warm-up: cuBLAS picks its kernels
