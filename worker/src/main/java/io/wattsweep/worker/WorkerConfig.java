@@ -63,6 +63,10 @@ public record WorkerConfig(
           "WATTSWEEP_CPU_IDLE_FRACTION must be in [0, 1]: " + cpuIdleFraction);
     }
     ArtifactStore.parse(String.valueOf(artifactStore));
+    if ("s3".equals(artifactStore.getScheme()) != (s3 != null)) {
+      throw new IllegalArgumentException("S3 access must be set exactly when "
+          + ArtifactStore.KEY + " is an s3:// URI: '" + artifactStore + "'");
+    }
   }
 
   public static WorkerConfig fromEnv(Map<String, String> env) {
