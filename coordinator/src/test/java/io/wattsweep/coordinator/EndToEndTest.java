@@ -3,16 +3,23 @@ package io.wattsweep.coordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.Topics;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import io.wattsweep.coordinator.kafka.EventIngestor;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -59,6 +66,7 @@ class EndToEndTest {
       env.put("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", "200");
       env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
       env.put("WATTSWEEP_METRICS_PORT", "0");
+      env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
       worker = ServiceProcess.start(TestStack.root(), "worker", "io.wattsweep.worker.WorkerMain",
           env, stack.dir.resolve("worker.log"), "256m");
       var res = stack.post("""
@@ -110,6 +118,29 @@ class EndToEndTest {
       assertEquals(batchesPerEpoch * 30, run.fullTraining().batches());
       assertEquals(run.energyPerBatchJoules() * run.fullTraining().batches(),
           run.fullTraining().energyJoules(), 1e-6 * run.fullTraining().energyJoules());
+    }
+  }
+
+  /** Each run's trained generator is in the store, and its model version says where. */
+  @Test
+  void eachCompletedRunRegistersAVersionWithItsTrainedGenerator() throws Exception {
+    SweepView sweep = completedSweep();
+    var stack = TestStack.get();
+    HttpResponse<String> res = stack.get("/api/v1/models/3dgan/versions");
+    assertEquals(200, res.statusCode(), res.body());
+    Map<String, JsonNode> byRun = new HashMap<>();
+    JSON.readTree(res.body()).get("versions").forEach(v -> byRun.put(v.get("runId").asText(), v));
+
+    for (SweepView.JobView job : sweep.jobs()) {
+      JsonNode version = byRun.get(job.run().runId());
+      assertTrue(version != null, "no version for run " + job.run().runId() + ": " + res.body());
+      Path file = Path.of(URI.create(version.get("artifactUri").asText()));
+      assertEquals(stack.dir.resolve("artifacts").resolve("3dgan").resolve(sweep.sweepId())
+          .resolve(job.jobId()).resolve(job.run().runId()).resolve("generator.zip"), file);
+      byte[] bytes = Files.readAllBytes(file);
+      assertEquals(bytes.length, version.get("artifactBytes").asLong());
+      assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
+          version.get("artifactSha256").asText());
     }
   }
 

@@ -53,6 +53,7 @@ public final class LiveLatencyBench {
     env.put("WATTSWEEP_IDLE_BASELINE_MS", "300");
     env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
     env.put("WATTSWEEP_METRICS_PORT", "0");
+    env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
     ServiceProcess worker = ServiceProcess.start(TestStack.root(), "worker",
         "io.wattsweep.worker.WorkerMain", env, stack.dir.resolve("bench-worker.log"), "256m");
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close));

@@ -54,6 +54,7 @@ final class MonitoredWorker {
     env.put("WATTSWEEP_NVML_LIBRARY", nvml.toString());
     env.put("FAKE_NVML_SPEC", FAKE_GPUS);
     env.put("WATTSWEEP_METRICS_PORT", "0");
+    env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
     env.put("WATTSWEEP_IDLE_BASELINE_MS", "300");
     env.put("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", "200");
     env.put("WATTSWEEP_JOB_HEAP_MB", "1024");

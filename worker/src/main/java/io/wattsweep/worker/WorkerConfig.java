@@ -2,7 +2,10 @@ package io.wattsweep.worker;
 
 import io.wattsweep.common.Env;
 import io.wattsweep.common.spec.Checks;
+import io.wattsweep.worker.artifact.ArtifactStore;
+import io.wattsweep.worker.artifact.S3Access;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -31,12 +34,17 @@ import java.util.OptionalDouble;
  * @param jobTimeout WATTSWEEP_JOB_TIMEOUT_MS: a job running longer is stopped and failed
  * @param metricsPort WATTSWEEP_METRICS_PORT: port of the worker's Prometheus endpoint
  *     ({@code /metrics}; default 9400, 0 picks a free one, which the start-up log names)
+ * @param artifactStore WATTSWEEP_ARTIFACT_STORE: where runs put their trained generators, a
+ *     {@code file:DIR} directory ({@code file:./wattsweep-data/artifacts}, relative to the
+ *     worker's working directory, by default) or an {@code s3://BUCKET/PREFIX} object store
+ * @param s3 how to reach the object store when {@code artifactStore} is {@code s3://}
+ *     ({@link S3Access} lists its keys); null otherwise
  */
 public record WorkerConfig(
     String kafkaBootstrap, String gpuClass, String workerId, Duration heartbeatInterval,
     Duration powerSampleInterval, Duration idleBaseline, OptionalDouble cpuTdpWatts,
     double cpuIdleFraction, Path powercapRoot, int jobHeapMb, Duration jobTimeout,
-    int metricsPort) {
+    int metricsPort, URI artifactStore, S3Access s3) {
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);
@@ -54,11 +62,18 @@ public record WorkerConfig(
       throw new IllegalArgumentException(
           "WATTSWEEP_CPU_IDLE_FRACTION must be in [0, 1]: " + cpuIdleFraction);
     }
+    ArtifactStore.parse(String.valueOf(artifactStore));
+    if ("s3".equals(artifactStore.getScheme()) != (s3 != null)) {
+      throw new IllegalArgumentException("S3 access must be set exactly when "
+          + ArtifactStore.KEY + " is an s3:// URI: '" + artifactStore + "'");
+    }
   }
 
   public static WorkerConfig fromEnv(Map<String, String> env) {
     var e = new Env(env);
     String tdp = e.string("WATTSWEEP_CPU_TDP_WATTS", null);
+    URI store = ArtifactStore.parse(
+        e.string(ArtifactStore.KEY, "file:./wattsweep-data/artifacts"));
     return new WorkerConfig(
         e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
         e.string("WATTSWEEP_GPU_CLASS", "cpu"),
@@ -73,7 +88,9 @@ public record WorkerConfig(
         Path.of(e.string("WATTSWEEP_POWERCAP_ROOT", "/sys/class/powercap")),
         e.integer("WATTSWEEP_JOB_HEAP_MB", 2048),
         Duration.ofMillis(e.integer("WATTSWEEP_JOB_TIMEOUT_MS", 30 * 60_000)),
-        e.integer("WATTSWEEP_METRICS_PORT", 9400));
+        e.integer("WATTSWEEP_METRICS_PORT", 9400),
+        store,
+        "s3".equals(store.getScheme()) ? S3Access.fromEnv(e, store) : null);
   }
 
   private static String defaultWorkerId() {

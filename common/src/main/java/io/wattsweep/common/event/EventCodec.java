@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wattsweep.common.spec.JobSpec;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The wire format of every Kafka payload: JSON with a version field {@code "v"}. A reader refuses
- * a version it does not know rather than guess.
+ * a version it does not know rather than guess. Every field must be present, except those listed
+ * in {@link #ADDED_FIELDS}: optional fields added to version 1 later, which read as null when an
+ * older writer left them out.
  */
 public final class EventCodec {
   /** The version this build writes and reads. */
@@ -22,6 +26,10 @@ public final class EventCodec {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  /** By event type: the fields added to version 1 after its first release. */
+  static final Map<String, List<String>> ADDED_FIELDS =
+      Map.of("run-completed", List.of("artifact"));
 
   private EventCodec() {}
 
@@ -64,6 +72,7 @@ public final class EventCodec {
         throw new DecodeException("payload version must be " + VERSION + ": " + v);
       }
       ((ObjectNode) tree).remove("v");
+      addedFieldsAsNull((ObjectNode) tree);
       return MAPPER.treeToValue(tree, type);
     } catch (DecodeException e) {
       throw e;
@@ -72,6 +81,17 @@ public final class EventCodec {
       throw new DecodeException(
           "cannot decode " + type.getSimpleName() + ": " + cause.getMessage()
               + " in " + preview(bytes));
+    }
+  }
+
+  private static void addedFieldsAsNull(ObjectNode tree) {
+    JsonNode type = tree.get("type");
+    if (type != null && type.isTextual()) {
+      for (String field : ADDED_FIELDS.getOrDefault(type.textValue(), List.of())) {
+        if (!tree.has(field)) {
+          tree.putNull(field);
+        }
+      }
     }
   }
 

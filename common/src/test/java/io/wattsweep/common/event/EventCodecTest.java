@@ -51,6 +51,14 @@ class EventCodecTest {
       new BatchMeasured("j1", "r1", 2, AT + 200, 0, 48_000_000L, 31.5, 0.001, 0.693, 1.386);
   static final RunCompleted COMPLETED =
       new RunCompleted("j1", "r1", 12, AT + 900, 10, 480_000_000L, 315.0, 142.5, EnergyMethod.RAPL);
+  static final Artifact ARTIFACT =
+      new Artifact(
+          "s3://models/wattsweep/3dgan/s1/j1/r1/generator.zip",
+          "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+          1_234_567L);
+  static final RunCompleted COMPLETED_WITH_ARTIFACT =
+      new RunCompleted(
+          "j1", "r1", 12, AT + 900, 10, 480_000_000L, 315.0, 142.5, EnergyMethod.RAPL, ARTIFACT);
   static final RunFailed FAILED =
       new RunFailed(
           "j1",
@@ -82,6 +90,7 @@ class EventCodecTest {
         Arguments.of(SAMPLE, "power-sample"),
         Arguments.of(BATCH, "batch-measured"),
         Arguments.of(COMPLETED, "run-completed"),
+        Arguments.of(COMPLETED_WITH_ARTIFACT, "run-completed"),
         Arguments.of(FAILED, "run-failed"),
         Arguments.of(HEARTBEAT, "worker-heartbeat"),
         Arguments.of(
@@ -160,7 +169,42 @@ class EventCodecTest {
         Arguments.of(
             "an unknown energy method",
             edit(EventCodec.encode(SAMPLE), o -> o.put("method", "guess")),
-            "energyMethod is not known: 'guess'"));
+            "energyMethod is not known: 'guess'"),
+        Arguments.of(
+            "an artifact without a checksum",
+            edit(EventCodec.encode(COMPLETED_WITH_ARTIFACT),
+                o -> {
+                  ((ObjectNode) o.get("artifact")).put("sha256", "abc");
+                  return o;
+                }),
+            "artifact.sha256 must be 64 lower-case hex digits: 'abc'"),
+        Arguments.of(
+            "an artifact of 0 bytes",
+            edit(EventCodec.encode(COMPLETED_WITH_ARTIFACT),
+                o -> {
+                  ((ObjectNode) o.get("artifact")).put("bytes", 0);
+                  return o;
+                }),
+            "artifact.bytes must be >= 1: 0"),
+        Arguments.of(
+            "a completion without its span",
+            edit(EventCodec.encode(COMPLETED), o -> o.without("spanEnergyJoules")),
+            "Missing creator property 'spanEnergyJoules'"));
+  }
+
+  @Test
+  void aCompletionFromAWriterBeforeArtifactsDecodesWithoutOne() throws IOException {
+    // The payload as writers before artifacts sent it: no "artifact" field at all.
+    byte[] old =
+        utf8(
+            "{\"type\":\"run-completed\",\"jobId\":\"j1\",\"runId\":\"r1\",\"seq\":12,"
+                + "\"atMs\":1767225600900,\"measuredBatches\":10,"
+                + "\"spanDurationNanos\":480000000,\"spanEnergyJoules\":315.0,"
+                + "\"idlePowerWatts\":142.5,\"energyMethod\":\"rapl\",\"v\":1}");
+
+    assertEquals(COMPLETED, EventCodec.decodeEvent(old));
+    assertTrue(JSON.readTree(EventCodec.encode(COMPLETED_WITH_ARTIFACT)).get("artifact")
+        .get("sha256").textValue().equals(ARTIFACT.sha256()));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
 /**
  * Catalog queries: {@code GET /api/v1/runs} (filters; {@code format=json|csv}),
  * {@code GET /api/v1/runs/{id}}, {@code GET /api/v1/compare?runs=a,b},
- * {@code GET /api/v1/models/{model}/best?by=energy|time} and
- * {@code GET /api/v1/models/{model}/pareto}.
+ * {@code GET /api/v1/models/{model}/best?by=energy|time},
+ * {@code GET /api/v1/models/{model}/pareto} and {@code GET /api/v1/models/{model}/versions}
+ * (each version with its trained generator's artifact URI, SHA-256 and size).
  */
 final class RunApi {
   private final Vertx vertx;

@@ -242,7 +242,8 @@ public final class Catalog implements AutoCloseable {
               rs.getObject("generator_params", Long.class),
               rs.getObject("discriminator_params", Long.class),
               rs.getObject("flops_per_step", Long.class), rs.getString("artifact_uri"),
-              rs.getString("artifact_sha256"), rs.getString("sweep_id"),
+              rs.getString("artifact_sha256"), rs.getObject("artifact_bytes", Long.class),
+              rs.getString("sweep_id"),
               rs.getString("submitted_by"), rs.getLong("created_at_ms")));
         }
         return out;

@@ -3,6 +3,7 @@ package io.wattsweep.coordinator.catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.EnergyReport;
+import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.DeviceInfo;
 import io.wattsweep.common.event.PowerSample;
@@ -287,12 +288,16 @@ final class EventApplier {
         done.runId());
     if (advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs)) {
       // One version per job: a second run of it (after a requeue) is a duplicate, not a model.
-      registerVersion(done.runId(), job, nowMs);
+      registerVersion(done.runId(), job, done.artifact(), nowMs);
     }
   }
 
-  /** A completed run is a new version of its model, with where it came from. */
-  private void registerVersion(String runId, JobSpec job, long nowMs) throws SQLException {
+  /**
+   * A completed run is a new version of its model, with where it came from and the trained
+   * generator it saved (null artifact: a run from a worker that saved none).
+   */
+  private void registerVersion(String runId, JobSpec job, Artifact artifact, long nowMs)
+      throws SQLException {
     update("MERGE INTO models t USING (VALUES (CAST(? AS VARCHAR(64)))) AS s (name)"
             + " ON t.name = s.name WHEN NOT MATCHED THEN INSERT (name, task, paper)"
             + " VALUES (s.name, ?, ?)",
@@ -304,12 +309,15 @@ final class EventApplier {
       version = rs.getInt(1);
     }
     update("INSERT INTO model_versions (model, version, run_id, scale, framework,"
-            + " generator_params, discriminator_params, flops_per_step, sweep_id, submitted_by,"
-            + " created_at_ms) SELECT ?, ?, r.run_id, ?, r.framework, r.generator_params,"
-            + " r.discriminator_params, r.flops_per_step, s.sweep_id, s.submitted_by, ?"
+            + " generator_params, discriminator_params, flops_per_step, artifact_uri,"
+            + " artifact_sha256, artifact_bytes, sweep_id, submitted_by, created_at_ms)"
+            + " SELECT ?, ?, r.run_id, ?, r.framework, r.generator_params,"
+            + " r.discriminator_params, r.flops_per_step, ?, ?, ?, s.sweep_id, s.submitted_by, ?"
             + " FROM runs r JOIN jobs j ON j.job_id = r.job_id"
             + " JOIN sweeps s ON s.sweep_id = j.sweep_id WHERE r.run_id = ?",
-        job.model(), version, job.scale(), nowMs, runId);
+        job.model(), version, job.scale(), artifact == null ? null : artifact.uri(),
+        artifact == null ? null : artifact.sha256(), artifact == null ? null : artifact.bytes(),
+        nowMs, runId);
   }
 
   private void failed(RunFailed f, long nowMs) throws SQLException {

@@ -1,12 +1,13 @@
 package io.wattsweep.coordinator.catalog;
 
 /**
- * A version of a model: the model a completed run trained, with its size and its provenance
- * (the sweep and who submitted it). {@code artifactUri} and {@code artifactSha256} are null until
- * runs save their trained generator.
+ * A version of a model: the model a completed run trained, with its size, its provenance (the
+ * sweep and who submitted it) and its trained generator in the artifact store: where it is, its
+ * SHA-256 and its size in bytes. The artifact fields are null for a run that saved no generator
+ * (from a worker before artifacts).
  */
 public record ModelVersion(
     String model, int version, String runId, double scale, String framework,
     Long generatorParameters, Long discriminatorParameters, Long flopsPerStep,
-    String artifactUri, String artifactSha256, String sweepId, String submittedBy,
-    long createdAtMs) {}
+    String artifactUri, String artifactSha256, Long artifactBytes, String sweepId,
+    String submittedBy, long createdAtMs) {}

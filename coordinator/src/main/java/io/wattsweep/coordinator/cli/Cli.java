@@ -35,6 +35,8 @@ public final class Cli {
         best MODEL [--by energy|time] [FILTERS]    the config that trains MODEL on least energy/time
         pareto MODEL [FILTERS]       configs no other beats on both full-training energy and time
         compare RUN_ID...            runs side by side
+        versions MODEL [--format table|json]       MODEL's versions: run, provenance, trained
+                                     generator (artifact URI, SHA-256, size)
       options: --url URL             the coordinator (default $WATTSWEEP_URL or http://127.0.0.1:8080)
       """;
 
@@ -77,6 +79,7 @@ public final class Cli {
         case "best":
         case "pareto":
         case "compare":
+        case "versions":
           return QueryCommands.run(command, args, new ApiClient(url), out, err);
         case "report": {
           String id = option(args, "--sweep", null);

@@ -1,5 +1,7 @@
 package io.wattsweep.coordinator.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.coordinator.catalog.SweepView;
@@ -20,11 +22,12 @@ import java.util.Map;
 
 /**
  * {@code wattsweep demo}: a local broker, a coordinator and a worker, each its own process; a
- * small sweep submitted over HTTP; progress; the result table. The catalog and the logs stay in
- * {@code ./wattsweep-data}. Every process it started is stopped on exit or Ctrl-C.
+ * small sweep submitted over HTTP; progress; the result table. The catalog, the logs, the report
+ * and the runs' trained generators (artifacts) stay in {@code ./wattsweep-data}. Every process it started is stopped on exit or Ctrl-C.
  */
 final class Demo {
   private static final String WORKER_MAIN = "io.wattsweep.worker.WorkerMain";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Demo() {}
 
@@ -48,6 +51,7 @@ final class Demo {
           "WATTSWEEP_HTTP_PORT", Integer.toString(port),
           "WATTSWEEP_METRICS_PORT", Integer.toString(workerMetricsPort),
           "WATTSWEEP_CATALOG_JDBC_URL", "jdbc:h2:file:" + data.resolve("catalog"),
+          "WATTSWEEP_ARTIFACT_STORE", data.resolve("artifacts").toUri().toString(),
           "WATTSWEEP_GPU_CLASS", "cpu",
           "WATTSWEEP_GPU_CLASSES", "cpu");
       out.println("Kafka at " + broker.bootstrapServers() + "; starting the coordinator and a"
@@ -73,6 +77,7 @@ final class Demo {
       Path reports = data.resolve("reports").resolve(sweepId);
       SweepReport.write(done, reports);
       out.println("Report (charts, CSV, HTML): " + reports.resolve(SweepReport.HTML));
+      out.println(artifactsLine(api, sweepId, data.resolve("artifacts")));
       out.printf("%nDemo finished in %.0f s. Catalog kept in %s; look again with"
               + " ./wattsweep status %s (with a coordinator running).%n",
           (System.nanoTime() - t0) / 1e9, data, sweepId);
@@ -81,6 +86,20 @@ final class Demo {
       stop(started);
       Runtime.getRuntime().removeShutdownHook(stopAll);
     }
+  }
+
+  /** Where the sweep's trained generators are, counted from the catalog's model versions. */
+  private static String artifactsLine(ApiClient api, String sweepId, Path dir)
+      throws IOException {
+    int saved = 0;
+    for (JsonNode v : JSON.readTree(api.body("/api/v1/models/3dgan/versions")).get("versions")) {
+      if (sweepId.equals(v.path("sweepId").asText()) && !v.path("artifactUri").isNull()) {
+        saved++;
+      }
+    }
+    return "Artifacts: " + saved + " trained generators (zipped TensorFlow checkpoints; URI,"
+        + " SHA-256 and size in each model version) under " + dir.resolve("3dgan").resolve(sweepId)
+        + "; ./wattsweep versions 3dgan lists them";
   }
 
   private static String demoSweep() throws IOException {

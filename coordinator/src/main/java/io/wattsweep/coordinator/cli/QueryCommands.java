@@ -3,6 +3,7 @@ package io.wattsweep.coordinator.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.coordinator.catalog.ModelVersion;
 import io.wattsweep.coordinator.catalog.RunRow;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,9 +16,9 @@ import java.util.Map;
 
 /**
  * The catalog's queries on the command line: {@code runs [--FILTER VALUE]... [--format
- * table|csv|json]}, {@code best MODEL [--by energy|time]}, {@code pareto MODEL} and {@code
- * compare RUN_ID...}. Filters: --sweep, --model, --gpu-class, --precision, --batch-size, --gpus,
- * --state.
+ * table|csv|json]}, {@code best MODEL [--by energy|time]}, {@code pareto MODEL}, {@code versions
+ * MODEL [--format table|json]} and {@code compare RUN_ID...}. Filters (not for versions):
+ * --sweep, --model, --gpu-class, --precision, --batch-size, --gpus, --state.
  */
 final class QueryCommands {
   private static final ObjectMapper JSON =
@@ -55,6 +56,20 @@ final class QueryCommands {
         out.print(table(rows(api.body("/api/v1/models/" + enc(args.get(0)) + "/pareto"
             + query), "front")));
       }
+      case "versions" -> {
+        requireNoPositional(command, args, 1);
+        if (!query.isEmpty()) {
+          throw new IllegalArgumentException("versions takes no filters: " + query.substring(1));
+        }
+        String body = api.body("/api/v1/models/" + enc(args.get(0)) + "/versions");
+        if (format.equals("table")) {
+          out.print(versionTable(versions(body)));
+        } else if (format.equals("json")) {
+          out.print(body);
+        } else {
+          throw new IllegalArgumentException("--format must be table or json: '" + format + "'");
+        }
+      }
       case "compare" -> {
         if (args.isEmpty()) {
           throw new IllegalArgumentException("compare needs at least one run id");
@@ -73,6 +88,47 @@ final class QueryCommands {
       out.add(JSON.treeToValue(n, RunRow.class));
     }
     return out;
+  }
+
+  private static List<ModelVersion> versions(String body) throws IOException {
+    var out = new ArrayList<ModelVersion>();
+    for (JsonNode n : JSON.readTree(body).get("versions")) {
+      out.add(JSON.treeToValue(n, ModelVersion.class));
+    }
+    return out;
+  }
+
+  /** A model's versions, newest first, each with the run it came from and its artifact. */
+  static String versionTable(List<ModelVersion> versions) {
+    var lines = new ArrayList<String[]>();
+    lines.add(new String[] {"version", "run", "scale", "sweep", "submitted by", "artifact",
+        "sha256", "size"});
+    for (ModelVersion v : versions) {
+      lines.add(new String[] {
+        Integer.toString(v.version()),
+        v.runId(),
+        String.valueOf(v.scale()),
+        v.sweepId() == null ? "" : v.sweepId(),
+        v.submittedBy() == null ? "" : v.submittedBy(),
+        v.artifactUri() == null ? "(none saved)" : v.artifactUri(),
+        v.artifactSha256() == null ? "" : v.artifactSha256().substring(0, 12) + "...",
+        v.artifactBytes() == null ? "" : size(v.artifactBytes())
+      });
+    }
+    var out = new StringBuilder(ResultTable.format(lines));
+    if (versions.isEmpty()) {
+      out.append("(no versions: no run of this model has completed)\n");
+    } else if (versions.stream().anyMatch(v -> v.artifactSha256() != null)) {
+      out.append("sha256 is shortened here; --format json gives it whole.\n");
+    }
+    return out.toString();
+  }
+
+  private static String size(long bytes) {
+    if (bytes < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
   }
 
   /** Runs side by side, one row each; estimates and extrapolations say what they are. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.DeviceInfo;
 import io.wattsweep.common.event.FailureReason;
@@ -145,6 +146,47 @@ class CatalogTest {
       catalog.ingest(run(jobs.get(0), "r1"), 7_000);
       assertEquals(2, catalog.modelVersions("3dgan").size(), "a redelivered run adds none");
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aModelVersionKeepsTheArtifactItsRunSaved(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      List<JobSpec> jobs = store(catalog, "sw-1");
+      catalog.ingest(withArtifact(run(jobs.get(0), "r1"), ARTIFACT), 5_000);
+      catalog.ingest(run(jobs.get(1), "r2"), 6_000);
+
+      List<ModelVersion> versions = catalog.modelVersions("3dgan");
+      ModelVersion saved = versions.get(1);
+      ModelVersion none = versions.get(0);
+      assertEquals("r1", saved.runId());
+      assertEquals(ARTIFACT.uri(), saved.artifactUri());
+      assertEquals(ARTIFACT.sha256(), saved.artifactSha256());
+      assertEquals(ARTIFACT.bytes(), saved.artifactBytes());
+      assertNull(none.artifactUri());
+      assertNull(none.artifactSha256());
+      assertNull(none.artifactBytes());
+
+      // Redelivered, even with another artifact in it, the completion changes nothing.
+      var other = new Artifact("file:///elsewhere/generator.zip", "0".repeat(64), 1);
+      assertEquals(0, catalog.ingest(withArtifact(run(jobs.get(0), "r1"), other), 7_000));
+      assertEquals(versions, catalog.modelVersions("3dgan"));
+    }
+  }
+
+  private static final Artifact ARTIFACT = new Artifact(
+      "file:///data/artifacts/3dgan/sw-1/j/r1/generator.zip",
+      "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 1_234_567L);
+
+  /** The run's events with its completion carrying {@code artifact}. */
+  private static List<RunEvent> withArtifact(List<RunEvent> events, Artifact artifact) {
+    var out = new ArrayList<RunEvent>();
+    for (RunEvent e : events) {
+      out.add(e instanceof RunCompleted c ? new RunCompleted(c.jobId(), c.runId(), c.seq(),
+          c.atMs(), c.measuredBatches(), c.spanDurationNanos(), c.spanEnergyJoules(),
+          c.idlePowerWatts(), c.energyMethod(), artifact) : e);
+    }
+    return out;
   }
 
   @ParameterizedTest

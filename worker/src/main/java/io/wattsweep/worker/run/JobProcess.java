@@ -3,6 +3,7 @@ package io.wattsweep.worker.run;
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.artifact.ArtifactStore;
 import io.wattsweep.worker.meter.PowerMeters;
 import io.wattsweep.worker.train.Workloads;
 import java.io.IOException;
@@ -30,7 +31,8 @@ public final class JobProcess {
         new EventSink(System.out), Clock.systemUTC(), System::nanoTime);
     run.run(new JobRun.Parts(
         gpus -> PowerMeters.open(gpus, config, System.getenv()), Workloads::open,
-        config.idleBaseline(), config.powerSampleInterval()));
+        config.idleBaseline(), config.powerSampleInterval(),
+        ArtifactStore.open(config.artifactStore(), config.s3())));
     // TensorFlow leaves non-daemon threads behind; the run's outcome is already written.
     System.exit(0);
   }

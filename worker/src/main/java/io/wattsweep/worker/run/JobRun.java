@@ -1,5 +1,6 @@
 package io.wattsweep.worker.run;
 
+import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.common.event.PowerSample;
@@ -7,11 +8,15 @@ import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.worker.artifact.ArtifactKey;
+import io.wattsweep.worker.artifact.ArtifactStore;
+import io.wattsweep.worker.artifact.GeneratorArtifact;
 import io.wattsweep.worker.meter.PowerMeter;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -33,10 +38,10 @@ public final class JobRun {
   /** The framework that trains, as recorded with each run. */
   public static final String FRAMEWORK = "tensorflow-java 1.1.0 (TensorFlow 2.18)";
 
-  /** Where the run gets its meter and its workload; tests pass fakes. */
+  /** Where the run gets its meter and its workload, and where it puts its generator. */
   public record Parts(
       IntFunction<PowerMeter> meters, Function<WorkloadSpec, Workload> workloads,
-      Duration idleBaseline, Duration powerSampleInterval) {}
+      Duration idleBaseline, Duration powerSampleInterval, ArtifactStore artifacts) {}
 
   private final JobSpec job;
   private final String runId;
@@ -63,6 +68,7 @@ public final class JobRun {
     PowerMeter meter = null;
     Workload workload = null;
     try {
+      ArtifactKey artifact = artifactKey();
       meter = openMeter(parts);
       double idleWatts = idlePower(meter, parts.idleBaseline());
       workload = openWorkload(parts);
@@ -71,7 +77,7 @@ public final class JobRun {
       for (int i = 0; i < job.warmupBatches(); i++) {
         workload.step();
       }
-      measure(meter, workload, idleWatts);
+      measure(meter, workload, idleWatts, parts.artifacts(), artifact);
     } catch (Throwable t) {
       stopSampler();
       FailureReason reason = Failures.classify(t);
@@ -140,7 +146,8 @@ public final class JobRun {
   }
 
   /** Each batch's window ends where the next begins, so the windows tile the span exactly. */
-  private void measure(PowerMeter meter, Workload workload, double idleWatts) {
+  private void measure(PowerMeter meter, Workload workload, double idleWatts,
+      ArtifactStore artifacts, ArtifactKey artifactKey) throws IOException {
     long spanStart = nanoTime.getAsLong();
     double spanStartJ = energy(meter);
     long edge = spanStart;
@@ -162,8 +169,20 @@ public final class JobRun {
     double spanJ = edgeJ - spanStartJ;
     // No power sample may follow the run's last event.
     stopSampler();
+    // After the span's last meter read: saving costs no measured energy.
+    Artifact artifact = GeneratorArtifact.save(workload, artifacts, artifactKey);
     sink.emit(seq -> new RunCompleted(job.jobId(), runId, seq, clock.millis(),
-        job.measuredBatches(), span, spanJ, idleWatts, meter.method()));
+        job.measuredBatches(), span, spanJ, idleWatts, meter.method(), artifact));
+  }
+
+  /** Ids that cannot name an artifact fail the run before it starts, as the job's fault. */
+  private ArtifactKey artifactKey() {
+    try {
+      return new ArtifactKey(job.model(), job.sweepId(), job.jobId(), runId,
+          GeneratorArtifact.FILE);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSpecException(e);
+    }
   }
 
   private void startSampler(PowerMeter meter, Duration interval) {

@@ -1,6 +1,7 @@
 package io.wattsweep.worker.train;
 
 import io.wattsweep.common.spec.Precision;
+import java.nio.file.Path;
 
 /**
  * A model's training loop, built once, stepped many times.
@@ -10,11 +11,21 @@ import io.wattsweep.common.spec.Precision;
  */
 public interface Workload extends AutoCloseable {
 
+  /** The prefix of the files {@link #saveGenerator(Path)} writes. */
+  String GENERATOR_CHECKPOINT = "generator";
+
   /**
    * One full GAN training step (discriminator update, then generator update) on one global batch.
    * Blocking.
    */
   StepLosses step();
+
+  /**
+   * Writes the generator's current weights into {@code directory} (which exists) as a TensorFlow
+   * checkpoint: {@code generator.index} and {@code generator.data-00000-of-00001}, each tensor
+   * named after its variable. The other networks and the optimizers' state are left out. Blocking.
+   */
+  void saveGenerator(Path directory);
 
   /** What was built: sizes and the analytic cost of one step. */
   ModelInfo info();

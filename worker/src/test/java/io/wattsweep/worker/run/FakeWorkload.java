@@ -4,17 +4,25 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/** Counts its steps; step i returns losses (i, -i); may fail at a given step. */
+/**
+ * Counts its steps; step i returns losses (i, -i); may fail at a given step. Its "generator" is a
+ * file holding the number of steps taken; {@link #onSave} runs as it is saved.
+ */
 final class FakeWorkload implements Workload {
   final AtomicInteger steps = new AtomicInteger();
   private final int failAtStep;
   private final Supplier<Throwable> failure;
   volatile boolean closed;
   CountDownLatch waitBeforeFirstStep;
+  Runnable onSave = () -> {};
 
   FakeWorkload() {
     this(-1, null);
@@ -39,6 +47,16 @@ final class FakeWorkload implements Workload {
       throw (RuntimeException) t;
     }
     return new StepLosses(step, -step);
+  }
+
+  @Override
+  public void saveGenerator(Path directory) {
+    onSave.run();
+    try {
+      Files.writeString(directory.resolve(GENERATOR_CHECKPOINT + ".index"), "steps " + steps);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.FailureReason;
@@ -18,26 +19,38 @@ import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
+import io.wattsweep.worker.artifact.ArtifactStore;
+import io.wattsweep.worker.artifact.DirectoryStore;
 import io.wattsweep.worker.meter.PowerMeter;
 import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -82,9 +95,17 @@ class JobRunTest {
         JOB, "s1-0123456789-r1", "worker-1", "host-1", sink, CLOCK, () -> nanos.addAndGet(MS));
   }
 
-  private static JobRun.Parts parts(
+  @TempDir Path artifacts;
+
+  private JobRun.Parts parts(
       IntFunction<PowerMeter> meters, Function<WorkloadSpec, Workload> workloads) {
-    return new JobRun.Parts(meters, workloads, Duration.ZERO, NO_MORE_SAMPLES);
+    return parts(meters, workloads, new DirectoryStore(artifacts));
+  }
+
+  private static JobRun.Parts parts(
+      IntFunction<PowerMeter> meters, Function<WorkloadSpec, Workload> workloads,
+      ArtifactStore store) {
+    return new JobRun.Parts(meters, workloads, Duration.ZERO, NO_MORE_SAMPLES, store);
   }
 
   /** The events written so far, decoded, in output order. */
@@ -139,6 +160,87 @@ class JobRunTest {
       assertEquals("s1-0123456789-r1", e.runId());
       assertEquals(NOW.toEpochMilli(), e.atMs());
     }
+  }
+
+  @Test
+  void aCompletedRunCarriesItsGeneratorStoredByModelSweepJobAndRun() throws Exception {
+    var workload = new FakeWorkload();
+
+    run()
+        .run(
+            parts(
+                gpus -> new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, ENERGY_STEPS),
+                spec -> workload));
+
+    RunCompleted completed = (RunCompleted) withoutSamples().get(4);
+    Artifact artifact = completed.artifact();
+    Path file = Path.of(URI.create(artifact.uri()));
+    assertAll(
+        () ->
+            assertEquals(
+                artifacts.resolve("3dgan/s1/s1-0123456789/s1-0123456789-r1/generator.zip"), file),
+        () -> assertEquals(Files.size(file), artifact.bytes()),
+        () ->
+            assertEquals(
+                HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
+                artifact.sha256()),
+        // The generator as it was after all 5 steps (2 warm-up, 3 measured).
+        () -> assertEquals(Map.of("generator.index", "steps 5"), unzip(file)));
+  }
+
+  /** Saving (a minute here) happens after the span's last meter read: it costs no energy. */
+  @Test
+  void savingTheGeneratorIsOutsideTheMeasuredSpan() {
+    var workload = new FakeWorkload();
+    workload.onSave = () -> nanos.addAndGet(60_000 * MS);
+
+    run()
+        .run(
+            parts(
+                gpus -> new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, ENERGY_STEPS),
+                spec -> workload));
+
+    List<RunEvent> events = withoutSamples();
+    RunCompleted completed = assertInstanceOf(RunCompleted.class, events.get(4));
+    long batches =
+        events.subList(1, 4).stream().mapToLong(e -> ((BatchMeasured) e).durationNanos()).sum();
+    assertEquals(batches, completed.spanDurationNanos());
+    assertEquals(60.5, completed.spanEnergyJoules(), 1e-9);
+  }
+
+  @Test
+  void aGeneratorTheStoreRefusesFailsTheRunNamingWhy() {
+    var workload = new FakeWorkload();
+    ArtifactStore refusing =
+        (key, file, sha256) -> {
+          throw new IOException("S3 PUT of " + key.path() + " answered 403: AccessDenied");
+        };
+
+    run()
+        .run(
+            parts(
+                gpus -> new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, ENERGY_STEPS),
+                spec -> workload,
+                refusing));
+
+    List<RunEvent> events = withoutSamples();
+    RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
+    assertAll(
+        () -> assertEquals(FailureReason.INTERNAL, failed.reason()),
+        () -> assertTrue(failed.message().contains("answered 403: AccessDenied"), failed.message()),
+        () -> assertTrue(events.stream().noneMatch(e -> e instanceof RunCompleted)),
+        () -> assertTrue(workload.closed, "workload not closed"));
+  }
+
+  private static Map<String, String> unzip(Path zip) throws IOException {
+    var out = new java.util.TreeMap<String, String>();
+    try (var in = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        out.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
   }
 
   @Test

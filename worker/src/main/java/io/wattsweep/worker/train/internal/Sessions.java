@@ -1,8 +1,11 @@
 package io.wattsweep.worker.train.internal;
 
 import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.RunMetadata;
@@ -35,6 +38,32 @@ final class Sessions {
       }
     }
     return values;
+  }
+
+  /** A generator's forward pass: latent (n, latent) and energies (n, 1) to its output. */
+  interface Forward {
+    Operand<TFloat32> apply(Ops tf, Operand<TFloat32> latent, Operand<TFloat32> energies);
+  }
+
+  /**
+   * Adds a forward pass of a generator on constant inputs to {@code graph} and returns its output,
+   * flattened: how a saved generator is compared with the one that trained.
+   */
+  static float[] generate(
+      Graph graph, Session session, Forward forward, float[] latent, float[] energies) {
+    Ops tf = Ops.create(graph).withSubScope("generate");
+    long n = energies.length;
+    var out =
+        forward.apply(
+            tf,
+            tf.reshape(tf.constant(latent), tf.constant(new long[] {n, latent.length / n})),
+            tf.reshape(tf.constant(energies), tf.constant(new long[] {n, 1})));
+    try (Result result = session.runner().fetch(out).run()) {
+      TFloat32 t = (TFloat32) result.get(0);
+      float[] values = new float[Math.toIntExact(t.size())];
+      t.asRawTensor().data().asFloats().read(values);
+      return values;
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,6 +153,17 @@ public final class ThreeDGan implements Workload {
         network == Network.GENERATOR
             ? net.generator.params().all()
             : net.discriminator.params().all());
+  }
+
+  @Override
+  public void saveGenerator(Path directory) {
+    Checkpoints.save(
+        graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
+  }
+
+  /** The generator's showers for a batch of inputs ((n, latent) and (n, 1), flat), as trained. */
+  float[] generate(float[] latent, float[] energies) {
+    return Sessions.generate(graph, session, net.generator::forward, latent, energies);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,6 +198,12 @@ public final class VaeProGan implements Workload {
   /** All of a network's weights, flattened in variable order. */
   public float[] weights(Network network) {
     return Sessions.read(session, variables(network));
+  }
+
+  @Override
+  public void saveGenerator(Path directory) {
+    Checkpoints.save(
+        graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
   }
 
   @Override
