@@ -23,7 +23,7 @@ class InvalidSweepTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      unknown model        | "model": "3dgan"          | "model": "stylegan"      | model must be one of 3dgan, vae-progan: 'stylegan'
+      unknown model        | "model": "3dgan"          | "model": "stylegan"      | model must be one of 3dgan, vae-progan, or command:NAME for a command workload configured on the workers: 'stylegan'
       unknown precision    | "precision": ["fp32"]     | "precision": ["fp8"]     | precision must be one of fp32, tf32, mixed-fp16, bf16: 'fp8'
       batch size below 1   | "batchSize": [4]          | "batchSize": [4, 0]      | batchSize must be >= 1: 0
       gpu count below 1    | "gpus": [1]               | "gpus": [0]              | gpus must be >= 1: 0

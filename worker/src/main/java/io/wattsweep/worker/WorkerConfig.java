@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -31,12 +32,16 @@ import java.util.OptionalDouble;
  * @param jobTimeout WATTSWEEP_JOB_TIMEOUT_MS: a job running longer is stopped and failed
  * @param metricsPort WATTSWEEP_METRICS_PORT: port of the worker's Prometheus endpoint
  *     ({@code /metrics}; default 9400, 0 picks a free one, which the start-up log names)
+ * @param commandsFile WATTSWEEP_COMMANDS_FILE (a YAML or JSON file): the command workloads that
+ *     jobs may name as {@code command:NAME}, each an argv run without a shell (format in {@code
+ *     io.wattsweep.worker.command.CommandsFile}); unset (the default) means none, built-in models
+ *     only. Checked at start-up; each job's process reads it again when its job names a command
  */
 public record WorkerConfig(
     String kafkaBootstrap, String gpuClass, String workerId, Duration heartbeatInterval,
     Duration powerSampleInterval, Duration idleBaseline, OptionalDouble cpuTdpWatts,
     double cpuIdleFraction, Path powercapRoot, int jobHeapMb, Duration jobTimeout,
-    int metricsPort) {
+    int metricsPort, Optional<Path> commandsFile) {
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);
@@ -73,7 +78,8 @@ public record WorkerConfig(
         Path.of(e.string("WATTSWEEP_POWERCAP_ROOT", "/sys/class/powercap")),
         e.integer("WATTSWEEP_JOB_HEAP_MB", 2048),
         Duration.ofMillis(e.integer("WATTSWEEP_JOB_TIMEOUT_MS", 30 * 60_000)),
-        e.integer("WATTSWEEP_METRICS_PORT", 9400));
+        e.integer("WATTSWEEP_METRICS_PORT", 9400),
+        Optional.ofNullable(e.string("WATTSWEEP_COMMANDS_FILE", null)).map(Path::of));
   }
 
   private static String defaultWorkerId() {

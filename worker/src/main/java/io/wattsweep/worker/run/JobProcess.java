@@ -1,8 +1,10 @@
 package io.wattsweep.worker.run;
 
 import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.spec.CommandName;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.command.CommandWorkload;
 import io.wattsweep.worker.meter.PowerMeters;
 import io.wattsweep.worker.train.Workloads;
 import java.io.IOException;
@@ -29,7 +31,9 @@ public final class JobProcess {
     var run = new JobRun(job, args[0], args[1], InetAddress.getLocalHost().getHostName(),
         new EventSink(System.out), Clock.systemUTC(), System::nanoTime);
     run.run(new JobRun.Parts(
-        gpus -> PowerMeters.open(gpus, config, System.getenv()), Workloads::open,
+        gpus -> PowerMeters.open(gpus, config, System.getenv()),
+        spec -> CommandName.isCommand(job.model())
+            ? CommandWorkload.open(job, config, System.getenv()) : Workloads.open(spec),
         config.idleBaseline(), config.powerSampleInterval()));
     // TensorFlow leaves non-daemon threads behind; the run's outcome is already written.
     System.exit(0);

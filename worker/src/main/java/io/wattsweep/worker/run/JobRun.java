@@ -71,6 +71,7 @@ public final class JobRun {
       for (int i = 0; i < job.warmupBatches(); i++) {
         workload.step();
       }
+      workload.awaitStepStart();
       measure(meter, workload, idleWatts);
     } catch (Throwable t) {
       stopSampler();
@@ -136,7 +137,8 @@ public final class JobRun {
     sink.emit(seq -> new RunStarted(job.jobId(), runId, seq, clock.millis(), workerId, host,
         job.precision(), workload.precisionRan(), workload.precisionNote(), meter.devices(),
         meter.method(), idleWatts, info.generatorParameters(), info.discriminatorParameters(),
-        info.flopsPerStep(), FRAMEWORK));
+        info.flopsPerStep(), workload.framework().orElse(FRAMEWORK),
+        workload.fullTraining().orElse(null)));
   }
 
   /** Each batch's window ends where the next begins, so the windows tile the span exactly. */
@@ -160,6 +162,7 @@ public final class JobRun {
     }
     long span = Math.max(1, edge - spanStart);
     double spanJ = edgeJ - spanStartJ;
+    workload.finish();
     // No power sample may follow the run's last event.
     stopSampler();
     sink.emit(seq -> new RunCompleted(job.jobId(), runId, seq, clock.millis(),
