@@ -1,0 +1,105 @@
+package io.wattsweep.worker.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.event.BatchMeasured;
+import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.event.FailureReason;
+import io.wattsweep.common.event.PowerSample;
+import io.wattsweep.common.event.RunCompleted;
+import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.event.RunFailed;
+import io.wattsweep.common.event.RunStarted;
+import io.wattsweep.common.spec.FullTraining;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.common.spec.Precision;
+import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.command.CommandWorkload;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A job's run of a command workload, with the meter faked and the command real. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CommandJobRunTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  private List<RunEvent> run(String model) throws Exception {
+    Files.writeString(dir.resolve("steps.py"), """
+        import os
+        n = int(os.environ["WATTSWEEP_WARMUP_BATCHES"]) + int(os.environ["WATTSWEEP_MEASURED_BATCHES"])
+        for i in range(n):
+            print("WATTSWEEP_STEP", flush=True)
+        """);
+    Path file = Files.writeString(dir.resolve("commands.yaml"), """
+        commands:
+          steps:
+            argv: [python3, steps.py]
+            framework: pytorch 2.4
+            fullTraining: {datasetSize: 640, epochs: 3}
+        """);
+    WorkerConfig config = WorkerConfig.fromEnv(Map.of("WATTSWEEP_COMMANDS_FILE", file.toString()));
+    var job = new JobSpec("s1-abc", "s1", model, 1.0, "cpu", Precision.TF32, 8, 1, 2, 10, null);
+    var meter = new FakeMeter(EnergyMethod.RAPL, 1.0);
+    new JobRun(job, "s1-abc-r1", "worker-1", "host-1",
+        new EventSink(new PrintStream(out, true, StandardCharsets.UTF_8)), Clock.systemUTC(),
+        System::nanoTime)
+        .run(new JobRun.Parts(gpus -> meter, spec -> CommandWorkload.open(job, config, Map.of()),
+            Duration.ZERO, Duration.ofHours(1)));
+    var events = new ArrayList<RunEvent>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      RunEvent e = (RunEvent) EventCodec.decodeEvent(line.substring(EventSink.MARKER.length())
+          .getBytes(StandardCharsets.UTF_8));
+      if (!(e instanceof PowerSample)) {
+        events.add(e);
+      }
+    }
+    return events;
+  }
+
+  @Test
+  void aCommandRunMeasuresTheStepsAfterItsWarmUpAndCompletes() throws Exception {
+    List<RunEvent> events = run("command:steps");
+
+    assertEquals(1 + 10 + 1, events.size(), events.toString());
+    RunStarted started = assertInstanceOf(RunStarted.class, events.get(0));
+    assertEquals("pytorch 2.4 (command workload steps)", started.framework());
+    assertEquals(Precision.TF32, started.precisionRan());
+    assertTrue(started.precisionNote().startsWith("not verified"), started.precisionNote());
+    assertEquals(new FullTraining(640, 3), started.workerFullTraining());
+    for (int i = 0; i < 10; i++) {
+      BatchMeasured b = assertInstanceOf(BatchMeasured.class, events.get(1 + i));
+      assertEquals(i, b.batchIndex());
+      // The fake meter gains 1 J per read, and each batch's window is one read long.
+      assertEquals(1.0, b.energyJoules(), 1e-9);
+    }
+    RunCompleted done = assertInstanceOf(RunCompleted.class, events.get(11));
+    assertEquals(10, done.measuredBatches());
+    assertEquals(10.0, done.spanEnergyJoules(), 1e-9);
+  }
+
+  @Test
+  void anUnknownCommandFailsTheRunAsInvalidSpec() throws Exception {
+    List<RunEvent> events = run("command:resnet50");
+
+    RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
+    assertEquals(FailureReason.INVALID_SPEC, failed.reason());
+    assertTrue(failed.message().startsWith("command workload 'resnet50' is not configured on this"
+        + " worker"), failed.message());
+  }
+}
