@@ -21,6 +21,7 @@ class InvalidSweepTest {
       {"model": "3dgan", "scale": 0.25, "gpuClass": ["cpu"], "precision": ["fp32"],
        "batchSize": [4], "gpus": [1]}""";
 
+  /** The answer is JSON: quotes in a message arrive escaped (\"). */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       unknown model        | "model": "3dgan"          | "model": "stylegan"      | model must be one of 3dgan, vae-progan, or command:NAME for a command workload configured on the workers: 'stylegan'
@@ -31,8 +32,8 @@ class InvalidSweepTest {
       measured below 1     | "gpus": [1]               | "gpus": [1], "measuredBatches": 0 | measuredBatches must be >= 1: 0
       unknown field        | "gpus": [1]               | "gpus": [1], "epochs": 3 | unknown field 'epochs'
       scale out of range   | "scale": 0.25             | "scale": 2               | scale must be in (0, 1]: 2.0
-      command line field   | "gpus": [1]               | "gpus": [1], "command": "rm -rf /" | unknown field 'command': "rm -rf /"
-      argv field           | "gpus": [1]               | "gpus": [1], "argv": ["sh", "-c", "id"] | unknown field 'argv': ["sh","-c","id"]
+      command line field   | "gpus": [1]               | "gpus": [1], "command": "rm -rf /" | unknown field 'command': \\"rm -rf /\\"
+      argv field           | "gpus": [1]               | "gpus": [1], "argv": ["sh", "-c", "id"] | unknown field 'argv': [\\"sh\\",\\"-c\\",\\"id\\"]
       command line as name | "model": "3dgan"          | "model": "command:rm -rf /" | (a sweep never carries a command line): 'command:rm -rf /'
       command with scale   | "model": "3dgan"          | "model": "command:resnet50" | scale must be 1 for a command workload (scale sizes the built-in models only): 0.25
       batch not splittable | "gpus": [1]               | "gpus": [3]              | batchSize 4 must split evenly over gpus 3
