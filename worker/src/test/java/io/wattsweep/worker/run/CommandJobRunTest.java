@@ -39,19 +39,33 @@ class CommandJobRunTest {
   @TempDir Path dir;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
+  /** Marks every step the job needs, or with "--oom" fails at its second as PyTorch does. */
+  private static final String SCRIPT = """
+      import os, sys
+      env = os.environ
+      n = int(env["WATTSWEEP_WARMUP_BATCHES"]) + int(env["WATTSWEEP_MEASURED_BATCHES"])
+      for i in range(n):
+          print("WATTSWEEP_STEP", flush=True)
+          if "--oom" in sys.argv and i == 1:
+              print("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
+                    file=sys.stderr)
+              sys.exit(1)
+          if "--few" in sys.argv and i == 4:
+              break
+      """;
+
   private List<RunEvent> run(String model) throws Exception {
-    Files.writeString(dir.resolve("steps.py"), """
-        import os
-        n = int(os.environ["WATTSWEEP_WARMUP_BATCHES"]) + int(os.environ["WATTSWEEP_MEASURED_BATCHES"])
-        for i in range(n):
-            print("WATTSWEEP_STEP", flush=True)
-        """);
+    Files.writeString(dir.resolve("steps.py"), SCRIPT);
     Path file = Files.writeString(dir.resolve("commands.yaml"), """
         commands:
           steps:
             argv: [python3, steps.py]
             framework: pytorch 2.4
             fullTraining: {datasetSize: 640, epochs: 3}
+          oom:
+            argv: [python3, steps.py, --oom]
+          few:
+            argv: [python3, steps.py, --few]
         """);
     WorkerConfig config = WorkerConfig.fromEnv(Map.of("WATTSWEEP_COMMANDS_FILE", file.toString()));
     var job = new JobSpec("s1-abc", "s1", model, 1.0, "cpu", Precision.TF32, 8, 1, 2, 10, null);
@@ -101,5 +115,26 @@ class CommandJobRunTest {
     assertEquals(FailureReason.INVALID_SPEC, failed.reason());
     assertTrue(failed.message().startsWith("command workload 'resnet50' is not configured on this"
         + " worker"), failed.message());
+  }
+
+  @Test
+  void aCommandThatRunsOutOfMemoryFailsTheRunAsOutOfMemory() throws Exception {
+    List<RunEvent> events = run("command:oom");
+
+    RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
+    assertEquals(FailureReason.OUT_OF_MEMORY, failed.reason());
+    assertTrue(failed.message().endsWith("its last output: torch.OutOfMemoryError: CUDA out of"
+        + " memory. Tried to allocate 2.00 GiB"), failed.message());
+  }
+
+  @Test
+  void aCommandThatMarksTooFewStepsFailsTheRunWithoutCompleting() throws Exception {
+    List<RunEvent> events = run("command:few");
+
+    RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
+    assertEquals(FailureReason.COMMAND_FAILED, failed.reason());
+    assertTrue(failed.message().startsWith("command workload 'few' exited with status 0 having"
+        + " ended 5 of the 12 steps"), failed.message());
+    assertTrue(events.stream().noneMatch(e -> e instanceof RunCompleted), events.toString());
   }
 }
