@@ -11,6 +11,7 @@ import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ public final class CommandWorkload implements Workload {
     CommandDefinition command = commands.named(name);
     var builder = new ProcessBuilder(command.argv())
         .directory(command.workingDirectory().toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().putAll(command.env());
     builder.environment().putAll(jobEnv(job, config, env));
     builder.environment().putIfAbsent("PYTHONUNBUFFERED", "1");

@@ -14,7 +14,8 @@ import java.time.Clock;
 /**
  * The entry point of a job's own process: reads the job from standard input, runs it, writes its
  * events to standard output ({@link EventSink}) and logs to standard error. A separate process
- * keeps a job's precision settings, device memory and crashes away from the worker.
+ * keeps a job's precision settings, device memory and crashes away from the worker. A job that
+ * names a command workload ({@code command:NAME}) runs that command as this process's child.
  *
  * <p>Arguments: run id, worker id.
  */
