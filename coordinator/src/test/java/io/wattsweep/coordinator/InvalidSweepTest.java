@@ -21,9 +21,10 @@ class InvalidSweepTest {
       {"model": "3dgan", "scale": 0.25, "gpuClass": ["cpu"], "precision": ["fp32"],
        "batchSize": [4], "gpus": [1]}""";
 
+  /** The answer is JSON: quotes in a message arrive escaped (\"). */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      unknown model        | "model": "3dgan"          | "model": "stylegan"      | model must be one of 3dgan, vae-progan: 'stylegan'
+      unknown model        | "model": "3dgan"          | "model": "stylegan"      | model must be one of 3dgan, vae-progan, or command:NAME for a command workload configured on the workers: 'stylegan'
       unknown precision    | "precision": ["fp32"]     | "precision": ["fp8"]     | precision must be one of fp32, tf32, mixed-fp16, bf16: 'fp8'
       batch size below 1   | "batchSize": [4]          | "batchSize": [4, 0]      | batchSize must be >= 1: 0
       gpu count below 1    | "gpus": [1]               | "gpus": [0]              | gpus must be >= 1: 0
@@ -31,6 +32,10 @@ class InvalidSweepTest {
       measured below 1     | "gpus": [1]               | "gpus": [1], "measuredBatches": 0 | measuredBatches must be >= 1: 0
       unknown field        | "gpus": [1]               | "gpus": [1], "epochs": 3 | unknown field 'epochs'
       scale out of range   | "scale": 0.25             | "scale": 2               | scale must be in (0, 1]: 2.0
+      command line field   | "gpus": [1]               | "gpus": [1], "command": "rm -rf /" | unknown field 'command': \\"rm -rf /\\"
+      argv field           | "gpus": [1]               | "gpus": [1], "argv": ["sh", "-c", "id"] | unknown field 'argv': [\\"sh\\",\\"-c\\",\\"id\\"]
+      command line as name | "model": "3dgan"          | "model": "command:rm -rf /" | (a sweep never carries a command line): 'command:rm -rf /'
+      command with scale   | "model": "3dgan"          | "model": "command:resnet50" | scale must be 1 for a command workload (scale sizes the built-in models only): 0.25
       batch not splittable | "gpus": [1]               | "gpus": [3]              | batchSize 4 must split evenly over gpus 3
       """)
   void invalidSweepIsRejectedNamingFieldAndValue(String what, String from, String to,

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -39,12 +40,16 @@ import java.util.OptionalDouble;
  *     worker's working directory, by default) or an {@code s3://BUCKET/PREFIX} object store
  * @param s3 how to reach the object store when {@code artifactStore} is {@code s3://}
  *     ({@link S3Access} lists its keys); null otherwise
+ * @param commandsFile WATTSWEEP_COMMANDS_FILE (a YAML or JSON file): the command workloads that
+ *     jobs may name as {@code command:NAME}, each an argv run without a shell (format in {@code
+ *     io.wattsweep.worker.command.CommandsFile}); unset (the default) means none, built-in models
+ *     only. Checked at start-up; each job's process reads it again when its job names a command
  */
 public record WorkerConfig(
     String kafkaBootstrap, String gpuClass, String workerId, Duration heartbeatInterval,
     Duration powerSampleInterval, Duration idleBaseline, OptionalDouble cpuTdpWatts,
     double cpuIdleFraction, Path powercapRoot, int jobHeapMb, Duration jobTimeout,
-    int metricsPort, URI artifactStore, S3Access s3) {
+    int metricsPort, URI artifactStore, S3Access s3, Optional<Path> commandsFile) {
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);
@@ -90,7 +95,8 @@ public record WorkerConfig(
         Duration.ofMillis(e.integer("WATTSWEEP_JOB_TIMEOUT_MS", 30 * 60_000)),
         e.integer("WATTSWEEP_METRICS_PORT", 9400),
         store,
-        "s3".equals(store.getScheme()) ? S3Access.fromEnv(e, store) : null);
+        "s3".equals(store.getScheme()) ? S3Access.fromEnv(e, store) : null,
+        Optional.ofNullable(e.string("WATTSWEEP_COMMANDS_FILE", null)).map(Path::of));
   }
 
   private static String defaultWorkerId() {

@@ -5,6 +5,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.Topics;
+import io.wattsweep.worker.command.CommandWorkloads;
 import io.wattsweep.worker.job.ProcessJobLauncher;
 import io.wattsweep.worker.job.WorkerVerticle;
 import io.wattsweep.worker.metrics.GpuSampler;
@@ -28,6 +29,14 @@ public final class WorkerMain {
   public static void main(String[] args) throws UnknownHostException {
     WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
     LOG.info("Starting with {}", config);
+    try {
+      CommandWorkloads commands = CommandWorkloads.load(config.commandsFile());
+      LOG.info("Command workloads: {}", commands.names().isEmpty() ? "none; " + commands.describe()
+          : String.join(", ", commands.names()) + " (from " + config.commandsFile().get() + ")");
+    } catch (IllegalArgumentException e) {
+      LOG.error("Worker did not start: {}", e.getMessage());
+      System.exit(1);
+    }
     Map<String, String> consumerSettings = KafkaClientSettings.consumer(
         config.kafkaBootstrap(), Topics.workerGroup(config.gpuClass()), 1);
     // A job holds its record for its whole run: allow that long between polls.

@@ -6,6 +6,8 @@ import io.wattsweep.common.spec.FullTraining;
  * What a completed run's measured span says: energy per batch (the span's energy over its
  * batches, as the study computed it), its spread over the batches, net of idle, and the full
  * training extrapolated from it.
+ *
+ * @param fullTraining null where no full training is defined (a command workload without one)
  */
 public record EnergyReport(
     EnergyMethod method,
@@ -21,6 +23,7 @@ public record EnergyReport(
    * @param measuredBatches the batches of the measured span
    * @param perBatchJoules the measured batches' own windows (their spread gives the interval)
    * @param spanEnergyJoules the meter's difference over the whole measured span
+   * @param training what a full training means, or null for no extrapolation
    */
   public static EnergyReport of(
       EnergyMethod method, int measuredBatches, double[] perBatchJoules, long spanDurationNanos,
@@ -40,7 +43,7 @@ public record EnergyReport(
     // One batch gives no interval: NaN, shown as n/a, never as a false +-0.
     return new EnergyReport(
         method, n, secondsPerBatch, perBatch, stats, idlePowerWatts, net,
-        TrainingEstimate.of(perBatch, stats.ci95HalfWidth(), secondsPerBatch, training,
-            globalBatchSize));
+        training == null ? null : TrainingEstimate.of(perBatch, stats.ci95HalfWidth(),
+            secondsPerBatch, training, globalBatchSize));
   }
 }

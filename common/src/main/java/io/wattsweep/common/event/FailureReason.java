@@ -8,6 +8,11 @@ public enum FailureReason {
   OUT_OF_MEMORY("out-of-memory"),
   INVALID_SPEC("invalid-spec"),
   METER_UNAVAILABLE("meter-unavailable"),
+  /**
+   * A command workload exited with an error, or before it printed a step marker for every warm-up
+   * and measured batch.
+   */
+  COMMAND_FAILED("command-failed"),
   INTERNAL("internal");
 
   private final String wireName;

@@ -1,22 +1,27 @@
 package io.wattsweep.common.event;
 
 import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.Precision;
 import java.util.List;
 
 /**
  * A worker started a job: where it runs, on what, and how its energy will be measured.
  *
- * @param precisionRan what actually ran; differs from the request where the device cannot
+ * @param precisionRan what actually ran; differs from the request where the device cannot. A
+ *     command workload's is the request, which wattsweep cannot verify: its note says so
  * @param idlePowerWatts summed idle power of the devices, measured before the run
+ * @param generatorParameters 0 where unknown (a command workload), as are the other sizes
  * @param framework the training framework and its version
+ * @param workerFullTraining the full training that the worker's operator defined for a command
+ *     workload, for the extrapolation of a job that names none; null otherwise
  */
 public record RunStarted(
     String jobId, String runId, long seq, long atMs, String workerId, String host,
     Precision precisionRequested, Precision precisionRan, String precisionNote,
     List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
     long generatorParameters, long discriminatorParameters, long flopsPerStep,
-    String framework) implements RunEvent {
+    String framework, FullTraining workerFullTraining) implements RunEvent {
   public RunStarted {
     RunEvent.check(jobId, runId, seq);
     if (devices == null) {
@@ -27,5 +32,17 @@ public record RunStarted(
       throw new IllegalArgumentException("energyMethod must be set: null");
     }
     precisionNote = precisionNote == null ? "" : precisionNote;
+  }
+
+  /** A run whose worker defines no full training of its own: a built-in model's. */
+  public RunStarted(
+      String jobId, String runId, long seq, long atMs, String workerId, String host,
+      Precision precisionRequested, Precision precisionRan, String precisionNote,
+      List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
+      long generatorParameters, long discriminatorParameters, long flopsPerStep,
+      String framework) {
+    this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
+        precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
+        discriminatorParameters, flopsPerStep, framework, null);
   }
 }

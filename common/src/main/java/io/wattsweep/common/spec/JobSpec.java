@@ -6,6 +6,8 @@ package io.wattsweep.common.spec;
  * @param jobId deterministic: the same sweep and configuration always give the same id
  * @param scale model size factor in (0, 1]; 1 is the published architecture
  * @param gpus devices the job trains on, data-parallel
+ * @param fullTraining what a full training means for the extrapolation; null only for a command
+ *     workload whose sweep gave none (the worker's commands file may define it)
  */
 public record JobSpec(
     String jobId,
@@ -23,7 +25,7 @@ public record JobSpec(
   public JobSpec {
     Checks.notBlank("jobId", jobId);
     Checks.notBlank("sweepId", sweepId);
-    ModelName.parse("model", model);
+    ModelName.check("model", model);
     SweepSpec.checkScale(scale);
     Checks.name("gpuClass", gpuClass);
     if (precision == null) {
@@ -33,8 +35,9 @@ public record JobSpec(
     Checks.atLeast("gpus", gpus, 1);
     Checks.atLeast("warmupBatches", warmupBatches, 0);
     Checks.atLeast("measuredBatches", measuredBatches, 1);
-    if (fullTraining == null) {
-      throw new IllegalArgumentException("fullTraining must be set: null");
+    if (fullTraining == null && !CommandName.isCommand(model)) {
+      throw new IllegalArgumentException(
+          "fullTraining must be set for built-in model " + model + ": null");
     }
   }
 

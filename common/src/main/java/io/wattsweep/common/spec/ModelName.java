@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The models a sweep may name, with what a full training of each means by default. Set {@code
- * fullTraining} in the sweep to extrapolate to another training.
+ * The built-in models a sweep may name, with what a full training of each means by default. Set
+ * {@code fullTraining} in the sweep to extrapolate to another training. A sweep may also name a
+ * command workload configured on the workers, as {@code command:NAME} ({@link CommandName}); see
+ * {@link #check}.
  */
 public enum ModelName {
   /**
@@ -39,15 +41,40 @@ public enum ModelName {
     return defaultFullTraining;
   }
 
+  /**
+   * Checks what a sweep, a job or a query may name as its model: a built-in model or {@code
+   * command:NAME}.
+   *
+   * @return the value, unchanged
+   * @throws IllegalArgumentException naming the field, the value and what is accepted
+   */
+  public static String check(String field, String value) {
+    if (CommandName.isCommand(value)) {
+      CommandName.of(field, value);
+      return value;
+    }
+    for (ModelName m : values()) {
+      if (m.wireName.equals(value)) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException(field + " must be one of " + known() + ", or "
+        + CommandName.PREFIX + "NAME for a command workload configured on the workers: "
+        + Checks.quote(value));
+  }
+
+  /** A built-in model by its wire name. */
   public static ModelName parse(String field, String value) {
     for (ModelName m : values()) {
       if (m.wireName.equals(value)) {
         return m;
       }
     }
-    String known =
-        Arrays.stream(values()).map(ModelName::wireName).collect(Collectors.joining(", "));
     throw new IllegalArgumentException(
-        field + " must be one of " + known + ": " + Checks.quote(value));
+        field + " must be one of " + known() + ": " + Checks.quote(value));
+  }
+
+  private static String known() {
+    return Arrays.stream(values()).map(ModelName::wireName).collect(Collectors.joining(", "));
   }
 }

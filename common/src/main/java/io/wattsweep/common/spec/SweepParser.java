@@ -23,6 +23,9 @@ public final class SweepParser {
           "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
           "measuredBatches", "fullTraining");
 
+  private static final String COMMAND_HINT = "; a sweep names a command workload by name only,"
+      + " as model: " + CommandName.PREFIX + "NAME, from those configured on the workers";
+
   private SweepParser() {}
 
   /** A key given twice, or text after the sweep, is a mistake to report, not to guess around. */
@@ -50,7 +53,8 @@ public final class SweepParser {
         .forEachRemaining(
             f -> {
               if (!FIELDS.contains(f)) {
-                throw new IllegalArgumentException("unknown field '" + f + "'; known: " + FIELDS);
+                throw new IllegalArgumentException("unknown field '" + f + "': " + obj.get(f)
+                    + "; known: " + FIELDS + (f.equals("command") ? COMMAND_HINT : ""));
               }
             });
     return new SweepSpec(

@@ -10,6 +10,11 @@ import java.util.List;
 /**
  * A sweep as a user submits it: a model and the values of each axis. {@link #expand} turns it into
  * one job per point of the grid.
+ *
+ * <p>The model is a built-in one or {@code command:NAME}, a command workload that the workers'
+ * operators configured ({@link CommandName}). A command workload runs at its own size (scale 1)
+ * and has no built-in full training: {@code fullTraining} stays null unless the sweep gives one,
+ * and the worker's commands file may then define it.
  */
 public record SweepSpec(
     String name,
@@ -32,8 +37,13 @@ public record SweepSpec(
 
   public SweepSpec {
     name = name == null || name.isBlank() ? model : name;
-    ModelName.parse("model", model);
+    ModelName.check("model", model);
     checkScale(scale);
+    boolean command = CommandName.isCommand(model);
+    if (command && scale != 1) {
+      throw new IllegalArgumentException("scale must be 1 for a command workload (scale sizes"
+          + " the built-in models only): " + scale);
+    }
     gpuClass = Checks.axis("gpuClass", gpuClass);
     gpuClass.forEach(c -> Checks.name("gpuClass", c));
     precision = Checks.axis("precision", precision);
@@ -43,7 +53,7 @@ public record SweepSpec(
     gpus.forEach(g -> Checks.atLeast("gpus", g, 1));
     Checks.atLeast("warmupBatches", warmupBatches, 0);
     Checks.atLeast("measuredBatches", measuredBatches, 1);
-    if (fullTraining == null) {
+    if (fullTraining == null && !command) {
       fullTraining = ModelName.parse("model", model).defaultFullTraining();
     }
     long jobs = (long) gpuClass.size() * precision.size() * batchSize.size() * gpus.size();

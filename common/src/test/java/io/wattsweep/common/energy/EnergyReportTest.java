@@ -92,4 +92,13 @@ class EnergyReportTest {
     assertEquals(EnergyMethod.TDP_ESTIMATE, r.method());
     assertEquals(true, r.method().isEstimate());
   }
+
+  @Test
+  void withoutAFullTrainingThereIsNoExtrapolation() {
+    EnergyReport r = EnergyReport.of(
+        EnergyMethod.NVML_ENERGY_COUNTER, 4, PER_BATCH, SPAN_NANOS, 60.0, 0, null, 64);
+
+    assertEquals(null, r.fullTraining());
+    assertEquals(15.0, r.energyPerBatchJoules(), EPS);
+  }
 }

@@ -84,9 +84,18 @@ class EventCodecTest {
           10,
           new FullTraining(360_000, 30));
 
+  /** A command workload's start: sizes unknown, the worker's full training, losses NaN. */
+  static final RunStarted COMMAND_STARTED = new RunStarted("s2-0a1b2c3d4e", "s2-0a1b2c3d4e-r1",
+      0, AT, "worker-7", "gpu-node-3", Precision.FP32, Precision.FP32,
+      "not verified: the command was asked for fp32", List.of(), EnergyMethod.RAPL, 40.0, 0, 0,
+      0, "pytorch 2.4 (command workload resnet50)", new FullTraining(1_281_167, 90));
+
   static Stream<Arguments> everyEventType() {
     return Stream.of(
         Arguments.of(STARTED, "run-started"),
+        Arguments.of(COMMAND_STARTED, "run-started"),
+        Arguments.of(new BatchMeasured("j1", "r1", 2, AT + 200, 0, 48_000_000L, 31.5, 0.001,
+            Double.NaN, Double.NaN), "batch-measured"),
         Arguments.of(SAMPLE, "power-sample"),
         Arguments.of(BATCH, "batch-measured"),
         Arguments.of(COMPLETED, "run-completed"),
@@ -110,6 +119,14 @@ class EventCodecTest {
 
     assertEquals(1, tree.get("v").intValue());
     assertEquals(type, tree.get("type").textValue());
+  }
+
+  @Test
+  void aCommandJobWithoutFullTrainingRoundTripsEqual() {
+    JobSpec job = new JobSpec("s2-0a1b2c3d4e", "s2", "command:resnet50", 1.0, "a100",
+        Precision.BF16, 64, 1, 2, 10, null);
+
+    assertEquals(job, EventCodec.decodeJob(EventCodec.encodeJob(job)));
   }
 
   @Test

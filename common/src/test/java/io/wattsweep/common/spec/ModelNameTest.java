@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelNameTest {
 
@@ -19,6 +21,39 @@ class ModelNameTest {
     assertEquals(6_600_000L, t.datasetSize());
     assertEquals(1, t.epochs());
     assertEquals(412_500L, t.batchesPerEpoch(16));
+  }
+
+  @Test
+  void checkAcceptsBuiltInModelsAndCommandWorkloadsByName() {
+    assertEquals("3dgan", ModelName.check("model", "3dgan"));
+    assertEquals("command:resnet50-pytorch", ModelName.check("model", "command:resnet50-pytorch"));
+    assertEquals("command:bert_large.v2", ModelName.check("model", "command:bert_large.v2"));
+    assertEquals("command:" + "a".repeat(64), ModelName.check("model", "command:" + "a".repeat(64)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"command:", "command:rm -rf /", "command:Train", "command:-x",
+      "command:../bin/sh", "command:a;b", "command:$(id)"})
+  void commandNamesThatAreNotPlainWordsAreRejectedNamingTheValue(String model) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ModelName.check("model", model));
+    assertEquals("model must name a command workload by a name of 1-64 characters of a-z, 0-9,"
+        + " '.', '_' and '-', starting with a letter or digit (a sweep never carries a command"
+        + " line): '" + model + "'", e.getMessage());
+  }
+
+  @Test
+  void commandNamesLongerThan64CharactersAreRejected() {
+    assertThrows(IllegalArgumentException.class,
+        () -> ModelName.check("model", "command:" + "a".repeat(65)));
+  }
+
+  @Test
+  void checkNamesBothKindsOfModelForAnUnknownOne() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ModelName.check("model", "stylegan"));
+    assertEquals("model must be one of 3dgan, vae-progan, or command:NAME for a command workload"
+        + " configured on the workers: 'stylegan'", e.getMessage());
   }
 
   @Test

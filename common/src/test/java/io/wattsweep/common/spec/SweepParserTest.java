@@ -158,6 +158,12 @@ class SweepParserTest {
             "gpuClass",
             "'A100'"),
         bad("gpuClass with a space", with(MINIMAL, "gpuClass", "\"a 100\""), "gpuClass", "'a 100'"),
+        bad("command line as a field", with(MINIMAL, "command", "\"rm -rf /\""), "command",
+            "\"rm -rf /\""),
+        bad("argv as a field", with(MINIMAL, "argv", "[\"sh\", \"-c\", \"id\"]"), "argv",
+            "[\"sh\",\"-c\",\"id\"]"),
+        bad("command line as a command name", with(MINIMAL, "model", "\"command:rm -rf /\""),
+            "model", "'command:rm -rf /'"),
         bad("missing model", without(MINIMAL, "model"), "model", "missing"),
         bad("missing gpus", without(MINIMAL, "gpus"), "gpus", "missing"));
   }
@@ -188,6 +194,26 @@ class SweepParserTest {
     assertTrue(broken.getMessage().startsWith("body is not valid JSON: "), broken.getMessage());
     assertTrue(
         brokenYaml.getMessage().startsWith("body is not valid YAML: "), brokenYaml.getMessage());
+  }
+
+  @Test
+  void aCommandFieldIsRefusedSayingHowASweepNamesACommandWorkload() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SweepParser.parse("model: 3dgan\ncommand: python3 train.py\ngpuClass: cpu\n"
+            + "precision: fp32\nbatchSize: 8\ngpus: 1\n", true));
+
+    assertTrue(e.getMessage().startsWith("unknown field 'command': \"python3 train.py\"; known: "),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("; a sweep names a command workload by name only, as"
+        + " model: command:NAME, from those configured on the workers"), e.getMessage());
+  }
+
+  @Test
+  void aCommandWorkloadIsNamedAsItsModel() {
+    SweepSpec spec = SweepParser.parse("model: command:resnet50-pytorch\ngpuClass: a100\n"
+        + "precision: bf16\nbatchSize: 64\ngpus: 1\n", true);
+
+    assertEquals("command:resnet50-pytorch", spec.model());
   }
 
   @Test

@@ -172,4 +172,41 @@ class SweepSpecTest {
   private static Set<String> ids(List<JobSpec> jobs) {
     return jobs.stream().map(JobSpec::jobId).collect(Collectors.toCollection(HashSet::new));
   }
+
+  private static SweepSpec commandSweep(double scale, FullTraining training) {
+    return new SweepSpec(null, "command:resnet50", scale, List.of("a100"),
+        List.of(Precision.BF16), List.of(64), List.of(1, 2), 2, 10, training);
+  }
+
+  @Test
+  void aCommandWorkloadWithoutFullTrainingKeepsNoneForItsJobs() {
+    SweepSpec spec = commandSweep(1.0, null);
+
+    assertEquals(null, spec.fullTraining());
+    assertEquals("command:resnet50", spec.name());
+    assertTrue(spec.expand("s1").stream()
+        .allMatch(j -> j.fullTraining() == null && j.model().equals("command:resnet50")));
+  }
+
+  @Test
+  void aCommandWorkloadKeepsTheSweepsFullTraining() {
+    assertEquals(TRAINING, commandSweep(1.0, TRAINING).expand("s1").get(0).fullTraining());
+  }
+
+  @Test
+  void aCommandWorkloadRunsAtScaleOneOnly() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> commandSweep(0.5, null));
+
+    assertEquals("scale must be 1 for a command workload (scale sizes the built-in models only):"
+        + " 0.5", e.getMessage());
+  }
+
+  @Test
+  void aBuiltInModelsJobMustCarryAFullTraining() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new JobSpec("s1-x", "s1", "3dgan", 1.0, "a100", Precision.FP32, 8, 1, 1, 10, null));
+
+    assertEquals("fullTraining must be set for built-in model 3dgan: null", e.getMessage());
+  }
 }

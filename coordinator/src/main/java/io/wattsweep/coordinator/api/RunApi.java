@@ -123,7 +123,7 @@ final class RunApi {
   private void versions(RoutingContext ctx) {
     String model = ctx.pathParam("model");
     try {
-      ModelName.parse("model", model);
+      ModelName.check("model", model);
     } catch (IllegalArgumentException e) {
       SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
@@ -136,7 +136,7 @@ final class RunApi {
   private static RunFilter modelFilter(RoutingContext ctx, Set<String> extra) {
     try {
       String model = ctx.pathParam("model");
-      ModelName.parse("model", model);
+      ModelName.check("model", model);
       return RunFilters.parse(ctx.queryParams(), extra).withModel(model);
     } catch (IllegalArgumentException e) {
       SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));

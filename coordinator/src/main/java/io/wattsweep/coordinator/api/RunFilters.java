@@ -30,7 +30,7 @@ final class RunFilters {
     }
     String model = params.get("model");
     if (model != null) {
-      ModelName.parse("model", model);
+      ModelName.check("model", model);
     }
     String precision = params.get("precision");
     if (precision != null) {

@@ -115,8 +115,9 @@ public final class Catalog implements AutoCloseable {
               ps.setInt(9, j.gpus());
               ps.setInt(10, j.warmupBatches());
               ps.setInt(11, j.measuredBatches());
-              ps.setLong(12, j.fullTraining().datasetSize());
-              ps.setInt(13, j.fullTraining().epochs());
+              FullTraining ft = j.fullTraining(); // null: a command workload's, none named
+              ps.setObject(12, ft == null ? null : ft.datasetSize());
+              ps.setObject(13, ft == null ? null : ft.epochs());
               ps.setString(14, JobState.QUEUED.name());
               ps.setLong(15, nowMs);
               ps.addBatch();
@@ -282,7 +283,8 @@ public final class Catalog implements AutoCloseable {
         rs.getInt("gpus"),
         rs.getInt("warmup_batches"),
         rs.getInt("measured_batches"),
-        new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")));
+        rs.getObject("dataset_size") == null ? null
+            : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.wattsweep.coordinator.catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.EnergyReport;
+import io.wattsweep.common.energy.TrainingEstimate;
 import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.DeviceInfo;
@@ -11,6 +12,7 @@ import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
+import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -237,8 +239,13 @@ final class EventApplier {
             + " flops_per_step = ?, framework = ? WHERE run_id = ?",
         s.workerId(), s.host(), s.atMs(), s.precisionRequested().wireName(),
         s.precisionRan().wireName(), s.precisionNote(), json(s.devices()),
-        s.energyMethod().wireName(), s.idlePowerWatts(), s.generatorParameters(),
-        s.discriminatorParameters(), s.flopsPerStep(), s.framework(), s.runId());
+        s.energyMethod().wireName(), s.idlePowerWatts(), positiveOrNull(s.generatorParameters()),
+        positiveOrNull(s.discriminatorParameters()), positiveOrNull(s.flopsPerStep()),
+        s.framework(), s.runId());
+    if (s.workerFullTraining() != null) {
+      update("UPDATE runs SET worker_dataset_size = ?, worker_epochs = ? WHERE run_id = ?",
+          s.workerFullTraining().datasetSize(), s.workerFullTraining().epochs(), s.runId());
+    }
     for (DeviceInfo d : s.devices()) {
       update("MERGE INTO devices t USING (VALUES (CAST(? AS VARCHAR(100)))) AS s (uuid)"
               + " ON t.uuid = s.uuid WHEN NOT MATCHED THEN INSERT (uuid, kind, name,"
@@ -269,26 +276,38 @@ final class EventApplier {
       // The span's energy still stands; without per-batch windows there is no spread.
       perBatch.add(done.spanEnergyJoules() / done.measuredBatches());
     }
+    TrainingChoice training = TrainingChoice.of(job, workerFullTraining(done.runId()));
     EnergyReport r = EnergyReport.of(done.energyMethod(), done.measuredBatches(),
         perBatch.stream().mapToDouble(Double::doubleValue).toArray(), done.spanDurationNanos(),
-        done.spanEnergyJoules(), done.idlePowerWatts(), job.fullTraining(), job.batchSize());
+        done.spanEnergyJoules(), done.idlePowerWatts(), training.training(), job.batchSize());
+    TrainingEstimate ft = r.fullTraining();
     update("UPDATE runs SET energy_method = COALESCE(energy_method, ?), state = ?,"
             + " ended_at_ms = ?, measured_batches = ?, span_duration_ns = ?,"
             + " span_energy_j = ?, seconds_per_batch = ?, energy_per_batch_j = ?,"
             + " energy_per_batch_sd_j = ?, energy_per_batch_ci95_j = ?,"
             + " net_energy_per_batch_j = ?, full_training_batches = ?,"
-            + " full_training_energy_j = ?, full_training_ci95_j = ?, full_training_seconds = ?"
-            + " WHERE run_id = ?",
+            + " full_training_energy_j = ?, full_training_ci95_j = ?, full_training_seconds = ?,"
+            + " full_training_note = ? WHERE run_id = ?",
         done.energyMethod().wireName(), JobState.COMPLETED.name(), done.atMs(),
         done.measuredBatches(), done.spanDurationNanos(),
         done.spanEnergyJoules(), r.secondsPerBatch(), r.energyPerBatchJoules(),
         finiteOrNull(r.perBatchJoules().stdDev()), finiteOrNull(r.perBatchJoules().ci95HalfWidth()),
-        r.netEnergyPerBatchJoules(), r.fullTraining().batches(), r.fullTraining().energyJoules(),
-        finiteOrNull(r.fullTraining().energyCi95Joules()), r.fullTraining().durationSeconds(),
-        done.runId());
+        r.netEnergyPerBatchJoules(), ft == null ? null : ft.batches(),
+        ft == null ? null : ft.energyJoules(),
+        ft == null ? null : finiteOrNull(ft.energyCi95Joules()),
+        ft == null ? null : ft.durationSeconds(), training.note(), done.runId());
     if (advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs)) {
       // One version per job: a second run of it (after a requeue) is a duplicate, not a model.
       registerVersion(done.runId(), job, done.artifact(), nowMs);
+    }
+  }
+
+  /** The full training the run's worker defined for its command workload, if it did. */
+  private FullTraining workerFullTraining(String runId) throws SQLException {
+    try (var ps = Catalog.prepare(c, "SELECT worker_dataset_size, worker_epochs FROM runs"
+        + " WHERE run_id = ?", runId); ResultSet rs = ps.executeQuery()) {
+      Long size = rs.next() ? rs.getObject(1, Long.class) : null;
+      return size == null ? null : new FullTraining(size, rs.getInt(2));
     }
   }
 
@@ -399,6 +418,11 @@ final class EventApplier {
     try (var ps = Catalog.prepare(c, sql, args)) {
       ps.executeUpdate();
     }
+  }
+
+  /** Sizes a command workload cannot report are 0 on the wire, unknown in the catalog. */
+  private static Long positiveOrNull(long v) {
+    return v > 0 ? v : null;
   }
 
   private static Double finiteOrNull(double v) {

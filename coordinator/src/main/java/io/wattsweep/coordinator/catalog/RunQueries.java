@@ -108,7 +108,8 @@ final class RunQueries {
         ftJ == null ? null : footprint.co2eKilograms(ftJ),
         ftJ == null ? null : footprint.cost(ftJ),
         footprint.pricePerKwh() == null ? null : footprint.currency(),
-        rs.getString("failure_reason"), rs.getString("failure_message"));
+        rs.getString("failure_reason"), rs.getString("failure_message"),
+        rs.getString("precision_note"), rs.getString("full_training_note"));
   }
 
   private static void add(List<String> where, List<Object> args, String column, Object value) {

@@ -4,6 +4,11 @@ package io.wattsweep.coordinator.catalog;
  * One run, flat, as listed, compared and exported. Energy figures carry their method;
  * {@code energyIsEstimate} is true for {@code tdp-estimate}. Everything under "fullTraining" is
  * an extrapolation from the measured batches; CO2e and cost are at the facility (energy x PUE).
+ *
+ * @param precisionNote why {@code precisionRan} differs from the request, or that it is not
+ *     verified (a command workload); empty or null otherwise
+ * @param fullTrainingNote where the extrapolation's full training came from when not from the
+ *     job, or why there is none; null otherwise
  */
 public record RunRow(
     String runId, String jobId, String sweepId, String model, double scale, String gpuClass,
@@ -13,7 +18,8 @@ public record RunRow(
     Double energyPerBatchCi95Joules, Double netEnergyPerBatchJoules, Double idlePowerWatts,
     Long fullTrainingBatches, Double fullTrainingEnergyJoules, Double fullTrainingEnergyCi95Joules,
     Double fullTrainingKwh, Double fullTrainingHours, Double fullTrainingCo2eKg,
-    Double fullTrainingCost, String currency, String failureReason, String failureMessage) {
+    Double fullTrainingCost, String currency, String failureReason, String failureMessage,
+    String precisionNote, String fullTrainingNote) {
 
   /** The columns of the CSV export, in order. */
   public static final String[] COLUMNS = {
@@ -23,7 +29,7 @@ public record RunRow(
     "energy_per_batch_j", "energy_per_batch_ci95_j", "net_energy_per_batch_j", "idle_power_w",
     "full_training_batches", "full_training_energy_j", "full_training_energy_ci95_j",
     "full_training_kwh", "full_training_hours", "full_training_co2e_kg", "full_training_cost",
-    "currency", "failure_reason", "failure_message"
+    "currency", "failure_reason", "failure_message", "precision_note", "full_training_note"
   };
 
   /** The values in {@link #COLUMNS} order; null where there is none. */
@@ -34,7 +40,7 @@ public record RunRow(
       secondsPerBatch, energyPerBatchJoules, energyPerBatchCi95Joules, netEnergyPerBatchJoules,
       idlePowerWatts, fullTrainingBatches, fullTrainingEnergyJoules, fullTrainingEnergyCi95Joules,
       fullTrainingKwh, fullTrainingHours, fullTrainingCo2eKg, fullTrainingCost, currency,
-      failureReason, failureMessage
+      failureReason, failureMessage, precisionNote, fullTrainingNote
     };
   }
 }

@@ -19,7 +19,9 @@ public record SweepView(
 
   /**
    * A run's figures. {@code energyIsEstimate} is true when the method is an estimate
-   * ({@code tdp-estimate}); {@code fullTraining} is always an extrapolation.
+   * ({@code tdp-estimate}); {@code fullTraining} is always an extrapolation, and {@code
+   * fullTrainingNote} says where its training came from when not from the job, or why there is
+   * none (a command workload without one).
    */
   public record RunView(
       String runId, String state, String workerId, String precisionRan, String precisionNote,
@@ -27,7 +29,7 @@ public record SweepView(
       Double secondsPerBatch, Double energyPerBatchJoules, Double energyPerBatchStdDevJoules,
       Double energyPerBatchCi95Joules, Double netEnergyPerBatchJoules, Double idlePowerWatts,
       Extrapolation fullTraining, Long generatorParameters, Long discriminatorParameters,
-      Long flopsPerStep, String failureReason, String failureMessage) {}
+      Long flopsPerStep, String failureReason, String failureMessage, String fullTrainingNote) {}
 
   /**
    * Full-training energy extrapolated from the measured batches (no interval from one batch),

@@ -139,9 +139,10 @@ final class QueryCommands {
     for (RunRow r : rows) {
       lines.add(new String[] {
         r.runId(),
-        String.format(Locale.ROOT, "%s@%s %s %s%s b%d x%d", r.model(), r.scale(), r.gpuClass(),
-            r.precisionRequested(), r.precisionRan() == null
+        String.format(Locale.ROOT, "%s@%s %s %s%s%s b%d x%d", r.model(), r.scale(),
+            r.gpuClass(), r.precisionRequested(), r.precisionRan() == null
                 || r.precisionRan().equals(r.precisionRequested()) ? "" : "→" + r.precisionRan(),
+            r.precisionNote() == null || r.precisionNote().isEmpty() ? "" : "*",
             r.batchSize(), r.gpus()),
         r.state() + (r.failureReason() == null ? "" : " (" + r.failureReason() + ")"),
         r.secondsPerBatch() == null ? ""
@@ -150,9 +151,9 @@ final class QueryCommands {
             : String.format(Locale.ROOT, "%.3f J", r.energyPerBatchJoules()),
         r.energyMethod() == null ? "" : r.energyMethod() + (r.energyIsEstimate() ? " (estimate)"
             : ""),
-        r.fullTrainingEnergyJoules() == null ? ""
+        (r.fullTrainingEnergyJoules() == null ? ""
             : String.format(Locale.ROOT, "%.3f MJ, %.1f h", r.fullTrainingEnergyJoules() / 1e6,
-                r.fullTrainingHours()),
+                r.fullTrainingHours())) + (r.fullTrainingNote() == null ? "" : " **"),
         r.fullTrainingCo2eKg() == null ? ""
             : String.format(Locale.ROOT, "%.2f kg", r.fullTrainingCo2eKg()),
         r.fullTrainingCost() == null ? ""
@@ -163,6 +164,10 @@ final class QueryCommands {
     if (rows.isEmpty()) {
       out.append("(no runs match)\n");
     }
+    rows.stream().map(RunRow::precisionNote).filter(n -> n != null && !n.isEmpty()).distinct()
+        .forEach(n -> out.append("* ").append(n).append('\n'));
+    rows.stream().map(RunRow::fullTrainingNote).filter(n -> n != null).distinct()
+        .forEach(n -> out.append("** ").append(n).append('\n'));
     return out.toString();
   }
 

@@ -34,6 +34,10 @@ final class ResultTable {
             && !j.run().precisionNote().isEmpty())
         .map(j -> j.run().precisionNote()).distinct()
         .forEach(note -> out.append("* ").append(note).append('\n'));
+    sweep.jobs().stream()
+        .filter(j -> j.run() != null && j.run().fullTrainingNote() != null)
+        .map(j -> j.run().fullTrainingNote()).distinct()
+        .forEach(note -> out.append("** ").append(note).append('\n'));
     if (anyEstimate) {
       out.append("tdp-estimate: not a measurement; CPU power modelled from its TDP and"
           + " utilization, because no energy counter (NVML, RAPL) could be read here.\n");
@@ -70,6 +74,9 @@ final class ResultTable {
             ft.energyJoules() / 1e6, ft.energyCi95Joules() == null ? "n/a"
                 : String.format(Locale.ROOT, "%.3f", ft.energyCi95Joules() / 1e6),
             ft.energyKwh(), ft.durationSeconds() / 3600);
+    if (r.fullTrainingNote() != null) {
+      full = (ft == null ? "none" : full) + " **";
+    }
     return new String[] {config, j.state(), ranAs, time, energy, net, method, full};
   }
 

@@ -205,6 +205,11 @@ final class HtmlReport {
         .forEach((note, where) -> h.append("<li><b>Precision</b> (")
             .append(escape(String.join("; ", where))).append("): ").append(escape(note))
             .append("</li>\n"));
+    sweep.jobs().stream()
+        .map(j -> j.run() == null ? null : j.run().fullTrainingNote())
+        .filter(note -> note != null).distinct()
+        .forEach(note -> h.append("<li><b>Full training</b>: ").append(escape(note))
+            .append("</li>\n"));
     h.append("</ul>\n");
   }
 }

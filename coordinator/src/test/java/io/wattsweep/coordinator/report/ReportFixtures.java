@@ -62,7 +62,7 @@ final class ReportFixtures {
     if (cls.equals("a100") && precision.equals("fp32") && batch == 16 && gpus == 2) {
       RunView failed = new RunView("r-" + id, "FAILED", "w1", ran, note, null, false, null, null,
           null, null, null, null, 55.0, null, 1_000L, 2_000L, 3_000L, "out-of-memory",
-          "OOM when allocating tensor, shape [16, 64, 51, 51, 25]");
+          "OOM when allocating tensor, shape [16, 64, 51, 51, 25]", null);
       return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "FAILED", failed);
     }
     boolean estimate = cls.equals("v100") && precision.equals("fp32") && batch == 16
@@ -76,7 +76,7 @@ final class ReportFixtures {
         e * batches / 3.6e6, seconds * batches, e * batches / 3.6e6 * 0.475, null, null);
     RunView run = new RunView("r-" + id, "COMPLETED", "w1", ran, note,
         estimate ? "tdp-estimate" : "nvml-energy-counter", estimate, 10, seconds, e, e * 0.05,
-        ci, e * 0.8, 55.0, ft, 1_000L, 2_000L, 3_000L, null, null);
+        ci, e * 0.8, 55.0, ft, 1_000L, 2_000L, 3_000L, null, null, null);
     return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "COMPLETED", run);
   }
 }

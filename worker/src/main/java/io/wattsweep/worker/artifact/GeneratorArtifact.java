@@ -37,14 +37,21 @@ public final class GeneratorArtifact {
 
   private GeneratorArtifact() {}
 
-  /** Saves, packs and stores the generator; the temporary files are gone afterwards. */
+  /**
+   * Saves, packs and stores the generator; the temporary files are gone afterwards.
+   *
+   * @return the stored artifact, or null where the workload had nothing to save
+   */
   public static Artifact save(Workload workload, ArtifactStore store, ArtifactKey key)
       throws IOException {
     long t0 = System.nanoTime();
     Path work = Files.createTempDirectory("wattsweep-generator-");
     try {
       Path checkpoint = Files.createDirectory(work.resolve("checkpoint"));
-      workload.saveGenerator(checkpoint);
+      if (!workload.saveGenerator(checkpoint)) {
+        LOG.info("Run {}: the workload saved no generator; the run has no artifact", key.runId());
+        return null;
+      }
       Path zip = work.resolve(FILE);
       Packed packed = pack(checkpoint, zip);
       String uri = store.put(key, zip, packed.sha256()).toString();
@@ -52,19 +59,19 @@ public final class GeneratorArtifact {
           packed.bytes(), packed.sha256(), (System.nanoTime() - t0) / 1_000_000);
       return new Artifact(uri, packed.sha256(), packed.bytes());
     } finally {
-      deleteTree(work);
+      FileTrees.delete(work);
     }
   }
 
   /** A packed file's SHA-256 (hex) and size. */
   record Packed(String sha256, long bytes) {}
 
-  /** Zips the files of {@code directory} (not its subdirectories) into {@code zip}. */
+  /** Zips the files under {@code directory}, by their paths relative to it, into {@code zip}. */
   static Packed pack(Path directory, Path zip) throws IOException {
     List<Path> files;
-    try (Stream<Path> list = Files.list(directory)) {
-      files = list.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString))
-          .toList();
+    try (Stream<Path> all = Files.walk(directory)) {
+      files = all.filter(Files::isRegularFile).map(directory::relativize)
+          .sorted(Comparator.comparing(GeneratorArtifact::entryName)).toList();
     }
     if (files.isEmpty()) {
       throw new IOException("the generator's checkpoint is empty: " + directory);
@@ -76,14 +83,18 @@ public final class GeneratorArtifact {
       // Weights are noise to a compressor; the fastest level keeps most of what it can win.
       z.setLevel(Deflater.BEST_SPEED);
       for (Path f : files) {
-        ZipEntry entry = new ZipEntry(f.getFileName().toString());
+        ZipEntry entry = new ZipEntry(entryName(f));
         entry.setTimeLocal(ENTRY_TIME);
         z.putNextEntry(entry);
-        Files.copy(f, z);
+        Files.copy(directory.resolve(f), z);
         z.closeEntry();
       }
     }
     return new Packed(HexFormat.of().formatHex(sha256.digest()), Files.size(zip));
+  }
+
+  private static String entryName(Path relative) {
+    return relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
   }
 
   private static MessageDigest sha256() {
@@ -94,13 +105,4 @@ public final class GeneratorArtifact {
     }
   }
 
-  private static void deleteTree(Path root) {
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      LOG.warn("Could not remove the temporary files under {}: {}", root, e.toString());
-    }
-  }
 }

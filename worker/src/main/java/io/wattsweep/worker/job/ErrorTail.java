@@ -8,15 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
- * Passes a job process's standard error through to the worker's own, and keeps its last lines:
- * when a process dies without saying why in an event, they are the reason.
+ * Passes a child process's standard error (a job's process, a command workload) through to this
+ * process's own, and keeps its last lines: when a process dies without saying why in an event,
+ * they are the reason.
  */
-final class ErrorTail {
+public final class ErrorTail {
   private final ArrayDeque<String> lines = new ArrayDeque<>();
   private final int keep;
   private final Thread reader;
 
-  ErrorTail(InputStream stderr, int keep) {
+  /** Starts reading {@code stderr} on a daemon thread, keeping its last {@code keep} lines. */
+  public ErrorTail(InputStream stderr, int keep) {
     this.keep = keep;
     this.reader = new Thread(() -> pump(stderr), "job-stderr");
     reader.setDaemon(true);
@@ -40,7 +42,7 @@ final class ErrorTail {
   }
 
   /** The kept lines, once the process has closed its standard error. */
-  String await() throws InterruptedException {
+  public String await() throws InterruptedException {
     reader.join(5_000);
     synchronized (lines) {
       return String.join("\n", lines);

@@ -62,7 +62,7 @@ public final class ProcessJobLauncher implements JobLauncher {
         if (!p.waitFor(config.jobTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
           timedOut.set(true);
           LOG.warn("Job {} ran past {}; stopping it", job.jobId(), config.jobTimeout());
-          p.destroyForcibly();
+          destroyTree(p);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -71,7 +71,7 @@ public final class ProcessJobLauncher implements JobLauncher {
     watchdog.setDaemon(true);
     watchdog.start();
     // A job process never outlives the worker, nor a failure to read its events.
-    Thread killOnExit = new Thread(p::destroyForcibly, "job-kill-on-exit");
+    Thread killOnExit = new Thread(() -> destroyTree(p), "job-kill-on-exit");
     Runtime.getRuntime().addShutdownHook(killOnExit);
     boolean read = false;
     try (var out = new BufferedReader(
@@ -88,7 +88,7 @@ public final class ProcessJobLauncher implements JobLauncher {
       read = true;
     } finally {
       if (!read) {
-        p.destroyForcibly();
+        destroyTree(p);
       }
       int exit = p.waitFor();
       Runtime.getRuntime().removeShutdownHook(killOnExit);
@@ -96,5 +96,11 @@ public final class ProcessJobLauncher implements JobLauncher {
       LOG.info("Job {} run {} process exited with {}", job.jobId(), runId, exit);
     }
     return new Outcome(p.exitValue(), timedOut.get(), errors.await());
+  }
+
+  /** The job's process and what it started (a command workload): killed, it cannot stop them. */
+  private static void destroyTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 }

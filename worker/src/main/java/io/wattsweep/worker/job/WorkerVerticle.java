@@ -153,8 +153,10 @@ public final class WorkerVerticle extends VerticleBase {
           var ar = outcome.future();
           if (!tracker.finished()) {
             String why = ar.failed() ? "job process could not run: " + ar.cause()
-                : ar.result().timedOut() ? "job ran past " + config.jobTimeout()
-                : "job process exited with " + ar.result().exitCode() + " before the run ended"
+                : (ar.result().timedOut() ? "job ran past " + config.jobTimeout()
+                    + " (WATTSWEEP_JOB_TIMEOUT_MS) and was stopped"
+                    : "job process exited with " + ar.result().exitCode()
+                        + " before the run ended")
                     + (ar.result().errorTail().isEmpty() ? ""
                         : "; its last output: " + ar.result().errorTail());
             // 137 is SIGKILL: the kernel's OOM killer, unless our own watchdog sent it.

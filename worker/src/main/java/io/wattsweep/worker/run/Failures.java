@@ -1,6 +1,7 @@
 package io.wattsweep.worker.run;
 
 import io.wattsweep.common.event.FailureReason;
+import io.wattsweep.worker.command.CommandFailedException;
 
 /** Maps what went wrong in a run to the reason the catalog records. */
 final class Failures {
@@ -21,13 +22,17 @@ final class Failures {
       if (c instanceof JobRun.InvalidSpecException) {
         return FailureReason.INVALID_SPEC;
       }
+      if (c instanceof CommandFailedException) {
+        return FailureReason.COMMAND_FAILED;
+      }
     }
     return FailureReason.INTERNAL;
   }
 
   static String describe(Throwable t) {
     String m = t.getMessage();
-    if (t instanceof JobRun.InvalidSpecException || t instanceof JobRun.MeterUnavailableException) {
+    if (t instanceof JobRun.InvalidSpecException || t instanceof JobRun.MeterUnavailableException
+        || t instanceof CommandFailedException) {
       return m;
     }
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);

@@ -1,9 +1,11 @@
 package io.wattsweep.worker.run;
 
 import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.spec.CommandName;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.artifact.ArtifactStore;
+import io.wattsweep.worker.command.CommandWorkload;
 import io.wattsweep.worker.meter.PowerMeters;
 import io.wattsweep.worker.train.Workloads;
 import java.io.IOException;
@@ -13,7 +15,8 @@ import java.time.Clock;
 /**
  * The entry point of a job's own process: reads the job from standard input, runs it, writes its
  * events to standard output ({@link EventSink}) and logs to standard error. A separate process
- * keeps a job's precision settings, device memory and crashes away from the worker.
+ * keeps a job's precision settings, device memory and crashes away from the worker. A job that
+ * names a command workload ({@code command:NAME}) runs that command as this process's child.
  *
  * <p>Arguments: run id, worker id.
  */
@@ -30,7 +33,9 @@ public final class JobProcess {
     var run = new JobRun(job, args[0], args[1], InetAddress.getLocalHost().getHostName(),
         new EventSink(System.out), Clock.systemUTC(), System::nanoTime);
     run.run(new JobRun.Parts(
-        gpus -> PowerMeters.open(gpus, config, System.getenv()), Workloads::open,
+        gpus -> PowerMeters.open(gpus, config, System.getenv()),
+        spec -> CommandName.isCommand(job.model())
+            ? CommandWorkload.open(job, config, System.getenv()) : Workloads.open(spec),
         config.idleBaseline(), config.powerSampleInterval(),
         ArtifactStore.open(config.artifactStore(), config.s3())));
     // TensorFlow leaves non-daemon threads behind; the run's outcome is already written.

@@ -7,6 +7,7 @@ import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
+import io.wattsweep.common.spec.CommandName;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.worker.artifact.ArtifactKey;
 import io.wattsweep.worker.artifact.ArtifactStore;
@@ -77,6 +78,7 @@ public final class JobRun {
       for (int i = 0; i < job.warmupBatches(); i++) {
         workload.step();
       }
+      workload.awaitStepStart();
       measure(meter, workload, idleWatts, parts.artifacts(), artifact);
     } catch (Throwable t) {
       stopSampler();
@@ -142,7 +144,8 @@ public final class JobRun {
     sink.emit(seq -> new RunStarted(job.jobId(), runId, seq, clock.millis(), workerId, host,
         job.precision(), workload.precisionRan(), workload.precisionNote(), meter.devices(),
         meter.method(), idleWatts, info.generatorParameters(), info.discriminatorParameters(),
-        info.flopsPerStep(), FRAMEWORK));
+        info.flopsPerStep(), workload.framework().orElse(FRAMEWORK),
+        workload.fullTraining().orElse(null)));
   }
 
   /** Each batch's window ends where the next begins, so the windows tile the span exactly. */
@@ -167,6 +170,7 @@ public final class JobRun {
     }
     long span = Math.max(1, edge - spanStart);
     double spanJ = edgeJ - spanStartJ;
+    workload.finish();
     // No power sample may follow the run's last event.
     stopSampler();
     // After the span's last meter read: saving costs no measured energy.
@@ -178,8 +182,10 @@ public final class JobRun {
   /** Ids that cannot name an artifact fail the run before it starts, as the job's fault. */
   private ArtifactKey artifactKey() {
     try {
-      return new ArtifactKey(job.model(), job.sweepId(), job.jobId(), runId,
-          GeneratorArtifact.FILE);
+      // "command:NAME" is stored under "command.NAME": a colon names no folder everywhere.
+      String model = CommandName.isCommand(job.model())
+          ? "command." + CommandName.of("model", job.model()) : job.model();
+      return new ArtifactKey(model, job.sweepId(), job.jobId(), runId, GeneratorArtifact.FILE);
     } catch (IllegalArgumentException e) {
       throw new InvalidSpecException(e);
     }

@@ -1,7 +1,9 @@
 package io.wattsweep.worker.train;
 
+import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.Precision;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A model's training loop, built once, stepped many times.
@@ -15,17 +17,39 @@ public interface Workload extends AutoCloseable {
   String GENERATOR_CHECKPOINT = "generator";
 
   /**
-   * One full GAN training step (discriminator update, then generator update) on one global batch.
-   * Blocking.
+   * One full GAN training step (discriminator update, then generator update) on one global batch;
+   * for a command workload, one step between its step markers. Blocking.
    */
   StepLosses step();
 
   /**
    * Writes the generator's current weights into {@code directory} (which exists) as a TensorFlow
    * checkpoint: {@code generator.index} and {@code generator.data-00000-of-00001}, each tensor
-   * named after its variable. The other networks and the optimizers' state are left out. Blocking.
+   * named after its variable. The other networks and the optimizers' state are left out. A
+   * command workload copies what its command wrote into {@code WATTSWEEP_ARTIFACT_DIR}. Blocking.
+   *
+   * @return false where there is nothing to save (a command that wrote no files)
    */
-  void saveGenerator(Path directory);
+  boolean saveGenerator(Path directory);
+
+  /**
+   * Blocks until the next step is about to start: the measured span begins there. Built-in
+   * models start their steps at once; a command workload waits for its next step marker.
+   */
+  default void awaitStepStart() {}
+
+  /** Called after the last measured step: waits for the workload to end, throws if it failed. */
+  default void finish() {}
+
+  /** The framework that trains, where it is not wattsweep's own TensorFlow Java. */
+  default Optional<String> framework() {
+    return Optional.empty();
+  }
+
+  /** What a full training means as the worker's operator defined it, for a command workload. */
+  default Optional<FullTraining> fullTraining() {
+    return Optional.empty();
+  }
 
   /** What was built: sizes and the analytic cost of one step. */
   ModelInfo info();
@@ -36,7 +60,7 @@ public interface Workload extends AutoCloseable {
   /** Why {@link #precisionRan()} differs from the request, or "" when it does not. */
   String precisionNote();
 
-  /** Releases the TensorFlow session, graph and fed tensors. */
+  /** Releases the TensorFlow session, graph and fed tensors, or stops the command. */
   @Override
   void close();
 }

@@ -244,6 +244,32 @@ class WorkerVerticleTest {
     ctx.completeNow();
   }
 
+  @Test
+  void aRunStoppedAtTheTimeoutIsFailedWithTheLastLinesOfItsOutput(Vertx vertx,
+      VertxTestContext ctx) throws Exception {
+    JobSpec job = job("too-slow");
+    long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
+    Checkpoint deployed = ctx.checkpoint();
+    JobLauncher launcher =
+        (spec, runId, onEvent) -> {
+          if (!spec.jobId().equals(job.jobId())) {
+            return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+          }
+          onEvent.accept(PlayedRunLauncher.started(spec, runId));
+          return new JobLauncher.Outcome(137, true, "epoch 1/90, batch 4000");
+        };
+
+    vertx.deployVerticle(worker(vertx, launcher)).onComplete(ctx.succeeding(id -> deployed.flag()));
+
+    List<RunEvent> events = eventsOf(job.jobId());
+    RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
+    assertEquals(FailureReason.INTERNAL, failed.reason(), "our own kill is no out-of-memory");
+    assertEquals("job ran past PT30M (WATTSWEEP_JOB_TIMEOUT_MS) and was stopped; its last"
+        + " output: epoch 1/90, batch 4000", failed.message());
+    assertEquals(jobOffset + 1, awaitCommitted(jobOffset + 1));
+    ctx.completeNow();
+  }
+
   private static WorkerVerticle worker(Vertx vertx, JobLauncher launcher) {
     String bootstrap = broker.bootstrapServers();
     WorkerConfig config =

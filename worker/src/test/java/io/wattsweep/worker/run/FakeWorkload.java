@@ -50,13 +50,14 @@ final class FakeWorkload implements Workload {
   }
 
   @Override
-  public void saveGenerator(Path directory) {
+  public boolean saveGenerator(Path directory) {
     onSave.run();
     try {
       Files.writeString(directory.resolve(GENERATOR_CHECKPOINT + ".index"), "steps " + steps);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return true;
   }
 
   @Override

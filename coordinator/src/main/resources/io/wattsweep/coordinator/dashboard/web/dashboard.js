@@ -494,7 +494,8 @@
       if (r.energyMethod) m.append(el("span", "badge" + (r.energyIsEstimate ? " estimate" : ""), r.energyMethod + (r.energyIsEstimate ? " (estimate)" : "")));
       const ft = r.fullTraining;
       cell(ft ? sig(ft.energyKwh, 3) + (ft.energyCi95Joules ? " ± " + sig(ft.energyCi95Joules / 3.6e6, 2) : "") + " kWh" : "–", "num");
-      cell(r.failureReason ? r.failureReason + ": " + (r.failureMessage || "") : (r.precisionNote || ""), "note");
+      cell(r.failureReason ? r.failureReason + ": " + (r.failureMessage || "")
+        : [r.precisionNote, r.fullTrainingNote].filter(n => n).join("; "), "note");
       body.append(tr);
     }
     const done = (c.COMPLETED || 0);

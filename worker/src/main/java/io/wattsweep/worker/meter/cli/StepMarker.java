@@ -14,23 +14,28 @@ import java.util.Optional;
  * </ul>
  *
  * The marker starts the line; trailing white space and a carriage return are ignored. The same
- * name may recur (one step per batch, say): each occurrence is its own step.
+ * name may recur (one step per batch, say): each occurrence is its own step. Command workloads
+ * ({@code io.wattsweep.worker.command}) print the same lines, one step per batch.
  *
  * @param name the step's name, or empty for {@code WATTSWEEP_STEP_END}
  */
-record StepMarker(Optional<String> name) {
-  static final String BEGIN = "WATTSWEEP_STEP";
-  static final String END = "WATTSWEEP_STEP_END";
+public record StepMarker(Optional<String> name) {
+  /** A line that starts a step: this word, then optionally a space and the step's name. */
+  public static final String BEGIN = "WATTSWEEP_STEP";
+
+  /** A line that ends the step in progress. */
+  public static final String END = "WATTSWEEP_STEP_END";
 
   /** A marker's line is no longer than this; a longer line is output, not a marker. */
-  static final int MAX_LINE_CHARS = 1024;
+  public static final int MAX_LINE_CHARS = 1024;
 
-  boolean isEnd() {
+  /** Whether this marker ends a step without beginning another. */
+  public boolean isEnd() {
     return name.isEmpty();
   }
 
   /** The marker on this line, without its line break; empty for any other line. */
-  static Optional<StepMarker> parse(String line) {
+  public static Optional<StepMarker> parse(String line) {
     String text = line.stripTrailing();
     if (!text.startsWith(BEGIN)) {
       return Optional.empty();

@@ -156,9 +156,10 @@ public final class ThreeDGan implements Workload {
   }
 
   @Override
-  public void saveGenerator(Path directory) {
+  public boolean saveGenerator(Path directory) {
     Checkpoints.save(
         graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
+    return true;
   }
 
   /** The generator's showers for a batch of inputs ((n, latent) and (n, 1), flat), as trained. */

@@ -201,9 +201,10 @@ public final class VaeProGan implements Workload {
   }
 
   @Override
-  public void saveGenerator(Path directory) {
+  public boolean saveGenerator(Path directory) {
     Checkpoints.save(
         graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
+    return true;
   }
 
   @Override
