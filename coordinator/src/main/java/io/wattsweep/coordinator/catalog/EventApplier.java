@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,8 @@ final class EventApplier {
   private final Connection c;
   /** Immutable job fields; jobs never change after submission, only their state. */
   private final Map<String, JobSpec> jobs = lru(20_000);
-  private final Map<String, Boolean> knownRuns = lru(20_000);
+  /** Each run's integer key, the key of its samples and batches. */
+  private final Map<String, Long> runKeys = lru(20_000);
 
   EventApplier(Connection c) {
     this.c = c;
@@ -46,7 +48,7 @@ final class EventApplier {
 
   /** After a rollback: runs inserted in it are gone again. */
   void forgetUncommitted() {
-    knownRuns.clear();
+    runKeys.clear();
   }
 
   /** Returns how many events were new; the rest (seen before, or of unknown jobs) change nothing. */
@@ -67,10 +69,11 @@ final class EventApplier {
     }
     // Samples and batches are their own ledger (their keys are (run, seq) and (run, index));
     // the few lifecycle events go through events_seen.
-    List<RunEvent> fresh = new ArrayList<>(notStored(known));
+    Map<String, Long> keys = storedRunKeys(known);
+    List<RunEvent> fresh = new ArrayList<>(notStored(known, keys));
     fresh.addAll(markSeen(known.stream().filter(EventApplier::isLifecycle).toList()));
-    ensureRuns(fresh);
-    insertSamplesAndBatches(fresh);
+    addRuns(fresh, keys);
+    insertSamplesAndBatches(fresh, keys);
     for (RunEvent e : fresh) {
       if (e instanceof RunStarted s) {
         started(s, nowMs);
@@ -88,15 +91,29 @@ final class EventApplier {
     return !(e instanceof PowerSample) && !(e instanceof BatchMeasured);
   }
 
-  /** The samples and batches whose rows are not stored yet: one range query per run and kind. */
-  private List<RunEvent> notStored(List<RunEvent> events) throws SQLException {
-    List<RunEvent> samples = events.stream().filter(e -> e instanceof PowerSample).toList();
-    List<RunEvent> batches = events.stream().filter(e -> e instanceof BatchMeasured).toList();
+  /**
+   * The samples and batches whose rows are not stored yet: one range query per stored run and
+   * kind; a run the catalog does not hold yet has none.
+   */
+  private List<RunEvent> notStored(List<RunEvent> events, Map<String, Long> keys)
+      throws SQLException {
+    var samples = new ArrayList<RunEvent>();
+    var batches = new ArrayList<RunEvent>();
     var out = new ArrayList<RunEvent>();
-    out.addAll(absent(samples, e -> e.seq(),
-        "SELECT seq FROM power_samples WHERE run_id = ? AND seq BETWEEN ? AND ?"));
-    out.addAll(absent(batches, e -> ((BatchMeasured) e).batchIndex(),
-        "SELECT batch_index FROM batches WHERE run_id = ? AND batch_index BETWEEN ? AND ?"));
+    for (RunEvent e : events) {
+      if (!(e instanceof PowerSample) && !(e instanceof BatchMeasured)) {
+        continue;
+      }
+      if (!keys.containsKey(e.runId())) {
+        out.add(e);
+      } else {
+        (e instanceof PowerSample ? samples : batches).add(e);
+      }
+    }
+    out.addAll(absent(samples, e -> e.seq(), keys::get,
+        "SELECT seq FROM power_samples WHERE run_key = ? AND seq BETWEEN ? AND ?"));
+    out.addAll(absent(batches, e -> ((BatchMeasured) e).batchIndex(), keys::get,
+        "SELECT batch_index FROM batches WHERE run_key = ? AND batch_index BETWEEN ? AND ?"));
     return out;
   }
 
@@ -105,7 +122,8 @@ final class EventApplier {
    * range scan per run of the batch finds the keys already there.
    */
   private List<RunEvent> absent(List<RunEvent> events,
-      java.util.function.ToLongFunction<RunEvent> key, String rangeQuery) throws SQLException {
+      java.util.function.ToLongFunction<RunEvent> key, Function<String, Object> runParameter,
+      String rangeQuery) throws SQLException {
     if (events.isEmpty()) {
       return events;
     }
@@ -118,7 +136,7 @@ final class EventApplier {
     var present = new java.util.HashSet<String>();
     try (PreparedStatement ps = c.prepareStatement(rangeQuery)) {
       for (var r : ranges.entrySet()) {
-        ps.setString(1, r.getKey());
+        ps.setObject(1, runParameter.apply(r.getKey()));
         ps.setLong(2, r.getValue()[0]);
         ps.setLong(3, r.getValue()[1]);
         try (ResultSet rs = ps.executeQuery()) {
@@ -137,7 +155,7 @@ final class EventApplier {
     if (events.isEmpty()) {
       return events;
     }
-    var absent = new java.util.HashSet<>(absent(events, RunEvent::seq,
+    var absent = new java.util.HashSet<>(absent(events, RunEvent::seq, run -> run,
         "SELECT seq FROM events_seen WHERE run_id = ? AND seq BETWEEN ? AND ?"));
     List<RunEvent> fresh = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
@@ -156,50 +174,85 @@ final class EventApplier {
     return fresh;
   }
 
-  private void ensureRuns(List<RunEvent> events) throws SQLException {
+  /** The keys of the events' runs that the catalog holds, from the cache or in chunked queries. */
+  private Map<String, Long> storedRunKeys(List<RunEvent> events) throws SQLException {
+    Map<String, Long> out = new HashMap<>();
+    var missing = new java.util.LinkedHashSet<String>();
+    for (RunEvent e : events) {
+      Long key = runKeys.get(e.runId());
+      if (key != null) {
+        out.put(e.runId(), key);
+      } else {
+        missing.add(e.runId());
+      }
+    }
+    if (!missing.isEmpty()) {
+      Map<String, Long> found = selectRunKeys(missing);
+      runKeys.putAll(found);
+      out.putAll(found);
+    }
+    return out;
+  }
+
+  /** Stores a row for each run that has none yet, and adds the new runs' keys to {@code keys}. */
+  private void addRuns(List<RunEvent> events, Map<String, Long> keys) throws SQLException {
     Map<String, RunEvent> firstOfRun = new LinkedHashMap<>();
     for (RunEvent e : events) {
-      if (!knownRuns.containsKey(e.runId())) {
+      if (!keys.containsKey(e.runId())) {
         firstOfRun.putIfAbsent(e.runId(), e);
       }
     }
     if (firstOfRun.isEmpty()) {
       return;
     }
-    Set<String> existing = existing("SELECT run_id FROM runs WHERE run_id IN ",
-        firstOfRun.keySet());
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (run_id, job_id, state,"
         + " started_at_ms) VALUES (?, ?, ?, ?)")) {
       for (RunEvent e : firstOfRun.values()) {
-        if (!existing.contains(e.runId())) {
-          ps.setString(1, e.runId());
-          ps.setString(2, e.jobId());
-          ps.setString(3, JobState.RUNNING.name());
-          ps.setLong(4, e.atMs());
-          ps.addBatch();
-        }
+        ps.setString(1, e.runId());
+        ps.setString(2, e.jobId());
+        ps.setString(3, JobState.RUNNING.name());
+        ps.setLong(4, e.atMs());
+        ps.addBatch();
       }
       ps.executeBatch();
     }
-    firstOfRun.keySet().forEach(id -> knownRuns.put(id, Boolean.TRUE));
+    Map<String, Long> added = selectRunKeys(firstOfRun.keySet());
+    runKeys.putAll(added);
+    keys.putAll(added);
   }
 
-  private void insertSamplesAndBatches(List<RunEvent> events) throws SQLException {
-    try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (run_id, seq,"
+  private Map<String, Long> selectRunKeys(Collection<String> runIds) throws SQLException {
+    var list = new ArrayList<>(runIds);
+    Map<String, Long> out = new HashMap<>();
+    for (int i = 0; i < list.size(); i += IN_CHUNK) {
+      List<String> chunk = list.subList(i, Math.min(list.size(), i + IN_CHUNK));
+      try (var ps = Catalog.prepare(c, "SELECT run_id, run_key FROM runs WHERE run_id IN "
+          + placeholders(chunk.size()), chunk.toArray()); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  private void insertSamplesAndBatches(List<RunEvent> events, Map<String, Long> keys)
+      throws SQLException {
+    try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (run_key, seq,"
             + " at_ms, power_w, method) VALUES (?, ?, ?, ?, ?)");
-        PreparedStatement batches = c.prepareStatement("INSERT INTO batches (run_id,"
+        PreparedStatement batches = c.prepareStatement("INSERT INTO batches (run_key,"
             + " batch_index, at_ms, duration_ns, energy_j, resolution_j, d_loss, g_loss)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (RunEvent e : events) {
         if (e instanceof PowerSample p) {
-          samples.setString(1, p.runId());
+          samples.setLong(1, keys.get(p.runId()));
           samples.setLong(2, p.seq());
           samples.setLong(3, p.atMs());
           samples.setDouble(4, p.powerWatts());
           samples.setString(5, p.method().wireName());
           samples.addBatch();
         } else if (e instanceof BatchMeasured b) {
-          batches.setString(1, b.runId());
+          batches.setLong(1, keys.get(b.runId()));
           batches.setInt(2, b.batchIndex());
           batches.setLong(3, b.atMs());
           batches.setLong(4, b.durationNanos());
@@ -258,7 +311,8 @@ final class EventApplier {
   private void completed(RunCompleted done, JobSpec job, long nowMs) throws SQLException {
     var perBatch = new ArrayList<Double>();
     try (var ps = Catalog.prepare(c,
-        "SELECT energy_j FROM batches WHERE run_id = ? ORDER BY batch_index", done.runId());
+        "SELECT b.energy_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
+            + " WHERE r.run_id = ? ORDER BY b.batch_index", done.runId());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         perBatch.add(rs.getDouble(1));
@@ -362,21 +416,6 @@ final class EventApplier {
           JobSpec j = Catalog.jobSpec(rs);
           jobs.put(j.jobId(), j);
           out.put(j.jobId(), j);
-        }
-      }
-    }
-    return out;
-  }
-
-  private Set<String> existing(String selectIn, Collection<String> ids) throws SQLException {
-    var list = new ArrayList<>(ids);
-    var out = new java.util.HashSet<String>();
-    for (int i = 0; i < list.size(); i += IN_CHUNK) {
-      List<String> chunk = list.subList(i, Math.min(list.size(), i + IN_CHUNK));
-      try (var ps = Catalog.prepare(c, selectIn + placeholders(chunk.size()), chunk.toArray());
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
         }
       }
     }

@@ -63,7 +63,9 @@ class IngestBench {
     try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
         LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90))) {
       String url = jdbcUrl(db, dir);
-      Catalog catalog = Catalog.open(url, user(db), "");
+      String app = "ingest-bench-" + UUID.randomUUID();
+      Catalog catalog = Catalog.open(db.equals("h2") ? url : url + "&ApplicationName=" + app,
+          user(db), "");
       List<JobSpec> jobs = sweep(catalog);
       createTopic(broker.bootstrapServers());
       var producer = producer(broker.bootstrapServers());
@@ -87,12 +89,22 @@ class IngestBench {
       long t0 = System.nanoTime();
       ingestor.start().await();
       try (var c = DriverManager.getConnection(url, user(db), "")) {
+        // CPU time of this JVM (consumer, decoding, H2), the broker and the PostgreSQL backend:
+        // a figure that other work on the machine inflates far less than the elapsed time.
+        List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current(),
+            ProcessHandle.of(broker.pid()).orElseThrow()));
+        backendPid(c, app).flatMap(ProcessHandle::of).ifPresent(processes::add);
+        long cpu0 = cpuNanos(processes);
         while (count(c) < backlog) {
           Thread.sleep(50);
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("BENCH %s throughput: %d events in %.1f s = %.0f events/s%n", db,
-            backlog, s, backlog / s);
+        double cpuMicros = (cpuNanos(processes) - cpu0) / 1e3 / backlog;
+        System.out.printf("BENCH %s throughput: %d events in %.1f s = %.0f events/s;"
+                + " %.1f CPU-us per event (%d processes), so %.0f events/s if the %d cores"
+                + " were free%n", db, backlog, s, backlog / s, cpuMicros, processes.size(),
+            Runtime.getRuntime().availableProcessors() * 1e6 / cpuMicros,
+            Runtime.getRuntime().availableProcessors());
 
         // 2. Delay: steady load plus a probe run whose samples are watched in the catalog.
         JobSpec probeJob = jobs.get(0);
@@ -140,7 +152,8 @@ class IngestBench {
   private static void watch(String url, String db, String probe, List<Long> delays) {
     try (var c = DriverManager.getConnection(url, user(db), "");
         var ps = c.prepareStatement(
-            "SELECT seq, at_ms FROM power_samples WHERE run_id = ? AND seq > ? ORDER BY seq")) {
+            "SELECT s.seq, s.at_ms FROM power_samples s JOIN runs r ON r.run_key = s.run_key"
+                + " WHERE r.run_id = ? AND s.seq > ? ORDER BY s.seq")) {
       long last = -1;
       while (!Thread.currentThread().isInterrupted()) {
         ps.setString(1, probe);
@@ -211,6 +224,26 @@ class IngestBench {
         + " + (SELECT COUNT(*) FROM batches) + (SELECT COUNT(*) FROM events_seen)")) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  private static long cpuNanos(List<ProcessHandle> processes) {
+    return processes.stream().mapToLong(p -> p.info().totalCpuDuration().orElseThrow().toNanos())
+        .sum();
+  }
+
+  /** The PostgreSQL server process that serves the catalog's connection (named in its URL). */
+  private static java.util.Optional<Long> backendPid(java.sql.Connection c, String app)
+      throws Exception {
+    if (!c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
+      return java.util.Optional.empty();
+    }
+    try (var ps = c.prepareStatement(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+      ps.setString(1, app);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? java.util.Optional.of(rs.getLong(1)) : java.util.Optional.empty();
+      }
     }
   }
 
