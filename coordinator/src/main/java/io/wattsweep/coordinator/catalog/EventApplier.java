@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +34,8 @@ final class EventApplier {
   private static final Logger LOG = LoggerFactory.getLogger(EventApplier.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int IN_CHUNK = 500;
+  /** A sample's seq fills the low 32 bits of its key: 13 years of a run at 10 Hz. */
+  private static final long MAX_SAMPLE_SEQ = 0xFFFF_FFFFL;
 
   private final Connection c;
   /** Immutable job fields; jobs never change after submission, only their state. */
@@ -51,11 +52,13 @@ final class EventApplier {
     runKeys.clear();
   }
 
+  private record EventKey(String runId, long seq) {}
+
   /** Returns how many events were new; the rest (seen before, or of unknown jobs) change nothing. */
   int applyAll(List<RunEvent> events, long nowMs) throws SQLException {
-    Map<String, RunEvent> unique = new LinkedHashMap<>();
+    Map<EventKey, RunEvent> unique = new LinkedHashMap<>();
     for (RunEvent e : events) {
-      unique.putIfAbsent(e.runId() + "#" + e.seq(), e);
+      unique.putIfAbsent(new EventKey(e.runId(), e.seq()), e);
     }
     Map<String, JobSpec> found = jobs(unique.values().stream().map(RunEvent::jobId).toList());
     List<RunEvent> known = new ArrayList<>();
@@ -104,17 +107,41 @@ final class EventApplier {
       if (!(e instanceof PowerSample) && !(e instanceof BatchMeasured)) {
         continue;
       }
+      if (e instanceof PowerSample && e.seq() > MAX_SAMPLE_SEQ) {
+        LOG.warn("Power sample {} of run {} is past the {} a run can store; skipped", e.seq(),
+            e.runId(), MAX_SAMPLE_SEQ);
+        continue;
+      }
       if (!keys.containsKey(e.runId())) {
         out.add(e);
       } else {
         (e instanceof PowerSample ? samples : batches).add(e);
       }
     }
-    out.addAll(absent(samples, e -> e.seq(), keys::get,
-        "SELECT seq FROM power_samples WHERE run_key = ? AND seq BETWEEN ? AND ?"));
-    out.addAll(absent(batches, e -> ((BatchMeasured) e).batchIndex(), keys::get,
-        "SELECT batch_index FROM batches WHERE run_key = ? AND batch_index BETWEEN ? AND ?"));
+    out.addAll(absent(samples, RunEvent::seq,
+        "SELECT seq FROM power_samples WHERE sample_key BETWEEN ? AND ?", (ps, run, lo, hi) -> {
+          ps.setLong(1, sampleKey(keys.get(run), lo));
+          ps.setLong(2, sampleKey(keys.get(run), hi));
+        }));
+    out.addAll(absent(batches, e -> ((BatchMeasured) e).batchIndex(),
+        "SELECT batch_index FROM batches WHERE run_key = ? AND batch_index BETWEEN ? AND ?",
+        (ps, run, lo, hi) -> {
+          ps.setLong(1, keys.get(run));
+          ps.setLong(2, lo);
+          ps.setLong(3, hi);
+        }));
     return out;
+  }
+
+  /** A power sample's primary key: its run's key in the high 32 bits, its seq in the low. */
+  static long sampleKey(long runKey, long seq) {
+    return (runKey << 32) | seq;
+  }
+
+  /** Sets a range query's parameters for one run's keys from {@code lo} to {@code hi}. */
+  @FunctionalInterface
+  private interface RangeBinder {
+    void bind(PreparedStatement ps, String runId, long lo, long hi) throws SQLException;
   }
 
   /**
@@ -122,8 +149,8 @@ final class EventApplier {
    * range scan per run of the batch finds the keys already there.
    */
   private List<RunEvent> absent(List<RunEvent> events,
-      java.util.function.ToLongFunction<RunEvent> key, Function<String, Object> runParameter,
-      String rangeQuery) throws SQLException {
+      java.util.function.ToLongFunction<RunEvent> key, String rangeQuery, RangeBinder binder)
+      throws SQLException {
     if (events.isEmpty()) {
       return events;
     }
@@ -133,21 +160,20 @@ final class EventApplier {
       ranges.merge(e.runId(), new long[] {k, k},
           (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
     }
-    var present = new java.util.HashSet<String>();
+    Map<String, Set<Long>> present = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(rangeQuery)) {
       for (var r : ranges.entrySet()) {
-        ps.setObject(1, runParameter.apply(r.getKey()));
-        ps.setLong(2, r.getValue()[0]);
-        ps.setLong(3, r.getValue()[1]);
+        binder.bind(ps, r.getKey(), r.getValue()[0], r.getValue()[1]);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            present.add(r.getKey() + "#" + rs.getLong(1));
+            present.computeIfAbsent(r.getKey(), k -> new java.util.HashSet<>())
+                .add(rs.getLong(1));
           }
         }
       }
     }
-    return events.stream()
-        .filter(e -> !present.contains(e.runId() + "#" + key.applyAsLong(e))).toList();
+    return events.stream().filter(e -> !present.getOrDefault(e.runId(), Set.of())
+        .contains(key.applyAsLong(e))).toList();
   }
 
   /** Records lifecycle events in the ledger and returns those it did not hold yet. */
@@ -155,8 +181,13 @@ final class EventApplier {
     if (events.isEmpty()) {
       return events;
     }
-    var absent = new java.util.HashSet<>(absent(events, RunEvent::seq, run -> run,
-        "SELECT seq FROM events_seen WHERE run_id = ? AND seq BETWEEN ? AND ?"));
+    var absent = new java.util.HashSet<>(absent(events, RunEvent::seq,
+        "SELECT seq FROM events_seen WHERE run_id = ? AND seq BETWEEN ? AND ?",
+        (ps, run, lo, hi) -> {
+          ps.setString(1, run);
+          ps.setLong(2, lo);
+          ps.setLong(3, hi);
+        }));
     List<RunEvent> fresh = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO events_seen (run_id, seq, type) VALUES (?, ?, ?)")) {
@@ -238,18 +269,20 @@ final class EventApplier {
 
   private void insertSamplesAndBatches(List<RunEvent> events, Map<String, Long> keys)
       throws SQLException {
-    try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (run_key, seq,"
-            + " at_ms, power_w, method) VALUES (?, ?, ?, ?, ?)");
+    try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (sample_key,"
+            + " run_key, seq, at_ms, power_w, method) VALUES (?, ?, ?, ?, ?, ?)");
         PreparedStatement batches = c.prepareStatement("INSERT INTO batches (run_key,"
             + " batch_index, at_ms, duration_ns, energy_j, resolution_j, d_loss, g_loss)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (RunEvent e : events) {
         if (e instanceof PowerSample p) {
-          samples.setLong(1, keys.get(p.runId()));
-          samples.setLong(2, p.seq());
-          samples.setLong(3, p.atMs());
-          samples.setDouble(4, p.powerWatts());
-          samples.setString(5, p.method().wireName());
+          long runKey = keys.get(p.runId());
+          samples.setLong(1, sampleKey(runKey, p.seq()));
+          samples.setLong(2, runKey);
+          samples.setLong(3, p.seq());
+          samples.setLong(4, p.atMs());
+          samples.setDouble(5, p.powerWatts());
+          samples.setString(6, p.method().wireName());
           samples.addBatch();
         } else if (e instanceof BatchMeasured b) {
           batches.setLong(1, keys.get(b.runId()));

@@ -81,11 +81,15 @@ class IngestBench {
       }
       producer.flush();
       Vertx vertx = Vertx.vertx();
+      // Counts what the ingestor wrote, so that waiting for the backlog costs no query.
+      var ingested = new java.util.concurrent.atomic.AtomicLong();
+      EventIngestor.Listener written = (events, atMs, nanos) -> ingested.addAndGet(events.size());
+      var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
+          KafkaClientSettings.producer(broker.bootstrapServers()));
       var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
               KafkaClientSettings.consumer(broker.bootstrapServers(), EventIngestor.GROUP,
                   EventIngestor.MAX_POLL_RECORDS)),
-          KafkaProducer.create(vertx, KafkaClientSettings.producer(broker.bootstrapServers())),
-          catalog, Clock.systemUTC());
+          deadLetters, catalog, Clock.systemUTC(), List.of(written));
       long t0 = System.nanoTime();
       ingestor.start().await();
       try (var c = DriverManager.getConnection(url, user(db), "")) {
@@ -94,17 +98,27 @@ class IngestBench {
         List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current(),
             ProcessHandle.of(broker.pid()).orElseThrow()));
         backendPid(c, app).flatMap(ProcessHandle::of).ifPresent(processes::add);
-        long cpu0 = cpuNanos(processes);
-        while (count(c) < backlog) {
-          Thread.sleep(50);
+        long[] cpu0 = cpuNanos(processes);
+        while (ingested.get() < backlog) {
+          Thread.sleep(5);
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        double cpuMicros = (cpuNanos(processes) - cpu0) / 1e3 / backlog;
+        long[] cpu1 = cpuNanos(processes);
+        if (count(c) != backlog) {
+          throw new AssertionError("the catalog holds " + count(c) + " of " + backlog);
+        }
+        double[] micros = new double[processes.size()];
+        for (int i = 0; i < micros.length; i++) {
+          micros[i] = (cpu1[i] - cpu0[i]) / 1e3 / backlog;
+        }
+        double cpuMicros = java.util.Arrays.stream(micros).sum();
+        int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("BENCH %s throughput: %d events in %.1f s = %.0f events/s;"
-                + " %.1f CPU-us per event (%d processes), so %.0f events/s if the %d cores"
-                + " were free%n", db, backlog, s, backlog / s, cpuMicros, processes.size(),
-            Runtime.getRuntime().availableProcessors() * 1e6 / cpuMicros,
-            Runtime.getRuntime().availableProcessors());
+                + " CPU per event %.1f us (this JVM %.1f, broker %.1f, PostgreSQL backend %s),"
+                + " so %.0f events/s if the %d cores were free%n", db, backlog, s, backlog / s,
+            cpuMicros, micros[0], micros[1],
+            micros.length > 2 ? String.format("%.1f", micros[2]) : "-",
+            cores * 1e6 / cpuMicros, cores);
 
         // 2. Delay: steady load plus a probe run whose samples are watched in the catalog.
         JobSpec probeJob = jobs.get(0);
@@ -144,6 +158,7 @@ class IngestBench {
       }
       producer.close();
       ingestor.stop().await();
+      deadLetters.close().await();
       vertx.close().await();
       catalog.close();
     }
@@ -151,18 +166,28 @@ class IngestBench {
 
   private static void watch(String url, String db, String probe, List<Long> delays) {
     try (var c = DriverManager.getConnection(url, user(db), "");
-        var ps = c.prepareStatement(
-            "SELECT s.seq, s.at_ms FROM power_samples s JOIN runs r ON r.run_key = s.run_key"
-                + " WHERE r.run_id = ? AND s.seq > ? ORDER BY s.seq")) {
+        var key = c.prepareStatement("SELECT run_key FROM runs WHERE run_id = ?");
+        var ps = c.prepareStatement("SELECT seq, at_ms FROM power_samples"
+            + " WHERE sample_key BETWEEN ? AND ? ORDER BY sample_key")) {
+      long runKey = -1;
       long last = -1;
       while (!Thread.currentThread().isInterrupted()) {
-        ps.setString(1, probe);
-        ps.setLong(2, last);
-        try (var rs = ps.executeQuery()) {
-          long now = System.currentTimeMillis();
-          while (rs.next()) {
-            last = rs.getLong(1);
-            delays.add(now - rs.getLong(2));
+        if (runKey < 0) {
+          key.setString(1, probe);
+          try (var rs = key.executeQuery()) {
+            runKey = rs.next() ? rs.getLong(1) : -1;
+          }
+        }
+        if (runKey >= 0) {
+          // A run's samples are the key range run_key * 2^32 + seq (see V3__integer_run_keys).
+          ps.setLong(1, (runKey << 32) + last + 1);
+          ps.setLong(2, (runKey << 32) + 0xFFFF_FFFFL);
+          try (var rs = ps.executeQuery()) {
+            long now = System.currentTimeMillis();
+            while (rs.next()) {
+              last = rs.getLong(1);
+              delays.add(now - rs.getLong(2));
+            }
           }
         }
         Thread.sleep(5);
@@ -227,9 +252,9 @@ class IngestBench {
     }
   }
 
-  private static long cpuNanos(List<ProcessHandle> processes) {
-    return processes.stream().mapToLong(p -> p.info().totalCpuDuration().orElseThrow().toNanos())
-        .sum();
+  private static long[] cpuNanos(List<ProcessHandle> processes) {
+    return processes.stream()
+        .mapToLong(p -> p.info().totalCpuDuration().orElseThrow().toNanos()).toArray();
   }
 
   /** The PostgreSQL server process that serves the catalog's connection (named in its URL). */
