@@ -96,7 +96,8 @@ final class EventApplier {
 
   /**
    * The samples and batches whose rows are not stored yet: one range query per stored run and
-   * kind; a run the catalog does not hold yet has none.
+   * kind; a run the catalog does not hold yet has none. Samples that {@link SampleDecimation}
+   * leaves out are not stored at all.
    */
   private List<RunEvent> notStored(List<RunEvent> events, Map<String, Long> keys)
       throws SQLException {
@@ -105,6 +106,9 @@ final class EventApplier {
     var out = new ArrayList<RunEvent>();
     for (RunEvent e : events) {
       if (!(e instanceof PowerSample) && !(e instanceof BatchMeasured)) {
+        continue;
+      }
+      if (e instanceof PowerSample && !SampleDecimation.stored(e.seq())) {
         continue;
       }
       if (e instanceof PowerSample && e.seq() > MAX_SAMPLE_SEQ) {

@@ -16,6 +16,7 @@ import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import io.wattsweep.coordinator.catalog.Catalog;
+import io.wattsweep.coordinator.catalog.SampleDecimation;
 import io.wattsweep.coordinator.kafka.EventIngestor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,13 +72,13 @@ class IngestBench {
       var producer = producer(broker.bootstrapServers());
 
       // 1. Throughput: a backlog, then the ingestor drains it.
-      List<String> runs = new ArrayList<>();
-      for (int r = 0; r < RUNS; r++) {
-        runs.add(jobs.get(r % jobs.size()).jobId() + "-bench" + r);
-      }
+      List<String> runs = runs(jobs, "-bench");
       long[] seqs = new long[RUNS];
+      long rows = 0;
       for (int i = 0; i < backlog; i++) {
-        send(producer, event(jobs, runs, seqs, i % RUNS, System.currentTimeMillis()));
+        RunEvent e = event(jobs, runs, seqs, i % RUNS, System.currentTimeMillis());
+        send(producer, e);
+        rows += e instanceof PowerSample && !SampleDecimation.stored(e.seq()) ? 0 : 1;
       }
       producer.flush();
       Vertx vertx = Vertx.vertx();
@@ -104,8 +105,8 @@ class IngestBench {
         }
         double s = (System.nanoTime() - t0) / 1e9;
         long[] cpu1 = cpuNanos(processes);
-        if (count(c) != backlog) {
-          throw new AssertionError("the catalog holds " + count(c) + " of " + backlog);
+        if (count(c) != rows) {
+          throw new AssertionError("the catalog holds " + count(c) + " rows, not " + rows);
         }
         double[] micros = new double[processes.size()];
         for (int i = 0; i < micros.length; i++) {
@@ -120,7 +121,10 @@ class IngestBench {
             micros.length > 2 ? String.format("%.1f", micros[2]) : "-",
             cores * 1e6 / cpuMicros, cores);
 
-        // 2. Delay: steady load plus a probe run whose samples are watched in the catalog.
+        // 2. Delay: steady load plus a probe run whose samples are watched in the catalog. The
+        // load comes from new runs, whose samples are all stored (none decimated yet).
+        runs = runs(jobs, "-live");
+        seqs = new long[RUNS];
         JobSpec probeJob = jobs.get(0);
         String probe = probeJob.jobId() + "-probe";
         List<Long> delays = Collections.synchronizedList(new ArrayList<>());
@@ -197,6 +201,14 @@ class IngestBench {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static List<String> runs(List<JobSpec> jobs, String suffix) {
+    List<String> runs = new ArrayList<>();
+    for (int r = 0; r < RUNS; r++) {
+      runs.add(jobs.get(r % jobs.size()).jobId() + suffix + r);
+    }
+    return runs;
   }
 
   /** Mostly power samples, one measured batch in ten, like a run sampling at 10 Hz. */
