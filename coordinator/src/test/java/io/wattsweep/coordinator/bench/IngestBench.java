@@ -43,10 +43,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Ingestion from Kafka into the catalog, on H2 and on PostgreSQL: (1) throughput, draining a
  * backlog of events through the real {@link EventIngestor}; (2) the delay from an event's
  * production to its visibility in a query, for a probe run's samples sent every 5 ms while the
- * rest of the load streams at a fixed rate. Prints its figures; asserts nothing about speed.
+ * rest of the load streams at a fixed rate. Prints its figures, with the CPU time per event of
+ * the processes involved; asserts nothing about speed.
  *
- * <p>Run: {@code ./mvnw -q install -DskipTests && ./mvnw -pl coordinator test
- * -Dtest=IngestBench -Dgroups=bench -DexcludedGroups=none}. Sizes: {@code -Dbench.events=N}
+ * <p>Run: {@code ./mvnw -pl deploy/kafka,coordinator -am test -Dtest=IngestBench -Dgroups=bench
+ * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false} (deploy/kafka writes the
+ * broker's classpath file). Sizes: {@code -Dbench.events=N}
  * (backlog, default 300000), {@code -Dbench.rate=N} (events/s during the delay phase, default
  * 20000), {@code -Dbench.seconds=N} (delay phase, default 20).
  */
