@@ -255,8 +255,9 @@ public final class Catalog implements AutoCloseable {
   /** The measured batches of a run, in order. */
   public synchronized List<BatchView> batches(String runId) {
     return inTransaction(() -> {
-      try (var ps = prepare(connection, "SELECT batch_index, duration_ns, energy_j, resolution_j"
-              + " FROM batches WHERE run_id = ? ORDER BY batch_index", runId);
+      try (var ps = prepare(connection, "SELECT b.batch_index, b.duration_ns, b.energy_j,"
+              + " b.resolution_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
+              + " WHERE r.run_id = ? ORDER BY b.batch_index", runId);
           ResultSet rs = ps.executeQuery()) {
         var out = new ArrayList<BatchView>();
         while (rs.next()) {

@@ -37,11 +37,14 @@ final class EventApplier {
   private static final Logger LOG = LoggerFactory.getLogger(EventApplier.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int IN_CHUNK = 500;
+  /** A sample's seq fills the low 32 bits of its key: 13 years of a run at 10 Hz. */
+  private static final long MAX_SAMPLE_SEQ = 0xFFFF_FFFFL;
 
   private final Connection c;
   /** Immutable job fields; jobs never change after submission, only their state. */
   private final Map<String, JobSpec> jobs = lru(20_000);
-  private final Map<String, Boolean> knownRuns = lru(20_000);
+  /** Each run's integer key, the key of its samples and batches. */
+  private final Map<String, Long> runKeys = lru(20_000);
 
   EventApplier(Connection c) {
     this.c = c;
@@ -49,14 +52,16 @@ final class EventApplier {
 
   /** After a rollback: runs inserted in it are gone again. */
   void forgetUncommitted() {
-    knownRuns.clear();
+    runKeys.clear();
   }
+
+  private record EventKey(String runId, long seq) {}
 
   /** Returns how many events were new; the rest (seen before, or of unknown jobs) change nothing. */
   int applyAll(List<RunEvent> events, long nowMs) throws SQLException {
-    Map<String, RunEvent> unique = new LinkedHashMap<>();
+    Map<EventKey, RunEvent> unique = new LinkedHashMap<>();
     for (RunEvent e : events) {
-      unique.putIfAbsent(e.runId() + "#" + e.seq(), e);
+      unique.putIfAbsent(new EventKey(e.runId(), e.seq()), e);
     }
     Map<String, JobSpec> found = jobs(unique.values().stream().map(RunEvent::jobId).toList());
     List<RunEvent> known = new ArrayList<>();
@@ -70,10 +75,11 @@ final class EventApplier {
     }
     // Samples and batches are their own ledger (their keys are (run, seq) and (run, index));
     // the few lifecycle events go through events_seen.
-    List<RunEvent> fresh = new ArrayList<>(notStored(known));
+    Map<String, Long> keys = storedRunKeys(known);
+    List<RunEvent> fresh = new ArrayList<>(notStored(known, keys));
     fresh.addAll(markSeen(known.stream().filter(EventApplier::isLifecycle).toList()));
-    ensureRuns(fresh);
-    insertSamplesAndBatches(fresh);
+    addRuns(fresh, keys);
+    insertSamplesAndBatches(fresh, keys);
     for (RunEvent e : fresh) {
       if (e instanceof RunStarted s) {
         started(s, nowMs);
@@ -91,16 +97,58 @@ final class EventApplier {
     return !(e instanceof PowerSample) && !(e instanceof BatchMeasured);
   }
 
-  /** The samples and batches whose rows are not stored yet: one range query per run and kind. */
-  private List<RunEvent> notStored(List<RunEvent> events) throws SQLException {
-    List<RunEvent> samples = events.stream().filter(e -> e instanceof PowerSample).toList();
-    List<RunEvent> batches = events.stream().filter(e -> e instanceof BatchMeasured).toList();
+  /**
+   * The samples and batches whose rows are not stored yet: one range query per stored run and
+   * kind; a run the catalog does not hold yet has none. Samples that {@link SampleDecimation}
+   * leaves out are not stored at all.
+   */
+  private List<RunEvent> notStored(List<RunEvent> events, Map<String, Long> keys)
+      throws SQLException {
+    var samples = new ArrayList<RunEvent>();
+    var batches = new ArrayList<RunEvent>();
     var out = new ArrayList<RunEvent>();
-    out.addAll(absent(samples, e -> e.seq(),
-        "SELECT seq FROM power_samples WHERE run_id = ? AND seq BETWEEN ? AND ?"));
+    for (RunEvent e : events) {
+      if (!(e instanceof PowerSample) && !(e instanceof BatchMeasured)) {
+        continue;
+      }
+      if (e instanceof PowerSample && !SampleDecimation.stored(e.seq())) {
+        continue;
+      }
+      if (e instanceof PowerSample && e.seq() > MAX_SAMPLE_SEQ) {
+        LOG.warn("Power sample {} of run {} is past the {} a run can store; skipped", e.seq(),
+            e.runId(), MAX_SAMPLE_SEQ);
+        continue;
+      }
+      if (!keys.containsKey(e.runId())) {
+        out.add(e);
+      } else {
+        (e instanceof PowerSample ? samples : batches).add(e);
+      }
+    }
+    out.addAll(absent(samples, RunEvent::seq,
+        "SELECT seq FROM power_samples WHERE sample_key BETWEEN ? AND ?", (ps, run, lo, hi) -> {
+          ps.setLong(1, sampleKey(keys.get(run), lo));
+          ps.setLong(2, sampleKey(keys.get(run), hi));
+        }));
     out.addAll(absent(batches, e -> ((BatchMeasured) e).batchIndex(),
-        "SELECT batch_index FROM batches WHERE run_id = ? AND batch_index BETWEEN ? AND ?"));
+        "SELECT batch_index FROM batches WHERE run_key = ? AND batch_index BETWEEN ? AND ?",
+        (ps, run, lo, hi) -> {
+          ps.setLong(1, keys.get(run));
+          ps.setLong(2, lo);
+          ps.setLong(3, hi);
+        }));
     return out;
+  }
+
+  /** A power sample's primary key: its run's key in the high 32 bits, its seq in the low. */
+  static long sampleKey(long runKey, long seq) {
+    return (runKey << 32) | seq;
+  }
+
+  /** Sets a range query's parameters for one run's keys from {@code lo} to {@code hi}. */
+  @FunctionalInterface
+  private interface RangeBinder {
+    void bind(PreparedStatement ps, String runId, long lo, long hi) throws SQLException;
   }
 
   /**
@@ -108,7 +156,8 @@ final class EventApplier {
    * range scan per run of the batch finds the keys already there.
    */
   private List<RunEvent> absent(List<RunEvent> events,
-      java.util.function.ToLongFunction<RunEvent> key, String rangeQuery) throws SQLException {
+      java.util.function.ToLongFunction<RunEvent> key, String rangeQuery, RangeBinder binder)
+      throws SQLException {
     if (events.isEmpty()) {
       return events;
     }
@@ -118,21 +167,20 @@ final class EventApplier {
       ranges.merge(e.runId(), new long[] {k, k},
           (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
     }
-    var present = new java.util.HashSet<String>();
+    Map<String, Set<Long>> present = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(rangeQuery)) {
       for (var r : ranges.entrySet()) {
-        ps.setString(1, r.getKey());
-        ps.setLong(2, r.getValue()[0]);
-        ps.setLong(3, r.getValue()[1]);
+        binder.bind(ps, r.getKey(), r.getValue()[0], r.getValue()[1]);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            present.add(r.getKey() + "#" + rs.getLong(1));
+            present.computeIfAbsent(r.getKey(), k -> new java.util.HashSet<>())
+                .add(rs.getLong(1));
           }
         }
       }
     }
-    return events.stream()
-        .filter(e -> !present.contains(e.runId() + "#" + key.applyAsLong(e))).toList();
+    return events.stream().filter(e -> !present.getOrDefault(e.runId(), Set.of())
+        .contains(key.applyAsLong(e))).toList();
   }
 
   /** Records lifecycle events in the ledger and returns those it did not hold yet. */
@@ -141,7 +189,12 @@ final class EventApplier {
       return events;
     }
     var absent = new java.util.HashSet<>(absent(events, RunEvent::seq,
-        "SELECT seq FROM events_seen WHERE run_id = ? AND seq BETWEEN ? AND ?"));
+        "SELECT seq FROM events_seen WHERE run_id = ? AND seq BETWEEN ? AND ?",
+        (ps, run, lo, hi) -> {
+          ps.setString(1, run);
+          ps.setLong(2, lo);
+          ps.setLong(3, hi);
+        }));
     List<RunEvent> fresh = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO events_seen (run_id, seq, type) VALUES (?, ?, ?)")) {
@@ -159,50 +212,87 @@ final class EventApplier {
     return fresh;
   }
 
-  private void ensureRuns(List<RunEvent> events) throws SQLException {
+  /** The keys of the events' runs that the catalog holds, from the cache or in chunked queries. */
+  private Map<String, Long> storedRunKeys(List<RunEvent> events) throws SQLException {
+    Map<String, Long> out = new HashMap<>();
+    var missing = new java.util.LinkedHashSet<String>();
+    for (RunEvent e : events) {
+      Long key = runKeys.get(e.runId());
+      if (key != null) {
+        out.put(e.runId(), key);
+      } else {
+        missing.add(e.runId());
+      }
+    }
+    if (!missing.isEmpty()) {
+      Map<String, Long> found = selectRunKeys(missing);
+      runKeys.putAll(found);
+      out.putAll(found);
+    }
+    return out;
+  }
+
+  /** Stores a row for each run that has none yet, and adds the new runs' keys to {@code keys}. */
+  private void addRuns(List<RunEvent> events, Map<String, Long> keys) throws SQLException {
     Map<String, RunEvent> firstOfRun = new LinkedHashMap<>();
     for (RunEvent e : events) {
-      if (!knownRuns.containsKey(e.runId())) {
+      if (!keys.containsKey(e.runId())) {
         firstOfRun.putIfAbsent(e.runId(), e);
       }
     }
     if (firstOfRun.isEmpty()) {
       return;
     }
-    Set<String> existing = existing("SELECT run_id FROM runs WHERE run_id IN ",
-        firstOfRun.keySet());
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (run_id, job_id, state,"
         + " started_at_ms) VALUES (?, ?, ?, ?)")) {
       for (RunEvent e : firstOfRun.values()) {
-        if (!existing.contains(e.runId())) {
-          ps.setString(1, e.runId());
-          ps.setString(2, e.jobId());
-          ps.setString(3, JobState.RUNNING.name());
-          ps.setLong(4, e.atMs());
-          ps.addBatch();
-        }
+        ps.setString(1, e.runId());
+        ps.setString(2, e.jobId());
+        ps.setString(3, JobState.RUNNING.name());
+        ps.setLong(4, e.atMs());
+        ps.addBatch();
       }
       ps.executeBatch();
     }
-    firstOfRun.keySet().forEach(id -> knownRuns.put(id, Boolean.TRUE));
+    Map<String, Long> added = selectRunKeys(firstOfRun.keySet());
+    runKeys.putAll(added);
+    keys.putAll(added);
   }
 
-  private void insertSamplesAndBatches(List<RunEvent> events) throws SQLException {
-    try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (run_id, seq,"
-            + " at_ms, power_w, method) VALUES (?, ?, ?, ?, ?)");
-        PreparedStatement batches = c.prepareStatement("INSERT INTO batches (run_id,"
+  private Map<String, Long> selectRunKeys(Collection<String> runIds) throws SQLException {
+    var list = new ArrayList<>(runIds);
+    Map<String, Long> out = new HashMap<>();
+    for (int i = 0; i < list.size(); i += IN_CHUNK) {
+      List<String> chunk = list.subList(i, Math.min(list.size(), i + IN_CHUNK));
+      try (var ps = Catalog.prepare(c, "SELECT run_id, run_key FROM runs WHERE run_id IN "
+          + placeholders(chunk.size()), chunk.toArray()); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  private void insertSamplesAndBatches(List<RunEvent> events, Map<String, Long> keys)
+      throws SQLException {
+    try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (sample_key,"
+            + " run_key, seq, at_ms, power_w, method) VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement batches = c.prepareStatement("INSERT INTO batches (run_key,"
             + " batch_index, at_ms, duration_ns, energy_j, resolution_j, d_loss, g_loss)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (RunEvent e : events) {
         if (e instanceof PowerSample p) {
-          samples.setString(1, p.runId());
-          samples.setLong(2, p.seq());
-          samples.setLong(3, p.atMs());
-          samples.setDouble(4, p.powerWatts());
-          samples.setString(5, p.method().wireName());
+          long runKey = keys.get(p.runId());
+          samples.setLong(1, sampleKey(runKey, p.seq()));
+          samples.setLong(2, runKey);
+          samples.setLong(3, p.seq());
+          samples.setLong(4, p.atMs());
+          samples.setDouble(5, p.powerWatts());
+          samples.setString(6, p.method().wireName());
           samples.addBatch();
         } else if (e instanceof BatchMeasured b) {
-          batches.setString(1, b.runId());
+          batches.setLong(1, keys.get(b.runId()));
           batches.setInt(2, b.batchIndex());
           batches.setLong(3, b.atMs());
           batches.setLong(4, b.durationNanos());
@@ -266,7 +356,8 @@ final class EventApplier {
   private void completed(RunCompleted done, JobSpec job, long nowMs) throws SQLException {
     var perBatch = new ArrayList<Double>();
     try (var ps = Catalog.prepare(c,
-        "SELECT energy_j FROM batches WHERE run_id = ? ORDER BY batch_index", done.runId());
+        "SELECT b.energy_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
+            + " WHERE r.run_id = ? ORDER BY b.batch_index", done.runId());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         perBatch.add(rs.getDouble(1));
@@ -389,21 +480,6 @@ final class EventApplier {
           JobSpec j = Catalog.jobSpec(rs);
           jobs.put(j.jobId(), j);
           out.put(j.jobId(), j);
-        }
-      }
-    }
-    return out;
-  }
-
-  private Set<String> existing(String selectIn, Collection<String> ids) throws SQLException {
-    var list = new ArrayList<>(ids);
-    var out = new java.util.HashSet<String>();
-    for (int i = 0; i < list.size(); i += IN_CHUNK) {
-      List<String> chunk = list.subList(i, Math.min(list.size(), i + IN_CHUNK));
-      try (var ps = Catalog.prepare(c, selectIn + placeholders(chunk.size()), chunk.toArray());
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
         }
       }
     }

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves run events from Kafka into the catalog: poll a batch, write it in one transaction off the
- * event loop, then commit the offsets. A crash between write and commit redelivers the batch,
- * which the catalog's idempotent upserts absorb. An undecodable record goes to the dead-letter
- * topic with its reason. {@link Listener}s (metrics, the live dashboard) hear of each batch as
+ * event loop, then commit the offsets; the next batch is polled and decoded meanwhile. A crash
+ * between write and commit redelivers the batch, which the catalog's idempotent upserts absorb.
+ * An undecodable record goes to the dead-letter topic with its reason. {@link Listener}s (metrics, the live dashboard) hear of each batch as
  * soon as it is written.
  */
 public final class EventIngestor {
@@ -88,7 +88,7 @@ public final class EventIngestor {
   public Future<Void> start() {
     return consumer.subscribe(Topics.EVENTS).onSuccess(v -> {
       running = true;
-      pollLoop();
+      pollLoop(InFlight.NONE);
     });
   }
 
@@ -97,33 +97,58 @@ public final class EventIngestor {
     return consumer.close();
   }
 
-  private void pollLoop() {
+  /** Decoded records whose catalog write has not started. */
+  private record Batch(List<RunEvent> events, List<Future<?>> rejected,
+      Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firstOffsets,
+      boolean full) {}
+
+  /** A batch being written and committed, and where to go back to if that fails. */
+  private record InFlight(Future<Void> done, Map<TopicPartition, Long> firstOffsets) {
+    static final InFlight NONE = new InFlight(Future.succeededFuture(), Map.of());
+  }
+
+  /**
+   * Polls and decodes the next batch while the previous one is written, then writes it once the
+   * previous one is written and committed: batches reach the catalog and Kafka in order, and at
+   * most two are taken but uncommitted.
+   */
+  private void pollLoop(InFlight previous) {
     if (!running) {
       return;
     }
-    consumer.poll(POLL)
-        .compose(this::ingest)
-        .onComplete(ar -> {
-          if (ar.failed() && running) {
-            LOG.error("Ingesting events failed; retrying after a pause: {}", ar.cause().toString());
-            vertx.setTimer(1000, t -> pollLoop());
-          } else {
-            pollLoop();
+    consumer.poll(POLL).onComplete(polled -> {
+      Batch next = polled.succeeded() ? decode(polled.result()) : null;
+      previous.done().onComplete(prev -> {
+        if (prev.succeeded() && next != null) {
+          pollLoop(new InFlight(write(next), next.firstOffsets()));
+          return;
+        }
+        if (!running) {
+          return;
+        }
+        Throwable cause = prev.failed() ? prev.cause() : polled.cause();
+        LOG.error("Ingesting events failed; retrying after a pause: {}", cause.toString());
+        Map<TopicPartition, Long> back = new HashMap<>();
+        if (prev.failed()) {
+          back.putAll(previous.firstOffsets());
+          if (next != null) {
+            next.firstOffsets().forEach((tp, offset) -> back.merge(tp, offset, Math::min));
           }
-        });
+        }
+        rewind(back).onComplete(r -> vertx.setTimer(1000, t -> pollLoop(InFlight.NONE)));
+      });
+    });
   }
 
-  private Future<Void> ingest(KafkaConsumerRecords<String, byte[]> records) {
-    caughtUp = records.size() < MAX_POLL_RECORDS;
-    if (records.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    var events = new ArrayList<RunEvent>();
+  private Batch decode(KafkaConsumerRecords<String, byte[]> records) {
+    var events = new ArrayList<RunEvent>(records.size());
     var rejected = new ArrayList<Future<?>>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : records.records()) {
-      offsets.put(new TopicPartition(r.topic(), r.partition()),
-          new OffsetAndMetadata(r.offset() + 1, ""));
+      var tp = new TopicPartition(r.topic(), r.partition());
+      offsets.put(tp, new OffsetAndMetadata(r.offset() + 1, ""));
+      firstOffsets.merge(tp, r.offset(), Math::min);
       try {
         Event e = EventCodec.decodeEvent(r.value());
         if (e instanceof RunEvent re) {
@@ -136,39 +161,48 @@ public final class EventIngestor {
         tell(l -> l.rejected(bad.getMessage()));
       }
     }
+    return new Batch(events, rejected, offsets, firstOffsets,
+        records.size() >= MAX_POLL_RECORDS);
+  }
+
+  /** Writes the batch in one transaction off the event loop, then commits its offsets. */
+  private Future<Void> write(Batch batch) {
+    if (batch.offsets().isEmpty()) {
+      caughtUp = true;
+      return Future.succeededFuture();
+    }
+    List<RunEvent> events = batch.events();
     Future<Written> written = vertx.executeBlocking(() -> {
       long start = System.nanoTime();
       int applied = catalog.ingest(events, clock.millis());
       return new Written(applied, System.nanoTime() - start);
     }, true);
     written.onSuccess(w -> {
+      caughtUp = !batch.full();
       if (!events.isEmpty()) {
         long now = clock.millis();
         tell(l -> l.ingested(events, now, w.nanos()));
       }
     });
-    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> r : records.records()) {
-      firstOffsets.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
-    }
-    return Future.all(written, Future.all(rejected))
-        .compose(v -> consumer.commit(offsets))
+    return Future.all(written, Future.all(batch.rejected()))
+        .compose(v -> consumer.commit(batch.offsets()))
         .onSuccess(v -> LOG.debug("Ingested {} events ({} new)", events.size(),
             written.result().applied()))
-        .recover(err -> rewind(firstOffsets).compose(v -> Future.failedFuture(err)))
         .mapEmpty();
   }
 
   /**
-   * The consumer has moved past a batch that was not written: go back to its first records, so
-   * the next poll takes them again rather than committing past them.
+   * The consumer has moved past batches that were not written: go back to their first records,
+   * so the next poll takes them again rather than committing past them.
    */
   private Future<Void> rewind(Map<TopicPartition, Long> firstOffsets) {
     return Future.all(firstOffsets.entrySet().stream()
         .map(e -> consumer.seek(e.getKey(), e.getValue())).toList()).mapEmpty();
   }
 
-  /** True when the last poll found less than a full batch: the catalog is close to current. */
+  /**
+   * True when the last batch written was less than a full poll: the catalog is close to current.
+   */
   public boolean caughtUp() {
     return caughtUp;
   }

@@ -16,6 +16,7 @@ import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import io.wattsweep.coordinator.catalog.Catalog;
+import io.wattsweep.coordinator.catalog.SampleDecimation;
 import io.wattsweep.coordinator.kafka.EventIngestor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +43,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Ingestion from Kafka into the catalog, on H2 and on PostgreSQL: (1) throughput, draining a
  * backlog of events through the real {@link EventIngestor}; (2) the delay from an event's
  * production to its visibility in a query, for a probe run's samples sent every 5 ms while the
- * rest of the load streams at a fixed rate. Prints its figures; asserts nothing about speed.
+ * rest of the load streams at a fixed rate. Prints its figures, with the CPU time per event of
+ * the processes involved; asserts nothing about speed.
  *
- * <p>Run: {@code ./mvnw -q install -DskipTests && ./mvnw -pl coordinator test
- * -Dtest=IngestBench -Dgroups=bench -DexcludedGroups=none}. Sizes: {@code -Dbench.events=N}
+ * <p>Run: {@code ./mvnw -pl deploy/kafka,coordinator -am test -Dtest=IngestBench -Dgroups=bench
+ * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false} (deploy/kafka writes the
+ * broker's classpath file). Sizes: {@code -Dbench.events=N}
  * (backlog, default 300000), {@code -Dbench.rate=N} (events/s during the delay phase, default
  * 20000), {@code -Dbench.seconds=N} (delay phase, default 20).
  */
@@ -63,38 +66,67 @@ class IngestBench {
     try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
         LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90))) {
       String url = jdbcUrl(db, dir);
-      Catalog catalog = Catalog.open(url, user(db), "");
+      String app = "ingest-bench-" + UUID.randomUUID();
+      Catalog catalog = Catalog.open(db.equals("h2") ? url : url + "&ApplicationName=" + app,
+          user(db), "");
       List<JobSpec> jobs = sweep(catalog);
       createTopic(broker.bootstrapServers());
       var producer = producer(broker.bootstrapServers());
 
       // 1. Throughput: a backlog, then the ingestor drains it.
-      List<String> runs = new ArrayList<>();
-      for (int r = 0; r < RUNS; r++) {
-        runs.add(jobs.get(r % jobs.size()).jobId() + "-bench" + r);
-      }
+      List<String> runs = runs(jobs, "-bench");
       long[] seqs = new long[RUNS];
+      long rows = 0;
       for (int i = 0; i < backlog; i++) {
-        send(producer, event(jobs, runs, seqs, i % RUNS, System.currentTimeMillis()));
+        RunEvent e = event(jobs, runs, seqs, i % RUNS, System.currentTimeMillis());
+        send(producer, e);
+        rows += e instanceof PowerSample && !SampleDecimation.stored(e.seq()) ? 0 : 1;
       }
       producer.flush();
       Vertx vertx = Vertx.vertx();
+      // Counts what the ingestor wrote, so that waiting for the backlog costs no query.
+      var ingested = new java.util.concurrent.atomic.AtomicLong();
+      EventIngestor.Listener written = (events, atMs, nanos) -> ingested.addAndGet(events.size());
+      var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
+          KafkaClientSettings.producer(broker.bootstrapServers()));
       var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
               KafkaClientSettings.consumer(broker.bootstrapServers(), EventIngestor.GROUP,
                   EventIngestor.MAX_POLL_RECORDS)),
-          KafkaProducer.create(vertx, KafkaClientSettings.producer(broker.bootstrapServers())),
-          catalog, Clock.systemUTC());
+          deadLetters, catalog, Clock.systemUTC(), List.of(written));
       long t0 = System.nanoTime();
       ingestor.start().await();
       try (var c = DriverManager.getConnection(url, user(db), "")) {
-        while (count(c) < backlog) {
-          Thread.sleep(50);
+        // CPU time of this JVM (consumer, decoding, H2), the broker and the PostgreSQL backend:
+        // a figure that other work on the machine inflates far less than the elapsed time.
+        List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current(),
+            ProcessHandle.of(broker.pid()).orElseThrow()));
+        backendPid(c, app).flatMap(ProcessHandle::of).ifPresent(processes::add);
+        long[] cpu0 = cpuNanos(processes);
+        while (ingested.get() < backlog) {
+          Thread.sleep(5);
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("BENCH %s throughput: %d events in %.1f s = %.0f events/s%n", db,
-            backlog, s, backlog / s);
+        long[] cpu1 = cpuNanos(processes);
+        if (count(c) != rows) {
+          throw new AssertionError("the catalog holds " + count(c) + " rows, not " + rows);
+        }
+        double[] micros = new double[processes.size()];
+        for (int i = 0; i < micros.length; i++) {
+          micros[i] = (cpu1[i] - cpu0[i]) / 1e3 / backlog;
+        }
+        double cpuMicros = java.util.Arrays.stream(micros).sum();
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("BENCH %s throughput: %d events in %.1f s = %.0f events/s;"
+                + " CPU per event %.1f us (this JVM %.1f, broker %.1f, PostgreSQL backend %s),"
+                + " so %.0f events/s if the %d cores were free%n", db, backlog, s, backlog / s,
+            cpuMicros, micros[0], micros[1],
+            micros.length > 2 ? String.format("%.1f", micros[2]) : "-",
+            cores * 1e6 / cpuMicros, cores);
 
-        // 2. Delay: steady load plus a probe run whose samples are watched in the catalog.
+        // 2. Delay: steady load plus a probe run whose samples are watched in the catalog. The
+        // load comes from new runs, whose samples are all stored (none decimated yet).
+        runs = runs(jobs, "-live");
+        seqs = new long[RUNS];
         JobSpec probeJob = jobs.get(0);
         String probe = probeJob.jobId() + "-probe";
         List<Long> delays = Collections.synchronizedList(new ArrayList<>());
@@ -132,6 +164,7 @@ class IngestBench {
       }
       producer.close();
       ingestor.stop().await();
+      deadLetters.close().await();
       vertx.close().await();
       catalog.close();
     }
@@ -139,17 +172,28 @@ class IngestBench {
 
   private static void watch(String url, String db, String probe, List<Long> delays) {
     try (var c = DriverManager.getConnection(url, user(db), "");
-        var ps = c.prepareStatement(
-            "SELECT seq, at_ms FROM power_samples WHERE run_id = ? AND seq > ? ORDER BY seq")) {
+        var key = c.prepareStatement("SELECT run_key FROM runs WHERE run_id = ?");
+        var ps = c.prepareStatement("SELECT seq, at_ms FROM power_samples"
+            + " WHERE sample_key BETWEEN ? AND ? ORDER BY sample_key")) {
+      long runKey = -1;
       long last = -1;
       while (!Thread.currentThread().isInterrupted()) {
-        ps.setString(1, probe);
-        ps.setLong(2, last);
-        try (var rs = ps.executeQuery()) {
-          long now = System.currentTimeMillis();
-          while (rs.next()) {
-            last = rs.getLong(1);
-            delays.add(now - rs.getLong(2));
+        if (runKey < 0) {
+          key.setString(1, probe);
+          try (var rs = key.executeQuery()) {
+            runKey = rs.next() ? rs.getLong(1) : -1;
+          }
+        }
+        if (runKey >= 0) {
+          // A run's samples are the key range run_key * 2^32 + seq (see V3__integer_run_keys).
+          ps.setLong(1, (runKey << 32) + last + 1);
+          ps.setLong(2, (runKey << 32) + 0xFFFF_FFFFL);
+          try (var rs = ps.executeQuery()) {
+            long now = System.currentTimeMillis();
+            while (rs.next()) {
+              last = rs.getLong(1);
+              delays.add(now - rs.getLong(2));
+            }
           }
         }
         Thread.sleep(5);
@@ -159,6 +203,14 @@ class IngestBench {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static List<String> runs(List<JobSpec> jobs, String suffix) {
+    List<String> runs = new ArrayList<>();
+    for (int r = 0; r < RUNS; r++) {
+      runs.add(jobs.get(r % jobs.size()).jobId() + suffix + r);
+    }
+    return runs;
   }
 
   /** Mostly power samples, one measured batch in ten, like a run sampling at 10 Hz. */
@@ -211,6 +263,26 @@ class IngestBench {
         + " + (SELECT COUNT(*) FROM batches) + (SELECT COUNT(*) FROM events_seen)")) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  private static long[] cpuNanos(List<ProcessHandle> processes) {
+    return processes.stream()
+        .mapToLong(p -> p.info().totalCpuDuration().orElseThrow().toNanos()).toArray();
+  }
+
+  /** The PostgreSQL server process that serves the catalog's connection (named in its URL). */
+  private static java.util.Optional<Long> backendPid(java.sql.Connection c, String app)
+      throws Exception {
+    if (!c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
+      return java.util.Optional.empty();
+    }
+    try (var ps = c.prepareStatement(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+      ps.setString(1, app);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? java.util.Optional.of(rs.getLong(1)) : java.util.Optional.empty();
+      }
     }
   }
 

@@ -1,0 +1,78 @@
+package io.wattsweep.coordinator.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.event.PowerSample;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A catalog written before integer run keys (V2) keeps its measurements when it moves to V3. */
+class MigrationTest {
+  private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+  private static final List<String> SCHEMAS = new ArrayList<>();
+
+  @AfterAll
+  static void dropSchemas() throws Exception {
+    try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
+      for (String schema : SCHEMAS) {
+        c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void batchesAndSamplesOfAV2CatalogSurviveTheMoveToRunKeys(String db) throws Exception {
+    String name = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String url;
+    String user;
+    if (db.equals("h2")) {
+      url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+      user = "sa";
+    } else {
+      try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
+        c.createStatement().execute("CREATE SCHEMA " + name);
+      }
+      SCHEMAS.add(name);
+      url = PG_URL + "?currentSchema=" + name;
+      user = "postgres";
+    }
+    Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration")
+        .target("2").load().migrate();
+    try (var c = DriverManager.getConnection(url, user, "")) {
+      var s = c.createStatement();
+      s.execute("INSERT INTO sweeps (sweep_id, name, model, spec_json, submitted_at_ms)"
+          + " VALUES ('sw-1', 't', '3dgan', '{}', 1)");
+      s.execute("INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale, gpu_class,"
+          + " precision_name, batch_size, gpus, warmup_batches, measured_batches, dataset_size,"
+          + " epochs, state, updated_at_ms) VALUES ('sw-1-a', 'sw-1', 0, '3dgan', 1, 'cpu',"
+          + " 'fp32', 4, 1, 0, 2, 100, 1, 'RUNNING', 1)");
+      for (String run : List.of("r1", "r2")) {
+        s.execute("INSERT INTO runs (run_id, job_id, state) VALUES ('" + run + "', 'sw-1-a',"
+            + " 'RUNNING')");
+      }
+      s.execute("INSERT INTO batches (run_id, batch_index, at_ms, duration_ns, energy_j,"
+          + " resolution_j) VALUES ('r2', 0, 5, 100, 2.5, 0.01), ('r2', 1, 6, 100, 3.5, 0.01)");
+      s.execute("INSERT INTO power_samples (run_id, seq, at_ms, power_w, method)"
+          + " VALUES ('r2', 3, 7, 42.0, 'rapl')");
+    }
+
+    try (Catalog catalog = Catalog.open(url, user, "")) {
+      assertEquals(List.of(2.5, 3.5), catalog.batches("r2").stream()
+          .map(BatchView::energyJoules).toList());
+      assertEquals(0, catalog.batches("r1").size());
+      // The moved sample is found by its key: a redelivery of it changes nothing.
+      assertEquals(0, catalog.ingest(List.of(new PowerSample("sw-1-a", "r2", 3, 7, 42.0,
+          EnergyMethod.RAPL)), 10));
+      assertEquals(1, catalog.ingest(List.of(new PowerSample("sw-1-a", "r2", 4, 8, 43.0,
+          EnergyMethod.RAPL)), 10));
+    }
+  }
+}

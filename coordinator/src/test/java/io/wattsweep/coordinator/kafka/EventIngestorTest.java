@@ -1,0 +1,119 @@
+package io.wattsweep.coordinator.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.Topics;
+import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.event.PowerSample;
+import io.wattsweep.common.kafka.LocalBroker;
+import io.wattsweep.common.spec.FullTraining;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.common.spec.Precision;
+import io.wattsweep.common.spec.SweepSpec;
+import io.wattsweep.coordinator.catalog.Catalog;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.h2.api.Trigger;
+import org.junit.jupiter.api.Test;
+
+/** The ingestor against a real broker and a real H2 catalog. */
+class EventIngestorTest {
+  private static final int EVENTS = 40;
+
+  /** Fails the first catalog write that inserts a power sample; counts the failures. */
+  public static final class FailFirstWrite implements Trigger {
+    static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
+    static final CountDownLatch FAILED = new CountDownLatch(1);
+
+    @Override
+    public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+      if (FAILURES_LEFT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        FAILED.countDown();
+        throw new SQLException("injected catalog failure");
+      }
+    }
+  }
+
+  @Test
+  void eventsOfAFailedCatalogWriteAreWrittenWhenRetriedNotSkipped() throws Exception {
+    var dir = Files.createTempDirectory("ingestor-test");
+    String url = "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "")
+        + ";DB_CLOSE_DELAY=-1";
+    Vertx vertx = Vertx.vertx();
+    try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
+            LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90));
+        AutoCloseable closeVertxFirst = () -> vertx.close().await();
+        Catalog catalog = Catalog.open(url, "sa", "");
+        Connection sql = DriverManager.getConnection(url, "sa", "")) {
+      var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
+          List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
+      JobSpec job = spec.expand("sw-1").get(0);
+      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
+      FailFirstWrite.FAILURES_LEFT.set(1);
+      sql.createStatement().execute("CREATE TRIGGER fail_first_write BEFORE INSERT ON"
+          + " power_samples FOR EACH ROW CALL '" + FailFirstWrite.class.getName() + "'");
+      try (var producer = producer(broker.bootstrapServers())) {
+        for (int i = 0; i < EVENTS; i++) {
+          var e = new PowerSample(job.jobId(), "r1", i, 2_000 + i, 10, EnergyMethod.RAPL);
+          producer.send(new ProducerRecord<>(Topics.EVENTS, e.jobId(), EventCodec.encode(e)));
+        }
+      }
+      // Small polls: the batch after the failed one is already taken when the write fails.
+      var consumerSettings = KafkaClientSettings.consumer(broker.bootstrapServers(),
+          EventIngestor.GROUP, 7);
+      var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
+          KafkaClientSettings.producer(broker.bootstrapServers()));
+      var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx, consumerSettings),
+          deadLetters, catalog, Clock.systemUTC());
+      ingestor.start().await();
+
+      assertTrue(FailFirstWrite.FAILED.await(60, TimeUnit.SECONDS), "no write was attempted");
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (samples(sql) < EVENTS && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      ingestor.stop().await();
+      deadLetters.close().await();
+
+      assertEquals(0, FailFirstWrite.FAILURES_LEFT.get());
+      assertEquals(EVENTS, samples(sql), "every sample is stored once, none skipped");
+    }
+  }
+
+  private static long samples(Connection sql) throws SQLException {
+    try (var rs = sql.createStatement().executeQuery("SELECT COUNT(DISTINCT seq)"
+        + " FROM power_samples")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer(
+      String bootstrap) {
+    var props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return new org.apache.kafka.clients.producer.KafkaProducer<>(props);
+  }
+}
