@@ -224,6 +224,18 @@ class EventCodecTest {
         .get("sha256").textValue().equals(ARTIFACT.sha256()));
   }
 
+  @Test
+  void aStartFromAWriterBeforeCommandWorkloadsDecodesWithoutAWorkerFullTraining()
+      throws IOException {
+    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encode(STARTED));
+    old.remove("workerFullTraining");
+
+    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+
+    assertEquals(STARTED, decoded);
+    assertEquals(null, decoded.workerFullTraining());
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("undecodablePayloads")
   void anUndecodableEventThrowsADecodeExceptionNamingTheProblem(

@@ -48,8 +48,12 @@ public final class ProcessJobLauncher implements JobLauncher {
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
     }
     pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
-    // oneDNN makes CPU steps several times faster and is what runs bf16 on a CPU at all.
-    pb.environment().putIfAbsent("TF_ENABLE_ONEDNN_OPTS", "1");
+    // oneDNN is what runs bf16 on a CPU at all, so bf16 jobs get it. Other jobs do not, unless the
+    // operator sets TF_ENABLE_ONEDNN_OPTS: on AVX-512 CPUs TensorFlow 2.18's oneDNN kernels crash
+    // the process where an allocation fails (a SIGSEGV in _MklFusedMatMul, not an out-of-memory
+    // error), and stall a session whose towers are logical CPU devices.
+    pb.environment().putIfAbsent("TF_ENABLE_ONEDNN_OPTS",
+        job.precision() == Precision.BF16 ? "1" : "0");
     Process p = pb.start();
     LOG.info("Job {} run {} started in process {}", job.jobId(), runId, p.pid());
     try (OutputStream in = p.getOutputStream()) {
