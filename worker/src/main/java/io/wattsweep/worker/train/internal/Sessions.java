@@ -1,6 +1,7 @@
 package io.wattsweep.worker.train.internal;
 
 import java.util.List;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.core.Variable;
@@ -16,16 +17,22 @@ final class Sessions {
 
   /** The variables' values, flattened in order. */
   static float[] read(Session session, List<Variable<TFloat32>> variables) {
-    Session.Runner runner = session.runner();
-    long total = 0;
-    for (Variable<TFloat32> v : variables) {
-      runner.fetch(v);
-      total += v.shape().size();
+    return read(session.runner(), variables);
+  }
+
+  /** The values of {@code outputs} in one run of {@code runner}, flattened in order. */
+  static float[] read(Session.Runner runner, List<? extends Operand<TFloat32>> outputs) {
+    for (Operand<TFloat32> o : outputs) {
+      runner.fetch(o);
     }
-    float[] values = new float[Math.toIntExact(total)];
     try (Result result = runner.run()) {
+      long total = 0;
+      for (int i = 0; i < outputs.size(); i++) {
+        total += result.get(i).shape().size();
+      }
+      float[] values = new float[Math.toIntExact(total)];
       int at = 0;
-      for (int i = 0; i < variables.size(); i++) {
+      for (int i = 0; i < outputs.size(); i++) {
         TFloat32 t = (TFloat32) result.get(i);
         int n = Math.toIntExact(t.size());
         float[] part = new float[n];
@@ -33,8 +40,8 @@ final class Sessions {
         System.arraycopy(part, 0, values, at, n);
         at += n;
       }
+      return values;
     }
-    return values;
   }
 
   /**

@@ -19,8 +19,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * A reduced-scale 3DGAN (Khattak et al., arXiv 2109.07388) training in TensorFlow graph mode on
- * synthetic calorimeter showers.
+ * The variable-angle 3DGAN (Khattak et al., arXiv 2109.07388) training in TensorFlow graph mode on
+ * synthetic calorimeter showers, as the published code trains it: per batch, the discriminator is
+ * updated on the real showers and then on generated ones, and the generator twice.
  */
 public final class ThreeDGan implements Workload {
 
@@ -30,12 +31,21 @@ public final class ThreeDGan implements Workload {
     DISCRIMINATOR
   }
 
+  /** The updates of a step, in order. */
+  enum Update {
+    REAL,
+    FAKE,
+    GENERATOR
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ThreeDGan.class);
 
   private static final String FLOPS_METHOD =
-      "analytic: 2 FLOPs per multiply-add of every convolution and dense layer, backward = 2x"
-          + " forward; a step = D update (G forward, D forward and backward on real and"
-          + " generated) + G update (G and D forward and backward)";
+      "analytic: 2 FLOPs per multiply-add of the convolutions and dense layers (batch norm,"
+          + " activations, dropout, pooling, up-sampling and the ECAL outputs not counted); a"
+          + " layer's backward = its forward for the input gradient + its forward for the weight"
+          + " gradient, each only where an update needs it; a step = D on real (3D - D1) + D on"
+          + " generated (G + 3D - D1) + 2 G updates (3G - Gdense + 2D each)";
 
   private final Graph graph;
   private final GanGraph net;
@@ -45,7 +55,7 @@ public final class ThreeDGan implements Workload {
   private final PrecisionPlan.Outcome precision;
   private boolean closed;
 
-  private ThreeDGan(WorkloadSpec spec) {
+  private ThreeDGan(WorkloadSpec spec, int groups) {
     Conv3dGradient.register();
     Placement placement = Placement.of(spec);
     GanDims dims = GanDims.of(spec.scale());
@@ -59,6 +69,7 @@ public final class ThreeDGan implements Workload {
               spec.batchSize(),
               spec.seed(),
               placement.towers,
+              groups,
               placement.plan.lossScale());
       session = placement.open(graph);
     } catch (RuntimeException e) {
@@ -78,16 +89,15 @@ public final class ThreeDGan implements Workload {
             spec.scale(),
             net.generator.params().count(),
             net.discriminator.params().count(),
-            flopsPerStep(
-                net.generator.macsPerSample(), net.discriminator.macsPerSample(), spec.batchSize()),
+            flopsPerStep(net.generator, net.discriminator, spec.batchSize()),
             FLOPS_METHOD);
     LOG.info(
         "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), G {} and D {} parameters,"
             + " {} FLOPs per step, precision {} asked, {} runs{}",
         spec.scale(),
-        dims.imageXy(),
-        dims.imageXy(),
-        dims.imageZ(),
+        dims.image().x(),
+        dims.image().y(),
+        dims.image().z(),
         spec.batchSize(),
         placement.towers.count(),
         info.generatorParameters(),
@@ -112,36 +122,47 @@ public final class ThreeDGan implements Workload {
           scale,
           generator.params().count(),
           discriminator.params().count(),
-          flopsPerStep(generator.macsPerSample(), discriminator.macsPerSample(), batchSize),
+          flopsPerStep(generator, discriminator, batchSize),
           FLOPS_METHOD);
     }
   }
 
   /** Builds the graph, starts the session and initialises the weights from the seed. */
   public static ThreeDGan open(WorkloadSpec spec) {
-    return new ThreeDGan(spec);
+    return new ThreeDGan(spec, spec.devices());
   }
 
+  /**
+   * Like {@link #open(WorkloadSpec)}, with the batch split into {@code groups} replica groups
+   * (batch-norm statistics and random draws of their own) however many devices there are: one
+   * device with as many groups as another run has towers computes what those towers do.
+   */
+  static ThreeDGan open(WorkloadSpec spec, int groups) {
+    return new ThreeDGan(spec, groups);
+  }
+
+  /**
+   * One batch as the published loop trains it: the discriminator's two updates, then the
+   * generator's two; the losses are each network's mean over its updates, before them.
+   */
   @Override
   public StepLosses step() {
     try (TInt32 batch = data.nextIndices()) {
-      double d = run(net.discriminatorLoss, net.discriminatorUpdate, batch);
-      double g = run(net.generatorLoss, net.generatorUpdate, batch);
-      return new StepLosses(d, g);
+      return new StepLosses(discriminator(batch), generator(batch));
     }
   }
 
-  /** Updates the discriminator alone on the next batch; returns its loss before the update. */
+  /** Updates the discriminator alone on the next batch; returns its mean loss. */
   public double stepDiscriminator() {
     try (TInt32 batch = data.nextIndices()) {
-      return run(net.discriminatorLoss, net.discriminatorUpdate, batch);
+      return discriminator(batch);
     }
   }
 
-  /** Updates the generator alone on the next batch; returns its loss before the update. */
+  /** Updates the generator alone on the next batch; returns its mean loss. */
   public double stepGenerator() {
     try (TInt32 batch = data.nextIndices()) {
-      return run(net.generatorLoss, net.generatorUpdate, batch);
+      return generator(batch);
     }
   }
 
@@ -152,6 +173,22 @@ public final class ThreeDGan implements Workload {
         network == Network.GENERATOR
             ? net.generator.params().all()
             : net.discriminator.params().all());
+  }
+
+  /**
+   * The mean gradients {@code update} would apply on the next batch, flattened in variable order;
+   * applies nothing (random draws and the batch move on as in a step).
+   */
+  float[] gradients(Update update) {
+    List<Operand<TFloat32>> gradients =
+        switch (update) {
+          case REAL -> net.realGradients;
+          case FAKE -> net.fakeGradients;
+          case GENERATOR -> net.generatorGradients;
+        };
+    try (TInt32 batch = data.nextIndices()) {
+      return Sessions.read(fed(batch), gradients);
+    }
   }
 
   @Override
@@ -180,6 +217,16 @@ public final class ThreeDGan implements Workload {
     data.close();
   }
 
+  private double discriminator(TInt32 batch) {
+    double real = run(net.realLoss, net.realUpdate, batch);
+    return (real + run(net.fakeLoss, net.fakeUpdate, batch)) / 2;
+  }
+
+  private double generator(TInt32 batch) {
+    double first = run(net.generatorLoss, net.generatorUpdate, batch);
+    return (first + run(net.generatorLoss, net.generatorUpdate, batch)) / 2;
+  }
+
   private double run(Operand<TFloat32> loss, Op update, TInt32 batch) {
     try (Result result = fed(batch).fetch(loss).addTarget(update).run()) {
       return ((TFloat32) result.get(0)).getFloat();
@@ -191,13 +238,15 @@ public final class ThreeDGan implements Workload {
         .runner()
         .feed(net.imagePool, data.images())
         .feed(net.energyPool, data.energies())
+        .feed(net.anglePool, data.angles())
+        .feed(net.ecalPool, data.ecals())
         .feed(net.indices, batch);
   }
 
   /** The graphs of a discriminator forward pass, which updates no weight. */
   private List<GraphDef> executedGraphs() {
     try (TInt32 batch = data.nextIndices()) {
-      return Sessions.executedGraphs(fed(batch).fetch(net.discriminatorLoss));
+      return Sessions.executedGraphs(fed(batch).fetch(net.realLoss));
     }
   }
 
@@ -207,10 +256,17 @@ public final class ThreeDGan implements Workload {
   }
 
   /**
-   * Per sample, a D update costs G forward + D forward on real and generated + backward of both
-   * (2x) = G + 6D multiply-adds; a G update costs G + D forward and their backward = 3G + 3D.
+   * Per sample, with G and D a forward pass's multiply-adds: the discriminator on real showers
+   * costs its forward, its weight gradients and its input gradients but the first layer's (3D -
+   * D1); on generated ones, the generator's forward besides; a generator update costs both
+   * forwards, the discriminator's input gradients, and the generator's weight and input gradients
+   * but the dense layer's input's (3G - Gdense + 2D); the loop makes two.
    */
-  private static long flopsPerStep(long gMacs, long dMacs, int batchSize) {
-    return 2L * batchSize * (4 * gMacs + 9 * dMacs);
+  private static long flopsPerStep(Generator g, Discriminator d, int batchSize) {
+    long gMacs = g.macsPerSample();
+    long dMacs = d.macsPerSample();
+    long perSample =
+        7 * gMacs - 2 * g.denseMacsPerSample() + 10 * dMacs - 2 * d.firstLayerMacsPerSample();
+    return 2L * batchSize * perSample;
   }
 }
