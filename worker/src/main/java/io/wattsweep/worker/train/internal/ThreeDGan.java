@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -47,43 +46,34 @@ public final class ThreeDGan implements Workload {
           + " gradient, each only where an update needs it; a step = D on real (3D - D1) + D on"
           + " generated (G + 3D - D1) + 2 G updates (3G - Gdense + 2D each)";
 
-  private final Graph graph;
+  private final ShowerData data;
+  private final TrainingSession<GanGraph> training;
   private final GanGraph net;
   private final Session session;
-  private final ShowerData data;
   private final ModelInfo info;
-  private final PrecisionPlan.Outcome precision;
-  private boolean closed;
 
   private ThreeDGan(WorkloadSpec spec, int groups) {
     Conv3dGradient.register();
     Placement placement = Placement.of(spec);
     GanDims dims = GanDims.of(spec.scale());
     data = new ShowerData(dims, spec.batchSize(), spec.seed());
-    graph = new Graph();
-    try {
-      net =
-          new GanGraph(
-              graph,
-              dims,
-              spec.batchSize(),
-              spec.seed(),
-              placement.towers,
-              groups,
-              placement.plan.lossScale());
-      session = placement.open(graph);
-    } catch (RuntimeException e) {
-      graph.close();
-      data.close();
-      throw e;
-    }
-    try {
-      session.initialize();
-      precision = placement.resolve(this::executedGraphs);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
+    training =
+        TrainingSession.open(
+            placement,
+            data::close,
+            graph ->
+                new GanGraph(
+                    graph,
+                    dims,
+                    spec.batchSize(),
+                    spec.seed(),
+                    placement.towers,
+                    groups,
+                    placement.plan.lossScale()),
+            t -> executedGraphs(t.session, t.net));
+    net = training.net;
+    session = training.session;
+    PrecisionPlan.Outcome precision = training.precision();
     info =
         info(
             spec.scale(),
@@ -198,23 +188,17 @@ public final class ThreeDGan implements Workload {
 
   @Override
   public Precision precisionRan() {
-    return precision.ran();
+    return training.precision().ran();
   }
 
   @Override
   public String precisionNote() {
-    return precision.note();
+    return training.precision().note();
   }
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    session.close();
-    graph.close();
-    data.close();
+    training.close();
   }
 
   private double discriminator(TInt32 batch) {
@@ -228,12 +212,14 @@ public final class ThreeDGan implements Workload {
   }
 
   private double run(Operand<TFloat32> loss, Op update, TInt32 batch) {
-    try (Result result = fed(batch).fetch(loss).addTarget(update).run()) {
-      return ((TFloat32) result.get(0)).getFloat();
-    }
+    return TrainingSession.run(fed(batch), loss, update);
   }
 
   private Session.Runner fed(TInt32 batch) {
+    return fed(session, net, batch);
+  }
+
+  private Session.Runner fed(Session session, GanGraph net, TInt32 batch) {
     return session
         .runner()
         .feed(net.imagePool, data.images())
@@ -244,9 +230,9 @@ public final class ThreeDGan implements Workload {
   }
 
   /** The graphs of a discriminator forward pass, which updates no weight. */
-  private List<GraphDef> executedGraphs() {
+  private List<GraphDef> executedGraphs(Session session, GanGraph net) {
     try (TInt32 batch = data.nextIndices()) {
-      return Sessions.executedGraphs(fed(batch).fetch(net.realLoss));
+      return Sessions.executedGraphs(fed(session, net, batch).fetch(net.realLoss));
     }
   }
 
