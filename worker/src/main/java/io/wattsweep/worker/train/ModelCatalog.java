@@ -88,7 +88,7 @@ public final class ModelCatalog {
           new Model(
               Workloads.THREE_D_GAN,
               "3D convolutional GAN for calorimeter showers (51x51x25 cells), conditioned on the"
-                  + " primary energy",
+                  + " primary energy and the incidence angle",
               "Khattak, Vallecorsa, Carminati, Khan, arXiv 2109.07388",
               1.0,
               64,

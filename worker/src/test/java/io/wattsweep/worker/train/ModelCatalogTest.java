@@ -33,9 +33,9 @@ class ModelCatalogTest {
     ModelCatalog.Model gan = ModelCatalog.named("3dgan");
     ModelInfo small = gan.describe(0.25, 64);
     // The same numbers a running workload reports (ThreeDGanTrainingTest), FLOPs linear in batch.
-    assertEquals(25_161, small.generatorParameters());
-    assertEquals(3_642, small.discriminatorParameters());
-    assertEquals(286_656_320L * 16, small.flopsPerStep());
+    assertEquals(15_121, small.generatorParameters());
+    assertEquals(3_672, small.discriminatorParameters());
+    assertEquals(2_091_363_456L * 16, small.flopsPerStep());
     ModelInfo full = ModelCatalog.named("vae-progan").describe(1, 16);
     assertEquals(4, full.parametersByNetwork().size());
     assertTrue(full.totalParameters() > 75_000_000 && full.totalParameters() < 90_000_000);

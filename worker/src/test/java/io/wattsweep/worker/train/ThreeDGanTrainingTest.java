@@ -1,12 +1,15 @@
 package io.wattsweep.worker.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.common.spec.Precision;
+import io.wattsweep.worker.train.internal.ThreeDGan;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,13 +60,37 @@ class ThreeDGanTrainingTest {
       ModelInfo info = gan.info();
       assertEquals("3dgan", info.model());
       assertEquals(0.25, info.scale());
-      // G: dense 64x64+64, convs 5^3x2x16+16, 5^3x16x8+8, 3^3x8x4+4, 3^3x4x1+1.
-      assertEquals(25_161, info.generatorParameters());
-      // D: convs 5^3x1x8+8, 5^3x8x2+2, 5^3x2x2+2, two heads on 4x4x2x2 features.
-      assertEquals(3_642, info.discriminatorParameters());
-      // 2 x batch 4 x (4 G + 9 D) multiply-adds, G = 5,377,972 and D = 1,591,128 per sample.
-      assertEquals(286_656_320L, info.flopsPerStep());
+      // G: dense 64x192+192; convs 6x6x8x2x2+2, 3 x (4x4x6x2x2+2), 3x3x5x2x2+2, 3x3x3x2x2+2,
+      // 2x2x2x2x1+1; batch norm 2x2 after each of the first five.
+      assertEquals(15_121, info.generatorParameters());
+      // D: convs 5x6x6x1x4+4, 5x6x6x4x2+2, 2 x (5x6x6x2x2+2); batch norm 2x2 after the last
+      // three; two heads on the 4x3x1x2 pooled features.
+      assertEquals(3_672, info.discriminatorParameters());
+      // 2 x batch 4 x (7 G - 2 Gdense + 10 D - 2 D1) multiply-adds, with per sample
+      // G = 25,895,664, Gdense = 12,288, D = 8,843,088 and D1 = 4,127,760 (21x21x13 images).
+      assertEquals(2_091_363_456L, info.flopsPerStep());
       assertTrue(info.flopsMethod().startsWith("analytic"), info::toString);
+    }
+  }
+
+  /**
+   * The published network at full size: 51x51x25 showers, G 1,364,983 and D 87,354 parameters (the
+   * count of AngleArch3dGAN.py's layers), trained on the CPU for two steps of batch 2.
+   */
+  @Test
+  void fullSizeGanTrainsOnTheCpu() {
+    try (ThreeDGan gan = ThreeDGan.open(new WorkloadSpec("3dgan", 1, Precision.FP32, 2, 1, 3))) {
+      assertEquals(1_364_983, gan.info().generatorParameters());
+      assertEquals(87_354, gan.info().discriminatorParameters());
+      float[] g = gan.weights(ThreeDGan.Network.GENERATOR);
+      float[] d = gan.weights(ThreeDGan.Network.DISCRIMINATOR);
+      for (int i = 0; i < 2; i++) {
+        StepLosses l = gan.step();
+        assertTrue(
+            Double.isFinite(l.discriminator()) && Double.isFinite(l.generator()), l::toString);
+      }
+      assertFalse(Arrays.equals(g, gan.weights(ThreeDGan.Network.GENERATOR)));
+      assertFalse(Arrays.equals(d, gan.weights(ThreeDGan.Network.DISCRIMINATOR)));
     }
   }
 

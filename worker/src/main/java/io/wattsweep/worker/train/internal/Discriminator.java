@@ -1,81 +1,126 @@
 package io.wattsweep.worker.train.internal;
 
-import static io.wattsweep.worker.train.internal.GanDims.KERNEL;
+import static io.wattsweep.worker.train.internal.Conv3dLayer.Init.GLOROT_UNIFORM;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The 3DGAN discriminator, reduced: three 3D convolutions with LeakyReLU(0.2), the last two with
- * stride 2, flattened into two heads: a real/fake logit and a regression of the primary energy (the
- * paper's auxiliary output). Batch norm and dropout are left out at this stage.
+ * The 3DGAN discriminator, layer by layer as the published Keras code builds it ({@code
+ * discriminator()} in {@code AngleArch3dGAN.py}): four 3D convolutions with (5, 6, 6) kernels,
+ *
+ * <pre>
+ *   pad        padding  filters  then
+ *   -          SAME     16       LeakyReLU, dropout 0.2
+ *   (0, 0, 1)  VALID    8        LeakyReLU, batch norm, dropout 0.2   (twice)
+ *   -          VALID    8        LeakyReLU, batch norm, dropout 0.2
+ * </pre>
+ *
+ * then 2x 3D average pooling, flattened into two dense heads, real/fake (a sigmoid, kept here as
+ * its logit) and the primary energy (linear); the image itself gives the other two outputs, its
+ * angle and its ECAL sum ({@link EcalOutputs}), which hold no weights. LeakyReLU has Keras' default
+ * slope, 0.3; initialisers are Keras' default, Glorot-uniform.
  */
 final class Discriminator {
 
-  /** The discriminator's outputs, each (batch, 1). */
-  record Heads(Operand<TFloat32> logit, Operand<TFloat32> energy) {}
+  /** The four outputs, each (batch, 1). */
+  record Heads(
+      Operand<TFloat32> logit,
+      Operand<TFloat32> energy,
+      Operand<TFloat32> angle,
+      Operand<TFloat32> ecal) {}
 
-  private final GanDims d;
+  static final float LEAKY_SLOPE = 0.3f;
+  static final float DROPOUT = 0.2f;
+
+  private static final int[] KERNEL = {5, 6, 6};
+  private static final int[] PAD_DEPTH = {0, 0, 1};
+  private static final int[] NONE = {0, 0, 0};
+  private static final int POOL = 2;
+
   private final Params params;
-  private final Variable<TFloat32> w1;
-  private final Variable<TFloat32> b1;
-  private final Variable<TFloat32> w2;
-  private final Variable<TFloat32> b2;
-  private final Variable<TFloat32> w3;
-  private final Variable<TFloat32> b3;
-  private final Variable<TFloat32> logitW;
-  private final Variable<TFloat32> logitB;
+  private final Grid image;
+  private final List<Conv3dLayer> convs = new ArrayList<>();
+  private final List<BatchNorm3d> norms = new ArrayList<>();
+  private final Grid pooled;
+  private final Variable<TFloat32> fakeW;
+  private final Variable<TFloat32> fakeB;
   private final Variable<TFloat32> energyW;
   private final Variable<TFloat32> energyB;
 
   Discriminator(Ops tf, GanDims d, long seed) {
-    this.d = d;
     this.params = new Params(tf.withSubScope("discriminator"), seed, 2);
-    w1 = conv("conv1", 1, d.d1());
-    b1 = params.bias("conv1", d.d1());
-    w2 = conv("conv2", d.d1(), d.d2());
-    b2 = params.bias("conv2", d.d2());
-    w3 = conv("conv3", d.d2(), d.d3());
-    b3 = params.bias("conv3", d.d3());
-    long features = features();
-    logitW = params.weight("logit", features, features, 1);
-    logitB = params.bias("logit", 1);
-    energyW = params.weight("energy", features, features, 1);
-    energyB = params.bias("energy", 1);
+    image = d.image();
+    Grid g = image;
+    convs.add(Conv3dLayer.same(params, "conv1", g, KERNEL, d.d1(), GLOROT_UNIFORM));
+    norms.add(null);
+    g = convs.get(0).output();
+    g = add(g, PAD_DEPTH, d.d2());
+    g = add(g, PAD_DEPTH, d.d2());
+    g = add(g, NONE, d.d2());
+    pooled = g.pooled(POOL);
+    long features = pooled.size();
+    double limit = Math.sqrt(6.0 / (features + 1));
+    fakeW = params.uniform("generation", limit, features, 1);
+    fakeB = params.bias("generation", 1);
+    energyW = params.uniform("auxiliary", limit, features, 1);
+    energyB = params.bias("auxiliary", 1);
   }
 
-  /** Judges a batch of showers, (batch, xy, xy, z, 1). */
-  Heads forward(Ops tf, Operand<TFloat32> images) {
-    var c1 = Layers.leakyRelu(tf, Layers.conv(tf, images, w1, b1, 1));
-    var c2 = Layers.leakyRelu(tf, Layers.conv(tf, c1, w2, b2, 2));
-    var c3 = Layers.leakyRelu(tf, Layers.conv(tf, c2, w3, b3, 2));
-    var flat = tf.reshape(c3, tf.constant(new long[] {-1, features()}));
+  /**
+   * Judges a batch of showers.
+   *
+   * @param images (batch, x, y, z, 1), deposits raised to the data's power
+   * @param groups the replica groups the batch holds: batch-norm statistics and dropout masks
+   * @param stream this pass's random stream; its layers use the next three as well
+   */
+  Heads forward(Ops tf, Operand<TFloat32> images, ReplicaGroups groups, long stream) {
+    Operand<TFloat32> x = images;
+    for (int i = 0; i < convs.size(); i++) {
+      Conv3dLayer conv = convs.get(i);
+      x = Layers.leakyRelu(tf, conv.apply(tf, x), LEAKY_SLOPE);
+      if (norms.get(i) != null) {
+        x = norms.get(i).apply(tf, x, conv.output(), groups.count());
+      }
+      x = groups.dropout(tf, x, conv.output(), DROPOUT, stream + i);
+    }
+    List<Long> window = List.of(1L, (long) POOL, (long) POOL, (long) POOL, 1L);
+    var pool = tf.nn.avgPool3d(x, window, window, "VALID");
+    var flat = tf.reshape(pool, tf.constant(new long[] {-1, pooled.size()}));
+    var deposits = EcalOutputs.deposits(tf, images);
     return new Heads(
-        Layers.dense(tf, flat, logitW, logitB), Layers.dense(tf, flat, energyW, energyB));
+        Layers.dense(tf, flat, fakeW, fakeB),
+        Layers.dense(tf, flat, energyW, energyB),
+        EcalOutputs.angle(tf, deposits, image),
+        EcalOutputs.sum(tf, deposits));
   }
 
-  /** Multiply-adds of one forward pass for one sample (biases and activations not counted). */
+  /** Multiply-adds of one forward pass for one sample: convolutions and the two heads. */
   long macsPerSample() {
-    int halfXy = GanDims.ceilDiv(d.imageXy(), 2);
-    int halfZ = GanDims.ceilDiv(d.imageZ(), 2);
-    return Layers.convMacs(d.imageXy(), d.imageZ(), KERNEL, 1, d.d1())
-        + Layers.convMacs(halfXy, halfZ, KERNEL, d.d1(), d.d2())
-        + Layers.convMacs(d.reducedXy(), d.reducedZ(), KERNEL, d.d2(), d.d3())
-        + 2 * features();
+    long macs = 2 * pooled.size();
+    for (Conv3dLayer conv : convs) {
+      macs += conv.macsPerSample();
+    }
+    return macs;
+  }
+
+  /** Multiply-adds of the first convolution: its input gradient only a generator update needs. */
+  long firstLayerMacsPerSample() {
+    return convs.get(0).macsPerSample();
   }
 
   Params params() {
     return params;
   }
 
-  private long features() {
-    return (long) d.reducedXy() * d.reducedXy() * d.reducedZ() * d.d3();
-  }
-
-  private Variable<TFloat32> conv(String name, int in, int out) {
-    return params.weight(
-        name, (long) KERNEL * KERNEL * KERNEL * in, KERNEL, KERNEL, KERNEL, in, out);
+  private Grid add(Grid in, int[] pad, int filters) {
+    int n = convs.size() + 1;
+    convs.add(Conv3dLayer.valid(params, "conv" + n, in, pad, KERNEL, filters, GLOROT_UNIFORM));
+    norms.add(new BatchNorm3d(params, "norm" + n, filters));
+    return convs.get(n - 1).output();
   }
 }

@@ -9,94 +9,130 @@ import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The 3DGAN training graph: one tower per device on its slice of the global batch, gradients
- * averaged across towers (what TensorFlow's MirroredStrategy does), and two separate RMSprop
- * updates, one per network's variables.
+ * The 3DGAN training graph, one update per session run as the published training loop makes them
+ * for each batch: the discriminator on the real showers, the discriminator on generated ones, and
+ * (run twice, with fresh noise) the generator through the discriminator. Each update runs one tower
+ * per device on its slice of the global batch, averages the towers' gradients (what TensorFlow's
+ * MirroredStrategy does) and applies them with RMSprop to one network's variables.
  */
 final class GanGraph {
 
   static final float LEARNING_RATE = 1e-3f;
 
-  /** The pooled showers and energies, and which of them make this batch. */
+  // Random streams: the generator's noise per pass, and the first of four dropout streams per
+  // discriminator pass.
+  private static final long FAKE_NOISE = 1;
+  private static final long GENERATOR_NOISE = 2;
+  private static final long REAL_DROPOUT = 10;
+  private static final long FAKE_DROPOUT = 20;
+  private static final long GENERATOR_DROPOUT = 30;
+
+  /** The pooled showers and their labels, and which of them make this batch. */
   final Placeholder<TFloat32> imagePool;
 
   final Placeholder<TFloat32> energyPool;
+  final Placeholder<TFloat32> anglePool;
+  final Placeholder<TFloat32> ecalPool;
   final Placeholder<TInt32> indices;
   final Generator generator;
   final Discriminator discriminator;
-  final Operand<TFloat32> discriminatorLoss;
+  final Operand<TFloat32> realLoss;
+  final Operand<TFloat32> fakeLoss;
   final Operand<TFloat32> generatorLoss;
-  final Op discriminatorUpdate;
+  final Op realUpdate;
+  final Op fakeUpdate;
   final Op generatorUpdate;
 
+  /** What each update applies: the towers' mean gradients, per variable. */
+  final List<Operand<TFloat32>> realGradients;
+
+  final List<Operand<TFloat32>> fakeGradients;
+  final List<Operand<TFloat32>> generatorGradients;
+
   /**
+   * @param groups replica groups the global batch is split into, each with its own batch-norm
+   *     statistics and random draws: the tower count, except in tests that let one device compute
+   *     what several towers would
    * @param lossScale multiplies the losses before differentiation and divides the gradients after
    */
-  GanGraph(Graph graph, GanDims dims, int batchSize, long seed, Towers towers, float lossScale) {
+  GanGraph(
+      Graph graph,
+      GanDims dims,
+      int batchSize,
+      long seed,
+      Towers towers,
+      int groups,
+      float lossScale) {
+    int n = towers.count();
+    if (groups % n != 0 || batchSize % groups != 0) {
+      throw new IllegalArgumentException(
+          "groups must be a multiple of the towers (" + n + ") dividing the batch: " + groups);
+    }
     Ops tf = Ops.create(graph);
     imagePool = tf.withName("image_pool").placeholder(TFloat32.class);
     energyPool = tf.withName("energy_pool").placeholder(TFloat32.class);
+    anglePool = tf.withName("angle_pool").placeholder(TFloat32.class);
+    ecalPool = tf.withName("ecal_pool").placeholder(TFloat32.class);
     indices = tf.withName("indices").placeholder(TInt32.class);
     generator = new Generator(tf, dims, seed);
     discriminator = new Discriminator(tf, dims, seed);
 
-    int n = towers.count();
-    var images = tf.gather(imagePool, indices, tf.constant(0));
-    var energies = tf.gather(energyPool, indices, tf.constant(0));
-    List<Operand<TFloat32>> towerImages = TowerGradients.split(tf, images, n);
-    List<Operand<TFloat32>> towerEnergies = TowerGradients.split(tf, energies, n);
-    // Noise is drawn for the global batch and split like the data, so that N towers see exactly
-    // the samples one device would, and the averaged update is the same.
-    List<Operand<TFloat32>> dNoise =
-        TowerGradients.split(tf, noise(tf, batchSize, dims.latent(), seed, 1), n);
-    List<Operand<TFloat32>> gNoise =
-        TowerGradients.split(tf, noise(tf, batchSize, dims.latent(), seed, 2), n);
-    List<Operand<TFloat32>> dLosses = new ArrayList<>();
+    List<Operand<TFloat32>> images = batch(tf, imagePool, n);
+    List<Operand<TFloat32>> energies = batch(tf, energyPool, n);
+    List<Operand<TFloat32>> angles = batch(tf, anglePool, n);
+    List<Operand<TFloat32>> ecals = batch(tf, ecalPool, n);
+    List<Operand<TFloat32>> realLosses = new ArrayList<>();
+    List<Operand<TFloat32>> fakeLosses = new ArrayList<>();
     List<Operand<TFloat32>> gLosses = new ArrayList<>();
-    List<List<Output<?>>> dGrads = new ArrayList<>();
+    List<List<Output<?>>> realGrads = new ArrayList<>();
+    List<List<Output<?>>> fakeGrads = new ArrayList<>();
     List<List<Output<?>>> gGrads = new ArrayList<>();
+    List<Variable<TFloat32>> dVars = discriminator.params().all();
+    List<Variable<TFloat32>> gVars = generator.params().all();
+    int perTower = groups / n;
     for (int i = 0; i < n; i++) {
       DeviceSpec device = towers.device(i);
       Ops t = tf.withSubScope("tower" + i);
       t = device == null ? t : t.withDevice(device);
-      Operand<TFloat32> e = towerEnergies.get(i);
-      Operand<TFloat32> real = towerImages.get(i);
+      ReplicaGroups replicas = new ReplicaGroups(i * perTower, perTower, batchSize / groups, seed);
+      var targets = new GanLosses.Targets(energies.get(i), angles.get(i), ecals.get(i));
 
-      var fake = generator.forward(t, dNoise.get(i), e);
-      var dLoss =
-          GanLosses.discriminator(
-              t, discriminator.forward(t, real), discriminator.forward(t, fake), e);
-      dLosses.add(dLoss);
-      dGrads.add(
-          TowerGradients.of(
-              graph, t, "d_gradients" + i, dLoss, lossScale, discriminator.params().all()));
+      var real = discriminator.forward(t, images.get(i), replicas, REAL_DROPOUT);
+      var realLoss = GanLosses.of(t, real, true, targets);
+      realLosses.add(realLoss);
+      realGrads.add(TowerGradients.of(graph, t, "real_gradients" + i, realLoss, lossScale, dVars));
 
-      var showers = generator.forward(t, gNoise.get(i), e);
-      var gLoss = GanLosses.generator(t, discriminator.forward(t, showers), showers, e);
+      var fakes = generator.forward(t, input(t, replicas, targets, dims, FAKE_NOISE), replicas);
+      var fake = discriminator.forward(t, fakes, replicas, FAKE_DROPOUT);
+      var fakeLoss = GanLosses.of(t, fake, false, targets);
+      fakeLosses.add(fakeLoss);
+      fakeGrads.add(TowerGradients.of(graph, t, "fake_gradients" + i, fakeLoss, lossScale, dVars));
+
+      var showers =
+          generator.forward(t, input(t, replicas, targets, dims, GENERATOR_NOISE), replicas);
+      var judged = discriminator.forward(t, showers, replicas, GENERATOR_DROPOUT);
+      var gLoss = GanLosses.of(t, judged, true, targets);
       gLosses.add(gLoss);
-      gGrads.add(
-          TowerGradients.of(
-              graph, t, "g_gradients" + i, gLoss, lossScale, generator.params().all()));
+      gGrads.add(TowerGradients.of(graph, t, "g_gradients" + i, gLoss, lossScale, gVars));
     }
-    discriminatorLoss = TowerGradients.average(tf.withName("discriminator_loss"), dLosses, 1f);
+    realLoss = TowerGradients.average(tf.withName("real_loss"), realLosses, 1f);
+    fakeLoss = TowerGradients.average(tf.withName("fake_loss"), fakeLosses, 1f);
     generatorLoss = TowerGradients.average(tf.withName("generator_loss"), gLosses, 1f);
-    discriminatorUpdate =
-        RmsProp.apply(
-            tf.withSubScope("discriminator_rmsprop"),
-            discriminator.params().all(),
-            TowerGradients.averageEach(tf, dGrads, lossScale),
-            LEARNING_RATE);
-    generatorUpdate =
-        RmsProp.apply(
-            tf.withSubScope("generator_rmsprop"),
-            generator.params().all(),
-            TowerGradients.averageEach(tf, gGrads, lossScale),
-            LEARNING_RATE);
+    Ops dOpt = tf.withSubScope("discriminator_rmsprop");
+    RmsProp dRmsProp = new RmsProp(dOpt, dVars, LEARNING_RATE);
+    realGradients = TowerGradients.averageEach(tf, realGrads, lossScale);
+    fakeGradients = TowerGradients.averageEach(tf, fakeGrads, lossScale);
+    generatorGradients = TowerGradients.averageEach(tf, gGrads, lossScale);
+    realUpdate = dRmsProp.update(dOpt, realGradients);
+    fakeUpdate = dRmsProp.update(dOpt, fakeGradients);
+    Ops gOpt = tf.withSubScope("generator_rmsprop");
+    generatorUpdate = new RmsProp(gOpt, gVars, LEARNING_RATE).update(gOpt, generatorGradients);
   }
 
   /** Fresh noise each run; seeded per op so a seed replays the same sequence. */
@@ -108,7 +144,15 @@ final class GanGraph {
         RandomStandardNormal.seed2(stream));
   }
 
-  private static Operand<TFloat32> noise(Ops tf, long batch, int latent, long seed, long stream) {
-    return noise(tf, new long[] {batch, latent}, seed, stream);
+  /** The batch gathered from a pool, split across the towers. */
+  private List<Operand<TFloat32>> batch(Ops tf, Operand<TFloat32> pool, int towers) {
+    return TowerGradients.split(tf, tf.gather(pool, indices, tf.constant(0)), towers);
+  }
+
+  /** The generator's input as the published training builds it: energy, angle, then noise. */
+  private static Operand<TFloat32> input(
+      Ops tf, ReplicaGroups replicas, GanLosses.Targets targets, GanDims dims, long stream) {
+    var noise = replicas.normal(tf, stream, dims.noise());
+    return tf.concat(List.of(targets.energy(), targets.angle(), noise), tf.constant(1));
   }
 }

@@ -5,51 +5,70 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The 3DGAN objectives for one tower: a real/fake sigmoid cross-entropy plus, as in the paper, an
- * auxiliary primary-energy regression and (generator only) a match of the total deposit ("ECAL
- * sum") to the energy it was asked for. Mean absolute errors keep the auxiliary terms bounded.
+ * The 3DGAN objective, as the published training compiles it for the discriminator and for the
+ * combined model alike: binary cross-entropy on real/fake, mean absolute percentage error on the
+ * primary energy, mean absolute error on the angle, mean absolute percentage error on the ECAL sum,
+ * weighted 3, 0.1, 25 and 0.1.
+ *
+ * <p>The cross-entropy is computed from the logit (softplus), which equals Keras' on the sigmoid's
+ * output without its clipping at 1e-7. The code's random flips of 5% of the real/fake labels are
+ * left out: they change which labels a batch sees, not what a step costs.
  */
 final class GanLosses {
 
-  /** Weights of the auxiliary terms against the cross-entropy; the paper's ratios, rounded. */
+  static final float REAL_FAKE_WEIGHT = 3f;
   static final float ENERGY_WEIGHT = 0.1f;
-
+  static final float ANGLE_WEIGHT = 25f;
   static final float ECAL_WEIGHT = 0.1f;
+
+  /** Keras' floor under a percentage error's denominator. */
+  private static final float EPSILON = 1e-7f;
+
+  /** What the heads should say about a batch, each (batch, 1). */
+  record Targets(Operand<TFloat32> energy, Operand<TFloat32> angle, Operand<TFloat32> ecal) {}
 
   private GanLosses() {}
 
-  /** Discriminator: real showers labelled 1, generated ones 0, energy regressed on both. */
-  static Operand<TFloat32> discriminator(
-      Ops tf, Discriminator.Heads real, Discriminator.Heads fake, Operand<TFloat32> energy) {
-    var bce = tf.math.add(bceReal(tf, real.logit()), bceFake(tf, fake.logit()));
-    var aux = tf.math.add(mae(tf, real.energy(), energy), mae(tf, fake.energy(), energy));
-    return tf.math.add(bce, tf.math.mul(tf.constant(ENERGY_WEIGHT), aux));
+  /**
+   * The weighted loss of one batch.
+   *
+   * @param real the real/fake label the batch should get: true for real showers, and for generated
+   *     ones when the generator is trained
+   */
+  static Operand<TFloat32> of(Ops tf, Discriminator.Heads heads, boolean real, Targets targets) {
+    // -log(sigmoid(x)) = softplus(-x); -log(1 - sigmoid(x)) = softplus(x).
+    var crossEntropy =
+        mean(tf, tf.math.softplus(real ? tf.math.neg(heads.logit()) : heads.logit()));
+    return sum(
+        tf,
+        weighted(tf, REAL_FAKE_WEIGHT, crossEntropy),
+        weighted(tf, ENERGY_WEIGHT, percentageError(tf, heads.energy(), targets.energy())),
+        weighted(
+            tf, ANGLE_WEIGHT, mean(tf, tf.math.abs(tf.math.sub(heads.angle(), targets.angle())))),
+        weighted(tf, ECAL_WEIGHT, percentageError(tf, heads.ecal(), targets.ecal())));
   }
 
-  /** Generator: fool the discriminator, at the asked energy, with the right total deposit. */
-  static Operand<TFloat32> generator(
-      Ops tf, Discriminator.Heads judged, Operand<TFloat32> showers, Operand<TFloat32> energy) {
-    var ecal =
-        tf.reshape(
-            tf.sum(showers, tf.constant(new int[] {1, 2, 3, 4})), tf.constant(new int[] {-1, 1}));
-    var expected = tf.math.mul(energy, tf.constant(ShowerData.DEPOSIT_PER_UNIT));
-    var aux = tf.math.mul(tf.constant(ENERGY_WEIGHT), mae(tf, judged.energy(), energy));
-    var sum = tf.math.mul(tf.constant(ECAL_WEIGHT), mae(tf, ecal, expected));
-    return tf.math.add(bceReal(tf, judged.logit()), tf.math.add(aux, sum));
+  /** Keras' MAPE: 100 x mean(|target - predicted| / max(|target|, 1e-7)). */
+  private static Operand<TFloat32> percentageError(
+      Ops tf, Operand<TFloat32> predicted, Operand<TFloat32> target) {
+    var relative =
+        tf.math.div(
+            tf.math.abs(tf.math.sub(target, predicted)),
+            tf.math.maximum(tf.math.abs(target), tf.constant(EPSILON)));
+    return tf.math.mul(tf.constant(100f), mean(tf, relative));
   }
 
-  /** Mean of -log(sigmoid(x)) = softplus(-x): the stable form of the cross-entropy with 1. */
-  private static Operand<TFloat32> bceReal(Ops tf, Operand<TFloat32> logit) {
-    return mean(tf, tf.math.softplus(tf.math.neg(logit)));
+  private static Operand<TFloat32> weighted(Ops tf, float weight, Operand<TFloat32> x) {
+    return tf.math.mul(tf.constant(weight), x);
   }
 
-  /** Mean of -log(1 - sigmoid(x)) = softplus(x). */
-  private static Operand<TFloat32> bceFake(Ops tf, Operand<TFloat32> logit) {
-    return mean(tf, tf.math.softplus(logit));
-  }
-
-  private static Operand<TFloat32> mae(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b) {
-    return mean(tf, tf.math.abs(tf.math.sub(a, b)));
+  @SafeVarargs
+  private static Operand<TFloat32> sum(Ops tf, Operand<TFloat32>... terms) {
+    Operand<TFloat32> total = terms[0];
+    for (int i = 1; i < terms.length; i++) {
+      total = tf.math.add(total, terms[i]);
+    }
+    return total;
   }
 
   private static Operand<TFloat32> mean(Ops tf, Operand<TFloat32> x) {

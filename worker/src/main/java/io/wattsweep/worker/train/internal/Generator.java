@@ -1,87 +1,110 @@
 package io.wattsweep.worker.train.internal;
 
-import static io.wattsweep.worker.train.internal.GanDims.KERNEL;
+import static io.wattsweep.worker.train.internal.Conv3dLayer.Init.GLOROT_NORMAL;
+import static io.wattsweep.worker.train.internal.Conv3dLayer.Init.HE_UNIFORM;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The 3DGAN generator, reduced: the latent vector times the primary energy (the paper's
- * conditioning) goes through a dense layer onto a coarse 3D grid, then convolutions with ReLU and
- * two nearest-neighbour 2x upsamplings, cropped to the calorimeter's shape, and a one-channel ReLU
- * output because energy deposits are non-negative.
+ * The 3DGAN generator, layer by layer as the published Keras code builds it ({@code generator()} in
+ * {@code AngleArch3dGAN.py}): a dense layer (no activation) onto a 9 x 9 x 8 grid of 8 channels, 6x
+ * 3D up-sampling, then seven 3D convolutions, each after the zero padding the code gives it:
+ *
+ * <pre>
+ *   pad        kernel     filters  then
+ *   -          (6, 6, 8)  8        ReLU, batch norm
+ *   (2, 2, 1)  (4, 4, 6)  6        ReLU, batch norm   (three times)
+ *   (1, 1, 0)  (3, 3, 5)  6        ReLU, batch norm
+ *   (1, 1, 0)  (3, 3, 3)  6        ReLU
+ *   -          (2, 2, 2)  1        ReLU: deposits are never negative
+ * </pre>
+ *
+ * which takes the 54 x 54 x 48 up-sampled grid to one 51 x 51 x 25 channel. Initialisers are the
+ * code's: Glorot-uniform dense, He-uniform convolutions, Glorot-normal output.
  */
 final class Generator {
 
-  private static final int SMALL_KERNEL = 3;
+  private static final int[] NONE = {0, 0, 0};
+  private static final int[] PAD_WIDE = {2, 2, 1};
+  private static final int[] PAD_ACROSS = {1, 1, 0};
 
   private final GanDims d;
   private final Params params;
   private final Variable<TFloat32> denseW;
   private final Variable<TFloat32> denseB;
-  private final Variable<TFloat32> w1;
-  private final Variable<TFloat32> b1;
-  private final Variable<TFloat32> w2;
-  private final Variable<TFloat32> b2;
-  private final Variable<TFloat32> w3;
-  private final Variable<TFloat32> b3;
-  private final Variable<TFloat32> w4;
-  private final Variable<TFloat32> b4;
+  private final List<Conv3dLayer> convs = new ArrayList<>();
+  private final List<BatchNorm3d> norms = new ArrayList<>();
 
   Generator(Ops tf, GanDims d, long seed) {
     this.d = d;
     this.params = new Params(tf.withSubScope("generator"), seed, 1);
-    long grid = (long) d.baseXy() * d.baseXy() * d.baseZ() * d.baseChannels();
-    denseW = params.weight("dense", d.latent(), d.latent(), grid);
-    denseB = params.bias("dense", grid);
-    w1 = conv("conv1", KERNEL, d.baseChannels(), d.g1());
-    b1 = params.bias("conv1", d.g1());
-    w2 = conv("conv2", KERNEL, d.g1(), d.g2());
-    b2 = params.bias("conv2", d.g2());
-    w3 = conv("conv3", SMALL_KERNEL, d.g2(), d.g3());
-    b3 = params.bias("conv3", d.g3());
-    w4 = conv("conv4", SMALL_KERNEL, d.g3(), 1);
-    b4 = params.bias("conv4", 1);
+    long units = d.grid().size();
+    denseW = params.uniform("dense", Math.sqrt(6.0 / (d.latent() + units)), d.latent(), units);
+    denseB = params.bias("dense", units);
+    Grid g = d.grid().upsampled(GanDims.UPSAMPLE);
+    g = add(g, NONE, new int[] {6, 6, 8}, d.g1(), HE_UNIFORM, true);
+    for (int i = 0; i < 3; i++) {
+      g = add(g, PAD_WIDE, new int[] {4, 4, 6}, d.g2(), HE_UNIFORM, true);
+    }
+    g = add(g, PAD_ACROSS, new int[] {3, 3, 5}, d.g2(), HE_UNIFORM, true);
+    g = add(g, PAD_ACROSS, new int[] {3, 3, 3}, d.g2(), HE_UNIFORM, false);
+    g = add(g, NONE, new int[] {2, 2, 2}, 1, GLOROT_NORMAL, false);
+    if (!g.equals(d.image())) {
+      throw new IllegalStateException("generator makes " + g + ", not the image " + d.image());
+    }
   }
 
   /**
    * Showers for a batch.
    *
-   * @param latent noise, (batch, latent)
-   * @param energy primary energies, (batch, 1)
-   * @return deposits, (batch, xy, xy, z, 1)
+   * @param input (batch, latent): primary energy, angle, noise
+   * @param groups the replica groups the batch holds, each with its own batch-norm statistics
+   * @return deposits, raised to the data's power, (batch, x, y, z, 1)
    */
-  Operand<TFloat32> forward(Ops tf, Operand<TFloat32> latent, Operand<TFloat32> energy) {
-    var h = tf.nn.relu(Layers.dense(tf, tf.math.mul(latent, energy), denseW, denseB));
-    var grid =
-        tf.reshape(
-            h, tf.constant(new int[] {-1, d.baseXy(), d.baseXy(), d.baseZ(), d.baseChannels()}));
-    var c1 = tf.nn.relu(Layers.conv(tf, grid, w1, b1, 1));
-    var u1 = Layers.upsample2(tf, c1, d.baseXy(), d.baseXy(), d.baseZ(), d.g1());
-    var c2 = tf.nn.relu(Layers.conv(tf, u1, w2, b2, 1));
-    var u2 = Layers.upsample2(tf, c2, 2 * d.baseXy(), 2 * d.baseXy(), 2 * d.baseZ(), d.g2());
-    var crop = Layers.centreCrop(tf, u2, 4 * d.baseXy(), 4 * d.baseZ(), d.imageXy(), d.imageZ());
-    var c3 = tf.nn.relu(Layers.conv(tf, crop, w3, b3, 1));
-    return tf.nn.relu(Layers.conv(tf, c3, w4, b4, 1));
+  Operand<TFloat32> forward(Ops tf, Operand<TFloat32> input, ReplicaGroups groups) {
+    var dense = Layers.dense(tf, input, denseW, denseB);
+    var grid = tf.reshape(dense, tf.constant(d.grid().batchShape()));
+    Operand<TFloat32> x = Layers.upsample3d(tf, grid, d.grid(), GanDims.UPSAMPLE);
+    for (int i = 0; i < convs.size(); i++) {
+      Conv3dLayer conv = convs.get(i);
+      x = tf.nn.relu(conv.apply(tf, x));
+      if (norms.get(i) != null) {
+        x = norms.get(i).apply(tf, x, conv.output(), groups.count());
+      }
+    }
+    return x;
   }
 
-  /** Multiply-adds of one forward pass for one sample (biases and activations not counted). */
+  /** Multiply-adds of the dense layer for one sample. */
+  long denseMacsPerSample() {
+    return (long) d.latent() * d.grid().size();
+  }
+
+  /** Multiply-adds of one forward pass for one sample: the dense layer and the convolutions. */
   long macsPerSample() {
-    long grid = (long) d.baseXy() * d.baseXy() * d.baseZ() * d.baseChannels();
-    return (long) d.latent() * grid
-        + Layers.convMacs(d.baseXy(), d.baseZ(), KERNEL, d.baseChannels(), d.g1())
-        + Layers.convMacs(2L * d.baseXy(), 2L * d.baseZ(), KERNEL, d.g1(), d.g2())
-        + Layers.convMacs(d.imageXy(), d.imageZ(), SMALL_KERNEL, d.g2(), d.g3())
-        + Layers.convMacs(d.imageXy(), d.imageZ(), SMALL_KERNEL, d.g3(), 1);
+    long macs = denseMacsPerSample();
+    for (Conv3dLayer conv : convs) {
+      macs += conv.macsPerSample();
+    }
+    return macs;
   }
 
   Params params() {
     return params;
   }
 
-  private Variable<TFloat32> conv(String name, int k, int in, int out) {
-    return params.weight(name, (long) k * k * k * in, k, k, k, in, out);
+  /** Appends a padded convolution, and batch norm after its ReLU if {@code normed}. */
+  private Grid add(
+      Grid in, int[] pad, int[] kernel, int filters, Conv3dLayer.Init init, boolean normed) {
+    int n = convs.size() + 1;
+    Conv3dLayer conv = Conv3dLayer.valid(params, "conv" + n, in, pad, kernel, filters, init);
+    convs.add(conv);
+    norms.add(normed ? new BatchNorm3d(params, "norm" + n, filters) : null);
+    return conv.output();
   }
 }

@@ -29,13 +29,27 @@ final class Params {
     this.stream = stream;
   }
 
-  /** A weight drawn from a truncated normal with He scaling: stddev sqrt(2 / fanIn). */
-  Variable<TFloat32> weight(String name, long fanIn, long... shape) {
+  /**
+   * The standard deviation of a unit normal truncated at two standard deviations, as TensorFlow's
+   * truncated normal is: Keras divides its target by it so the drawn weights keep their stddev.
+   */
+  static final double TRUNCATION_STDDEV = 0.87962566103423978;
+
+  /** A weight drawn uniformly from [-limit, limit). */
+  Variable<TFloat32> uniform(String name, double limit, long... shape) {
     Ops named = init.withSubScope(name);
-    long[] key = {seed, stream * 1_000_003L + variables.size()};
-    var draw = named.random.statelessTruncatedNormal(named.constant(shape), named.constant(key));
-    var scaled = named.math.mul(draw, named.constant((float) Math.sqrt(2.0 / fanIn)));
-    return register(named.withName("w").variable(scaled));
+    var draw = named.random.statelessRandomUniform(named.constant(shape), named.constant(key()));
+    var centred = named.math.sub(named.math.mul(draw, named.constant(2f)), named.constant(1f));
+    return register(
+        named.withName("w").variable(named.math.mul(centred, named.constant((float) limit))));
+  }
+
+  /** A weight drawn from a normal truncated at two standard deviations, then scaled. */
+  Variable<TFloat32> truncatedNormal(String name, double stddev, long... shape) {
+    Ops named = init.withSubScope(name);
+    var draw = named.random.statelessTruncatedNormal(named.constant(shape), named.constant(key()));
+    return register(
+        named.withName("w").variable(named.math.mul(draw, named.constant((float) stddev))));
   }
 
   /**
@@ -44,20 +58,33 @@ final class Params {
    */
   Variable<TFloat32> unitWeight(String name, long... shape) {
     Ops named = init.withSubScope(name);
-    long[] key = {seed, stream * 1_000_003L + variables.size()};
     var draw =
         named.random.statelessRandomNormal(
-            named.constant(shape), named.constant(key), TFloat32.class);
+            named.constant(shape), named.constant(key()), TFloat32.class);
     return register(named.withName("w").variable(draw));
   }
 
   /** A bias, zero at start. */
   Variable<TFloat32> bias(String name, long size) {
+    return zeros(name, "b", size);
+  }
+
+  /** A vector of zeros at start, e.g. a batch norm's offset. */
+  Variable<TFloat32> zeros(String name, String variable, long size) {
     Ops named = init.withSubScope(name);
     return register(
         named
-            .withName("b")
+            .withName(variable)
             .variable(named.zeros(named.constant(new long[] {size}), TFloat32.class)));
+  }
+
+  /** A vector of ones at start, e.g. a batch norm's scale. */
+  Variable<TFloat32> ones(String name, String variable, long size) {
+    Ops named = init.withSubScope(name);
+    return register(
+        named
+            .withName(variable)
+            .variable(named.fill(named.constant(new long[] {size}), named.constant(1f))));
   }
 
   List<Variable<TFloat32>> all() {
@@ -71,6 +98,11 @@ final class Params {
       n += v.shape().size();
     }
     return n;
+  }
+
+  /** Each variable draws from its own key: the run's seed, the network and its position. */
+  private long[] key() {
+    return new long[] {seed, stream * 1_000_003L + variables.size()};
   }
 
   private Variable<TFloat32> register(Variable<TFloat32> v) {

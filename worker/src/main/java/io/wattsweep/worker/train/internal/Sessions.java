@@ -19,16 +19,22 @@ final class Sessions {
 
   /** The variables' values, flattened in order. */
   static float[] read(Session session, List<Variable<TFloat32>> variables) {
-    Session.Runner runner = session.runner();
-    long total = 0;
-    for (Variable<TFloat32> v : variables) {
-      runner.fetch(v);
-      total += v.shape().size();
+    return read(session.runner(), variables);
+  }
+
+  /** The values of {@code outputs} in one run of {@code runner}, flattened in order. */
+  static float[] read(Session.Runner runner, List<? extends Operand<TFloat32>> outputs) {
+    for (Operand<TFloat32> o : outputs) {
+      runner.fetch(o);
     }
-    float[] values = new float[Math.toIntExact(total)];
     try (Result result = runner.run()) {
+      long total = 0;
+      for (int i = 0; i < outputs.size(); i++) {
+        total += result.get(i).shape().size();
+      }
+      float[] values = new float[Math.toIntExact(total)];
       int at = 0;
-      for (int i = 0; i < variables.size(); i++) {
+      for (int i = 0; i < outputs.size(); i++) {
         TFloat32 t = (TFloat32) result.get(i);
         int n = Math.toIntExact(t.size());
         float[] part = new float[n];
@@ -36,28 +42,25 @@ final class Sessions {
         System.arraycopy(part, 0, values, at, n);
         at += n;
       }
+      return values;
     }
-    return values;
   }
 
-  /** A generator's forward pass: latent (n, latent) and energies (n, 1) to its output. */
+  /** A generator's forward pass, from its input (n, width) to its output. */
   interface Forward {
-    Operand<TFloat32> apply(Ops tf, Operand<TFloat32> latent, Operand<TFloat32> energies);
+    Operand<TFloat32> apply(Ops tf, Operand<TFloat32> input);
   }
 
   /**
-   * Adds a forward pass of a generator on constant inputs to {@code graph} and returns its output,
-   * flattened: how a saved generator is compared with the one that trained.
+   * Adds a forward pass of a generator on constant inputs (n rows, flattened) to {@code graph}
+   * and returns its output, flattened: how a saved generator is compared with the one that
+   * trained.
    */
-  static float[] generate(
-      Graph graph, Session session, Forward forward, float[] latent, float[] energies) {
+  static float[] generate(Graph graph, Session session, Forward forward, float[] input, int n) {
     Ops tf = Ops.create(graph).withSubScope("generate");
-    long n = energies.length;
     var out =
         forward.apply(
-            tf,
-            tf.reshape(tf.constant(latent), tf.constant(new long[] {n, latent.length / n})),
-            tf.reshape(tf.constant(energies), tf.constant(new long[] {n, 1})));
+            tf, tf.reshape(tf.constant(input), tf.constant(new long[] {n, input.length / n})));
     try (Result result = session.runner().fetch(out).run()) {
       TFloat32 t = (TFloat32) result.get(0);
       float[] values = new float[Math.toIntExact(t.size())];

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -20,8 +19,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * A reduced-scale 3DGAN (Khattak et al., arXiv 2109.07388) training in TensorFlow graph mode on
- * synthetic calorimeter showers.
+ * The variable-angle 3DGAN (Khattak et al., arXiv 2109.07388) training in TensorFlow graph mode on
+ * synthetic calorimeter showers, as the published code trains it: per batch, the discriminator is
+ * updated on the real showers and then on generated ones, and the generator twice.
  */
 public final class ThreeDGan implements Workload {
 
@@ -31,64 +31,64 @@ public final class ThreeDGan implements Workload {
     DISCRIMINATOR
   }
 
+  /** The updates of a step, in order. */
+  enum Update {
+    REAL,
+    FAKE,
+    GENERATOR
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ThreeDGan.class);
 
   private static final String FLOPS_METHOD =
-      "analytic: 2 FLOPs per multiply-add of every convolution and dense layer, backward = 2x"
-          + " forward; a step = D update (G forward, D forward and backward on real and"
-          + " generated) + G update (G and D forward and backward)";
+      "analytic: 2 FLOPs per multiply-add of the convolutions and dense layers (batch norm,"
+          + " activations, dropout, pooling, up-sampling and the ECAL outputs not counted); a"
+          + " layer's backward = its forward for the input gradient + its forward for the weight"
+          + " gradient, each only where an update needs it; a step = D on real (3D - D1) + D on"
+          + " generated (G + 3D - D1) + 2 G updates (3G - Gdense + 2D each)";
 
-  private final Graph graph;
+  private final ShowerData data;
+  private final TrainingSession<GanGraph> training;
   private final GanGraph net;
   private final Session session;
-  private final ShowerData data;
   private final ModelInfo info;
-  private final PrecisionPlan.Outcome precision;
-  private boolean closed;
 
-  private ThreeDGan(WorkloadSpec spec) {
+  private ThreeDGan(WorkloadSpec spec, int groups) {
     Conv3dGradient.register();
     Placement placement = Placement.of(spec);
     GanDims dims = GanDims.of(spec.scale());
     data = new ShowerData(dims, spec.batchSize(), spec.seed());
-    graph = new Graph();
-    try {
-      net =
-          new GanGraph(
-              graph,
-              dims,
-              spec.batchSize(),
-              spec.seed(),
-              placement.towers,
-              placement.plan.lossScale());
-      session = placement.open(graph);
-    } catch (RuntimeException e) {
-      graph.close();
-      data.close();
-      throw e;
-    }
-    try {
-      session.initialize();
-      precision = placement.resolve(this::executedGraphs);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
+    training =
+        TrainingSession.open(
+            placement,
+            data::close,
+            graph ->
+                new GanGraph(
+                    graph,
+                    dims,
+                    spec.batchSize(),
+                    spec.seed(),
+                    placement.towers,
+                    groups,
+                    placement.plan.lossScale()),
+            t -> executedGraphs(t.session, t.net));
+    net = training.net;
+    session = training.session;
+    PrecisionPlan.Outcome precision = training.precision();
     info =
         info(
             spec.scale(),
             net.generator.params().count(),
             net.discriminator.params().count(),
-            flopsPerStep(
-                net.generator.macsPerSample(), net.discriminator.macsPerSample(), spec.batchSize()),
+            flopsPerStep(net.generator, net.discriminator, spec.batchSize()),
             FLOPS_METHOD);
     LOG.info(
         "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), G {} and D {} parameters,"
             + " {} FLOPs per step, precision {} asked, {} runs{}",
         spec.scale(),
-        dims.imageXy(),
-        dims.imageXy(),
-        dims.imageZ(),
+        dims.image().x(),
+        dims.image().y(),
+        dims.image().z(),
         spec.batchSize(),
         placement.towers.count(),
         info.generatorParameters(),
@@ -113,36 +113,47 @@ public final class ThreeDGan implements Workload {
           scale,
           generator.params().count(),
           discriminator.params().count(),
-          flopsPerStep(generator.macsPerSample(), discriminator.macsPerSample(), batchSize),
+          flopsPerStep(generator, discriminator, batchSize),
           FLOPS_METHOD);
     }
   }
 
   /** Builds the graph, starts the session and initialises the weights from the seed. */
   public static ThreeDGan open(WorkloadSpec spec) {
-    return new ThreeDGan(spec);
+    return new ThreeDGan(spec, spec.devices());
   }
 
+  /**
+   * Like {@link #open(WorkloadSpec)}, with the batch split into {@code groups} replica groups
+   * (batch-norm statistics and random draws of their own) however many devices there are: one
+   * device with as many groups as another run has towers computes what those towers do.
+   */
+  static ThreeDGan open(WorkloadSpec spec, int groups) {
+    return new ThreeDGan(spec, groups);
+  }
+
+  /**
+   * One batch as the published loop trains it: the discriminator's two updates, then the
+   * generator's two; the losses are each network's mean over its updates, before them.
+   */
   @Override
   public StepLosses step() {
     try (TInt32 batch = data.nextIndices()) {
-      double d = run(net.discriminatorLoss, net.discriminatorUpdate, batch);
-      double g = run(net.generatorLoss, net.generatorUpdate, batch);
-      return new StepLosses(d, g);
+      return new StepLosses(discriminator(batch), generator(batch));
     }
   }
 
-  /** Updates the discriminator alone on the next batch; returns its loss before the update. */
+  /** Updates the discriminator alone on the next batch; returns its mean loss. */
   public double stepDiscriminator() {
     try (TInt32 batch = data.nextIndices()) {
-      return run(net.discriminatorLoss, net.discriminatorUpdate, batch);
+      return discriminator(batch);
     }
   }
 
-  /** Updates the generator alone on the next batch; returns its loss before the update. */
+  /** Updates the generator alone on the next batch; returns its mean loss. */
   public double stepGenerator() {
     try (TInt32 batch = data.nextIndices()) {
-      return run(net.generatorLoss, net.generatorUpdate, batch);
+      return generator(batch);
     }
   }
 
@@ -155,16 +166,43 @@ public final class ThreeDGan implements Workload {
             : net.discriminator.params().all());
   }
 
+  /**
+   * The mean gradients {@code update} would apply on the next batch, flattened in variable order;
+   * applies nothing (random draws and the batch move on as in a step).
+   */
+  float[] gradients(Update update) {
+    List<Operand<TFloat32>> gradients =
+        switch (update) {
+          case REAL -> net.realGradients;
+          case FAKE -> net.fakeGradients;
+          case GENERATOR -> net.generatorGradients;
+        };
+    try (TInt32 batch = data.nextIndices()) {
+      return Sessions.read(fed(batch), gradients);
+    }
+  }
+
   @Override
   public boolean saveGenerator(Path directory) {
     Checkpoints.save(
-        graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
+        training.graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
     return true;
   }
 
-  /** The generator's showers for a batch of inputs ((n, latent) and (n, 1), flat), as trained. */
-  float[] generate(float[] latent, float[] energies) {
-    return Sessions.generate(graph, session, net.generator::forward, latent, energies);
+  /**
+   * The generator's showers for {@code n} inputs ((n, latent) flat: energy, angle, noise), as
+   * trained, with the n inputs' own batch-norm statistics.
+   */
+  float[] generate(float[] input, int n) {
+    return generate(training.graph, session, net.generator, input, n);
+  }
+
+  /** What {@code generator} makes of {@code n} inputs, as one replica group. */
+  static float[] generate(
+      Graph graph, Session session, Generator generator, float[] input, int n) {
+    ReplicaGroups one = new ReplicaGroups(0, 1, n, 0);
+    return Sessions.generate(
+        graph, session, (tf, in) -> generator.forward(tf, in, one), input, n);
   }
 
   @Override
@@ -174,43 +212,51 @@ public final class ThreeDGan implements Workload {
 
   @Override
   public Precision precisionRan() {
-    return precision.ran();
+    return training.precision().ran();
   }
 
   @Override
   public String precisionNote() {
-    return precision.note();
+    return training.precision().note();
   }
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    session.close();
-    graph.close();
-    data.close();
+    training.close();
+  }
+
+  private double discriminator(TInt32 batch) {
+    double real = run(net.realLoss, net.realUpdate, batch);
+    return (real + run(net.fakeLoss, net.fakeUpdate, batch)) / 2;
+  }
+
+  private double generator(TInt32 batch) {
+    double first = run(net.generatorLoss, net.generatorUpdate, batch);
+    return (first + run(net.generatorLoss, net.generatorUpdate, batch)) / 2;
   }
 
   private double run(Operand<TFloat32> loss, Op update, TInt32 batch) {
-    try (Result result = fed(batch).fetch(loss).addTarget(update).run()) {
-      return ((TFloat32) result.get(0)).getFloat();
-    }
+    return TrainingSession.run(fed(batch), loss, update);
   }
 
   private Session.Runner fed(TInt32 batch) {
+    return fed(session, net, batch);
+  }
+
+  private Session.Runner fed(Session session, GanGraph net, TInt32 batch) {
     return session
         .runner()
         .feed(net.imagePool, data.images())
         .feed(net.energyPool, data.energies())
+        .feed(net.anglePool, data.angles())
+        .feed(net.ecalPool, data.ecals())
         .feed(net.indices, batch);
   }
 
   /** The graphs of a discriminator forward pass, which updates no weight. */
-  private List<GraphDef> executedGraphs() {
+  private List<GraphDef> executedGraphs(Session session, GanGraph net) {
     try (TInt32 batch = data.nextIndices()) {
-      return Sessions.executedGraphs(fed(batch).fetch(net.discriminatorLoss));
+      return Sessions.executedGraphs(fed(session, net, batch).fetch(net.realLoss));
     }
   }
 
@@ -220,10 +266,17 @@ public final class ThreeDGan implements Workload {
   }
 
   /**
-   * Per sample, a D update costs G forward + D forward on real and generated + backward of both
-   * (2x) = G + 6D multiply-adds; a G update costs G + D forward and their backward = 3G + 3D.
+   * Per sample, with G and D a forward pass's multiply-adds: the discriminator on real showers
+   * costs its forward, its weight gradients and its input gradients but the first layer's (3D -
+   * D1); on generated ones, the generator's forward besides; a generator update costs both
+   * forwards, the discriminator's input gradients, and the generator's weight and input gradients
+   * but the dense layer's input's (3G - Gdense + 2D); the loop makes two.
    */
-  private static long flopsPerStep(long gMacs, long dMacs, int batchSize) {
-    return 2L * batchSize * (4 * gMacs + 9 * dMacs);
+  private static long flopsPerStep(Generator g, Discriminator d, int batchSize) {
+    long gMacs = g.macsPerSample();
+    long dMacs = d.macsPerSample();
+    long perSample =
+        7 * gMacs - 2 * g.denseMacsPerSample() + 10 * dMacs - 2 * d.firstLayerMacsPerSample();
+    return 2L * batchSize * perSample;
   }
 }

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -66,41 +65,32 @@ public final class VaeProGan implements Workload {
           + " (3E + G + both critics). Pixel norm, activations, pooling and the optimizers are not"
           + " counted";
 
-  private final Graph graph;
+  private final TileData data;
+  private final TrainingSession<ProGanGraph> training;
   private final ProGanGraph net;
   private final Session session;
-  private final TileData data;
   private final ModelInfo info;
-  private final PrecisionPlan.Outcome precision;
-  private boolean closed;
 
   private VaeProGan(WorkloadSpec spec) {
     Placement placement = Placement.of(spec);
     ProGanDims dims = ProGanDims.of(spec.scale());
     data = new TileData(dims, spec.batchSize(), spec.seed());
-    graph = new Graph();
-    try {
-      net =
-          new ProGanGraph(
-              graph,
-              dims,
-              spec.batchSize(),
-              spec.seed(),
-              placement.towers,
-              placement.plan.lossScale());
-      session = placement.open(graph);
-    } catch (RuntimeException e) {
-      graph.close();
-      data.close();
-      throw e;
-    }
-    try {
-      session.initialize();
-      precision = placement.resolve(this::executedGraphs);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
+    training =
+        TrainingSession.open(
+            placement,
+            data::close,
+            graph ->
+                new ProGanGraph(
+                    graph,
+                    dims,
+                    spec.batchSize(),
+                    spec.seed(),
+                    placement.towers,
+                    placement.plan.lossScale()),
+            t -> executedGraphs(t.session, t.net));
+    net = training.net;
+    session = training.session;
+    PrecisionPlan.Outcome precision = training.precision();
     info =
         info(
             dims,
@@ -203,7 +193,7 @@ public final class VaeProGan implements Workload {
   @Override
   public boolean saveGenerator(Path directory) {
     Checkpoints.save(
-        graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
+        training.graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
     return true;
   }
 
@@ -214,23 +204,17 @@ public final class VaeProGan implements Workload {
 
   @Override
   public Precision precisionRan() {
-    return precision.ran();
+    return training.precision().ran();
   }
 
   @Override
   public String precisionNote() {
-    return precision.note();
+    return training.precision().note();
   }
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    session.close();
-    graph.close();
-    data.close();
+    training.close();
   }
 
   private List<Variable<TFloat32>> variables(Network network) {
@@ -249,19 +233,17 @@ public final class VaeProGan implements Workload {
   }
 
   private double run(Operand<TFloat32> loss, Op update, TInt32 batch) {
-    try (Result result = fed(batch).fetch(loss).addTarget(update).run()) {
-      return ((TFloat32) result.get(0)).getFloat();
-    }
+    return TrainingSession.run(fed(session, net, batch), loss, update);
   }
 
-  private Session.Runner fed(TInt32 batch) {
+  private Session.Runner fed(Session session, ProGanGraph net, TInt32 batch) {
     return session.runner().feed(net.contextPool, data.contexts()).feed(net.indices, batch);
   }
 
   /** The graphs of the critics' losses (forward and penalty), which update no weight. */
-  private List<GraphDef> executedGraphs() {
+  private List<GraphDef> executedGraphs(Session session, ProGanGraph net) {
     try (TInt32 batch = data.nextIndices()) {
-      return Sessions.executedGraphs(fed(batch).fetch(net.discriminatorLoss));
+      return Sessions.executedGraphs(fed(session, net, batch).fetch(net.discriminatorLoss));
     }
   }
 

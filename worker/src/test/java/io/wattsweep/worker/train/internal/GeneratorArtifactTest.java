@@ -40,16 +40,15 @@ class GeneratorArtifactTest {
   @Test
   void aRestoredThreeDGanGeneratorGivesTheTrainedOneSOutput() throws Exception {
     GanDims dims = GanDims.of(SPEC.scale());
-    float[] latent = uniform(3 * dims.latent(), 1);
-    float[] energies = {0.2f, 1.0f, 3.5f};
+    float[] input = uniform(3 * dims.latent(), 1); // energy, angle and noise of 3 showers
     float[] trained;
     Artifact artifact;
     try (ThreeDGan gan = ThreeDGan.open(SPEC)) {
-      float[] initial = gan.generate(latent, energies);
+      float[] initial = gan.generate(input, 3);
       for (int i = 0; i < 3; i++) {
         gan.step();
       }
-      trained = gan.generate(latent, energies);
+      trained = gan.generate(input, 3);
       assertFalse(Arrays.equals(initial, trained), "three steps did not change the generator");
       artifact = GeneratorArtifact.save(gan, new DirectoryStore(store), key());
     }
@@ -65,10 +64,10 @@ class GeneratorArtifactTest {
       // Another seed: before the restore, these weights are not the trained ones.
       Generator fresh = new Generator(Ops.create(graph), dims, 99);
       session.initialize();
-      float[] before = Sessions.generate(graph, session, fresh::forward, latent, energies);
+      float[] before = ThreeDGan.generate(graph, session, fresh, input, 3);
       Checkpoints.restore(graph, session, fresh.params().all(),
           unpacked.resolve(Workload.GENERATOR_CHECKPOINT));
-      float[] after = Sessions.generate(graph, session, fresh::forward, latent, energies);
+      float[] after = ThreeDGan.generate(graph, session, fresh, input, 3);
 
       assertFalse(Arrays.equals(trained, before), "the fresh generator already matched");
       assertArrayEquals(trained, after);
