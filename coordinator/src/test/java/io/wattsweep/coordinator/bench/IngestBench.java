@@ -185,7 +185,7 @@ class IngestBench {
           }
         }
         if (runKey >= 0) {
-          // A run's samples are the key range run_key * 2^32 + seq (see V3__integer_run_keys).
+          // A run's samples are the key range run_key * 2^32 + seq (see V4__integer_run_keys).
           ps.setLong(1, (runKey << 32) + last + 1);
           ps.setLong(2, (runKey << 32) + 0xFFFF_FFFFL);
           try (var rs = ps.executeQuery()) {
