@@ -119,11 +119,11 @@ public final class EventIngestor {
     consumer.poll(POLL).onComplete(polled -> {
       Batch next = polled.succeeded() ? decode(polled.result()) : null;
       previous.done().onComplete(prev -> {
-        if (prev.succeeded() && next != null) {
-          pollLoop(new InFlight(write(next), next.firstOffsets()));
+        if (!running) {
           return;
         }
-        if (!running) {
+        if (prev.succeeded() && next != null) {
+          pollLoop(new InFlight(write(next), next.firstOffsets()));
           return;
         }
         Throwable cause = prev.failed() ? prev.cause() : polled.cause();
