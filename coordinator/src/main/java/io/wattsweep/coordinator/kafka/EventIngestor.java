@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Moves run events from Kafka into the catalog: poll a batch, write it in one transaction off the
  * event loop, then commit the offsets; the next batch is polled and decoded meanwhile. A crash
  * between write and commit redelivers the batch, which the catalog's idempotent upserts absorb.
- * An undecodable record goes to the dead-letter topic with its reason. {@link Listener}s (metrics, the live dashboard) hear of each batch as
- * soon as it is written.
+ * An undecodable record goes to the dead-letter topic with its reason. {@link Listener}s
+ * (metrics, the live dashboard) hear of each batch as soon as it is written.
  */
 public final class EventIngestor {
   private static final Logger LOG = LoggerFactory.getLogger(EventIngestor.class);
@@ -119,11 +119,11 @@ public final class EventIngestor {
     consumer.poll(POLL).onComplete(polled -> {
       Batch next = polled.succeeded() ? decode(polled.result()) : null;
       previous.done().onComplete(prev -> {
-        if (prev.succeeded() && next != null) {
-          pollLoop(new InFlight(write(next), next.firstOffsets()));
+        if (!running) {
           return;
         }
-        if (!running) {
+        if (prev.succeeded() && next != null) {
+          pollLoop(new InFlight(write(next), next.firstOffsets()));
           return;
         }
         Throwable cause = prev.failed() ? prev.cause() : polled.cause();

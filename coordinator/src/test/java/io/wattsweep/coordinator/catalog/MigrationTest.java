@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A catalog written before integer run keys (V2) keeps its measurements when it moves to V3. */
+/** A catalog written before integer run keys (V2) keeps its measurements when it moves to them. */
 class MigrationTest {
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final List<String> SCHEMAS = new ArrayList<>();
