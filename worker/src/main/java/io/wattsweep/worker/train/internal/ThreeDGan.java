@@ -184,8 +184,7 @@ public final class ThreeDGan implements Workload {
 
   @Override
   public boolean saveGenerator(Path directory) {
-    Checkpoints.save(
-        training.graph, session, net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
+    training.save(net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
     return true;
   }
 

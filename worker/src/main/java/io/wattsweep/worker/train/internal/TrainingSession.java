@@ -1,5 +1,6 @@
 package io.wattsweep.worker.train.internal;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import org.tensorflow.Graph;
@@ -7,6 +8,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 
@@ -69,6 +71,11 @@ final class TrainingSession<N> implements AutoCloseable {
   }
 
   /** Runs {@code update} on what {@code fed} feeds; returns {@code loss} from the same run. */
+  /** Saves {@code variables} as a TensorFlow checkpoint at {@code prefix}. */
+  void save(List<Variable<TFloat32>> variables, Path prefix) {
+    Checkpoints.save(graph, session, variables, prefix);
+  }
+
   static double run(Session.Runner fed, Operand<TFloat32> loss, Op update) {
     try (Result result = fed.fetch(loss).addTarget(update).run()) {
       return ((TFloat32) result.get(0)).getFloat();
