@@ -29,11 +29,13 @@ public final class Catalog implements AutoCloseable {
   private final Connection connection;
   private final EventApplier applier;
   private final Footprint footprint;
+  private final boolean durableCommits;
 
-  private Catalog(Connection connection, Footprint footprint) {
+  private Catalog(Connection connection, Footprint footprint, boolean durableCommits) {
     this.connection = connection;
     this.applier = new EventApplier(connection);
     this.footprint = footprint;
+    this.durableCommits = durableCommits;
   }
 
   /** Opens the catalog with the default footprint settings ({@link Footprint#DEFAULT}). */
@@ -63,7 +65,7 @@ public final class Catalog implements AutoCloseable {
       Connection c = DriverManager.getConnection(jdbcUrl, props);
       c.setAutoCommit(false);
       LOG.info("Catalog open at {}", redact(jdbcUrl));
-      return new Catalog(c, footprint);
+      return new Catalog(c, footprint, jdbcUrl.startsWith("jdbc:postgresql:"));
     } catch (SQLException e) {
       throw new CatalogException("cannot open the catalog at " + redact(jdbcUrl), e);
     }
@@ -172,6 +174,28 @@ public final class Catalog implements AutoCloseable {
    */
   public synchronized int ingest(List<RunEvent> events, long nowMs) {
     return inTransaction(() -> applier.applyAll(events, nowMs));
+  }
+
+  /**
+   * True when a commit is on disk once it returns (PostgreSQL). H2 writes committed changes to
+   * its file in the background, up to a second later: a process killed in between loses them,
+   * so what depends on them surviving (committed Kafka offsets) must wait for {@link #persist}.
+   */
+  public boolean commitsAreDurable() {
+    return durableCommits;
+  }
+
+  /** Puts every change committed so far on disk (H2: {@code CHECKPOINT SYNC}); see above. */
+  public synchronized void persist() {
+    if (durableCommits) {
+      return;
+    }
+    inTransaction(() -> {
+      try (var s = connection.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
+      }
+      return null;
+    });
   }
 
   public synchronized Optional<SweepView> sweep(String sweepId) {

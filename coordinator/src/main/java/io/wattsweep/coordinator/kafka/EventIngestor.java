@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator.kafka;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves run events from Kafka into the catalog: poll a batch, write it in one transaction off the
- * event loop, then commit the offsets; the next batch is polled and decoded meanwhile. A crash
- * between write and commit redelivers the batch, which the catalog's idempotent upserts absorb.
+ * event loop, then commit the offsets; the next batch is polled and decoded meanwhile. Offsets
+ * are committed only for events the catalog holds durably: at once on PostgreSQL, after the next
+ * {@link Catalog#persist} (every {@link #PERSIST_EVERY}) on H2. A crash before the commit
+ * redelivers the batch, which the catalog's idempotent upserts absorb.
  * An undecodable record goes to the dead-letter topic with its reason. {@link Listener}s
  * (metrics, the live dashboard) hear of each batch as soon as it is written.
  */
@@ -39,6 +42,11 @@ public final class EventIngestor {
   public static final int MAX_POLL_RECORDS = 5000;
 
   private static final Duration POLL = Duration.ofMillis(200);
+  /**
+   * How often a catalog whose commits are not durable at once (H2) is put on disk and the
+   * offsets of what it holds committed: after a crash, up to this much is read again.
+   */
+  static final Duration PERSIST_EVERY = Duration.ofMillis(500);
 
   /**
    * Hears of events as they are ingested. Called on the event loop, so it must not block; a
@@ -66,8 +74,10 @@ public final class EventIngestor {
   private final Catalog catalog;
   private final Clock clock;
   private final List<Listener> listeners;
+  private final UnpersistedOffsets unpersisted = new UnpersistedOffsets();
   private volatile boolean running;
   private volatile boolean caughtUp;
+  private long persistTimer = -1;
 
   public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock) {
@@ -88,13 +98,40 @@ public final class EventIngestor {
   public Future<Void> start() {
     return consumer.subscribe(Topics.EVENTS).onSuccess(v -> {
       running = true;
+      if (!catalog.commitsAreDurable()) {
+        persistTimer = vertx.setPeriodic(PERSIST_EVERY.toMillis(), t -> persistAndCommit());
+      }
       pollLoop(InFlight.NONE);
     });
   }
 
+  /** Stops polling, commits the offsets of what the catalog holds, and closes the consumer. */
   public Future<Void> stop() {
     running = false;
-    return consumer.close();
+    vertx.cancelTimer(persistTimer);
+    return unpersisted.flushed().transform(done -> persistAndCommit())
+        .transform(done -> consumer.close());
+  }
+
+  /**
+   * Puts the catalog on disk, then commits the offsets of the batches written before: only what
+   * survives a crash of this process is marked read. One at a time; failed offsets wait for
+   * the next round.
+   */
+  private Future<Void> persistAndCommit() {
+    Promise<Void> flush = Promise.promise();
+    var taken = unpersisted.take(flush);
+    if (taken == null) {
+      return unpersisted.flushed();
+    }
+    vertx.<Void>executeBlocking(() -> {
+      catalog.persist();
+      return null;
+    }, true).compose(v -> consumer.commit(taken)).onFailure(e -> {
+      LOG.warn("Committing the offsets of persisted events failed; retrying: {}", e.toString());
+      unpersisted.giveBack(taken);
+    }).<Void>mapEmpty().onComplete(flush);
+    return flush.future();
   }
 
   /** Decoded records whose catalog write has not started. */
@@ -185,7 +222,13 @@ public final class EventIngestor {
       }
     });
     return Future.all(written, Future.all(batch.rejected()))
-        .compose(v -> consumer.commit(batch.offsets()))
+        .compose(v -> {
+          if (catalog.commitsAreDurable()) {
+            return consumer.commit(batch.offsets());
+          }
+          unpersisted.add(batch.offsets());
+          return Future.succeededFuture();
+        })
         .onSuccess(v -> LOG.debug("Ingested {} events ({} new)", events.size(),
             written.result().applied()))
         .mapEmpty();
