@@ -39,20 +39,25 @@ final class EventApplier {
   private static final int IN_CHUNK = 500;
   /** A sample's seq fills the low 32 bits of its key: 13 years of a run at 10 Hz. */
   private static final long MAX_SAMPLE_SEQ = 0xFFFF_FFFFL;
+  /** How stale a run's last_event_at_ms may be: far below any run timeout (minutes). */
+  static final long TOUCH_EVERY_MS = 1000;
 
   private final Connection c;
   /** Immutable job fields; jobs never change after submission, only their state. */
   private final Map<String, JobSpec> jobs = lru(20_000);
   /** Each run's integer key, the key of its samples and batches. */
   private final Map<String, Long> runKeys = lru(20_000);
+  /** When each run's last_event_at_ms was last written (the catalog's clock). */
+  private final Map<String, Long> touched = lru(20_000);
 
   EventApplier(Connection c) {
     this.c = c;
   }
 
-  /** After a rollback: runs inserted in it are gone again. */
+  /** After a rollback: runs inserted in it, and the times written in it, are gone again. */
   void forgetUncommitted() {
     runKeys.clear();
+    touched.clear();
   }
 
   private record EventKey(String runId, long seq) {}
@@ -308,9 +313,20 @@ final class EventApplier {
     }
   }
 
-  /** Records when the catalog last heard from each run: silent runs become abandoned. */
+  /**
+   * Records when the catalog last heard from each run, to within {@link #TOUCH_EVERY_MS}: silent
+   * runs become abandoned after minutes, and rewriting a run's wide row for every batch of its
+   * events was a tenth of the cost of ingesting them.
+   */
   private void touchRuns(List<RunEvent> events, long nowMs) throws SQLException {
-    var runs = events.stream().map(RunEvent::runId).distinct().toList();
+    var runs = events.stream().map(RunEvent::runId).distinct()
+        .filter(run -> {
+          Long last = touched.get(run);
+          return last == null || nowMs - last >= TOUCH_EVERY_MS || nowMs < last;
+        }).toList();
+    if (runs.isEmpty()) {
+      return;
+    }
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE runs SET last_event_at_ms = ? WHERE run_id = ?")) {
       for (String run : runs) {
@@ -320,6 +336,7 @@ final class EventApplier {
       }
       ps.executeBatch();
     }
+    runs.forEach(run -> touched.put(run, nowMs));
   }
 
   private void started(RunStarted s, long nowMs) throws SQLException {

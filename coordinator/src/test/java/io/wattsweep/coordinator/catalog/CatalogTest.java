@@ -303,6 +303,23 @@ class CatalogTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void aRunHeardFromAgainASecondLaterIsNotAbandoned(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      List<JobSpec> jobs = store(catalog, "sw-1");
+      JobSpec job = jobs.get(0);
+      catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), 1_500);
+      List<RunEvent> events = run(job, "r1");
+      catalog.ingest(events.subList(0, 2), 5_000);
+      catalog.ingest(events.subList(2, 3), 5_000 + EventApplier.TOUCH_EVERY_MS);
+
+      assertTrue(catalog.abandonSilentRuns(5_500, 9_000).isEmpty(),
+          "heard from at " + (5_000 + EventApplier.TOUCH_EVERY_MS));
+      assertEquals(List.of(job.jobId()), catalog.abandonSilentRuns(7_000, 9_000));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void silentRunIsAbandonedAndItsJobQueuedAgain(String db) throws Exception {
     try (Catalog catalog = open(db)) {
       List<JobSpec> jobs = store(catalog, "sw-1");
