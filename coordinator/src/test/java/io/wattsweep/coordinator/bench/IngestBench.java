@@ -1,13 +1,12 @@
 package io.wattsweep.coordinator.bench;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.Topics;
-import io.wattsweep.common.energy.EnergyMethod;
-import io.wattsweep.common.event.BatchMeasured;
-import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.kafka.LocalBroker;
@@ -28,40 +27,49 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Ingestion from Kafka into the catalog, on H2 and on PostgreSQL: (1) throughput, draining a
- * backlog of events through the real {@link EventIngestor}; (2) the delay from an event's
- * production to its visibility in a query, for a probe run's samples sent every 5 ms while the
- * rest of the load streams at a fixed rate. Prints its figures, with the CPU time per event of
- * the processes involved; asserts nothing about speed.
+ * Ingestion from Kafka into the catalog, on H2 and on PostgreSQL, through the real {@link
+ * EventIngestor}: (0) a warm-up backlog, so that what follows measures compiled code, as in a
+ * coordinator that has run for a while; (1) throughput, draining a backlog with a new ingestor
+ * in the same JVM; (2) the delay from an event's production to its visibility in a query: a
+ * {@link LoadProducer} process streams events at a fixed rate (after a warm-up of its own) plus
+ * a probe run's power sample every 5 ms, and a connection polls the catalog for the probe's
+ * rows. Prints its figures, with the CPU time per event of the processes involved; asserts
+ * nothing about speed, only that every event and every probe arrived.
  *
  * <p>Run: {@code ./mvnw -pl deploy/kafka,coordinator -am test -Dtest=IngestBench -Dgroups=bench
  * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false} (deploy/kafka writes the
- * broker's classpath file). Sizes: {@code -Dbench.events=N}
- * (backlog, default 300000), {@code -Dbench.rate=N} (events/s during the delay phase, default
- * 20000), {@code -Dbench.seconds=N} (delay phase, default 20).
+ * broker's classpath file). Options: {@code -Dbench.dbs=h2} (one database), {@code
+ * -Dbench.warmup=N} (warm-up events, default 200000; 0 measures a cold JVM), {@code
+ * -Dbench.events=N} (backlog, default 300000), {@code -Dbench.rate=N} (events/s in the delay
+ * phase, default 50000), {@code -Dbench.seconds=N} (delay phase, default 20), {@code
+ * -Dbench.loadWarmup=N} (the producer's warm-up seconds, default 5), {@code -Dbench.linger=MS}
+ * (the producer's linger.ms, default 20: one process stands in for many workers).
  */
 @Tag("bench")
 class IngestBench {
-  private static final int RUNS = 50;
+  private static final Pattern SENT =
+      Pattern.compile("sent (\\d+) events and (\\d+) probes, CPU (\\d+) ms");
+  private static final int RUNS = LoadProducer.RUNS;
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql"})
   void ingest(String db) throws Exception {
+    assumeTrue(System.getProperty("bench.dbs", "h2,postgresql").contains(db), db + " not asked");
+    int warmup = Integer.getInteger("bench.warmup", 200_000);
     int backlog = Integer.getInteger("bench.events", 300_000);
-    int rate = Integer.getInteger("bench.rate", 20_000);
+    int rate = Integer.getInteger("bench.rate", 50_000);
     int seconds = Integer.getInteger("bench.seconds", 20);
+    int loadWarmup = Integer.getInteger("bench.loadWarmup", 5);
     Path dir = Files.createTempDirectory("ingest-bench");
     try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
         LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90))) {
@@ -69,32 +77,32 @@ class IngestBench {
       String app = "ingest-bench-" + UUID.randomUUID();
       Catalog catalog = Catalog.open(db.equals("h2") ? url : url + "&ApplicationName=" + app,
           user(db), "");
-      List<JobSpec> jobs = sweep(catalog);
+      List<String> jobIds = sweep(catalog).stream().map(JobSpec::jobId).toList();
       createTopic(broker.bootstrapServers());
-      var producer = producer(broker.bootstrapServers());
+      var producer = LoadProducer.producer(broker.bootstrapServers());
 
-      // 1. Throughput: a backlog, then the ingestor drains it.
-      List<String> runs = runs(jobs, "-bench");
-      long[] seqs = new long[RUNS];
-      long rows = 0;
-      for (int i = 0; i < backlog; i++) {
-        RunEvent e = event(jobs, runs, seqs, i % RUNS, System.currentTimeMillis());
-        send(producer, e);
-        rows += e instanceof PowerSample && !SampleDecimation.stored(e.seq()) ? 0 : 1;
-      }
-      producer.flush();
       Vertx vertx = Vertx.vertx();
-      // Counts what the ingestor wrote, so that waiting for the backlog costs no query.
+      // Counts what the ingestor wrote of the phase's runs, so that waiting costs no query.
       var ingested = new java.util.concurrent.atomic.AtomicLong();
-      EventIngestor.Listener written = (events, atMs, nanos) -> ingested.addAndGet(events.size());
+      var phase = new java.util.concurrent.atomic.AtomicReference<>("-warm");
+      EventIngestor.Listener written = (events, atMs, nanos) -> ingested.addAndGet(
+          events.stream().filter(e -> e.runId().contains(phase.get())).count());
       var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
           KafkaClientSettings.producer(broker.bootstrapServers()));
-      var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
-              KafkaClientSettings.consumer(broker.bootstrapServers(), EventIngestor.GROUP,
-                  EventIngestor.MAX_POLL_RECORDS)),
-          deadLetters, catalog, Clock.systemUTC(), List.of(written));
-      long t0 = System.nanoTime();
+
+      // 0. Warm-up: a coordinator runs for days, so the figures below are for compiled code,
+      // not for the JIT compiler's first seconds. Its runs are others than the measured ones.
+      long rows = produce(producer, jobIds, "-warm", warmup);
+      var ingestor = ingestor(vertx, broker, deadLetters, catalog, written);
       ingestor.start().await();
+      awaitIngested(ingested, warmup);
+      ingestor.stop().await();
+
+      // 1. Throughput: a backlog, then a new ingestor (in the same JVM) drains it.
+      phase.set("-bench");
+      ingested.set(0);
+      rows += produce(producer, jobIds, "-bench", backlog);
+      ingestor = ingestor(vertx, broker, deadLetters, catalog, written);
       try (var c = DriverManager.getConnection(url, user(db), "")) {
         // CPU time of this JVM (consumer, decoding, H2), the broker and the PostgreSQL backend:
         // a figure that other work on the machine inflates far less than the elapsed time.
@@ -102,9 +110,9 @@ class IngestBench {
             ProcessHandle.of(broker.pid()).orElseThrow()));
         backendPid(c, app).flatMap(ProcessHandle::of).ifPresent(processes::add);
         long[] cpu0 = cpuNanos(processes);
-        while (ingested.get() < backlog) {
-          Thread.sleep(5);
-        }
+        long t0 = System.nanoTime();
+        ingestor.start().await();
+        awaitIngested(ingested, backlog);
         double s = (System.nanoTime() - t0) / 1e9;
         long[] cpu1 = cpuNanos(processes);
         if (count(c) != rows) {
@@ -123,44 +131,66 @@ class IngestBench {
             micros.length > 2 ? String.format("%.1f", micros[2]) : "-",
             cores * 1e6 / cpuMicros, cores);
 
-        // 2. Delay: steady load plus a probe run whose samples are watched in the catalog. The
-        // load comes from new runs, whose samples are all stored (none decimated yet).
-        runs = runs(jobs, "-live");
-        seqs = new long[RUNS];
-        JobSpec probeJob = jobs.get(0);
-        String probe = probeJob.jobId() + "-probe";
+        // 2. Delay: steady load from another process, plus a probe run whose samples are
+        // watched in the catalog. The load comes from new runs, whose samples are all stored
+        // (none decimated yet).
+        phase.set("-live");
+        String probe = jobIds.get(0) + "-probe";
         List<Long> delays = Collections.synchronizedList(new ArrayList<>());
         var watcher = new Thread(() -> watch(url, db, probe, delays), "probe-watcher");
         watcher.start();
-        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        long next = System.nanoTime();
-        long probeSeq = 0;
-        long sent = 0;
-        long nextProbe = System.nanoTime();
-        while (System.nanoTime() < end) {
-          long now = System.nanoTime();
-          if (now >= nextProbe) {
-            send(producer, new PowerSample(probeJob.jobId(), probe, probeSeq++,
-                System.currentTimeMillis(), 100, EnergyMethod.TDP_ESTIMATE));
-            nextProbe += 5_000_000;
+        List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dbench.linger=" + System.getProperty("bench.linger", "20"),
+            "-cp", System.getProperty("java.class.path"), LoadProducer.class.getName(),
+            broker.bootstrapServers(), String.valueOf(rate), String.valueOf(loadWarmup),
+            String.valueOf(seconds), "-live", probe));
+        command.addAll(jobIds);
+        Process load = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        long[] cpuLive0 = null;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+            load.getInputStream()))) {
+          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            output.add(line);
+            if (line.equals("measuring")) {
+              cpuLive0 = cpuNanos(processes);
+            }
           }
-          while (next <= now) {
-            send(producer, event(jobs, runs, seqs, (int) (sent++ % RUNS),
-                System.currentTimeMillis()));
-            next += 1_000_000_000L / rate;
-          }
-          producer.flush();
-          Thread.sleep(1);
         }
-        Thread.sleep(3000);
+        if (load.waitFor() != 0 || cpuLive0 == null) {
+          throw new AssertionError("the load producer failed: " + String.join("\n", output));
+        }
+        Matcher said = output.stream().map(SENT::matcher).filter(Matcher::matches).findFirst()
+            .orElseThrow(() -> new AssertionError("the load producer said " + output));
+        long sent = Long.parseLong(said.group(1));
+        long probes = Long.parseLong(said.group(2));
+        // Every probe counts: wait until all are visible, so that a slow tail is not left out.
+        long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (delays.size() < probes && System.nanoTime() < giveUp) {
+          Thread.sleep(10);
+        }
+        long[] cpuLive1 = cpuNanos(processes);
         watcher.interrupt();
         watcher.join();
         List<Long> sorted = new ArrayList<>(delays);
         Collections.sort(sorted);
-        System.out.printf("BENCH %s delay at %d events/s for %d s: %d probes visible, p50 %d ms,"
-                + " p99 %d ms, max %d ms (of %d sent)%n", db, rate, seconds, sorted.size(),
-            pct(sorted, 0.50), pct(sorted, 0.99),
-            sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), probeSeq);
+        if (sorted.size() < probes) {
+          throw new AssertionError(sorted.size() + " of " + probes + " probes became visible");
+        }
+        double[] live = new double[processes.size()];
+        for (int i = 0; i < live.length; i++) {
+          live[i] = (cpuLive1[i] - cpuLive0[i]) / 1e3 / sent;
+        }
+        double producerCpu = Long.parseLong(said.group(3)) * 1e3 / sent;
+        System.out.printf("BENCH %s delay at %d events/s for %d s (after %d s of warm-up): %d"
+                + " events and %d probes sent (%.0f events/s), p50 %d ms, p99 %d ms, max %d ms;"
+                + " CPU per event %.1f us (this JVM %.1f, broker %.1f, PostgreSQL backend %s,"
+                + " producer %.1f)%n", db, rate, seconds, loadWarmup, sent, probes,
+            (double) sent / seconds, pct(sorted, 0.50), pct(sorted, 0.99),
+            sorted.get(sorted.size() - 1), java.util.Arrays.stream(live).sum() + producerCpu,
+            live[0], live[1], live.length > 2 ? String.format("%.1f", live[2]) : "-",
+            producerCpu);
       }
       producer.close();
       ingestor.stop().await();
@@ -173,6 +203,46 @@ class IngestBench {
           c.createStatement().execute("DROP SCHEMA " + c.getSchema() + " CASCADE");
         }
       }
+    }
+  }
+
+  private static EventIngestor ingestor(Vertx vertx, LocalBroker broker,
+      KafkaProducer<String, byte[]> deadLetters, Catalog catalog,
+      EventIngestor.Listener written) {
+    return new EventIngestor(vertx, KafkaConsumer.create(vertx,
+            KafkaClientSettings.consumer(broker.bootstrapServers(), EventIngestor.GROUP,
+                EventIngestor.MAX_POLL_RECORDS)),
+        deadLetters, catalog, Clock.systemUTC(), List.of(written));
+  }
+
+  /** Sends {@code n} events of these runs and returns how many rows they make in the catalog. */
+  private static long produce(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> p,
+      List<String> jobIds, String suffix, int n) {
+    List<String> runs = LoadProducer.runs(jobIds, suffix);
+    long[] seqs = new long[RUNS];
+    long rows = 0;
+    for (int i = 0; i < n; i++) {
+      RunEvent e = LoadProducer.event(jobIds, runs, seqs, i % RUNS, System.currentTimeMillis());
+      p.send(LoadProducer.record(e));
+      rows += e instanceof PowerSample && !SampleDecimation.stored(e.seq()) ? 0 : 1;
+    }
+    p.flush();
+    return rows;
+  }
+
+  /** Waits for {@code n} events; fails when none came for a minute (a write that keeps failing). */
+  private static void awaitIngested(java.util.concurrent.atomic.AtomicLong ingested, long n)
+      throws InterruptedException {
+    long seen = -1;
+    long stalledSince = System.nanoTime();
+    while (ingested.get() < n) {
+      if (ingested.get() != seen) {
+        seen = ingested.get();
+        stalledSince = System.nanoTime();
+      } else if (System.nanoTime() - stalledSince > Duration.ofMinutes(1).toNanos()) {
+        throw new AssertionError("ingested " + seen + " of " + n + " events, none for a minute");
+      }
+      Thread.sleep(5);
     }
   }
 
@@ -211,47 +281,12 @@ class IngestBench {
     }
   }
 
-  private static List<String> runs(List<JobSpec> jobs, String suffix) {
-    List<String> runs = new ArrayList<>();
-    for (int r = 0; r < RUNS; r++) {
-      runs.add(jobs.get(r % jobs.size()).jobId() + suffix + r);
-    }
-    return runs;
-  }
-
-  /** Mostly power samples, one measured batch in ten, like a run sampling at 10 Hz. */
-  private static RunEvent event(List<JobSpec> jobs, List<String> runs, long[] seqs, int r,
-      long atMs) {
-    String job = jobs.get(r % jobs.size()).jobId();
-    long seq = seqs[r]++;
-    return seq % 10 == 9
-        ? new BatchMeasured(job, runs.get(r), seq, atMs, (int) (seq / 10), 1_000_000, 1.5, 0.01,
-            0.7, 0.6)
-        : new PowerSample(job, runs.get(r), seq, atMs, 250.0, EnergyMethod.NVML_ENERGY_COUNTER);
-  }
-
   private static List<JobSpec> sweep(Catalog catalog) {
     var spec = new SweepSpec("bench", "3dgan", 1.0, List.of("a100"), List.of(Precision.FP32),
         List.of(8, 16, 32, 64), List.of(1, 2), 0, 10, new FullTraining(1000, 1));
     List<JobSpec> jobs = spec.expand("sw-bench");
     catalog.insertSweep("sw-bench", spec, "{}", jobs, System.currentTimeMillis());
     return jobs;
-  }
-
-  private static void send(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> p,
-      RunEvent e) {
-    p.send(new ProducerRecord<>(Topics.EVENTS, e.jobId(), EventCodec.encode(e)));
-  }
-
-  private static org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer(
-      String bootstrap) {
-    var props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new org.apache.kafka.clients.producer.KafkaProducer<>(props);
   }
 
   private static void createTopic(String bootstrap) throws Exception {
