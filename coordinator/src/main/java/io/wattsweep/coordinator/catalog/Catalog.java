@@ -173,7 +173,31 @@ public final class Catalog implements AutoCloseable {
    * changes nothing. Returns how many were new.
    */
   public synchronized int ingest(List<RunEvent> events, long nowMs) {
-    return inTransaction(() -> applier.applyAll(events, nowMs));
+    // Redelivered samples and batches are rare (a restart, a rebalance): insert without looking
+    // them up, which for a batch spread over thousands of runs cost more than the inserts, and
+    // write the batch again with the look-ups only when a key turns out to be stored already.
+    try {
+      return inTransaction(() -> applier.applyAll(events, nowMs, false));
+    } catch (CatalogException e) {
+      if (!isDuplicateKey(e)) {
+        throw e;
+      }
+      LOG.debug("Some of {} events were stored before; writing the others", events.size());
+      return inTransaction(() -> applier.applyAll(events, nowMs, true));
+    }
+  }
+
+  /** A unique-key violation (SQLSTATE 23505 on H2 and PostgreSQL), anywhere in the chain. */
+  private static boolean isDuplicateKey(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      for (var sql = t instanceof SQLException s ? s : null; sql != null;
+          sql = sql.getNextException()) {
+        if ("23505".equals(sql.getSQLState())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -224,14 +248,16 @@ public final class Catalog implements AutoCloseable {
   /**
    * Runs still RUNNING that the catalog has not heard from since {@code silentSinceMs} become
    * ABANDONED; their jobs, unless finished by another run, are QUEUED again and marked
-   * unpublished, so that the republisher sends them out again. Returns those jobs' ids.
+   * unpublished, so that the republisher sends them out again. Returns those jobs' ids. A run's
+   * last-event time is written only every {@link EventApplier#TOUCH_EVERY_MS}, so a run counts
+   * as silent only when that time is older by as much again: never early, at most that late.
    */
   public synchronized List<String> abandonSilentRuns(long silentSinceMs, long nowMs) {
     return inTransaction(() -> {
       var runs = new ArrayList<String[]>();
       try (var ps = prepare(connection, "SELECT run_id, job_id FROM runs WHERE state = ?"
           + " AND COALESCE(last_event_at_ms, started_at_ms) < ?", JobState.RUNNING.name(),
-          silentSinceMs); ResultSet rs = ps.executeQuery()) {
+          silentSinceMs - EventApplier.TOUCH_EVERY_MS); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           runs.add(new String[] {rs.getString(1), rs.getString(2)});
         }

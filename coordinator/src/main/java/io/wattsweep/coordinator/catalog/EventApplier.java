@@ -36,11 +36,13 @@ import org.slf4j.LoggerFactory;
 final class EventApplier {
   private static final Logger LOG = LoggerFactory.getLogger(EventApplier.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int IN_CHUNK = 500;
   /** A sample's seq fills the low 32 bits of its key: 13 years of a run at 10 Hz. */
   private static final long MAX_SAMPLE_SEQ = 0xFFFF_FFFFL;
-  /** How stale a run's last_event_at_ms may be: far below any run timeout (minutes). */
-  static final long TOUCH_EVERY_MS = 1000;
+  /**
+   * How stale a run's last_event_at_ms may be. A cluster's thousands of live runs each rewrote
+   * their wide row every second; the abandon check allows for the staleness.
+   */
+  static final long TOUCH_EVERY_MS = 10_000;
 
   private final Connection c;
   /** Immutable job fields; jobs never change after submission, only their state. */
@@ -62,8 +64,14 @@ final class EventApplier {
 
   private record EventKey(String runId, long seq) {}
 
-  /** Returns how many events were new; the rest (seen before, or of unknown jobs) change nothing. */
-  int applyAll(List<RunEvent> events, long nowMs) throws SQLException {
+  /**
+   * Returns how many events were new; the rest (seen before, or of unknown jobs) change nothing.
+   *
+   * @param checkStored whether to look up which samples and batches are stored already; without
+   *     it they are inserted as they are, and one stored before fails the transaction with a
+   *     duplicate key (the caller then applies the events again with the check)
+   */
+  int applyAll(List<RunEvent> events, long nowMs, boolean checkStored) throws SQLException {
     Map<EventKey, RunEvent> unique = new LinkedHashMap<>();
     for (RunEvent e : events) {
       unique.putIfAbsent(new EventKey(e.runId(), e.seq()), e);
@@ -81,7 +89,7 @@ final class EventApplier {
     // Samples and batches are their own ledger (their keys are (run, seq) and (run, index));
     // the few lifecycle events go through events_seen.
     Map<String, Long> keys = storedRunKeys(known);
-    List<RunEvent> fresh = new ArrayList<>(notStored(known, keys));
+    List<RunEvent> fresh = new ArrayList<>(notStored(known, keys, checkStored));
     fresh.addAll(markSeen(known.stream().filter(EventApplier::isLifecycle).toList()));
     addRuns(fresh, keys);
     insertSamplesAndBatches(fresh, keys);
@@ -103,11 +111,11 @@ final class EventApplier {
   }
 
   /**
-   * The samples and batches whose rows are not stored yet: one range query per stored run and
-   * kind; a run the catalog does not hold yet has none. Samples that {@link SampleDecimation}
-   * leaves out are not stored at all.
+   * The samples and batches to insert: those not stored yet when {@code check}, else all; a run
+   * the catalog does not hold yet has none stored. Samples that {@link SampleDecimation} leaves
+   * out are not stored at all.
    */
-  private List<RunEvent> notStored(List<RunEvent> events, Map<String, Long> keys)
+  private List<RunEvent> notStored(List<RunEvent> events, Map<String, Long> keys, boolean check)
       throws SQLException {
     var samples = new ArrayList<RunEvent>();
     var batches = new ArrayList<RunEvent>();
@@ -124,30 +132,69 @@ final class EventApplier {
             e.runId(), MAX_SAMPLE_SEQ);
         continue;
       }
-      if (!keys.containsKey(e.runId())) {
+      if (!check || !keys.containsKey(e.runId())) {
         out.add(e);
       } else {
         (e instanceof PowerSample ? samples : batches).add(e);
       }
     }
-    out.addAll(absent(samples, RunEvent::seq,
-        "SELECT seq FROM power_samples WHERE sample_key BETWEEN ? AND ?", (ps, run, lo, hi) -> {
-          ps.setLong(1, sampleKey(keys.get(run), lo));
-          ps.setLong(2, sampleKey(keys.get(run), hi));
-        }));
-    out.addAll(absent(batches, e -> ((BatchMeasured) e).batchIndex(),
-        "SELECT batch_index FROM batches WHERE run_key = ? AND batch_index BETWEEN ? AND ?",
-        (ps, run, lo, hi) -> {
-          ps.setLong(1, keys.get(run));
-          ps.setLong(2, lo);
-          ps.setLong(3, hi);
-        }));
+    out.addAll(absentSamples(samples, keys));
+    out.addAll(absentBatches(batches, keys));
     return out;
   }
 
   /** A power sample's primary key: its run's key in the high 32 bits, its seq in the low. */
   static long sampleKey(long runKey, long seq) {
     return (runKey << 32) | seq;
+  }
+
+  /**
+   * The samples whose rows are not stored yet: all their keys looked up in one query, so that a
+   * batch spread over thousands of runs (a cluster's workers at 10 Hz each) costs one query, not
+   * one a run.
+   */
+  private List<RunEvent> absentSamples(List<RunEvent> samples, Map<String, Long> keys)
+      throws SQLException {
+    if (samples.isEmpty()) {
+      return samples;
+    }
+    var present = new java.util.HashSet<Long>();
+    Object[] sampleKeys =
+        samples.stream().map(e -> sampleKey(keys.get(e.runId()), e.seq())).toArray();
+    try (var ps = Catalog.prepare(c, "SELECT sample_key FROM power_samples"
+        + " WHERE sample_key = ANY(?)", c.createArrayOf("BIGINT", sampleKeys));
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        present.add(rs.getLong(1));
+      }
+    }
+    return samples.stream()
+        .filter(e -> !present.contains(sampleKey(keys.get(e.runId()), e.seq()))).toList();
+  }
+
+  /**
+   * The measured batches whose rows are not stored yet: one query for all their runs, over the
+   * range of batch indexes they span (a run measures tens of batches, not thousands).
+   */
+  private List<RunEvent> absentBatches(List<RunEvent> batches, Map<String, Long> keys)
+      throws SQLException {
+    if (batches.isEmpty()) {
+      return batches;
+    }
+    var present = new java.util.HashSet<List<Long>>();
+    Object[] runKeys = batches.stream().map(e -> keys.get(e.runId())).distinct().toArray();
+    var indexes = batches.stream().mapToInt(e -> ((BatchMeasured) e).batchIndex())
+        .summaryStatistics();
+    try (var ps = Catalog.prepare(c, "SELECT run_key, batch_index FROM batches"
+            + " WHERE run_key = ANY(?) AND batch_index BETWEEN ? AND ?",
+            c.createArrayOf("BIGINT", runKeys), indexes.getMin(), indexes.getMax());
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        present.add(List.of(rs.getLong(1), rs.getLong(2)));
+      }
+    }
+    return batches.stream().filter(e -> !present.contains(
+        List.of(keys.get(e.runId()), (long) ((BatchMeasured) e).batchIndex()))).toList();
   }
 
   /** Sets a range query's parameters for one run's keys from {@code lo} to {@code hi}. */
@@ -265,15 +312,11 @@ final class EventApplier {
   }
 
   private Map<String, Long> selectRunKeys(Collection<String> runIds) throws SQLException {
-    var list = new ArrayList<>(runIds);
     Map<String, Long> out = new HashMap<>();
-    for (int i = 0; i < list.size(); i += IN_CHUNK) {
-      List<String> chunk = list.subList(i, Math.min(list.size(), i + IN_CHUNK));
-      try (var ps = Catalog.prepare(c, "SELECT run_id, run_key FROM runs WHERE run_id IN "
-          + placeholders(chunk.size()), chunk.toArray()); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getLong(2));
-        }
+    try (var ps = Catalog.prepare(c, "SELECT run_id, run_key FROM runs WHERE run_id = ANY(?)",
+        c.createArrayOf("VARCHAR", runIds.toArray())); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2));
       }
     }
     return out;
@@ -314,9 +357,9 @@ final class EventApplier {
   }
 
   /**
-   * Records when the catalog last heard from each run, to within {@link #TOUCH_EVERY_MS}: silent
-   * runs become abandoned after minutes, and rewriting a run's wide row for every batch of its
-   * events was a tenth of the cost of ingesting them.
+   * Records when the catalog last heard from each run, to within {@link #TOUCH_EVERY_MS}:
+   * rewriting a run's wide row for every batch of its events was a tenth of the cost of
+   * ingesting them, and at 5,000 runs once a second still a third.
    */
   private void touchRuns(List<RunEvent> events, long nowMs) throws SQLException {
     var runs = events.stream().map(RunEvent::runId).distinct()
@@ -327,15 +370,8 @@ final class EventApplier {
     if (runs.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps =
-        c.prepareStatement("UPDATE runs SET last_event_at_ms = ? WHERE run_id = ?")) {
-      for (String run : runs) {
-        ps.setLong(1, nowMs);
-        ps.setString(2, run);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    update("UPDATE runs SET last_event_at_ms = ? WHERE run_id = ANY(?)", nowMs,
+        c.createArrayOf("VARCHAR", runs.toArray()));
     runs.forEach(run -> touched.put(run, nowMs));
   }
 
@@ -488,11 +524,9 @@ final class EventApplier {
         missing.add(id);
       }
     }
-    for (int i = 0; i < missing.size(); i += IN_CHUNK) {
-      List<String> chunk = missing.subList(i, Math.min(missing.size(), i + IN_CHUNK));
-      try (var ps = Catalog.prepare(c, "SELECT * FROM jobs WHERE job_id IN "
-              + placeholders(chunk.size()), chunk.toArray());
-          ResultSet rs = ps.executeQuery()) {
+    if (!missing.isEmpty()) {
+      try (var ps = Catalog.prepare(c, "SELECT * FROM jobs WHERE job_id = ANY(?)",
+          c.createArrayOf("VARCHAR", missing.toArray())); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           JobSpec j = Catalog.jobSpec(rs);
           jobs.put(j.jobId(), j);
@@ -501,10 +535,6 @@ final class EventApplier {
       }
     }
     return out;
-  }
-
-  private static String placeholders(int n) {
-    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
   }
 
   private void update(String sql, Object... args) throws SQLException {

@@ -27,11 +27,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Run: {@code ./mvnw -pl coordinator -am test -Dtest=CatalogWriteBench -Dgroups=bench
  * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false} (sizes: {@code
- * -Dbench.warmup=N -Dbench.events=N}; {@code -Dbench.dbs=h2} for one database).
+ * -Dbench.warmup=N -Dbench.events=N -Dbench.runs=N}; {@code -Dbench.dbs=h2} for one database).
  */
 @Tag("bench")
 class CatalogWriteBench {
   private static final int BATCH = 5000;
+  private static final int RUNS = Integer.getInteger("bench.runs", 50);
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql"})
@@ -94,15 +95,15 @@ class CatalogWriteBench {
     return perBatch;
   }
 
-  /** The events of {@link LoadProducer#RUNS} runs, interleaved as a topic delivers them. */
+  /** The events of {@link #RUNS} runs, interleaved as a topic delivers them. */
   private static List<List<RunEvent>> events(List<String> jobIds, String suffix, int n) {
-    List<String> runs = LoadProducer.runs(jobIds, suffix);
-    long[] seqs = new long[LoadProducer.RUNS];
+    List<String> runs = LoadProducer.runs(jobIds, suffix, RUNS);
+    long[] seqs = new long[RUNS];
     List<List<RunEvent>> batches = new ArrayList<>();
     for (int i = 0; i < n; i += BATCH) {
       List<RunEvent> batch = new ArrayList<>(BATCH);
       for (int j = i; j < Math.min(n, i + BATCH); j++) {
-        batch.add(LoadProducer.event(jobIds, runs, seqs, j % LoadProducer.RUNS,
+        batch.add(LoadProducer.event(jobIds, runs, seqs, j % RUNS,
             System.currentTimeMillis()));
       }
       batches.add(batch);

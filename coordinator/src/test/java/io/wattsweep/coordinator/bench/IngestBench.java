@@ -59,7 +59,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IngestBench {
   private static final Pattern SENT =
       Pattern.compile("sent (\\d+) events and (\\d+) probes, CPU (\\d+) ms");
-  private static final int RUNS = LoadProducer.RUNS;
+  /** Runs of the backlogs: 6,000 events each in the default backlog, all stored. */
+  private static final int RUNS = Integer.getInteger("bench.runs", 50);
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql"})
@@ -70,6 +71,8 @@ class IngestBench {
     int rate = Integer.getInteger("bench.rate", 50_000);
     int seconds = Integer.getInteger("bench.seconds", 20);
     int loadWarmup = Integer.getInteger("bench.loadWarmup", 5);
+    // As many runs as send this rate at 10 Hz each, like real workers: none is down-sampled.
+    int liveRuns = Integer.getInteger("bench.liveRuns", Math.max(1, rate / 10));
     Path dir = Files.createTempDirectory("ingest-bench");
     try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
         LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90))) {
@@ -144,7 +147,7 @@ class IngestBench {
             "-Dbench.linger=" + System.getProperty("bench.linger", "20"),
             "-cp", System.getProperty("java.class.path"), LoadProducer.class.getName(),
             broker.bootstrapServers(), String.valueOf(rate), String.valueOf(loadWarmup),
-            String.valueOf(seconds), "-live", probe));
+            String.valueOf(seconds), String.valueOf(liveRuns), "-live", probe));
         command.addAll(jobIds);
         Process load = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
@@ -221,7 +224,7 @@ class IngestBench {
   /** Sends {@code n} events of these runs and returns how many rows they make in the catalog. */
   private static long produce(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> p,
       List<String> jobIds, String suffix, int n) {
-    List<String> runs = LoadProducer.runs(jobIds, suffix);
+    List<String> runs = LoadProducer.runs(jobIds, suffix, RUNS);
     long[] seqs = new long[RUNS];
     long rows = 0;
     for (int i = 0; i < n; i++) {

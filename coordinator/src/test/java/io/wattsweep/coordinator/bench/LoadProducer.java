@@ -21,12 +21,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * power sample every 5 ms whose delay the bench measures. An event's {@code atMs} is when it was
  * sent, on this machine's clock, which the bench's own process shares.
  *
- * <p>Arguments: bootstrap servers, events per second, warm-up seconds, measured seconds, run-id
- * suffix, probe run id, then the job ids. Prints "measuring" when the warm-up ends, then how
+ * <p>Arguments: bootstrap servers, events per second, warm-up seconds, measured seconds, number
+ * of runs the load is spread over, run-id suffix, probe run id, then the job ids. Prints "measuring" when the warm-up ends, then how
  * many events and probes it sent while measuring, and its CPU time meanwhile.
  */
 final class LoadProducer {
-  static final int RUNS = 50;
   private static final long PROBE_EVERY_NANOS = 5_000_000;
 
   private LoadProducer() {}
@@ -36,18 +35,19 @@ final class LoadProducer {
     int rate = Integer.parseInt(args[1]);
     int warmupSeconds = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
-    String suffix = args[4];
-    String probe = args[5];
-    List<String> jobs = List.of(args).subList(6, args.length);
+    int runCount = Integer.parseInt(args[4]);
+    String suffix = args[5];
+    String probe = args[6];
+    List<String> jobs = List.of(args).subList(7, args.length);
     // The load is encoded before the clock starts, so that this process's CPU goes to sending
     // (a worker encodes one event at a time, spread over its run); only the probes, whose delay
     // is measured, are encoded when sent and carry their sending time.
-    List<String> runs = runs(jobs, suffix);
-    long[] seqs = new long[RUNS];
+    List<String> runs = runs(jobs, suffix, runCount);
+    long[] seqs = new long[runCount];
     long loadAtMs = System.currentTimeMillis();
     var load = new ArrayList<ProducerRecord<String, byte[]>>();
     for (long i = 0; i < (long) rate * (warmupSeconds + seconds); i++) {
-      load.add(record(event(jobs, runs, seqs, (int) (i % RUNS), loadAtMs)));
+      load.add(record(event(jobs, runs, seqs, (int) (i % runCount), loadAtMs)));
     }
     try (var producer = producer(bootstrap)) {
       producer.partitionsFor(Topics.EVENTS);
@@ -105,10 +105,10 @@ final class LoadProducer {
     }
   }
 
-  /** One run id for each of {@link #RUNS} runs, spread over the jobs. */
-  static List<String> runs(List<String> jobs, String suffix) {
+  /** The ids of {@code n} runs, spread over the jobs. */
+  static List<String> runs(List<String> jobs, String suffix, int n) {
     List<String> runs = new ArrayList<>();
-    for (int r = 0; r < RUNS; r++) {
+    for (int r = 0; r < n; r++) {
       runs.add(jobs.get(r % jobs.size()) + suffix + r);
     }
     return runs;

@@ -206,6 +206,23 @@ class CatalogTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void aBatchMixingStoredAndNewEventsStoresTheNewOnesOnce(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      JobSpec job = store(catalog, "sw-1").get(0);
+      List<RunEvent> events = run(job, "r1");
+      catalog.ingest(events.subList(0, 3), 5_000);
+
+      assertEquals(events.size() - 3, catalog.ingest(events, 6_000),
+          "the run's started event, a sample and a batch were stored before");
+
+      assertEquals(3, catalog.batches("r1").size());
+      assertEquals("COMPLETED", catalog.run("r1").orElseThrow().state());
+      assertEquals(0, catalog.ingest(events, 7_000));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void lateFailureOfAnotherRunDoesNotTakeACompletedJobBack(String db) throws Exception {
     try (Catalog catalog = open(db)) {
       JobSpec job = store(catalog, "sw-1").get(0);
@@ -303,18 +320,24 @@ class CatalogTest {
 
   @ParameterizedTest
   @MethodSource("databases")
-  void aRunHeardFromAgainASecondLaterIsNotAbandoned(String db) throws Exception {
+  void aRunIsAbandonedNeitherEarlyNorLaterThanItsLastEventTimeIsStale(String db)
+      throws Exception {
+    long stale = EventApplier.TOUCH_EVERY_MS;
     try (Catalog catalog = open(db)) {
       List<JobSpec> jobs = store(catalog, "sw-1");
       JobSpec job = jobs.get(0);
       catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), 1_500);
       List<RunEvent> events = run(job, "r1");
-      catalog.ingest(events.subList(0, 2), 5_000);
-      catalog.ingest(events.subList(2, 3), 5_000 + EventApplier.TOUCH_EVERY_MS);
+      catalog.ingest(events.subList(0, 1), 5_000);
+      catalog.ingest(events.subList(1, 2), 5_000 + stale - 1);
+      assertTrue(catalog.abandonSilentRuns(5_000 + stale - 1, 50_000).isEmpty(),
+          "heard from at " + (5_000 + stale - 1) + ", though only 5000 was written");
+      catalog.ingest(events.subList(2, 3), 5_000 + stale);
 
-      assertTrue(catalog.abandonSilentRuns(5_500, 9_000).isEmpty(),
-          "heard from at " + (5_000 + EventApplier.TOUCH_EVERY_MS));
-      assertEquals(List.of(job.jobId()), catalog.abandonSilentRuns(7_000, 9_000));
+      assertTrue(catalog.abandonSilentRuns(5_000 + stale, 50_000).isEmpty(),
+          "heard from at " + (5_000 + stale) + ", which was written");
+      assertEquals(List.of(job.jobId()),
+          catalog.abandonSilentRuns(5_000 + 2 * stale + 1, 50_000));
     }
   }
 
@@ -327,8 +350,10 @@ class CatalogTest {
       catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), 1_500);
       catalog.ingest(run(job, "r1").subList(0, 2), 5_000);
 
-      assertTrue(catalog.abandonSilentRuns(4_000, 9_000).isEmpty(), "heard from at 5000");
-      assertEquals(List.of(job.jobId()), catalog.abandonSilentRuns(6_000, 9_000));
+      long stale = EventApplier.TOUCH_EVERY_MS;
+      assertTrue(catalog.abandonSilentRuns(4_000 + stale, 9_000).isEmpty(),
+          "heard from at 5000");
+      assertEquals(List.of(job.jobId()), catalog.abandonSilentRuns(6_000 + stale, 9_000));
 
       SweepView.JobView view = catalog.sweep("sw-1").orElseThrow().jobs().get(0);
       assertEquals("QUEUED", view.state());
