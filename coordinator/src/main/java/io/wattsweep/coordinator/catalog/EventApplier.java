@@ -120,6 +120,9 @@ final class EventApplier {
     var samples = new ArrayList<RunEvent>();
     var batches = new ArrayList<RunEvent>();
     var out = new ArrayList<RunEvent>();
+    // A batch's key is (run, index): two events measuring one batch would fail the insert for
+    // good, so the second is dropped here (one stored before is found by the check).
+    var batchesOfThisCall = new java.util.HashSet<List<Object>>();
     for (RunEvent e : events) {
       if (!(e instanceof PowerSample) && !(e instanceof BatchMeasured)) {
         continue;
@@ -130,6 +133,12 @@ final class EventApplier {
       if (e instanceof PowerSample && e.seq() > MAX_SAMPLE_SEQ) {
         LOG.warn("Power sample {} of run {} is past the {} a run can store; skipped", e.seq(),
             e.runId(), MAX_SAMPLE_SEQ);
+        continue;
+      }
+      if (e instanceof BatchMeasured b
+          && !batchesOfThisCall.add(List.of(b.runId(), b.batchIndex()))) {
+        LOG.warn("Event {} of run {} measures batch {} again, under another seq; skipped",
+            b.seq(), b.runId(), b.batchIndex());
         continue;
       }
       if (!check || !keys.containsKey(e.runId())) {

@@ -223,6 +223,26 @@ class CatalogTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void aBatchMeasuredTwiceUnderAnotherSeqIsStoredOnceAndIngestionGoesOn(String db)
+      throws Exception {
+    try (Catalog catalog = open(db)) {
+      JobSpec job = store(catalog, "sw-1").get(0);
+      List<RunEvent> events = run(job, "r1");
+      var again = new BatchMeasured(job.jobId(), "r1", 40, 2_300, 0, 500_000_000L, 99, 0.01,
+          0.7, 0.6);
+      var andAgain = new BatchMeasured(job.jobId(), "r1", 41, 2_400, 0, 500_000_000L, 98, 0.01,
+          0.7, 0.6);
+
+      catalog.ingest(List.of(events.get(0), events.get(2), again), 5_000);
+      catalog.ingest(List.of(andAgain), 6_000);
+
+      assertEquals(List.of(2.0), catalog.batches("r1").stream().map(b -> b.energyJoules())
+          .toList(), "the first event to measure batch 0 stands");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void lateFailureOfAnotherRunDoesNotTakeACompletedJobBack(String db) throws Exception {
     try (Catalog catalog = open(db)) {
       JobSpec job = store(catalog, "sw-1").get(0);
