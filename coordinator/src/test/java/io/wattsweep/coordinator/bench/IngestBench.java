@@ -102,9 +102,9 @@ class IngestBench {
       ingestor.stop().await();
 
       // 1. Throughput: a backlog, then a new ingestor (in the same JVM) drains it.
-      phase.set("-bench");
+      phase.set("-backlog");
       ingested.set(0);
-      rows += produce(producer, jobIds, "-bench", backlog);
+      rows += produce(producer, jobIds, "-backlog", backlog);
       ingestor = ingestor(vertx, broker, deadLetters, catalog, written);
       try (var c = DriverManager.getConnection(url, user(db), "")) {
         // CPU time of this JVM (consumer, decoding, H2), the broker and the PostgreSQL backend:
