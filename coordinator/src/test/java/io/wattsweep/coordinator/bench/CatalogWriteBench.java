@@ -3,18 +3,13 @@ package io.wattsweep.coordinator.bench;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wattsweep.common.event.RunEvent;
-import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
-import io.wattsweep.common.spec.Precision;
-import io.wattsweep.common.spec.SweepSpec;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,23 +35,9 @@ class CatalogWriteBench {
     assumeTrue(System.getProperty("bench.dbs", "h2,postgresql").contains(db), db + " not asked");
     int warmup = Integer.getInteger("bench.warmup", 200_000);
     int measured = Integer.getInteger("bench.events", 300_000);
-    String schema = "wbench" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    String url = db.equals("h2")
-        ? "jdbc:h2:file:" + Files.createTempDirectory("write-bench").resolve("catalog")
-        : "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema;
-    String user = db.equals("h2") ? "sa" : "postgres";
-    if (db.equals("postgresql")) {
-      try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", user,
-          "")) {
-        c.createStatement().execute("CREATE SCHEMA " + schema);
-      }
-    }
-    try (Catalog catalog = Catalog.open(url, user, "")) {
-      var spec = new SweepSpec("bench", "3dgan", 1.0, List.of("a100"), List.of(Precision.FP32),
-          List.of(8, 16, 32, 64), List.of(1, 2), 0, 10, new FullTraining(1000, 1));
-      List<JobSpec> jobs = spec.expand("sw-bench");
-      catalog.insertSweep("sw-bench", spec, "{}", jobs, System.currentTimeMillis());
-      List<String> jobIds = jobs.stream().map(JobSpec::jobId).toList();
+    String url = IngestBench.jdbcUrl(db, Files.createTempDirectory("write-bench"));
+    try (Catalog catalog = Catalog.open(url, IngestBench.user(db), "")) {
+      List<String> jobIds = IngestBench.sweep(catalog).stream().map(JobSpec::jobId).toList();
       write(catalog, events(jobIds, "-warm", warmup));
       List<List<RunEvent>> batches = events(jobIds, "-bench", measured);
       var threads = ManagementFactory.getThreadMXBean();
@@ -75,12 +56,7 @@ class CatalogWriteBench {
               + " the writing thread, %.1f in the JVM%n", db, measured, BATCH, wall, 1e6 / wall,
           perBatch[perBatch.length / 2], perBatch[perBatch.length * 9 / 10], cpu, jvm);
     } finally {
-      if (db.equals("postgresql")) {
-        try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", user,
-            "")) {
-          c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-        }
-      }
+      IngestBench.dropSchema(db, url);
     }
   }
 

@@ -203,12 +203,7 @@ class IngestBench {
       deadLetters.close().await();
       vertx.close().await();
       catalog.close();
-      if (db.equals("postgresql")) {
-        // Each run leaves a few hundred thousand rows: drop them with the run's schema.
-        try (var c = DriverManager.getConnection(url, user(db), "")) {
-          c.createStatement().execute("DROP SCHEMA " + c.getSchema() + " CASCADE");
-        }
-      }
+      dropSchema(db, url);
     }
   }
 
@@ -287,7 +282,8 @@ class IngestBench {
     }
   }
 
-  private static List<JobSpec> sweep(Catalog catalog) {
+  /** A sweep of 16 jobs, stored in the catalog: the jobs the benches' events belong to. */
+  static List<JobSpec> sweep(Catalog catalog) {
     var spec = new SweepSpec("bench", "3dgan", 1.0, List.of("a100"), List.of(Precision.FP32),
         List.of(8, 16, 32, 64), List.of(1, 2), 0, 10, new FullTraining(1000, 1));
     List<JobSpec> jobs = spec.expand("sw-bench");
@@ -338,7 +334,8 @@ class IngestBench {
         Math.ceil(p * sorted.size()) - 1));
   }
 
-  private static String jdbcUrl(String db, Path dir) throws Exception {
+  /** An H2 file in {@code dir}, or a new schema on the machine's PostgreSQL. */
+  static String jdbcUrl(String db, Path dir) throws Exception {
     if (db.equals("h2")) {
       return "jdbc:h2:file:" + dir.resolve("catalog");
     }
@@ -350,8 +347,17 @@ class IngestBench {
     return "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema;
   }
 
-  private static String user(String db) {
+  static String user(String db) {
     return db.equals("h2") ? "sa" : "postgres";
+  }
+
+  /** A run leaves hundreds of thousands of rows: on PostgreSQL they go with the run's schema. */
+  static void dropSchema(String db, String url) throws Exception {
+    if (db.equals("postgresql")) {
+      try (var c = DriverManager.getConnection(url, user(db), "")) {
+        c.createStatement().execute("DROP SCHEMA " + c.getSchema() + " CASCADE");
+      }
+    }
   }
 
 }
