@@ -121,6 +121,37 @@ class EndToEndTest {
     }
   }
 
+  /** Each run's power trace is served, in the points asked for, saying how it was obtained. */
+  @Test
+  void eachRunsPowerTraceIsServedInBucketsWithItsMethod() throws Exception {
+    var stack = TestStack.get();
+    for (SweepView.JobView job : completedSweep().jobs()) {
+      String runId = job.run().runId();
+      HttpResponse<String> res = stack.get("/api/v1/runs/" + runId + "/power?points=3");
+      assertEquals(200, res.statusCode(), res.body());
+      JsonNode trace = JSON.readTree(res.body());
+      long samples = trace.get("samples").asLong();
+      assertTrue(samples > 3, "sampled every 200 ms over more than 10 batches: " + res.body());
+      assertEquals("[\"tdp-estimate\"]", trace.get("methods").toString());
+      assertTrue(trace.get("estimate").asBoolean());
+      assertTrue(trace.get("points").size() <= 3, res.body());
+      long counted = 0;
+      for (JsonNode p : trace.get("points")) {
+        counted += p.get("samples").asLong();
+        assertTrue(p.get("minWatts").asDouble() <= p.get("meanWatts").asDouble()
+            && p.get("meanWatts").asDouble() <= p.get("maxWatts").asDouble(), p.toString());
+      }
+      assertEquals(samples, counted, "every sample is in one bucket");
+
+      HttpResponse<String> csv = stack.get("/api/v1/runs/" + runId + "/power?format=csv");
+      assertEquals(200, csv.statusCode(), csv.body());
+      String[] lines = csv.body().split("\r\n");
+      assertEquals("from_ms,to_ms,samples,mean_w,min_w,max_w,method,estimate", lines[0]);
+      assertEquals(samples + 1, lines.length, "under 500 samples: each its own line");
+      assertTrue(lines[1].endsWith(",tdp-estimate,true"), lines[1]);
+    }
+  }
+
   /** Each run's trained generator is in the store, and its model version says where. */
   @Test
   void eachCompletedRunRegistersAVersionWithItsTrainedGenerator() throws Exception {

@@ -19,6 +19,11 @@ class RunApiTest {
       /api/v1/runs?format=xml                 | 400 | format must be json or csv: 'xml'
       /api/v1/runs/run-nope                   | 404 | run not found: 'run-nope'
       /api/v1/compare?runs=run-a,run-b        | 404 | runs not found: [run-a, run-b]
+      /api/v1/runs/run-nope/power             | 404 | run not found: 'run-nope'
+      /api/v1/runs/run-nope/power?points=0    | 400 | points must be an integer from 1 to 100000: '0'
+      /api/v1/runs/run-nope/power?points=many | 400 | points must be an integer from 1 to 100000: 'many'
+      /api/v1/runs/run-nope/power?format=xml  | 400 | format must be json or csv: 'xml'
+      /api/v1/runs/run-nope/power?step=5      | 400 | unknown parameter 'step'
       /api/v1/compare                         | 400 | compare takes runs=ID,ID,...
       /api/v1/models/stylegan/best            | 400 | model must be one of
       /api/v1/models/3dgan/best?by=cost       | 400 | by must be energy or time: 'cost'

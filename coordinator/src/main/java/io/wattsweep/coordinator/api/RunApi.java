@@ -17,12 +17,17 @@ import java.util.concurrent.Callable;
 
 /**
  * Catalog queries: {@code GET /api/v1/runs} (filters; {@code format=json|csv}),
- * {@code GET /api/v1/runs/{id}}, {@code GET /api/v1/compare?runs=a,b},
+ * {@code GET /api/v1/runs/{id}}, {@code GET /api/v1/runs/{id}/power?points=N&format=json|csv}
+ * (the run's power trace in at most N time buckets, 500 by default), {@code GET
+ * /api/v1/compare?runs=a,b},
  * {@code GET /api/v1/models/{model}/best?by=energy|time},
  * {@code GET /api/v1/models/{model}/pareto} and {@code GET /api/v1/models/{model}/versions}
  * (each version with its trained generator's artifact URI, SHA-256 and size).
  */
 final class RunApi {
+  private static final int DEFAULT_POINTS = 500;
+  private static final int MAX_POINTS = 100_000;
+
   private final Vertx vertx;
   private final Catalog catalog;
 
@@ -34,6 +39,7 @@ final class RunApi {
   void mount(Router router) {
     router.get("/api/v1/runs").handler(this::list);
     router.get("/api/v1/runs/:id").handler(this::show);
+    router.get("/api/v1/runs/:id/power").handler(this::power);
     router.get("/api/v1/compare").handler(this::compare);
     router.get("/api/v1/models/:model/best").handler(this::best);
     router.get("/api/v1/models/:model/pareto").handler(this::pareto);
@@ -69,6 +75,53 @@ final class RunApi {
             catalog.batches(id))))
         .onSuccess(found -> found.ifPresentOrElse(body -> SweepApi.reply(ctx, 200, body),
             () -> SweepApi.reply(ctx, 404, Map.of("error", "run not found: '" + id + "'"))));
+  }
+
+  private void power(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    var params = ctx.queryParams();
+    String format = params.get("format");
+    String points = params.get("points");
+    int maxPoints;
+    try {
+      for (String name : params.names()) {
+        if (!name.equals("format") && !name.equals("points")) {
+          throw new IllegalArgumentException("unknown parameter '" + name
+              + "'; power takes points and format");
+        }
+      }
+      if (format != null && !format.equals("json") && !format.equals("csv")) {
+        throw new IllegalArgumentException("format must be json or csv: '" + format + "'");
+      }
+      maxPoints = points == null ? DEFAULT_POINTS : parsePoints(points);
+    } catch (IllegalArgumentException e) {
+      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    blocking(ctx, () -> catalog.powerTrace(id, maxPoints)).onSuccess(found -> {
+      if (found.isEmpty()) {
+        SweepApi.reply(ctx, 404, Map.of("error", "run not found: '" + id + "'"));
+      } else if ("csv".equals(format)) {
+        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"power.csv\"")
+            .end(Csv.power(found.get()));
+      } else {
+        SweepApi.reply(ctx, 200, found.get());
+      }
+    });
+  }
+
+  private static int parsePoints(String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1 && n <= MAX_POINTS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException("points must be an integer from 1 to " + MAX_POINTS
+        + ": '" + value + "'");
   }
 
   private void compare(RoutingContext ctx) {

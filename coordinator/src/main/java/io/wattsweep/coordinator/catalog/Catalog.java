@@ -318,6 +318,17 @@ public final class Catalog implements AutoCloseable {
     });
   }
 
+  /**
+   * A run's power over time in at most {@code maxPoints} points (see {@link PowerTrace}); empty
+   * when the catalog holds no such run.
+   */
+  public synchronized Optional<PowerTrace> powerTrace(String runId, int maxPoints) {
+    if (maxPoints < 1) {
+      throw new IllegalArgumentException("points must be >= 1: " + maxPoints);
+    }
+    return inTransaction(() -> new PowerTraces(connection).trace(runId, maxPoints));
+  }
+
   public synchronized List<SweepView.Summary> sweeps() {
     return inTransaction(() -> new SweepQueries(connection, footprint).sweeps());
   }

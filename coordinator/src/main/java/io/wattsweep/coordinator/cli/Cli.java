@@ -35,6 +35,8 @@ public final class Cli {
         best MODEL [--by energy|time] [FILTERS]    the config that trains MODEL on least energy/time
         pareto MODEL [FILTERS]       configs no other beats on both full-training energy and time
         compare RUN_ID...            runs side by side
+        power RUN_ID [--points N] [--format table|csv|json]   a run's power over time in at
+                                     most N buckets (mean, min, max; 20 in the table, 500 else)
         versions MODEL [--format table|json]       MODEL's versions: run, provenance, trained
                                      generator (artifact URI, SHA-256, size)
       options: --url URL             the coordinator (default $WATTSWEEP_URL or http://127.0.0.1:8080)
@@ -80,6 +82,7 @@ public final class Cli {
         case "pareto":
         case "compare":
         case "versions":
+        case "power":
           return QueryCommands.run(command, args, new ApiClient(url), out, err);
         case "report": {
           String id = option(args, "--sweep", null);

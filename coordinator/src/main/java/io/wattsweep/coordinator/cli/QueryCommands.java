@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.coordinator.catalog.ModelVersion;
+import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.RunRow;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * The catalog's queries on the command line: {@code runs [--FILTER VALUE]... [--format
  * table|csv|json]}, {@code best MODEL [--by energy|time]}, {@code pareto MODEL}, {@code versions
- * MODEL [--format table|json]} and {@code compare RUN_ID...}. Filters (not for versions):
+ * MODEL [--format table|json]}, {@code compare RUN_ID...} and {@code power RUN_ID [--points N]
+ * [--format table|csv|json]}. Filters (not for versions or power):
  * --sweep, --model, --gpu-class, --precision, --batch-size, --gpus, --state.
  */
 final class QueryCommands {
@@ -34,6 +36,7 @@ final class QueryCommands {
       PrintStream err) throws IOException {
     String format = take(args, "--format", "table");
     String by = take(args, "--by", null);
+    String points = take(args, "--points", null);
     String query = filters(args);
     switch (command) {
       case "runs" -> {
@@ -76,6 +79,20 @@ final class QueryCommands {
         }
         out.print(table(rows(api.body("/api/v1/compare?runs="
             + enc(String.join(",", args))), "runs")));
+      }
+      case "power" -> {
+        if (args.size() != 1 || !query.isEmpty()) {
+          throw new IllegalArgumentException("power takes one run id and no filters: " + args
+              + query);
+        }
+        String path = "/api/v1/runs/" + enc(args.get(0)) + "/power";
+        if (format.equals("table")) {
+          out.print(PowerTable.format(JSON.readValue(api.body(join(path, "points="
+              + enc(points == null ? "20" : points))), PowerTrace.class)));
+        } else {
+          String q = join(points == null ? "" : "?points=" + enc(points), "format=" + enc(format));
+          out.print(api.body(path + q));
+        }
       }
       default -> throw new IllegalArgumentException("unknown command: '" + command + "'");
     }

@@ -18,10 +18,8 @@ import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,34 +27,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The catalog's behaviour, on H2 and on the PostgreSQL server of this machine. */
 class CatalogTest {
-  private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-
-  private static final List<String> SCHEMAS = new ArrayList<>();
-
   @AfterAll
   static void dropSchemas() throws Exception {
-    try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
-      for (String schema : SCHEMAS) {
-        c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-      }
-    }
+    TestCatalogs.dropSchemas();
   }
 
   static Stream<String> databases() {
-    return Stream.of("h2", "postgresql");
+    return TestCatalogs.databases();
   }
 
-  /** A fresh, empty catalog: a new H2 memory database, or a new PostgreSQL schema. */
   private static Catalog open(String db) throws Exception {
-    String name = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    if (db.equals("h2")) {
-      return Catalog.open("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "");
-    }
-    try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
-      c.createStatement().execute("CREATE SCHEMA " + name);
-    }
-    SCHEMAS.add(name);
-    return Catalog.open(PG_URL + "?currentSchema=" + name, "postgres", "");
+    return TestCatalogs.open(db);
   }
 
   private static final SweepSpec SPEC = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"),
