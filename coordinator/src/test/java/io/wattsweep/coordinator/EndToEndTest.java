@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.Topics;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.SweepView;
+import io.wattsweep.coordinator.cli.Cli;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import io.wattsweep.coordinator.kafka.EventIngestor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -149,7 +153,22 @@ class EndToEndTest {
       assertEquals("from_ms,to_ms,samples,mean_w,min_w,max_w,method,estimate", lines[0]);
       assertEquals(samples + 1, lines.length, "under 500 samples: each its own line");
       assertTrue(lines[1].endsWith(",tdp-estimate,true"), lines[1]);
+
+      var out = new ByteArrayOutputStream();
+      var err = new ByteArrayOutputStream();
+      String url = "http://127.0.0.1:" + stack.port;
+      assertEquals(0, Cli.run(new String[] {"--url", url, "power", runId, "--points", "3"},
+          new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8)), err.toString());
+      String table = out.toString(UTF_8);
+      assertTrue(table.startsWith("Power of run " + runId + ": " + samples + " samples in"
+          + " buckets of "), table);
+      assertTrue(table.contains("\nmethod: tdp-estimate (estimate: not a measurement)\n"), table);
     }
+    var err = new ByteArrayOutputStream();
+    assertEquals(1, Cli.run(new String[] {"--url", "http://127.0.0.1:" + stack.port, "power",
+        "run-nope"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true,
+        UTF_8)));
+    assertTrue(err.toString(UTF_8).contains("run not found: 'run-nope'"), err.toString(UTF_8));
   }
 
   /** Each run's trained generator is in the store, and its model version says where. */

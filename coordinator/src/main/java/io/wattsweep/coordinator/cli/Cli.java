@@ -48,7 +48,7 @@ public final class Cli {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+  public static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
     List<String> args = new ArrayList<>(List.of(argv));
     String url = option(args, "--url", System.getenv().getOrDefault("WATTSWEEP_URL",
         "http://127.0.0.1:8080"));

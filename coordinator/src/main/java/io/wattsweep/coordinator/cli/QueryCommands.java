@@ -37,6 +37,9 @@ final class QueryCommands {
     String format = take(args, "--format", "table");
     String by = take(args, "--by", null);
     String points = take(args, "--points", null);
+    if (points != null && !command.equals("power")) {
+      throw new IllegalArgumentException("--points is an option of power only: '" + points + "'");
+    }
     String query = filters(args);
     switch (command) {
       case "runs" -> {
@@ -83,12 +86,12 @@ final class QueryCommands {
       case "power" -> {
         if (args.size() != 1 || !query.isEmpty()) {
           throw new IllegalArgumentException("power takes one run id and no filters: " + args
-              + query);
+              + (query.isEmpty() ? "" : " " + query.substring(1)));
         }
         String path = "/api/v1/runs/" + enc(args.get(0)) + "/power";
         if (format.equals("table")) {
-          out.print(PowerTable.format(JSON.readValue(api.body(join(path, "points="
-              + enc(points == null ? "20" : points))), PowerTrace.class)));
+          out.print(PowerTable.format(JSON.readValue(api.body(path + "?points="
+              + enc(points == null ? "20" : points)), PowerTrace.class)));
         } else {
           String q = join(points == null ? "" : "?points=" + enc(points), "format=" + enc(format));
           out.print(api.body(path + q));
