@@ -6,7 +6,8 @@ package io.wattsweep.coordinator.catalog;
  * an extrapolation from the measured batches; CO2e and cost are at the facility (energy x PUE).
  *
  * @param precisionNote why {@code precisionRan} differs from the request, or that it is not
- *     verified (a command workload); empty or null otherwise
+ *     verified (a command workload), and for a model run on a CPU which kernels TensorFlow ran
+ *     (oneDNN or Eigen); empty or null otherwise
  * @param fullTrainingNote where the extrapolation's full training came from when not from the
  *     job, or why there is none; null otherwise
  */

@@ -57,7 +57,10 @@ public interface Workload extends AutoCloseable {
   /** The precision that actually ran (e.g. fp32 when tf32 was asked on a CPU). */
   Precision precisionRan();
 
-  /** Why {@link #precisionRan()} differs from the request, or "" when it does not. */
+  /**
+   * Why {@link #precisionRan()} differs from the request, and on a CPU which kernels TensorFlow
+   * ran; "" when there is nothing to say.
+   */
   String precisionNote();
 
   /** Releases the TensorFlow session, graph and fed tensors, or stops the command. */

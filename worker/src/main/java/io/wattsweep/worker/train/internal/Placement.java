@@ -36,7 +36,8 @@ final class Placement {
             spec.precision(),
             gpus > 0,
             CudaCapability::lowestMajor,
-            System.getenv("NVIDIA_TF32_OVERRIDE")));
+            System.getenv("NVIDIA_TF32_OVERRIDE"),
+            System.getenv("TF_ENABLE_ONEDNN_OPTS")));
   }
 
   Session open(Graph graph) {

@@ -31,18 +31,21 @@ final class PrecisionPlan {
   private final boolean gpu;
   private final Supplier<OptionalInt> cudaMajor;
   private final String tf32Override;
+  private final String onednnOpts;
 
   /**
    * @param gpu whether the towers run on GPUs
    * @param cudaMajor the GPUs' lowest compute capability, read only when needed
    * @param tf32Override the value of {@code NVIDIA_TF32_OVERRIDE}, or null
+   * @param onednnOpts the value of {@code TF_ENABLE_ONEDNN_OPTS}, or null
    */
-  PrecisionPlan(
-      Precision requested, boolean gpu, Supplier<OptionalInt> cudaMajor, String tf32Override) {
+  PrecisionPlan(Precision requested, boolean gpu, Supplier<OptionalInt> cudaMajor,
+      String tf32Override, String onednnOpts) {
     this.requested = requested;
     this.gpu = gpu;
     this.cudaMajor = cudaMajor;
     this.tf32Override = tf32Override;
+    this.onednnOpts = onednnOpts;
   }
 
   /** Turns on the rewrite the request needs, if any. */
@@ -72,6 +75,30 @@ final class PrecisionPlan {
    *     #needsExecutedGraphs()}
    */
   Outcome resolve(Collection<GraphDef> executed) {
+    Outcome o = precision(executed);
+    if (gpu) {
+      return o;
+    }
+    return new Outcome(o.ran(), (o.note().isEmpty() ? "" : o.note() + "; ") + cpuKernels());
+  }
+
+  /**
+   * Which CPU kernels TensorFlow ran. bf16 needs oneDNN's, and the worker turns them off for the
+   * other precisions (see ProcessJobLauncher), so a CPU's fp32-against-bf16 difference is partly
+   * the kernel library's: every CPU run says which it had.
+   */
+  private String cpuKernels() {
+    if ("0".equals(onednnOpts)) {
+      return "CPU kernels: Eigen, oneDNN off (TF_ENABLE_ONEDNN_OPTS=0)";
+    }
+    if ("1".equals(onednnOpts)) {
+      return "CPU kernels: oneDNN (TF_ENABLE_ONEDNN_OPTS=1)";
+    }
+    return "CPU kernels: TensorFlow's choice for this CPU (TF_ENABLE_ONEDNN_OPTS "
+        + (onednnOpts == null ? "not set" : "= '" + onednnOpts + "'") + ")";
+  }
+
+  private Outcome precision(Collection<GraphDef> executed) {
     switch (requested) {
       case FP32:
         return new Outcome(Precision.FP32, "");

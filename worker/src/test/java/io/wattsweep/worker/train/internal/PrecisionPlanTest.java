@@ -17,11 +17,11 @@ import org.tensorflow.proto.RewriterConfig;
 class PrecisionPlanTest {
 
   private static PrecisionPlan onGpu(Precision p, int cudaMajor) {
-    return new PrecisionPlan(p, true, () -> OptionalInt.of(cudaMajor), null);
+    return new PrecisionPlan(p, true, () -> OptionalInt.of(cudaMajor), null, null);
   }
 
   private static PrecisionPlan onCpu(Precision p) {
-    return new PrecisionPlan(p, false, OptionalInt::empty, null);
+    return new PrecisionPlan(p, false, OptionalInt::empty, null, p == Precision.BF16 ? "1" : "0");
   }
 
   private static GraphDef convolutionsIn(DataType type) {
@@ -37,8 +37,23 @@ class PrecisionPlanTest {
   void tf32OnCpuRunsFp32AndSaysWhy() {
     PrecisionPlan.Outcome o = onCpu(Precision.TF32).resolve(List.of());
     assertEquals(Precision.FP32, o.ran());
-    assertEquals(
-        "tf32 needs an Ampere or newer NVIDIA GPU; this run used fp32 on the CPU", o.note());
+    assertEquals("tf32 needs an Ampere or newer NVIDIA GPU; this run used fp32 on the CPU;"
+        + " CPU kernels: Eigen, oneDNN off (TF_ENABLE_ONEDNN_OPTS=0)", o.note());
+  }
+
+  @Test
+  void everyCpuRunSaysWhichKernelsRanAndAGpuRunDoesNot() {
+    assertEquals(new PrecisionPlan.Outcome(Precision.FP32,
+            "CPU kernels: Eigen, oneDNN off (TF_ENABLE_ONEDNN_OPTS=0)"),
+        onCpu(Precision.FP32).resolve(List.of()));
+    assertEquals(new PrecisionPlan.Outcome(Precision.BF16,
+            "CPU kernels: oneDNN (TF_ENABLE_ONEDNN_OPTS=1)"),
+        onCpu(Precision.BF16).resolve(List.of(convolutionsIn(DataType.DT_BFLOAT16))));
+    assertEquals("CPU kernels: TensorFlow's choice for this CPU (TF_ENABLE_ONEDNN_OPTS not set)",
+        new PrecisionPlan(Precision.FP32, false, OptionalInt::empty, null, null)
+            .resolve(List.of()).note());
+    assertEquals(new PrecisionPlan.Outcome(Precision.FP32, ""),
+        onGpu(Precision.FP32, 8).resolve(List.of()));
   }
 
   @Test
@@ -50,7 +65,8 @@ class PrecisionPlanTest {
 
   @Test
   void tf32IsNotClaimedWhenTheOverrideTurnsItOff() {
-    PrecisionPlan plan = new PrecisionPlan(Precision.TF32, true, () -> OptionalInt.of(9), "0");
+    PrecisionPlan plan = new PrecisionPlan(Precision.TF32, true, () -> OptionalInt.of(9), "0",
+        null);
     assertEquals(Precision.FP32, plan.resolve(List.of()).ran());
   }
 
