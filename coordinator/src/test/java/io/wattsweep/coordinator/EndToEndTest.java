@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.SourceRevision;
 import io.wattsweep.common.Topics;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.SweepView;
@@ -191,6 +192,11 @@ class EndToEndTest {
       assertEquals(bytes.length, version.get("artifactBytes").asLong());
       assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
           version.get("artifactSha256").asText());
+      // What the worker built and the commit it was built from (this checkout's).
+      String architecture = version.get("architecture").asText();
+      assertTrue(architecture.startsWith("generator (") && architecture.contains(
+          "\ndiscriminator ("), architecture);
+      assertEquals(SourceRevision.current(), version.get("sourceRevision").asText());
     }
   }
 

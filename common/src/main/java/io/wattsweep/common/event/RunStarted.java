@@ -15,13 +15,18 @@ import java.util.List;
  * @param framework the training framework and its version
  * @param workerFullTraining the full training that the worker's operator defined for a command
  *     workload, for the extrapolation of a job that names none; null otherwise
+ * @param architecture the networks as built (each network's parameters, variables and shapes);
+ *     null where wattsweep did not build the model (a command workload)
+ * @param sourceRevision the git commit the worker was built from, "-dirty" appended when built
+ *     with uncommitted changes; null where the build had no git repository
  */
 public record RunStarted(
     String jobId, String runId, long seq, long atMs, String workerId, String host,
     Precision precisionRequested, Precision precisionRan, String precisionNote,
     List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
     long generatorParameters, long discriminatorParameters, long flopsPerStep,
-    String framework, FullTraining workerFullTraining) implements RunEvent {
+    String framework, FullTraining workerFullTraining, String architecture,
+    String sourceRevision) implements RunEvent {
   public RunStarted {
     RunEvent.check(jobId, runId, seq);
     if (devices == null) {
@@ -34,6 +39,18 @@ public record RunStarted(
     precisionNote = precisionNote == null ? "" : precisionNote;
   }
 
+  /** A run without architecture or source revision. */
+  public RunStarted(
+      String jobId, String runId, long seq, long atMs, String workerId, String host,
+      Precision precisionRequested, Precision precisionRan, String precisionNote,
+      List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
+      long generatorParameters, long discriminatorParameters, long flopsPerStep,
+      String framework, FullTraining workerFullTraining) {
+    this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
+        precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
+        discriminatorParameters, flopsPerStep, framework, workerFullTraining, null, null);
+  }
+
   /** A run whose worker defines no full training of its own: a built-in model's. */
   public RunStarted(
       String jobId, String runId, long seq, long atMs, String workerId, String host,
@@ -43,6 +60,6 @@ public record RunStarted(
       String framework) {
     this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
         precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
-        discriminatorParameters, flopsPerStep, framework, null);
+        discriminatorParameters, flopsPerStep, framework, null, null, null);
   }
 }

@@ -292,8 +292,9 @@ public final class Catalog implements AutoCloseable {
               rs.getString("run_id"), rs.getDouble("scale"), rs.getString("framework"),
               rs.getObject("generator_params", Long.class),
               rs.getObject("discriminator_params", Long.class),
-              rs.getObject("flops_per_step", Long.class), rs.getString("artifact_uri"),
-              rs.getString("artifact_sha256"), rs.getObject("artifact_bytes", Long.class),
+              rs.getObject("flops_per_step", Long.class), rs.getString("architecture"),
+              rs.getString("artifact_uri"), rs.getString("artifact_sha256"),
+              rs.getObject("artifact_bytes", Long.class), rs.getString("source_revision"),
               rs.getString("sweep_id"),
               rs.getString("submitted_by"), rs.getLong("created_at_ms")));
         }

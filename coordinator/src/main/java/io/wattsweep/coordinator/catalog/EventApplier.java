@@ -388,12 +388,14 @@ final class EventApplier {
     update("UPDATE runs SET worker_id = ?, host = ?, started_at_ms = ?, precision_requested = ?,"
             + " precision_ran = ?, precision_note = ?, devices_json = ?, energy_method = ?,"
             + " idle_power_w = ?, generator_params = ?, discriminator_params = ?,"
-            + " flops_per_step = ?, framework = ? WHERE run_id = ?",
+            + " flops_per_step = ?, framework = ?, architecture = ?, source_revision = ?"
+            + " WHERE run_id = ?",
         s.workerId(), s.host(), s.atMs(), s.precisionRequested().wireName(),
         s.precisionRan().wireName(), s.precisionNote(), json(s.devices()),
         s.energyMethod().wireName(), s.idlePowerWatts(), positiveOrNull(s.generatorParameters()),
         positiveOrNull(s.discriminatorParameters()), positiveOrNull(s.flopsPerStep()),
-        s.framework(), s.runId());
+        s.framework(), truncate(s.architecture(), 16_000), truncate(s.sourceRevision(), 100),
+        s.runId());
     if (s.workerFullTraining() != null) {
       update("UPDATE runs SET worker_dataset_size = ?, worker_epochs = ? WHERE run_id = ?",
           s.workerFullTraining().datasetSize(), s.workerFullTraining().epochs(), s.runId());
@@ -481,10 +483,12 @@ final class EventApplier {
       version = rs.getInt(1);
     }
     update("INSERT INTO model_versions (model, version, run_id, scale, framework,"
-            + " generator_params, discriminator_params, flops_per_step, artifact_uri,"
-            + " artifact_sha256, artifact_bytes, sweep_id, submitted_by, created_at_ms)"
+            + " generator_params, discriminator_params, flops_per_step, architecture,"
+            + " artifact_uri, artifact_sha256, artifact_bytes, source_revision, sweep_id,"
+            + " submitted_by, created_at_ms)"
             + " SELECT ?, ?, r.run_id, ?, r.framework, r.generator_params,"
-            + " r.discriminator_params, r.flops_per_step, ?, ?, ?, s.sweep_id, s.submitted_by, ?"
+            + " r.discriminator_params, r.flops_per_step, r.architecture, ?, ?, ?,"
+            + " r.source_revision, s.sweep_id, s.submitted_by, ?"
             + " FROM runs r JOIN jobs j ON j.job_id = r.job_id"
             + " JOIN sweeps s ON s.sweep_id = j.sweep_id WHERE r.run_id = ?",
         job.model(), version, job.scale(), artifact == null ? null : artifact.uri(),
@@ -562,7 +566,7 @@ final class EventApplier {
   }
 
   private static String truncate(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max);
+    return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
   private static String json(Object value) {

@@ -112,11 +112,15 @@ class CatalogTest {
   void eachCompletedRunRegistersANewModelVersionWithItsProvenance(String db) throws Exception {
     try (Catalog catalog = open(db)) {
       List<JobSpec> jobs = store(catalog, "sw-1");
-      catalog.ingest(run(jobs.get(0), "r1"), 5_000);
+      catalog.ingest(withBuild(run(jobs.get(0), "r1"), ARCHITECTURE, REVISION), 5_000);
       catalog.ingest(run(jobs.get(1), "r2"), 6_000);
 
       List<ModelVersion> versions = catalog.modelVersions("3dgan");
       assertEquals(List.of(2, 1), versions.stream().map(ModelVersion::version).toList());
+      assertEquals(ARCHITECTURE, versions.get(1).architecture());
+      assertEquals(REVISION, versions.get(1).sourceRevision());
+      assertNull(versions.get(0).architecture(), "r2's worker reported none");
+      assertNull(versions.get(0).sourceRevision());
       ModelVersion v1 = versions.get(1);
       assertEquals("r1", v1.runId());
       assertEquals("sw-1", v1.sweepId());
@@ -158,6 +162,24 @@ class CatalogTest {
   private static final Artifact ARTIFACT = new Artifact(
       "file:///data/artifacts/3dgan/sw-1/j/r1/generator.zip",
       "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 1_234_567L);
+
+  private static final String ARCHITECTURE = "generator (100 parameters): dense/w 10x10\n"
+      + "discriminator (10 parameters): dense/w 10x1";
+  private static final String REVISION = "9120b52addb297e72ff6c2176e71996c60ea7201-dirty";
+
+  /** The run's events with its start saying what was built and from which commit. */
+  private static List<RunEvent> withBuild(List<RunEvent> events, String architecture,
+      String revision) {
+    var out = new ArrayList<RunEvent>();
+    for (RunEvent e : events) {
+      out.add(e instanceof RunStarted s ? new RunStarted(s.jobId(), s.runId(), s.seq(), s.atMs(),
+          s.workerId(), s.host(), s.precisionRequested(), s.precisionRan(), s.precisionNote(),
+          s.devices(), s.energyMethod(), s.idlePowerWatts(), s.generatorParameters(),
+          s.discriminatorParameters(), s.flopsPerStep(), s.framework(), s.workerFullTraining(),
+          architecture, revision) : e);
+    }
+    return out;
+  }
 
   /** The run's events with its completion carrying {@code artifact}. */
   private static List<RunEvent> withArtifact(List<RunEvent> events, Artifact artifact) {

@@ -1,5 +1,6 @@
 package io.wattsweep.worker.run;
 
+import io.wattsweep.common.SourceRevision;
 import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.FailureReason;
@@ -145,7 +146,8 @@ public final class JobRun {
         job.precision(), workload.precisionRan(), workload.precisionNote(), meter.devices(),
         meter.method(), idleWatts, info.generatorParameters(), info.discriminatorParameters(),
         info.flopsPerStep(), workload.framework().orElse(FRAMEWORK),
-        workload.fullTraining().orElse(null)));
+        workload.fullTraining().orElse(null), workload.architecture().orElse(null),
+        SourceRevision.current()));
   }
 
   /** Each batch's window ends where the next begins, so the windows tile the span exactly. */

@@ -51,6 +51,14 @@ public interface Workload extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The networks as built, for the catalog's model versions: each network's parameters and its
+   * variables' names and shapes. Empty where wattsweep did not build the model (a command).
+   */
+  default Optional<String> architecture() {
+    return Optional.empty();
+  }
+
   /** What was built: sizes and the analytic cost of one step. */
   ModelInfo info();
 

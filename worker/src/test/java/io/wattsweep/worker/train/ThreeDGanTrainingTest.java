@@ -70,6 +70,7 @@ class ThreeDGanTrainingTest {
       // G = 25,895,664, Gdense = 12,288, D = 8,843,088 and D1 = 4,127,760 (21x21x13 images).
       assertEquals(2_091_363_456L, info.flopsPerStep());
       assertTrue(info.flopsMethod().startsWith("analytic"), info::toString);
+      Architectures.assertDescribes(gan.architecture().orElseThrow(), info.parametersByNetwork());
     }
   }
 

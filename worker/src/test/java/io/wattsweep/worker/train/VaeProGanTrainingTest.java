@@ -63,6 +63,7 @@ class VaeProGanTrainingTest {
       assertEquals(
           info.flopsPerStep(), ModelCatalog.named("vae-progan").describe(0.03, 4).flopsPerStep());
       assertTrue(info.flopsMethod().startsWith("analytic"), info::toString);
+      Architectures.assertDescribes(gan.architecture().orElseThrow(), info.parametersByNetwork());
     }
   }
 }

@@ -3,6 +3,8 @@ package io.wattsweep.worker.train.internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -98,6 +100,32 @@ final class Params {
       n += v.shape().size();
     }
     return n;
+  }
+
+  /**
+   * The network as built: each variable's name within the network and its shape, in building
+   * order, e.g. {@code "conv0/w 5x5x5x1x8, conv0/b 8"}.
+   */
+  String summary() {
+    var parts = new ArrayList<String>();
+    for (Variable<TFloat32> v : variables) {
+      String name = v.op().name();
+      String local = name.substring(name.indexOf('/') + 1);
+      var dims = new ArrayList<String>();
+      for (long d : v.shape().asArray()) {
+        dims.add(Long.toString(d));
+      }
+      parts.add(local + " " + String.join("x", dims));
+    }
+    return String.join(", ", parts);
+  }
+
+  /** Networks as built, one line each: its name, its parameters, then its {@link #summary}. */
+  static String describe(Map<String, Params> networks) {
+    var lines = new ArrayList<String>();
+    networks.forEach((name, p) -> lines.add(String.format(Locale.ROOT, "%s (%,d parameters): %s",
+        name, p.count(), p.summary())));
+    return String.join("\n", lines);
   }
 
   /** Each variable draws from its own key: the run's seed, the network and its position. */

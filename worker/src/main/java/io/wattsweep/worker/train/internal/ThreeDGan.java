@@ -6,7 +6,9 @@ import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -207,6 +209,14 @@ public final class ThreeDGan implements Workload {
   @Override
   public ModelInfo info() {
     return info;
+  }
+
+  @Override
+  public Optional<String> architecture() {
+    var networks = new LinkedHashMap<String, Params>();
+    networks.put("generator", net.generator.params());
+    networks.put("discriminator", net.discriminator.params());
+    return Optional.of(Params.describe(networks));
   }
 
   @Override

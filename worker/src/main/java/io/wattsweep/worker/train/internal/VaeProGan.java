@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -199,6 +200,16 @@ public final class VaeProGan implements Workload {
   @Override
   public ModelInfo info() {
     return info;
+  }
+
+  @Override
+  public Optional<String> architecture() {
+    var networks = new LinkedHashMap<String, Params>();
+    networks.put(Network.ENCODER.label(), net.encoder.params());
+    networks.put(Network.GENERATOR.label(), net.generator.params());
+    networks.put(Network.LOCAL_DISCRIMINATOR.label(), net.localCritic.params());
+    networks.put(Network.GLOBAL_DISCRIMINATOR.label(), net.globalCritic.params());
+    return Optional.of(Params.describe(networks));
   }
 
   @Override
