@@ -82,6 +82,9 @@ class EndToEndTest {
           batchSize: [2, 4]
           gpus: [1]
           warmupBatches: 1
+          metadata:
+            project: end-to-end
+            dataset: synthetic
           """, "application/yaml");
       assertEquals(201, res.statusCode(), res.body());
       sweepId = JSON.readTree(res.body()).get("sweepId").asText();
@@ -197,7 +200,42 @@ class EndToEndTest {
       assertTrue(architecture.startsWith("generator (") && architecture.contains(
           "\ndiscriminator ("), architecture);
       assertEquals(SourceRevision.current(), version.get("sourceRevision").asText());
+      assertEquals("{\"project\":\"end-to-end\",\"dataset\":\"synthetic\"}",
+          version.get("metadata").toString(), "the sweep's metadata, in its order");
     }
+  }
+
+  /** An alias names a version over HTTP and on the command line, and can be removed. */
+  @Test
+  void aVersionCanBeNamedByAnAliasOverHttpAndTheCli() throws Exception {
+    SweepView sweep = completedSweep();
+    var stack = TestStack.get();
+    String runId = sweep.jobs().get(0).run().runId();
+    int version = -1;
+    for (JsonNode v : JSON.readTree(stack.get("/api/v1/models/3dgan/versions").body())
+        .get("versions")) {
+      if (v.get("runId").asText().equals(runId)) {
+        version = v.get("version").asInt();
+      }
+    }
+    var res = stack.send("PUT", "/api/v1/models/3dgan/aliases/e2e-best",
+        "{\"version\": " + version + "}");
+    assertEquals(200, res.statusCode(), res.body());
+    JsonNode named = JSON.readTree(stack.get("/api/v1/models/3dgan/versions/e2e-best").body());
+    assertEquals(runId, named.get("version").get("runId").asText());
+    assertEquals("[\"e2e-best\"]", named.get("version").get("aliases").toString());
+
+    var out = new ByteArrayOutputStream();
+    String url = "http://127.0.0.1:" + stack.port;
+    assertEquals(0, Cli.run(new String[] {"--url", url, "versions", "3dgan"},
+        new PrintStream(out, true, UTF_8), System.err));
+    String row = out.toString(UTF_8).lines().filter(l -> l.contains(runId)).findFirst()
+        .orElseThrow();
+    assertTrue(row.startsWith(version + " ") && row.contains(" e2e-best "), row);
+
+    assertEquals(0, Cli.run(new String[] {"--url", url, "alias", "3dgan", "e2e-best",
+        "--delete"}, new PrintStream(new ByteArrayOutputStream()), System.err));
+    assertEquals(404, stack.get("/api/v1/models/3dgan/versions/e2e-best").statusCode());
   }
 
   @Test

@@ -38,6 +38,28 @@ class RunApiTest {
     assertTrue(res.body().contains(message), res.body());
   }
 
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      GET    | /api/v1/models/stylegan/versions         |                   | 400 | model must be one of
+      GET    | /api/v1/models/3dgan/versions/nope       |                   | 404 | model '3dgan' has no version or alias 'nope'
+      GET    | /api/v1/models/3dgan/versions/999        |                   | 404 | model '3dgan' has no version or alias '999'
+      PUT    | /api/v1/models/3dgan/aliases/production  | {"version": 999}  | 404 | model '3dgan' has no version 999
+      PUT    | /api/v1/models/3dgan/aliases/production  | {"version": 0}    | 400 | version must be an integer >= 1: 0
+      PUT    | /api/v1/models/3dgan/aliases/production  | {"version": "2"}  | 400 | version must be an integer >= 1: \\"2\\"
+      PUT    | /api/v1/models/3dgan/aliases/production  | {"v": 2}          | 400 | body must be {\\"version\\": N}: {\\"v\\":2}
+      PUT    | /api/v1/models/3dgan/aliases/production  | [2                | 400 | body is not valid JSON
+      PUT    | /api/v1/models/3dgan/aliases/Prod        | {"version": 1}    | 400 | alias must be 1-64 characters of a-z, 0-9, _ . - (starting with a letter or digit), not all digits: 'Prod'
+      PUT    | /api/v1/models/stylegan/aliases/x        | {"version": 1}    | 400 | model must be one of
+      DELETE | /api/v1/models/3dgan/aliases/never-set   |                   | 404 | model '3dgan' has no alias 'never-set'
+      """)
+  void badModelRequestIsAnsweredNamingWhatIsWrong(String method, String path, String body,
+      int status, String message) throws Exception {
+    var res = TestStack.get().send(method, path, body);
+
+    assertEquals(status, res.statusCode(), res.body());
+    assertTrue(res.body().contains(message), res.body());
+  }
+
   @Test
   void exportOfAnEmptySelectionIsItsHeader() throws Exception {
     var res = TestStack.get().get("/api/v1/runs?gpuClass=none-here&format=csv");

@@ -76,6 +76,16 @@ final class TestStack {
         .GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Any method on any path, with a JSON body (or none, where {@code body} is null). */
+  HttpResponse<String> send(String method, String path, String body)
+      throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   Map<String, String> kafkaEnv() {
     return Map.of("WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers());
   }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -21,7 +23,7 @@ public final class SweepParser {
   private static final Set<String> FIELDS =
       Set.of(
           "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
-          "measuredBatches", "fullTraining");
+          "measuredBatches", "fullTraining", "metadata");
 
   private static final String COMMAND_HINT = "; a sweep names a command workload by name only,"
       + " as model: " + CommandName.PREFIX + "NAME, from those configured on the workers";
@@ -67,7 +69,28 @@ public final class SweepParser {
         list(obj, "gpus", n -> intValue("gpus", n)),
         integer(obj, "warmupBatches", SweepSpec.DEFAULT_WARMUP_BATCHES),
         integer(obj, "measuredBatches", SweepSpec.DEFAULT_MEASURED_BATCHES),
-        fullTraining(obj.get("fullTraining")));
+        fullTraining(obj.get("fullTraining")),
+        metadata(obj.get("metadata")));
+  }
+
+  /** Free-form text under the user's keys; numbers and booleans are kept as their text. */
+  private static Map<String, String> metadata(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return Map.of();
+    }
+    if (!n.isObject()) {
+      throw new IllegalArgumentException("metadata must be an object of key: value: " + n);
+    }
+    var out = new LinkedHashMap<String, String>();
+    n.fields().forEachRemaining(e -> {
+      JsonNode v = e.getValue();
+      if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
+        throw new IllegalArgumentException("metadata." + e.getKey()
+            + " must be a string, number or boolean: " + v);
+      }
+      out.put(e.getKey(), v.asText());
+    });
+    return out;
   }
 
   private static FullTraining fullTraining(JsonNode n) {

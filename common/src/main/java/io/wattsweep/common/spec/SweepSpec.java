@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A sweep as a user submits it: a model and the values of each axis. {@link #expand} turns it into
@@ -26,7 +27,8 @@ public record SweepSpec(
     List<Integer> gpus,
     int warmupBatches,
     int measuredBatches,
-    FullTraining fullTraining) {
+    FullTraining fullTraining,
+    Map<String, String> metadata) {
 
   /** Larger grids are refused: they are almost always a typo, and each job is minutes of GPU. */
   public static final int MAX_JOBS = 10_000;
@@ -35,8 +37,17 @@ public record SweepSpec(
   /** As in the study: energy per batch averaged over 10 measured batches. */
   public static final int DEFAULT_MEASURED_BATCHES = 10;
 
+  /** A sweep without metadata. */
+  public SweepSpec(String name, String model, double scale, List<String> gpuClass,
+      List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
+      int measuredBatches, FullTraining fullTraining) {
+    this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
+        measuredBatches, fullTraining, Map.of());
+  }
+
   public SweepSpec {
     name = name == null || name.isBlank() ? model : name;
+    metadata = Metadata.check(metadata);
     ModelName.check("model", model);
     checkScale(scale);
     boolean command = CommandName.isCommand(model);

@@ -164,6 +164,15 @@ class SweepParserTest {
             "[\"sh\",\"-c\",\"id\"]"),
         bad("command line as a command name", with(MINIMAL, "model", "\"command:rm -rf /\""),
             "model", "'command:rm -rf /'"),
+        bad("metadata as a list", with(MINIMAL, "metadata", "[\"a\"]"), "metadata",
+            "[\"a\"]"),
+        bad("metadata value as an object", with(MINIMAL, "metadata", "{\"team\": {\"a\": 1}}"),
+            "metadata.team", "{\"a\":1}"),
+        bad("metadata key with a space", with(MINIMAL, "metadata", "{\"my key\": \"x\"}"),
+            "metadata keys", "'my key'"),
+        bad("metadata value too long", with(MINIMAL, "metadata",
+            "{\"notes\": \"" + "x".repeat(Metadata.MAX_VALUE_LENGTH + 1) + "\"}"),
+            "metadata.notes", "1001"),
         bad("missing model", without(MINIMAL, "model"), "model", "missing"),
         bad("missing gpus", without(MINIMAL, "gpus"), "gpus", "missing"));
   }
@@ -177,6 +186,27 @@ class SweepParserTest {
 
     assertTrue(e.getMessage().contains(field), "field missing from: " + e.getMessage());
     assertTrue(e.getMessage().contains(value), "value missing from: " + e.getMessage());
+  }
+
+  @Test
+  void metadataKeepsItsOrderAndNumbersAndBooleansAsText() {
+    SweepSpec spec = SweepParser.parse("""
+        model: 3dgan
+        gpuClass: cpu
+        precision: fp32
+        batchSize: 8
+        gpus: 1
+        metadata:
+          project: calo-sim
+          dataset/version: 2
+          baseline: true
+        """, true);
+
+    assertEquals(List.of("project", "dataset/version", "baseline"),
+        List.copyOf(spec.metadata().keySet()));
+    assertEquals(java.util.Map.of("project", "calo-sim", "dataset/version", "2", "baseline",
+        "true"), spec.metadata());
+    assertEquals(java.util.Map.of(), SweepParser.parse(MINIMAL, false).metadata());
   }
 
   @Test

@@ -21,8 +21,7 @@ import java.util.concurrent.Callable;
  * (the run's power trace in at most N time buckets, 500 by default), {@code GET
  * /api/v1/compare?runs=a,b},
  * {@code GET /api/v1/models/{model}/best?by=energy|time},
- * {@code GET /api/v1/models/{model}/pareto} and {@code GET /api/v1/models/{model}/versions}
- * (each version with its trained generator's artifact URI, SHA-256 and size).
+ * and {@code GET /api/v1/models/{model}/pareto}; a model's versions are {@link ModelApi}'s.
  */
 final class RunApi {
   private static final int DEFAULT_POINTS = 500;
@@ -43,7 +42,6 @@ final class RunApi {
     router.get("/api/v1/compare").handler(this::compare);
     router.get("/api/v1/models/:model/best").handler(this::best);
     router.get("/api/v1/models/:model/pareto").handler(this::pareto);
-    router.get("/api/v1/models/:model/versions").handler(this::versions);
   }
 
   private void list(RoutingContext ctx) {
@@ -171,18 +169,6 @@ final class RunApi {
       blocking(ctx, () -> catalog.pareto(filter))
           .onSuccess(front -> SweepApi.reply(ctx, 200, Map.of("front", front)));
     }
-  }
-
-  private void versions(RoutingContext ctx) {
-    String model = ctx.pathParam("model");
-    try {
-      ModelName.check("model", model);
-    } catch (IllegalArgumentException e) {
-      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
-      return;
-    }
-    blocking(ctx, () -> catalog.modelVersions(model))
-        .onSuccess(v -> SweepApi.reply(ctx, 200, Map.of("versions", v)));
   }
 
   /** The path's model plus the query's filters, or null after answering 400. */

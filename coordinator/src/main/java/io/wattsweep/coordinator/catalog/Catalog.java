@@ -1,5 +1,7 @@
 package io.wattsweep.coordinator.catalog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.Footprint;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.spec.FullTraining;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Catalog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+  private static final ObjectMapper METADATA = new ObjectMapper();
 
   private final Connection connection;
   private final EventApplier applier;
@@ -89,13 +92,14 @@ public final class Catalog implements AutoCloseable {
           try (var ps =
               connection.prepareStatement(
                   "INSERT INTO sweeps (sweep_id, name, model, spec_json, submitted_at_ms,"
-                      + " submitted_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+                      + " submitted_by, metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, sweepId);
             ps.setString(2, spec.name());
             ps.setString(3, spec.model());
             ps.setString(4, specJson);
             ps.setLong(5, nowMs);
             ps.setString(6, submittedBy);
+            ps.setString(7, metadataJson(spec));
             ps.executeUpdate();
           }
           try (var ps =
@@ -283,24 +287,35 @@ public final class Catalog implements AutoCloseable {
 
   /** The versions of a model, newest first: each completed run registers one. */
   public synchronized List<ModelVersion> modelVersions(String model) {
-    return inTransaction(() -> {
-      try (var ps = prepare(connection, "SELECT * FROM model_versions WHERE model = ?"
-          + " ORDER BY version DESC", model); ResultSet rs = ps.executeQuery()) {
-        var out = new ArrayList<ModelVersion>();
-        while (rs.next()) {
-          out.add(new ModelVersion(rs.getString("model"), rs.getInt("version"),
-              rs.getString("run_id"), rs.getDouble("scale"), rs.getString("framework"),
-              rs.getObject("generator_params", Long.class),
-              rs.getObject("discriminator_params", Long.class),
-              rs.getObject("flops_per_step", Long.class), rs.getString("architecture"),
-              rs.getString("artifact_uri"), rs.getString("artifact_sha256"),
-              rs.getObject("artifact_bytes", Long.class), rs.getString("source_revision"),
-              rs.getString("sweep_id"),
-              rs.getString("submitted_by"), rs.getLong("created_at_ms")));
-        }
-        return out;
-      }
-    });
+    return inTransaction(() -> new ModelVersions(connection).all(model));
+  }
+
+  /** The model's version with that number, or the one that alias names. */
+  public synchronized Optional<ModelVersion> modelVersion(String model, String versionOrAlias) {
+    return inTransaction(() -> new ModelVersions(connection).one(model, versionOrAlias));
+  }
+
+  /**
+   * Points {@code alias} at the model's version, moving it from any other; false (and nothing
+   * changed) when the model has no such version.
+   *
+   * @throws IllegalArgumentException when the alias is not a valid name, naming it
+   */
+  public synchronized boolean setModelAlias(String model, String alias, int version, long nowMs,
+      String setBy) {
+    ModelVersions.checkAlias(alias);
+    return inTransaction(() -> new ModelVersions(connection).setAlias(model, alias, version,
+        nowMs, setBy));
+  }
+
+  /** Throws, naming the value, unless {@code alias} is a valid alias name. */
+  public static String checkAlias(String alias) {
+    return ModelVersions.checkAlias(alias);
+  }
+
+  /** Removes the alias; false when the model had none of that name. */
+  public synchronized boolean deleteModelAlias(String model, String alias) {
+    return inTransaction(() -> new ModelVersions(connection).deleteAlias(model, alias));
   }
 
   /** The measured batches of a run, in order. */
@@ -375,6 +390,18 @@ public final class Catalog implements AutoCloseable {
         throw ce;
       }
       throw new CatalogException("catalog operation failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The sweep's metadata as a JSON object, or null where it has none. */
+  private static String metadataJson(SweepSpec spec) {
+    if (spec.metadata().isEmpty()) {
+      return null;
+    }
+    try {
+      return METADATA.writeValueAsString(spec.metadata());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always writes as JSON", e);
     }
   }
 

@@ -485,10 +485,10 @@ final class EventApplier {
     update("INSERT INTO model_versions (model, version, run_id, scale, framework,"
             + " generator_params, discriminator_params, flops_per_step, architecture,"
             + " artifact_uri, artifact_sha256, artifact_bytes, source_revision, sweep_id,"
-            + " submitted_by, created_at_ms)"
+            + " submitted_by, created_at_ms, metadata_json)"
             + " SELECT ?, ?, r.run_id, ?, r.framework, r.generator_params,"
             + " r.discriminator_params, r.flops_per_step, r.architecture, ?, ?, ?,"
-            + " r.source_revision, s.sweep_id, s.submitted_by, ?"
+            + " r.source_revision, s.sweep_id, s.submitted_by, ?, s.metadata_json"
             + " FROM runs r JOIN jobs j ON j.job_id = r.job_id"
             + " JOIN sweeps s ON s.sweep_id = j.sweep_id WHERE r.run_id = ?",
         job.model(), version, job.scale(), artifact == null ? null : artifact.uri(),

@@ -51,6 +51,21 @@ final class ApiClient {
     return send(request(pathAndQuery), 200).body();
   }
 
+  /** Points a model's alias at a version (as this user); throws with the API's message. */
+  void setAlias(String model, String alias, int version) throws IOException {
+    var req = HttpRequest.newBuilder(URI.create(base + "/api/v1/models/" + model + "/aliases/"
+            + alias)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": " + version + "}")).build();
+    send(req, 200);
+  }
+
+  void deleteAlias(String model, String alias) throws IOException {
+    send(HttpRequest.newBuilder(URI.create(base + "/api/v1/models/" + model + "/aliases/"
+        + alias)).timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
+  }
+
   JsonNode sweeps() throws IOException {
     return JSON.readTree(send(request("/api/v1/sweeps"), 200).body());
   }

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * The catalog's queries on the command line: {@code runs [--FILTER VALUE]... [--format
  * table|csv|json]}, {@code best MODEL [--by energy|time]}, {@code pareto MODEL}, {@code versions
- * MODEL [--format table|json]}, {@code compare RUN_ID...} and {@code power RUN_ID [--points N]
- * [--format table|csv|json]}. Filters (not for versions or power):
+ * MODEL [--format table|json]}, {@code alias MODEL ALIAS VERSION|--delete}, {@code compare
+ * RUN_ID...} and {@code power RUN_ID [--points N] [--format table|csv|json]}. Filters (not for versions or power):
  * --sweep, --model, --gpu-class, --precision, --batch-size, --gpus, --state.
  */
 final class QueryCommands {
@@ -39,6 +39,10 @@ final class QueryCommands {
     String points = take(args, "--points", null);
     if (points != null && !command.equals("power")) {
       throw new IllegalArgumentException("--points is an option of power only: '" + points + "'");
+    }
+    boolean delete = args.remove("--delete");
+    if (delete && !command.equals("alias")) {
+      throw new IllegalArgumentException("--delete is an option of alias only");
     }
     String query = filters(args);
     switch (command) {
@@ -69,11 +73,33 @@ final class QueryCommands {
         }
         String body = api.body("/api/v1/models/" + enc(args.get(0)) + "/versions");
         if (format.equals("table")) {
-          out.print(versionTable(versions(body)));
+          out.print(VersionTable.format(versions(body)));
         } else if (format.equals("json")) {
           out.print(body);
         } else {
           throw new IllegalArgumentException("--format must be table or json: '" + format + "'");
+        }
+      }
+      case "alias" -> {
+        if (!query.isEmpty() || args.size() != (delete ? 2 : 3)) {
+          throw new IllegalArgumentException("alias takes MODEL ALIAS VERSION, or MODEL ALIAS"
+              + " --delete: " + args);
+        }
+        String model = enc(args.get(0));
+        String alias = enc(args.get(1));
+        if (delete) {
+          api.deleteAlias(model, alias);
+          out.println("Removed alias " + args.get(1) + " of " + args.get(0));
+        } else {
+          int version;
+          try {
+            version = Integer.parseInt(args.get(2));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("VERSION must be a version number: '"
+                + args.get(2) + "'");
+          }
+          api.setAlias(model, alias, version);
+          out.println(args.get(0) + " " + args.get(1) + " -> version " + version);
         }
       }
       case "compare" -> {
@@ -116,52 +142,6 @@ final class QueryCommands {
       out.add(JSON.treeToValue(n, ModelVersion.class));
     }
     return out;
-  }
-
-  /** A model's versions, newest first, each with the run it came from and its artifact. */
-  static String versionTable(List<ModelVersion> versions) {
-    var lines = new ArrayList<String[]>();
-    lines.add(new String[] {"version", "run", "scale", "sweep", "submitted by", "source",
-        "artifact", "sha256", "size"});
-    for (ModelVersion v : versions) {
-      lines.add(new String[] {
-        Integer.toString(v.version()),
-        v.runId(),
-        String.valueOf(v.scale()),
-        v.sweepId() == null ? "" : v.sweepId(),
-        v.submittedBy() == null ? "" : v.submittedBy(),
-        shortRevision(v.sourceRevision()),
-        v.artifactUri() == null ? "(none saved)" : v.artifactUri(),
-        v.artifactSha256() == null ? "" : v.artifactSha256().substring(0, 12) + "...",
-        v.artifactBytes() == null ? "" : size(v.artifactBytes())
-      });
-    }
-    var out = new StringBuilder(ResultTable.format(lines));
-    if (versions.isEmpty()) {
-      out.append("(no versions: no run of this model has completed)\n");
-    } else if (versions.stream().anyMatch(v -> v.artifactSha256() != null
-        || v.sourceRevision() != null)) {
-      out.append("source (the worker's git commit) and sha256 are shortened here; --format json"
-          + " gives them whole, and each version's architecture.\n");
-    }
-    return out.toString();
-  }
-
-  /** A commit's first 12 hex digits, and "-dirty" where the build had uncommitted changes. */
-  private static String shortRevision(String revision) {
-    if (revision == null) {
-      return "";
-    }
-    boolean dirty = revision.endsWith("-dirty");
-    String id = dirty ? revision.substring(0, revision.length() - "-dirty".length()) : revision;
-    return id.substring(0, Math.min(12, id.length())) + (dirty ? "-dirty" : "");
-  }
-
-  private static String size(long bytes) {
-    if (bytes < 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-    }
-    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
   }
 
   /** Runs side by side, one row each; estimates and extrapolations say what they are. */

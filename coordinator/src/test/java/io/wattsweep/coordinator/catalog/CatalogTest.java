@@ -50,7 +50,7 @@ class CatalogTest {
   }
 
   /** A complete run: started, a power sample, 3 batches of 2, 3 and 4 J, completed at 9 J. */
-  private static List<RunEvent> run(JobSpec job, String runId) {
+  static List<RunEvent> run(JobSpec job, String runId) {
     var events = new ArrayList<RunEvent>();
     var cpu = new DeviceInfo(0, "cpu", "cpu-0", "test CPU", "amd64", 20, "");
     events.add(new RunStarted(job.jobId(), runId, 0, 2_000, "w1", "host", Precision.FP32,

@@ -1,0 +1,141 @@
+package io.wattsweep.coordinator.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.wattsweep.common.spec.ModelName;
+import io.wattsweep.coordinator.catalog.Catalog;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * A model's versions and their aliases: {@code GET /api/v1/models/{model}/versions} (newest
+ * first, each with its provenance, metadata, aliases and trained generator), {@code GET
+ * /api/v1/models/{model}/versions/{number or alias}}, {@code PUT
+ * /api/v1/models/{model}/aliases/{alias}} with {@code {"version": N}} (moves the alias there) and
+ * {@code DELETE /api/v1/models/{model}/aliases/{alias}}.
+ */
+final class ModelApi {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_BODY_BYTES = 4096;
+
+  private final Vertx vertx;
+  private final Catalog catalog;
+  private final Clock clock;
+
+  ModelApi(Vertx vertx, Catalog catalog, Clock clock) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.clock = clock;
+  }
+
+  void mount(Router router) {
+    router.get("/api/v1/models/:model/versions").handler(this::versions);
+    router.get("/api/v1/models/:model/versions/:version").handler(this::version);
+    router.put("/api/v1/models/:model/aliases/:alias")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(this::setAlias);
+    router.delete("/api/v1/models/:model/aliases/:alias").handler(this::deleteAlias);
+  }
+
+  private void versions(RoutingContext ctx) {
+    String model = model(ctx);
+    if (model != null) {
+      blocking(ctx, () -> catalog.modelVersions(model))
+          .onSuccess(v -> SweepApi.reply(ctx, 200, Map.of("versions", v)));
+    }
+  }
+
+  private void version(RoutingContext ctx) {
+    String model = model(ctx);
+    String wanted = ctx.pathParam("version");
+    if (model != null) {
+      blocking(ctx, () -> catalog.modelVersion(model, wanted)).onSuccess(found ->
+          found.ifPresentOrElse(v -> SweepApi.reply(ctx, 200, Map.of("version", v)),
+              () -> SweepApi.reply(ctx, 404, Map.of("error", "model '" + model
+                  + "' has no version or alias '" + wanted + "'"))));
+    }
+  }
+
+  private void setAlias(RoutingContext ctx) {
+    String model = model(ctx);
+    if (model == null) {
+      return;
+    }
+    String alias = ctx.pathParam("alias");
+    int version;
+    try {
+      Catalog.checkAlias(alias);
+      version = versionOf(ctx.body().asString("UTF-8"));
+    } catch (IllegalArgumentException e) {
+      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    String by = ctx.request().getHeader(SweepApi.USER_HEADER);
+    blocking(ctx, () -> catalog.setModelAlias(model, alias, version, clock.millis(), by))
+        .onSuccess(set -> {
+          if (set) {
+            SweepApi.reply(ctx, 200, Map.of("model", model, "alias", alias, "version", version));
+          } else {
+            SweepApi.reply(ctx, 404, Map.of("error", "model '" + model + "' has no version "
+                + version));
+          }
+        });
+  }
+
+  private void deleteAlias(RoutingContext ctx) {
+    String model = model(ctx);
+    String alias = ctx.pathParam("alias");
+    if (model != null) {
+      blocking(ctx, () -> catalog.deleteModelAlias(model, alias)).onSuccess(deleted -> {
+        if (deleted) {
+          ctx.response().setStatusCode(204).end();
+        } else {
+          SweepApi.reply(ctx, 404, Map.of("error", "model '" + model + "' has no alias '"
+              + alias + "'"));
+        }
+      });
+    }
+  }
+
+  /** The body {@code {"version": N}}'s N. */
+  static int versionOf(String body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body == null ? "" : body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject() || root.size() != 1 || !root.has("version")) {
+      throw new IllegalArgumentException("body must be {\"version\": N}: "
+          + (root == null || root.isMissingNode() ? "empty" : root));
+    }
+    JsonNode v = root.get("version");
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
+      throw new IllegalArgumentException("version must be an integer >= 1: " + v);
+    }
+    return v.asInt();
+  }
+
+  /** The path's model, or null after answering 400. */
+  private static String model(RoutingContext ctx) {
+    String model = ctx.pathParam("model");
+    try {
+      ModelName.check("model", model);
+      return model;
+    } catch (IllegalArgumentException e) {
+      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      return null;
+    }
+  }
+
+  private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
+    return vertx.executeBlocking(work).onFailure(ctx::fail);
+  }
+}
