@@ -29,7 +29,8 @@ public final class EventCodec {
 
   /** By event type: the fields added to version 1 after its first release. */
   static final Map<String, List<String>> ADDED_FIELDS =
-      Map.of("run-started", List.of("workerFullTraining"), "run-completed", List.of("artifact"));
+      Map.of("run-started", List.of("workerFullTraining", "architecture", "sourceRevision"),
+          "run-completed", List.of("artifact"));
 
   private EventCodec() {}
 

@@ -236,6 +236,27 @@ class EventCodecTest {
     assertEquals(null, decoded.workerFullTraining());
   }
 
+  @Test
+  void aStartFromAWriterBeforeArchitecturesDecodesWithoutOne() throws IOException {
+    RunStarted built = new RunStarted(STARTED.jobId(), STARTED.runId(), STARTED.seq(),
+        STARTED.atMs(), STARTED.workerId(), STARTED.host(), STARTED.precisionRequested(),
+        STARTED.precisionRan(), STARTED.precisionNote(), STARTED.devices(),
+        STARTED.energyMethod(), STARTED.idlePowerWatts(), STARTED.generatorParameters(),
+        STARTED.discriminatorParameters(), STARTED.flopsPerStep(), STARTED.framework(),
+        STARTED.workerFullTraining(), "generator (10 parameters): dense/w 2x5",
+        "9120b52addb297e72ff6c2176e71996c60ea7201");
+    assertEquals(built, EventCodec.decodeEvent(EventCodec.encode(built)));
+    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encode(built));
+    old.remove("architecture");
+    old.remove("sourceRevision");
+
+    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+
+    assertEquals(STARTED, decoded);
+    assertEquals(null, decoded.architecture());
+    assertEquals(null, decoded.sourceRevision());
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("undecodablePayloads")
   void anUndecodableEventThrowsADecodeExceptionNamingTheProblem(
