@@ -233,6 +233,19 @@ class EndToEndTest {
         .orElseThrow();
     assertTrue(row.startsWith(version + " ") && row.contains(" e2e-best "), row);
 
+    var byMetadata = new ByteArrayOutputStream();
+    assertEquals(0, Cli.run(new String[] {"--url", url, "versions", "3dgan", "--metadata",
+        "project=end-to-end", "--metadata", "dataset=synthetic", "--format", "json"},
+        new PrintStream(byMetadata, true, UTF_8), System.err));
+    var runs = new java.util.TreeSet<String>();
+    JSON.readTree(byMetadata.toString(UTF_8)).get("versions")
+        .forEach(v -> runs.add(v.get("runId").asText()));
+    var sweepRuns = new java.util.TreeSet<String>();
+    sweep.jobs().forEach(j -> sweepRuns.add(j.run().runId()));
+    assertEquals(sweepRuns, runs, "the sweep's metadata selects exactly its versions");
+    assertEquals("{\"versions\":[]}",
+        stack.get("/api/v1/models/3dgan/versions?metadata.project=another").body());
+
     assertEquals(0, Cli.run(new String[] {"--url", url, "alias", "3dgan", "e2e-best",
         "--delete"}, new PrintStream(new ByteArrayOutputStream()), System.err));
     assertEquals(404, stack.get("/api/v1/models/3dgan/versions/e2e-best").statusCode());

@@ -42,6 +42,9 @@ class RunApiTest {
   @CsvSource(delimiter = '|', textBlock = """
       GET    | /api/v1/models/stylegan/versions         |                   | 400 | model must be one of
       GET    | /api/v1/models/3dgan/versions/nope       |                   | 404 | model '3dgan' has no version or alias 'nope'
+      GET    | /api/v1/models/3dgan/versions?colour=red |                   | 400 | unknown parameter 'colour'; versions takes metadata.KEY=VALUE
+      GET    | /api/v1/models/3dgan/versions?metadata.=x |                  | 400 | unknown parameter 'metadata.'
+      GET    | /api/v1/models/3dgan/versions?metadata.a=1&metadata.a=2 |    | 400 | metadata.a is given 2 times: [1, 2]
       GET    | /api/v1/models/3dgan/versions/999        |                   | 404 | model '3dgan' has no version or alias '999'
       PUT    | /api/v1/models/3dgan/aliases/production  | {"version": 999}  | 404 | model '3dgan' has no version 999
       PUT    | /api/v1/models/3dgan/aliases/production  | {"version": 0}    | 400 | version must be an integer >= 1: 0

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -11,12 +12,15 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * A model's versions and their aliases: {@code GET /api/v1/models/{model}/versions} (newest
- * first, each with its provenance, metadata, aliases and trained generator), {@code GET
+ * first, each with its provenance, metadata, aliases and trained generator;
+ * {@code ?metadata.KEY=VALUE} keeps those whose sweep's metadata has each pair), {@code GET
  * /api/v1/models/{model}/versions/{number or alias}}, {@code PUT
  * /api/v1/models/{model}/aliases/{alias}} with {@code {"version": N}} (moves the alias there) and
  * {@code DELETE /api/v1/models/{model}/aliases/{alias}}.
@@ -24,6 +28,7 @@ import java.util.concurrent.Callable;
 final class ModelApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_BODY_BYTES = 4096;
+  private static final String METADATA = "metadata.";
 
   private final Vertx vertx;
   private final Catalog catalog;
@@ -46,10 +51,37 @@ final class ModelApi {
 
   private void versions(RoutingContext ctx) {
     String model = model(ctx);
-    if (model != null) {
-      blocking(ctx, () -> catalog.modelVersions(model))
-          .onSuccess(v -> SweepApi.reply(ctx, 200, Map.of("versions", v)));
+    if (model == null) {
+      return;
     }
+    Map<String, String> wanted;
+    try {
+      wanted = metadataFilter(ctx.queryParams());
+    } catch (IllegalArgumentException e) {
+      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      return;
+    }
+    blocking(ctx, () -> catalog.modelVersions(model).stream()
+            .filter(v -> v.metadata().entrySet().containsAll(wanted.entrySet())).toList())
+        .onSuccess(v -> SweepApi.reply(ctx, 200, Map.of("versions", v)));
+  }
+
+  /** {@code metadata.KEY=VALUE} parameters: the versions whose metadata has all of them. */
+  static Map<String, String> metadataFilter(MultiMap params) {
+    var wanted = new LinkedHashMap<String, String>();
+    for (String name : params.names()) {
+      if (!name.startsWith(METADATA) || name.length() == METADATA.length()) {
+        throw new IllegalArgumentException("unknown parameter '" + name
+            + "'; versions takes metadata.KEY=VALUE");
+      }
+      List<String> values = params.getAll(name);
+      if (values.size() != 1) {
+        throw new IllegalArgumentException(name + " is given " + values.size() + " times: "
+            + values);
+      }
+      wanted.put(name.substring(METADATA.length()), values.get(0));
+    }
+    return wanted;
   }
 
   private void version(RoutingContext ctx) {
@@ -77,7 +109,7 @@ final class ModelApi {
       SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    String by = ctx.request().getHeader(SweepApi.USER_HEADER);
+    String by = SweepApi.submitter(ctx);
     blocking(ctx, () -> catalog.setModelAlias(model, alias, version, clock.millis(), by))
         .onSuccess(set -> {
           if (set) {

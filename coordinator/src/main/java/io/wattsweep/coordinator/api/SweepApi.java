@@ -131,7 +131,7 @@ public final class SweepApi {
   }
 
   /** Who submits, as the client says (the CLI sends the user's login name). */
-  private static String submitter(RoutingContext ctx) {
+  static String submitter(RoutingContext ctx) {
     String user = ctx.request().getHeader(USER_HEADER);
     return user == null || user.isBlank() ? "anonymous"
         : user.substring(0, Math.min(user.length(), 200));

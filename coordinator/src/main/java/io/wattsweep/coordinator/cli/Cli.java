@@ -37,8 +37,9 @@ public final class Cli {
         compare RUN_ID...            runs side by side
         power RUN_ID [--points N] [--format table|csv|json]   a run's power over time in at
                                      most N buckets (mean, min, max; 20 in the table, 500 else)
-        versions MODEL [--format table|json]       MODEL's versions: aliases, run, provenance,
-                                     trained generator (artifact URI, SHA-256, size)
+        versions MODEL [--metadata KEY=VALUE]... [--format table|json]   MODEL's versions:
+                                     aliases, run, provenance, trained generator (artifact URI,
+                                     SHA-256, size); --metadata keeps those whose sweep had it
         alias MODEL ALIAS VERSION    name a version (e.g. production); again to move it
         alias MODEL ALIAS --delete   remove the alias
       options: --url URL             the coordinator (default $WATTSWEEP_URL or http://127.0.0.1:8080)

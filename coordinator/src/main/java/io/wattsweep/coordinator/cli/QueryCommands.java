@@ -40,6 +40,11 @@ final class QueryCommands {
     if (points != null && !command.equals("power")) {
       throw new IllegalArgumentException("--points is an option of power only: '" + points + "'");
     }
+    List<String> metadata = takeAll(args, "--metadata");
+    if (!metadata.isEmpty() && !command.equals("versions")) {
+      throw new IllegalArgumentException("--metadata is an option of versions only: "
+          + metadata);
+    }
     boolean delete = args.remove("--delete");
     if (delete && !command.equals("alias")) {
       throw new IllegalArgumentException("--delete is an option of alias only");
@@ -71,7 +76,8 @@ final class QueryCommands {
         if (!query.isEmpty()) {
           throw new IllegalArgumentException("versions takes no filters: " + query.substring(1));
         }
-        String body = api.body("/api/v1/models/" + enc(args.get(0)) + "/versions");
+        String body = api.body("/api/v1/models/" + enc(args.get(0)) + "/versions"
+            + metadataQuery(metadata));
         if (format.equals("table")) {
           out.print(VersionTable.format(versions(body)));
         } else if (format.equals("json")) {
@@ -210,6 +216,28 @@ final class QueryCommands {
 
   private static String join(String query, String param) {
     return query.isEmpty() ? "?" + param : query + "&" + param;
+  }
+
+  /** Every value of a repeatable option, removed from {@code args}. */
+  private static List<String> takeAll(List<String> args, String name) {
+    var values = new ArrayList<String>();
+    for (String v = take(args, name, null); v != null; v = take(args, name, null)) {
+      values.add(v);
+    }
+    return values;
+  }
+
+  /** KEY=VALUE pairs as {@code ?metadata.KEY=VALUE&...}. */
+  private static String metadataQuery(List<String> pairs) {
+    var params = new ArrayList<String>();
+    for (String pair : pairs) {
+      int eq = pair.indexOf('=');
+      if (eq < 1) {
+        throw new IllegalArgumentException("--metadata takes KEY=VALUE: '" + pair + "'");
+      }
+      params.add(enc("metadata." + pair.substring(0, eq)) + "=" + enc(pair.substring(eq + 1)));
+    }
+    return params.isEmpty() ? "" : "?" + String.join("&", params);
   }
 
   private static String take(List<String> args, String name, String dflt) {
