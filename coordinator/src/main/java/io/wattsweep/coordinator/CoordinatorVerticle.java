@@ -14,6 +14,7 @@ import io.wattsweep.coordinator.dashboard.Dashboard;
 import io.wattsweep.coordinator.dashboard.DashboardAssets;
 import io.wattsweep.coordinator.dashboard.LiveHub;
 import io.wattsweep.coordinator.dashboard.ReportFiles;
+import io.wattsweep.coordinator.report.SweepReport;
 import io.wattsweep.coordinator.kafka.EventIngestor;
 import io.wattsweep.coordinator.kafka.JobPublisher;
 import io.wattsweep.common.KafkaClientSettings;
@@ -131,7 +132,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Router router() {
     Router root = Router.router(vertx);
     root.get("/metrics").handler(new MetricsEndpoint(metrics.registry()));
-    new Dashboard(vertx, catalog, hub, assets, new ReportFiles(reportCache), clock).mount(root);
+    new Dashboard(vertx, catalog, hub, assets, new ReportFiles(reportCache,
+        runId -> catalog.powerTrace(runId, SweepReport.POWER_POINTS)), clock).mount(root);
     root.route("/*").subRouter(new SweepApi(vertx, catalog, publisher, clock).router());
     return root;
   }

@@ -3,6 +3,7 @@ package io.wattsweep.coordinator.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.SweepView;
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The CLI's client of the coordinator's REST API. */
 final class ApiClient {
@@ -64,6 +67,18 @@ final class ApiClient {
   void deleteAlias(String model, String alias) throws IOException {
     send(HttpRequest.newBuilder(URI.create(base + "/api/v1/models/" + model + "/aliases/"
         + alias)).timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
+  }
+
+  /** Each run's power trace in at most {@code points} points, by run id, for a report. */
+  Map<String, PowerTrace> powerTraces(SweepView sweep, int points) throws IOException {
+    var out = new HashMap<String, PowerTrace>();
+    for (SweepView.JobView j : sweep.jobs()) {
+      if (j.run() != null) {
+        out.put(j.run().runId(), JSON.readValue(body("/api/v1/runs/" + j.run().runId()
+            + "/power?points=" + points), PowerTrace.class));
+      }
+    }
+    return out;
   }
 
   JsonNode sweeps() throws IOException {

@@ -95,7 +95,10 @@ public final class Cli {
             err.print(USAGE);
             return 2;
           }
-          for (Path f : SweepReport.write(new ApiClient(url).sweep(id), Path.of(dir))) {
+          var client = new ApiClient(url);
+          SweepView sweep = client.sweep(id);
+          for (Path f : SweepReport.write(sweep,
+              client.powerTraces(sweep, SweepReport.POWER_POINTS), Path.of(dir))) {
             out.println(f);
           }
           return 0;

@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator.dashboard;
 
+import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -18,11 +20,17 @@ import java.util.stream.Collectors;
  */
 public final class ReportFiles {
   private final Path cacheDir;
+  private final Function<String, Optional<PowerTrace>> traces;
   /** Sweep id → the finished-jobs count its files were rendered at. */
   private final Map<String, Integer> renderedAt = new HashMap<>();
 
-  public ReportFiles(Path cacheDir) {
+  /**
+   * @param traces a run's power trace by its id ({@link SweepReport#POWER_POINTS} points), for
+   *     the power figure
+   */
+  public ReportFiles(Path cacheDir, Function<String, Optional<PowerTrace>> traces) {
     this.cacheDir = cacheDir;
+    this.traces = traces;
   }
 
   /**
@@ -38,7 +46,13 @@ public final class ReportFiles {
     int finished = completed + sweep.jobCounts().getOrDefault("FAILED", 0);
     Path dir = cacheDir.resolve(sweep.sweepId());
     if (!Integer.valueOf(finished).equals(renderedAt.get(sweep.sweepId()))) {
-      SweepReport.write(sweep, dir);
+      var byRun = new HashMap<String, PowerTrace>();
+      for (SweepView.JobView j : sweep.jobs()) {
+        if (j.run() != null) {
+          traces.apply(j.run().runId()).ifPresent(t -> byRun.put(j.run().runId(), t));
+        }
+      }
+      SweepReport.write(sweep, byRun, dir);
       renderedAt.put(sweep.sweepId(), finished);
     }
     Path file = dir.resolve(name);
@@ -51,6 +65,8 @@ public final class ReportFiles {
         .collect(Collectors.toSet());
     names.add(SweepReport.FIGURE + ".svg");
     names.add(SweepReport.FIGURE + ".png");
+    names.add(SweepReport.POWER + ".svg");
+    names.add(SweepReport.POWER + ".png");
     names.add(SweepReport.CSV);
     names.add(SweepReport.HTML);
     return names;

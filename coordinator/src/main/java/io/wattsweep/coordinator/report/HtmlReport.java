@@ -46,7 +46,12 @@ final class HtmlReport {
 
   private HtmlReport() {}
 
-  static String render(SweepView sweep, String inlineFigure, List<String> files) {
+  /**
+   * @param inlinePower the power figure's SVG element, or null where there is none
+   * @param files the files written beside it
+   */
+  static String render(SweepView sweep, String inlineFigure, String inlinePower,
+      List<String> files) {
     var h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -67,16 +72,28 @@ final class HtmlReport {
     }
     h.append("<h2>Energy per batch</h2>\n<figure>\n").append(inlineFigure)
         .append("<figcaption>The same figure as files: ")
-        .append(files.stream().filter(f -> f.endsWith(".svg") || f.endsWith(".png"))
-            .map(f -> "<a href=\"" + escape(f) + "\">" + escape(f) + "</a>")
-            .collect(Collectors.joining(", ")))
+        .append(links(files, f -> !f.startsWith(SweepReport.POWER + ".")))
         .append(".</figcaption>\n</figure>\n");
+    if (inlinePower != null) {
+      h.append("<h2>Power during each run</h2>\n<figure>\n").append(inlinePower)
+          .append("<figcaption>The same figure as files: ")
+          .append(links(files, f -> f.startsWith(SweepReport.POWER + ".")))
+          .append(". Each run's full trace: <code>wattsweep power RUN_ID</code> or"
+              + " <code>GET /api/v1/runs/{id}/power</code>.</figcaption>\n</figure>\n");
+    }
     table(h, sweep);
     notes(h, sweep);
     h.append("<h2>Files</h2>\n<p>Every number above, one row per job: <a href=\"")
         .append(SweepReport.CSV).append("\">").append(SweepReport.CSV).append("</a>.</p>\n");
     h.append("</body>\n</html>\n");
     return h.toString();
+  }
+
+  /** Links to the figure files that {@code keep} accepts. */
+  private static String links(List<String> files, java.util.function.Predicate<String> keep) {
+    return files.stream().filter(f -> f.endsWith(".svg") || f.endsWith(".png")).filter(keep)
+        .map(f -> "<a href=\"" + escape(f) + "\">" + escape(f) + "</a>")
+        .collect(Collectors.joining(", "));
   }
 
   private static String counts(Map<String, Integer> counts) {

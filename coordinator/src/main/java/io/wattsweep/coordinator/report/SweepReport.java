@@ -1,12 +1,15 @@
 package io.wattsweep.coordinator.report;
 
+import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.SweepView;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
@@ -14,6 +17,8 @@ import javax.imageio.ImageIO;
  * precision, batch size and number of GPUs, one series per GPU class) as SVG and PNG, each panel
  * also on its own, {@value #CSV} with one row per job, and {@value #HTML}, a self-contained page
  * with the figure, the results table and the notes on methods.
+ *
+ * <p>Given the runs' power traces it also draws each run's power over time ({@value #POWER}).
  *
  * <p>Estimates are drawn hollow and named as such; the precision axis shows the precision that
  * ran ("bf16→fp32" where bf16 was requested and fp32 ran). Failed and unfinished jobs appear in
@@ -25,6 +30,10 @@ public final class SweepReport {
   /** Base names of the one-panel figures, in panel order. */
   public static final List<String> PANELS = List.of(
       "energy-vs-precision", "energy-vs-batch-size", "energy-vs-gpus");
+  /** Each run's power over time (.svg and .png), where the caller gives the traces. */
+  public static final String POWER = PowerChart.NAME;
+  /** How many points of each run's power trace the power figure draws. */
+  public static final int POWER_POINTS = PowerChart.POINTS;
   public static final String CSV = "results.csv";
   public static final String HTML = "report.html";
 
@@ -37,26 +46,55 @@ public final class SweepReport {
    * @return the files written: figures (SVG then PNG, the three-panel one first), CSV, HTML
    */
   public static List<Path> write(SweepView sweep, Path outDir) throws IOException {
+    return write(sweep, Map.of(), outDir);
+  }
+
+  /**
+   * Like {@link #write(SweepView, Path)}, with {@value #POWER}.svg and .png besides: each run's
+   * power over time from {@code traces} (by run id; {@link #POWER_POINTS} points serve), also
+   * in the HTML. Without traces there is no power figure.
+   */
+  public static List<Path> write(SweepView sweep, Map<String, PowerTrace> traces, Path outDir)
+      throws IOException {
     Files.createDirectories(outDir);
     Figure figure = FigureBuilder.build(sweep);
     var written = new ArrayList<Path>();
     Chart full = new Chart(figure);
-    figures(full, FIGURE, outDir, written);
+    figures(full.svg(), full.png(), FIGURE, outDir, written);
     for (int i = 0; i < PANELS.size(); i++) {
-      figures(new Chart(figure.only(i)), PANELS.get(i), outDir, written);
+      Chart panel = new Chart(figure.only(i));
+      figures(panel.svg(), panel.png(), PANELS.get(i), outDir, written);
+    }
+    PowerChart power = powerChart(sweep, traces);
+    if (power != null) {
+      figures(power.svg(), power.png(), POWER, outDir, written);
     }
     written.add(writeText(outDir.resolve(CSV), ResultsCsv.render(sweep)));
     List<String> names = written.stream().map(p -> p.getFileName().toString()).toList();
-    written.add(writeText(outDir.resolve(HTML),
-        HtmlReport.render(sweep, full.inlineSvg(), names)));
+    written.add(writeText(outDir.resolve(HTML), HtmlReport.render(sweep, full.inlineSvg(),
+        power == null ? null : power.inlineSvg(), names)));
     return written;
   }
 
-  private static void figures(Chart chart, String name, Path dir, List<Path> written)
-      throws IOException {
-    written.add(writeText(dir.resolve(name + ".svg"), chart.svg()));
+  /** One strip per job whose run has a trace, in the sweep's order; null when none has. */
+  private static PowerChart powerChart(SweepView sweep, Map<String, PowerTrace> traces) {
+    var strips = new ArrayList<PowerChart.Strip>();
+    for (SweepView.JobView j : sweep.jobs()) {
+      if (j.run() != null && traces.containsKey(j.run().runId())) {
+        String ran = j.run().precisionRan() == null || j.run().precisionRan().equals(
+            j.precision()) ? "" : "→" + j.run().precisionRan();
+        strips.add(new PowerChart.Strip(j.gpuClass() + " " + j.precision() + ran + " b"
+            + j.batchSize() + " x" + j.gpus(), traces.get(j.run().runId())));
+      }
+    }
+    return strips.isEmpty() ? null : new PowerChart(sweep.name(), strips);
+  }
+
+  private static void figures(String svg, BufferedImage image, String name, Path dir,
+      List<Path> written) throws IOException {
+    written.add(writeText(dir.resolve(name + ".svg"), svg));
     Path png = dir.resolve(name + ".png");
-    if (!ImageIO.write(chart.png(), "png", png.toFile())) {
+    if (!ImageIO.write(image, "png", png.toFile())) {
       throw new IOException("no PNG writer in this Java runtime; cannot write " + png);
     }
     written.add(png);
