@@ -98,6 +98,9 @@ class DashboardBrowserTest {
     assertEquals(100, live.at("/jobs/0/batchesDone").asInt(), live.toString());
     var figure = stack.get("/dashboard/sweeps/" + sweepId + "/report/energy-per-batch.svg");
     assertEquals(200, figure.statusCode(), figure.body());
+    var power = stack.get("/dashboard/sweeps/" + sweepId + "/report/power.svg");
+    assertEquals(200, power.statusCode(), power.body());
+    assertTrue(power.body().contains("class=\"run\""), "a strip per run: " + power.body());
     assertEquals("image/svg+xml", figure.headers().firstValue("Content-Type").orElse(""));
     assertTrue(figure.body().contains("<svg"), figure.body());
     assertEquals(404, stack.get("/dashboard/sweeps/" + sweepId + "/report/../../x").statusCode());
@@ -123,6 +126,9 @@ class DashboardBrowserTest {
       }
       assertTrue(shown.contains("completed"), "the finished job's row: " + shown);
       assertTrue(shown.contains(" J"), "energy per batch is shown: " + shown);
+      String powerLink = browser.eval("document.getElementById('report-power').href").asText();
+      assertTrue(powerLink.contains("/dashboard/sweeps/" + sweepId + "/report/power.svg"),
+          powerLink);
       browser.screenshot(FINISHED_SCREENSHOT);
     }
   }

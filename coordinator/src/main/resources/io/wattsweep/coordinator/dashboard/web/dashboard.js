@@ -506,6 +506,7 @@
       const base = "/dashboard/sweeps/" + encodeURIComponent(view.sweepId) + "/report/";
       $("report-figure").src = base + "energy-per-batch.svg?v=" + encodeURIComponent(key);
       $("report-html").href = base + "report.html";
+      $("report-power").href = base + "power.svg?v=" + encodeURIComponent(key);
       $("report-csv").href = base + "results.csv";
     }
   }
