@@ -18,9 +18,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,8 @@ final class EventApplier {
   private final Map<String, Long> runKeys = lru(20_000);
   /** When each run's last_event_at_ms was last written (the catalog's clock). */
   private final Map<String, Long> touched = lru(20_000);
+  /** The left-out samples of each run's current decimation window. */
+  private final SampleFolds folds = new SampleFolds();
 
   EventApplier(Connection c) {
     this.c = c;
@@ -60,6 +64,7 @@ final class EventApplier {
   void forgetUncommitted() {
     runKeys.clear();
     touched.clear();
+    folds.rollback();
   }
 
   private record EventKey(String runId, long seq) {}
@@ -72,6 +77,7 @@ final class EventApplier {
    *     duplicate key (the caller then applies the events again with the check)
    */
   int applyAll(List<RunEvent> events, long nowMs, boolean checkStored) throws SQLException {
+    folds.begin();
     Map<EventKey, RunEvent> unique = new LinkedHashMap<>();
     for (RunEvent e : events) {
       unique.putIfAbsent(new EventKey(e.runId(), e.seq()), e);
@@ -88,11 +94,12 @@ final class EventApplier {
     }
     // Samples and batches are their own ledger (their keys are (run, seq) and (run, index));
     // the few lifecycle events go through events_seen.
+    Map<RunEvent, SampleFolds.Summary> summaries = foldLeftOutSamples(known);
     Map<String, Long> keys = storedRunKeys(known);
     List<RunEvent> fresh = new ArrayList<>(notStored(known, keys, checkStored));
     fresh.addAll(markSeen(known.stream().filter(EventApplier::isLifecycle).toList()));
     addRuns(fresh, keys);
-    insertSamplesAndBatches(fresh, keys);
+    insertSamplesAndBatches(fresh, keys, summaries);
     for (RunEvent e : fresh) {
       if (e instanceof RunStarted s) {
         started(s, nowMs);
@@ -104,6 +111,28 @@ final class EventApplier {
     }
     touchRuns(fresh, nowMs);
     return fresh.size();
+  }
+
+  /**
+   * Folds the samples that decimation leaves out into their windows, in the order the events
+   * came; returns what each stored sample that closes a window stands for.
+   */
+  private Map<RunEvent, SampleFolds.Summary> foldLeftOutSamples(List<RunEvent> events) {
+    Map<RunEvent, SampleFolds.Summary> out = new IdentityHashMap<>();
+    for (RunEvent e : events) {
+      if (e instanceof PowerSample p && p.seq() >= SampleDecimation.FULL_RATE_EVENTS
+          && p.seq() <= MAX_SAMPLE_SEQ) {
+        if (!SampleDecimation.stored(p.seq())) {
+          folds.fold(p);
+        } else {
+          SampleFolds.Summary summary = folds.close(p);
+          if (summary != null) {
+            out.put(p, summary);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static boolean isLifecycle(RunEvent e) {
@@ -331,10 +360,11 @@ final class EventApplier {
     return out;
   }
 
-  private void insertSamplesAndBatches(List<RunEvent> events, Map<String, Long> keys)
-      throws SQLException {
+  private void insertSamplesAndBatches(List<RunEvent> events, Map<String, Long> keys,
+      Map<RunEvent, SampleFolds.Summary> summaries) throws SQLException {
     try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (sample_key,"
-            + " run_key, seq, at_ms, power_w, method) VALUES (?, ?, ?, ?, ?, ?)");
+            + " run_key, seq, at_ms, power_w, method, folded, min_w, max_w, mean_w)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         PreparedStatement batches = c.prepareStatement("INSERT INTO batches (run_key,"
             + " batch_index, at_ms, duration_ns, energy_j, resolution_j, d_loss, g_loss)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -347,6 +377,18 @@ final class EventApplier {
           samples.setLong(4, p.atMs());
           samples.setDouble(5, p.powerWatts());
           samples.setString(6, p.method().wireName());
+          SampleFolds.Summary f = summaries.get(p);
+          if (f == null) {
+            samples.setNull(7, Types.INTEGER);
+            samples.setNull(8, Types.DOUBLE);
+            samples.setNull(9, Types.DOUBLE);
+            samples.setNull(10, Types.DOUBLE);
+          } else {
+            samples.setInt(7, f.samples());
+            samples.setDouble(8, f.minWatts());
+            samples.setDouble(9, f.maxWatts());
+            samples.setDouble(10, f.meanWatts());
+          }
           samples.addBatch();
         } else if (e instanceof BatchMeasured b) {
           batches.setLong(1, keys.get(b.runId()));
@@ -577,7 +619,7 @@ final class EventApplier {
     }
   }
 
-  private static <K, V> Map<K, V> lru(int capacity) {
+  static <K, V> Map<K, V> lru(int capacity) {
     return new LinkedHashMap<>(256, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {

@@ -10,9 +10,17 @@ import java.util.Optional;
 
 /**
  * Reads a run's power samples: the run's key range of {@code power_samples} (see
- * {@link EventApplier#sampleKey}), whole or in time buckets.
+ * {@link EventApplier#sampleKey}), whole or in time buckets. A stored row past a run's full-rate
+ * events stands for the samples folded into it ({@link SampleFolds}): its count, least, most and
+ * mean are theirs.
  */
 final class PowerTraces {
+  /** What a row stands for: a stored sample alone, or with the left-out ones folded into it. */
+  private static final String SAMPLES = "COALESCE(folded, 1)";
+  private static final String MEAN = "COALESCE(mean_w, power_w)";
+  private static final String MIN = "COALESCE(min_w, power_w)";
+  private static final String MAX = "COALESCE(max_w, power_w)";
+
   private final Connection c;
 
   PowerTraces(Connection c) {
@@ -37,14 +45,16 @@ final class PowerTraces {
     long first;
     long last;
     long maxSeq;
-    try (var ps = Catalog.prepare(c, "SELECT COUNT(*), MIN(at_ms), MAX(at_ms), MAX(seq)"
-        + " FROM power_samples WHERE sample_key BETWEEN ? AND ?", lo, hi);
+    long samples;
+    try (var ps = Catalog.prepare(c, "SELECT COUNT(*), MIN(at_ms), MAX(at_ms), MAX(seq),"
+        + " SUM(" + SAMPLES + ") FROM power_samples WHERE sample_key BETWEEN ? AND ?", lo, hi);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       count = rs.getLong(1);
       first = rs.getLong(2);
       last = rs.getLong(3);
       maxSeq = rs.getLong(4);
+      samples = rs.getLong(5);
     }
     var methods = new ArrayList<String>();
     try (var ps = Catalog.prepare(c, "SELECT DISTINCT method FROM power_samples"
@@ -56,7 +66,7 @@ final class PowerTraces {
     }
     boolean estimate = methods.stream().anyMatch(m -> EnergyMethod.parse(m).isEstimate());
     long bucketMs = count <= maxPoints ? 0 : (last - first + maxPoints) / maxPoints;
-    return Optional.of(new PowerTrace(runId, count,
+    return Optional.of(new PowerTrace(runId, samples,
         maxSeq >= SampleDecimation.FULL_RATE_EVENTS, methods, estimate, bucketMs,
         points(lo, hi, first, bucketMs)));
   }
@@ -66,23 +76,25 @@ final class PowerTraces {
       throws SQLException {
     var out = new ArrayList<PowerTrace.Point>();
     if (bucketMs == 0) {
-      try (var ps = Catalog.prepare(c, "SELECT at_ms, power_w FROM power_samples"
-          + " WHERE sample_key BETWEEN ? AND ? ORDER BY sample_key", lo, hi);
-          ResultSet rs = ps.executeQuery()) {
+      try (var ps = Catalog.prepare(c, "SELECT at_ms, " + SAMPLES + ", " + MEAN + ", " + MIN
+          + ", " + MAX + " FROM power_samples WHERE sample_key BETWEEN ? AND ?"
+          + " ORDER BY sample_key", lo, hi); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          double w = rs.getDouble(2);
-          out.add(new PowerTrace.Point(rs.getLong(1), rs.getLong(1), 1, w, w, w));
+          out.add(new PowerTrace.Point(rs.getLong(1), rs.getLong(1), rs.getLong(2),
+              rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)));
         }
       }
       return out;
     }
-    try (var ps = Catalog.prepare(c, "SELECT b, MIN(at_ms), MAX(at_ms), COUNT(*), AVG(power_w),"
-        + " MIN(power_w), MAX(power_w) FROM (SELECT (at_ms - ?) / ? AS b, at_ms, power_w"
-        + " FROM power_samples WHERE sample_key BETWEEN ? AND ?) s GROUP BY b ORDER BY b",
+    // A row's mean weighs as many samples as it stands for.
+    try (var ps = Catalog.prepare(c, "SELECT b, MIN(at_ms), MAX(at_ms), SUM(n), SUM(m * n),"
+        + " MIN(lo), MAX(hi) FROM (SELECT (at_ms - ?) / ? AS b, at_ms, " + SAMPLES + " AS n, "
+        + MEAN + " AS m, " + MIN + " AS lo, " + MAX + " AS hi FROM power_samples"
+        + " WHERE sample_key BETWEEN ? AND ?) s GROUP BY b ORDER BY b",
         first, bucketMs, lo, hi); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(new PowerTrace.Point(rs.getLong(2), rs.getLong(3), rs.getLong(4),
-            rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)));
+            rs.getDouble(5) / rs.getLong(4), rs.getDouble(6), rs.getDouble(7)));
       }
     }
     return out;

@@ -33,7 +33,8 @@ final class PowerTable {
         .append(trace.estimate() ? " (estimate: not a measurement)" : "").append('\n');
     if (trace.decimated()) {
       out.append(String.format(Locale.ROOT, "past the run's first %,d events one sample in %d"
-          + " is stored%n", SampleDecimation.FULL_RATE_EVENTS, SampleDecimation.STRIDE));
+          + " is stored, with the count, least, most and mean of those it stands for%n",
+          SampleDecimation.FULL_RATE_EVENTS, SampleDecimation.STRIDE));
     }
     out.append("Times are seconds from the first sample. A run's energy figures are its meter's,"
         + " over each batch; they are not taken from these samples.\n");

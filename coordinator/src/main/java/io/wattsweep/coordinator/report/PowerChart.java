@@ -151,7 +151,7 @@ final class PowerChart {
     if (!t.methods().isEmpty()) {
       s += " · " + String.join(", ", t.methods()) + (t.estimate() ? " (estimate)" : "");
     }
-    return s + (t.decimated() ? " · one sample in 10 kept after the first 6,000 events" : "");
+    return s + (t.decimated() ? " · past 6,000 events one stored sample stands for 10" : "");
   }
 
   private static String watts(Chart.Axis axis) {

@@ -111,7 +111,69 @@ class PowerTraceTest {
       assertTrue(trace.decimated());
       assertTrue(trace.estimate());
       assertEquals(List.of("tdp-estimate"), trace.methods());
-      assertEquals(5 + 3, trace.samples(), "past the full-rate events, one in ten");
+      assertEquals(5 + 3, trace.points().size(), "past the full-rate events, one row in ten");
+      assertEquals(5 + 1 + 10 + 10, trace.samples(), "6010 and 6020 each stand for ten;"
+          + " 6021-6024 wait for 6030");
+    }
+  }
+
+  /** Samples of seqs {@code from} to {@code to} (10 ms apart), 100 W but 700 W at seq 6013. */
+  private static List<RunEvent> samples(JobSpec job, long from, long to) {
+    var events = new ArrayList<RunEvent>();
+    for (long seq = from; seq <= to; seq++) {
+      events.add(new PowerSample(job.jobId(), "r1", seq, 10 * seq, seq == 6013 ? 700 : 100,
+          EnergyMethod.RAPL));
+    }
+    return events;
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void theSamplesDecimationLeavesOutAreFoldedIntoTheStoredOneThatFollowsThem(String db)
+      throws Exception {
+    try (Catalog catalog = TestCatalogs.open(db)) {
+      JobSpec job = store(catalog);
+      catalog.ingest(samples(job, 5995, 6015), 2_000);
+      // A redelivery of 6012-6015 in the next batch counts once.
+      catalog.ingest(samples(job, 6012, 6034), 3_000);
+
+      PowerTrace trace = catalog.powerTrace("r1", 1_000).orElseThrow();
+
+      // Stored: 5995-5999 and 6000 alone; 6010, 6020 and 6030 each for ten. 6031-6034 wait for
+      // 6040, which has not come.
+      assertEquals(List.of(59_950L, 59_960L, 59_970L, 59_980L, 59_990L, 60_000L, 60_100L,
+          60_200L, 60_300L), trace.points().stream().map(PowerTrace.Point::fromMs).toList());
+      assertEquals(5 + 1 + 3 * 10, trace.samples());
+      assertEquals(new PowerTrace.Point(60_200, 60_200, 10, 160, 100, 700),
+          trace.points().get(7), "the spike at 6013, left out, is in 6020's most and mean");
+      assertEquals(new PowerTrace.Point(60_100, 60_100, 10, 100, 100, 100),
+          trace.points().get(6));
+
+      PowerTrace one = catalog.powerTrace("r1", 1).orElseThrow();
+      assertEquals(1, one.points().size());
+      PowerTrace.Point all = one.points().get(0);
+      assertEquals(36, all.samples());
+      assertEquals(700, all.maxWatts());
+      assertEquals((35 * 100 + 700) / 36.0, all.meanWatts(), 1e-9, "weighed by samples");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aBatchWrittenAgainAfterADuplicateKeyFoldsItsSamplesOnce(String db) throws Exception {
+    try (Catalog catalog = TestCatalogs.open(db)) {
+      JobSpec job = store(catalog);
+      catalog.ingest(samples(job, 5995, 6015), 2_000);
+      // 6010 is stored already: the first try fails on its key, and the batch is written again
+      // with look-ups. 6011-6015 were folded by the first batch: the failed try's changes to
+      // that fold must be undone, not the fold lost.
+      var again = new ArrayList<>(samples(job, 6010, 6010));
+      again.addAll(samples(job, 6016, 6020));
+      catalog.ingest(again, 3_000);
+
+      PowerTrace trace = catalog.powerTrace("r1", 1_000).orElseThrow();
+      PowerTrace.Point last = trace.points().get(trace.points().size() - 1);
+      assertEquals(new PowerTrace.Point(60_200, 60_200, 10, 160, 100, 700), last);
     }
   }
 

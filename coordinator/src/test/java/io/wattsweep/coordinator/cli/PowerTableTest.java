@@ -19,7 +19,8 @@ class PowerTableTest {
         "0.0 s   29.9 s  300      41.3 W  12.0 W  80.5 W",
         "30.0 s  55.0 s  250      50.0 W  50.0 W  50.0 W",
         "method: tdp-estimate (estimate: not a measurement)",
-        "past the run's first 6,000 events one sample in 10 is stored",
+        "past the run's first 6,000 events one sample in 10 is stored, with the count, least,"
+            + " most and mean of those it stands for",
         "Times are seconds from the first sample. A run's energy figures are its meter's, over each"
             + " batch; they are not taken from these samples."),
         PowerTable.format(trace).lines().map(String::stripTrailing).toList());

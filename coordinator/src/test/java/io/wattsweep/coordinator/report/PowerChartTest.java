@@ -89,8 +89,8 @@ class PowerChartTest {
     var t = new PowerTrace("r", 40_000, true, List.of("rapl"), false, 12_000,
         List.of(new PowerTrace.Point(0, 3_600_000, 40_000, 50, 20, 80)));
 
-    assertEquals("40,000 samples in buckets of 12 s · rapl · one sample in 10 kept after the"
-        + " first 6,000 events", PowerChart.describe(t));
+    assertEquals("40,000 samples in buckets of 12 s · rapl · past 6,000 events one stored sample"
+        + " stands for 10", PowerChart.describe(t));
   }
 
   private static int count(Element parent, String tag) {
