@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -207,7 +208,24 @@ final class HeadlessChromium implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       helpers.forEach(ProcessHandle::destroyForcibly);
     }
-    deleteTree(profile);
+    // A helper that outlived the browser (crashpad is not its child) may still add a file:
+    // walk again a few times before giving up.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        deleteTree(profile);
+        return;
+      } catch (DirectoryNotEmptyException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** Removes a directory tree; a file that vanishes on its own meanwhile is not an error. */
