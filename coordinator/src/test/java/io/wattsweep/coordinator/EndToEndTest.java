@@ -245,6 +245,10 @@ class EndToEndTest {
     assertEquals(sweepRuns, runs, "the sweep's metadata selects exactly its versions");
     assertEquals("{\"versions\":[]}",
         stack.get("/api/v1/models/3dgan/versions?metadata.project=another").body());
+    var selected = new java.util.TreeSet<String>();
+    JSON.readTree(stack.get("/api/v1/runs?metadata.project=end-to-end").body()).get("runs")
+        .forEach(r -> selected.add(r.get("runId").asText()));
+    assertEquals(sweepRuns, selected, "runs are selected by their sweep's metadata too");
 
     assertEquals(0, Cli.run(new String[] {"--url", url, "alias", "3dgan", "e2e-best",
         "--delete"}, new PrintStream(new ByteArrayOutputStream()), System.err));

@@ -17,6 +17,8 @@ class RunApiTest {
       /api/v1/runs?precision=fp64             | 400 | precision must be one of fp32, tf32, mixed-fp16, bf16: 'fp64'
       /api/v1/runs?state=DONE                 | 400 | state must be one of
       /api/v1/runs?format=xml                 | 400 | format must be json or csv: 'xml'
+      /api/v1/runs?metadata.=x                | 400 | unknown parameter 'metadata.'
+      /api/v1/runs?metadata.p=1&metadata.p=2  | 400 | metadata.p is given 2 times: [1, 2]
       /api/v1/runs/run-nope                   | 404 | run not found: 'run-nope'
       /api/v1/compare?runs=run-a,run-b        | 404 | runs not found: [run-a, run-b]
       /api/v1/runs/run-nope/power             | 404 | run not found: 'run-nope'

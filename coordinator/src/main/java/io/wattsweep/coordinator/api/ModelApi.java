@@ -12,8 +12,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -28,7 +26,6 @@ import java.util.concurrent.Callable;
 final class ModelApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_BODY_BYTES = 4096;
-  private static final String METADATA = "metadata.";
 
   private final Vertx vertx;
   private final Catalog catalog;
@@ -68,20 +65,13 @@ final class ModelApi {
 
   /** {@code metadata.KEY=VALUE} parameters: the versions whose metadata has all of them. */
   static Map<String, String> metadataFilter(MultiMap params) {
-    var wanted = new LinkedHashMap<String, String>();
     for (String name : params.names()) {
-      if (!name.startsWith(METADATA) || name.length() == METADATA.length()) {
+      if (!name.startsWith(RunFilters.METADATA)) {
         throw new IllegalArgumentException("unknown parameter '" + name
             + "'; versions takes metadata.KEY=VALUE");
       }
-      List<String> values = params.getAll(name);
-      if (values.size() != 1) {
-        throw new IllegalArgumentException(name + " is given " + values.size() + " times: "
-            + values);
-      }
-      wanted.put(name.substring(METADATA.length()), values.get(0));
     }
-    return wanted;
+    return RunFilters.metadata(params);
   }
 
   private void version(RoutingContext ctx) {

@@ -6,12 +6,16 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.coordinator.catalog.JobState;
 import io.wattsweep.coordinator.catalog.RunFilter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /** Reads a run selection from query parameters; a bad one is an error naming it. */
 final class RunFilters {
+  /** The prefix of a metadata filter's parameter. */
+  static final String METADATA = "metadata.";
   static final List<String> FILTERS =
       List.of("sweep", "model", "gpuClass", "precision", "batchSize", "gpus", "state");
 
@@ -22,10 +26,11 @@ final class RunFilters {
    */
   static RunFilter parse(MultiMap params, Set<String> extra) {
     for (String name : params.names()) {
-      if (!FILTERS.contains(name) && !extra.contains(name)) {
+      if (!FILTERS.contains(name) && !extra.contains(name) && !name.startsWith(METADATA)) {
         var known = new TreeSet<>(FILTERS);
         known.addAll(extra);
-        throw new IllegalArgumentException("unknown filter '" + name + "'; known: " + known);
+        throw new IllegalArgumentException("unknown filter '" + name + "'; known: " + known
+            + " and metadata.KEY");
       }
     }
     String model = params.get("model");
@@ -42,7 +47,31 @@ final class RunFilters {
           + Arrays.toString(JobState.values()) + ": '" + state + "'");
     }
     return new RunFilter(params.get("sweep"), model, params.get("gpuClass"), precision,
-        positive(params, "batchSize"), positive(params, "gpus"), state);
+        positive(params, "batchSize"), positive(params, "gpus"), state, metadata(params));
+  }
+
+  /**
+   * The {@code metadata.KEY=VALUE} parameters: pairs the sweep's metadata must hold. Each key
+   * once; other parameters are left to the caller.
+   */
+  static Map<String, String> metadata(MultiMap params) {
+    var wanted = new LinkedHashMap<String, String>();
+    for (String name : params.names()) {
+      if (!name.startsWith(METADATA)) {
+        continue;
+      }
+      if (name.length() == METADATA.length()) {
+        throw new IllegalArgumentException("unknown parameter '" + name
+            + "'; metadata filters are metadata.KEY=VALUE");
+      }
+      List<String> values = params.getAll(name);
+      if (values.size() != 1) {
+        throw new IllegalArgumentException(name + " is given " + values.size() + " times: "
+            + values);
+      }
+      wanted.put(name.substring(METADATA.length()), values.get(0));
+    }
+    return wanted;
   }
 
   private static Integer positive(MultiMap params, String name) {

@@ -1,5 +1,8 @@
 package io.wattsweep.coordinator.catalog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.energy.Footprint;
 import java.sql.Connection;
@@ -8,13 +11,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Read side of the catalog for runs: filtered lists, one run, the best, the Pareto front. */
 final class RunQueries {
   private static final String SELECT =
       "SELECT r.*, j.sweep_id, j.model, j.scale, j.gpu_class, j.precision_name, j.batch_size,"
-          + " j.gpus FROM runs r JOIN jobs j ON j.job_id = r.job_id";
+          + " j.gpus, s.metadata_json AS sweep_metadata FROM runs r"
+          + " JOIN jobs j ON j.job_id = r.job_id JOIN sweeps s ON s.sweep_id = j.sweep_id";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection c;
   private final Footprint footprint;
@@ -39,9 +45,25 @@ final class RunQueries {
     try (var ps = Catalog.prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
       var out = new ArrayList<RunRow>();
       while (rs.next()) {
-        out.add(row(rs));
+        if (f.metadata().isEmpty() || carries(rs.getString("sweep_metadata"), f.metadata())) {
+          out.add(row(rs));
+        }
       }
       return out;
+    }
+  }
+
+  /** Whether a sweep's metadata (a JSON object, or null: none) holds every wanted pair. */
+  private static boolean carries(String json, Map<String, String> wanted) throws SQLException {
+    if (json == null) {
+      return false;
+    }
+    try {
+      Map<String, String> metadata = JSON.readValue(json,
+          new TypeReference<Map<String, String>>() {});
+      return metadata.entrySet().containsAll(wanted.entrySet());
+    } catch (JsonProcessingException e) {
+      throw new SQLException("a sweep's metadata is not a JSON object: " + json, e);
     }
   }
 

@@ -31,7 +31,8 @@ public final class Cli {
         status [SWEEP_ID]            list sweeps, or show one sweep's results
         report --sweep ID --out DIR  write a sweep's charts (SVG, PNG), results.csv and report.html
         runs [FILTERS] [--format table|csv|json]   list runs (filters: --sweep --model
-                                     --gpu-class --precision --batch-size --gpus --state)
+                                     --gpu-class --precision --batch-size --gpus --state
+                                     --metadata KEY=VALUE, repeatable)
         best MODEL [--by energy|time] [FILTERS]    the config that trains MODEL on least energy/time
         pareto MODEL [FILTERS]       configs no other beats on both full-training energy and time
         compare RUN_ID...            runs side by side

@@ -19,8 +19,10 @@ import java.util.Map;
  * The catalog's queries on the command line: {@code runs [--FILTER VALUE]... [--format
  * table|csv|json]}, {@code best MODEL [--by energy|time]}, {@code pareto MODEL}, {@code versions
  * MODEL [--format table|json]}, {@code alias MODEL ALIAS VERSION|--delete}, {@code compare
- * RUN_ID...} and {@code power RUN_ID [--points N] [--format table|csv|json]}. Filters (not for versions or power):
- * --sweep, --model, --gpu-class, --precision, --batch-size, --gpus, --state.
+ * RUN_ID...} and {@code power RUN_ID [--points N] [--format table|csv|json]}. Filters (for runs,
+ * best and pareto; versions takes --metadata only):
+ * --sweep, --model, --gpu-class, --precision, --batch-size, --gpus, --state, and --metadata
+ * KEY=VALUE (repeatable: the run's sweep carried that metadata).
  */
 final class QueryCommands {
   private static final ObjectMapper JSON =
@@ -41,15 +43,18 @@ final class QueryCommands {
       throw new IllegalArgumentException("--points is an option of power only: '" + points + "'");
     }
     List<String> metadata = takeAll(args, "--metadata");
-    if (!metadata.isEmpty() && !command.equals("versions")) {
-      throw new IllegalArgumentException("--metadata is an option of versions only: "
-          + metadata);
+    if (!metadata.isEmpty() && !List.of("runs", "best", "pareto", "versions").contains(command)) {
+      throw new IllegalArgumentException("--metadata is an option of runs, best, pareto and"
+          + " versions: " + metadata);
     }
     boolean delete = args.remove("--delete");
     if (delete && !command.equals("alias")) {
       throw new IllegalArgumentException("--delete is an option of alias only");
     }
-    String query = filters(args);
+    String filters = filters(args);
+    // The filters and the sweep's metadata, for the run selections.
+    String query = metadata.isEmpty() ? filters
+        : join(filters, metadataQuery(metadata).substring(1));
     switch (command) {
       case "runs" -> {
         requireNoPositional(command, args, 0);
@@ -73,8 +78,9 @@ final class QueryCommands {
       }
       case "versions" -> {
         requireNoPositional(command, args, 1);
-        if (!query.isEmpty()) {
-          throw new IllegalArgumentException("versions takes no filters: " + query.substring(1));
+        if (!filters.isEmpty()) {
+          throw new IllegalArgumentException("versions takes no filters but --metadata: "
+              + filters.substring(1));
         }
         String body = api.body("/api/v1/models/" + enc(args.get(0)) + "/versions"
             + metadataQuery(metadata));

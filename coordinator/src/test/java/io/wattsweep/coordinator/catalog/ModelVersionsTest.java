@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Model versions' metadata and aliases, on H2 and PostgreSQL. */
+/** Sweep metadata on model versions and run selections, and aliases, on H2 and PostgreSQL. */
 class ModelVersionsTest {
   @AfterAll
   static void dropSchemas() throws Exception {
@@ -53,6 +53,31 @@ class ModelVersionsTest {
         assertEquals(metadata, v.metadata(), "version " + v.version());
         assertEquals(List.of("project", "dataset", "ticket"), List.copyOf(v.metadata().keySet()));
       }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void runsTheBestAndTheParetoFrontAreSelectedByTheirSweepsMetadata(String db)
+      throws Exception {
+    try (Catalog catalog = TestCatalogs.open(db)) {
+      twoVersions(catalog, Map.of("project", "calo-sim", "dataset", "v2"));
+      var other = new SweepSpec("u", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
+          List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2), Map.of("project", "other"));
+      List<JobSpec> jobs = other.expand("sw-2");
+      catalog.insertSweep("sw-2", other, "{}", jobs, 1_000, "bob");
+      catalog.ingest(CatalogTest.run(jobs.get(0), "r3"), 7_000);
+
+      RunFilter calo = new RunFilter(null, "3dgan", null, null, null, null, null,
+          Map.of("project", "calo-sim"));
+      assertEquals(List.of("r1", "r2"), catalog.runs(calo).stream().map(RunRow::runId).toList());
+      assertEquals(List.of("r3"), catalog.runs(new RunFilter(null, null, null, null, null, null,
+          null, Map.of("project", "other"))).stream().map(RunRow::runId).toList());
+      assertEquals(List.of(), catalog.runs(new RunFilter(null, null, null, null, null, null,
+          null, Map.of("project", "calo-sim", "dataset", "v1"))), "every pair must match");
+      assertTrue(List.of("r1", "r2").contains(catalog.best(calo, true).orElseThrow().runId()));
+      assertTrue(catalog.pareto(calo).stream().noneMatch(r -> r.runId().equals("r3")));
+      assertEquals(3, catalog.runs(RunFilter.ALL).size());
     }
   }
 
