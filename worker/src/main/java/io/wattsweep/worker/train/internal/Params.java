@@ -19,6 +19,8 @@ final class Params {
   private final long seed;
   private final long stream;
   private final List<Variable<TFloat32>> variables = new ArrayList<>();
+  /** Each variable as its layer and role, e.g. "dense/b" (the graph may name it "dense_1/b"). */
+  private final List<String> labels = new ArrayList<>();
 
   /**
    * @param tf the network's scope, e.g. {@code tf.withSubScope("generator")}
@@ -42,7 +44,7 @@ final class Params {
     Ops named = init.withSubScope(name);
     var draw = named.random.statelessRandomUniform(named.constant(shape), named.constant(key()));
     var centred = named.math.sub(named.math.mul(draw, named.constant(2f)), named.constant(1f));
-    return register(
+    return register(name + "/w",
         named.withName("w").variable(named.math.mul(centred, named.constant((float) limit))));
   }
 
@@ -50,7 +52,7 @@ final class Params {
   Variable<TFloat32> truncatedNormal(String name, double stddev, long... shape) {
     Ops named = init.withSubScope(name);
     var draw = named.random.statelessTruncatedNormal(named.constant(shape), named.constant(key()));
-    return register(
+    return register(name + "/w",
         named.withName("w").variable(named.math.mul(draw, named.constant((float) stddev))));
   }
 
@@ -63,7 +65,7 @@ final class Params {
     var draw =
         named.random.statelessRandomNormal(
             named.constant(shape), named.constant(key()), TFloat32.class);
-    return register(named.withName("w").variable(draw));
+    return register(name + "/w", named.withName("w").variable(draw));
   }
 
   /** A bias, zero at start. */
@@ -74,7 +76,7 @@ final class Params {
   /** A vector of zeros at start, e.g. a batch norm's offset. */
   Variable<TFloat32> zeros(String name, String variable, long size) {
     Ops named = init.withSubScope(name);
-    return register(
+    return register(name + "/" + variable,
         named
             .withName(variable)
             .variable(named.zeros(named.constant(new long[] {size}), TFloat32.class)));
@@ -83,7 +85,7 @@ final class Params {
   /** A vector of ones at start, e.g. a batch norm's scale. */
   Variable<TFloat32> ones(String name, String variable, long size) {
     Ops named = init.withSubScope(name);
-    return register(
+    return register(name + "/" + variable,
         named
             .withName(variable)
             .variable(named.fill(named.constant(new long[] {size}), named.constant(1f))));
@@ -103,19 +105,18 @@ final class Params {
   }
 
   /**
-   * The network as built: each variable's name within the network and its shape, in building
-   * order, e.g. {@code "conv0/w 5x5x5x1x8, conv0/b 8"}.
+   * The network as built: each variable's layer and role and its shape, in building order, e.g.
+   * {@code "conv0/w 5x5x5x1x8, conv0/b 8"}. The layer is the name the network gives it; the
+   * graph may suffix a second scope of one name ("conv0_1/b"), the checkpoint's tensor names.
    */
   String summary() {
     var parts = new ArrayList<String>();
-    for (Variable<TFloat32> v : variables) {
-      String name = v.op().name();
-      String local = name.substring(name.indexOf('/') + 1);
+    for (int i = 0; i < variables.size(); i++) {
       var dims = new ArrayList<String>();
-      for (long d : v.shape().asArray()) {
+      for (long d : variables.get(i).shape().asArray()) {
         dims.add(Long.toString(d));
       }
-      parts.add(local + " " + String.join("x", dims));
+      parts.add(labels.get(i) + " " + String.join("x", dims));
     }
     return String.join(", ", parts);
   }
@@ -133,7 +134,8 @@ final class Params {
     return new long[] {seed, stream * 1_000_003L + variables.size()};
   }
 
-  private Variable<TFloat32> register(Variable<TFloat32> v) {
+  private Variable<TFloat32> register(String label, Variable<TFloat32> v) {
+    labels.add(label);
     variables.add(v);
     return v;
   }
