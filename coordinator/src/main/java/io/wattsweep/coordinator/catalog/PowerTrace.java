@@ -9,7 +9,8 @@ import java.util.List;
  * {@code bucketMs} is 0 where every sample is its own point.
  *
  * @param samples the run's samples the trace summarises: each stored one, and past the full-rate
- *     events the left-out ones folded into the stored one that follows them
+ *     events the left-out ones folded into the stored one that follows them (the up to nine
+ *     after a run's last stored sample have none to follow, and are not counted)
  * @param decimated true when the run outlived {@link SampleDecimation#FULL_RATE_EVENTS} events,
  *     after which one sample in {@link SampleDecimation#STRIDE} is stored, keeping the count,
  *     least, most and mean of those it stands for
