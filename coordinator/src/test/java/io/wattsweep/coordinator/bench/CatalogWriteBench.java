@@ -1,7 +1,5 @@
 package io.wattsweep.coordinator.bench;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.coordinator.catalog.Catalog;
@@ -32,7 +30,7 @@ class CatalogWriteBench {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql"})
   void write(String db) throws Exception {
-    assumeTrue(System.getProperty("bench.dbs", "h2,postgresql").contains(db), db + " not asked");
+    IngestBench.assumeAsked(db);
     int warmup = Integer.getInteger("bench.warmup", 200_000);
     int measured = Integer.getInteger("bench.events", 300_000);
     String url = IngestBench.jdbcUrl(db, Files.createTempDirectory("write-bench"));

@@ -65,7 +65,7 @@ class IngestBench {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql"})
   void ingest(String db) throws Exception {
-    assumeTrue(System.getProperty("bench.dbs", "h2,postgresql").contains(db), db + " not asked");
+    assumeAsked(db);
     int warmup = Integer.getInteger("bench.warmup", 200_000);
     int backlog = Integer.getInteger("bench.events", 300_000);
     int rate = Integer.getInteger("bench.rate", 50_000);
@@ -335,6 +335,11 @@ class IngestBench {
   }
 
   /** An H2 file in {@code dir}, or a new schema on the machine's PostgreSQL. */
+  /** Skips the database unless {@code -Dbench.dbs} (default both) names it. */
+  static void assumeAsked(String db) {
+    assumeTrue(System.getProperty("bench.dbs", "h2,postgresql").contains(db), db + " not asked");
+  }
+
   static String jdbcUrl(String db, Path dir) throws Exception {
     if (db.equals("h2")) {
       return "jdbc:h2:file:" + dir.resolve("catalog");
