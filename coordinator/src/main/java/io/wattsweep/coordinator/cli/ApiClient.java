@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.SweepView;
+import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,14 +70,12 @@ final class ApiClient {
         + alias)).timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
   }
 
-  /** Each run's power trace in at most {@code points} points, by run id, for a report. */
-  Map<String, PowerTrace> powerTraces(SweepView sweep, int points) throws IOException {
+  /** The power traces a report draws ({@link SweepReport#powerRunIds}), by run id. */
+  Map<String, PowerTrace> powerTraces(SweepView sweep) throws IOException {
     var out = new HashMap<String, PowerTrace>();
-    for (SweepView.JobView j : sweep.jobs()) {
-      if (j.run() != null) {
-        out.put(j.run().runId(), JSON.readValue(body("/api/v1/runs/" + j.run().runId()
-            + "/power?points=" + points), PowerTrace.class));
-      }
+    for (String runId : SweepReport.powerRunIds(sweep)) {
+      out.put(runId, JSON.readValue(body("/api/v1/runs/" + runId + "/power?points="
+          + SweepReport.POWER_POINTS), PowerTrace.class));
     }
     return out;
   }

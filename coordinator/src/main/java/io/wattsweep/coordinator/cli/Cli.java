@@ -99,7 +99,7 @@ public final class Cli {
           var client = new ApiClient(url);
           SweepView sweep = client.sweep(id);
           for (Path f : SweepReport.write(sweep,
-              client.powerTraces(sweep, SweepReport.POWER_POINTS), Path.of(dir))) {
+              client.powerTraces(sweep), Path.of(dir))) {
             out.println(f);
           }
           return 0;

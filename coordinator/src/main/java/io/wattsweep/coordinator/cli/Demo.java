@@ -75,7 +75,7 @@ final class Demo {
       out.println();
       out.print(ResultTable.render(done));
       Path reports = data.resolve("reports").resolve(sweepId);
-      SweepReport.write(done, api.powerTraces(done, SweepReport.POWER_POINTS), reports);
+      SweepReport.write(done, api.powerTraces(done), reports);
       out.println("Report (charts, CSV, HTML): " + reports.resolve(SweepReport.HTML));
       out.println(artifactsLine(api, sweepId, data.resolve("artifacts")));
       out.printf("%nDemo finished in %.0f s. Catalog kept in %s; look again with"

@@ -47,10 +47,8 @@ public final class ReportFiles {
     Path dir = cacheDir.resolve(sweep.sweepId());
     if (!Integer.valueOf(finished).equals(renderedAt.get(sweep.sweepId()))) {
       var byRun = new HashMap<String, PowerTrace>();
-      for (SweepView.JobView j : sweep.jobs()) {
-        if (j.run() != null) {
-          traces.apply(j.run().runId()).ifPresent(t -> byRun.put(j.run().runId(), t));
-        }
+      for (String runId : SweepReport.powerRunIds(sweep)) {
+        traces.apply(runId).ifPresent(t -> byRun.put(runId, t));
       }
       SweepReport.write(sweep, byRun, dir);
       renderedAt.put(sweep.sweepId(), finished);

@@ -38,10 +38,13 @@ final class PowerChart {
 
   private final String sweepName;
   private final List<Strip> strips;
+  private final long runs;
 
-  PowerChart(String sweepName, List<Strip> strips) {
+  /** @param runs the sweep's runs, of which the strips are the first */
+  PowerChart(String sweepName, List<Strip> strips, long runs) {
     this.sweepName = sweepName;
     this.strips = List.copyOf(strips);
+    this.runs = runs;
   }
 
   double height() {
@@ -49,7 +52,10 @@ final class PowerChart {
   }
 
   private String title() {
-    return "Power during each run: " + sweepName;
+    return strips.size() < runs
+        ? String.format(Locale.ROOT, "Power during the first %d of %,d runs: %s", strips.size(),
+            runs, sweepName)
+        : "Power during each run: " + sweepName;
   }
 
   String svg() {

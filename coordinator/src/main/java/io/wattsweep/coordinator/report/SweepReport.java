@@ -32,6 +32,8 @@ public final class SweepReport {
       "energy-vs-precision", "energy-vs-batch-size", "energy-vs-gpus");
   /** Each run's power over time (.svg and .png), where the caller gives the traces. */
   public static final String POWER = PowerChart.NAME;
+  /** How many runs the power figure draws at most ({@link #powerRunIds}). */
+  public static final int POWER_RUNS = 24;
   /** How many points of each run's power trace the power figure draws. */
   public static final int POWER_POINTS = PowerChart.POINTS;
   public static final String CSV = "results.csv";
@@ -76,18 +78,31 @@ public final class SweepReport {
     return written;
   }
 
-  /** One strip per job whose run has a trace, in the sweep's order; null when none has. */
+  /**
+   * The runs the power figure draws, in the sweep's order: the first {@link #POWER_RUNS} jobs'
+   * runs. A sweep may hold 10,000 jobs; the figure would be metres tall and its traces thousands
+   * of requests, so callers fetch only these.
+   */
+  public static List<String> powerRunIds(SweepView sweep) {
+    return sweep.jobs().stream().filter(j -> j.run() != null).map(j -> j.run().runId())
+        .limit(POWER_RUNS).toList();
+  }
+
+  /** One strip per drawn run that has a trace; null when none has. */
   private static PowerChart powerChart(SweepView sweep, Map<String, PowerTrace> traces) {
     var strips = new ArrayList<PowerChart.Strip>();
+    List<String> drawn = powerRunIds(sweep);
     for (SweepView.JobView j : sweep.jobs()) {
-      if (j.run() != null && traces.containsKey(j.run().runId())) {
+      if (j.run() != null && drawn.contains(j.run().runId())
+          && traces.containsKey(j.run().runId())) {
         String ran = j.run().precisionRan() == null || j.run().precisionRan().equals(
             j.precision()) ? "" : "→" + j.run().precisionRan();
         strips.add(new PowerChart.Strip(j.gpuClass() + " " + j.precision() + ran + " b"
             + j.batchSize() + " x" + j.gpus(), traces.get(j.run().runId())));
       }
     }
-    return strips.isEmpty() ? null : new PowerChart(sweep.name(), strips);
+    long runs = sweep.jobs().stream().filter(j -> j.run() != null).count();
+    return strips.isEmpty() ? null : new PowerChart(sweep.name(), strips, runs);
   }
 
   private static void figures(String svg, BufferedImage image, String name, Path dir,

@@ -85,6 +85,32 @@ class PowerChartTest {
   }
 
   @Test
+  void aLargeSweepDrawsItsFirstRunsAndSaysHowManyItHas(@TempDir Path dir) throws Exception {
+    var jobs = new ArrayList<SweepView.JobView>();
+    for (int batch = 1; batch <= 30; batch++) {
+      jobs.add(ReportFixtures.job("a100", "fp32", batch, 1));
+    }
+    SweepView sweep = ReportFixtures.sweep("s-big", "big", jobs, true);
+    var traces = new java.util.HashMap<String, PowerTrace>();
+    for (SweepView.JobView j : jobs) {
+      traces.put(j.run().runId(), new PowerTrace(j.run().runId(), 1, false,
+          List.of("nvml-energy-counter"), false, 0,
+          List.of(new PowerTrace.Point(0, 0, 1, 100, 100, 100))));
+    }
+
+    List<String> drawn = SweepReport.powerRunIds(sweep);
+    SweepReport.write(sweep, traces, dir);
+
+    assertEquals(jobs.subList(0, SweepReport.POWER_RUNS).stream().map(j -> j.run().runId())
+        .toList(), drawn);
+    Document svg = ReportFilesTest.parseXml(dir.resolve("power.svg"));
+    assertEquals(drawn, ReportFilesTest.groups(svg, "run").stream()
+        .map(g -> g.getAttribute("data-name")).toList());
+    assertTrue(svg.getDocumentElement().getTextContent()
+        .contains("Power during the first 24 of 30 runs: big"));
+  }
+
+  @Test
   void aLongRunsDescriptionSaysItWasDecimated() {
     var t = new PowerTrace("r", 40_000, true, List.of("rapl"), false, 12_000,
         List.of(new PowerTrace.Point(0, 3_600_000, 40_000, 50, 20, 80)));
