@@ -50,10 +50,9 @@ final class ModelVersions {
     return found.stream().findFirst();
   }
 
-  /** Points the alias at the version; false when the model has no such version. */
+  /** Points the (checked) alias at the version; false when the model has no such version. */
   boolean setAlias(String model, String alias, int version, long nowMs, String setBy)
       throws SQLException {
-    checkAlias(alias);
     try (var ps = Catalog.prepare(c, "SELECT 1 FROM model_versions WHERE model = ?"
         + " AND version = ?", model, version); ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
