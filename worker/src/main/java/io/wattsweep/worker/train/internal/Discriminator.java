@@ -75,18 +75,18 @@ final class Discriminator {
    * Judges a batch of showers.
    *
    * @param images (batch, x, y, z, 1), deposits raised to the data's power
-   * @param groups the replica groups the batch holds: batch-norm statistics and dropout masks
+   * @param replica the tower's replica: batch-norm statistics and dropout masks of its own
    * @param stream this pass's random stream; its layers use the next three as well
    */
-  Heads forward(Ops tf, Operand<TFloat32> images, ReplicaGroups groups, long stream) {
+  Heads forward(Ops tf, Operand<TFloat32> images, Replica replica, long stream) {
     Operand<TFloat32> x = images;
     for (int i = 0; i < convs.size(); i++) {
       Conv3dLayer conv = convs.get(i);
       x = Layers.leakyRelu(tf, conv.apply(tf, x), LEAKY_SLOPE);
       if (norms.get(i) != null) {
-        x = norms.get(i).apply(tf, x, conv.output(), groups.count());
+        x = norms.get(i).apply(tf, x);
       }
-      x = groups.dropout(tf, x, conv.output(), DROPOUT, stream + i);
+      x = replica.dropout(tf, x, conv.output(), DROPOUT, stream + i);
     }
     List<Long> window = List.of(1L, (long) POOL, (long) POOL, (long) POOL, 1L);
     var pool = tf.nn.avgPool3d(x, window, window, "VALID");

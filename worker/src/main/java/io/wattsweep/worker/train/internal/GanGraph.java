@@ -56,9 +56,8 @@ final class GanGraph {
   final List<Operand<TFloat32>> generatorGradients;
 
   /**
-   * @param groups replica groups the global batch is split into, each with its own batch-norm
-   *     statistics and random draws: the tower count, except in tests that let one device compute
-   *     what several towers would
+   * @param towers one replica each, with its slice of the batch, its own batch-norm
+   *     statistics and its own random draws
    * @param lossScale multiplies the losses before differentiation and divides the gradients after
    */
   GanGraph(
@@ -67,12 +66,11 @@ final class GanGraph {
       int batchSize,
       long seed,
       Towers towers,
-      int groups,
       float lossScale) {
     int n = towers.count();
-    if (groups % n != 0 || batchSize % groups != 0) {
+    if (batchSize % n != 0) {
       throw new IllegalArgumentException(
-          "groups must be a multiple of the towers (" + n + ") dividing the batch: " + groups);
+          "batchSize must be divisible by the towers (" + n + "): " + batchSize);
     }
     Ops tf = Ops.create(graph);
     imagePool = tf.withName("image_pool").placeholder(TFloat32.class);
@@ -95,28 +93,27 @@ final class GanGraph {
     List<List<Output<?>>> gGrads = new ArrayList<>();
     List<Variable<TFloat32>> dVars = discriminator.params().all();
     List<Variable<TFloat32>> gVars = generator.params().all();
-    int perTower = groups / n;
     for (int i = 0; i < n; i++) {
       DeviceSpec device = towers.device(i);
       Ops t = tf.withSubScope("tower" + i);
       t = device == null ? t : t.withDevice(device);
-      ReplicaGroups replicas = new ReplicaGroups(i * perTower, perTower, batchSize / groups, seed);
+      Replica replica = new Replica(i, batchSize / n, seed);
       var targets = new GanLosses.Targets(energies.get(i), angles.get(i), ecals.get(i));
 
-      var real = discriminator.forward(t, images.get(i), replicas, REAL_DROPOUT);
+      var real = discriminator.forward(t, images.get(i), replica, REAL_DROPOUT);
       var realLoss = GanLosses.of(t, real, true, targets);
       realLosses.add(realLoss);
       realGrads.add(TowerGradients.of(graph, t, "real_gradients" + i, realLoss, lossScale, dVars));
 
-      var fakes = generator.forward(t, input(t, replicas, targets, dims, FAKE_NOISE), replicas);
-      var fake = discriminator.forward(t, fakes, replicas, FAKE_DROPOUT);
+      var fakes = generator.forward(t, input(t, replica, targets, dims, FAKE_NOISE), replica);
+      var fake = discriminator.forward(t, fakes, replica, FAKE_DROPOUT);
       var fakeLoss = GanLosses.of(t, fake, false, targets);
       fakeLosses.add(fakeLoss);
       fakeGrads.add(TowerGradients.of(graph, t, "fake_gradients" + i, fakeLoss, lossScale, dVars));
 
       var showers =
-          generator.forward(t, input(t, replicas, targets, dims, GENERATOR_NOISE), replicas);
-      var judged = discriminator.forward(t, showers, replicas, GENERATOR_DROPOUT);
+          generator.forward(t, input(t, replica, targets, dims, GENERATOR_NOISE), replica);
+      var judged = discriminator.forward(t, showers, replica, GENERATOR_DROPOUT);
       var gLoss = GanLosses.of(t, judged, true, targets);
       gLosses.add(gLoss);
       gGrads.add(TowerGradients.of(graph, t, "g_gradients" + i, gLoss, lossScale, gVars));
@@ -151,8 +148,8 @@ final class GanGraph {
 
   /** The generator's input as the published training builds it: energy, angle, then noise. */
   private static Operand<TFloat32> input(
-      Ops tf, ReplicaGroups replicas, GanLosses.Targets targets, GanDims dims, long stream) {
-    var noise = replicas.normal(tf, stream, dims.noise());
+      Ops tf, Replica replica, GanLosses.Targets targets, GanDims dims, long stream) {
+    var noise = replica.normal(tf, stream, dims.noise());
     return tf.concat(List.of(targets.energy(), targets.angle(), noise), tf.constant(1));
   }
 }

@@ -63,10 +63,10 @@ final class Generator {
    * Showers for a batch.
    *
    * @param input (batch, latent): primary energy, angle, noise
-   * @param groups the replica groups the batch holds, each with its own batch-norm statistics
+   * @param replica the tower's replica, with batch-norm statistics of its own
    * @return deposits, raised to the data's power, (batch, x, y, z, 1)
    */
-  Operand<TFloat32> forward(Ops tf, Operand<TFloat32> input, ReplicaGroups groups) {
+  Operand<TFloat32> forward(Ops tf, Operand<TFloat32> input, Replica replica) {
     var dense = Layers.dense(tf, input, denseW, denseB);
     var grid = tf.reshape(dense, tf.constant(d.grid().batchShape()));
     Operand<TFloat32> x = Layers.upsample3d(tf, grid, d.grid(), GanDims.UPSAMPLE);
@@ -74,7 +74,7 @@ final class Generator {
       Conv3dLayer conv = convs.get(i);
       x = tf.nn.relu(conv.apply(tf, x));
       if (norms.get(i) != null) {
-        x = norms.get(i).apply(tf, x, conv.output(), groups.count());
+        x = norms.get(i).apply(tf, x);
       }
     }
     return x;

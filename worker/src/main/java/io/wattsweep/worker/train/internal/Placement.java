@@ -30,14 +30,21 @@ final class Placement {
       throw new IllegalArgumentException(
           "devices must be at most the " + gpus + " visible GPU(s): " + spec.devices());
     }
-    return new Placement(
-        Towers.plan(spec.devices(), gpus),
-        new PrecisionPlan(
-            spec.precision(),
-            gpus > 0,
-            CudaCapability::lowestMajor,
-            System.getenv("NVIDIA_TF32_OVERRIDE"),
-            System.getenv("TF_ENABLE_ONEDNN_OPTS")));
+    return new Placement(Towers.plan(spec.devices(), gpus), plan(spec, gpus > 0));
+  }
+
+  /** Every tower of {@code spec} on the host's one CPU device, with the plan of CPU hosts. */
+  static Placement onOneDevice(WorkloadSpec spec) {
+    return new Placement(Towers.onOneDevice(spec.devices()), plan(spec, false));
+  }
+
+  private static PrecisionPlan plan(WorkloadSpec spec, boolean gpu) {
+    return new PrecisionPlan(
+        spec.precision(),
+        gpu,
+        CudaCapability::lowestMajor,
+        System.getenv("NVIDIA_TF32_OVERRIDE"),
+        System.getenv("TF_ENABLE_ONEDNN_OPTS"));
   }
 
   Session open(Graph graph) {

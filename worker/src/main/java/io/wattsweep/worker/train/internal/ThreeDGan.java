@@ -55,9 +55,8 @@ public final class ThreeDGan implements Workload {
   private final Session session;
   private final ModelInfo info;
 
-  private ThreeDGan(WorkloadSpec spec, int groups) {
+  private ThreeDGan(WorkloadSpec spec, Placement placement) {
     Conv3dGradient.register();
-    Placement placement = Placement.of(spec);
     GanDims dims = GanDims.of(spec.scale());
     data = new ShowerData(dims, spec.batchSize(), spec.seed());
     training =
@@ -71,7 +70,6 @@ public final class ThreeDGan implements Workload {
                     spec.batchSize(),
                     spec.seed(),
                     placement.towers,
-                    groups,
                     placement.plan.lossScale()),
             t -> executedGraphs(t.session, t.net));
     net = training.net;
@@ -122,16 +120,15 @@ public final class ThreeDGan implements Workload {
 
   /** Builds the graph, starts the session and initialises the weights from the seed. */
   public static ThreeDGan open(WorkloadSpec spec) {
-    return new ThreeDGan(spec, spec.devices());
+    return new ThreeDGan(spec, Placement.of(spec));
   }
 
   /**
-   * Like {@link #open(WorkloadSpec)}, with the batch split into {@code groups} replica groups
-   * (batch-norm statistics and random draws of their own) however many devices there are: one
-   * device with as many groups as another run has towers computes what those towers do.
+   * Like {@link #open(WorkloadSpec)}, with the spec's towers all on the host's one CPU device: the
+   * same ops on the same shapes, which is what towers on several devices must compute.
    */
-  static ThreeDGan open(WorkloadSpec spec, int groups) {
-    return new ThreeDGan(spec, groups);
+  static ThreeDGan openOnOneDevice(WorkloadSpec spec) {
+    return new ThreeDGan(spec, Placement.onOneDevice(spec));
   }
 
   /**
@@ -198,10 +195,10 @@ public final class ThreeDGan implements Workload {
     return generate(training.graph, session, net.generator, input, n);
   }
 
-  /** What {@code generator} makes of {@code n} inputs, as one replica group. */
+  /** What {@code generator} makes of {@code n} inputs, as one replica. */
   static float[] generate(
       Graph graph, Session session, Generator generator, float[] input, int n) {
-    ReplicaGroups one = new ReplicaGroups(0, 1, n, 0);
+    Replica one = new Replica(0, n, 0);
     return Sessions.generate(
         graph, session, (tf, in) -> generator.forward(tf, in, one), input, n);
   }

@@ -27,6 +27,18 @@ final class Towers {
   }
 
   /**
+   * {@code count} towers that TensorFlow places on the host's one CPU device: the same ops with
+   * the same shapes as towers on {@code count} devices, which is what those are checked against.
+   */
+  static Towers onOneDevice(int count) {
+    List<DeviceSpec> devices = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      devices.add(null);
+    }
+    return new Towers(devices, null);
+  }
+
+  /**
    * Plans {@code count} towers; with one, nothing is pinned and TensorFlow places the ops.
    *
    * @param gpus GPUs visible, at least {@code count} when there are any
@@ -53,7 +65,7 @@ final class Towers {
     return devices.size();
   }
 
-  /** The device of tower {@code i}, or null when a single tower is left to TensorFlow. */
+  /** The device of tower {@code i}, or null when TensorFlow places the tower. */
   DeviceSpec device(int i) {
     return devices.get(i);
   }
