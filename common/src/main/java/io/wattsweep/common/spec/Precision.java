@@ -12,6 +12,8 @@ public enum Precision {
   MIXED_FP16("mixed-fp16"),
   BF16("bf16");
 
+  private static final String EMULATED = " emulated: ";
+
   private final String wireName;
 
   Precision(String wireName) {
@@ -22,6 +24,19 @@ public enum Precision {
   @JsonValue
   public String wireName() {
     return wireName;
+  }
+
+  /**
+   * A run's precision note saying this precision ran without the hardware's support, e.g. "bf16
+   * emulated: this CPU has no bf16 instructions ...": the words every table, CSV and report shows.
+   */
+  public String emulated(String why) {
+    return wireName + EMULATED + why;
+  }
+
+  /** Whether a run's precision note says this precision was emulated ({@link #emulated}). */
+  public boolean emulatedIn(String note) {
+    return note != null && note.startsWith(wireName + EMULATED);
   }
 
   /** Parses a wire name; the error names the accepted values. */

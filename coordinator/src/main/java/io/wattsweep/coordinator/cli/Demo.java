@@ -68,8 +68,8 @@ final class Demo {
       out.println("Metrics at " + base + "/metrics (coordinator) and http://127.0.0.1:"
           + workerMetricsPort + "/metrics (worker), for Prometheus");
       String sweepId = api.submit(demoSweep(), true);
-      out.println("Submitted sweep " + sweepId + " (3dgan at scale 0.25, fp32 and bf16, batch"
-          + " sizes 4 and 8, 10 measured batches each)");
+      out.println("Submitted sweep " + sweepId + " (3dgan at scale 0.25, fp32, batch sizes 4, 8"
+          + " and 16, 10 measured batches each)");
       SweepView done = Cli.waitFor(api, new LiveStatusClient(base), sweepId,
           Duration.ofMinutes(20), out);
       out.println();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.coordinator.catalog.ModelVersion;
 import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.RunRow;
+import io.wattsweep.coordinator.report.PrecisionLabel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLEncoder;
@@ -164,9 +165,9 @@ final class QueryCommands {
     for (RunRow r : rows) {
       lines.add(new String[] {
         r.runId(),
-        String.format(Locale.ROOT, "%s@%s %s %s%s%s b%d x%d", r.model(), r.scale(),
-            r.gpuClass(), r.precisionRequested(), r.precisionRan() == null
-                || r.precisionRan().equals(r.precisionRequested()) ? "" : "→" + r.precisionRan(),
+        String.format(Locale.ROOT, "%s@%s %s %s%s b%d x%d", r.model(), r.scale(),
+            r.gpuClass(),
+            PrecisionLabel.of(r.precisionRequested(), r.precisionRan(), r.precisionNote()),
             r.precisionNote() == null || r.precisionNote().isEmpty() ? "" : "*",
             r.batchSize(), r.gpus()),
         r.state() + (r.failureReason() == null ? "" : " (" + r.failureReason() + ")"),

@@ -3,6 +3,7 @@ package io.wattsweep.coordinator.cli;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.catalog.SweepView.JobView;
 import io.wattsweep.coordinator.catalog.SweepView.RunView;
+import io.wattsweep.coordinator.report.PrecisionLabel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,7 @@ final class ResultTable {
       return new String[] {config, j.state() + " (" + r.failureReason() + ")",
           nz(r.precisionRan()), "", "", "", "", nz(r.failureMessage())};
     }
-    String ranAs = nz(r.precisionRan())
+    String ranAs = PrecisionLabel.of(null, r.precisionRan(), r.precisionNote())
         + (r.precisionNote() == null || r.precisionNote().isEmpty() ? "" : " *");
     String time = r.secondsPerBatch() == null ? ""
         : String.format(Locale.ROOT, "%.1f ms", r.secondsPerBatch() * 1e3);

@@ -163,13 +163,11 @@ final class HtmlReport {
     h.append("</tbody>\n</table>\n");
   }
 
-  /** "fp32", or "bf16 → ran fp32" where another precision ran than the one requested. */
+  /** "fp32", "bf16 emulated", or "bf16 → ran fp32" where another precision ran. */
   static String precision(JobView j) {
     RunView r = j.run();
-    if (r == null || r.precisionRan() == null || r.precisionRan().equals(j.precision())) {
-      return j.precision();
-    }
-    return j.precision() + " → ran " + r.precisionRan();
+    return r == null ? j.precision()
+        : PrecisionLabel.of(j.precision(), r.precisionRan(), r.precisionNote());
   }
 
   private static String energy(RunView r) {

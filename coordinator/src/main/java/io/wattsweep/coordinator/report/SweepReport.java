@@ -95,9 +95,9 @@ public final class SweepReport {
     for (SweepView.JobView j : sweep.jobs()) {
       if (j.run() != null && drawn.contains(j.run().runId())
           && traces.containsKey(j.run().runId())) {
-        String ran = j.run().precisionRan() == null || j.run().precisionRan().equals(
-            j.precision()) ? "" : "→" + j.run().precisionRan();
-        strips.add(new PowerChart.Strip(j.gpuClass() + " " + j.precision() + ran + " b"
+        String precision =
+            PrecisionLabel.of(j.precision(), j.run().precisionRan(), j.run().precisionNote());
+        strips.add(new PowerChart.Strip(j.gpuClass() + " " + precision + " b"
             + j.batchSize() + " x" + j.gpus(), traces.get(j.run().runId())));
       }
     }

@@ -44,7 +44,8 @@ final class Placement {
         gpu,
         CudaCapability::lowestMajor,
         System.getenv("NVIDIA_TF32_OVERRIDE"),
-        System.getenv("TF_ENABLE_ONEDNN_OPTS"));
+        System.getenv("TF_ENABLE_ONEDNN_OPTS"),
+        CpuBf16::emulated);
   }
 
   Session open(Graph graph) {

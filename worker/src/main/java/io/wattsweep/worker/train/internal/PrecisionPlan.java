@@ -2,6 +2,7 @@ package io.wattsweep.worker.train.internal;
 
 import io.wattsweep.common.spec.Precision;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 import org.tensorflow.proto.AttrValue;
@@ -32,20 +33,24 @@ final class PrecisionPlan {
   private final Supplier<OptionalInt> cudaMajor;
   private final String tf32Override;
   private final String onednnOpts;
+  private final Supplier<Optional<String>> bf16Emulated;
 
   /**
    * @param gpu whether the towers run on GPUs
    * @param cudaMajor the GPUs' lowest compute capability, read only when needed
    * @param tf32Override the value of {@code NVIDIA_TF32_OVERRIDE}, or null
    * @param onednnOpts the value of {@code TF_ENABLE_ONEDNN_OPTS}, or null
+   * @param bf16Emulated why the CPU emulates bf16, empty where it has bf16 instructions; read only
+   *     when bf16 ran on a CPU
    */
   PrecisionPlan(Precision requested, boolean gpu, Supplier<OptionalInt> cudaMajor,
-      String tf32Override, String onednnOpts) {
+      String tf32Override, String onednnOpts, Supplier<Optional<String>> bf16Emulated) {
     this.requested = requested;
     this.gpu = gpu;
     this.cudaMajor = cudaMajor;
     this.tf32Override = tf32Override;
     this.onednnOpts = onednnOpts;
+    this.bf16Emulated = bf16Emulated;
   }
 
   /** Turns on the rewrite the request needs, if any. */
@@ -83,9 +88,9 @@ final class PrecisionPlan {
   }
 
   /**
-   * Which CPU kernels TensorFlow ran. bf16 needs oneDNN's, and the worker turns them off for the
-   * other precisions (see ProcessJobLauncher), so a CPU's fp32-against-bf16 difference is partly
-   * the kernel library's: every CPU run says which it had.
+   * Which CPU kernels TensorFlow ran. bf16 needs oneDNN's, and the worker turns them off for jobs on
+   * logical CPU devices (see ProcessJobLauncher), so a CPU figure is partly the kernel library's:
+   * every CPU run says which it had.
    */
   private String cpuKernels() {
     if ("0".equals(onednnOpts)) {
@@ -127,7 +132,8 @@ final class PrecisionPlan {
                   + " oneDNN CPUs); ");
         }
         return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16)
-            ? new Outcome(Precision.BF16, "")
+            ? new Outcome(
+                Precision.BF16, bf16Emulated.get().map(Precision.BF16::emulated).orElse(""))
             : new Outcome(
                 Precision.FP32,
                 "the oneDNN bf16 rewrite did not apply (it needs TensorFlow's oneDNN"

@@ -29,6 +29,8 @@ import org.tensorflow.types.TFloat32;
  * <p>Run: {@code ./mvnw -o -B -pl worker -am test -Dtest=TrainingStepBench -Dgroups=bench
  * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. Options: {@code
  * -Dbench.configs=3dgan:1:2,3dgan:0.25:4} (model:scale:batch, comma-separated), {@code
+ * -Dbench.precision=bf16} (default fp32; the test run turns oneDNN off, so a bf16 run needs it on in
+ * the POM's surefire environment), {@code
  * -Dbench.steps=N} timed steps per configuration (default 3) after {@code -Dbench.warmup=N}
  * (default 1), {@code -Dbench.matmul=N} the matrix side (default 2048).
  */
@@ -42,6 +44,7 @@ class TrainingStepBench {
   void trainingStepTimes() throws IOException {
     String[] configs = System.getProperty("bench.configs", DEFAULT_CONFIGS).split(",");
     int steps = Integer.getInteger("bench.steps", 3);
+    Precision precision = Precision.parse("bench.precision", System.getProperty("bench.precision", "fp32"));
     int warmup = Integer.getInteger("bench.warmup", 1);
     int side = Integer.getInteger("bench.matmul", 2048);
     System.out.printf(
@@ -71,7 +74,7 @@ class TrainingStepBench {
       double[] seconds = new double[steps];
       ModelInfo info;
       try (Workload w =
-          Workloads.open(new WorkloadSpec(model, scale, Precision.FP32, batch, 1, 1))) {
+          Workloads.open(new WorkloadSpec(model, scale, precision, batch, 1, 1))) {
         info = w.info();
         for (int i = 0; i < warmup; i++) {
           finite(w.step());

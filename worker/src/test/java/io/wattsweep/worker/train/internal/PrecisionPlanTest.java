@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.common.spec.Precision;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.AttrValue;
@@ -17,11 +18,17 @@ import org.tensorflow.proto.RewriterConfig;
 class PrecisionPlanTest {
 
   private static PrecisionPlan onGpu(Precision p, int cudaMajor) {
-    return new PrecisionPlan(p, true, () -> OptionalInt.of(cudaMajor), null, null);
+    return new PrecisionPlan(
+        p, true, () -> OptionalInt.of(cudaMajor), null, null, PrecisionPlanTest::nativeBf16);
   }
 
   private static PrecisionPlan onCpu(Precision p) {
-    return new PrecisionPlan(p, false, OptionalInt::empty, null, p == Precision.BF16 ? "1" : "0");
+    return new PrecisionPlan(p, false, OptionalInt::empty, null, p == Precision.BF16 ? "1" : "0",
+        PrecisionPlanTest::nativeBf16);
+  }
+
+  private static Optional<String> nativeBf16() {
+    return Optional.empty();
   }
 
   private static GraphDef convolutionsIn(DataType type) {
@@ -50,7 +57,8 @@ class PrecisionPlanTest {
             "CPU kernels: oneDNN (TF_ENABLE_ONEDNN_OPTS=1)"),
         onCpu(Precision.BF16).resolve(List.of(convolutionsIn(DataType.DT_BFLOAT16))));
     assertEquals("CPU kernels: TensorFlow's choice for this CPU (TF_ENABLE_ONEDNN_OPTS not set)",
-        new PrecisionPlan(Precision.FP32, false, OptionalInt::empty, null, null)
+        new PrecisionPlan(
+                Precision.FP32, false, OptionalInt::empty, null, null, PrecisionPlanTest::nativeBf16)
             .resolve(List.of()).note());
     assertEquals(new PrecisionPlan.Outcome(Precision.FP32, ""),
         onGpu(Precision.FP32, 8).resolve(List.of()));
@@ -66,7 +74,7 @@ class PrecisionPlanTest {
   @Test
   void tf32IsNotClaimedWhenTheOverrideTurnsItOff() {
     PrecisionPlan plan = new PrecisionPlan(Precision.TF32, true, () -> OptionalInt.of(9), "0",
-        null);
+        null, PrecisionPlanTest::nativeBf16);
     assertEquals(Precision.FP32, plan.resolve(List.of()).ran());
   }
 
@@ -103,5 +111,30 @@ class PrecisionPlanTest {
     assertEquals(RewriterConfig.getDefaultInstance(), config.getGraphOptions().getRewriteOptions());
     assertEquals(1f, plan.lossScale());
     assertEquals(Precision.FP32, plan.resolve(List.of()).ran());
+  }
+
+  @Test
+  void bf16OnACpuWithoutBf16InstructionsSaysItWasEmulated() {
+    PrecisionPlan plan = new PrecisionPlan(Precision.BF16, false, OptionalInt::empty, null, "1",
+        () -> Optional.of("this CPU has no bf16 instructions"));
+    PrecisionPlan.Outcome o = plan.resolve(List.of(convolutionsIn(DataType.DT_BFLOAT16)));
+    assertEquals(Precision.BF16, o.ran());
+    assertEquals("bf16 emulated: this CPU has no bf16 instructions;"
+        + " CPU kernels: oneDNN (TF_ENABLE_ONEDNN_OPTS=1)", o.note());
+    assertTrue(Precision.BF16.emulatedIn(o.note()));
+  }
+
+  @Test
+  void bf16IsNativeOnlyWithTheInstructionsAndNoLowerOneDnnCap() {
+    String avx2 = "flags\t\t: fpu sse4_2 avx avx2 fma\n";
+    String avx512Bf16 = "flags\t\t: fpu avx2 avx512f avx512_bf16 avx512_vnni\n";
+    String amx = "flags\t\t: fpu avx2 amx_bf16 amx_tile\n";
+    assertTrue(CpuBf16.emulated(avx2, null).orElseThrow().contains("no bf16 instructions"));
+    assertTrue(CpuBf16.emulated("flags : avx512_bf16x\n", null).isPresent());
+    assertEquals(Optional.empty(), CpuBf16.emulated(avx512Bf16, null));
+    assertEquals(Optional.empty(), CpuBf16.emulated(amx, null));
+    assertEquals(Optional.empty(), CpuBf16.emulated(avx512Bf16, "AVX512_CORE_BF16"));
+    assertEquals(Optional.of("ONEDNN_MAX_CPU_ISA=avx2 keeps oneDNN from this CPU's bf16"
+        + " instructions"), CpuBf16.emulated(avx512Bf16, "avx2"));
   }
 }

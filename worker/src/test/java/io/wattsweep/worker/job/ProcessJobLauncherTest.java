@@ -1,0 +1,24 @@
+package io.wattsweep.worker.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wattsweep.common.spec.FullTraining;
+import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.common.spec.Precision;
+import org.junit.jupiter.api.Test;
+
+class ProcessJobLauncherTest {
+
+  private static JobSpec job(Precision precision, int gpus) {
+    return new JobSpec("sw-1-job", "sw-1", "3dgan", 0.25, "cpu", precision, 4, gpus, 2, 10,
+        new FullTraining(360000, 30));
+  }
+
+  @Test
+  void jobsOnOneDeviceRunOnOneDnnAndLogicalCpuTowersOnEigenUnlessBf16() {
+    assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.FP32, 1)));
+    assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.BF16, 1)));
+    assertEquals("0", ProcessJobLauncher.oneDnnOpts(job(Precision.FP32, 2)));
+    assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.BF16, 2)));
+  }
+}
