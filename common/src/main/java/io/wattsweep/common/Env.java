@@ -29,6 +29,18 @@ public final class Env {
     }
   }
 
+  /** "true" or "false", in any case. */
+  public boolean bool(String key, boolean dflt) {
+    String v = string(key, null);
+    if (v == null) {
+      return dflt;
+    }
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new IllegalArgumentException(key + " must be true or false: '" + v + "'");
+  }
+
   public double number(String key, double dflt) {
     String v = string(key, null);
     if (v == null) {

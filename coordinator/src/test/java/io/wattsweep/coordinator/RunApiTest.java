@@ -31,6 +31,11 @@ class RunApiTest {
       /api/v1/models/3dgan/best?by=cost       | 400 | by must be energy or time: 'cost'
       /api/v1/models/3dgan/best?gpuClass=none | 404 | no completed run of model '3dgan' matches the selection
       /api/v1/models/3dgan/pareto?sweep=x&y=1 | 400 | unknown filter 'y'
+      /api/v1/backlog?gpuClass=a100           | 400 | gpuClass and gpus go together: gpuClass='a100', gpus=none
+      /api/v1/backlog?gpuClass=A100&gpus=1    | 400 | gpuClass must
+      /api/v1/backlog?gpuClass=a100&gpus=0    | 400 | gpus must be >= 1: 0
+      /api/v1/backlog?gpuClass=a100&gpus=two  | 400 | gpus must be an integer: 'two'
+      /api/v1/backlog?queue=a100              | 400 | unknown parameter 'queue'; backlog takes gpuClass and gpus
       """)
   void badQueryIsAnsweredNamingWhatIsWrong(String path, int status, String message)
       throws Exception {
@@ -63,6 +68,15 @@ class RunApiTest {
 
     assertEquals(status, res.statusCode(), res.body());
     assertTrue(res.body().contains(message), res.body());
+  }
+
+  @Test
+  void backlogOfAClassWithNoJobsIsZeroForKedaToRead() throws Exception {
+    var res = TestStack.get().get("/api/v1/backlog?gpuClass=none-here&gpus=4");
+
+    assertEquals(200, res.statusCode(), res.body());
+    assertEquals("{\"gpuClass\":\"none-here\",\"gpus\":4,\"queued\":0,\"running\":0,"
+        + "\"queuedGpus\":0}", res.body());
   }
 
   @Test

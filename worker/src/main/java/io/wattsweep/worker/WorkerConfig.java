@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -44,12 +45,17 @@ import java.util.OptionalDouble;
  *     jobs may name as {@code command:NAME}, each an argv run without a shell (format in {@code
  *     io.wattsweep.worker.command.CommandsFile}); unset (the default) means none, built-in models
  *     only. Checked at start-up; each job's process reads it again when its job names a command
+ * @param once WATTSWEEP_WORKER_ONCE or the flag {@code --once}: take one job, run it, exit (a pod
+ *     started per queued job, as KEDA's ScaledJob does)
+ * @param idleExit WATTSWEEP_IDLE_EXIT_MS: exit after this long without a job (0, the default:
+ *     never), so that a worker started for a backlog goes away after it
  */
 public record WorkerConfig(
     String kafkaBootstrap, String gpuClass, String workerId, Duration heartbeatInterval,
     Duration powerSampleInterval, Duration idleBaseline, OptionalDouble cpuTdpWatts,
     double cpuIdleFraction, Path powercapRoot, int jobHeapMb, Duration jobTimeout,
-    int metricsPort, URI artifactStore, S3Access s3, Optional<Path> commandsFile) {
+    int metricsPort, URI artifactStore, S3Access s3, Optional<Path> commandsFile, boolean once,
+    Duration idleExit) {
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);
@@ -67,6 +73,10 @@ public record WorkerConfig(
       throw new IllegalArgumentException(
           "WATTSWEEP_CPU_IDLE_FRACTION must be in [0, 1]: " + cpuIdleFraction);
     }
+    if (idleExit.isNegative()) {
+      throw new IllegalArgumentException(
+          "WATTSWEEP_IDLE_EXIT_MS must be >= 0: " + idleExit.toMillis());
+    }
     ArtifactStore.parse(String.valueOf(artifactStore));
     if ("s3".equals(artifactStore.getScheme()) != (s3 != null)) {
       throw new IllegalArgumentException("S3 access must be set exactly when "
@@ -75,6 +85,18 @@ public record WorkerConfig(
   }
 
   public static WorkerConfig fromEnv(Map<String, String> env) {
+    return fromEnv(env, List.of());
+  }
+
+  /** The environment's settings, then the command line's flags over them. */
+  public static WorkerConfig fromEnv(Map<String, String> env, List<String> args) {
+    boolean onceFlag = false;
+    for (String arg : args) {
+      if (!arg.equals("--once")) {
+        throw new IllegalArgumentException("unknown worker argument '" + arg + "'; known: --once");
+      }
+      onceFlag = true;
+    }
     var e = new Env(env);
     String tdp = e.string("WATTSWEEP_CPU_TDP_WATTS", null);
     URI store = ArtifactStore.parse(
@@ -96,7 +118,9 @@ public record WorkerConfig(
         e.integer("WATTSWEEP_METRICS_PORT", 9400),
         store,
         "s3".equals(store.getScheme()) ? S3Access.fromEnv(e, store) : null,
-        Optional.ofNullable(e.string("WATTSWEEP_COMMANDS_FILE", null)).map(Path::of));
+        Optional.ofNullable(e.string("WATTSWEEP_COMMANDS_FILE", null)).map(Path::of),
+        onceFlag || e.bool("WATTSWEEP_WORKER_ONCE", false),
+        Duration.ofMillis(e.integer("WATTSWEEP_IDLE_EXIT_MS", 0)));
   }
 
   private static String defaultWorkerId() {

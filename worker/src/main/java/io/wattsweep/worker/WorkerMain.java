@@ -14,20 +14,31 @@ import io.wattsweep.worker.metrics.WorkerMetrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs a worker until the process is stopped ({@code ./wattsweep worker}). */
+/**
+ * Runs a worker until the process is stopped ({@code ./wattsweep worker}), or until its one job
+ * ({@code --once}) or its idle time (WATTSWEEP_IDLE_EXIT_MS) is over.
+ */
 public final class WorkerMain {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
 
   private WorkerMain() {}
 
   public static void main(String[] args) throws UnknownHostException {
-    WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
+    WorkerConfig config;
+    try {
+      config = WorkerConfig.fromEnv(System.getenv(), List.of(args));
+    } catch (IllegalArgumentException e) {
+      LOG.error("Worker did not start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     LOG.info("Starting with {}", config);
     try {
       CommandWorkloads commands = CommandWorkloads.load(config.commandsFile());
@@ -51,7 +62,8 @@ public final class WorkerMain {
         KafkaConsumer.create(vertx, consumerSettings),
         KafkaProducer.create(vertx, KafkaClientSettings.producer(config.kafkaBootstrap())),
         new ProcessJobLauncher(config, System.getProperty("java.class.path")),
-        Clock.systemUTC(), InetAddress.getLocalHost().getHostName(), metrics);
+        Clock.systemUTC(), InetAddress.getLocalHost().getHostName(), metrics,
+        () -> vertx.close().onComplete(ar -> System.exit(0)));
     Runtime.getRuntime().addShutdownHook(
         new Thread(() -> vertx.close().await(), "worker-shutdown"));
     vertx.deployVerticle(metricsEndpoint)

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +20,24 @@ class WorkerConfigTest {
 
     assertEquals(URI.create("file:./wattsweep-data/artifacts"), config.artifactStore());
     assertNull(config.s3());
+  }
+
+  @Test
+  void onceComesFromTheFlagOrTheEnvironmentAndBadSettingsAreNamed() {
+    assertFalse(WorkerConfig.fromEnv(Map.of()).once());
+    assertTrue(WorkerConfig.fromEnv(Map.of(), List.of("--once")).once());
+    assertTrue(WorkerConfig.fromEnv(Map.of("WATTSWEEP_WORKER_ONCE", "TRUE")).once());
+    assertEquals(Duration.ofSeconds(30),
+        WorkerConfig.fromEnv(Map.of("WATTSWEEP_IDLE_EXIT_MS", "30000")).idleExit());
+    assertEquals("unknown worker argument '--twice'; known: --once",
+        assertThrows(IllegalArgumentException.class,
+            () -> WorkerConfig.fromEnv(Map.of(), List.of("--twice"))).getMessage());
+    assertEquals("WATTSWEEP_WORKER_ONCE must be true or false: 'yes'",
+        assertThrows(IllegalArgumentException.class,
+            () -> WorkerConfig.fromEnv(Map.of("WATTSWEEP_WORKER_ONCE", "yes"))).getMessage());
+    assertEquals("WATTSWEEP_IDLE_EXIT_MS must be >= 0: -1",
+        assertThrows(IllegalArgumentException.class,
+            () -> WorkerConfig.fromEnv(Map.of("WATTSWEEP_IDLE_EXIT_MS", "-1"))).getMessage());
   }
 
   @Test

@@ -57,6 +57,7 @@ public final class SweepApi {
     router.get("/api/v1/sweeps/:id").handler(this::show);
     router.get("/health").handler(ctx -> reply(ctx, 200, Map.of("status", "UP")));
     new RunApi(vertx, catalog).mount(router);
+    new BacklogApi(vertx, catalog).mount(router);
     new ModelApi(vertx, catalog, clock).mount(router);
     router.route().failureHandler(this::failure);
     return router;

@@ -226,6 +226,11 @@ public final class Catalog implements AutoCloseable {
     });
   }
 
+  /** Queued and running jobs per GPU class and GPU count. */
+  public synchronized List<Backlog> backlog() {
+    return inTransaction(() -> new BacklogQueries(connection).backlog());
+  }
+
   public synchronized Optional<SweepView> sweep(String sweepId) {
     return inTransaction(() -> new SweepQueries(connection, footprint).sweep(sweepId));
   }

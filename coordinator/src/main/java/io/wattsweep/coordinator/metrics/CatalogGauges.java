@@ -79,6 +79,7 @@ public final class CatalogGauges {
     }
     metrics.catalogTotals(running, finished, totals);
     metrics.keepSweeps(latest);
+    metrics.backlog(catalog.backlog());
   }
 
   private Map<String, Integer> counts(SweepView.Summary s) {

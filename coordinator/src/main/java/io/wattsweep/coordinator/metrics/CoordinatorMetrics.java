@@ -5,7 +5,9 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.coordinator.catalog.Backlog;
 import io.wattsweep.coordinator.kafka.EventIngestor;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +45,20 @@ public final class CoordinatorMetrics implements EventIngestor.Listener {
       .name("wattsweep_sweep_jobs")
       .help("Jobs of each of the latest sweeps by state, for progress")
       .labelNames("sweep_id", "sweep_name", "state")
+      .register(registry);
+
+  private final Gauge jobsQueued = Gauge.builder()
+      .name("wattsweep_jobs_queued")
+      .help("Jobs waiting for a worker, per GPU class and GPU count: what autoscalers read")
+      .labelNames("gpu_class", "gpus")
+      .register(registry);
+
+  private final Set<List<String>> backlogSeen = new HashSet<>();
+
+  private final Gauge jobsRunning = Gauge.builder()
+      .name("wattsweep_jobs_running")
+      .help("Jobs a worker has started, per GPU class and GPU count")
+      .labelNames("gpu_class", "gpus")
       .register(registry);
 
   private final Counter eventsIngested = Counter.builder()
@@ -119,6 +135,24 @@ public final class CoordinatorMetrics implements EventIngestor.Listener {
   /** One of the latest sweeps' job counts by lower-case state. */
   void sweepJobs(String sweepId, String sweepName, Map<String, Integer> jobsByState) {
     jobsByState.forEach((state, n) -> sweepJobs.labelValues(sweepId, sweepName, state).set(n));
+  }
+
+  /** The backlog per GPU class and count; one seen before and no longer listed reads 0. */
+  synchronized void backlog(List<Backlog> backlog) {
+    var listed = new HashSet<List<String>>();
+    for (Backlog b : backlog) {
+      var labels = List.of(b.gpuClass(), Integer.toString(b.gpus()));
+      listed.add(labels);
+      backlogSeen.add(labels);
+      jobsQueued.labelValues(labels.get(0), labels.get(1)).set(b.queued());
+      jobsRunning.labelValues(labels.get(0), labels.get(1)).set(b.running());
+    }
+    for (List<String> labels : backlogSeen) {
+      if (!listed.contains(labels)) {
+        jobsQueued.labelValues(labels.get(0), labels.get(1)).set(0);
+        jobsRunning.labelValues(labels.get(0), labels.get(1)).set(0);
+      }
+    }
   }
 
   /** Drops the progress series of sweeps that are no longer among the latest. */

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Takes the jobs of one GPU class one at a time: poll one record, run the job in its own process,
  * publish its events, and commit the record's offset only after Kafka has acknowledged the run's
  * last event (at-least-once). A record that cannot be decoded goes to the dead-letter topic.
- * A {@link RunObserver} (the worker's metrics) hears of each job and each of its events.
+ * A {@link RunObserver} (the worker's metrics) hears of each job and each of its events. In
+ * {@code once} mode it stops taking jobs after the first and calls its exit; with an idle exit, it
+ * does the same after that long without a job.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -45,18 +47,20 @@ public final class WorkerVerticle extends VerticleBase {
   private final Clock clock;
   private final String host;
   private final RunObserver observer;
+  private final Runnable exit;
   private volatile boolean running;
+  private long idleSinceMs;
   private volatile String currentJobId;
   private long heartbeatTimer = -1;
 
   public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host) {
-    this(config, consumer, producer, launcher, clock, host, RunObserver.NONE);
+    this(config, consumer, producer, launcher, clock, host, RunObserver.NONE, () -> {});
   }
 
   public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host,
-      RunObserver observer) {
+      RunObserver observer, Runnable exit) {
     this.config = config;
     this.consumer = consumer;
     this.producer = producer;
@@ -64,6 +68,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.clock = clock;
     this.host = host;
     this.observer = observer;
+    this.exit = exit;
   }
 
   @Override
@@ -71,6 +76,7 @@ public final class WorkerVerticle extends VerticleBase {
     String topic = Topics.jobs(config.gpuClass());
     return consumer.subscribe(topic).onSuccess(v -> {
       running = true;
+      idleSinceMs = clock.millis();
       heartbeatTimer = vertx.setPeriodic(0, config.heartbeatInterval().toMillis(),
           id -> heartbeat());
       LOG.info("Worker {} takes jobs from {}", config.workerId(), topic);
@@ -90,15 +96,38 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     consumer.poll(POLL)
-        .compose(records -> handleInOrder(records, 0))
+        .compose(records -> handleInOrder(records, 0).map(records.size()))
         .onComplete(ar -> {
           if (ar.failed() && running) {
             LOG.error("Job handling failed; the job will be taken again: {}", ar.cause().toString());
             vertx.setTimer(1000, t -> pollLoop());
+          } else if (ar.succeeded() && done(ar.result())) {
+            running = false;
+            exit.run();
           } else {
             pollLoop();
           }
         });
+  }
+
+  /** Whether this worker is done taking jobs, after a poll that handled {@code handled}. */
+  private boolean done(int handled) {
+    long now = clock.millis();
+    if (handled > 0) {
+      idleSinceMs = now;
+      if (config.once()) {
+        LOG.info("Worker {} ran its one job (--once); exiting", config.workerId());
+        return true;
+      }
+      return false;
+    }
+    Duration idle = Duration.ofMillis(now - idleSinceMs);
+    if (!config.idleExit().isZero() && idle.compareTo(config.idleExit()) >= 0) {
+      LOG.info("Worker {} had no job for {} (WATTSWEEP_IDLE_EXIT_MS); exiting",
+          config.workerId(), idle);
+      return true;
+    }
+    return false;
   }
 
   /** One job after another, even if a poll returns more than the one record it asks for. */

@@ -24,6 +24,7 @@ import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.metrics.RunObserver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -140,6 +142,41 @@ class WorkerVerticleTest {
     // Neither record is taken again: the dead-lettered one is committed with the job after it.
     assertEquals(jobOffset + 1, awaitCommitted(jobOffset + 1));
     ctx.completeNow();
+  }
+
+  @Test
+  void aWorkerStartedOnceRunsOneJobAndExits(Vertx vertx, VertxTestContext ctx) throws Exception {
+    for (String name : List.of("once-a", "once-b")) {
+      JobSpec job = job(name);
+      produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
+    }
+    var launches = new AtomicInteger();
+    var exited = new CountDownLatch(1);
+    JobLauncher launcher = (spec, runId, onEvent) -> {
+      launches.incrementAndGet();
+      return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+    };
+
+    vertx.deployVerticle(worker(vertx, launcher, Map.of("WATTSWEEP_WORKER_ONCE", "true"),
+        CLOCK, exited::countDown)).onComplete(ctx.succeedingThenComplete());
+
+    assertTrue(exited.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the worker did not exit");
+    Thread.sleep(1_000);
+    assertEquals(1, launches.get(), "jobs run by a worker started with --once");
+  }
+
+  @Test
+  void aWorkerWithAnIdleExitLeavesWhenNoJobComes(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    var exited = new CountDownLatch(1);
+    long start = System.nanoTime();
+
+    vertx.deployVerticle(worker(vertx, new PlayedRunLauncher(1),
+        Map.of("WATTSWEEP_IDLE_EXIT_MS", "1500"), Clock.systemUTC(), exited::countDown))
+        .onComplete(ctx.succeedingThenComplete());
+
+    assertTrue(exited.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the idle worker did not exit");
+    assertTrue(System.nanoTime() - start >= 1_500_000_000L, "exited before its idle time");
   }
 
   @Test
@@ -271,27 +308,29 @@ class WorkerVerticleTest {
   }
 
   private static WorkerVerticle worker(Vertx vertx, JobLauncher launcher) {
+    return worker(vertx, launcher, Map.of(), CLOCK, () -> {});
+  }
+
+  private static WorkerVerticle worker(Vertx vertx, JobLauncher launcher,
+      Map<String, String> settings, Clock clock, Runnable exit) {
     String bootstrap = broker.bootstrapServers();
-    WorkerConfig config =
-        WorkerConfig.fromEnv(
-            Map.of(
-                "WATTSWEEP_KAFKA_BOOTSTRAP",
-                bootstrap,
-                "WATTSWEEP_GPU_CLASS",
-                "cpu",
-                "WATTSWEEP_WORKER_ID",
-                "test-worker",
-                "WATTSWEEP_HEARTBEAT_INTERVAL_MS",
-                "200"));
+    var env = new HashMap<>(Map.of(
+        "WATTSWEEP_KAFKA_BOOTSTRAP", bootstrap,
+        "WATTSWEEP_GPU_CLASS", "cpu",
+        "WATTSWEEP_WORKER_ID", "test-worker",
+        "WATTSWEEP_HEARTBEAT_INTERVAL_MS", "200"));
+    env.putAll(settings);
     return new WorkerVerticle(
-        config,
+        WorkerConfig.fromEnv(env),
         io.vertx.kafka.client.consumer.KafkaConsumer.create(
             vertx, KafkaClientSettings.consumer(bootstrap, GROUP, 1)),
         io.vertx.kafka.client.producer.KafkaProducer.create(
             vertx, KafkaClientSettings.producer(bootstrap)),
         launcher,
-        CLOCK,
-        "test-host");
+        clock,
+        "test-host",
+        RunObserver.NONE,
+        exit);
   }
 
   private static JobSpec job(String name) {
