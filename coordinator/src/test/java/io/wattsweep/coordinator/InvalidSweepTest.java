@@ -37,12 +37,16 @@ class InvalidSweepTest {
       command line as name | "model": "3dgan"          | "model": "command:rm -rf /" | (a sweep never carries a command line): 'command:rm -rf /'
       command with scale   | "model": "3dgan"          | "model": "command:resnet50" | scale must be 1 for a command workload (scale sizes the built-in models only): 0.25
       batch not splittable | "gpus": [1]               | "gpus": [3]              | batchSize 4 must split evenly over gpus 3
+      a billion batches    | "gpus": [1]               | "gpus": [1], "measuredBatches": 1000000000 | measuredBatches must be <= 10000: 1000000000
+      a name of 201        | "gpus": [1]               | "gpus": [1], "name": "NAME201" | name must be at most 200 characters: 201
+      an escape in a name  | "gpus": [1]               | "gpus": [1], "name": "a\\u001b[2Jb" | name must not hold control or format characters: U+001B at 1
+      a bidi override      | "gpus": [1]               | "gpus": [1], "name": "a\\u202eb" | name must not hold control or format characters: U+202E at 1
       """)
   void invalidSweepIsRejectedNamingFieldAndValue(String what, String from, String to,
       String message) throws Exception {
     var stack = TestStack.get();
     Snapshot before = Snapshot.take(stack);
-    String body = VALID.replace(from, to);
+    String body = VALID.replace(from, to.replace("NAME201", "n".repeat(201)));
     assertTrue(!body.equals(VALID), "the case must change the body: " + what);
 
     var res = stack.post(body, "application/json");
@@ -56,15 +60,18 @@ class InvalidSweepTest {
   void gridOverTenThousandJobsIsRejected() throws Exception {
     var stack = TestStack.get();
     Snapshot before = Snapshot.take(stack);
-    String sizes = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(Integer::toString)
+    // 160 batch sizes x 64 GPU counts (the most a job may ask for): 10,240 jobs.
+    String sizes = java.util.stream.IntStream.rangeClosed(1, 160).mapToObj(Integer::toString)
+        .collect(Collectors.joining(","));
+    String gpus = java.util.stream.IntStream.rangeClosed(1, 64).mapToObj(Integer::toString)
         .collect(Collectors.joining(","));
     String body = VALID.replace("\"batchSize\": [4]", "\"batchSize\": [" + sizes + "]")
-        .replace("\"gpus\": [1]", "\"gpus\": [" + sizes + "]");
+        .replace("\"gpus\": [1]", "\"gpus\": [" + gpus + "]");
 
     var res = stack.post(body, "application/json");
 
     assertEquals(400, res.statusCode(), res.body());
-    assertTrue(res.body().contains("the grid must hold at most 10000 jobs: 10201"), res.body());
+    assertTrue(res.body().contains("the grid must hold at most 10000 jobs: 10240"), res.body());
     assertEquals(before, Snapshot.take(stack));
   }
 

@@ -5,9 +5,13 @@ package io.wattsweep.common.spec;
  * number of epochs.
  */
 public record FullTraining(long datasetSize, int epochs) {
+  /** A trillion samples, a million epochs: beyond any training, so a typo. */
+  public static final long MAX_DATASET_SIZE = 1_000_000_000_000L;
+  public static final int MAX_EPOCHS = 1_000_000;
+
   public FullTraining {
-    Checks.atLeast("fullTraining.datasetSize", datasetSize, 1);
-    Checks.atLeast("fullTraining.epochs", epochs, 1);
+    Checks.between("fullTraining.datasetSize", datasetSize, 1, MAX_DATASET_SIZE);
+    Checks.between("fullTraining.epochs", epochs, 1, MAX_EPOCHS);
   }
 
   /** Batches in one epoch at this global batch size (the last partial batch counts). */

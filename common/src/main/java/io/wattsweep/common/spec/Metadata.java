@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 public final class Metadata {
   public static final int MAX_ENTRIES = 50;
   public static final int MAX_VALUE_LENGTH = 1_000;
+  /** The catalog's column for a sweep's metadata as JSON, escapes counted. */
+  public static final int MAX_JSON_LENGTH = 100_000;
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}");
 
   private Metadata() {}
@@ -41,6 +43,11 @@ public final class Metadata {
       }
       out.put(key, value);
     });
+    int json = SweepParser.jsonLength(out);
+    if (json > MAX_JSON_LENGTH) {
+      throw new IllegalArgumentException("metadata must be at most " + MAX_JSON_LENGTH
+          + " characters as JSON, escapes counted: " + json);
+    }
     return Collections.unmodifiableMap(out);
   }
 }

@@ -36,6 +36,15 @@ public final class SweepParser {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
+  /** Characters of {@code value} written as JSON, escapes counted, as the catalog stores it. */
+  static int jsonLength(Object value) {
+    try {
+      return JSON.writeValueAsString(value).length();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("maps and lists of text always write as JSON", e);
+    }
+  }
+
   /** Parses YAML (a superset of JSON) or JSON; {@code yaml} picks the reader. */
   public static SweepSpec parse(String text, boolean yaml) {
     JsonNode root;
@@ -48,15 +57,15 @@ public final class SweepParser {
     if (root == null || !root.isObject()) {
       boolean empty = root == null || root.isMissingNode() || root.isNull();
       throw new IllegalArgumentException(
-          "body must be an object with the sweep's fields: " + (empty ? "empty" : root));
+          "body must be an object with the sweep's fields: " + (empty ? "empty" : shown(root)));
     }
     var obj = (ObjectNode) root;
     obj.fieldNames()
         .forEachRemaining(
             f -> {
               if (!FIELDS.contains(f)) {
-                throw new IllegalArgumentException("unknown field '" + f + "': " + obj.get(f)
-                    + "; known: " + FIELDS + (f.equals("command") ? COMMAND_HINT : ""));
+                throw new IllegalArgumentException("unknown field '" + shown(f) + "': "
+                    + shown(obj.get(f)) + "; known: " + FIELDS + (f.equals("command") ? COMMAND_HINT : ""));
               }
             });
     return new SweepSpec(
@@ -79,14 +88,14 @@ public final class SweepParser {
       return Map.of();
     }
     if (!n.isObject()) {
-      throw new IllegalArgumentException("metadata must be an object of key: value: " + n);
+      throw new IllegalArgumentException("metadata must be an object of key: value: " + shown(n));
     }
     var out = new LinkedHashMap<String, String>();
     n.fields().forEachRemaining(e -> {
       JsonNode v = e.getValue();
       if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
-        throw new IllegalArgumentException("metadata." + e.getKey()
-            + " must be a string, number or boolean: " + v);
+        throw new IllegalArgumentException("metadata." + shown(e.getKey())
+            + " must be a string, number or boolean: " + shown(v));
       }
       out.put(e.getKey(), v.asText());
     });
@@ -99,7 +108,7 @@ public final class SweepParser {
     }
     if (!n.isObject()) {
       throw new IllegalArgumentException(
-          "fullTraining must be an object {datasetSize, epochs}: " + n);
+          "fullTraining must be an object {datasetSize, epochs}: " + shown(n));
     }
     for (var it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
@@ -111,10 +120,11 @@ public final class SweepParser {
     JsonNode size = n.get("datasetSize");
     JsonNode epochs = n.get("epochs");
     if (size == null || epochs == null) {
-      throw new IllegalArgumentException("fullTraining needs datasetSize and epochs: " + n);
+      throw new IllegalArgumentException("fullTraining needs datasetSize and epochs: " + shown(n));
     }
     if (!size.canConvertToLong() || !size.isIntegralNumber()) {
-      throw new IllegalArgumentException("fullTraining.datasetSize must be an integer: " + size);
+      throw new IllegalArgumentException(
+          "fullTraining.datasetSize must be an integer: " + shown(size));
     }
     return new FullTraining(size.asLong(), intValue("fullTraining.epochs", epochs));
   }
@@ -132,7 +142,7 @@ public final class SweepParser {
 
   private static String textValue(String field, JsonNode n) {
     if (!n.isTextual()) {
-      throw new IllegalArgumentException(field + " must be a string: " + n);
+      throw new IllegalArgumentException(field + " must be a string: " + shown(n));
     }
     return n.asText();
   }
@@ -143,7 +153,7 @@ public final class SweepParser {
       return dflt;
     }
     if (!n.isNumber()) {
-      throw new IllegalArgumentException(field + " must be a number: " + n);
+      throw new IllegalArgumentException(field + " must be a number: " + shown(n));
     }
     return n.asDouble();
   }
@@ -155,9 +165,14 @@ public final class SweepParser {
 
   private static int intValue(String field, JsonNode n) {
     if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw new IllegalArgumentException(field + " must be an integer: " + n);
+      throw new IllegalArgumentException(field + " must be an integer: " + shown(n));
     }
     return n.asInt();
+  }
+
+  /** A value of the body as an error message shows it: its first 200 characters. */
+  private static String shown(Object value) {
+    return Checks.shortened(String.valueOf(value));
   }
 
   /** An axis: a list of values, or a single value taken as a list of one. */

@@ -33,6 +33,14 @@ public record SweepSpec(
   /** Larger grids are refused: they are almost always a typo, and each job is minutes of GPU. */
   public static final int MAX_JOBS = 10_000;
 
+  /** The catalog keeps names of at most this many characters. */
+  public static final int MAX_NAME_LENGTH = 200;
+  public static final int MAX_WARMUP_BATCHES = 1_000;
+  public static final int MAX_MEASURED_BATCHES = 10_000;
+  public static final int MAX_BATCH_SIZE = 65_536;
+  /** One job runs on one node: more GPUs than any node holds is a typo. */
+  public static final int MAX_GPUS = 64;
+
   public static final int DEFAULT_WARMUP_BATCHES = 2;
   /** As in the study: energy per batch averaged over 10 measured batches. */
   public static final int DEFAULT_MEASURED_BATCHES = 10;
@@ -47,6 +55,7 @@ public record SweepSpec(
 
   public SweepSpec {
     name = name == null || name.isBlank() ? model : name;
+    Checks.printable("name", name, MAX_NAME_LENGTH);
     metadata = Metadata.check(metadata);
     ModelName.check("model", model);
     checkScale(scale);
@@ -59,11 +68,11 @@ public record SweepSpec(
     gpuClass.forEach(c -> Checks.name("gpuClass", c));
     precision = Checks.axis("precision", precision);
     batchSize = Checks.axis("batchSize", batchSize);
-    batchSize.forEach(b -> Checks.atLeast("batchSize", b, 1));
+    batchSize.forEach(b -> Checks.between("batchSize", b, 1, MAX_BATCH_SIZE));
     gpus = Checks.axis("gpus", gpus);
-    gpus.forEach(g -> Checks.atLeast("gpus", g, 1));
-    Checks.atLeast("warmupBatches", warmupBatches, 0);
-    Checks.atLeast("measuredBatches", measuredBatches, 1);
+    gpus.forEach(g -> Checks.between("gpus", g, 1, MAX_GPUS));
+    Checks.between("warmupBatches", warmupBatches, 0, MAX_WARMUP_BATCHES);
+    Checks.between("measuredBatches", measuredBatches, 1, MAX_MEASURED_BATCHES);
     if (fullTraining == null && !command) {
       fullTraining = ModelName.parse("model", model).defaultFullTraining();
     }

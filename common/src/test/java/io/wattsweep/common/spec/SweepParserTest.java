@@ -103,6 +103,15 @@ class SweepParserTest {
         () -> assertEquals(List.of(2), spec.gpus()));
   }
 
+  /** 50 values of 1,000 control characters: 50,000 characters, 300,000 as JSON. */
+  private static String metadataOfControlCharacters() {
+    var entries = new java.util.ArrayList<String>();
+    for (int i = 0; i < Metadata.MAX_ENTRIES; i++) {
+      entries.add("\"k" + i + "\": \"" + "\\u0001".repeat(Metadata.MAX_VALUE_LENGTH) + "\"");
+    }
+    return "{" + String.join(", ", entries) + "}";
+  }
+
   static Stream<Arguments> badInputs() {
     return Stream.of(
         bad("batchSize as text", with(MINIMAL, "batchSize", "\"eight\""), "batchSize", "eight"),
@@ -173,6 +182,30 @@ class SweepParserTest {
         bad("metadata value too long", with(MINIMAL, "metadata",
             "{\"notes\": \"" + "x".repeat(Metadata.MAX_VALUE_LENGTH + 1) + "\"}"),
             "metadata.notes", "1001"),
+        bad("a billion measured batches", with(MINIMAL, "measuredBatches", "1000000000"),
+            "measuredBatches", "1000000000"),
+        bad("warm-up past its cap", with(MINIMAL, "warmupBatches", "1001"), "warmupBatches",
+            "1001"),
+        bad("a million GPUs", with(MINIMAL, "gpus", "1048576"), "gpus", "1048576"),
+        bad("batchSize past its cap", with(MINIMAL, "batchSize", "131072"), "batchSize",
+            "131072"),
+        bad("a dataset past its cap", with(MINIMAL, "fullTraining",
+            "{\"datasetSize\": 10000000000000, \"epochs\": 2}"), "fullTraining.datasetSize",
+            "10000000000000"),
+        bad("epochs past their cap", with(MINIMAL, "fullTraining",
+            "{\"datasetSize\": 100, \"epochs\": 1000001}"), "fullTraining.epochs", "1000001"),
+        bad("a name of 201 characters", with(MINIMAL, "name", "\"" + "n".repeat(201) + "\""),
+            "name", "201"),
+        bad("a name of 100,000 characters", with(MINIMAL, "name",
+            "\"" + "n".repeat(100_000) + "\""), "name", "100000"),
+        bad("an escape sequence in the name", with(MINIMAL, "name", "\"red\\u001b[31m\""),
+            "name", "U+001B"),
+        bad("a right-to-left override in the name", with(MINIMAL, "name", "\"a\\u202eb\""),
+            "name", "U+202E"),
+        bad("metadata that grows past its column when escaped", with(MINIMAL, "metadata",
+            metadataOfControlCharacters()), "metadata", "escapes counted"),
+        bad("an unknown field of 20,000 characters", with(MINIMAL, "x".repeat(20_000), "1"),
+            "unknown field", "(20000 characters)"),
         bad("missing model", without(MINIMAL, "model"), "model", "missing"),
         bad("missing gpus", without(MINIMAL, "gpus"), "gpus", "missing"));
   }

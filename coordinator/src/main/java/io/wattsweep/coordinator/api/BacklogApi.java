@@ -78,6 +78,6 @@ final class BacklogApi {
   }
 
   private static String quoted(String s) {
-    return s == null ? "none" : "'" + s + "'";
+    return s == null ? "none" : Checks.quote(s);
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.time.Clock;
@@ -81,7 +82,7 @@ final class ModelApi {
       blocking(ctx, () -> catalog.modelVersion(model, wanted)).onSuccess(found ->
           found.ifPresentOrElse(v -> SweepApi.reply(ctx, 200, Map.of("version", v)),
               () -> SweepApi.reply(ctx, 404, Map.of("error", "model '" + model
-                  + "' has no version or alias '" + wanted + "'"))));
+                  + "' has no version or alias " + Checks.quote(wanted)))));
     }
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.RunFilter;
@@ -50,7 +51,8 @@ final class RunApi {
     try {
       filter = RunFilters.parse(ctx.queryParams(), Set.of("format"));
       if (format != null && !format.equals("json") && !format.equals("csv")) {
-        throw new IllegalArgumentException("format must be json or csv: '" + format + "'");
+        throw new IllegalArgumentException(
+            "format must be json or csv: " + Checks.quote(format));
       }
     } catch (IllegalArgumentException e) {
       SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
@@ -72,7 +74,8 @@ final class RunApi {
     blocking(ctx, () -> catalog.run(id).map(r -> Map.of("run", r, "batches",
             catalog.batches(id))))
         .onSuccess(found -> found.ifPresentOrElse(body -> SweepApi.reply(ctx, 200, body),
-            () -> SweepApi.reply(ctx, 404, Map.of("error", "run not found: '" + id + "'"))));
+            () -> SweepApi.reply(ctx, 404,
+                Map.of("error", "run not found: " + Checks.quote(id)))));
   }
 
   private void power(RoutingContext ctx) {
@@ -89,7 +92,8 @@ final class RunApi {
         }
       }
       if (format != null && !format.equals("json") && !format.equals("csv")) {
-        throw new IllegalArgumentException("format must be json or csv: '" + format + "'");
+        throw new IllegalArgumentException(
+            "format must be json or csv: " + Checks.quote(format));
       }
       maxPoints = points == null ? DEFAULT_POINTS : parsePoints(points);
     } catch (IllegalArgumentException e) {
@@ -98,7 +102,7 @@ final class RunApi {
     }
     blocking(ctx, () -> catalog.powerTrace(id, maxPoints)).onSuccess(found -> {
       if (found.isEmpty()) {
-        SweepApi.reply(ctx, 404, Map.of("error", "run not found: '" + id + "'"));
+        SweepApi.reply(ctx, 404, Map.of("error", "run not found: " + Checks.quote(id)));
       } else if ("csv".equals(format)) {
         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
             .putHeader("Content-Disposition", "attachment; filename=\"power.csv\"")
@@ -119,7 +123,7 @@ final class RunApi {
       // answered below
     }
     throw new IllegalArgumentException("points must be an integer from 1 to " + MAX_POINTS
-        + ": '" + value + "'");
+        + ": " + Checks.quote(value));
   }
 
   private void compare(RoutingContext ctx) {
@@ -153,7 +157,8 @@ final class RunApi {
       return;
     }
     if (by != null && !by.equals("energy") && !by.equals("time")) {
-      SweepApi.reply(ctx, 400, Map.of("error", "by must be energy or time: '" + by + "'"));
+      SweepApi.reply(ctx, 400,
+          Map.of("error", "by must be energy or time: " + Checks.quote(by)));
       return;
     }
     blocking(ctx, () -> catalog.best(filter, !"time".equals(by))).onSuccess(best ->

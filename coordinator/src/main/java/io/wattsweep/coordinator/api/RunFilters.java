@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator.api;
 
 import io.vertx.core.MultiMap;
+import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.coordinator.catalog.JobState;
@@ -44,7 +45,7 @@ final class RunFilters {
     String state = params.get("state");
     if (state != null && Arrays.stream(JobState.values()).noneMatch(s -> s.name().equals(state))) {
       throw new IllegalArgumentException("state must be one of "
-          + Arrays.toString(JobState.values()) + ": '" + state + "'");
+          + Arrays.toString(JobState.values()) + ": " + Checks.quote(state));
     }
     return new RunFilter(params.get("sweep"), model, params.get("gpuClass"), precision,
         positive(params, "batchSize"), positive(params, "gpus"), state, metadata(params));
@@ -87,6 +88,6 @@ final class RunFilters {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(name + " must be an integer >= 1: '" + v + "'");
+    throw new IllegalArgumentException(name + " must be an integer >= 1: " + Checks.quote(v));
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.SweepParser;
 import io.wattsweep.common.spec.SweepSpec;
@@ -81,8 +82,10 @@ public final class SweepApi {
           return null;
         })
         .onFailure(err -> {
-          LOG.error("Sweep {} not stored: {}", sweepId, err.toString());
-          reply(ctx, 500, Map.of("error", "the sweep was not stored: " + err.getMessage()));
+          String id = errorId();
+          LOG.error("Sweep {} not stored (error {})", sweepId, id, err);
+          reply(ctx, 500, Map.of("error", "the sweep was not stored: the catalog failed;"
+              + " the coordinator's log names the cause under error " + id));
         })
         .compose(v -> publisher.publish(jobs)
             .compose(p -> vertx.executeBlocking(() -> {
@@ -115,20 +118,35 @@ public final class SweepApi {
     vertx.executeBlocking(() -> catalog.sweep(id))
         .onSuccess(s -> s.ifPresentOrElse(
             view -> reply(ctx, 200, view),
-            () -> reply(ctx, 404, Map.of("error", "sweep not found: '" + id + "'"))))
+            () -> reply(ctx, 404, Map.of("error", "sweep not found: " + Checks.quote(id)))))
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Answers a request that failed: a client's mistake by its status, a server's by an id that the
+   * log names with the cause. No exception's text reaches the client: a database's or a driver's
+   * message is for the operator.
+   */
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-    String message = switch (status) {
-      case 413 -> "body must be at most " + MAX_BODY_BYTES + " bytes";
-      default -> ctx.failure() == null ? "request failed" : ctx.failure().toString();
-    };
-    if (status >= 500 && status != 503) {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    String message;
+    if (status == 413) {
+      message = "body must be at most " + MAX_BODY_BYTES + " bytes";
+    } else if (status < 500) {
+      message = "request refused (HTTP " + status + ")";
+    } else {
+      String id = errorId();
+      LOG.error("{} {} failed (error {})", ctx.request().method(), ctx.request().path(), id,
+          ctx.failure());
+      message = "the request failed on the coordinator; its log names the cause under error "
+          + id;
     }
     reply(ctx, status, Map.of("error", message));
+  }
+
+  /** A short id that ties a 5xx answer to its logged cause. */
+  private static String errorId() {
+    return String.format("%08x", ThreadLocalRandom.current().nextInt());
   }
 
   /** Who submits, as the client says (the CLI sends the user's login name). */

@@ -76,9 +76,9 @@ public final class Cli {
         case "status":
           var api = new ApiClient(url);
           if (args.isEmpty()) {
-            out.println(api.sweeps().toPrettyString());
+            out.println(Printable.text(api.sweeps().toPrettyString()));
           } else {
-            out.print(ResultTable.render(api.sweep(args.get(0))));
+            out.print(Printable.text(ResultTable.render(api.sweep(args.get(0)))));
           }
           return 0;
         case "runs":
@@ -105,20 +105,20 @@ public final class Cli {
           return 0;
         }
         default:
-          err.println("unknown command: '" + command + "'");
+          err.println(Printable.text("unknown command: '" + command + "'"));
           err.print(USAGE);
           return 2;
       }
     } catch (IllegalArgumentException e) {
-      err.println("wattsweep " + command + ": " + e.getMessage());
+      err.println(Printable.text("wattsweep " + command + ": " + e.getMessage()));
       return 2;
     } catch (java.net.ConnectException e) {
       err.println("wattsweep " + command + ": no coordinator answers at " + url
           + " (start one with ./wattsweep coordinator, or pass --url)");
       return 1;
     } catch (IOException e) {
-      err.println("wattsweep " + command + ": "
-          + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      err.println(Printable.text("wattsweep " + command + ": "
+          + (e.getMessage() == null ? e.toString() : e.getMessage())));
       return 1;
     }
   }
@@ -134,7 +134,7 @@ public final class Cli {
     }
     out.println("Watch it live at " + dashboard(live.base()));
     SweepView done = waitFor(api, live, sweepId, Duration.ofHours(24), out);
-    out.print(ResultTable.render(done));
+    out.print(Printable.text(ResultTable.render(done)));
     return done.jobCounts().getOrDefault("FAILED", 0) == 0 ? 0 : 1;
   }
 
@@ -151,7 +151,7 @@ public final class Cli {
       SweepView s = api.sweep(sweepId);
       Optional<LiveStatus> now = s.finished() ? Optional.empty() : live.fetch(sweepId);
       if (terminal) {
-        out.print("\r" + Progress.line(s, now) + "\033[K");
+        out.print("\r" + Printable.cell(Progress.line(s, now)) + "\033[K");
         if (s.finished()) {
           out.println();
         }
@@ -159,7 +159,7 @@ public final class Cli {
       } else {
         String key = Progress.key(s, now);
         if (!key.equals(last)) {
-          out.println(Progress.line(s, now));
+          out.println(Printable.text(Progress.line(s, now)));
           last = key;
         }
       }

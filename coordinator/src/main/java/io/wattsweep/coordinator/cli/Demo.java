@@ -73,7 +73,7 @@ final class Demo {
       SweepView done = Cli.waitFor(api, new LiveStatusClient(base), sweepId,
           Duration.ofMinutes(20), out);
       out.println();
-      out.print(ResultTable.render(done));
+      out.print(Printable.text(ResultTable.render(done)));
       Path reports = data.resolve("reports").resolve(sweepId);
       SweepReport.write(done, api.powerTraces(done), reports);
       out.println("Report (charts, CSV, HTML): " + reports.resolve(SweepReport.HTML));

@@ -60,9 +60,9 @@ final class QueryCommands {
       case "runs" -> {
         requireNoPositional(command, args, 0);
         if (format.equals("table")) {
-          out.print(table(rows(api.body("/api/v1/runs" + query), "runs")));
+          out.print(Printable.text(table(rows(api.body("/api/v1/runs" + query), "runs"))));
         } else {
-          out.print(api.body("/api/v1/runs" + join(query, "format=" + format)));
+          out.print(Printable.text(api.body("/api/v1/runs" + join(query, "format=" + format))));
         }
       }
       case "best" -> {
@@ -70,12 +70,12 @@ final class QueryCommands {
         String path = "/api/v1/models/" + enc(args.get(0)) + "/best"
             + (by == null ? query : join(query, "by=" + enc(by)));
         JsonNode best = JSON.readTree(api.body(path)).get("best");
-        out.print(table(List.of(JSON.treeToValue(best, RunRow.class))));
+        out.print(Printable.text(table(List.of(JSON.treeToValue(best, RunRow.class)))));
       }
       case "pareto" -> {
         requireNoPositional(command, args, 1);
-        out.print(table(rows(api.body("/api/v1/models/" + enc(args.get(0)) + "/pareto"
-            + query), "front")));
+        out.print(Printable.text(table(rows(api.body("/api/v1/models/" + enc(args.get(0))
+            + "/pareto" + query), "front"))));
       }
       case "versions" -> {
         requireNoPositional(command, args, 1);
@@ -86,9 +86,9 @@ final class QueryCommands {
         String body = api.body("/api/v1/models/" + enc(args.get(0)) + "/versions"
             + metadataQuery(metadata));
         if (format.equals("table")) {
-          out.print(VersionTable.format(versions(body)));
+          out.print(Printable.text(VersionTable.format(versions(body))));
         } else if (format.equals("json")) {
-          out.print(body);
+          out.print(Printable.text(body));
         } else {
           throw new IllegalArgumentException("--format must be table or json: '" + format + "'");
         }
@@ -102,7 +102,7 @@ final class QueryCommands {
         String alias = enc(args.get(1));
         if (delete) {
           api.deleteAlias(model, alias);
-          out.println("Removed alias " + args.get(1) + " of " + args.get(0));
+          out.println(Printable.text("Removed alias " + args.get(1) + " of " + args.get(0)));
         } else {
           int version;
           try {
@@ -112,15 +112,15 @@ final class QueryCommands {
                 + args.get(2) + "'");
           }
           api.setAlias(model, alias, version);
-          out.println(args.get(0) + " " + args.get(1) + " -> version " + version);
+          out.println(Printable.text(args.get(0) + " " + args.get(1) + " -> version " + version));
         }
       }
       case "compare" -> {
         if (args.isEmpty()) {
           throw new IllegalArgumentException("compare needs at least one run id");
         }
-        out.print(table(rows(api.body("/api/v1/compare?runs="
-            + enc(String.join(",", args))), "runs")));
+        out.print(Printable.text(table(rows(api.body("/api/v1/compare?runs="
+            + enc(String.join(",", args))), "runs"))));
       }
       case "power" -> {
         if (args.size() != 1 || !query.isEmpty()) {
@@ -129,11 +129,11 @@ final class QueryCommands {
         }
         String path = "/api/v1/runs/" + enc(args.get(0)) + "/power";
         if (format.equals("table")) {
-          out.print(PowerTable.format(JSON.readValue(api.body(path + "?points="
-              + enc(points == null ? "20" : points)), PowerTrace.class)));
+          out.print(Printable.text(PowerTable.format(JSON.readValue(api.body(path + "?points="
+              + enc(points == null ? "20" : points)), PowerTrace.class))));
         } else {
           String q = join(points == null ? "" : "?points=" + enc(points), "format=" + enc(format));
-          out.print(api.body(path + q));
+          out.print(Printable.text(api.body(path + q)));
         }
       }
       default -> throw new IllegalArgumentException("unknown command: '" + command + "'");

@@ -81,7 +81,10 @@ final class ResultTable {
     return new String[] {config, j.state(), ranAs, time, energy, net, method, full};
   }
 
-  static String format(List<String[]> rows) {
+  static String format(List<String[]> table) {
+    List<String[]> rows = table.stream()
+        .map(r -> java.util.Arrays.stream(r).map(Printable::cell).toArray(String[]::new))
+        .toList();
     int[] width = new int[rows.get(0).length];
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
