@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator.cli;
 
+import io.wattsweep.common.install.Installation;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.dashboard.LiveStatus;
 import io.wattsweep.coordinator.dashboard.LiveStatusClient;
@@ -65,7 +66,7 @@ public final class Cli {
     try {
       switch (command) {
         case "demo":
-          return Demo.run(Path.of(System.getProperty("wattsweep.root", ".")), out);
+          return Demo.run(Installation.current(), out);
         case "submit":
           if (args.size() != 1) {
             err.print(USAGE);
