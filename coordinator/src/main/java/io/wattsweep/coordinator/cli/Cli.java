@@ -22,6 +22,7 @@ import java.util.Optional;
 public final class Cli {
   static final String USAGE = """
       usage: wattsweep COMMAND [ARGS]
+        help                         this list
         demo                         start a local broker, coordinator and worker; run a demo sweep
         coordinator                  run the coordinator (settings from WATTSWEEP_* variables)
         worker                       run a worker (settings from WATTSWEEP_* variables)
@@ -65,6 +66,9 @@ public final class Cli {
     String command = args.remove(0);
     try {
       switch (command) {
+        case "help":
+          out.print(USAGE);
+          return 0;
         case "demo":
           return Demo.run(Installation.current(), out);
         case "submit":
