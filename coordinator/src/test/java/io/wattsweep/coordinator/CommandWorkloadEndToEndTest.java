@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.ModelVersion;
 import io.wattsweep.coordinator.catalog.SweepView;
@@ -93,8 +95,8 @@ class CommandWorkloadEndToEndTest {
     env.put("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", "200");
     env.put("WATTSWEEP_JOB_HEAP_MB", "256");
     env.put("WATTSWEEP_METRICS_PORT", "0");
-    worker = ServiceProcess.start(TestStack.root(), "worker", "io.wattsweep.worker.WorkerMain",
-        env, stack.dir.resolve("command-worker.log"), "256m");
+    worker = ServiceProcess.start(Installation.current(), Program.WORKER,
+        "io.wattsweep.worker.WorkerMain", env, stack.dir.resolve("command-worker.log"), "256m");
     var bodies = new LinkedHashMap<String, String>();
     bodies.put("worker-training", sweep("command:steps", ""));
     bodies.put("sweep-training", sweep("command:steps-no-training",
@@ -213,7 +215,7 @@ class CommandWorkloadEndToEndTest {
     env.put("WATTSWEEP_COMMANDS_FILE", file.toString());
     env.put("WATTSWEEP_METRICS_PORT", "0");
     Path log = stack.dir.resolve("broken-worker.log");
-    try (var broken = ServiceProcess.start(TestStack.root(), "worker",
+    try (var broken = ServiceProcess.start(Installation.current(), Program.WORKER,
         "io.wattsweep.worker.WorkerMain", env, log, "128m")) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (broken.isAlive()) {

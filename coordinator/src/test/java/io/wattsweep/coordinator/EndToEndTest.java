@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.SourceRevision;
 import io.wattsweep.common.Topics;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.cli.Cli;
@@ -72,8 +74,8 @@ class EndToEndTest {
       env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
       env.put("WATTSWEEP_METRICS_PORT", "0");
       env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
-      worker = ServiceProcess.start(TestStack.root(), "worker", "io.wattsweep.worker.WorkerMain",
-          env, stack.dir.resolve("worker.log"), "256m");
+      worker = ServiceProcess.start(Installation.current(), Program.WORKER,
+          "io.wattsweep.worker.WorkerMain", env, stack.dir.resolve("worker.log"), "256m");
       var res = stack.post("""
           model: 3dgan
           scale: 0.25

@@ -2,6 +2,8 @@ package io.wattsweep.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -54,7 +56,7 @@ public final class LiveLatencyBench {
     env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
     env.put("WATTSWEEP_METRICS_PORT", "0");
     env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
-    ServiceProcess worker = ServiceProcess.start(TestStack.root(), "worker",
+    ServiceProcess worker = ServiceProcess.start(Installation.current(), Program.WORKER,
         "io.wattsweep.worker.WorkerMain", env, stack.dir.resolve("bench-worker.log"), "256m");
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
     String base = "http://127.0.0.1:" + stack.port;

@@ -2,6 +2,8 @@ package io.wattsweep.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +61,7 @@ final class MonitoredWorker {
     env.put("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", "200");
     env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
     Path log = stack.dir.resolve("monitored-worker.log");
-    ServiceProcess worker = ServiceProcess.start(TestStack.root(), "worker",
+    ServiceProcess worker = ServiceProcess.start(Installation.current(), Program.WORKER,
         "io.wattsweep.worker.WorkerMain", env, log, "256m");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {

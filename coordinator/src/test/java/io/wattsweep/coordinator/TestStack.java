@@ -2,6 +2,8 @@ package io.wattsweep.coordinator;
 
 import io.vertx.core.Vertx;
 import io.wattsweep.common.energy.Footprint;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.io.IOException;
@@ -33,8 +35,8 @@ final class TestStack {
 
   private TestStack() throws IOException {
     dir = Files.createTempDirectory("wattsweep-test");
-    broker = LocalBroker.start(dir.resolve("kafka"), LocalBroker.defaultClasspathFile(),
-        Duration.ofSeconds(90));
+    broker = LocalBroker.start(dir.resolve("kafka"),
+        Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90));
     jdbcUrl = "jdbc:h2:mem:wattsweep-test;DB_CLOSE_DELAY=-1";
     catalog = Catalog.open(jdbcUrl, "sa", "");
     vertx = Vertx.vertx();

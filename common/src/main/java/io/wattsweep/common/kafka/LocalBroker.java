@@ -1,5 +1,6 @@
 package io.wattsweep.common.kafka;
 
+import io.wattsweep.common.install.Installation;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -34,13 +34,13 @@ import org.slf4j.LoggerFactory;
  * A single-node Kafka 4 broker in KRaft mode (broker and controller roles in one process) on
  * 127.0.0.1, for development, tests and one-machine demos.
  *
- * <p>The broker runs as a child JVM from the jars listed in a classpath file (written by the {@code
- * deploy/kafka} module), because it needs the Kafka 4.x jars while the services use kafka-clients
- * 3.7 through vertx-kafka-client, and one classpath cannot hold both. Its output goes to {@code
- * broker.log} in the data directory; its storage in {@code logs/} is formatted on the first start
- * and reused by later ones. A JVM shutdown hook stops the child if the caller forgets to {@link
- * #close()} it, and the child stops itself within seconds if this JVM dies without running its
- * hooks (SIGKILL).
+ * <p>The broker runs as a child JVM on its own classpath ({@link
+ * Installation.Program#KAFKA_BROKER}), because it needs the Kafka 4.x jars while the services use
+ * kafka-clients 3.7 through vertx-kafka-client, and one classpath cannot hold both. Its output
+ * goes to {@code broker.log} in the data directory; its storage in {@code logs/} is formatted on
+ * the first start and reused by later ones. A JVM shutdown hook stops the child if the caller
+ * forgets to {@link #close()} it, and the child stops itself within seconds if this JVM dies
+ * without running its hooks (SIGKILL).
  */
 public final class LocalBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalBroker.class);
@@ -48,22 +48,9 @@ public final class LocalBroker implements AutoCloseable {
   /** The only address the broker listens on. */
   public static final String HOST = "127.0.0.1";
 
-  /** System property naming the broker's classpath file; wins over everything else. */
-  public static final String CLASSPATH_FILE_PROPERTY = "wattsweep.kafka.classpath";
-
-  /** Environment variable naming the broker's classpath file, when the property is not set. */
-  public static final String CLASSPATH_FILE_ENV = "WATTSWEEP_KAFKA_CLASSPATH_FILE";
-
-  /** System property holding the project root (set by the build for tests). */
-  public static final String ROOT_PROPERTY = "wattsweep.root";
-
-  /** Where the build writes the classpath file, relative to the project root. */
-  public static final String CLASSPATH_FILE_IN_ROOT = "deploy/kafka/target/classpath.txt";
-
   /** How long {@link #close()} waits for a controlled shutdown before killing the broker. */
   public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
-  static final String BUILD_COMMAND = "./mvnw -q install -DskipTests";
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   private static final long POLL_MILLIS = 100;
@@ -78,15 +65,15 @@ public final class LocalBroker implements AutoCloseable {
    *
    * @param dataDir where server.properties, broker.log and the storage ({@code logs/}) live;
    *     created if missing, reused if already formatted
-   * @param classpathFile a file holding the broker's classpath on one line (see {@link
-   *     #defaultClasspathFile()})
+   * @param classpath the broker's jars, joined by the path separator (see {@link
+   *     Installation#classpath})
    * @param port the broker's listener port on 127.0.0.1; 0 picks a free one
    * @param startTimeout how long formatting and start-up may take together
    * @param brokerProperties server.properties settings that replace or add to the defaults
    */
   public record Options(
       Path dataDir,
-      Path classpathFile,
+      String classpath,
       int port,
       Duration startTimeout,
       Map<String, String> brokerProperties) {
@@ -95,8 +82,11 @@ public final class LocalBroker implements AutoCloseable {
 
     public Options {
       Objects.requireNonNull(dataDir, "dataDir");
-      Objects.requireNonNull(classpathFile, "classpathFile");
+      Objects.requireNonNull(classpath, "classpath");
       Objects.requireNonNull(startTimeout, "startTimeout");
+      if (classpath.isBlank()) {
+        throw new IllegalArgumentException("classpath must name the broker's jars: blank");
+      }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
       }
@@ -107,23 +97,23 @@ public final class LocalBroker implements AutoCloseable {
     }
 
     /** A free port, a {@link #DEFAULT_START_TIMEOUT} and the default broker settings. */
-    public static Options of(Path dataDir, Path classpathFile) {
-      return new Options(dataDir, classpathFile, 0, DEFAULT_START_TIMEOUT, Map.of());
+    public static Options of(Path dataDir, String classpath) {
+      return new Options(dataDir, classpath, 0, DEFAULT_START_TIMEOUT, Map.of());
     }
 
     public Options withPort(int newPort) {
-      return new Options(dataDir, classpathFile, newPort, startTimeout, brokerProperties);
+      return new Options(dataDir, classpath, newPort, startTimeout, brokerProperties);
     }
 
     public Options withStartTimeout(Duration newStartTimeout) {
-      return new Options(dataDir, classpathFile, port, newStartTimeout, brokerProperties);
+      return new Options(dataDir, classpath, port, newStartTimeout, brokerProperties);
     }
 
     /** These options with one server.properties setting replaced or added. */
     public Options withBrokerProperty(String key, String value) {
       Map<String, String> merged = new HashMap<>(brokerProperties);
       merged.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-      return new Options(dataDir, classpathFile, port, startTimeout, merged);
+      return new Options(dataDir, classpath, port, startTimeout, merged);
     }
   }
 
@@ -146,23 +136,23 @@ public final class LocalBroker implements AutoCloseable {
   }
 
   /** Starts a broker on a free port and waits until it answers; see {@link #start(Options)}. */
-  public static LocalBroker start(Path dataDir, Path classpathFile, Duration startTimeout) {
-    return start(Options.of(dataDir, classpathFile).withStartTimeout(startTimeout));
+  public static LocalBroker start(Path dataDir, String classpath, Duration startTimeout) {
+    return start(Options.of(dataDir, classpath).withStartTimeout(startTimeout));
   }
 
   /**
    * Formats the storage if it is new, starts the broker and waits until it lists itself as a live
    * node.
    *
-   * @throws IllegalStateException when the classpath file is missing, the port is taken, or the
-   *     broker exits or stays silent past the start timeout (the message ends with the tail of
-   *     broker.log); the child process is gone by then
+   * @throws IllegalStateException when the port is taken, or the broker exits or stays silent
+   *     past the start timeout (the message ends with the tail of broker.log); the child process
+   *     is gone by then
    * @throws UncheckedIOException when the data directory cannot be written
    */
   public static LocalBroker start(Options options) {
     long deadline = System.nanoTime() + options.startTimeout().toNanos();
     Path dataDir = options.dataDir().toAbsolutePath();
-    String classpath = readClasspath(options.classpathFile());
+    String classpath = options.classpath();
     Path logFile = dataDir.resolve(LOG_FILE);
     Path propertiesFile = dataDir.resolve(PROPERTIES_FILE);
     Path storageDir = dataDir.resolve(STORAGE_DIR);
@@ -230,45 +220,6 @@ public final class LocalBroker implements AutoCloseable {
         broker.bootstrapServers(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
     return broker;
-  }
-
-  /**
-   * The broker classpath file this project's build writes: system property {@value
-   * #CLASSPATH_FILE_PROPERTY}, else environment variable {@value #CLASSPATH_FILE_ENV}, else {@value
-   * #CLASSPATH_FILE_IN_ROOT} under system property {@value #ROOT_PROPERTY}, else under the working
-   * directory or the nearest parent directory that has it.
-   *
-   * @throws IllegalStateException naming the path and the build command when the file is missing
-   */
-  public static Path defaultClasspathFile() {
-    return defaultClasspathFile(System::getProperty, System::getenv);
-  }
-
-  static Path defaultClasspathFile(
-      UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
-    String fromProperty = systemProperties.apply(CLASSPATH_FILE_PROPERTY);
-    String fromEnvironment = environment.apply(CLASSPATH_FILE_ENV);
-    String root = systemProperties.apply(ROOT_PROPERTY);
-    Path file;
-    String source;
-    if (isSet(fromProperty)) {
-      file = Path.of(fromProperty);
-      source = "system property " + CLASSPATH_FILE_PROPERTY;
-    } else if (isSet(fromEnvironment)) {
-      file = Path.of(fromEnvironment);
-      source = "environment variable " + CLASSPATH_FILE_ENV;
-    } else if (isSet(root)) {
-      file = Path.of(root).resolve(CLASSPATH_FILE_IN_ROOT);
-      source = "system property " + ROOT_PROPERTY;
-    } else {
-      file = findUpwards(Path.of(systemProperties.apply("user.dir")).toAbsolutePath());
-      source = "the working directory";
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(
-          missingClasspathFile(file) + " (found through " + source + ")");
-    }
-    return file;
   }
 
   /** The address clients bootstrap from: {@code 127.0.0.1:port}. */
@@ -537,39 +488,6 @@ public final class LocalBroker implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static String readClasspath(Path classpathFile) {
-    if (!Files.isRegularFile(classpathFile)) {
-      throw new IllegalStateException(missingClasspathFile(classpathFile));
-    }
-    String classpath;
-    try {
-      classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + classpathFile, e);
-    }
-    if (classpath.isEmpty()) {
-      throw new IllegalStateException(
-          "Kafka broker classpath file is empty: "
-              + classpathFile.toAbsolutePath()
-              + "; rebuild it with `"
-              + BUILD_COMMAND
-              + "` in the project root");
-    }
-    for (String entry : classpath.split(File.pathSeparator)) {
-      if (!Files.exists(Path.of(entry))) {
-        throw new IllegalStateException(
-            "Kafka broker classpath file "
-                + classpathFile.toAbsolutePath()
-                + " names a missing jar "
-                + entry
-                + "; rebuild it with `"
-                + BUILD_COMMAND
-                + "` in the project root");
-      }
-    }
-    return classpath;
-  }
-
   private static String readClusterId(Path metaProperties) {
     Properties meta = new Properties();
     try (var in = Files.newInputStream(metaProperties)) {
@@ -578,27 +496,5 @@ public final class LocalBroker implements AutoCloseable {
       throw new UncheckedIOException("cannot read " + metaProperties, e);
     }
     return meta.getProperty("cluster.id");
-  }
-
-  private static String missingClasspathFile(Path file) {
-    return "Kafka broker classpath file not found: "
-        + file.toAbsolutePath()
-        + "; build it with `"
-        + BUILD_COMMAND
-        + "` in the project root (the deploy/kafka module writes it)";
-  }
-
-  private static Path findUpwards(Path start) {
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(CLASSPATH_FILE_IN_ROOT);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return start.resolve(CLASSPATH_FILE_IN_ROOT);
-  }
-
-  private static boolean isSet(String value) {
-    return value != null && !value.isBlank();
   }
 }

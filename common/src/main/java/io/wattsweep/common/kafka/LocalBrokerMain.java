@@ -1,5 +1,6 @@
 package io.wattsweep.common.kafka;
 
+import io.wattsweep.common.install.Installation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -9,8 +10,10 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp COMMON_CLASSPATH io.wattsweep.common.kafka.LocalBrokerMain \
- *     [--port 9092] [--data wattsweep-data/kafka] [--classpath-file FILE] [--start-timeout-s 60]
+ *     [--port 9092] [--data wattsweep-data/kafka] [--start-timeout-s 60]
  * </pre>
+ *
+ * <p>The broker's jars are those of the {@link Installation#current() current installation}.
  *
  * <p>Prints {@code Kafka broker ready at 127.0.0.1:PORT} on stdout once clients can connect, and
  * its errors on stderr; {@link LocalBroker} logs the details through slf4j. Exits 1 if the broker
@@ -25,7 +28,7 @@ public final class LocalBrokerMain {
 
   static final String USAGE =
       "usage: LocalBrokerMain [--port N (default 9092, 0 = any free port)]"
-          + " [--data DIR (default wattsweep-data/kafka)] [--classpath-file FILE]"
+          + " [--data DIR (default wattsweep-data/kafka)]"
           + " [--start-timeout-s SECONDS (default 60)]";
 
   private LocalBrokerMain() {}
@@ -86,7 +89,6 @@ public final class LocalBrokerMain {
   static LocalBroker.Options parse(String[] args) {
     int port = DEFAULT_PORT;
     Path dataDir = DEFAULT_DATA_DIR;
-    Path classpathFile = null;
     Duration startTimeout = LocalBroker.Options.DEFAULT_START_TIMEOUT;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -100,15 +102,12 @@ public final class LocalBrokerMain {
       switch (flag) {
         case "--port" -> port = parseInt(flag, value);
         case "--data" -> dataDir = Path.of(value);
-        case "--classpath-file" -> classpathFile = Path.of(value);
         case "--start-timeout-s" -> startTimeout = Duration.ofSeconds(parseInt(flag, value));
         default -> throw new IllegalArgumentException("unknown option: " + flag);
       }
     }
-    if (classpathFile == null) {
-      classpathFile = LocalBroker.defaultClasspathFile();
-    }
-    return LocalBroker.Options.of(dataDir, classpathFile)
+    String classpath = Installation.current().classpath(Installation.Program.KAFKA_BROKER);
+    return LocalBroker.Options.of(dataDir, classpath)
         .withPort(port)
         .withStartTimeout(startTimeout);
   }

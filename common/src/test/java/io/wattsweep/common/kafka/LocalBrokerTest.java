@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattsweep.common.install.Installation;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -39,13 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LocalBrokerTest {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final String BROKER_CLASSPATH =
+      Installation.current().classpath(Installation.Program.KAFKA_BROKER);
 
   @TempDir Path dataDir;
 
   @Test
   void startsAnswersAndStopsCleanly() throws Exception {
-    LocalBroker broker =
-        LocalBroker.start(dataDir, LocalBroker.defaultClasspathFile(), START_TIMEOUT);
+    LocalBroker broker = LocalBroker.start(dataDir, BROKER_CLASSPATH, START_TIMEOUT);
     try {
       assertEquals("127.0.0.1:" + broker.port(), broker.bootstrapServers());
       createTopic(broker, "wattsweep.test.jobs");
@@ -67,8 +68,7 @@ class LocalBrokerTest {
 
   @Test
   void restartReusesFormattedStorage() throws Exception {
-    LocalBroker.Options options =
-        LocalBroker.Options.of(dataDir, LocalBroker.defaultClasspathFile());
+    LocalBroker.Options options = LocalBroker.Options.of(dataDir, BROKER_CLASSPATH);
     String clusterId;
     int port;
     try (LocalBroker first = LocalBroker.start(options)) {
@@ -94,7 +94,7 @@ class LocalBrokerTest {
   @Test
   void reportsTheBrokerLogWhenStartFails() throws IOException {
     LocalBroker.Options options =
-        LocalBroker.Options.of(dataDir, LocalBroker.defaultClasspathFile())
+        LocalBroker.Options.of(dataDir, BROKER_CLASSPATH)
             .withBrokerProperty("process.roles", "broker,no-such-role");
 
     IllegalStateException failure =
@@ -111,7 +111,7 @@ class LocalBrokerTest {
       // Formatting binds nothing, so this passes it and fails in the broker, early: the
       // controller's listener comes up first.
       LocalBroker.Options options =
-          LocalBroker.Options.of(dataDir, LocalBroker.defaultClasspathFile())
+          LocalBroker.Options.of(dataDir, BROKER_CLASSPATH)
               .withBrokerProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort)
               .withBrokerProperty(
                   "listeners",
@@ -132,7 +132,7 @@ class LocalBrokerTest {
   void refusesAPortInUse() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LocalBroker.HOST))) {
       LocalBroker.Options options =
-          LocalBroker.Options.of(dataDir, LocalBroker.defaultClasspathFile())
+          LocalBroker.Options.of(dataDir, BROKER_CLASSPATH)
               .withPort(taken.getLocalPort());
 
       IllegalStateException failure =
@@ -144,42 +144,6 @@ class LocalBrokerTest {
     }
     assertFalse(
         Files.exists(dataDir.resolve("logs")), "storage formatted for a broker that never ran");
-  }
-
-  @Test
-  void missingClasspathFileNamesThePathAndTheBuildCommand() {
-    Map<String, String> properties = Map.of(LocalBroker.ROOT_PROPERTY, dataDir.toString());
-
-    IllegalStateException failure =
-        assertThrows(
-            IllegalStateException.class,
-            () -> LocalBroker.defaultClasspathFile(properties::get, name -> null));
-
-    String expectedPath = dataDir.resolve("deploy/kafka/target/classpath.txt").toString();
-    assertTrue(failure.getMessage().contains(expectedPath), failure.getMessage());
-    assertTrue(
-        failure.getMessage().contains("./mvnw -q install -DskipTests"), failure.getMessage());
-  }
-
-  @Test
-  void classpathFilePropertyWinsOverEnvironmentAndRoot() throws IOException {
-    Path fromProperty = Files.writeString(dataDir.resolve("from-property.txt"), "a.jar");
-    Path fromEnvironment = Files.writeString(dataDir.resolve("from-env.txt"), "b.jar");
-    Map<String, String> environment =
-        Map.of(LocalBroker.CLASSPATH_FILE_ENV, fromEnvironment.toString());
-
-    Map<String, String> withProperty =
-        Map.of(
-            LocalBroker.CLASSPATH_FILE_PROPERTY,
-            fromProperty.toString(),
-            LocalBroker.ROOT_PROPERTY,
-            "/nowhere");
-    assertEquals(
-        fromProperty, LocalBroker.defaultClasspathFile(withProperty::get, environment::get));
-
-    Map<String, String> rootOnly = Map.of(LocalBroker.ROOT_PROPERTY, "/nowhere");
-    assertEquals(
-        fromEnvironment, LocalBroker.defaultClasspathFile(rootOnly::get, environment::get));
   }
 
   private static void createTopic(LocalBroker broker, String topic) throws Exception {

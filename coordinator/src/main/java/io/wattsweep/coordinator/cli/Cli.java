@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator.cli;
 
+import io.wattsweep.common.install.Installation;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.dashboard.LiveStatus;
 import io.wattsweep.coordinator.dashboard.LiveStatusClient;
@@ -21,6 +22,7 @@ import java.util.Optional;
 public final class Cli {
   static final String USAGE = """
       usage: wattsweep COMMAND [ARGS]
+        help                         this list
         demo                         start a local broker, coordinator and worker; run a demo sweep
         coordinator                  run the coordinator (settings from WATTSWEEP_* variables)
         worker                       run a worker (settings from WATTSWEEP_* variables)
@@ -64,8 +66,11 @@ public final class Cli {
     String command = args.remove(0);
     try {
       switch (command) {
+        case "help":
+          out.print(USAGE);
+          return 0;
         case "demo":
-          return Demo.run(Path.of(System.getProperty("wattsweep.root", ".")), out);
+          return Demo.run(Installation.current(), out);
         case "submit":
           if (args.size() != 1) {
             err.print(USAGE);

@@ -2,6 +2,8 @@ package io.wattsweep.coordinator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.coordinator.catalog.SweepView;
@@ -31,7 +33,7 @@ final class Demo {
 
   private Demo() {}
 
-  static int run(Path root, PrintStream out) throws Exception {
+  static int run(Installation installation, PrintStream out) throws Exception {
     long t0 = System.nanoTime();
     Path data = Path.of("wattsweep-data").toAbsolutePath();
     Path logs = data.resolve("logs");
@@ -42,7 +44,7 @@ final class Demo {
     try {
       out.println("Starting a local Kafka broker...");
       LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(data.resolve("kafka"),
-          root.resolve(LocalBroker.CLASSPATH_FILE_IN_ROOT)).withPort(0));
+          installation.classpath(Program.KAFKA_BROKER)).withPort(0));
       started.add(broker);
       int port = freePort(8080);
       int workerMetricsPort = freePort(9400);
@@ -56,9 +58,9 @@ final class Demo {
           "WATTSWEEP_GPU_CLASSES", "cpu");
       out.println("Kafka at " + broker.bootstrapServers() + "; starting the coordinator and a"
           + " worker (logs in " + logs + ")...");
-      started.add(ServiceProcess.start(root, "coordinator", CoordinatorMain.class.getName(), env,
-          logs.resolve("coordinator.log"), "512m"));
-      started.add(ServiceProcess.start(root, "worker", WORKER_MAIN, env,
+      started.add(ServiceProcess.start(installation, Program.COORDINATOR,
+          CoordinatorMain.class.getName(), env, logs.resolve("coordinator.log"), "512m"));
+      started.add(ServiceProcess.start(installation, Program.WORKER, WORKER_MAIN, env,
           logs.resolve("worker.log"), "256m"));
       var api = new ApiClient("http://127.0.0.1:" + port);
       waitHealthy(api, Duration.ofSeconds(60));

@@ -1,19 +1,22 @@
 package io.wattsweep.coordinator.cli;
 
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A wattsweep service (coordinator or worker) in its own JVM, started from a module's build
- * output ({@code MODULE/target/classes} and {@code MODULE/target/classpath.txt}), its output in a
- * log file. Closing stops it with SIGTERM, so its shutdown hooks run, then by force.
+ * A wattsweep service (coordinator or worker) in its own JVM, on the classpath its installation
+ * gives it, its output in a log file. Closing stops it with SIGTERM, so its shutdown hooks run,
+ * then by force.
  */
 public final class ServiceProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceProcess.class);
@@ -28,20 +31,11 @@ public final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /**
-   * @param root the project root, whose module folders hold the build output
-   * @param module "coordinator" or "worker"
-   */
-  public static ServiceProcess start(Path root, String module, String mainClass,
-      Map<String, String> env, Path log, String heap) throws IOException {
-    Path target = root.resolve(module).resolve("target");
-    Path cpFile = target.resolve("classpath.txt");
-    if (!Files.exists(cpFile)) {
-      throw new IllegalStateException("missing " + cpFile + ": build first (./mvnw -q install"
-          + " -DskipTests, or any ./wattsweep command builds on first use)");
-    }
-    String classpath = target.resolve("classes") + java.io.File.pathSeparator
-        + Files.readString(cpFile).trim();
+  /** Starts {@code program}'s {@code mainClass} from {@code installation}. */
+  public static ServiceProcess start(Installation installation, Program program,
+      String mainClass, Map<String, String> env, Path log, String heap) throws IOException {
+    String name = program.name().toLowerCase(Locale.ROOT);
+    String classpath = installation.classpath(program);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", classpath, mainClass));
     Files.createDirectories(log.getParent());
@@ -49,8 +43,8 @@ public final class ServiceProcess implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     Process p = pb.start();
-    LOG.info("Started {} (pid {}), log in {}", module, p.pid(), log);
-    return new ServiceProcess(module, p, log);
+    LOG.info("Started {} (pid {}), log in {}", name, p.pid(), log);
+    return new ServiceProcess(name, p, log);
   }
 
   public boolean isAlive() {

@@ -9,6 +9,8 @@ import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
@@ -75,7 +77,7 @@ class IngestBench {
     int liveRuns = Integer.getInteger("bench.liveRuns", Math.max(1, rate / 10));
     Path dir = Files.createTempDirectory("ingest-bench");
     try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
-        LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90))) {
+        Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90))) {
       String url = jdbcUrl(db, dir);
       String app = "ingest-bench-" + UUID.randomUUID();
       Catalog catalog = Catalog.open(db.equals("h2") ? url : url + "&ApplicationName=" + app,

@@ -11,6 +11,8 @@ import io.wattsweep.common.Topics;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.PowerSample;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
@@ -65,7 +67,7 @@ class EventIngestorTest {
         + ";DB_CLOSE_DELAY=-1";
     Vertx vertx = Vertx.vertx();
     try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
-            LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90));
+            Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90));
         AutoCloseable closeVertxFirst = () -> vertx.close().await();
         Catalog catalog = Catalog.open(url, "sa", "");
         Connection sql = DriverManager.getConnection(url, "sa", "")) {
@@ -113,7 +115,7 @@ class EventIngestorTest {
     var dir = Files.createTempDirectory("ingestor-crash");
     String url = "jdbc:h2:file:" + dir.resolve("catalog");
     try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
-        LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90))) {
+        Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90))) {
       JobSpec job;
       try (Catalog catalog = Catalog.open(url, "sa", "")) {
         var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),

@@ -19,6 +19,8 @@ import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.event.WorkerHeartbeat;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
@@ -81,7 +83,8 @@ class WorkerVerticleTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = LocalBroker.start(dataDir, LocalBroker.defaultClasspathFile(), Duration.ofSeconds(90));
+    broker = LocalBroker.start(dataDir, Installation.current().classpath(Program.KAFKA_BROKER),
+        Duration.ofSeconds(90));
     admin = Admin.create(new HashMap<>(KafkaClientSettings.admin(broker.bootstrapServers())));
     admin
         .createTopics(
