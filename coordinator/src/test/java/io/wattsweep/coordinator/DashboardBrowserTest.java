@@ -46,7 +46,7 @@ class DashboardBrowserTest {
   void dashboardDrawsTheRunningJobsPowerFromTheLiveStream() throws Exception {
     Path chromium = HeadlessChromium.binary();
     assertNotNull(chromium, "this test needs headless Chromium: apt-get install chromium"
-        + " (.ci/run installs it)");
+        + " (./wattsweep test installs it)");
     TestStack stack = TestStack.get();
     MonitoredWorker worker = MonitoredWorker.get();
     String sweepId = MonitoredWorker.submit(stack, """

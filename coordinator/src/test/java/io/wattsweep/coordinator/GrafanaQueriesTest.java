@@ -240,7 +240,7 @@ class GrafanaQueriesTest {
       }
     }
     assertNotNull(null, name + " is not installed: this test needs the Debian package"
-        + " prometheus (apt-get install prometheus; .ci/run installs it)");
+        + " prometheus (apt-get install prometheus; ./wattsweep test installs it)");
     return null;
   }
 

@@ -49,13 +49,16 @@ import java.util.OptionalDouble;
  *     started per queued job, as KEDA's ScaledJob does)
  * @param idleExit WATTSWEEP_IDLE_EXIT_MS: exit after this long without a job (0, the default:
  *     never), so that a worker started for a backlog goes away after it
+ * @param stopGrace WATTSWEEP_STOP_GRACE_MS: how long a worker told to stop (SIGTERM) lets its
+ *     running job go on before it gives the run up and hands the job back to the queue (0, the
+ *     default: at once)
  */
 public record WorkerConfig(
     String kafkaBootstrap, String gpuClass, String workerId, Duration heartbeatInterval,
     Duration powerSampleInterval, Duration idleBaseline, OptionalDouble cpuTdpWatts,
     double cpuIdleFraction, Path powercapRoot, int jobHeapMb, Duration jobTimeout,
     int metricsPort, URI artifactStore, S3Access s3, Optional<Path> commandsFile, boolean once,
-    Duration idleExit) {
+    Duration idleExit, Duration stopGrace) {
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);
@@ -72,6 +75,10 @@ public record WorkerConfig(
     if (!(cpuIdleFraction >= 0 && cpuIdleFraction <= 1)) {
       throw new IllegalArgumentException(
           "WATTSWEEP_CPU_IDLE_FRACTION must be in [0, 1]: " + cpuIdleFraction);
+    }
+    if (stopGrace.isNegative()) {
+      throw new IllegalArgumentException(
+          "WATTSWEEP_STOP_GRACE_MS must be >= 0: " + stopGrace.toMillis());
     }
     if (idleExit.isNegative()) {
       throw new IllegalArgumentException(
@@ -120,7 +127,8 @@ public record WorkerConfig(
         "s3".equals(store.getScheme()) ? S3Access.fromEnv(e, store) : null,
         Optional.ofNullable(e.string("WATTSWEEP_COMMANDS_FILE", null)).map(Path::of),
         onceFlag || e.bool("WATTSWEEP_WORKER_ONCE", false),
-        Duration.ofMillis(e.integer("WATTSWEEP_IDLE_EXIT_MS", 0)));
+        Duration.ofMillis(e.integer("WATTSWEEP_IDLE_EXIT_MS", 0)),
+        Duration.ofMillis(e.integer("WATTSWEEP_STOP_GRACE_MS", 0)));
   }
 
   private static String defaultWorkerId() {

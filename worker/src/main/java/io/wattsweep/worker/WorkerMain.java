@@ -64,8 +64,12 @@ public final class WorkerMain {
         new ProcessJobLauncher(config, System.getProperty("java.class.path")),
         Clock.systemUTC(), InetAddress.getLocalHost().getHostName(), metrics,
         () -> vertx.close().onComplete(ar -> System.exit(0)));
-    Runtime.getRuntime().addShutdownHook(
-        new Thread(() -> vertx.close().await(), "worker-shutdown"));
+    // SIGTERM: the verticle hands its job back (see WorkerVerticle.stop), then the worker exits 0,
+    // a clean stop rather than the 143 of a process killed by the signal.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      vertx.close().await();
+      Runtime.getRuntime().halt(0);
+    }, "worker-shutdown"));
     vertx.deployVerticle(metricsEndpoint)
         .compose(id -> vertx.deployVerticle(verticle))
         .onFailure(err -> {

@@ -13,6 +13,11 @@ public enum FailureReason {
    * and measured batch.
    */
   COMMAND_FAILED("command-failed"),
+  /**
+   * The worker was told to stop (SIGTERM) and gave the run up: not the job's fault, so the job
+   * goes back to the queue for another worker.
+   */
+  ABORTED("aborted"),
   INTERNAL("internal");
 
   private final String wireName;

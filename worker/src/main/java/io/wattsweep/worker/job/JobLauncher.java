@@ -16,4 +16,7 @@ public interface JobLauncher {
 
   Outcome run(JobSpec job, String runId, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException;
+
+  /** Ends the job that runs now, if any, and what it started; {@link #run} then returns. */
+  default void abort() {}
 }

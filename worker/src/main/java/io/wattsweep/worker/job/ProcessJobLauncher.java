@@ -30,6 +30,7 @@ public final class ProcessJobLauncher implements JobLauncher {
 
   private final WorkerConfig config;
   private final String classpath;
+  private volatile Process running;
 
   public ProcessJobLauncher(WorkerConfig config, String classpath) {
     this.config = config;
@@ -48,6 +49,7 @@ public final class ProcessJobLauncher implements JobLauncher {
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
     }
     pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
+    pb.environment().put(JobProcess.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     pb.environment().putIfAbsent("TF_ENABLE_ONEDNN_OPTS", oneDnnOpts(job));
     Process p = pb.start();
     LOG.info("Job {} run {} started in process {}", job.jobId(), runId, p.pid());
@@ -69,9 +71,9 @@ public final class ProcessJobLauncher implements JobLauncher {
     }, "job-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
-    // A job process never outlives the worker, nor a failure to read its events.
-    Thread killOnExit = new Thread(() -> destroyTree(p), "job-kill-on-exit");
-    Runtime.getRuntime().addShutdownHook(killOnExit);
+    // The job's process ends itself when this worker is gone (JobProcess watches its parent), so
+    // that a stopping worker can give its job a grace instead of killing it at once.
+    running = p;
     boolean read = false;
     try (var out = new BufferedReader(
         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -90,11 +92,20 @@ public final class ProcessJobLauncher implements JobLauncher {
         destroyTree(p);
       }
       int exit = p.waitFor();
-      Runtime.getRuntime().removeShutdownHook(killOnExit);
+      running = null;
       watchdog.interrupt();
       LOG.info("Job {} run {} process exited with {}", job.jobId(), runId, exit);
     }
     return new Outcome(p.exitValue(), timedOut.get(), errors.await());
+  }
+
+  @Override
+  public void abort() {
+    Process p = running;
+    if (p != null) {
+      LOG.warn("Stopping the running job's process {}", p.pid());
+      destroyTree(p);
+    }
   }
 
   /** The job's process and what it started (a command workload): killed, it cannot stop them. */

@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * Takes the jobs of one GPU class one at a time: poll one record, run the job in its own process,
  * publish its events, and commit the record's offset only after Kafka has acknowledged the run's
  * last event (at-least-once). A record that cannot be decoded goes to the dead-letter topic.
- * A {@link RunObserver} (the worker's metrics) hears of each job and each of its events. In
+ * A {@link RunObserver} (the worker's metrics) hears of each job and each of its events. Told to
+ * stop, it takes no more jobs, lets the running one go on for the stop grace, then gives the run
+ * up as {@code aborted} and leaves the record uncommitted, so that the group hands the job to
+ * another worker as soon as this one's consumer closes. In
  * {@code once} mode it stops taking jobs after the first and calls its exit; with an idle exit, it
  * does the same after that long without a job.
  */
@@ -49,6 +52,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final RunObserver observer;
   private final Runnable exit;
   private volatile boolean running;
+  private volatile boolean stopping;
+  private Future<Void> inFlight = Future.succeededFuture();
   private long idleSinceMs;
   private volatile String currentJobId;
   private long heartbeatTimer = -1;
@@ -88,7 +93,16 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     running = false;
     vertx.cancelTimer(heartbeatTimer);
-    return Future.join(consumer.close(), producer.close());
+    Future<Void> job = inFlight;
+    if (!job.isComplete()) {
+      LOG.info("Worker {} stopping; its job has {} to end", config.workerId(), config.stopGrace());
+      long grace = vertx.setTimer(Math.max(1, config.stopGrace().toMillis()), t -> {
+        stopping = true;
+        launcher.abort();
+      });
+      job = job.onComplete(ar -> vertx.cancelTimer(grace));
+    }
+    return job.transform(ar -> Future.join(consumer.close(), producer.close()));
   }
 
   private void pollLoop() {
@@ -143,6 +157,7 @@ public final class WorkerVerticle extends VerticleBase {
     Future<Void> done;
     try {
       done = runJob(EventCodec.decodeJob(record.value()));
+      inFlight = done;
     } catch (EventCodec.DecodeException bad) {
       LOG.warn("Job record {}@{} cannot be decoded, sent to {}: {}", tp, record.offset(),
           Topics.DEAD_LETTERS, bad.getMessage());
@@ -153,7 +168,8 @@ public final class WorkerVerticle extends VerticleBase {
       done = producer.send(dead).mapEmpty();
     }
     return done
-        .compose(v -> consumer.commit(Map.of(tp, new OffsetAndMetadata(record.offset() + 1, ""))))
+        .compose(v -> stopping ? Future.succeededFuture() // given up: the next worker takes it
+            : consumer.commit(Map.of(tp, new OffsetAndMetadata(record.offset() + 1, ""))))
         .<Void>mapEmpty()
         .recover(err -> consumer.seek(tp, record.offset()).compose(v -> Future.failedFuture(err)));
   }
@@ -188,10 +204,15 @@ public final class WorkerVerticle extends VerticleBase {
                         + " before the run ended")
                     + (ar.result().errorTail().isEmpty() ? ""
                         : "; its last output: " + ar.result().errorTail());
-            // 137 is SIGKILL: the kernel's OOM killer, unless our own watchdog sent it.
-            FailureReason reason = ar.succeeded() && !ar.result().timedOut()
-                && ar.result().exitCode() == 137
-                ? FailureReason.OUT_OF_MEMORY : FailureReason.INTERNAL;
+            // 137 is SIGKILL: the kernel's OOM killer, unless our own watchdog or stop sent it.
+            FailureReason reason = stopping ? FailureReason.ABORTED
+                : ar.succeeded() && !ar.result().timedOut() && ar.result().exitCode() == 137
+                    ? FailureReason.OUT_OF_MEMORY : FailureReason.INTERNAL;
+            if (stopping) {
+              why = "the worker was told to stop and gave the run up after its grace of "
+                  + config.stopGrace() + " (WATTSWEEP_STOP_GRACE_MS); the job goes back to the"
+                  + " queue";
+            }
             var failed = new RunFailed(job.jobId(), runId, tracker.nextSeq(), clock.millis(),
                 reason, why);
             observe(() -> observer.event(job, failed));

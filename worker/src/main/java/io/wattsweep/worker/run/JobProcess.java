@@ -17,10 +17,14 @@ import java.time.Clock;
  * events to standard output ({@link EventSink}) and logs to standard error. A separate process
  * keeps a job's precision settings, device memory and crashes away from the worker. A job that
  * names a command workload ({@code command:NAME}) runs that command as this process's child.
+ * It ends within a fraction of a second of its worker ({@link ParentWatch}).
  *
  * <p>Arguments: run id, worker id.
  */
 public final class JobProcess {
+  /** Where the worker names its pid for its job's process to watch. */
+  public static final String PARENT_PID = ParentWatch.PARENT_PID;
+
   private JobProcess() {}
 
   public static void main(String[] args) throws IOException {
@@ -28,6 +32,7 @@ public final class JobProcess {
       System.err.println("usage: JobProcess RUN_ID WORKER_ID < job.json");
       System.exit(2);
     }
+    ParentWatch.start();
     JobSpec job = EventCodec.decodeJob(System.in.readAllBytes());
     WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
     var run = new JobRun(job, args[0], args[1], InetAddress.getLocalHost().getHostName(),

@@ -259,6 +259,51 @@ class WorkerVerticleTest {
   }
 
   @Test
+  void aStoppedWorkerGivesItsRunUpAsAbortedAndAnotherWorkerTakesTheJob(Vertx vertx,
+      VertxTestContext ctx) throws Exception {
+    JobSpec job = job("stopped");
+    long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
+    var midRun = new CountDownLatch(1);
+    var aborted = new CountDownLatch(1);
+    JobLauncher blocking = new JobLauncher() {
+      @Override
+      public Outcome run(JobSpec spec, String runId, java.util.function.Consumer<RunEvent> onEvent)
+          throws InterruptedException {
+        if (!spec.jobId().equals(job.jobId())) {
+          return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+        }
+        onEvent.accept(PlayedRunLauncher.started(spec, runId));
+        midRun.countDown();
+        aborted.await(30, TimeUnit.SECONDS);
+        return new Outcome(137, false, "");
+      }
+
+      @Override
+      public void abort() {
+        aborted.countDown();
+      }
+    };
+    String id = vertx.deployVerticle(worker(vertx, blocking)).await();
+    assertTrue(midRun.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the job did not start");
+
+    vertx.undeploy(id).await();
+
+    List<RunEvent> events = eventsOf(job.jobId(), e -> e instanceof RunFailed);
+    RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
+    assertEquals(FailureReason.ABORTED, failed.reason());
+    assertTrue(failed.message().contains("goes back to the queue"), failed.message());
+    assertTrue(committed() <= jobOffset, "a given-up job's record was committed");
+    var second = new CountDownLatch(1);
+    vertx.deployVerticle(worker(vertx, (spec, runId, onEvent) -> {
+      if (spec.jobId().equals(job.jobId())) {
+        second.countDown();
+      }
+      return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+    })).onComplete(ctx.succeedingThenComplete());
+    assertTrue(second.await(WAIT.toSeconds(), TimeUnit.SECONDS), "no worker took the job again");
+  }
+
+  @Test
   void aRunKilledWithExitCode137IsFailedAsOutOfMemory(Vertx vertx, VertxTestContext ctx)
       throws Exception {
     JobSpec job = job("killed");
