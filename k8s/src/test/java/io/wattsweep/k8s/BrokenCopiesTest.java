@@ -29,8 +29,8 @@ class BrokenCopiesTest {
             "spec.egress[0].to[0].podSelector.matchLabel", "unknown field",
             r -> rename((ObjectNode) r.at("/spec/egress/0/to/0/podSelector"), "matchLabels",
                 "matchLabel")),
-        broken("a misspelt field in a custom resource", "gpu-cluster", "ScaledJob/wattsweep-worker-h100-4",
-            "spec.pollingIntervall", "unknown field",
+        broken("a misspelt field in a custom resource", "gpu-cluster",
+            "ScaledJob/wattsweep-worker-h100-4", "spec.pollingIntervall", "unknown field",
             r -> rename((ObjectNode) r.at("/spec"), "pollingInterval", "pollingIntervall")),
         broken("a misspelt field deep in a custom resource", "gpu-cluster", "Kafka/wattsweep",
             "spec.kafka.listeners[1].authentication.typ", "unknown field",
@@ -43,16 +43,17 @@ class BrokenCopiesTest {
             "spec.triggers[0].metadata.valueLocaton", "has no key",
             r -> rename((ObjectNode) r.at("/spec/triggers/0/metadata"), "valueLocation",
                 "valueLocaton")),
-        broken("a trigger for another GPU count", "gpu-cluster", "ScaledJob/wattsweep-worker-a100-2",
-            "spec.triggers[0].metadata.url", "gpus=4",
+        broken("a trigger for another GPU count", "gpu-cluster",
+            "ScaledJob/wattsweep-worker-a100-2", "spec.triggers[0].metadata.url", "gpus=4",
             r -> ((ObjectNode) r.at("/spec/triggers/0/metadata")).put("url",
                 "http://wattsweep-coordinator.wattsweep:8080/api/v1/backlog?gpuClass=a100&gpus=4")),
         broken("a trigger KEDA cannot resolve from its namespace", "dev",
             "ScaledJob/wattsweep-worker-cpu-1", "spec.triggers[0].metadata.url", "no Service",
             r -> ((ObjectNode) r.at("/spec/triggers/0/metadata")).put("url",
                 "http://wattsweep-coordinator:8080/api/v1/backlog?gpuClass=cpu&gpus=1")),
-        broken("a deadline shorter than the job's timeout", "dev", "ScaledJob/wattsweep-worker-cpu-1",
-            "spec.jobTargetRef.activeDeadlineSeconds", "does not leave the job",
+        broken("a deadline shorter than the job's timeout", "dev",
+            "ScaledJob/wattsweep-worker-cpu-1", "spec.jobTargetRef.activeDeadlineSeconds",
+            "does not leave the job",
             r -> ((ObjectNode) r.at("/spec/jobTargetRef")).put("activeDeadlineSeconds", 1800)),
         broken("a wrong topic", "dev", "KafkaTopic/wattsweep.jobs.cpu",
             "KafkaTopic/wattsweep.job.cpu", "metadata.name", "not a topic the services use",
@@ -77,23 +78,22 @@ class BrokenCopiesTest {
             "spec.template.spec.containers[0].readinessProbe.httpGet.port", "no container port",
             r -> ((ObjectNode) r.at("/spec/template/spec/containers/0/readinessProbe/httpGet"))
                 .put("port", "htp")),
-        broken("a monitor's port that the pods lack", "gpu-cluster", "PodMonitor/wattsweep-worker",
-            "spec.podMetricsEndpoints[0].port", "no port named",
+        broken("a monitor's port that the pods lack", "gpu-cluster",
+            "PodMonitor/wattsweep-worker", "spec.podMetricsEndpoints[0].port", "no port named",
             r -> ((ObjectNode) r.at("/spec/podMetricsEndpoints/0")).put("port", "prometheus")),
-        broken("an unknown WATTSWEEP_ variable", "gpu-cluster", "ScaledJob/wattsweep-worker-h100-8",
+        broken("an unknown WATTSWEEP_ variable", "gpu-cluster",
+            "ScaledJob/wattsweep-worker-h100-8",
             "spec.jobTargetRef.template.spec.containers[0].env[4].name", "read by no service",
             r -> ((ObjectNode) r.at("/spec/jobTargetRef/template/spec/containers/0/env/4"))
                 .put("name", "WATTSWEEP_JOB_TIMEOUT")),
         broken("a dangling secret", "dev", "Deployment/wattsweep-coordinator",
             "spec.template.spec.containers[0].env[2].valueFrom.secretKeyRef.name",
             "no Secret 'wattsweep-catalog-ap'",
-            r -> ((ObjectNode) r.at("/spec/template/spec/containers/0/env/2/valueFrom/secretKeyRef"))
-                .put("name", "wattsweep-catalog-ap")),
+            r -> secretKeyRef(r).put("name", "wattsweep-catalog-ap")),
         broken("a key the operator's secret lacks", "dev", "Deployment/wattsweep-coordinator",
             "spec.template.spec.containers[0].env[2].valueFrom.secretKeyRef.key",
             "has no key 'jdbc-url'",
-            r -> ((ObjectNode) r.at("/spec/template/spec/containers/0/env/2/valueFrom/secretKeyRef"))
-                .put("key", "jdbc-url")),
+            r -> secretKeyRef(r).put("key", "jdbc-url")),
         broken("an alert on a job no monitor gives", "dev", "PodMonitor/wattsweep-worker",
             "PrometheusRule/wattsweep", "spec.groups[0].rules[0].expr", "no monitor's job",
             r -> ((ObjectNode) r.at("/spec")).remove("jobLabel")));
@@ -124,6 +124,11 @@ class BrokenCopiesTest {
   private static Arguments broken(String mistake, String overlay, String target, String reported,
       String field, String words, Consumer<Resource> breakIt) {
     return Arguments.of(mistake, overlay, target, reported, field, words, breakIt);
+  }
+
+  private static ObjectNode secretKeyRef(Resource coordinator) {
+    return (ObjectNode) coordinator.at(
+        "/spec/template/spec/containers/0/env/2/valueFrom/secretKeyRef");
   }
 
   private static ObjectNode container(Resource r, String podSpec) {

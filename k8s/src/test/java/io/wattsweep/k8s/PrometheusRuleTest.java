@@ -24,8 +24,8 @@ class PrometheusRuleTest {
     String expected = generate();
     Files.createDirectories(Project.root().resolve("k8s/target"));
     Files.writeString(Project.root().resolve("k8s/target/prometheus-rules.yaml"), expected);
-    assertEquals(expected, Project.read(K8S_COPY), K8S_COPY + " differs from " + RULES + "/*.yml: copy"
-        + " k8s/target/prometheus-rules.yaml, which this test wrote, over it");
+    assertEquals(expected, Project.read(K8S_COPY), K8S_COPY + " differs from " + RULES
+        + "/*.yml: copy k8s/target/prometheus-rules.yaml, which this test wrote, over it");
   }
 
   /** The rule files' groups, each file's text indented under spec.groups. */

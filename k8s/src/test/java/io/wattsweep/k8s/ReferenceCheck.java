@@ -23,7 +23,8 @@ final class ReferenceCheck {
       switch (r.kind()) {
         case "Deployment" -> {
           tally.add("selectors");
-          if (!Pods.selects(r.at("/spec/selector"), Pods.strings(r.at("/spec/template/metadata/labels")))) {
+          var labels = Pods.strings(r.at("/spec/template/metadata/labels"));
+          if (!Pods.selects(r.at("/spec/selector"), labels)) {
             out.add(r.finding("spec.selector", "does not select its own pod template's labels"));
           }
         }
