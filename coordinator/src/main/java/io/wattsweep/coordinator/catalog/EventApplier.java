@@ -10,6 +10,7 @@ import io.wattsweep.common.event.DeviceInfo;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.spec.FullTraining;
@@ -538,12 +539,23 @@ final class EventApplier {
         nowMs, runId);
   }
 
+  /**
+   * A failed run fails its job, unless its worker gave it up when told to stop ({@code aborted}):
+   * the job's record, never acknowledged, goes to another worker, so the job is queued again (and
+   * not republished, which would run it twice) and the run is kept as ABANDONED with its reason.
+   */
   private void failed(RunFailed f, long nowMs) throws SQLException {
+    boolean aborted = f.reason() == FailureReason.ABORTED;
     update("UPDATE runs SET state = ?, ended_at_ms = ?, failure_reason = ?, failure_message = ?"
             + " WHERE run_id = ?",
-        JobState.FAILED.name(), f.atMs(), f.reason().wireName(), truncate(f.message(), 4000),
-        f.runId());
-    advanceJob(f.jobId(), JobState.FAILED, f.runId(), nowMs);
+        (aborted ? JobState.ABANDONED : JobState.FAILED).name(), f.atMs(),
+        f.reason().wireName(), truncate(f.message(), 4000), f.runId());
+    if (aborted) {
+      update("UPDATE jobs SET state = ?, updated_at_ms = ? WHERE job_id = ? AND state = ?",
+          JobState.QUEUED.name(), nowMs, f.jobId(), JobState.RUNNING.name());
+    } else {
+      advanceJob(f.jobId(), JobState.FAILED, f.runId(), nowMs);
+    }
   }
 
   /**

@@ -50,7 +50,10 @@ public final class ProcessJobLauncher implements JobLauncher {
     }
     pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
     pb.environment().put(JobProcess.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
-    pb.environment().putIfAbsent("TF_ENABLE_ONEDNN_OPTS", oneDnnOpts(job));
+    String operators = pb.environment().get("TF_ENABLE_ONEDNN_OPTS");
+    if (operators == null || operators.isBlank()) {
+      pb.environment().put("TF_ENABLE_ONEDNN_OPTS", oneDnnOpts(job));
+    }
     Process p = pb.start();
     LOG.info("Job {} run {} started in process {}", job.jobId(), runId, p.pid());
     try (OutputStream in = p.getOutputStream()) {
@@ -118,7 +121,7 @@ public final class ProcessJobLauncher implements JobLauncher {
    * TensorFlow's oneDNN kernels, its default on x86 Linux, for every job on one device: on CPUs
    * they run the 3DGAN's fp32 step 6 to 10 times faster than Eigen, and bf16 at all. A job whose
    * towers are logical CPU devices gets Eigen unless it asks for bf16, since oneDNN stalls such
-   * sessions. An operator's TF_ENABLE_ONEDNN_OPTS wins. (On AVX-512 CPUs oneDNN crashes a process
+   * sessions. An operator's TF_ENABLE_ONEDNN_OPTS, unless empty, wins. (On AVX-512 CPUs oneDNN crashes a process
    * whose allocation fails, a SIGSEGV in _MklFusedMatMul, where Eigen reports out-of-memory.)
    */
   static String oneDnnOpts(JobSpec job) {
