@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator;
 
 import io.wattsweep.common.Env;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.energy.Footprint;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.Map;
  *
  * @param httpPort WATTSWEEP_HTTP_PORT: the REST API's port (default 8080; 0 picks a free one)
  * @param kafkaBootstrap WATTSWEEP_KAFKA_BOOTSTRAP: Kafka's bootstrap servers
+ * @param kafkaSecurity WATTSWEEP_KAFKA_SECURITY_PROTOCOL and the TLS and SASL settings beside it
+ *     ({@link KafkaSecurity} lists them)
  * @param catalogJdbcUrl WATTSWEEP_CATALOG_JDBC_URL: H2 file by default, or a PostgreSQL URL
  * @param catalogUser WATTSWEEP_CATALOG_USER
  * @param catalogPassword WATTSWEEP_CATALOG_PASSWORD
@@ -30,7 +33,7 @@ import java.util.Map;
  *     (default EUR): how energy becomes CO2e and cost
  */
 public record CoordinatorConfig(
-    int httpPort, String kafkaBootstrap, String catalogJdbcUrl, String catalogUser,
+    int httpPort, String kafkaBootstrap, KafkaSecurity kafkaSecurity, String catalogJdbcUrl, String catalogUser,
     String catalogPassword, int jobPartitions, int eventPartitions, short replicationFactor,
     List<String> gpuClasses, Duration republishInterval, Duration metricsRefreshInterval,
     Duration runTimeout, Footprint footprint) {
@@ -43,6 +46,7 @@ public record CoordinatorConfig(
     return new CoordinatorConfig(
         e.integer("WATTSWEEP_HTTP_PORT", 8080),
         e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        KafkaSecurity.fromEnv(e),
         e.string("WATTSWEEP_CATALOG_JDBC_URL", "jdbc:h2:file:./wattsweep-data/catalog"),
         e.string("WATTSWEEP_CATALOG_USER", "sa"),
         e.string("WATTSWEEP_CATALOG_PASSWORD", ""),
@@ -62,11 +66,11 @@ public record CoordinatorConfig(
             e.string("WATTSWEEP_CURRENCY", Footprint.DEFAULT.currency())));
   }
 
-  /** For the start-up log: everything but the password. */
+  /** For the start-up log: everything but the passwords. */
   @Override
   public String toString() {
     return "CoordinatorConfig[httpPort=" + httpPort + ", kafkaBootstrap=" + kafkaBootstrap
-        + ", catalogJdbcUrl=" + catalogJdbcUrl + ", catalogUser=" + catalogUser
+        + ", kafkaSecurity=" + kafkaSecurity + ", catalogJdbcUrl=" + catalogJdbcUrl + ", catalogUser=" + catalogUser
         + ", jobPartitions=" + jobPartitions + ", eventPartitions=" + eventPartitions
         + ", replicationFactor=" + replicationFactor + ", gpuClasses=" + gpuClasses
         + ", republishInterval=" + republishInterval

@@ -88,12 +88,12 @@ public final class CoordinatorVerticle extends VerticleBase {
     // Kafka clients connect and load classes in their constructors: not on the event loop.
     return vertx.executeBlocking(() -> {
           admin = KafkaAdminClient.create(vertx,
-              KafkaClientSettings.admin(config.kafkaBootstrap()));
+              KafkaClientSettings.admin(config.kafkaBootstrap(), config.kafkaSecurity()));
           producer = KafkaProducer.create(vertx,
-              KafkaClientSettings.producer(config.kafkaBootstrap()));
+              KafkaClientSettings.producer(config.kafkaBootstrap(), config.kafkaSecurity()));
           ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
-                  KafkaClientSettings.consumer(config.kafkaBootstrap(), EventIngestor.GROUP,
-                      EventIngestor.MAX_POLL_RECORDS)),
+                  KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
+                      EventIngestor.GROUP, EventIngestor.MAX_POLL_RECORDS)),
               producer, catalog, clock, List.of(metrics, hub));
           assets = DashboardAssets.load();
           reportCache = Files.createTempDirectory("wattsweep-reports");

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessJobLauncher implements JobLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessJobLauncher.class);
+
+  private static final String KAFKA_PREFIX = "WATTSWEEP_KAFKA_";
 
   private final WorkerConfig config;
   private final String classpath;
@@ -43,6 +46,7 @@ public final class ProcessJobLauncher implements JobLauncher {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + config.jobHeapMb() + "m",
         "-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
     var pb = new ProcessBuilder(cmd);
+    withoutKafkaSettings(pb.environment());
     if (job.precision() == Precision.FP32) {
       // fp32 means fp32: stop cuBLAS/cuDNN from using TF32 tensor cores behind our back.
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
@@ -95,6 +99,14 @@ public final class ProcessJobLauncher implements JobLauncher {
       LOG.info("Job {} run {} process exited with {}", job.jobId(), runId, exit);
     }
     return new Outcome(p.exitValue(), timedOut.get(), errors.await());
+  }
+
+  /**
+   * A job's process writes its events to standard output and never talks to Kafka: it, and the
+   * command workload it may run, get neither the broker's address nor the Kafka credentials.
+   */
+  static void withoutKafkaSettings(Map<String, String> env) {
+    env.keySet().removeIf(key -> key.startsWith(KAFKA_PREFIX));
   }
 
   /** The job's process and what it started (a command workload): killed, it cannot stop them. */
