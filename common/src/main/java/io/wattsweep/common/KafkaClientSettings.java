@@ -90,7 +90,7 @@ public final class KafkaClientSettings {
     return m;
   }
 
-  /** The login module line for the mechanism; quotes and backslashes escaped, as JAAS reads them. */
+  /** The mechanism's login module line; quotes and backslashes escaped, as JAAS reads them. */
   static String jaas(KafkaSecurity security) {
     String module = "PLAIN".equals(security.saslMechanism()) ? PlainLoginModule.class.getName()
         : ScramLoginModule.class.getName();

@@ -87,7 +87,8 @@ public record CoordinatorConfig(
   @Override
   public String toString() {
     return "CoordinatorConfig[httpPort=" + httpPort + ", kafkaBootstrap=" + kafkaBootstrap
-        + ", kafkaSecurity=" + kafkaSecurity + ", catalogJdbcUrl=" + catalogJdbcUrl + ", catalogUser=" + catalogUser
+        + ", kafkaSecurity=" + kafkaSecurity + ", catalogJdbcUrl=" + catalogJdbcUrl
+        + ", catalogUser=" + catalogUser
         + ", jobPartitions=" + jobPartitions + ", eventPartitions=" + eventPartitions
         + ", replicationFactor=" + replicationFactor + ", gpuClasses=" + gpuClasses
         + ", republishInterval=" + republishInterval

@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator: creates the topics, serves the API, the dashboard and {@code /metrics} on one
- * port (HTTP or HTTPS, each request checked against the tokens' roles), ingests events (telling the metrics and the dashboard's live stream of each batch) and
- * republishes jobs that Kafka never acknowledged. The catalog is opened by the caller and passed
- * in.
+ * port (HTTP or HTTPS, each request checked against the tokens' roles), ingests events (telling
+ * the metrics and the dashboard's live stream of each batch) and republishes jobs that Kafka
+ * never acknowledged. The catalog is opened by the caller and passed in.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);

@@ -54,11 +54,11 @@ import java.util.OptionalDouble;
  *     never), so that a worker started for a backlog goes away after it
  */
 public record WorkerConfig(
-    String kafkaBootstrap, KafkaSecurity kafkaSecurity, String gpuClass, String workerId, Duration heartbeatInterval,
-    Duration powerSampleInterval, Duration idleBaseline, OptionalDouble cpuTdpWatts,
-    double cpuIdleFraction, Path powercapRoot, int jobHeapMb, Duration jobTimeout,
-    int metricsPort, URI artifactStore, S3Access s3, Optional<Path> commandsFile, boolean once,
-    Duration idleExit) {
+    String kafkaBootstrap, KafkaSecurity kafkaSecurity, String gpuClass, String workerId,
+    Duration heartbeatInterval, Duration powerSampleInterval, Duration idleBaseline,
+    OptionalDouble cpuTdpWatts, double cpuIdleFraction, Path powercapRoot, int jobHeapMb,
+    Duration jobTimeout, int metricsPort, URI artifactStore, S3Access s3,
+    Optional<Path> commandsFile, boolean once, Duration idleExit) {
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);

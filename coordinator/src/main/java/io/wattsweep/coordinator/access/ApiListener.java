@@ -37,8 +37,8 @@ public record ApiListener(
     }
     if ((tlsCertFile == null) != (tlsKeyFile == null)) {
       throw new IllegalArgumentException("WATTSWEEP_TLS_CERT_FILE and WATTSWEEP_TLS_KEY_FILE go"
-          + " together: " + (tlsCertFile == null ? "WATTSWEEP_TLS_KEY_FILE" : "WATTSWEEP_TLS_CERT_FILE")
-          + " alone is set");
+          + " together: only " + (tlsCertFile == null ? "WATTSWEEP_TLS_KEY_FILE"
+              : "WATTSWEEP_TLS_CERT_FILE") + " is set");
     }
     readable("WATTSWEEP_TLS_CERT_FILE", tlsCertFile);
     readable("WATTSWEEP_TLS_KEY_FILE", tlsKeyFile);

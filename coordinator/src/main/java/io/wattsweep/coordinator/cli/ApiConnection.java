@@ -59,7 +59,7 @@ final class ApiConnection {
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), null);
   }
 
-  /** A request for a path (with its query) on the coordinator, carrying the token if there is one. */
+  /** A request for a path (and query) on the coordinator, with the token if there is one. */
   HttpRequest.Builder request(String pathAndQuery) {
     var req = HttpRequest.newBuilder(URI.create(base + pathAndQuery));
     if (token != null) {

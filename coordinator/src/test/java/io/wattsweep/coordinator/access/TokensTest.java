@@ -27,7 +27,7 @@ class TokensTest {
         %s  submit  alice
 
           %s\tREAD\tbob@example.org
-        """.formatted(Tokens.hash(ALICE), Tokens.hash(BOB).toUpperCase().replace("SHA256", "sha256"))));
+        """.formatted(Tokens.hash(ALICE), upperHex(Tokens.hash(BOB)))));
 
     assertEquals(Optional.of(new Caller("alice", Role.SUBMIT)), tokens.find(ALICE));
     assertEquals(Optional.of(new Caller("bob@example.org", Role.READ)), tokens.find(BOB));
@@ -76,6 +76,11 @@ class TokensTest {
     Path file = file(text);
     var e = assertThrows(IllegalArgumentException.class, () -> Tokens.load(file));
     assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  /** Hex digits in either case are the same hash. */
+  private static String upperHex(String hash) {
+    return "sha256:" + hash.substring("sha256:".length()).toUpperCase();
   }
 
   private Path file(String text) throws IOException {
