@@ -5,19 +5,30 @@ import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Kafka client settings shared by the services: string keys, byte-array (JSON) values. */
+/**
+ * Kafka client settings shared by the services: string keys, byte-array (JSON) values, and the
+ * connection's {@link KafkaSecurity} (TLS, SASL), applied here for every client. The forms without
+ * a {@code KafkaSecurity} are for a PLAINTEXT broker (tests, the local broker).
+ */
 public final class KafkaClientSettings {
   private KafkaClientSettings() {}
 
-  /** Acknowledged by every in-sync replica, and idempotent: a retried send is not a duplicate. */
   public static Map<String, String> producer(String bootstrap) {
-    var m = new HashMap<String, String>();
-    m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return producer(bootstrap, KafkaSecurity.PLAINTEXT);
+  }
+
+  /** Acknowledged by every in-sync replica, and idempotent: a retried send is not a duplicate. */
+  public static Map<String, String> producer(String bootstrap, KafkaSecurity security) {
+    var m = connection(bootstrap, security);
     m.put(ProducerConfig.ACKS_CONFIG, "all");
     m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     m.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -26,10 +37,14 @@ public final class KafkaClientSettings {
     return m;
   }
 
-  /** Offsets are committed by hand, once the records' work is done. */
   public static Map<String, String> consumer(String bootstrap, String group, int maxPollRecords) {
-    var m = new HashMap<String, String>();
-    m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return consumer(bootstrap, KafkaSecurity.PLAINTEXT, group, maxPollRecords);
+  }
+
+  /** Offsets are committed by hand, once the records' work is done. */
+  public static Map<String, String> consumer(String bootstrap, KafkaSecurity security,
+      String group, int maxPollRecords) {
+    var m = connection(bootstrap, security);
     m.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -40,6 +55,50 @@ public final class KafkaClientSettings {
   }
 
   public static Map<String, String> admin(String bootstrap) {
-    return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return admin(bootstrap, KafkaSecurity.PLAINTEXT);
+  }
+
+  public static Map<String, String> admin(String bootstrap, KafkaSecurity security) {
+    return connection(bootstrap, security);
+  }
+
+  /** Where the brokers are and how to reach them: what every client has in common. */
+  private static Map<String, String> connection(String bootstrap, KafkaSecurity security) {
+    var m = new HashMap<String, String>();
+    m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    m.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, security.protocol());
+    if (security.sasl()) {
+      m.put(SaslConfigs.SASL_MECHANISM, security.saslMechanism());
+      m.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(security));
+    }
+    if (security.truststoreFile() != null) {
+      m.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, security.truststoreFile().toString());
+      m.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, security.truststoreType());
+      if (security.truststorePassword() != null) {
+        m.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, security.truststorePassword());
+      }
+    }
+    if (security.keystoreFile() != null) {
+      m.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, security.keystoreFile().toString());
+      m.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, security.keystoreType());
+      if (security.keystorePassword() != null) {
+        // Kafka refuses a store password for PEM: there it is the key's.
+        m.put("PEM".equals(security.keystoreType()) ? SslConfigs.SSL_KEY_PASSWORD_CONFIG
+            : SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, security.keystorePassword());
+      }
+    }
+    return m;
+  }
+
+  /** The mechanism's login module line; quotes and backslashes escaped, as JAAS reads them. */
+  static String jaas(KafkaSecurity security) {
+    String module = "PLAIN".equals(security.saslMechanism()) ? PlainLoginModule.class.getName()
+        : ScramLoginModule.class.getName();
+    return module + " required username=\"" + quoted(security.saslUsername())
+        + "\" password=\"" + quoted(security.saslPassword()) + "\";";
+  }
+
+  private static String quoted(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 }

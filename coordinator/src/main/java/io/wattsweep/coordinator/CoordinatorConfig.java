@@ -1,16 +1,20 @@
 package io.wattsweep.coordinator;
 
 import io.wattsweep.common.Env;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.energy.Footprint;
+import io.wattsweep.coordinator.access.ApiListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The coordinator's settings, read once from the environment.
+ * The coordinator's settings, read once from the environment (and the flag {@code --insecure}).
  *
  * @param httpPort WATTSWEEP_HTTP_PORT: the REST API's port (default 8080; 0 picks a free one)
  * @param kafkaBootstrap WATTSWEEP_KAFKA_BOOTSTRAP: Kafka's bootstrap servers
+ * @param kafkaSecurity WATTSWEEP_KAFKA_SECURITY_PROTOCOL and the TLS and SASL settings beside it
+ *     ({@link KafkaSecurity} lists them)
  * @param catalogJdbcUrl WATTSWEEP_CATALOG_JDBC_URL: H2 file by default, or a PostgreSQL URL
  * @param catalogUser WATTSWEEP_CATALOG_USER
  * @param catalogPassword WATTSWEEP_CATALOG_PASSWORD
@@ -28,21 +32,37 @@ import java.util.Map;
  * @param footprint WATTSWEEP_GRID_INTENSITY_G_PER_KWH (default 475), WATTSWEEP_PUE (default 1),
  *     WATTSWEEP_PRICE_PER_KWH (no default: no cost is shown without it) and WATTSWEEP_CURRENCY
  *     (default EUR): how energy becomes CO2e and cost
+ * @param api WATTSWEEP_HTTP_HOST, WATTSWEEP_TOKENS_FILE, WATTSWEEP_TLS_CERT_FILE and the other
+ *     settings of where the API listens and who may use it ({@link ApiListener} lists them)
  */
 public record CoordinatorConfig(
-    int httpPort, String kafkaBootstrap, String catalogJdbcUrl, String catalogUser,
-    String catalogPassword, int jobPartitions, int eventPartitions, short replicationFactor,
-    List<String> gpuClasses, Duration republishInterval, Duration metricsRefreshInterval,
-    Duration runTimeout, Footprint footprint) {
+    int httpPort, String kafkaBootstrap, KafkaSecurity kafkaSecurity, String catalogJdbcUrl,
+    String catalogUser, String catalogPassword, int jobPartitions, int eventPartitions,
+    short replicationFactor, List<String> gpuClasses, Duration republishInterval,
+    Duration metricsRefreshInterval, Duration runTimeout, Footprint footprint, ApiListener api) {
 
   /** The default metrics refresh: every 5 s. */
   public static final Duration DEFAULT_METRICS_REFRESH = Duration.ofSeconds(5);
 
   public static CoordinatorConfig fromEnv(Map<String, String> env) {
+    return fromEnv(env, List.of());
+  }
+
+  /** The environment's settings, then the command line's flags over them. */
+  public static CoordinatorConfig fromEnv(Map<String, String> env, List<String> args) {
+    boolean insecureFlag = false;
+    for (String arg : args) {
+      if (!arg.equals("--insecure")) {
+        throw new IllegalArgumentException(
+            "unknown coordinator argument '" + arg + "'; known: --insecure");
+      }
+      insecureFlag = true;
+    }
     var e = new Env(env);
     return new CoordinatorConfig(
         e.integer("WATTSWEEP_HTTP_PORT", 8080),
         e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        KafkaSecurity.fromEnv(e),
         e.string("WATTSWEEP_CATALOG_JDBC_URL", "jdbc:h2:file:./wattsweep-data/catalog"),
         e.string("WATTSWEEP_CATALOG_USER", "sa"),
         e.string("WATTSWEEP_CATALOG_PASSWORD", ""),
@@ -59,18 +79,20 @@ public record CoordinatorConfig(
             e.number("WATTSWEEP_PUE", Footprint.DEFAULT.pue()),
             e.string("WATTSWEEP_PRICE_PER_KWH", null) == null ? null
                 : e.number("WATTSWEEP_PRICE_PER_KWH", 0),
-            e.string("WATTSWEEP_CURRENCY", Footprint.DEFAULT.currency())));
+            e.string("WATTSWEEP_CURRENCY", Footprint.DEFAULT.currency())),
+        ApiListener.fromEnv(e, insecureFlag));
   }
 
-  /** For the start-up log: everything but the password. */
+  /** For the start-up log: everything but the passwords. */
   @Override
   public String toString() {
     return "CoordinatorConfig[httpPort=" + httpPort + ", kafkaBootstrap=" + kafkaBootstrap
-        + ", catalogJdbcUrl=" + catalogJdbcUrl + ", catalogUser=" + catalogUser
+        + ", kafkaSecurity=" + kafkaSecurity + ", catalogJdbcUrl=" + catalogJdbcUrl
+        + ", catalogUser=" + catalogUser
         + ", jobPartitions=" + jobPartitions + ", eventPartitions=" + eventPartitions
         + ", replicationFactor=" + replicationFactor + ", gpuClasses=" + gpuClasses
         + ", republishInterval=" + republishInterval
         + ", metricsRefreshInterval=" + metricsRefreshInterval + ", runTimeout=" + runTimeout
-        + ", footprint=" + footprint + "]";
+        + ", footprint=" + footprint + ", api=" + api + "]";
   }
 }

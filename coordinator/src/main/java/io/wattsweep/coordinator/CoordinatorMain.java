@@ -3,17 +3,28 @@ package io.wattsweep.coordinator;
 import io.vertx.core.Vertx;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the coordinator until the process is stopped ({@code ./wattsweep coordinator}). */
+/**
+ * Runs the coordinator until the process is stopped ({@code ./wattsweep coordinator
+ * [--insecure]}); exits 2 on bad settings, naming the variable.
+ */
 public final class CoordinatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorMain.class);
 
   private CoordinatorMain() {}
 
   public static void main(String[] args) {
-    CoordinatorConfig config = CoordinatorConfig.fromEnv(System.getenv());
+    CoordinatorConfig config;
+    try {
+      config = CoordinatorConfig.fromEnv(System.getenv(), List.of(args));
+    } catch (IllegalArgumentException e) {
+      LOG.error("Coordinator did not start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     LOG.info("Starting with {}", config);
     Catalog catalog =
         Catalog.open(config.catalogJdbcUrl(), config.catalogUser(), config.catalogPassword(),

@@ -3,11 +3,17 @@ package io.wattsweep.coordinator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.coordinator.access.AccessHandler;
+import io.wattsweep.coordinator.access.AccessPolicy;
+import io.wattsweep.coordinator.access.ApiListener;
+import io.wattsweep.coordinator.access.LoginPage;
 import io.wattsweep.coordinator.api.SweepApi;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.dashboard.Dashboard;
@@ -36,9 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator: creates the topics, serves the API, the dashboard and {@code /metrics} on one
- * port, ingests events (telling the metrics and the dashboard's live stream of each batch) and
- * republishes jobs that Kafka never acknowledged. The catalog is opened by the caller and passed
- * in.
+ * port (HTTP or HTTPS, each request checked against the tokens' roles), ingests events (telling
+ * the metrics and the dashboard's live stream of each batch) and republishes jobs that Kafka
+ * never acknowledged. The catalog is opened by the caller and passed in.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -88,12 +94,12 @@ public final class CoordinatorVerticle extends VerticleBase {
     // Kafka clients connect and load classes in their constructors: not on the event loop.
     return vertx.executeBlocking(() -> {
           admin = KafkaAdminClient.create(vertx,
-              KafkaClientSettings.admin(config.kafkaBootstrap()));
+              KafkaClientSettings.admin(config.kafkaBootstrap(), config.kafkaSecurity()));
           producer = KafkaProducer.create(vertx,
-              KafkaClientSettings.producer(config.kafkaBootstrap()));
+              KafkaClientSettings.producer(config.kafkaBootstrap(), config.kafkaSecurity()));
           ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
-                  KafkaClientSettings.consumer(config.kafkaBootstrap(), EventIngestor.GROUP,
-                      EventIngestor.MAX_POLL_RECORDS)),
+                  KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
+                      EventIngestor.GROUP, EventIngestor.MAX_POLL_RECORDS)),
               producer, catalog, clock, List.of(metrics, hub));
           assets = DashboardAssets.load();
           reportCache = Files.createTempDirectory("wattsweep-reports");
@@ -105,9 +111,9 @@ public final class CoordinatorVerticle extends VerticleBase {
           return topics.ensureAll(config.gpuClasses());
         })
         .compose(v -> ingestor.start())
-        .compose(v -> vertx.createHttpServer()
+        .compose(v -> vertx.createHttpServer(serverOptions(config))
             .requestHandler(router())
-            .listen(config.httpPort(), "0.0.0.0"))
+            .listen())
         .onSuccess(s -> {
           server = s;
           republishTimer = Periodic.every(vertx, config.republishInterval(),
@@ -122,15 +128,33 @@ public final class CoordinatorVerticle extends VerticleBase {
           catalogGauges.start();
           consumerLag = new ConsumerLag(vertx, admin, metrics, config.metricsRefreshInterval());
           consumerLag.start();
-          LOG.info("Coordinator ready: API on port {}, dashboard at http://127.0.0.1:{}/,"
-              + " metrics at /metrics", s.actualPort(), s.actualPort());
+          ApiListener api = config.api();
+          api.warnings().forEach(w -> LOG.warn("{}", w));
+          LOG.info("Coordinator ready: API on {}://{}:{} ({}), dashboard at /dashboard/,"
+              + " metrics at /metrics", api.scheme(), api.host(), s.actualPort(), api.describe());
         })
         .onFailure(err -> LOG.error("Coordinator failed to start: {}", err.toString()));
   }
 
-  /** The dashboard's and the metrics' routes first, then the sweep API. */
+  /** HTTP, or HTTPS with the PEM files, on the configured address and port. */
+  static HttpServerOptions serverOptions(CoordinatorConfig config) {
+    ApiListener api = config.api();
+    var options = new HttpServerOptions().setHost(api.host()).setPort(config.httpPort());
+    if (api.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(api.tlsCertFile().toString()).setKeyPath(api.tlsKeyFile().toString()));
+    }
+    return options;
+  }
+
+  /** Access checks first; then the dashboard's and the metrics' routes, then the sweep API. */
   private Router router() {
     Router root = Router.router(vertx);
+    AccessPolicy policy = config.api().policy();
+    root.route().handler(new AccessHandler(policy));
+    if (policy.tokens() != null) {
+      new LoginPage(policy.tokens(), config.api().tls()).mount(root);
+    }
     root.get("/metrics").handler(new MetricsEndpoint(metrics.registry()));
     new Dashboard(vertx, catalog, hub, assets, new ReportFiles(reportCache,
         runId -> catalog.powerTrace(runId, SweepReport.POWER_POINTS)), clock).mount(root);

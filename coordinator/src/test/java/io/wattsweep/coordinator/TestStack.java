@@ -1,7 +1,6 @@
 package io.wattsweep.coordinator;
 
 import io.vertx.core.Vertx;
-import io.wattsweep.common.energy.Footprint;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.kafka.LocalBroker;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,9 +38,7 @@ final class TestStack {
     jdbcUrl = "jdbc:h2:mem:wattsweep-test;DB_CLOSE_DELAY=-1";
     catalog = Catalog.open(jdbcUrl, "sa", "");
     vertx = Vertx.vertx();
-    var config = new CoordinatorConfig(0, broker.bootstrapServers(), jdbcUrl, "sa", "", 2, 2,
-        (short) 1, List.of("cpu"), Duration.ofSeconds(5),
-        CoordinatorConfig.DEFAULT_METRICS_REFRESH, Duration.ofMinutes(5), Footprint.DEFAULT);
+    var config = CoordinatorConfig.fromEnv(coordinatorEnv());
     var verticle = new CoordinatorVerticle(config, catalog, Clock.systemUTC());
     vertx.deployVerticle(verticle).await();
     port = verticle.httpPort();
@@ -51,6 +47,17 @@ final class TestStack {
       catalog.close();
       broker.close();
     }));
+  }
+
+  /** A coordinator on a free port of 127.0.0.1, with this stack's broker and catalog. */
+  Map<String, String> coordinatorEnv() {
+    return Map.of(
+        "WATTSWEEP_HTTP_PORT", "0",
+        "WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+        "WATTSWEEP_CATALOG_JDBC_URL", jdbcUrl,
+        "WATTSWEEP_JOB_PARTITIONS", "2",
+        "WATTSWEEP_EVENT_PARTITIONS", "2",
+        "WATTSWEEP_REPUBLISH_INTERVAL_MS", "5000");
   }
 
   static synchronized TestStack get() throws IOException {

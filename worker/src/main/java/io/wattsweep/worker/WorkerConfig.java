@@ -1,6 +1,7 @@
 package io.wattsweep.worker;
 
 import io.wattsweep.common.Env;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.spec.Checks;
 import io.wattsweep.worker.artifact.ArtifactStore;
 import io.wattsweep.worker.artifact.S3Access;
@@ -15,9 +16,11 @@ import java.util.OptionalDouble;
 
 /**
  * A worker's settings, read once from the environment. The job processes it starts inherit the
- * environment and read the same settings.
+ * environment, but for the Kafka settings (they never talk to Kafka), and read the same settings.
  *
  * @param kafkaBootstrap WATTSWEEP_KAFKA_BOOTSTRAP: Kafka's bootstrap servers
+ * @param kafkaSecurity WATTSWEEP_KAFKA_SECURITY_PROTOCOL and the TLS and SASL settings beside it
+ *     ({@link KafkaSecurity} lists them)
  * @param gpuClass WATTSWEEP_GPU_CLASS: the class of jobs this worker takes ("cpu" by default)
  * @param workerId WATTSWEEP_WORKER_ID: unique per worker (default host-pid)
  * @param heartbeatInterval WATTSWEEP_HEARTBEAT_INTERVAL_MS
@@ -54,11 +57,11 @@ import java.util.OptionalDouble;
  *     default: at once)
  */
 public record WorkerConfig(
-    String kafkaBootstrap, String gpuClass, String workerId, Duration heartbeatInterval,
-    Duration powerSampleInterval, Duration idleBaseline, OptionalDouble cpuTdpWatts,
-    double cpuIdleFraction, Path powercapRoot, int jobHeapMb, Duration jobTimeout,
-    int metricsPort, URI artifactStore, S3Access s3, Optional<Path> commandsFile, boolean once,
-    Duration idleExit, Duration stopGrace) {
+    String kafkaBootstrap, KafkaSecurity kafkaSecurity, String gpuClass, String workerId,
+    Duration heartbeatInterval, Duration powerSampleInterval, Duration idleBaseline,
+    OptionalDouble cpuTdpWatts, double cpuIdleFraction, Path powercapRoot, int jobHeapMb,
+    Duration jobTimeout, int metricsPort, URI artifactStore, S3Access s3,
+    Optional<Path> commandsFile, boolean once, Duration idleExit, Duration stopGrace) {
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);
@@ -110,6 +113,7 @@ public record WorkerConfig(
         e.string(ArtifactStore.KEY, "file:./wattsweep-data/artifacts"));
     return new WorkerConfig(
         e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        KafkaSecurity.fromEnv(e),
         e.string("WATTSWEEP_GPU_CLASS", "cpu"),
         e.string("WATTSWEEP_WORKER_ID", defaultWorkerId()),
         Duration.ofMillis(e.integer("WATTSWEEP_HEARTBEAT_INTERVAL_MS", 5_000)),

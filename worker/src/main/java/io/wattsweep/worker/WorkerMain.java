@@ -49,7 +49,7 @@ public final class WorkerMain {
       System.exit(1);
     }
     Map<String, String> consumerSettings = KafkaClientSettings.consumer(
-        config.kafkaBootstrap(), Topics.workerGroup(config.gpuClass()), 1);
+        config.kafkaBootstrap(), config.kafkaSecurity(), Topics.workerGroup(config.gpuClass()), 1);
     // A job holds its record for its whole run: allow that long between polls.
     consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
         Long.toString(config.jobTimeout().toMillis() + 60_000));
@@ -60,7 +60,8 @@ public final class WorkerMain {
             : GpuSampler.start(System.getenv(), metrics, GpuSampler.DEFAULT_INTERVAL));
     var verticle = new WorkerVerticle(config,
         KafkaConsumer.create(vertx, consumerSettings),
-        KafkaProducer.create(vertx, KafkaClientSettings.producer(config.kafkaBootstrap())),
+        KafkaProducer.create(vertx, KafkaClientSettings.producer(config.kafkaBootstrap(),
+            config.kafkaSecurity())),
         new ProcessJobLauncher(config, System.getProperty("java.class.path")),
         Clock.systemUTC(), InetAddress.getLocalHost().getHostName(), metrics,
         () -> vertx.close().onComplete(ar -> System.exit(0)));

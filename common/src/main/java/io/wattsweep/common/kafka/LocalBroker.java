@@ -1,6 +1,9 @@
 package io.wattsweep.common.kafka;
 
+import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.tls.SelfSignedTls;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -41,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * the first start and reused by later ones. A JVM shutdown hook stops the child if the caller
  * forgets to {@link #close()} it, and the child stops itself within seconds if this JVM dies
  * without running its hooks (SIGKILL).
+ *
+ * <p>Its listener is PLAINTEXT, or SASL_SSL ({@link Options#withSaslSsl}) to try the services'
+ * Kafka security settings: a self-signed certificate for 127.0.0.1 and one SCRAM-SHA-512 user,
+ * whose password the format tool sees on its command line (a local broker only). The controller's
+ * listener stays PLAINTEXT on loopback.
  */
 public final class LocalBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalBroker.class);
@@ -59,6 +68,7 @@ public final class LocalBroker implements AutoCloseable {
   private static final String PROPERTIES_FILE = "server.properties";
   private static final String STORAGE_DIR = "logs";
   private static final String WATCHDOG_DIR = "watchdog";
+  private static final String TLS_DIR = "tls";
 
   /**
    * How to start a broker.
@@ -70,13 +80,17 @@ public final class LocalBroker implements AutoCloseable {
    * @param port the broker's listener port on 127.0.0.1; 0 picks a free one
    * @param startTimeout how long formatting and start-up may take together
    * @param brokerProperties server.properties settings that replace or add to the defaults
+   * @param saslSsl null for a PLAINTEXT listener; else the listener is SASL_SSL (a self-signed
+   *     certificate made at each start, see {@link #clientSecurity()}) and this SCRAM-SHA-512
+   *     user, added when the storage is formatted, may log in
    */
   public record Options(
       Path dataDir,
       String classpath,
       int port,
       Duration startTimeout,
-      Map<String, String> brokerProperties) {
+      Map<String, String> brokerProperties,
+      ScramUser saslSsl) {
     /** Default start timeout: a cold broker starts in a few seconds, a loaded CI box is slower. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -98,22 +112,52 @@ public final class LocalBroker implements AutoCloseable {
 
     /** A free port, a {@link #DEFAULT_START_TIMEOUT} and the default broker settings. */
     public static Options of(Path dataDir, String classpath) {
-      return new Options(dataDir, classpath, 0, DEFAULT_START_TIMEOUT, Map.of());
+      return new Options(dataDir, classpath, 0, DEFAULT_START_TIMEOUT, Map.of(), null);
     }
 
     public Options withPort(int newPort) {
-      return new Options(dataDir, classpath, newPort, startTimeout, brokerProperties);
+      return new Options(dataDir, classpath, newPort, startTimeout, brokerProperties, saslSsl);
     }
 
     public Options withStartTimeout(Duration newStartTimeout) {
-      return new Options(dataDir, classpath, port, newStartTimeout, brokerProperties);
+      return new Options(dataDir, classpath, port, newStartTimeout, brokerProperties, saslSsl);
     }
 
     /** These options with one server.properties setting replaced or added. */
     public Options withBrokerProperty(String key, String value) {
       Map<String, String> merged = new HashMap<>(brokerProperties);
       merged.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-      return new Options(dataDir, classpath, port, startTimeout, merged);
+      return new Options(dataDir, classpath, port, startTimeout, merged, saslSsl);
+    }
+
+    /** These options with a SASL_SSL listener where {@code user} logs in. */
+    public Options withSaslSsl(ScramUser user) {
+      return new Options(dataDir, classpath, port, startTimeout, brokerProperties,
+          Objects.requireNonNull(user, "user"));
+    }
+  }
+
+  /**
+   * A SCRAM user of a SASL_SSL broker: letters, digits, '.', '_' and '-' only, since the format
+   * tool's {@code --add-scram} splits on ',' and '='.
+   */
+  public record ScramUser(String name, String password) {
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    public ScramUser {
+      if (name == null || !SAFE.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "name must be 1 to 128 letters, digits, '.', '_' or '-': '" + name + "'");
+      }
+      if (password == null || !SAFE.matcher(password).matches()) {
+        throw new IllegalArgumentException(
+            "password must be 1 to 128 letters, digits, '.', '_' or '-' (not shown)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ScramUser[" + name + "]";
     }
   }
 
@@ -122,16 +166,18 @@ public final class LocalBroker implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final String clusterId;
+  private final KafkaSecurity clientSecurity;
   private final Thread shutdownHook;
   private boolean stopped;
 
-  private LocalBroker(
-      Process process, Path dataDir, int port, int controllerPort, String clusterId) {
+  private LocalBroker(Process process, Path dataDir, int port, int controllerPort,
+      String clusterId, KafkaSecurity clientSecurity) {
     this.process = process;
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.clusterId = clusterId;
+    this.clientSecurity = clientSecurity;
     this.shutdownHook = new Thread(() -> stop(false), "wattsweep-kafka-stop-" + port);
   }
 
@@ -169,15 +215,26 @@ public final class LocalBroker implements AutoCloseable {
     }
 
     int[] ports = Ports.pick(options.port());
+    ScramUser user = options.saslSsl();
+    Map<String, String> settings = new HashMap<>();
+    KafkaSecurity clientSecurity = KafkaSecurity.PLAINTEXT;
+    if (user != null) {
+      SelfSignedTls tls = SelfSignedTls.create(dataDir.resolve(TLS_DIR));
+      settings.putAll(ServerProperties.saslSsl(tls, user));
+      clientSecurity = new KafkaSecurity("SASL_SSL", ServerProperties.SCRAM_MECHANISM,
+          user.name(), user.password(), tls.truststore(), "PKCS12", tls.password(), null, null,
+          null);
+    }
+    settings.putAll(options.brokerProperties());
     ServerProperties.write(
         propertiesFile,
-        ServerProperties.of(ports[0], ports[1], storageDir, options.brokerProperties()));
+        ServerProperties.of(ports[0], ports[1], storageDir, clientSecurity.protocol(), settings));
 
     Path metaProperties = storageDir.resolve("meta.properties");
     if (Files.exists(metaProperties)) {
       LOG.info("Reusing formatted Kafka storage in {}", storageDir);
     } else {
-      format(classpath, propertiesFile, logFile, deadline);
+      format(classpath, propertiesFile, logFile, deadline, user);
     }
     String clusterId = readClusterId(metaProperties);
 
@@ -200,7 +257,8 @@ public final class LocalBroker implements AutoCloseable {
             "kafka.Kafka",
             propertiesFile.toString()));
     Process process = launch(command, dataDir, logFile);
-    LocalBroker broker = new LocalBroker(process, dataDir, ports[0], ports[1], clusterId);
+    LocalBroker broker =
+        new LocalBroker(process, dataDir, ports[0], ports[1], clusterId, clientSecurity);
     try {
       Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
     } catch (IllegalStateException e) {
@@ -225,6 +283,14 @@ public final class LocalBroker implements AutoCloseable {
   /** The address clients bootstrap from: {@code 127.0.0.1:port}. */
   public String bootstrapServers() {
     return HOST + ":" + port;
+  }
+
+  /**
+   * How clients reach this broker: PLAINTEXT, or SASL_SSL as the options' SCRAM user, trusting
+   * the broker's self-signed certificate.
+   */
+  public KafkaSecurity clientSecurity() {
+    return clientSecurity;
   }
 
   /** The broker's listener port. */
@@ -363,7 +429,7 @@ public final class LocalBroker implements AutoCloseable {
 
   private Properties probeConfig() {
     Properties config = new Properties();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.putAll(KafkaClientSettings.admin(bootstrapServers(), clientSecurity));
     config.put(AdminClientConfig.CLIENT_ID_CONFIG, "wattsweep-local-broker-probe");
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
@@ -404,11 +470,12 @@ public final class LocalBroker implements AutoCloseable {
   }
 
   /** Writes meta.properties and the bootstrap metadata into a new storage directory. */
-  private static void format(String classpath, Path propertiesFile, Path logFile, long deadline) {
+  private static void format(
+      String classpath, Path propertiesFile, Path logFile, long deadline, ScramUser user) {
     String clusterId = Uuid.randomUuid().toString();
     LOG.info("Formatting Kafka storage for cluster {} ({})", clusterId, propertiesFile);
     List<String> command =
-        List.of(
+        new ArrayList<>(List.of(
             javaBinary(),
             "-Xmx256m",
             // A short-lived tool: start fast rather than run fast.
@@ -421,7 +488,13 @@ public final class LocalBroker implements AutoCloseable {
             "--cluster-id",
             clusterId,
             "--config",
-            propertiesFile.toString());
+            propertiesFile.toString()));
+    if (user != null) {
+      // SCRAM credentials live in the metadata log: only a new storage can take them here.
+      command.add("--add-scram");
+      command.add(ServerProperties.SCRAM_MECHANISM + "=[name=" + user.name() + ",password="
+          + user.password() + "]");
+    }
     Process tool = launch(command, propertiesFile.getParent(), logFile);
     try {
       long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

@@ -1,12 +1,15 @@
 package io.wattsweep.common.kafka;
 
+import io.wattsweep.common.tls.SelfSignedTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
 
 /**
  * The server.properties of a single-node KRaft broker (broker and controller in one process).
@@ -14,18 +17,20 @@ import java.util.Map;
  * <p>Broker settings have no constants in kafka-clients 3.7, so their names are literals here.
  */
 final class ServerProperties {
-  static final String BROKER_LISTENER = "PLAINTEXT";
   static final String CONTROLLER_LISTENER = "CONTROLLER";
+  static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
   static final int NODE_ID = 1;
 
   private ServerProperties() {}
 
   /**
    * The settings for a broker on {@code port} with its controller on {@code controllerPort},
-   * keeping its data in {@code logDir}; {@code overrides} win over the defaults.
+   * keeping its data in {@code logDir}; {@code overrides} win over the defaults. The broker's
+   * listener is named for its protocol (PLAINTEXT or SASL_SSL); the controller's is PLAINTEXT
+   * on loopback either way.
    */
-  static Map<String, String> of(
-      int port, int controllerPort, Path logDir, Map<String, String> overrides) {
+  static Map<String, String> of(int port, int controllerPort, Path logDir, String protocol,
+      Map<String, String> overrides) {
     String host = LocalBroker.HOST;
     Map<String, String> p = new LinkedHashMap<>();
     p.put("process.roles", "broker,controller");
@@ -33,23 +38,13 @@ final class ServerProperties {
     // A static quorum: the controller's endpoint lives in this file only, not in the metadata
     // log, so every start may pick a new controller port on formatted storage.
     p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
-    p.put(
-        "listeners",
-        BROKER_LISTENER
-            + "://"
-            + host
-            + ":"
-            + port
-            + ","
-            + CONTROLLER_LISTENER
-            + "://"
-            + host
-            + ":"
-            + controllerPort);
-    p.put("advertised.listeners", BROKER_LISTENER + "://" + host + ":" + port);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listeners", protocol + "://" + host + ":" + port + ","
+        + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
+    p.put("advertised.listeners", protocol + "://" + host + ":" + port);
+    p.put("listener.security.protocol.map",
+        protocol + ":" + protocol + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
     p.put("controller.listener.names", CONTROLLER_LISTENER);
-    p.put("inter.broker.listener.name", BROKER_LISTENER);
+    p.put("inter.broker.listener.name", protocol);
     p.put("log.dirs", logDir.toAbsolutePath().toString());
 
     // One node: every internal topic has one replica, and few partitions so they appear fast.
@@ -77,6 +72,26 @@ final class ServerProperties {
     p.put("num.recovery.threads.per.data.dir", "1");
 
     p.putAll(overrides);
+    return p;
+  }
+
+  /**
+   * A SASL_SSL listener: TLS with the key in {@code tls}, SCRAM-SHA-512 logins. The broker talks
+   * to itself over it as {@code user}.
+   */
+  static Map<String, String> saslSsl(SelfSignedTls tls, LocalBroker.ScramUser user) {
+    String prefix = "listener.name.sasl_ssl." + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".";
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+    p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+    p.put(prefix + "sasl.jaas.config", ScramLoginModule.class.getName() + " required username=\""
+        + user.name() + "\" password=\"" + user.password() + "\";");
+    p.put("ssl.keystore.type", "PKCS12");
+    p.put("ssl.keystore.location", tls.keystore().toString());
+    p.put("ssl.keystore.password", tls.password());
+    p.put("ssl.truststore.type", "PKCS12");
+    p.put("ssl.truststore.location", tls.truststore().toString());
+    p.put("ssl.truststore.password", tls.password());
     return p;
   }
 

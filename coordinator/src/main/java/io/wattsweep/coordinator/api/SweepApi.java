@@ -10,6 +10,8 @@ import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.SweepParser;
 import io.wattsweep.common.spec.SweepSpec;
+import io.wattsweep.coordinator.access.AccessHandler;
+import io.wattsweep.coordinator.access.Caller;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.kafka.JobPublisher;
 import java.time.Clock;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/sweeps/{id}} and {@code GET /health}.
  */
 public final class SweepApi {
-  /** The header naming who submits a sweep. */
+  /** The header naming who submits a sweep, heeded only where no tokens are configured. */
   public static final String USER_HEADER = "X-Wattsweep-User";
 
   /** Larger bodies are refused before they are parsed. */
@@ -149,11 +151,17 @@ public final class SweepApi {
     return String.format("%08x", ThreadLocalRandom.current().nextInt());
   }
 
-  /** Who submits, as the client says (the CLI sends the user's login name). */
+  /**
+   * Who submits: the identity of the caller's token; without tokens configured (loopback only, or
+   * {@code --insecure}), whatever the client's {@link #USER_HEADER} says (the CLI sends the
+   * user's login name), since nothing proves who anyone is.
+   */
   static String submitter(RoutingContext ctx) {
-    String user = ctx.request().getHeader(USER_HEADER);
-    return user == null || user.isBlank() ? "anonymous"
-        : user.substring(0, Math.min(user.length(), 200));
+    return AccessHandler.caller(ctx).map(Caller::identity).orElseGet(() -> {
+      String user = ctx.request().getHeader(USER_HEADER);
+      return user == null || user.isBlank() ? "anonymous"
+          : user.substring(0, Math.min(user.length(), 200));
+    });
   }
 
   private String newSweepId() {

@@ -7,25 +7,24 @@ import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The CLI's client of the coordinator's REST API. */
+/**
+ * The CLI's client of the coordinator's REST API. The user header matters only to a coordinator
+ * without tokens; one with tokens names the submitter by the token.
+ */
 final class ApiClient {
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final String base;
+  private final ApiConnection api;
 
-  ApiClient(String base) {
-    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  ApiClient(ApiConnection api) {
+    this.api = api;
   }
 
   boolean healthy() {
@@ -38,7 +37,7 @@ final class ApiClient {
 
   /** Submits a sweep file's text; returns the sweep id, or throws with the API's message. */
   String submit(String body, boolean yaml) throws IOException {
-    var req = HttpRequest.newBuilder(URI.create(base + "/api/v1/sweeps"))
+    var req = api.request("/api/v1/sweeps")
         .header("Content-Type", yaml ? "application/yaml" : "application/json")
         .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -57,8 +56,8 @@ final class ApiClient {
 
   /** Points a model's alias at a version (as this user); throws with the API's message. */
   void setAlias(String model, String alias, int version) throws IOException {
-    var req = HttpRequest.newBuilder(URI.create(base + "/api/v1/models/" + model + "/aliases/"
-            + alias)).timeout(Duration.ofSeconds(30))
+    var req = api.request("/api/v1/models/" + model + "/aliases/" + alias)
+        .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
         .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": " + version + "}")).build();
@@ -66,8 +65,8 @@ final class ApiClient {
   }
 
   void deleteAlias(String model, String alias) throws IOException {
-    send(HttpRequest.newBuilder(URI.create(base + "/api/v1/models/" + model + "/aliases/"
-        + alias)).timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
+    send(api.request("/api/v1/models/" + model + "/aliases/" + alias)
+        .timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
   }
 
   /** The power traces a report draws ({@link SweepReport#powerRunIds}), by run id. */
@@ -89,13 +88,12 @@ final class ApiClient {
   }
 
   private HttpRequest request(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .GET().build();
+    return api.request(path).timeout(Duration.ofSeconds(30)).GET().build();
   }
 
   private HttpResponse<String> send(HttpRequest req, int expect) throws IOException {
     try {
-      HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> res = api.http.send(req, HttpResponse.BodyHandlers.ofString());
       if (expect > 0 && res.statusCode() != expect) {
         String message = res.body();
         try {

@@ -3,7 +3,6 @@ package io.wattsweep.coordinator.cli;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.dashboard.LiveStatus;
-import io.wattsweep.coordinator.dashboard.LiveStatusClient;
 import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,19 +11,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * The {@code wattsweep} commands that talk to a coordinator: {@code submit FILE [--wait]},
- * {@code status [SWEEP_ID]} and {@code demo}. {@code --url} (or WATTSWEEP_URL) names the
- * coordinator; http://127.0.0.1:8080 by default.
+ * {@code status [SWEEP_ID]} and {@code demo}, and {@code token} to make its tokens. {@code --url}
+ * (or WATTSWEEP_URL) names the coordinator, http://127.0.0.1:8080 by default; {@link
+ * ApiConnection} says how it is reached (https, WATTSWEEP_CA_FILE, WATTSWEEP_TOKEN).
  */
 public final class Cli {
   static final String USAGE = """
       usage: wattsweep COMMAND [ARGS]
         help                         this list
         demo                         start a local broker, coordinator and worker; run a demo sweep
-        coordinator                  run the coordinator (settings from WATTSWEEP_* variables)
+        coordinator [--insecure]     run the coordinator (settings from WATTSWEEP_* variables);
+                                     --insecure: listen beyond 127.0.0.1 without tokens
         worker                       run a worker (settings from WATTSWEEP_* variables)
         kafka [--port N] [--data D]  run a local single-node Kafka broker
         meter [--gpus LIST] -- CMD   meter any command: energy, time, power (per step with markers)
@@ -45,7 +48,12 @@ public final class Cli {
                                      SHA-256, size); --metadata keeps those whose sweep had it
         alias MODEL ALIAS VERSION    name a version (e.g. production); again to move it
         alias MODEL ALIAS --delete   remove the alias
+        token new ROLE IDENTITY      a random token for the API (role read, submit or admin) and
+                                     its line for the coordinator's WATTSWEEP_TOKENS_FILE
+        token hash                   the tokens-file hash (sha256:HEX) of the token on stdin
       options: --url URL             the coordinator (default $WATTSWEEP_URL or http://127.0.0.1:8080)
+      environment: WATTSWEEP_TOKEN   the token sent to the coordinator (Authorization: Bearer)
+                   WATTSWEEP_CA_FILE the CA certificates (PEM) to trust for an https:// URL
       """;
 
   private Cli() {}
@@ -55,8 +63,14 @@ public final class Cli {
   }
 
   public static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
+    return run(argv, System.getenv(), out, err);
+  }
+
+  /** Runs one command; {@code env} stands for the process's environment. */
+  public static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err)
+      throws Exception {
     List<String> args = new ArrayList<>(List.of(argv));
-    String url = option(args, "--url", System.getenv().getOrDefault("WATTSWEEP_URL",
+    String url = option(args, "--url", env.getOrDefault("WATTSWEEP_URL",
         "http://127.0.0.1:8080"));
     boolean wait = args.remove("--wait");
     if (args.isEmpty()) {
@@ -71,15 +85,19 @@ public final class Cli {
           return 0;
         case "demo":
           return Demo.run(Installation.current(), out);
-        case "submit":
+        case "token":
+          return TokenCommand.run(args, System.in, out, err);
+        case "submit": {
           if (args.size() != 1) {
             err.print(USAGE);
             return 2;
           }
-          return submit(new ApiClient(url), new LiveStatusClient(url), Path.of(args.get(0)),
-              wait, out);
+          var connection = ApiConnection.fromEnv(url, env);
+          return submit(new ApiClient(connection), new LiveStatusClient(connection),
+              Path.of(args.get(0)), wait, out);
+        }
         case "status":
-          var api = new ApiClient(url);
+          var api = new ApiClient(ApiConnection.fromEnv(url, env));
           if (args.isEmpty()) {
             out.println(Printable.text(api.sweeps().toPrettyString()));
           } else {
@@ -93,7 +111,8 @@ public final class Cli {
         case "versions":
         case "alias":
         case "power":
-          return QueryCommands.run(command, args, new ApiClient(url), out, err);
+          return QueryCommands.run(command, args, new ApiClient(ApiConnection.fromEnv(url, env)),
+              out, err);
         case "report": {
           String id = option(args, "--sweep", null);
           String dir = option(args, "--out", null);
@@ -101,7 +120,7 @@ public final class Cli {
             err.print(USAGE);
             return 2;
           }
-          var client = new ApiClient(url);
+          var client = new ApiClient(ApiConnection.fromEnv(url, env));
           SweepView sweep = client.sweep(id);
           for (Path f : SweepReport.write(sweep,
               client.powerTraces(sweep), Path.of(dir))) {
@@ -117,6 +136,11 @@ public final class Cli {
     } catch (IllegalArgumentException e) {
       err.println(Printable.text("wattsweep " + command + ": " + e.getMessage()));
       return 2;
+    } catch (SSLException e) {
+      err.println(Printable.text("wattsweep " + command + ": TLS with " + url + " failed: "
+          + e.getMessage() + " (WATTSWEEP_CA_FILE names the CA that signed the coordinator's"
+          + " certificate)"));
+      return 1;
     } catch (java.net.ConnectException e) {
       err.println("wattsweep " + command + ": no coordinator answers at " + url
           + " (start one with ./wattsweep coordinator, or pass --url)");

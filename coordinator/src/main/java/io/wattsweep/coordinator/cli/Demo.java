@@ -2,12 +2,12 @@ package io.wattsweep.coordinator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.coordinator.catalog.SweepView;
-import io.wattsweep.coordinator.dashboard.LiveStatusClient;
 import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,23 +49,32 @@ final class Demo {
       started.add(broker);
       int port = freePort(8080);
       int workerMetricsPort = freePort(9400);
-      Map<String, String> env = Map.of(
+      Map<String, String> env = new HashMap<>();
+      // The demo's own stack: plain Kafka, an API on loopback without tokens, whatever the
+      // caller's shell sets (a blank variable reads as unset).
+      KafkaSecurity.VARIABLES.forEach(key -> env.put(key, ""));
+      for (String key : List.of("WATTSWEEP_TOKENS_FILE", "WATTSWEEP_TLS_CERT_FILE",
+          "WATTSWEEP_TLS_KEY_FILE", "WATTSWEEP_INSECURE", "WATTSWEEP_HTTP_HOST")) {
+        env.put(key, "");
+      }
+      env.putAll(Map.of(
           "WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
           "WATTSWEEP_HTTP_PORT", Integer.toString(port),
           "WATTSWEEP_METRICS_PORT", Integer.toString(workerMetricsPort),
           "WATTSWEEP_CATALOG_JDBC_URL", "jdbc:h2:file:" + data.resolve("catalog"),
           "WATTSWEEP_ARTIFACT_STORE", data.resolve("artifacts").toUri().toString(),
           "WATTSWEEP_GPU_CLASS", "cpu",
-          "WATTSWEEP_GPU_CLASSES", "cpu");
+          "WATTSWEEP_GPU_CLASSES", "cpu"));
       out.println("Kafka at " + broker.bootstrapServers() + "; starting the coordinator and a"
           + " worker (logs in " + logs + ")...");
       started.add(ServiceProcess.start(installation, Program.COORDINATOR,
           CoordinatorMain.class.getName(), env, logs.resolve("coordinator.log"), "512m"));
       started.add(ServiceProcess.start(installation, Program.WORKER, WORKER_MAIN, env,
           logs.resolve("worker.log"), "256m"));
-      var api = new ApiClient("http://127.0.0.1:" + port);
-      waitHealthy(api, Duration.ofSeconds(60));
       String base = "http://127.0.0.1:" + port;
+      var connection = ApiConnection.plain(base);
+      var api = new ApiClient(connection);
+      waitHealthy(api, Duration.ofSeconds(60));
       out.println("Coordinator at " + base + " (API: /api/v1/sweeps)");
       out.println("Dashboard at " + Cli.dashboard(base) + " (live power, progress, results)");
       out.println("Metrics at " + base + "/metrics (coordinator) and http://127.0.0.1:"
@@ -72,7 +82,7 @@ final class Demo {
       String sweepId = api.submit(demoSweep(), true);
       out.println("Submitted sweep " + sweepId + " (3dgan at scale 0.25, fp32, batch sizes 4, 8"
           + " and 16, 10 measured batches each)");
-      SweepView done = Cli.waitFor(api, new LiveStatusClient(base), sweepId,
+      SweepView done = Cli.waitFor(api, new LiveStatusClient(connection), sweepId,
           Duration.ofMinutes(20), out);
       out.println();
       out.print(Printable.text(ResultTable.render(done)));

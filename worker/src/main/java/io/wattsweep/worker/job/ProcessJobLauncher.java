@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessJobLauncher implements JobLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessJobLauncher.class);
+
+  private static final String KAFKA_PREFIX = "WATTSWEEP_KAFKA_";
 
   private final WorkerConfig config;
   private final String classpath;
@@ -44,6 +47,7 @@ public final class ProcessJobLauncher implements JobLauncher {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + config.jobHeapMb() + "m",
         "-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
     var pb = new ProcessBuilder(cmd);
+    withoutKafkaSettings(pb.environment());
     if (job.precision() == Precision.FP32) {
       // fp32 means fp32: stop cuBLAS/cuDNN from using TF32 tensor cores behind our back.
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
@@ -111,6 +115,14 @@ public final class ProcessJobLauncher implements JobLauncher {
     }
   }
 
+  /**
+   * A job's process writes its events to standard output and never talks to Kafka: it, and the
+   * command workload it may run, get neither the broker's address nor the Kafka credentials.
+   */
+  static void withoutKafkaSettings(Map<String, String> env) {
+    env.keySet().removeIf(key -> key.startsWith(KAFKA_PREFIX));
+  }
+
   /** The job's process and what it started (a command workload): killed, it cannot stop them. */
   private static void destroyTree(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -121,8 +133,9 @@ public final class ProcessJobLauncher implements JobLauncher {
    * TensorFlow's oneDNN kernels, its default on x86 Linux, for every job on one device: on CPUs
    * they run the 3DGAN's fp32 step 6 to 10 times faster than Eigen, and bf16 at all. A job whose
    * towers are logical CPU devices gets Eigen unless it asks for bf16, since oneDNN stalls such
-   * sessions. An operator's TF_ENABLE_ONEDNN_OPTS, unless empty, wins. (On AVX-512 CPUs oneDNN crashes a process
-   * whose allocation fails, a SIGSEGV in _MklFusedMatMul, where Eigen reports out-of-memory.)
+   * sessions. An operator's TF_ENABLE_ONEDNN_OPTS, unless empty, wins. (On AVX-512 CPUs oneDNN
+   * crashes a process whose allocation fails, a SIGSEGV in _MklFusedMatMul, where Eigen reports
+   * out-of-memory.)
    */
   static String oneDnnOpts(JobSpec job) {
     return job.gpus() == 1 || job.precision() == Precision.BF16 ? "1" : "0";

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProcessJobLauncherTest {
@@ -20,5 +22,19 @@ class ProcessJobLauncherTest {
     assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.BF16, 1)));
     assertEquals("0", ProcessJobLauncher.oneDnnOpts(job(Precision.FP32, 2)));
     assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.BF16, 2)));
+  }
+
+  @Test
+  void jobProcessesGetNoKafkaCredentials() {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "WATTSWEEP_KAFKA_BOOTSTRAP", "kafka:9093",
+        "WATTSWEEP_KAFKA_SASL_PASSWORD", "secret",
+        "WATTSWEEP_KAFKA_SASL_PASSWORD_FILE", "/run/secrets/kafka",
+        "WATTSWEEP_GPU_CLASS", "a100",
+        "PATH", "/usr/bin"));
+
+    ProcessJobLauncher.withoutKafkaSettings(env);
+
+    assertEquals(Map.of("WATTSWEEP_GPU_CLASS", "a100", "PATH", "/usr/bin"), env);
   }
 }

@@ -371,6 +371,8 @@
   // ---------- sweeps and results ----------
   async function getJson(path) {
     const res = await fetch(path, { cache: "no-store" });
+    // A coordinator with tokens that no longer knows this browser's: log in again.
+    if (res.status === 401) location.assign("/dashboard/login");
     if (!res.ok) throw new Error(path + ": HTTP " + res.status);
     return res.json();
   }

@@ -1,11 +1,9 @@
-package io.wattsweep.coordinator.dashboard;
+package io.wattsweep.coordinator.cli;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.coordinator.dashboard.LiveStatus;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,29 +12,26 @@ import java.util.Optional;
  * Reads {@code GET /api/v1/sweeps/{id}/live} for the terminal's progress bar. Live figures are a
  * nicety: any failure (an older coordinator, a timeout) reads as "nothing live", never an error.
  */
-public final class LiveStatusClient {
+final class LiveStatusClient {
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final String base;
+  private final ApiConnection api;
 
-  /** @param base the coordinator's URL, as {@code http://host:port} */
-  public LiveStatusClient(String base) {
-    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  LiveStatusClient(ApiConnection api) {
+    this.api = api;
   }
 
   /** The coordinator's URL, without a trailing slash. */
-  public String base() {
-    return base;
+  String base() {
+    return api.base;
   }
 
-  public Optional<LiveStatus> fetch(String sweepId) {
-    var req = HttpRequest.newBuilder(URI.create(base + "/api/v1/sweeps/" + sweepId + "/live"))
+  Optional<LiveStatus> fetch(String sweepId) {
+    var req = api.request("/api/v1/sweeps/" + sweepId + "/live")
         .timeout(Duration.ofSeconds(2)).GET().build();
     try {
-      HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> res = api.http.send(req, HttpResponse.BodyHandlers.ofString());
       return res.statusCode() == 200
           ? Optional.of(JSON.readValue(res.body(), LiveStatus.class))
           : Optional.empty();
