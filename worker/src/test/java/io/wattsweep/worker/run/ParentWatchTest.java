@@ -28,7 +28,7 @@ class ParentWatchTest {
     assertTrue(orphaned.await(2, TimeUnit.SECONDS), "the parent's change went unnoticed");
   }
 
-  /** A job process whose worker is killed with SIGKILL ends within a second or two. */
+  /** A job process whose worker is killed with SIGKILL ends itself. */
   @Test
   void aProcessWhoseParentIsKilledEndsItself() throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -50,8 +50,11 @@ class ParentWatchTest {
       Thread.sleep(20);
     }
 
+    // Without the watch the probe would live its whole minute; with it, it ends within a few
+    // hundred ms on a quiet machine (it checks every 200 ms), longer when the cores are busy.
     long tookMs = (System.nanoTime() - killed) / 1_000_000;
-    assertTrue(tookMs < 2_000, "the orphaned probe took " + tookMs + " ms to end");
+    System.out.println("The orphaned probe ended " + tookMs + " ms after its parent was killed");
+    assertTrue(tookMs < 10_000, "the orphaned probe took " + tookMs + " ms to end");
   }
 
   /** Watches its parent, then waits a minute: what a job process does while it trains. */
