@@ -3,6 +3,7 @@ package io.wattsweep.k8s;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,8 +34,8 @@ class BrokenCopiesTest {
             "ScaledJob/wattsweep-worker-h100-4", "spec.pollingIntervall", "unknown field",
             r -> rename((ObjectNode) r.at("/spec"), "pollingInterval", "pollingIntervall")),
         broken("a misspelt field deep in a custom resource", "gpu-cluster", "Kafka/wattsweep",
-            "spec.kafka.listeners[1].authentication.typ", "unknown field",
-            r -> rename((ObjectNode) r.at("/spec/kafka/listeners/1/authentication"), "type",
+            "spec.kafka.listeners[0].authentication.typ", "unknown field",
+            r -> rename((ObjectNode) r.at("/spec/kafka/listeners/0/authentication"), "type",
                 "typ")),
         broken("a value outside a CRD's enum", "dev", "KafkaUser/wattsweep-coordinator",
             "spec.authentication.type", "is not one of",
@@ -96,7 +97,77 @@ class BrokenCopiesTest {
             r -> secretKeyRef(r).put("key", "jdbc-url")),
         broken("an alert on a job no monitor gives", "dev", "PodMonitor/wattsweep-worker",
             "PrometheusRule/wattsweep", "spec.groups[0].rules[0].expr", "no monitor's job",
-            r -> ((ObjectNode) r.at("/spec")).remove("jobLabel")));
+            r -> ((ObjectNode) r.at("/spec")).remove("jobLabel")),
+        // The API's tokens and KEDA's.
+        broken("the coordinator without tokens", "dev", "Deployment/wattsweep-coordinator",
+            "spec.template.spec.containers[0].env.WATTSWEEP_TOKENS_FILE", "127.0.0.1 only",
+            r -> removeEnv(r, "/spec/template/spec", "WATTSWEEP_TOKENS_FILE")),
+        broken("a probe on a path that needs a token", "dev", "Deployment/wattsweep-coordinator",
+            "spec.template.spec.containers[0].readinessProbe.httpGet.path", "needs a token",
+            r -> ((ObjectNode) r.at("/spec/template/spec/containers/0/readinessProbe/httpGet"))
+                .put("path", "/api/v1/sweeps")),
+        broken("a backlog trigger that sends no token", "dev", "ScaledJob/wattsweep-worker-cpu-1",
+            "spec.triggers[0].metadata.authMode", "answers 401",
+            r -> ((ObjectNode) r.at("/spec/triggers/0/metadata")).remove("authMode")),
+        broken("an authMode KEDA does not know", "dev", "ScaledJob/wattsweep-worker-cpu-1",
+            "spec.triggers[0].metadata.authMode", "is not one of",
+            r -> ((ObjectNode) r.at("/spec/triggers/0/metadata")).put("authMode", "token")),
+        broken("a TriggerAuthentication the overlay lacks", "gpu-cluster",
+            "ScaledJob/wattsweep-worker-a100-4", "spec.triggers[0].authenticationRef.name",
+            "no TriggerAuthentication 'wattsweep-backlog-readr'",
+            r -> ((ObjectNode) r.at("/spec/triggers/0/authenticationRef")).put("name",
+                "wattsweep-backlog-readr")),
+        broken("a TriggerAuthentication without the bearer token", "dev",
+            "TriggerAuthentication/wattsweep-backlog-reader", "ScaledJob/wattsweep-worker-cpu-1",
+            "spec.triggers[0].authenticationRef.name", "gives no 'token|bearerToken'",
+            r -> ((ObjectNode) r.at("/spec/secretTargetRef/0")).put("parameter", "apiKey")),
+        broken("a TriggerAuthentication's Secret that nobody creates", "gpu-cluster",
+            "TriggerAuthentication/wattsweep-backlog-reader", "spec.secretTargetRef[0].name",
+            "no Secret 'wattsweep-keda-tokens'",
+            r -> ((ObjectNode) r.at("/spec/secretTargetRef/0")).put("name",
+                "wattsweep-keda-tokens")),
+        broken("a Secret volume's key that the Secret lacks", "gpu-cluster",
+            "Deployment/wattsweep-coordinator",
+            "spec.template.spec.volumes[4].secret.items[0].key", "has no key 'ca.pem'",
+            r -> ((ObjectNode) r.at("/spec/template/spec/volumes/4/secret/items/0"))
+                .put("key", "ca.pem")),
+        // Kafka over SASL_SSL as the manifests' KafkaUsers.
+        broken("a misspelt Kafka setting", "dev", "ScaledJob/wattsweep-worker-cpu-1",
+            "spec.jobTargetRef.template.spec.containers[0].env[9].name", "read by no service",
+            r -> ((ObjectNode) r.at("/spec/jobTargetRef/template/spec/containers/0/env/9"))
+                .put("name", "WATTSWEEP_KAFKA_SASL_PASSWORD_PATH")),
+        broken("a client on a port Kafka does not listen on", "dev",
+            "Deployment/wattsweep-coordinator",
+            "spec.template.spec.containers[0].env[1].value", "has no listener",
+            r -> ((ObjectNode) r.at("/spec/template/spec/containers/0/env/1")).put("value",
+                "wattsweep-kafka-bootstrap:9092")),
+        broken("a network policy that keeps workers from Kafka", "gpu-cluster",
+            "NetworkPolicy/wattsweep-worker", "ScaledJob/wattsweep-worker-a100-8",
+            "spec.jobTargetRef.template.spec.containers[0].env[0].value",
+            "allow no egress to port 9093",
+            r -> ((ObjectNode) r.at("/spec/egress/0/ports/0")).put("port", 9092)),
+        broken("a protocol the listener does not take", "dev", "ScaledJob/wattsweep-worker-cpu-1",
+            "spec.jobTargetRef.template.spec.containers[0].env[6].value", "takes SASL_SSL",
+            r -> ((ObjectNode) r.at("/spec/jobTargetRef/template/spec/containers/0/env/6"))
+                .put("value", "SSL")),
+        broken("a worker connecting as another class's Kafka user", "gpu-cluster",
+            "ScaledJob/wattsweep-worker-h100-2",
+            "spec.jobTargetRef.template.spec.containers[0].env[8].value",
+            "may not Read topic wattsweep.jobs.h100",
+            r -> ((ObjectNode) r.at("/spec/jobTargetRef/template/spec/containers/0/env/8"))
+                .put("value", "wattsweep-worker-a100")),
+        broken("a password from another user's Secret", "gpu-cluster",
+            "Deployment/wattsweep-coordinator",
+            "spec.template.spec.containers[0].env[13].value",
+            "not the password of KafkaUser wattsweep-coordinator",
+            r -> ((ObjectNode) r.at("/spec/template/spec/volumes/3/secret")).put("secretName",
+                "wattsweep-worker-a100")),
+        broken("a truststore that is not the cluster CA", "dev",
+            "ScaledJob/wattsweep-worker-cpu-1",
+            "spec.jobTargetRef.template.spec.containers[0].env[10].value",
+            "not the Secret wattsweep-cluster-ca-cert's ca.crt",
+            r -> ((ObjectNode) r.at("/spec/jobTargetRef/template/spec/volumes/3/secret"))
+                .put("secretName", "wattsweep-clients-ca-cert")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -129,6 +200,17 @@ class BrokenCopiesTest {
   private static ObjectNode secretKeyRef(Resource coordinator) {
     return (ObjectNode) coordinator.at(
         "/spec/template/spec/containers/0/env/2/valueFrom/secretKeyRef");
+  }
+
+  private static void removeEnv(Resource r, String podSpec, String name) {
+    var env = (ArrayNode) r.at(podSpec + "/containers/0/env");
+    for (int i = 0; i < env.size(); i++) {
+      if (env.get(i).path("name").asText().equals(name)) {
+        env.remove(i);
+        return;
+      }
+    }
+    throw new AssertionError("no env " + name + " to remove in " + r.id());
   }
 
   private static ObjectNode container(Resource r, String podSpec) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -27,10 +29,16 @@ record CodeFacts(Set<String> fixedTopics, String eventsTopic, String jobsPrefix,
   static final String TOPICS = "common/src/main/java/io/wattsweep/common/Topics.java";
   static final String INGESTOR =
       "coordinator/src/main/java/io/wattsweep/coordinator/kafka/EventIngestor.java";
-  // A setting is read through Env (e.string("WATTSWEEP_...", ...)) or named by a KEY/_ENV constant.
-  private static final Pattern SETTING = Pattern.compile(
-      "\\.(?:string|integer|number|list)\\(\\s*\"(WATTSWEEP_[A-Z0-9_]+)\""
-          + "|String \\w*(?:KEY|_ENV) = \"(WATTSWEEP_[A-Z0-9_]+)\"");
+  // A setting is read through Env, by name (e.string("WATTSWEEP_...", ...)) or by a constant of
+  // the same file (String NAME = "WATTSWEEP_..."), given to Env's reader or to a helper with the
+  // Env (path(env, NAME)); Env.secret also reads NAME_FILE. A KEY/_ENV constant names one too.
+  private static final Pattern READ = Pattern.compile(
+      "\\.(string|integer|number|list|bool|secret)\\(\\s*"
+          + "(?:\"(WATTSWEEP_[A-Z0-9_]+)\"|([A-Z][A-Z0-9_]*)\\b)");
+  private static final Pattern PASSED = Pattern.compile(
+      "\\(\\s*(?:env|e)\\s*,\\s*([A-Z][A-Z0-9_]*)\\b");
+  private static final Pattern CONSTANT = Pattern.compile(
+      "String (\\w+) = \"(WATTSWEEP_[A-Z0-9_]+)\"");
 
   static CodeFacts read() {
     String topics = Project.read(TOPICS);
@@ -59,10 +67,7 @@ record CodeFacts(Set<String> fixedTopics, String eventsTopic, String jobsPrefix,
       try (Stream<Path> files = Files.walk(Project.root().resolve(module + "/src/main/java"))) {
         files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
           try {
-            Matcher m = SETTING.matcher(Files.readString(f));
-            while (m.find()) {
-              out.add(m.group(1) != null ? m.group(1) : m.group(2));
-            }
+            settings(Files.readString(f), out);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -73,9 +78,37 @@ record CodeFacts(Set<String> fixedTopics, String eventsTopic, String jobsPrefix,
     }
     if (!out.contains("WATTSWEEP_KAFKA_BOOTSTRAP")) {
       throw new AssertionError("found no WATTSWEEP_KAFKA_BOOTSTRAP in the services' sources:"
-          + " has the way they read settings changed? Update CodeFacts.SETTING");
+          + " has the way they read settings changed? Update CodeFacts.READ");
     }
     return out;
+  }
+
+  /** The settings one source file reads. */
+  static void settings(String source, Set<String> out) {
+    Map<String, String> constants = new HashMap<>();
+    Matcher c = CONSTANT.matcher(source);
+    while (c.find()) {
+      constants.put(c.group(1), c.group(2));
+      if (c.group(1).endsWith("KEY") || c.group(1).endsWith("_ENV")) {
+        out.add(c.group(2));
+      }
+    }
+    Matcher m = READ.matcher(source);
+    while (m.find()) {
+      String name = m.group(2) != null ? m.group(2) : constants.get(m.group(3));
+      if (name != null) {
+        out.add(name);
+        if (m.group(1).equals("secret")) {
+          out.add(name + "_FILE");
+        }
+      }
+    }
+    Matcher p = PASSED.matcher(source);
+    while (p.find()) {
+      if (constants.containsKey(p.group(1))) {
+        out.add(constants.get(p.group(1)));
+      }
+    }
   }
 
   private static String find(String source, String file, String regex) {

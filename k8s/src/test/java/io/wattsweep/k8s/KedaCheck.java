@@ -2,22 +2,42 @@ package io.wattsweep.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What KEDA's schema cannot see: a trigger's metadata is a plain string map, so a misspelt key
- * passes it; and whether a worker's trigger asks the coordinator's backlog for the class and GPU
- * count that its pods are, and its deadline leaves the job its timeout.
+ * passes it; whether its authMode gets its credentials from a TriggerAuthentication of the
+ * overlay; and whether a worker's trigger asks the coordinator's backlog for the class and GPU
+ * count that its pods are, with a token where the coordinator has tokens, and its deadline leaves
+ * the job its timeout.
  */
 final class KedaCheck {
-  /** The metadata keys KEDA 2.20 reads, by trigger type (its scalers' metadata structs). */
+  /**
+   * The metadata keys KEDA 2.20 reads, by trigger type (its scalers' metadata structs; for
+   * metrics-api, authentication.Config's keys that may come from the metadata, and the trigger's
+   * timeout). Secrets (token, password, ...) come only from a TriggerAuthentication.
+   */
   static final Map<String, Set<String>> KEYS = Map.of("metrics-api", Set.of("url", "format",
-      "valueLocation", "targetValue", "activationTargetValue", "unsafeSsl",
+      "valueLocation", "targetValue", "activationTargetValue", "unsafeSsl", "timeout",
       "aggregateFromKubeServiceEndpoints", "aggregationType", "authMode", "authModes", "method",
       "keyParamName", "apiKey"));
+  /**
+   * KEDA 2.20's authModes (authentication.Config) and the parameters each needs from the
+   * TriggerAuthentication (or, for apiKey, the metadata); "a|b" is either.
+   */
+  static final Map<String, List<String>> AUTH_PARAMS = Map.of(
+      "bearer", List.of("token|bearerToken"),
+      "basic", List.of("username"),
+      "apiKey", List.of("apiKey"),
+      "tls", List.of("cert", "key", "ca"),
+      "custom", List.of("customAuthHeader", "customAuthValue"),
+      "oauth", List.of("oauthTokenURI", "clientID", "clientSecret"));
   static final Map<String, Set<String>> REQUIRED = Map.of(
       "metrics-api", Set.of("url", "valueLocation", "targetValue"));
   static final Map<String, Set<String>> VALUES = Map.of(
@@ -37,6 +57,7 @@ final class KedaCheck {
       for (int i = 0; i < triggers.size(); i++) {
         tally.add("KEDA triggers");
         metadata(r, triggers.get(i), "spec.triggers[" + i + "]", out);
+        auth(r, triggers.get(i), "spec.triggers[" + i + "]", resources, tally, out);
       }
       if (r.kind().equals("ScaledJob")) {
         backlog(r, templates.get(r), resources, out);
@@ -59,6 +80,13 @@ final class KedaCheck {
         out.add(r.finding(field + ".metadata." + k, "KEDA's " + type
             + " trigger has no key '" + k + "' (it would be ignored); its keys: "
             + keys.stream().sorted().toList()));
+      } else if (k.equals("authMode") || k.equals("authModes")) {
+        for (String mode : modes(metadata.path(k).asText())) {
+          if (!AUTH_PARAMS.containsKey(mode)) {
+            out.add(r.finding(field + ".metadata." + k, "'" + mode + "' is not one of "
+                + AUTH_PARAMS.keySet().stream().sorted().toList()));
+          }
+        }
       } else if (VALUES.containsKey(k) && !VALUES.get(k).contains(metadata.path(k).asText())) {
         out.add(r.finding(field + ".metadata." + k, "'" + metadata.path(k).asText()
             + "' is not one of " + VALUES.get(k)));
@@ -69,6 +97,68 @@ final class KedaCheck {
         out.add(r.finding(field + ".metadata." + k, "required by the " + type + " trigger"));
       }
     }
+  }
+
+  /**
+   * An authMode's credentials: the trigger's authenticationRef names a TriggerAuthentication (or
+   * ClusterTriggerAuthentication) of the overlay, in the trigger's namespace, that gives each
+   * parameter the mode sends; and an authenticationRef without authMode sends nothing.
+   */
+  private void auth(Resource r, JsonNode trigger, String field, List<Resource> resources,
+      Tally tally, List<Finding> out) {
+    JsonNode metadata = trigger.path("metadata");
+    List<String> modes = modes(metadata);
+    JsonNode ref = trigger.path("authenticationRef");
+    if (modes.isEmpty()) {
+      if (ref.isObject() && trigger.path("type").asText().equals("metrics-api")) {
+        out.add(r.finding(field + ".metadata", "an authenticationRef but no authMode: KEDA's"
+            + " metrics-api trigger sends no credentials without one"));
+      }
+      return;
+    }
+    tally.add("KEDA authentications");
+    if (!ref.isObject()) {
+      out.add(r.finding(field + ".authenticationRef", "missing: authMode " + modes
+          + " takes its credentials from a TriggerAuthentication"));
+      return;
+    }
+    String kind = ref.path("kind").asText("TriggerAuthentication");
+    String name = ref.path("name").asText();
+    Resource auth = resources.stream().filter(a -> a.kind().equals(kind) && a.name().equals(name)
+        && (kind.equals("ClusterTriggerAuthentication") || a.namespace().equals(r.namespace())))
+        .findFirst().orElse(null);
+    if (auth == null) {
+      out.add(r.finding(field + ".authenticationRef.name", "no " + kind + " '" + name + "'"
+          + (kind.equals("TriggerAuthentication") ? " in namespace " + r.namespace() : "")
+          + " in this overlay"));
+      return;
+    }
+    Set<String> given = new TreeSet<>();
+    for (String source : new String[] {"secretTargetRef", "configMapTargetRef", "env"}) {
+      auth.at("/spec/" + source).forEach(p -> given.add(p.path("parameter").asText()));
+    }
+    if (metadata.has("apiKey")) {
+      given.add("apiKey");
+    }
+    for (String mode : modes) {
+      for (String param : AUTH_PARAMS.getOrDefault(mode, List.of())) {
+        if (Arrays.stream(param.split("\\|")).noneMatch(given::contains)) {
+          out.add(r.finding(field + ".authenticationRef.name", kind + " " + name + " gives no '"
+              + param + "' parameter, which authMode " + mode + " sends; it gives " + given));
+        }
+      }
+    }
+  }
+
+  /** The trigger's authMode and authModes, as KEDA reads them (either key, comma-separated). */
+  private static List<String> modes(JsonNode metadata) {
+    var out = new ArrayList<>(modes(metadata.path("authMode").asText("")));
+    out.addAll(modes(metadata.path("authModes").asText("")));
+    return out;
+  }
+
+  private static List<String> modes(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
   }
 
   private void backlog(Resource r, Pods.Template pod, List<Resource> resources,
@@ -102,6 +192,16 @@ final class KedaCheck {
       }
       if (!port) {
         out.add(r.finding(field, "Service " + service.name() + " has no port " + url.getPort()));
+      }
+      boolean tokens = Pods.templates(resources).stream().anyMatch(t
+          -> t.owner().namespace().equals(service.namespace())
+          && Pods.selects(service.at("/spec/selector"), t.labels())
+          && Containers.mainEnv(t).containsKey(ApiAccessCheck.TOKENS_FILE));
+      if (tokens && !modes(trigger).contains("bearer")) {
+        out.add(r.finding("spec.triggers[0].metadata.authMode", "the coordinator behind "
+            + service.name() + " has tokens (" + ApiAccessCheck.TOKENS_FILE + "): its backlog"
+            + " answers 401 to KEDA without a read token; set authMode: bearer and an"
+            + " authenticationRef to a TriggerAuthentication that gives the token"));
       }
     }
     Map<String, String> query = new HashMap<>();

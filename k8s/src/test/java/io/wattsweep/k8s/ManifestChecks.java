@@ -22,6 +22,8 @@ final class ManifestChecks {
     }
     new KedaCheck().check(resources, tally, out);
     new KafkaCheck(code).check(resources, tally, out);
+    new KafkaClientCheck(code).check(resources, tally, out);
+    new ApiAccessCheck().check(resources, tally, out);
     new EnvCheck(code).check(resources, tally, out);
     new ReferenceCheck().check(resources, tally, out);
     new SecretCheck().check(resources, tally, out);
