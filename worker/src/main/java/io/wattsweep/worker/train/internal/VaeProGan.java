@@ -6,6 +6,7 @@ import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +184,25 @@ public final class VaeProGan implements Workload {
         default:
           throw new IllegalStateException("unhandled network: " + network);
       }
+    }
+  }
+
+  /**
+   * Runs a step on the next batch (both critics' update, then the generator's and the encoder's)
+   * and returns the partition graphs of its two runs, each node with the device it ran on.
+   */
+  List<GraphDef> graphsRan() {
+    try (TInt32 batch = data.nextIndices()) {
+      List<GraphDef> graphs =
+          new ArrayList<>(
+              Sessions.executedGraphs(
+                  fed(session, net, batch)
+                      .fetch(net.discriminatorLoss)
+                      .addTarget(net.discriminatorStep)));
+      graphs.addAll(
+          Sessions.executedGraphs(
+              fed(session, net, batch).fetch(net.generatorLoss).addTarget(net.generatorStep)));
+      return graphs;
     }
   }
 
