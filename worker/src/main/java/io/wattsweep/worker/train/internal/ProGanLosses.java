@@ -50,7 +50,9 @@ final class ProGanLosses {
     var betweenScore = critic.forward(tf, between, batch);
     // An explicit seed of 1: the default OnesLike seed has no gradient, and this one gets one.
     Output<?>[] slope =
-        graph.addGradients(
+        PlacedGradients.add(
+            graph,
+            tf,
             prefix,
             new Output<?>[] {sum(tf, betweenScore).asOutput()},
             new Output<?>[] {between.asOutput()},
