@@ -56,4 +56,18 @@ class ModelCatalogTest {
         lines.get(3).matches("vae-progan +1\\.000 +16 .* 83,569,861  encoder .*"), lines.get(3));
     assertTrue(lines.get(4).startsWith("vae-progan   0.250"), lines.get(4));
   }
+
+  @Test
+  void modelsCommandPrintsParametersBesideTheStudysAndFullTrainingWithItsSource() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ModelsCommand.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(1.0));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("  parameters: ours generator 1,364,983 | discriminator 87,354;"
+        + " the study's generator 1,364,983 | discriminator 87,354"), out);
+    assertTrue(out.contains("  full training: 124,987 samples x 60 epochs: 1,952 batches an epoch"
+        + " at batch 64, 117,120 in all (the study's training: 124,987 showers an epoch"), out);
+    assertTrue(out.contains("the study's generator 18,734,214 (reported by the study)"), out);
+    assertTrue(out.contains("  full training: none known: the study's code counts training in"
+        + " thousands of images shown (total_kimg"), out);
+  }
 }
