@@ -130,18 +130,27 @@ public final class ModelCatalog {
               ThreeDGan::describe),
           new Model(
               Workloads.VAE_PROGAN,
-              "conditional progressive GAN: the missing 128x128 tile of a satellite image from its"
-                  + " three VAE-encoded neighbours, local and global critics",
+              "conditional progressive GAN: the missing 128x128 one-channel tile of a satellite"
+                  + " image from its three neighbours, encoded by a frozen encoder; local and global"
+                  + " critics",
               "Cardoso, Vallecorsa, Nemni, arXiv 2211.15303",
               1.0,
-              16,
-              "assumed: ProGAN's minibatch at 128x128 (Karras et al. 2018); the study's batch was"
-                  + " not found",
-              Map.of("generator", 18_734_214L),
-              "reported by the study",
+              32,
+              "the study's batch",
+              studyProGan(),
+              "the study: the generator's count, the critics' as rounded there (about 22.9M and"
+                  + " 23.05M); the encoder's is not known",
               VaeProGan::describe));
 
   private ModelCatalog() {}
+
+  private static Map<String, Long> studyProGan() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("generator", 18_734_214L);
+    m.put("local-discriminator", 22_900_000L);
+    m.put("global-discriminator", 23_050_000L);
+    return Collections.unmodifiableMap(m);
+  }
 
   private static Map<String, Long> networks(long generator, long discriminator) {
     Map<String, Long> m = new LinkedHashMap<>();
