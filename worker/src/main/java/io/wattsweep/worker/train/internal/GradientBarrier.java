@@ -26,9 +26,4 @@ record GradientBarrier(Ops gated, List<Operand<TFloat32>> ready) {
     ready.forEach(r -> all.add((Op) r));
     return new GradientBarrier(tf.withControlDependencies(all), List.copyOf(ready));
   }
-
-  /** The ready gradients {@code from} (inclusive) to {@code to} (exclusive). */
-  List<Operand<TFloat32>> ready(int from, int to) {
-    return ready.subList(from, to);
-  }
 }

@@ -48,7 +48,6 @@ final class ProGanGraph {
   /** Both critics' updates. */
   final Op discriminatorStep;
 
-
   /** A tower's scenes cut into the three neighbours and the tile to generate. */
   private record Scene(
       Operand<TFloat32> topLeft,
