@@ -32,6 +32,7 @@ final class PlacedGradients {
     Output<?>[] gradients = graph.addGradients(prefix, ys, xs, dys);
     String device = tf.scope().getDeviceString();
     if (device != null && !device.isEmpty()) {
+      // addGradients refuses a prefix already in use: the ops under it are the ones it built.
       place(graph, prefix + "/", device);
     }
     return gradients;
