@@ -124,8 +124,9 @@ class EndToEndTest {
       assertTrue(run.energyIsEstimate());
       assertEquals("fp32", run.precisionRan());
       assertTrue(run.generatorParameters() > 0 && run.flopsPerStep() > 0, run.toString());
-      long batchesPerEpoch = (360_000 + job.batchSize() - 1) / job.batchSize();
-      assertEquals(batchesPerEpoch * 30, run.fullTraining().batches());
+      // The study's 3DGAN training: 124,987 // batch steps an epoch, 60 epochs.
+      long batchesPerEpoch = 124_987 / job.batchSize();
+      assertEquals(batchesPerEpoch * 60, run.fullTraining().batches());
       assertEquals(run.energyPerBatchJoules() * run.fullTraining().batches(),
           run.fullTraining().energyJoules(), 1e-6 * run.fullTraining().energyJoules());
     }

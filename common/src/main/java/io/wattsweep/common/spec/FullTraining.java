@@ -14,8 +14,12 @@ public record FullTraining(long datasetSize, int epochs) {
     Checks.between("fullTraining.epochs", epochs, 1, MAX_EPOCHS);
   }
 
-  /** Batches in one epoch at this global batch size (the last partial batch counts). */
+  /**
+   * Batches in one epoch at this global batch size as the study counts them, {@code datasetSize
+   * // globalBatchSize}: a last partial batch is not trained; a dataset smaller than one batch is
+   * one batch.
+   */
   public long batchesPerEpoch(int globalBatchSize) {
-    return (datasetSize + globalBatchSize - 1) / globalBatchSize;
+    return Math.max(1, datasetSize / globalBatchSize);
   }
 }

@@ -6,8 +6,9 @@ package io.wattsweep.common.spec;
  * @param jobId deterministic: the same sweep and configuration always give the same id
  * @param scale model size factor in (0, 1]; 1 is the published architecture
  * @param gpus devices the job trains on, data-parallel
- * @param fullTraining what a full training means for the extrapolation; null only for a command
- *     workload whose sweep gave none (the worker's commands file may define it)
+ * @param fullTraining what a full training means for the extrapolation; null only where the sweep
+ *     gave none and the model has no default: a command workload (the worker's commands file may
+ *     define it) or a built-in model whose full training is not known
  */
 public record JobSpec(
     String jobId,
@@ -35,7 +36,9 @@ public record JobSpec(
     Checks.atLeast("gpus", gpus, 1);
     Checks.atLeast("warmupBatches", warmupBatches, 0);
     Checks.atLeast("measuredBatches", measuredBatches, 1);
-    if (fullTraining == null && !CommandName.isCommand(model)) {
+    if (fullTraining == null
+        && !CommandName.isCommand(model)
+        && ModelName.parse("model", model).defaultFullTraining().isPresent()) {
       throw new IllegalArgumentException(
           "fullTraining must be set for built-in model " + model + ": null");
     }

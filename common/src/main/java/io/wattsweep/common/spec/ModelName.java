@@ -1,44 +1,61 @@
 package io.wattsweep.common.spec;
 
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The built-in models a sweep may name, with what a full training of each means by default. Set
- * {@code fullTraining} in the sweep to extrapolate to another training. A sweep may also name a
- * command workload configured on the workers, as {@code command:NAME} ({@link CommandName}); see
- * {@link #check}.
+ * The built-in models a sweep may name, with what a full training of each means by default, where
+ * that is known. Set {@code fullTraining} in the sweep to extrapolate to another training. A sweep
+ * may also name a command workload configured on the workers, as {@code command:NAME} ({@link
+ * CommandName}); see {@link #check}.
  */
 public enum ModelName {
   /**
-   * The 3DGAN: the paper's 400k events with a 90/10 split, so 360k training events, for 30 epochs
-   * ("tens of epochs").
+   * The 3DGAN as the study trained it: 124,987 showers an epoch, counted as its training loop
+   * counts steps ({@code steps_per_epoch = 124987 // batch}), for 60 epochs.
    */
-  GAN_3D("3dgan", new FullTraining(360_000, 30)),
+  GAN_3D(
+      "3dgan",
+      new FullTraining(124_987, 60),
+      "the study's training: 124,987 showers an epoch (steps_per_epoch = 124987 // batch), 60"
+          + " epochs"),
 
   /**
-   * The VAE-ProGAN. ASSUMPTION, a placeholder: the paper's training-set size and epoch count were
-   * not found. The default is the image count of ProGAN's own schedule to 128x128 (Karras et al.
-   * 2018: 600k images in each fade-in and each stable phase, 4x4 stable plus five doublings, 6.6M
-   * images), expressed as one pass over 6.6M samples. Every sample is priced at the fully grown
-   * step, so the extrapolation is an upper bound for that schedule.
+   * The VAE-ProGAN: no default. The study's code counts training in thousands of images shown
+   * (total_kimg, 12,000 by default, each minibatch repeated 4 times), not in epochs, and which
+   * schedule its 778.9 MJ extrapolation used is not established.
    */
-  VAE_PROGAN("vae-progan", new FullTraining(6_600_000, 1));
+  VAE_PROGAN(
+      "vae-progan",
+      null,
+      "none known: the study's code counts training in thousands of images shown (total_kimg,"
+          + " 12,000 by default, each minibatch repeated 4 times), and whether the poster's"
+          + " 778.9 MJ used that schedule is not established; give fullTraining in the sweep to"
+          + " extrapolate");
 
   private final String wireName;
   private final FullTraining defaultFullTraining;
+  private final String fullTrainingSource;
 
-  ModelName(String wireName, FullTraining defaultFullTraining) {
+  ModelName(String wireName, FullTraining defaultFullTraining, String fullTrainingSource) {
     this.wireName = wireName;
     this.defaultFullTraining = defaultFullTraining;
+    this.fullTrainingSource = fullTrainingSource;
   }
 
   public String wireName() {
     return wireName;
   }
 
-  public FullTraining defaultFullTraining() {
-    return defaultFullTraining;
+  /** What a full training means when the sweep names none; empty where it is not known. */
+  public Optional<FullTraining> defaultFullTraining() {
+    return Optional.ofNullable(defaultFullTraining);
+  }
+
+  /** Where {@link #defaultFullTraining()} comes from, or why there is none. */
+  public String fullTrainingSource() {
+    return fullTrainingSource;
   }
 
   /**

@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>The model is a built-in one or {@code command:NAME}, a command workload that the workers'
  * operators configured ({@link CommandName}). A command workload runs at its own size (scale 1)
  * and has no built-in full training: {@code fullTraining} stays null unless the sweep gives one,
- * and the worker's commands file may then define it.
+ * and the worker's commands file may then define it. A built-in model without a known full
+ * training ({@link ModelName#defaultFullTraining()}) keeps null too: nothing is extrapolated.
  */
 public record SweepSpec(
     String name,
@@ -74,7 +75,7 @@ public record SweepSpec(
     Checks.between("warmupBatches", warmupBatches, 0, MAX_WARMUP_BATCHES);
     Checks.between("measuredBatches", measuredBatches, 1, MAX_MEASURED_BATCHES);
     if (fullTraining == null && !command) {
-      fullTraining = ModelName.parse("model", model).defaultFullTraining();
+      fullTraining = ModelName.parse("model", model).defaultFullTraining().orElse(null);
     }
     long jobs = (long) gpuClass.size() * precision.size() * batchSize.size() * gpus.size();
     if (jobs > MAX_JOBS) {

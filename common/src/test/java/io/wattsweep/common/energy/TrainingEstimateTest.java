@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wattsweep.common.spec.FullTraining;
+import io.wattsweep.common.spec.ModelName;
 import org.junit.jupiter.api.Test;
 
 class TrainingEstimateTest {
@@ -24,12 +25,23 @@ class TrainingEstimateTest {
   }
 
   @Test
-  void aPartialLastBatchOfAnEpochCounts() {
-    // ceil(1001 / 100) = 11 batches per epoch.
+  void aPartialLastBatchOfAnEpochIsNotTrained() {
+    // 1001 // 100 = 10 batches per epoch, as the study counts steps.
     TrainingEstimate t = TrainingEstimate.of(1, 0, 1, new FullTraining(1_001, 2), 100);
 
-    assertEquals(22, t.batches());
-    assertEquals(22.0, t.energyJoules(), EPS);
+    assertEquals(20, t.batches());
+    assertEquals(20.0, t.energyJoules(), EPS);
+  }
+
+  @Test
+  void thePostersThreeDGanEnergyIs395JoulesPerBatchOf64OverTheStudysTraining() {
+    // 124,987 // 64 = 1,952 batches x 60 epochs = 117,120; x 395.3 J = 46,297,536 J: 46.3 MJ.
+    FullTraining study = ModelName.GAN_3D.defaultFullTraining().orElseThrow();
+    TrainingEstimate t = TrainingEstimate.of(395.3, 0, 1, study, 64);
+
+    assertEquals(117_120, t.batches());
+    assertEquals(46_297_536, t.energyJoules(), 1e-3);
+    assertEquals(46.3, t.energyMegajoules(), 0.05);
   }
 
   @Test

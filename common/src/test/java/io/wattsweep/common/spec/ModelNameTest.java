@@ -2,7 +2,9 @@ package io.wattsweep.common.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,11 +18,19 @@ class ModelNameTest {
   }
 
   @Test
-  void vaeProGanDefaultsToProGansScheduleOfImages() {
-    FullTraining t = ModelName.VAE_PROGAN.defaultFullTraining();
-    assertEquals(6_600_000L, t.datasetSize());
-    assertEquals(1, t.epochs());
-    assertEquals(412_500L, t.batchesPerEpoch(16));
+  void threeDGanDefaultsToTheStudysTrainingCountedAsItCountedSteps() {
+    FullTraining t = ModelName.GAN_3D.defaultFullTraining().orElseThrow();
+    assertEquals(new FullTraining(124_987, 60), t);
+    // 124,987 // 64 = 1,952 steps an epoch (the last 59 showers are not trained); x 60 epochs.
+    assertEquals(1_952L, t.batchesPerEpoch(64));
+    assertEquals(117_120L, t.batchesPerEpoch(64) * t.epochs());
+  }
+
+  @Test
+  void vaeProGanHasNoDefaultFullTrainingAndSaysWhy() {
+    assertEquals(Optional.empty(), ModelName.VAE_PROGAN.defaultFullTraining());
+    assertTrue(ModelName.VAE_PROGAN.fullTrainingSource().contains("total_kimg"),
+        ModelName.VAE_PROGAN.fullTrainingSource());
   }
 
   @Test

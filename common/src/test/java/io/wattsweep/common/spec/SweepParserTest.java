@@ -79,8 +79,9 @@ class SweepParserTest {
         () -> assertEquals(2, spec.warmupBatches()),
         () -> assertEquals(1.0, spec.scale()),
         () -> assertEquals("3dgan", spec.name()),
-        () -> assertEquals(ModelName.GAN_3D.defaultFullTraining(), spec.fullTraining()),
-        () -> assertEquals(new FullTraining(360_000, 30), spec.fullTraining()));
+        () -> assertEquals(ModelName.GAN_3D.defaultFullTraining().orElseThrow(),
+            spec.fullTraining()),
+        () -> assertEquals(new FullTraining(124_987, 60), spec.fullTraining()));
   }
 
   @Test

@@ -203,7 +203,16 @@ class SweepSpecTest {
   }
 
   @Test
-  void aBuiltInModelsJobMustCarryAFullTraining() {
+  void aVaeProGanSweepWithoutFullTrainingExtrapolatesNothing() {
+    SweepSpec spec = new SweepSpec(null, "vae-progan", 1.0, List.of("a100"),
+        List.of(Precision.FP32), List.of(32), List.of(1), 2, 10, null);
+
+    assertEquals(null, spec.fullTraining());
+    assertEquals(null, spec.expand("s1").get(0).fullTraining());
+  }
+
+  @Test
+  void aBuiltInModelsJobMustCarryAFullTrainingWhereOneIsKnown() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new JobSpec("s1-x", "s1", "3dgan", 1.0, "a100", Precision.FP32, 8, 1, 1, 10, null));
 

@@ -1,9 +1,15 @@
 package io.wattsweep.worker.train;
 
+import io.wattsweep.common.spec.FullTraining;
+import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.train.internal.ThreeDGan;
 import io.wattsweep.worker.train.internal.VaeProGan;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
@@ -22,6 +28,8 @@ public final class ModelCatalog {
     private final double defaultScale;
     private final int studyBatchSize;
     private final String studyBatchSource;
+    private final Map<String, Long> studyParameters;
+    private final String studyParametersSource;
     private final BiFunction<Double, Integer, ModelInfo> describer;
 
     private Model(
@@ -31,6 +39,8 @@ public final class ModelCatalog {
         double defaultScale,
         int studyBatchSize,
         String studyBatchSource,
+        Map<String, Long> studyParameters,
+        String studyParametersSource,
         BiFunction<Double, Integer, ModelInfo> describer) {
       this.name = name;
       this.description = description;
@@ -38,6 +48,8 @@ public final class ModelCatalog {
       this.defaultScale = defaultScale;
       this.studyBatchSize = studyBatchSize;
       this.studyBatchSource = studyBatchSource;
+      this.studyParameters = studyParameters;
+      this.studyParametersSource = studyParametersSource;
       this.describer = describer;
     }
 
@@ -70,6 +82,26 @@ public final class ModelCatalog {
       return studyBatchSource;
     }
 
+    /** Parameters per network of the study's model at full size, for the networks known. */
+    public Map<String, Long> studyParameters() {
+      return studyParameters;
+    }
+
+    /** Where {@link #studyParameters()} come from. */
+    public String studyParametersSource() {
+      return studyParametersSource;
+    }
+
+    /** What a full training means by default, where that is known. */
+    public Optional<FullTraining> fullTraining() {
+      return ModelName.parse("model", name).defaultFullTraining();
+    }
+
+    /** Where {@link #fullTraining()} comes from, or why there is none. */
+    public String fullTrainingSource() {
+      return ModelName.parse("model", name).fullTrainingSource();
+    }
+
     /**
      * Parameters per network and FLOPs per step at a scale and global batch, from the networks'
      * variables built in a throwaway graph (nothing is trained or allocated).
@@ -93,19 +125,39 @@ public final class ModelCatalog {
               1.0,
               64,
               "the paper's batch",
+              networks(1_364_983, 87_354),
+              "counted from AngleArch3dGAN.py's layers",
               ThreeDGan::describe),
           new Model(
               Workloads.VAE_PROGAN,
-              "conditional progressive GAN: the missing 128x128 tile of a satellite image from its"
-                  + " three VAE-encoded neighbours, local and global critics",
+              "conditional progressive GAN: the missing 128x128 one-channel tile of a satellite"
+                  + " image from its three neighbours, encoded by a frozen encoder; local and global"
+                  + " critics",
               "Cardoso, Vallecorsa, Nemni, arXiv 2211.15303",
               1.0,
-              16,
-              "assumed: ProGAN's minibatch at 128x128 (Karras et al. 2018); the study's batch was"
-                  + " not found",
+              32,
+              "the study's batch",
+              studyProGan(),
+              "the study: the generator's count, the critics' as rounded there (about 22.9M and"
+                  + " 23.05M); the encoder's is not known",
               VaeProGan::describe));
 
   private ModelCatalog() {}
+
+  private static Map<String, Long> studyProGan() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("generator", 18_734_214L);
+    m.put("local-discriminator", 22_900_000L);
+    m.put("global-discriminator", 23_050_000L);
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static Map<String, Long> networks(long generator, long discriminator) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("generator", generator);
+    m.put("discriminator", discriminator);
+    return Collections.unmodifiableMap(m);
+  }
 
   /** Every model, in a fixed order. */
   public static List<Model> all() {

@@ -34,7 +34,10 @@ public final class ModelsCommand {
     }
   }
 
-  /** Writes the table, then where each batch and FLOP count comes from. */
+  /**
+   * Writes the table, then for each model where its batch comes from, its parameters beside the
+   * study's, its full training with where that comes from, and how its FLOPs are counted.
+   */
   public static void print(PrintStream out, List<Double> scales) {
     out.printf(
         "%-11s %6s %6s %12s %13s  %s%n",
@@ -57,8 +60,31 @@ public final class ModelsCommand {
       ModelInfo info = m.describe(m.defaultScale(), 1);
       out.printf("%s: %s (%s)%n", m.name(), m.description(), m.paper());
       out.printf("  batch %d: %s%n", m.studyBatchSize(), m.studyBatchSource());
+      out.printf(
+          "  parameters: ours %s; the study's %s (%s)%n",
+          perNetwork(info.parametersByNetwork()),
+          perNetwork(m.studyParameters()),
+          m.studyParametersSource());
+      out.printf("  full training: %s%n", fullTraining(m));
       out.printf("  FLOPs: %s%n", info.flopsMethod());
     }
+  }
+
+  private static String fullTraining(ModelCatalog.Model m) {
+    return m.fullTraining()
+        .map(
+            t -> {
+              long perEpoch = t.batchesPerEpoch(m.studyBatchSize());
+              return String.format(
+                  "%,d samples x %d epochs: %,d batches an epoch at batch %d, %,d in all (%s)",
+                  t.datasetSize(),
+                  t.epochs(),
+                  perEpoch,
+                  m.studyBatchSize(),
+                  perEpoch * t.epochs(),
+                  m.fullTrainingSource());
+            })
+        .orElse(m.fullTrainingSource());
   }
 
   private static String perNetwork(Map<String, Long> networks) {

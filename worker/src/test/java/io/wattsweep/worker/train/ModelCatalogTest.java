@@ -36,7 +36,7 @@ class ModelCatalogTest {
     assertEquals(15_121, small.generatorParameters());
     assertEquals(3_672, small.discriminatorParameters());
     assertEquals(2_091_363_456L * 16, small.flopsPerStep());
-    ModelInfo full = ModelCatalog.named("vae-progan").describe(1, 16);
+    ModelInfo full = ModelCatalog.named("vae-progan").describe(1, 32);
     assertEquals(4, full.parametersByNetwork().size());
     assertTrue(full.totalParameters() > 75_000_000 && full.totalParameters() < 90_000_000);
     IllegalArgumentException e =
@@ -53,7 +53,34 @@ class ModelCatalogTest {
     assertTrue(lines.get(1).matches("3dgan +1\\.000 +64 .*generator .* \\| discriminator .*"));
     assertTrue(lines.get(2).startsWith("3dgan        0.250"), lines.get(2));
     assertTrue(
-        lines.get(3).matches("vae-progan +1\\.000 +16 .* 83,569,861  encoder .*"), lines.get(3));
+        lines.get(3).matches("vae-progan +1\\.000 +32 .* 85,394,627  encoder .*"), lines.get(3));
     assertTrue(lines.get(4).startsWith("vae-progan   0.250"), lines.get(4));
+  }
+
+  @Test
+  void modelsCommandPrintsParametersBesideTheStudysAndFullTrainingWithItsSource() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ModelsCommand.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(1.0));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("  parameters: ours generator 1,364,983 | discriminator 87,354;"
+        + " the study's generator 1,364,983 | discriminator 87,354"), out);
+    assertTrue(out.contains("  full training: 124,987 samples x 60 epochs: 1,952 batches an epoch"
+        + " at batch 64, 117,120 in all (the study's training: 124,987 showers an epoch"), out);
+    assertTrue(out.contains("the study's generator 18,734,214 | local-discriminator 22,900,000 |"
+        + " global-discriminator 23,050,000"), out);
+    assertTrue(out.contains("  full training: none known: the study's code counts training in"
+        + " thousands of images shown (total_kimg"), out);
+  }
+
+  /** At scale 1 each network the study counted is within 1% of its count. */
+  @Test
+  void fullSizeNetworksAreWithinOnePercentOfTheStudys() {
+    for (ModelCatalog.Model m : ModelCatalog.all()) {
+      var ours = m.describe(1, m.studyBatchSize()).parametersByNetwork();
+      m.studyParameters()
+          .forEach(
+              (network, study) ->
+                  assertEquals(study, ours.get(network), study * 0.01, m.name() + " " + network));
+    }
   }
 }

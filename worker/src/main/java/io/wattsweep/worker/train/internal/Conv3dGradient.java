@@ -2,8 +2,6 @@ package io.wattsweep.worker.train.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.DeviceSpec;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
@@ -37,7 +35,7 @@ public final class Conv3dGradient {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static List<Operand<?>> gradient(Ops tf, Conv3d.Inputs<?> op, List<Output<?>> upstream) {
-    Scope at = onDeviceOf(tf.scope(), op);
+    Scope at = tf.scope();
     Operand dy = upstream.get(0);
     Operand input = op.input;
     Operand filter = op.filter;
@@ -63,15 +61,6 @@ public final class Conv3dGradient {
             Conv3dBackpropFilter.dataFormat(op.dataFormat),
             Conv3dBackpropFilter.dilations(boxed(op.dilations)));
     return List.of(dx, dw);
-  }
-
-  /**
-   * Gradient ops get no device of their own; pinning the two backprops (the bulk of the backward
-   * cost) to the forward op's device keeps each data-parallel tower's work on its device.
-   */
-  private static Scope onDeviceOf(Scope scope, Conv3d.Inputs<?> op) {
-    DeviceSpec device = Towers.parseDevice(((GraphOperation) op.getOutputs().op()).device());
-    return device == null ? scope : new PinnedScope(scope, device);
   }
 
   private static List<Long> boxed(long[] values) {

@@ -10,7 +10,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * Gradients that every update of one session run waits for. Ref variables are read in place: an
  * update that ran before another layer's backprop had read its weights would change them under it
- * (the encoder's gradient, for one, reads the generator's weights on its way back).
+ * (a layer's gradient reads the weights of the layers after it on its way back).
  *
  * @param gated builds ops that run only once every gradient is computed
  * @param ready the gradients, in the order given, as values that exist once the barrier is passed
@@ -25,10 +25,5 @@ record GradientBarrier(Ops gated, List<Operand<TFloat32>> ready) {
     List<Op> all = new ArrayList<>();
     ready.forEach(r -> all.add((Op) r));
     return new GradientBarrier(tf.withControlDependencies(all), List.copyOf(ready));
-  }
-
-  /** The ready gradients {@code from} (inclusive) to {@code to} (exclusive). */
-  List<Operand<TFloat32>> ready(int from, int to) {
-    return ready.subList(from, to);
   }
 }

@@ -1,7 +1,8 @@
 package io.wattsweep.worker.train.internal;
 
 /**
- * One row of a layer table: a square SAME convolution at an output resolution, or a dense layer.
+ * One row of a layer table: a square SAME convolution (stride 1, or 2 to halve its input) at an
+ * output resolution, or a dense layer.
  * The table both builds a network's variables and counts its parameters and multiply-adds, so the
  * reported numbers are those of the graph that trains.
  *
@@ -10,21 +11,28 @@ package io.wattsweep.worker.train.internal;
  * @param in input channels (or features, dense)
  * @param out output channels (or features, dense)
  * @param resolution side of the output grid; 1 for a dense layer
+ * @param stride of a convolution: 1, or 2 for one that halves its input's side
  * @param linear no activation after it and gain 1 (output layers); else LeakyReLU and gain sqrt 2
  */
-record LayerSpec(String name, int kernel, int in, int out, int resolution, boolean linear) {
+record LayerSpec(
+    String name, int kernel, int in, int out, int resolution, int stride, boolean linear) {
 
   static LayerSpec conv(String name, int kernel, int in, int out, int resolution) {
-    return new LayerSpec(name, kernel, in, out, resolution, false);
+    return new LayerSpec(name, kernel, in, out, resolution, 1, false);
+  }
+
+  /** A convolution of stride 2: its input's side is twice {@code resolution}. */
+  static LayerSpec strided(String name, int kernel, int in, int out, int resolution) {
+    return new LayerSpec(name, kernel, in, out, resolution, 2, false);
   }
 
   static LayerSpec dense(String name, int in, int out) {
-    return new LayerSpec(name, 0, in, out, 1, false);
+    return new LayerSpec(name, 0, in, out, 1, 1, false);
   }
 
   /** The same layer without activation, as an output. */
   LayerSpec asLinear() {
-    return new LayerSpec(name, kernel, in, out, resolution, true);
+    return new LayerSpec(name, kernel, in, out, resolution, stride, true);
   }
 
   boolean isDense() {

@@ -44,10 +44,10 @@ final class Layers {
     return tf.reshape(tiled, tf.constant(grid.upsampled(factor).batchShape()));
   }
 
-  /** A 2D convolution, SAME padding, stride 1. */
+  /** A 2D convolution, SAME padding. */
   static Operand<TFloat32> conv2d(
-      Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b) {
-    return tf.nn.biasAdd(tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "SAME"), b);
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b, long stride) {
+    return tf.nn.biasAdd(tf.nn.conv2d(x, w, List.of(1L, stride, stride, 1L), "SAME"), b);
   }
 
   /** Nearest-neighbour 2x upsampling of (batch, h, w, c), as ProGAN's generator grows. */

@@ -19,8 +19,8 @@ import org.tensorflow.types.TInt32;
  * The VAE-ProGAN training graph. A discriminator step scores real and generated tiles with the
  * local critic and real and generated 2 x 2 contexts with the global critic, each with its own
  * WGAN-GP loss and its own Adam; a generator step takes the generator's loss through both critics
- * plus the encoder's KL term, and applies it to the generator and the encoder, each with its own
- * Adam. Data parallel as the 3DGAN: one tower per device, gradients averaged.
+ * and applies it to the generator with its own Adam. The encoder is frozen: it only encodes the
+ * neighbours. Data parallel as the 3DGAN: one tower per device, gradients averaged.
  */
 final class ProGanGraph {
 
@@ -38,19 +38,15 @@ final class ProGanGraph {
   /** Local plus global critic loss. */
   final Operand<TFloat32> discriminatorLoss;
 
-  /** Adversarial terms through both critics plus the weighted KL. */
+  /** Adversarial terms through both critics. */
   final Operand<TFloat32> generatorLoss;
 
   final Op localUpdate;
   final Op globalUpdate;
   final Op generatorUpdate;
-  final Op encoderUpdate;
 
   /** Both critics' updates. */
   final Op discriminatorStep;
-
-  /** The generator's and the encoder's updates. */
-  final Op generatorStep;
 
   /** A tower's scenes cut into the three neighbours and the tile to generate. */
   private record Scene(
@@ -85,12 +81,6 @@ final class ProGanGraph {
     }
   }
 
-  /** A generated tile and the KL of the encodings it was conditioned on. */
-  private record Generated(Operand<TFloat32> tile, Operand<TFloat32> kl) {}
-
-  /** Per-tower random inputs of one step: noise, three reparameterisation draws. */
-  private record Draws(List<Operand<TFloat32>> noise, List<List<Operand<TFloat32>>> epsilons) {}
-
   /**
    * @param lossScale multiplies the losses before differentiation and divides the gradients after
    */
@@ -107,9 +97,9 @@ final class ProGanGraph {
     int perTower = batchSize / n;
     List<Operand<TFloat32>> contexts =
         TowerGradients.split(tf, tf.gather(contextPool, indices, tf.constant(0)), n);
-    // Random inputs are drawn for the global batch and split like the data (see GanGraph).
-    Draws dDraws = draws(tf, d, batchSize, n, seed, 1);
-    Draws gDraws = draws(tf, d, batchSize, n, seed, 5);
+    // Random inputs are drawn for the global batch and split like the data.
+    List<Operand<TFloat32>> dNoise = noise(tf, d, batchSize, n, seed, 1);
+    List<Operand<TFloat32>> gNoise = noise(tf, d, batchSize, n, seed, 5);
     List<Operand<TFloat32>> localMix = TowerGradients.split(tf, mix(tf, batchSize, seed, 9), n);
     List<Operand<TFloat32>> globalMix = TowerGradients.split(tf, mix(tf, batchSize, seed, 10), n);
 
@@ -119,8 +109,6 @@ final class ProGanGraph {
     List<List<Output<?>>> localGrads = new ArrayList<>();
     List<List<Output<?>>> globalGrads = new ArrayList<>();
     List<List<Output<?>>> generatorGrads = new ArrayList<>();
-    List<Variable<TFloat32>> generatorSide = new ArrayList<>(generator.params().all());
-    generatorSide.addAll(encoder.params().all());
     for (int i = 0; i < n; i++) {
       DeviceSpec device = towers.device(i);
       Ops t = tf.withSubScope("tower" + i);
@@ -128,7 +116,7 @@ final class ProGanGraph {
       Operand<TFloat32> context = contexts.get(i);
       Scene scene = Scene.cut(t, context, d.tile());
 
-      Generated fake = generate(t, scene, dDraws, i);
+      Operand<TFloat32> fake = generate(t, scene, dNoise.get(i));
       var local =
           ProGanLosses.critic(
               graph,
@@ -136,7 +124,7 @@ final class ProGanGraph {
               "local_penalty" + i,
               localCritic,
               scene.target(),
-              fake.tile(),
+              fake,
               localMix.get(i),
               perTower);
       var global =
@@ -146,7 +134,7 @@ final class ProGanGraph {
               "global_penalty" + i,
               globalCritic,
               context,
-              scene.with(t, fake.tile()),
+              scene.with(t, fake),
               globalMix.get(i),
               perTower);
       localLosses.add(local);
@@ -158,16 +146,16 @@ final class ProGanGraph {
           TowerGradients.of(
               graph, t, "global_gradients" + i, global, lossScale, globalCritic.params().all()));
 
-      Generated tiles = generate(t, scene, gDraws, i);
+      Operand<TFloat32> tile = generate(t, scene, gNoise.get(i));
       var gLoss =
           ProGanLosses.generator(
               t,
-              localCritic.forward(t, tiles.tile(), perTower),
-              globalCritic.forward(t, scene.with(t, tiles.tile()), perTower),
-              tiles.kl());
+              localCritic.forward(t, tile, perTower),
+              globalCritic.forward(t, scene.with(t, tile), perTower));
       generatorLosses.add(gLoss);
       generatorGrads.add(
-          TowerGradients.of(graph, t, "generator_gradients" + i, gLoss, lossScale, generatorSide));
+          TowerGradients.of(
+              graph, t, "generator_gradients" + i, gLoss, lossScale, generator.params().all()));
     }
     localLoss = TowerGradients.average(tf.withName("local_critic_loss"), localLosses, 1f);
     globalLoss = TowerGradients.average(tf.withName("global_critic_loss"), globalLosses, 1f);
@@ -178,69 +166,29 @@ final class ProGanGraph {
         update(tf, "local_critic_adam", localCritic.params().all(), localGrads, lossScale);
     globalUpdate =
         update(tf, "global_critic_adam", globalCritic.params().all(), globalGrads, lossScale);
-    // One barrier for both: the encoder's gradient reads the generator's weights on its way back.
-    GradientBarrier barrier =
-        GradientBarrier.of(
-            tf.withSubScope("generator_side_barrier"),
-            TowerGradients.averageEach(tf, generatorGrads, lossScale));
-    int g = generator.params().all().size();
     generatorUpdate =
-        Adam.apply(
-            tf.withSubScope("generator_adam"),
-            barrier,
-            generator.params().all(),
-            barrier.ready(0, g),
-            Adam.Settings.PROGAN);
-    encoderUpdate =
-        Adam.apply(
-            tf.withSubScope("encoder_adam"),
-            barrier,
-            encoder.params().all(),
-            barrier.ready(g, generatorSide.size()),
-            Adam.Settings.PROGAN);
+        update(tf, "generator_adam", generator.params().all(), generatorGrads, lossScale);
     discriminatorStep = tf.withControlDependencies(List.of(localUpdate, globalUpdate)).noOp();
-    generatorStep = tf.withControlDependencies(List.of(generatorUpdate, encoderUpdate)).noOp();
   }
 
   /**
-   * Encodes the three neighbours (in one batch: the encoder is shared), samples their encodings by
-   * reparameterisation, and generates the tile from them and the noise.
+   * Encodes the three neighbours (in one batch: the encoder is shared) and generates the tile from
+   * the noise and their encodings.
    */
-  private Generated generate(Ops tf, Scene scene, Draws draws, int tower) {
+  private Operand<TFloat32> generate(Ops tf, Scene scene, Operand<TFloat32> noise) {
     var neighbours =
         tf.concat(List.of(scene.topLeft(), scene.topRight(), scene.bottomLeft()), tf.constant(0));
-    TileEncoder.Posterior p = encoder.forward(tf, neighbours);
-    var epsilon = tf.concat(draws.epsilons().get(tower), tf.constant(0));
-    var sample =
-        tf.math.add(
-            p.mean(),
-            tf.math.mul(tf.math.exp(tf.math.mul(tf.constant(0.5f), p.logVariance())), epsilon));
     List<Operand<TFloat32>> input = new ArrayList<>();
-    input.add(draws.noise().get(tower));
-    tf.split(tf.constant(0), sample, 3L).forEach(input::add);
-    var tile = generator.forward(tf, tf.concat(input, tf.constant(3)));
-    return new Generated(tile, ProGanLosses.kl(tf, p));
+    input.add(noise);
+    tf.split(tf.constant(0), encoder.forward(tf, neighbours), 3L).forEach(input::add);
+    return generator.forward(tf, tf.concat(input, tf.constant(3)));
   }
 
-  /**
-   * Noise and three epsilon draws for the global batch, split per tower; streams from {@code s}.
-   */
-  private static Draws draws(Ops tf, ProGanDims d, int batch, int towers, long seed, long s) {
+  /** The generator's noise for the global batch, split per tower; stream {@code s}. */
+  private static List<Operand<TFloat32>> noise(
+      Ops tf, ProGanDims d, int batch, int towers, long seed, long s) {
     long[] shape = {batch, ProGanDims.BASE, ProGanDims.BASE, d.encoding()};
-    List<Operand<TFloat32>> noise =
-        TowerGradients.split(tf, GanGraph.noise(tf, shape, seed, s), towers);
-    List<List<Operand<TFloat32>>> perTower = new ArrayList<>();
-    for (int i = 0; i < towers; i++) {
-      perTower.add(new ArrayList<>());
-    }
-    for (int k = 1; k <= 3; k++) {
-      List<Operand<TFloat32>> parts =
-          TowerGradients.split(tf, GanGraph.noise(tf, shape, seed, s + k), towers);
-      for (int i = 0; i < towers; i++) {
-        perTower.get(i).add(parts.get(i));
-      }
-    }
-    return new Draws(noise, perTower);
+    return TowerGradients.split(tf, GanGraph.noise(tf, shape, seed, s), towers);
   }
 
   /** Per-sample interpolation weights for the gradient penalty, uniform in [0, 1). */

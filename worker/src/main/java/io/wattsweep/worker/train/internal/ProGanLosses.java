@@ -9,7 +9,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * The VAE-ProGAN objectives for one tower: ProGAN's WGAN-GP (Gulrajani et al. 2017, as Karras et
  * al. 2018 use it: penalty weight 10 and a small drift term that keeps real scores near zero) for
- * each critic, and for the generator the two critics' scores plus the encoder's KL divergence.
+ * each critic, and for the generator the two critics' scores.
  *
  * <p>The gradient penalty needs the critic's input gradient differentiated once more; TensorFlow's
  * C++ registry has those second-order gradients for every op the critics use (see {@link Layers}).
@@ -18,13 +18,6 @@ final class ProGanLosses {
 
   static final float PENALTY_WEIGHT = 10f;
   static final float DRIFT_WEIGHT = 1e-3f;
-
-  /**
-   * Weight of the KL term, per latent value. The paper's encoder is a Wasserstein auto-encoder
-   * whose penalty weight we could not find; as a VAE's KL averaged over the latent values it stays
-   * on the scale of the adversarial terms at the start.
-   */
-  static final float KL_WEIGHT = 1f;
 
   private ProGanLosses() {}
 
@@ -50,7 +43,9 @@ final class ProGanLosses {
     var betweenScore = critic.forward(tf, between, batch);
     // An explicit seed of 1: the default OnesLike seed has no gradient, and this one gets one.
     Output<?>[] slope =
-        graph.addGradients(
+        PlacedGradients.add(
+            graph,
+            tf,
             prefix,
             new Output<?>[] {sum(tf, betweenScore).asOutput()},
             new Output<?>[] {between.asOutput()},
@@ -71,21 +66,10 @@ final class ProGanLosses {
             tf.math.mul(tf.constant(DRIFT_WEIGHT), drift)));
   }
 
-  /** The generator's loss: -(local score) - (global score) + KL weight x KL. */
+  /** The generator's loss: -(local score) - (global score). */
   static Operand<TFloat32> generator(
-      Ops tf, Operand<TFloat32> localScore, Operand<TFloat32> globalScore, Operand<TFloat32> kl) {
-    var adversarial = tf.math.neg(tf.math.add(mean(tf, localScore), mean(tf, globalScore)));
-    return tf.math.add(adversarial, tf.math.mul(tf.constant(KL_WEIGHT), kl));
-  }
-
-  /** KL(N(mean, exp(logVariance)) || N(0, 1)), averaged over samples and latent values. */
-  static Operand<TFloat32> kl(Ops tf, TileEncoder.Posterior p) {
-    var lv = p.logVariance();
-    var terms =
-        tf.math.sub(
-            tf.math.add(tf.math.square(p.mean()), tf.math.exp(lv)),
-            tf.math.add(lv, tf.constant(1f)));
-    return tf.math.mul(tf.constant(0.5f), mean(tf, terms));
+      Ops tf, Operand<TFloat32> localScore, Operand<TFloat32> globalScore) {
+    return tf.math.neg(tf.math.add(mean(tf, localScore), mean(tf, globalScore)));
   }
 
   /** The mean over every axis. */

@@ -41,7 +41,7 @@ final class TableNet {
     Operand<TFloat32> y =
         layer.isDense()
             ? Layers.dense(tf, x, w, biases.get(i))
-            : Layers.conv2d(tf, x, w, biases.get(i));
+            : Layers.conv2d(tf, x, w, biases.get(i), layer.stride());
     return layer.linear() ? y : Layers.leakyRelu(tf, y);
   }
 

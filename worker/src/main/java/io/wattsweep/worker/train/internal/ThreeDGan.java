@@ -181,6 +181,22 @@ public final class ThreeDGan implements Workload {
     }
   }
 
+  /**
+   * Runs {@code update} on the next batch as a step does and returns the partition graphs that
+   * ran, one per device, each node with the device it ran on.
+   */
+  List<GraphDef> graphsRan(Update update) {
+    try (TInt32 batch = data.nextIndices()) {
+      Session.Runner runner =
+          switch (update) {
+            case REAL -> fed(batch).fetch(net.realLoss).addTarget(net.realUpdate);
+            case FAKE -> fed(batch).fetch(net.fakeLoss).addTarget(net.fakeUpdate);
+            case GENERATOR -> fed(batch).fetch(net.generatorLoss).addTarget(net.generatorUpdate);
+          };
+      return Sessions.executedGraphs(runner);
+    }
+  }
+
   @Override
   public boolean saveGenerator(Path directory) {
     training.save(net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));

@@ -42,7 +42,7 @@ final class TileCritic {
     return t;
   }
 
-  /** Scores a batch of (batch, input, input, 3) images: (batch, 1). */
+  /** Scores a batch of (batch, input, input, channels) images: (batch, 1). */
   Operand<TFloat32> forward(Ops tf, Operand<TFloat32> images, int batch) {
     int head = net.size() - 3;
     Operand<TFloat32> x = trunk(tf, net, head, images, input);
@@ -74,7 +74,7 @@ final class TileCritic {
 
   /** "From RGB" and the blocks from {@code input} down to 8 x 8, each ending in a pooling. */
   static void addTrunk(List<LayerSpec> t, ProGanDims d, int input) {
-    t.add(LayerSpec.conv("from_rgb", 1, 3, d.channels(input), input));
+    t.add(LayerSpec.conv("from_rgb", 1, ProGanDims.IMAGE_CHANNELS, d.channels(input), input));
     for (int r = input; r > ProGanDims.BASE; r /= 2) {
       t.add(LayerSpec.conv(TileGenerator.name(r, 0), 3, d.channels(r), d.channels(r), r));
       t.add(LayerSpec.conv(TileGenerator.name(r, 1), 3, d.channels(r), d.channels(r / 2), r));

@@ -8,9 +8,10 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Synthetic satellite-like scenes, drawn from the seed: each is a 2 x 2 context of tiles (three
- * neighbours and the tile to generate, bottom right), cut from one continuous RGB field, so the
- * neighbours are consistent with the missing tile. A field is a smooth land-cover texture (a few
- * low-frequency waves per channel on a random base colour), a straight boundary between two covers
+ * neighbours and the tile to generate, bottom right), cut from one continuous field of the image's
+ * channels, so the neighbours are consistent with the missing tile. A field is a smooth land-cover
+ * texture (a few low-frequency waves per channel on a random base level), a straight boundary
+ * between two covers
  * (land and water, say) with a sharp edge, and a thin bright line (a road), squashed into [-1, 1]
  * as image pixels are for a GAN.
  *
@@ -20,6 +21,7 @@ import org.tensorflow.types.TInt32;
 final class TileData implements AutoCloseable {
 
   private static final int WAVES = 4;
+  private static final int CHANNELS = ProGanDims.IMAGE_CHANNELS;
 
   private final TFloat32 contexts;
   private final BatchCycle cycle;
@@ -27,18 +29,18 @@ final class TileData implements AutoCloseable {
   TileData(ProGanDims d, int batchSize, long seed) {
     SplittableRandom random = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
     int side = d.context();
-    int pixels = side * side * 3;
+    int pixels = side * side * CHANNELS;
     int size = BatchCycle.poolSize(batchSize, 4L * pixels);
     float[] values = new float[size * pixels];
     for (int s = 0; s < size; s++) {
       scene(side, random, values, s * pixels);
     }
     contexts =
-        TFloat32.tensorOf(Shape.of(size, side, side, 3), DataBuffers.of(values, true, false));
+        TFloat32.tensorOf(Shape.of(size, side, side, CHANNELS), DataBuffers.of(values, true, false));
     cycle = new BatchCycle(size, batchSize);
   }
 
-  /** All pooled contexts, (pool, 2 tile, 2 tile, 3); owned by this object. */
+  /** All pooled contexts, (pool, 2 tile, 2 tile, channels); owned by this object. */
   TFloat32 contexts() {
     return contexts;
   }
@@ -55,12 +57,12 @@ final class TileData implements AutoCloseable {
 
   /** Writes one scene (row, column, channel order) at {@code offset}. */
   private static void scene(int side, SplittableRandom random, float[] out, int offset) {
-    double[] base = new double[3];
-    double[][] amplitude = new double[3][WAVES];
-    double[][] fx = new double[3][WAVES];
-    double[][] fy = new double[3][WAVES];
-    double[][] phase = new double[3][WAVES];
-    for (int c = 0; c < 3; c++) {
+    double[] base = new double[CHANNELS];
+    double[][] amplitude = new double[CHANNELS][WAVES];
+    double[][] fx = new double[CHANNELS][WAVES];
+    double[][] fy = new double[CHANNELS][WAVES];
+    double[][] phase = new double[CHANNELS][WAVES];
+    for (int c = 0; c < CHANNELS; c++) {
       base[c] = 0.6 * (random.nextDouble() - 0.5);
       for (int k = 0; k < WAVES; k++) {
         amplitude[c][k] = 0.25 * random.nextDouble();
@@ -88,7 +90,7 @@ final class TileData implements AutoCloseable {
         double x = (j + 0.5) / side;
         boolean wet = (x - 0.5) * nx + (y - 0.5) * ny > offsetFromCentre;
         boolean road = Math.abs((x - 0.5) * rx + (y - 0.5) * ry - roadOffset) < roadHalfWidth;
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < CHANNELS; c++) {
           double v = base[c];
           for (int k = 0; k < WAVES; k++) {
             v += amplitude[c][k] * Math.sin(fx[c][k] * x + fy[c][k] * y + phase[c][k]);
@@ -98,7 +100,7 @@ final class TileData implements AutoCloseable {
           } else if (road) {
             v = 0.9;
           }
-          out[offset + (i * side + j) * 3 + c] =
+          out[offset + (i * side + j) * CHANNELS + c] =
               (float) Math.tanh(v + 0.05 * random.nextGaussian());
         }
       }

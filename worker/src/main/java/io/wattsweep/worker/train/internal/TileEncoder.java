@@ -7,15 +7,13 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The VAE encoder of a neighbouring tile, shaped like ProGAN's discriminator (a linear 1 x 1 "from
- * RGB", two 3 x 3 convolutions per resolution with 2x average pooling between them, down to 4 x 4),
- * ending in two linear 1 x 1 heads: the mean and the log-variance of a 4 x 4 x encoding posterior
- * (2048 values at scale 1). One encoder serves all three neighbours.
+ * The study's frozen encoder of a neighbouring tile: stride-2 3 x 3 convolutions down to 4 x 4
+ * (five from 128 x 128) and a dense layer to the tile's 4 x 4 x encoding values (2048 at scale 1).
+ * It was trained beforehand and is not trained here: forward only, no KL term, no optimizer. One
+ * encoder serves all three neighbours. Its widths are an assumption ({@link
+ * ProGanDims#encoderChannels}).
  */
 final class TileEncoder {
-
-  /** The posterior of a batch of tiles, each (batch, 4, 4, encoding). */
-  record Posterior(Operand<TFloat32> mean, Operand<TFloat32> logVariance) {}
 
   private final ProGanDims d;
   private final TableNet net;
@@ -27,18 +25,30 @@ final class TileEncoder {
 
   static List<LayerSpec> table(ProGanDims d) {
     List<LayerSpec> t = new ArrayList<>();
-    TileCritic.addTrunk(t, d, d.tile());
+    int in = ProGanDims.IMAGE_CHANNELS;
     int base = ProGanDims.BASE;
-    t.add(LayerSpec.conv("mean", 1, d.channels(base), d.encoding(), base).asLinear());
-    t.add(LayerSpec.conv("log_variance", 1, d.channels(base), d.encoding(), base).asLinear());
+    for (int r = d.tile() / 2; r >= base; r /= 2) {
+      int out = d.encoderChannels(r);
+      t.add(LayerSpec.strided(r + "x" + r + "_conv", 3, in, out, r));
+      in = out;
+    }
+    t.add(LayerSpec.dense("encoding", base * base * in, d.encodingValues()).asLinear());
     return t;
   }
 
-  /** Encodes (batch, tile, tile, 3). */
-  Posterior forward(Ops tf, Operand<TFloat32> tiles) {
-    int heads = net.size() - 2;
-    Operand<TFloat32> x = TileCritic.trunk(tf, net, heads, tiles, d.tile());
-    return new Posterior(net.apply(tf, heads, x), net.apply(tf, heads + 1, x));
+  /**
+   * Encodes (batch, tile, tile, channels) to (batch, 4, 4, encoding); no gradient flows back
+   * through it.
+   */
+  Operand<TFloat32> forward(Ops tf, Operand<TFloat32> tiles) {
+    Operand<TFloat32> x = tiles;
+    int dense = net.size() - 1;
+    for (int i = 0; i < dense; i++) {
+      x = net.apply(tf, i, x);
+    }
+    x = net.apply(tf, dense, tf.reshape(x, tf.constant(new int[] {-1, net.layer(dense).in()})));
+    int base = ProGanDims.BASE;
+    return tf.stopGradient(tf.reshape(x, tf.constant(new int[] {-1, base, base, d.encoding()})));
   }
 
   Params params() {

@@ -29,7 +29,10 @@ final class TowerGradients {
     return parts;
   }
 
-  /** d(scale * loss)/d(variables); every variable must be reachable, or the graph is wrong. */
+  /**
+   * d(scale * loss)/d(variables), on the device of {@code tf}; every variable must be reachable, or
+   * the graph is wrong.
+   */
   static List<Output<?>> of(
       Graph graph,
       Ops tf,
@@ -42,7 +45,8 @@ final class TowerGradients {
     for (int i = 0; i < xs.length; i++) {
       xs[i] = variables.get(i).asOutput();
     }
-    Output<?>[] grads = graph.addGradients(prefix, new Output<?>[] {scaled.asOutput()}, xs, null);
+    Output<?>[] grads =
+        PlacedGradients.add(graph, tf, prefix, new Output<?>[] {scaled.asOutput()}, xs, null);
     for (int i = 0; i < grads.length; i++) {
       if (grads[i] == null) {
         throw new IllegalStateException(

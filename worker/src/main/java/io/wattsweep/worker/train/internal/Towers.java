@@ -2,8 +2,6 @@ package io.wattsweep.worker.train.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.proto.ConfigProto;
 
@@ -12,11 +10,6 @@ import org.tensorflow.proto.ConfigProto;
  * (TensorFlow splits the host into as many as the session's device count asks for).
  */
 final class Towers {
-
-  private static final Pattern DEVICE =
-      Pattern.compile(
-          "(?:/job:([^/]+))?(?:/replica:(\\d+))?(?:/task:(\\d+))?"
-              + "(?:/device:([A-Za-z_]+):(\\d+))?");
 
   private final List<DeviceSpec> devices;
   private final DeviceSpec.DeviceType type;
@@ -75,34 +68,5 @@ final class Towers {
     if (type == DeviceSpec.DeviceType.CPU && count() > 1) {
       config.putDeviceCount("CPU", count());
     }
-  }
-
-  /** Parses a TensorFlow device name; null for an empty or unparseable one. */
-  static DeviceSpec parseDevice(String name) {
-    if (name == null || name.isEmpty()) {
-      return null;
-    }
-    Matcher m = DEVICE.matcher(name);
-    if (!m.matches() || m.group(4) == null) {
-      return null;
-    }
-    DeviceSpec.DeviceType type;
-    try {
-      type = DeviceSpec.DeviceType.valueOf(m.group(4).toUpperCase());
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    DeviceSpec.Builder b =
-        DeviceSpec.newBuilder().deviceType(type).deviceIndex(Integer.parseInt(m.group(5)));
-    if (m.group(1) != null) {
-      b.job(m.group(1));
-    }
-    if (m.group(2) != null) {
-      b.replica(Integer.parseInt(m.group(2)));
-    }
-    if (m.group(3) != null) {
-      b.task(Integer.parseInt(m.group(3)));
-    }
-    return b.build();
   }
 }

@@ -6,6 +6,7 @@ import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +26,14 @@ import org.tensorflow.types.TInt32;
 /**
  * The VAE-ProGAN of Cardoso, Vallecorsa and Nemni (arXiv 2211.15303) training in TensorFlow graph
  * mode on synthetic satellite-like scenes: a conditional progressive GAN that generates the missing
- * tile of a 2 x 2 image from its three neighbours, each encoded to 2048 values by a shared VAE
- * encoder, judged by a local critic (the tile) and a global one (the tile in its context).
+ * tile of a 2 x 2 image from its three neighbours, each encoded to 2048 values by a shared encoder
+ * trained beforehand and frozen here, judged by a local critic (the tile) and a global one (the
+ * tile in its context).
  *
- * <p>What the paper's abstract and the study say is followed (tile 128 x 128, 4 x 4 start, 2048
- * values per neighbour, pixel norm, equalized learning rate, local and global discriminators, about
- * 80M parameters); the rest is ProGAN as published (Karras et al. 2018: feature maps, WGAN-GP with
+ * <p>What the paper and the study say is followed (one-channel 128 x 128 tiles, 4 x 4 start, 2048
+ * values per neighbour, an encoder of five stride-2 convolutions and a dense layer run forward
+ * only, the study's generator and critic widths, pixel norm, equalized learning rate, local and
+ * global discriminators); the rest is ProGAN as published (Karras et al. 2018: feature maps, WGAN-GP with
  * drift, Adam 1e-3 / 0 / 0.99, minibatch standard deviation). The fully grown network is built and
  * measured: the fade-in phases of progressive growing are short transitions at lower cost and are
  * not measured.
@@ -60,11 +63,11 @@ public final class VaeProGan implements Workload {
 
   private static final String FLOPS_METHOD =
       "analytic: 2 FLOPs per multiply-add of every convolution and dense layer, from the layer"
-          + " table; backward = 2x forward. Per sample, with E the encoder on one tile: D step ="
-          + " 3E + G forward + per critic 15x forward (real and generated: 2 forward + 4 backward;"
-          + " gradient penalty: forward 1 + input gradient 2 + its differentiation 6); G step = 3x"
-          + " (3E + G + both critics). Pixel norm, activations, pooling and the optimizers are not"
-          + " counted";
+          + " table; backward = 2x forward. Per sample, with E the frozen encoder on one tile"
+          + " (forward only): D step = 3E + G forward + per critic 15x forward (real and generated:"
+          + " 2 forward + 4 backward; gradient penalty: forward 1 + input gradient 2 + its"
+          + " differentiation 6); G step = 3E + 3x (G + both critics). Pixel norm, activations,"
+          + " pooling and the optimizers are not counted";
 
   private final TileData data;
   private final TrainingSession<ProGanGraph> training;
@@ -154,12 +157,12 @@ public final class VaeProGan implements Workload {
     return ProGanDims.of(scale).tile();
   }
 
-  /** Both critics' update, then the generator's and the encoder's, on one batch. */
+  /** Both critics' update, then the generator's, on one batch. */
   @Override
   public StepLosses step() {
     try (TInt32 batch = data.nextIndices()) {
       double d = run(net.discriminatorLoss, net.discriminatorStep, batch);
-      double g = run(net.generatorLoss, net.generatorStep, batch);
+      double g = run(net.generatorLoss, net.generatorUpdate, batch);
       return new StepLosses(d, g);
     }
   }
@@ -168,12 +171,14 @@ public final class VaeProGan implements Workload {
    * Updates one network alone on the next batch.
    *
    * @return the loss that network's gradient came from, before the update
+   * @throws IllegalArgumentException for the encoder, which is frozen
    */
   public double step(Network network) {
+    if (network == Network.ENCODER) {
+      throw new IllegalArgumentException("the encoder is frozen: it is never updated");
+    }
     try (TInt32 batch = data.nextIndices()) {
       switch (network) {
-        case ENCODER:
-          return run(net.generatorLoss, net.encoderUpdate, batch);
         case GENERATOR:
           return run(net.generatorLoss, net.generatorUpdate, batch);
         case LOCAL_DISCRIMINATOR:
@@ -183,6 +188,25 @@ public final class VaeProGan implements Workload {
         default:
           throw new IllegalStateException("unhandled network: " + network);
       }
+    }
+  }
+
+  /**
+   * Runs a step on the next batch (both critics' update, then the generator's) and returns the
+   * partition graphs of its two runs, each node with the device it ran on.
+   */
+  List<GraphDef> graphsRan() {
+    try (TInt32 batch = data.nextIndices()) {
+      List<GraphDef> graphs =
+          new ArrayList<>(
+              Sessions.executedGraphs(
+                  fed(session, net, batch)
+                      .fetch(net.discriminatorLoss)
+                      .addTarget(net.discriminatorStep)));
+      graphs.addAll(
+          Sessions.executedGraphs(
+              fed(session, net, batch).fetch(net.generatorLoss).addTarget(net.generatorUpdate)));
+      return graphs;
     }
   }
 
@@ -274,12 +298,12 @@ public final class VaeProGan implements Workload {
         networks);
   }
 
-  /** 2 x batch x (12 E + 4 G + 18 (local + global)) multiply-adds; see {@link #FLOPS_METHOD}. */
+  /** 2 x batch x (6 E + 4 G + 18 (local + global)) multiply-adds; see {@link #FLOPS_METHOD}. */
   private static long flopsPerStep(ProGanDims d, int batchSize) {
     long e = TableNet.macsPerSample(TileEncoder.table(d));
     long g = TableNet.macsPerSample(TileGenerator.table(d));
     long local = TableNet.macsPerSample(TileCritic.table(d, d.tile()));
     long global = TableNet.macsPerSample(TileCritic.table(d, d.context()));
-    return 2L * batchSize * (12 * e + 4 * g + 18 * (local + global));
+    return 2L * batchSize * (6 * e + 4 * g + 18 * (local + global));
   }
 }

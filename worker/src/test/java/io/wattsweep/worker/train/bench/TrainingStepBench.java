@@ -28,7 +28,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Run: {@code ./mvnw -o -B -pl worker -am test -Dtest=TrainingStepBench -Dgroups=bench
  * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. Options: {@code
- * -Dbench.configs=3dgan:1:2,3dgan:0.25:4} (model:scale:batch, comma-separated), {@code
+ * -Dbench.configs=3dgan:1:2,3dgan:0.25:4:2} (model:scale:batch[:towers], comma-separated; towers
+ * are data-parallel on as many logical CPU devices, default 1, the batch being global), {@code
  * -Dbench.precision=bf16} (default fp32; the test run turns oneDNN off, so a bf16 run needs it on in
  * the POM's surefire environment), {@code
  * -Dbench.steps=N} timed steps per configuration (default 3) after {@code -Dbench.warmup=N}
@@ -48,10 +49,11 @@ class TrainingStepBench {
     int warmup = Integer.getInteger("bench.warmup", 1);
     int side = Integer.getInteger("bench.matmul", 2048);
     System.out.printf(
-        "%-11s %6s %6s %10s %10s %10s %12s %10s %9s  %s%n",
+        "%-11s %6s %6s %6s %10s %10s %10s %12s %10s %9s  %s%n",
         "MODEL",
         "SCALE",
         "BATCH",
+        "TOWERS",
         "MEDIAN_S",
         "MIN_S",
         "MAX_S",
@@ -61,20 +63,21 @@ class TrainingStepBench {
         "LOAD BEFORE -> AFTER");
     for (String config : configs) {
       String[] parts = config.trim().split(":");
-      if (parts.length != 3) {
+      if (parts.length != 3 && parts.length != 4) {
         throw new IllegalArgumentException(
-            "bench.configs entry must be model:scale:batch: " + config);
+            "bench.configs entry must be model:scale:batch[:towers]: " + config);
       }
       String model = parts[0];
       double scale = Double.parseDouble(parts[1]);
       int batch = Integer.parseInt(parts[2]);
+      int towers = parts.length == 4 ? Integer.parseInt(parts[3]) : 1;
       // The reference product right before each configuration, so both see the same load.
       double matmul = matmulFlopsPerSecond(side, 5);
       String before = load();
       double[] seconds = new double[steps];
       ModelInfo info;
       try (Workload w =
-          Workloads.open(new WorkloadSpec(model, scale, precision, batch, 1, 1))) {
+          Workloads.open(new WorkloadSpec(model, scale, precision, batch, towers, 1))) {
         info = w.info();
         for (int i = 0; i < warmup; i++) {
           finite(w.step());
@@ -90,11 +93,12 @@ class TrainingStepBench {
       double median = sorted[steps / 2];
       double achieved = info.flopsPerStep() / median;
       System.out.printf(
-          "%-11s %6.3f %6d %10.3f %10.3f %10.3f %,12.1f %10.2f %9s  %s -> %s  (matmul %.1f GFLOP/s;"
-              + " steps %s)%n",
+          "%-11s %6.3f %6d %6d %10.3f %10.3f %10.3f %,12.1f %10.2f %9s  %s -> %s  (matmul %.1f"
+              + " GFLOP/s; steps %s)%n",
           model,
           scale,
           batch,
+          towers,
           median,
           sorted[0],
           sorted[steps - 1],

@@ -1,14 +1,11 @@
 package io.wattsweep.worker.train.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -17,10 +14,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat64;
 
 class Conv3dGradientTest {
@@ -71,46 +64,6 @@ class Conv3dGradientTest {
     }
   }
 
-  @Test
-  void conv3dGradientRunsOnTheForwardOpsDevice() {
-    Conv3dGradient.register();
-    DeviceSpec second = Towers.parseDevice("/job:localhost/replica:0/task:0/device:CPU:1");
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Ops onSecond = tf.withDevice(second);
-      // Fed, not computed: constant inputs would let Grappler fold the whole gradient away.
-      Placeholder<TFloat64> x = onSecond.placeholder(TFloat64.class);
-      Placeholder<TFloat64> w = onSecond.placeholder(TFloat64.class);
-      var y = onSecond.nn.conv3d(x, w, List.of(1L, 1L, 1L, 1L, 1L), "SAME");
-      var loss = onSecond.sum(y, onSecond.constant(new int[] {0, 1, 2, 3, 4}));
-      Output<?>[] grads =
-          g.addGradients(loss.asOutput(), new Output<?>[] {x.asOutput(), w.asOutput()});
-      ConfigProto twoCpus = ConfigProto.newBuilder().putDeviceCount("CPU", 2).build();
-      try (Session s = new Session(g, twoCpus);
-          TFloat64 xt = TFloat64.tensorOf(Shape.of(INPUT), DataBuffers.ofDoubles(size(INPUT)));
-          TFloat64 wt = TFloat64.tensorOf(Shape.of(FILTER), DataBuffers.ofDoubles(size(FILTER)));
-          Result result =
-              s.runner()
-                  .feed(x, xt)
-                  .feed(w, wt)
-                  .fetch(grads[0])
-                  .fetch(grads[1])
-                  .setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build())
-                  .runAndFetchMetadata()) {
-        int backprops = 0;
-        for (GraphDef partition : result.getMetadata().orElseThrow().getPartitionGraphsList()) {
-          for (NodeDef node : partition.getNodeList()) {
-            if (node.getOp().startsWith("Conv3DBackprop")) {
-              backprops++;
-              assertTrue(node.getDevice().endsWith("CPU:1"), node.getDevice());
-            }
-          }
-        }
-        assertEquals(2, backprops);
-      }
-    }
-  }
-
   private static double centralDifference(
       Session s,
       Placeholder<TFloat64> xp,
@@ -144,10 +97,6 @@ class Conv3dGradientTest {
       t.asRawTensor().data().asDoubles().read(values);
       return values;
     }
-  }
-
-  private static long size(long[] shape) {
-    return Shape.of(shape).size();
   }
 
   private static double[] gaussian(SplittableRandom random, long[] shape) {
