@@ -209,6 +209,25 @@ class CatalogTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void eventOffsetsAreStoredWithTheirEventsAndOnlyMoveForward(String db) throws Exception {
+    try (Catalog catalog = open(db)) {
+      JobSpec job = store(catalog, "sw-1").get(0);
+      catalog.ingest(run(job, "r1"), List.of(new EventOffset("events", 0, 6),
+          new EventOffset("events", 3, 2)), 5_000);
+
+      // Redelivered from earlier offsets (Kafka's hint was behind): the offsets stay.
+      catalog.ingest(run(job, "r1"), List.of(new EventOffset("events", 0, 4)), 6_000);
+      catalog.ingest(List.of(), List.of(new EventOffset("events", 3, 9),
+          new EventOffset("other", 0, 1)), 7_000);
+
+      assertEquals(java.util.Map.of(0, 6L, 3, 9L), catalog.eventOffsets("events"));
+      assertEquals(java.util.Map.of(), catalog.eventOffsets("none"));
+      assertEquals(3, catalog.batches("r1").size());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void aBatchMixingStoredAndNewEventsStoresTheNewOnesOnce(String db) throws Exception {
     try (Catalog catalog = open(db)) {
       JobSpec job = store(catalog, "sw-1").get(0);
