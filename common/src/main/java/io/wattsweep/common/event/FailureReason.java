@@ -13,6 +13,11 @@ public enum FailureReason {
    * and measured batch.
    */
   COMMAND_FAILED("command-failed"),
+  /**
+   * The run reported its completion, but the catalog holds fewer measured batches than it
+   * measured (set by the coordinator, never sent by a worker).
+   */
+  INCOMPLETE("incomplete"),
   INTERNAL("internal");
 
   private final String wireName;
