@@ -127,13 +127,13 @@ public final class EventIngestor {
   /**
    * Seeks the partitions to the catalog's offsets, or to the log's start where the catalog has
    * none or Kafka no longer holds them; until then their records are dropped. Tries again while
-   * the partitions stay assigned.
+   * the partitions stay assigned and the ingestor runs.
    */
   private Future<Void> reposition(Set<TopicPartition> partitions) {
     partitions.forEach(positions::remove);
     Set<TopicPartition> still = partitions.stream().filter(assigned::contains)
         .collect(Collectors.toSet());
-    if (still.isEmpty()) {
+    if (still.isEmpty() || !running) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> catalog.eventOffsets(Topics.EVENTS), false)
