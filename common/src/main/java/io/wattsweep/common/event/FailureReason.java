@@ -18,6 +18,11 @@ public enum FailureReason {
    * goes back to the queue for another worker.
    */
   ABORTED("aborted"),
+  /**
+   * The run reported its completion, but the catalog holds fewer measured batches than it
+   * measured (set by the coordinator, never sent by a worker).
+   */
+  INCOMPLETE("incomplete"),
   INTERNAL("internal");
 
   private final String wireName;

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -32,13 +33,11 @@ public final class Catalog implements AutoCloseable {
   private final Connection connection;
   private final EventApplier applier;
   private final Footprint footprint;
-  private final boolean durableCommits;
 
-  private Catalog(Connection connection, Footprint footprint, boolean durableCommits) {
+  private Catalog(Connection connection, Footprint footprint) {
     this.connection = connection;
     this.applier = new EventApplier(connection);
     this.footprint = footprint;
-    this.durableCommits = durableCommits;
   }
 
   /** Opens the catalog with the default footprint settings ({@link Footprint#DEFAULT}). */
@@ -68,7 +67,7 @@ public final class Catalog implements AutoCloseable {
       Connection c = DriverManager.getConnection(jdbcUrl, props);
       c.setAutoCommit(false);
       LOG.info("Catalog open at {}", redact(jdbcUrl));
-      return new Catalog(c, footprint, jdbcUrl.startsWith("jdbc:postgresql:"));
+      return new Catalog(c, footprint);
     } catch (SQLException e) {
       throw new CatalogException("cannot open the catalog at " + redact(jdbcUrl), e);
     }
@@ -172,23 +171,42 @@ public final class Catalog implements AutoCloseable {
         });
   }
 
-  /**
-   * Applies events in one transaction. An event already seen (same run and sequence number)
-   * changes nothing. Returns how many were new.
-   */
+  /** Applies events read from no stream: {@link #ingest(List, List, long)} with no offsets. */
   public synchronized int ingest(List<RunEvent> events, long nowMs) {
+    return ingest(events, List.of(), nowMs);
+  }
+
+  /**
+   * Applies events in one transaction, and in it moves the offsets of the partitions they were
+   * read from forward to {@code offsets}: after a crash the catalog holds the events of exactly
+   * the offsets it holds. An event already seen (same run and sequence number) changes nothing.
+   * Returns how many were new.
+   */
+  public synchronized int ingest(List<RunEvent> events, List<EventOffset> offsets, long nowMs) {
     // Redelivered samples and batches are rare (a restart, a rebalance): insert without looking
     // them up, which for a batch spread over thousands of runs cost more than the inserts, and
     // write the batch again with the look-ups only when a key turns out to be stored already.
     try {
-      return inTransaction(() -> applier.applyAll(events, nowMs, false));
+      return inTransaction(() -> applyAndAdvance(events, offsets, nowMs, false));
     } catch (CatalogException e) {
       if (!isDuplicateKey(e)) {
         throw e;
       }
       LOG.debug("Some of {} events were stored before; writing the others", events.size());
-      return inTransaction(() -> applier.applyAll(events, nowMs, true));
+      return inTransaction(() -> applyAndAdvance(events, offsets, nowMs, true));
     }
+  }
+
+  private int applyAndAdvance(List<RunEvent> events, List<EventOffset> offsets, long nowMs,
+      boolean checkStored) throws SQLException {
+    int applied = applier.applyAll(events, nowMs, checkStored);
+    EventOffsets.advance(connection, offsets);
+    return applied;
+  }
+
+  /** The next offset to read of each partition of {@code topic} the catalog ingested from. */
+  public synchronized Map<Integer, Long> eventOffsets(String topic) {
+    return inTransaction(() -> EventOffsets.read(connection, topic));
   }
 
   /** A unique-key violation (SQLSTATE 23505 on H2 and PostgreSQL), anywhere in the chain. */
@@ -202,28 +220,6 @@ public final class Catalog implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  /**
-   * True when a commit is on disk once it returns (PostgreSQL). H2 writes committed changes to
-   * its file in the background, up to a second later: a process killed in between loses them,
-   * so what depends on them surviving (committed Kafka offsets) must wait for {@link #persist}.
-   */
-  public boolean commitsAreDurable() {
-    return durableCommits;
-  }
-
-  /** Puts every change committed so far on disk (H2: {@code CHECKPOINT SYNC}); see above. */
-  public synchronized void persist() {
-    if (durableCommits) {
-      return;
-    }
-    inTransaction(() -> {
-      try (var s = connection.createStatement()) {
-        s.execute("CHECKPOINT SYNC");
-      }
-      return null;
-    });
   }
 
   /** Queued and running jobs per GPU class and GPU count. */

@@ -7,6 +7,7 @@ import io.wattsweep.common.energy.TrainingEstimate;
 import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.DeviceInfo;
+import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
@@ -462,17 +463,28 @@ final class EventApplier {
 
   private void completed(RunCompleted done, JobSpec job, long nowMs) throws SQLException {
     var perBatch = new ArrayList<Double>();
+    var missing = new java.util.TreeSet<Integer>();
+    for (int i = 0; i < done.measuredBatches(); i++) {
+      missing.add(i);
+    }
     try (var ps = Catalog.prepare(c,
-        "SELECT b.energy_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
+        "SELECT b.batch_index, b.energy_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
             + " WHERE r.run_id = ? ORDER BY b.batch_index", done.runId());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        perBatch.add(rs.getDouble(1));
+        missing.remove(rs.getInt(1));
+        perBatch.add(rs.getDouble(2));
       }
     }
-    if (perBatch.isEmpty()) {
-      // The span's energy still stands; without per-batch windows there is no spread.
-      perBatch.add(done.spanEnergyJoules() / done.measuredBatches());
+    if (!missing.isEmpty()) {
+      // A run's events come in order on one partition and none is skipped: these never come.
+      LOG.warn("Run {} of job {} completed without measured batches {} in the catalog; failed",
+          done.runId(), done.jobId(), missing);
+      failed(new RunFailed(done.jobId(), done.runId(), done.seq(), done.atMs(),
+          FailureReason.INCOMPLETE, "completed with " + (done.measuredBatches() - missing.size())
+              + " of its " + done.measuredBatches() + " measured batches in the catalog;"
+              + " missing batches " + missing), nowMs);
+      return;
     }
     TrainingChoice training = TrainingChoice.of(job, workerFullTraining(done.runId()));
     EnergyReport r = EnergyReport.of(done.energyMethod(), done.measuredBatches(),

@@ -14,25 +14,32 @@ import io.wattsweep.common.event.Event;
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.coordinator.catalog.Catalog;
+import io.wattsweep.coordinator.catalog.EventOffset;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves run events from Kafka into the catalog: poll a batch, write it in one transaction off the
- * event loop, then commit the offsets; the next batch is polled and decoded meanwhile. Offsets
- * are committed only for events the catalog holds durably: at once on PostgreSQL, after the next
- * {@link Catalog#persist} (every {@link #PERSIST_EVERY}) on H2. A crash before the commit
- * redelivers the batch, which the catalog's idempotent upserts absorb.
- * An undecodable record goes to the dead-letter topic with its reason. {@link Listener}s
- * (metrics, the live dashboard) hear of each batch as soon as it is written.
+ * Moves run events from Kafka into the catalog: poll a batch, write its events and the offsets
+ * they reach in one catalog transaction off the event loop; the next batch is polled and decoded
+ * meanwhile. The catalog's offsets decide where to read: each partition assigned (and every one
+ * after a failed write) is sought to the catalog's offset, and a batch keeps only the records that
+ * follow it without a gap. So whatever a crash takes from the catalog is read again, and no record
+ * is skipped; the catalog's idempotent upserts absorb what is read twice. Kafka's committed
+ * offsets follow as a hint, for monitoring. An undecodable record goes to the dead-letter topic
+ * with its reason before its offset is stored. {@link Listener}s (metrics, the live dashboard)
+ * hear of each batch as soon as it is written.
  */
 public final class EventIngestor {
   private static final Logger LOG = LoggerFactory.getLogger(EventIngestor.class);
@@ -42,11 +49,7 @@ public final class EventIngestor {
   public static final int MAX_POLL_RECORDS = 5000;
 
   private static final Duration POLL = Duration.ofMillis(200);
-  /**
-   * How often a catalog whose commits are not durable at once (H2) is put on disk and the
-   * offsets of what it holds committed: after a crash, up to this much is read again.
-   */
-  static final Duration PERSIST_EVERY = Duration.ofMillis(500);
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   /**
    * Hears of events as they are ingested. Called on the event loop, so it must not block; a
@@ -54,8 +57,7 @@ public final class EventIngestor {
    */
   public interface Listener {
     /**
-     * A batch of events is in the catalog (its offsets are not committed yet, so after a crash
-     * the same events may be heard again).
+     * A batch of events is in the catalog (after a crash the same events may be heard again).
      *
      * @param ingestedAtMs when the catalog write finished, on the coordinator's clock
      * @param catalogWriteNanos how long the catalog's transaction took
@@ -68,16 +70,22 @@ public final class EventIngestor {
 
   private record Written(int applied, long nanos) {}
 
+  /** Decoded records whose catalog write has not started, and the offsets they reach. */
+  private record Batch(List<RunEvent> events, List<Future<?>> rejected,
+      Map<TopicPartition, Long> offsets, boolean full) {}
+
   private final Vertx vertx;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> deadLetters;
   private final Catalog catalog;
   private final Clock clock;
   private final List<Listener> listeners;
-  private final UnpersistedOffsets unpersisted = new UnpersistedOffsets();
+  private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+  /** The next offset to decode of each assigned partition that is where the catalog stands. */
+  private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
   private volatile boolean running;
   private volatile boolean caughtUp;
-  private long persistTimer = -1;
+  private volatile Future<Void> writing = Future.succeededFuture();
 
   public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock) {
@@ -96,96 +104,121 @@ public final class EventIngestor {
   }
 
   public Future<Void> start() {
+    consumer.partitionsAssignedHandler(partitions -> {
+      assigned.addAll(partitions);
+      reposition(partitions);
+    });
+    consumer.partitionsRevokedHandler(partitions -> {
+      assigned.removeAll(partitions);
+      partitions.forEach(positions::remove);
+    });
     return consumer.subscribe(Topics.EVENTS).onSuccess(v -> {
       running = true;
-      if (!catalog.commitsAreDurable()) {
-        persistTimer = vertx.setPeriodic(PERSIST_EVERY.toMillis(), t -> persistAndCommit());
-      }
-      pollLoop(InFlight.NONE);
+      pollLoop(Future.succeededFuture());
     });
   }
 
-  /** Stops polling, commits the offsets of what the catalog holds, and closes the consumer. */
+  /** Stops polling, lets the batch being written finish, and closes the consumer. */
   public Future<Void> stop() {
     running = false;
-    vertx.cancelTimer(persistTimer);
-    return unpersisted.flushed().transform(done -> persistAndCommit())
-        .transform(done -> consumer.close());
+    return writing.transform(done -> consumer.close());
   }
 
   /**
-   * Puts the catalog on disk, then commits the offsets of the batches written before: only what
-   * survives a crash of this process is marked read. One at a time; failed offsets wait for
-   * the next round.
+   * Seeks the partitions to the catalog's offsets, or to the log's start where the catalog has
+   * none or Kafka no longer holds them; until then their records are dropped. Tries again while
+   * the partitions stay assigned and the ingestor runs.
    */
-  private Future<Void> persistAndCommit() {
-    Promise<Void> flush = Promise.promise();
-    var taken = unpersisted.take(flush);
-    if (taken == null) {
-      return unpersisted.flushed();
+  private Future<Void> reposition(Set<TopicPartition> partitions) {
+    partitions.forEach(positions::remove);
+    Set<TopicPartition> still = partitions.stream().filter(assigned::contains)
+        .collect(Collectors.toSet());
+    if (still.isEmpty() || !running) {
+      return Future.succeededFuture();
     }
-    vertx.<Void>executeBlocking(() -> {
-      catalog.persist();
-      return null;
-    }, true).compose(v -> consumer.commit(taken)).onFailure(e -> {
-      LOG.warn("Committing the offsets of persisted events failed; retrying: {}", e.toString());
-      unpersisted.giveBack(taken);
-    }).<Void>mapEmpty().onComplete(flush);
-    return flush.future();
+    return vertx.executeBlocking(() -> catalog.eventOffsets(Topics.EVENTS), false)
+        .compose(stored -> consumer.beginningOffsets(still)
+            .compose(first -> seek(still, stored, first)))
+        .recover(e -> {
+          LOG.error("Finding where the catalog stands in {} failed; trying again in {}: {}",
+              still, RETRY_AFTER, e.toString());
+          Promise<Void> again = Promise.promise();
+          vertx.setTimer(RETRY_AFTER.toMillis(), t -> reposition(still).onComplete(again));
+          return again.future();
+        });
   }
 
-  /** Decoded records whose catalog write has not started. */
-  private record Batch(List<RunEvent> events, List<Future<?>> rejected,
-      Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firstOffsets,
-      boolean full) {}
-
-  /** A batch being written and committed, and where to go back to if that fails. */
-  private record InFlight(Future<Void> done, Map<TopicPartition, Long> firstOffsets) {
-    static final InFlight NONE = new InFlight(Future.succeededFuture(), Map.of());
+  private Future<Void> seek(Set<TopicPartition> partitions, Map<Integer, Long> stored,
+      Map<TopicPartition, Long> first) {
+    List<Future<Void>> seeks = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      long start = stored.getOrDefault(tp.getPartition(), 0L);
+      long kept = first.getOrDefault(tp, 0L);
+      if (start < kept && stored.containsKey(tp.getPartition())) {
+        LOG.warn("Kafka deleted offsets {} to {} of {}-{} before the catalog stored them",
+            start, kept - 1, tp.getTopic(), tp.getPartition());
+      }
+      long from = Math.max(start, kept);
+      seeks.add(consumer.seek(tp, from).onSuccess(v -> {
+        if (assigned.contains(tp)) {
+          positions.put(tp, from);
+        }
+      }));
+    }
+    return Future.all(seeks).mapEmpty();
   }
 
   /**
    * Polls and decodes the next batch while the previous one is written, then writes it once the
-   * previous one is written and committed: batches reach the catalog and Kafka in order, and at
-   * most two are taken but uncommitted.
+   * previous one is written: batches reach the catalog in order, and at most two are taken but
+   * not written. After a failure every partition is read again from the catalog's offsets.
    */
-  private void pollLoop(InFlight previous) {
+  private void pollLoop(Future<Void> previous) {
     if (!running) {
       return;
     }
     consumer.poll(POLL).onComplete(polled -> {
       Batch next = polled.succeeded() ? decode(polled.result()) : null;
-      previous.done().onComplete(prev -> {
+      previous.onComplete(prev -> {
         if (!running) {
           return;
         }
         if (prev.succeeded() && next != null) {
-          pollLoop(new InFlight(write(next), next.firstOffsets()));
+          writing = write(next);
+          pollLoop(writing);
           return;
         }
         Throwable cause = prev.failed() ? prev.cause() : polled.cause();
-        LOG.error("Ingesting events failed; retrying after a pause: {}", cause.toString());
-        Map<TopicPartition, Long> back = new HashMap<>();
-        if (prev.failed()) {
-          back.putAll(previous.firstOffsets());
-          if (next != null) {
-            next.firstOffsets().forEach((tp, offset) -> back.merge(tp, offset, Math::min));
-          }
-        }
-        rewind(back).onComplete(r -> vertx.setTimer(1000, t -> pollLoop(InFlight.NONE)));
+        LOG.error("Ingesting events failed; reading again from the catalog's offsets in {}: {}",
+            RETRY_AFTER, cause.toString());
+        vertx.setTimer(RETRY_AFTER.toMillis(), t -> reposition(Set.copyOf(assigned))
+            .onComplete(r -> pollLoop(Future.succeededFuture())));
       });
     });
   }
 
+  /**
+   * The records that follow where the catalog stands, decoded. A partition whose records start
+   * past that (the consumer read from elsewhere: Kafka's committed offset, a fetch before the
+   * seek) is sought back; records already stored, or of a partition not yet sought, are dropped.
+   */
   private Batch decode(KafkaConsumerRecords<String, byte[]> records) {
     var events = new ArrayList<RunEvent>(records.size());
     var rejected = new ArrayList<Future<?>>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    Set<TopicPartition> gaps = new HashSet<>();
     for (ConsumerRecord<String, byte[]> r : records.records()) {
       var tp = new TopicPartition(r.topic(), r.partition());
-      offsets.put(tp, new OffsetAndMetadata(r.offset() + 1, ""));
-      firstOffsets.merge(tp, r.offset(), Math::min);
+      Long next = positions.get(tp);
+      if (next == null || r.offset() < next || gaps.contains(tp)) {
+        continue;
+      }
+      if (r.offset() > next) {
+        gaps.add(tp);
+        continue;
+      }
+      positions.put(tp, r.offset() + 1);
+      offsets.put(tp, r.offset() + 1);
       try {
         Event e = EventCodec.decodeEvent(r.value());
         if (e instanceof RunEvent re) {
@@ -198,49 +231,47 @@ public final class EventIngestor {
         tell(l -> l.rejected(bad.getMessage()));
       }
     }
-    return new Batch(events, rejected, offsets, firstOffsets,
-        records.size() >= MAX_POLL_RECORDS);
+    if (!gaps.isEmpty()) {
+      LOG.info("Records of {} start past where the catalog stands; seeking back", gaps);
+      reposition(gaps);
+    }
+    if (records.isEmpty()) {
+      caughtUp = true;
+    }
+    return new Batch(events, rejected, offsets, records.size() >= MAX_POLL_RECORDS);
   }
 
-  /** Writes the batch in one transaction off the event loop, then commits its offsets. */
+  /**
+   * Writes the batch and the offsets it reaches in one transaction off the event loop, once its
+   * rejected records are in the dead-letter topic; then commits the offsets to Kafka as a hint.
+   */
   private Future<Void> write(Batch batch) {
     if (batch.offsets().isEmpty()) {
-      caughtUp = true;
       return Future.succeededFuture();
     }
     List<RunEvent> events = batch.events();
-    Future<Written> written = vertx.executeBlocking(() -> {
-      long start = System.nanoTime();
-      int applied = catalog.ingest(events, clock.millis());
-      return new Written(applied, System.nanoTime() - start);
-    }, true);
-    written.onSuccess(w -> {
+    List<EventOffset> offsets = batch.offsets().entrySet().stream()
+        .map(e -> new EventOffset(e.getKey().getTopic(), e.getKey().getPartition(),
+            e.getValue()))
+        .toList();
+    Future<Written> written = Future.all(batch.rejected()).compose(v -> vertx.executeBlocking(
+        () -> {
+          long start = System.nanoTime();
+          int applied = catalog.ingest(events, offsets, clock.millis());
+          return new Written(applied, System.nanoTime() - start);
+        }, true));
+    return written.onSuccess(w -> {
       caughtUp = !batch.full();
       if (!events.isEmpty()) {
         long now = clock.millis();
         tell(l -> l.ingested(events, now, w.nanos()));
       }
-    });
-    return Future.all(written, Future.all(batch.rejected()))
-        .compose(v -> {
-          if (catalog.commitsAreDurable()) {
-            return consumer.commit(batch.offsets());
-          }
-          unpersisted.add(batch.offsets());
-          return Future.succeededFuture();
-        })
-        .onSuccess(v -> LOG.debug("Ingested {} events ({} new)", events.size(),
-            written.result().applied()))
-        .mapEmpty();
-  }
-
-  /**
-   * The consumer has moved past batches that were not written: go back to their first records,
-   * so the next poll takes them again rather than committing past them.
-   */
-  private Future<Void> rewind(Map<TopicPartition, Long> firstOffsets) {
-    return Future.all(firstOffsets.entrySet().stream()
-        .map(e -> consumer.seek(e.getKey(), e.getValue())).toList()).mapEmpty();
+      LOG.debug("Ingested {} events ({} new)", events.size(), w.applied());
+      Map<TopicPartition, OffsetAndMetadata> hint = new HashMap<>();
+      batch.offsets().forEach((tp, next) -> hint.put(tp, new OffsetAndMetadata(next, "")));
+      consumer.commit(hint).onFailure(e -> LOG.warn(
+          "Committing offsets to Kafka (a hint for monitoring) failed: {}", e.toString()));
+    }).mapEmpty();
   }
 
   /**

@@ -20,21 +20,17 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,7 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.h2.api.Trigger;
 import org.junit.jupiter.api.Test;
 
-/** The ingestor against a real broker and a real H2 catalog. */
+/** The ingestor against a real broker and a real H2 catalog (IngestorKillTest kills it). */
 class EventIngestorTest {
   private static final int EVENTS = 40;
 
@@ -103,57 +99,6 @@ class EventIngestorTest {
 
       assertEquals(0, FailFirstWrite.FAILURES_LEFT.get());
       assertEquals(EVENTS, samples(sql), "every sample is stored once, none skipped");
-    }
-  }
-
-  /**
-   * H2 puts committed changes on disk up to a second after the commit; an ingestor that
-   * committed the Kafka offsets first lost those events for good when its process was killed.
-   */
-  @Test
-  void eventsWhoseOffsetsAreCommittedSurviveTheIngestorBeingKilled() throws Exception {
-    var dir = Files.createTempDirectory("ingestor-crash");
-    String url = "jdbc:h2:file:" + dir.resolve("catalog");
-    try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
-        Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90))) {
-      JobSpec job;
-      try (Catalog catalog = Catalog.open(url, "sa", "")) {
-        var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
-            List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
-        job = spec.expand("sw-1").get(0);
-        catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
-      }
-      int events = 2_000;
-      try (var producer = producer(broker.bootstrapServers())) {
-        for (int i = 0; i < events; i++) {
-          var e = new PowerSample(job.jobId(), "r1", i, 2_000 + i, 10, EnergyMethod.RAPL);
-          producer.send(new ProducerRecord<>(Topics.EVENTS, e.jobId(), EventCodec.encode(e)));
-        }
-      }
-      Process ingestor = new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), IngestorProcess.class.getName(),
-          broker.bootstrapServers(), url)
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("ingestor.log").toFile()).start();
-      long committed = 0;
-      try (Admin admin = Admin.create(Map.<String, Object>of(
-          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (committed < events && System.nanoTime() < deadline && ingestor.isAlive()) {
-          committed = admin.listConsumerGroupOffsets(EventIngestor.GROUP)
-              .partitionsToOffsetAndMetadata().get().values().stream()
-              .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
-          Thread.sleep(5);
-        }
-      } finally {
-        ingestor.destroyForcibly().waitFor();
-      }
-      assertEquals(events, committed, "the ingestor committed every event's offset; its log: "
-          + Files.readString(dir.resolve("ingestor.log")));
-      try (Connection sql = DriverManager.getConnection(url, "sa", "")) {
-        assertEquals(events, samples(sql), "a committed offset's event is in the catalog");
-      }
     }
   }
 
