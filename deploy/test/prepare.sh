@@ -27,7 +27,7 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL did not start" >&2; exit 1; }
 fi
 # The tests connect as postgres to the database test, without a password.
-if ! psql -h 127.0.0.1 -U postgres -d test -c 'select 1' >/dev/null 2>&1; then
+if ! psql -w -h 127.0.0.1 -U postgres -d test -c 'select 1' >/dev/null 2>&1; then
   echo "Creating the database test with trust auth on 127.0.0.1..." >&2
   version=$(ls /etc/postgresql | sort -V | tail -n 1)
   hba="/etc/postgresql/$version/main/pg_hba.conf"
