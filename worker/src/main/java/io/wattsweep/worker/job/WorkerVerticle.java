@@ -157,7 +157,6 @@ public final class WorkerVerticle extends VerticleBase {
     Future<Void> done;
     try {
       done = runJob(EventCodec.decodeJob(record.value()));
-      inFlight = done;
     } catch (EventCodec.DecodeException bad) {
       LOG.warn("Job record {}@{} cannot be decoded, sent to {}: {}", tp, record.offset(),
           Topics.DEAD_LETTERS, bad.getMessage());
@@ -167,11 +166,13 @@ public final class WorkerVerticle extends VerticleBase {
           + record.offset());
       done = producer.send(dead).mapEmpty();
     }
-    return done
+    // A stopping worker closes its consumer only after this, the commit included.
+    inFlight = done
         .compose(v -> stopping ? Future.succeededFuture() // given up: the next worker takes it
             : consumer.commit(Map.of(tp, new OffsetAndMetadata(record.offset() + 1, ""))))
         .<Void>mapEmpty()
         .recover(err -> consumer.seek(tp, record.offset()).compose(v -> Future.failedFuture(err)));
+    return inFlight;
   }
 
   /** Runs the job; succeeds once every event of the run, its last included, is acknowledged. */
