@@ -18,8 +18,8 @@ import java.util.Map;
  * @param catalogJdbcUrl WATTSWEEP_CATALOG_JDBC_URL: H2 file by default, or a PostgreSQL URL
  * @param catalogUser WATTSWEEP_CATALOG_USER
  * @param catalogPassword WATTSWEEP_CATALOG_PASSWORD
- * @param jobPartitions WATTSWEEP_JOB_PARTITIONS: partitions of each jobs topic (at most one
- *     worker per partition of a GPU class works at a time)
+ * @param jobPartitions WATTSWEEP_JOB_PARTITIONS: partitions of each jobs topic (default 16; only
+ *     free workers hold them, so this bounds the free workers polling at once, not the busy ones)
  * @param eventPartitions WATTSWEEP_EVENT_PARTITIONS: partitions of the events topic
  * @param replicationFactor WATTSWEEP_TOPIC_REPLICATION: replicas of each topic it creates
  * @param gpuClasses WATTSWEEP_GPU_CLASSES: classes whose jobs topics exist from the start
@@ -29,6 +29,8 @@ import java.util.Map;
  *     and the consumer lag on {@code /metrics} are read again (default 5000)
  * @param runTimeout WATTSWEEP_RUN_TIMEOUT_MS: a running run silent this long is abandoned and
  *     its job queued again (default 300000; runs send power samples every second)
+ * @param maxAttempts WATTSWEEP_MAX_ATTEMPTS: how many times a job goes out before a run that comes
+ *     back unfinished (aborted or lost) gives it up as FAILED (default 3)
  * @param footprint WATTSWEEP_GRID_INTENSITY_G_PER_KWH (default 475), WATTSWEEP_PUE (default 1),
  *     WATTSWEEP_PRICE_PER_KWH (no default: no cost is shown without it) and WATTSWEEP_CURRENCY
  *     (default EUR): how energy becomes CO2e and cost
@@ -39,7 +41,8 @@ public record CoordinatorConfig(
     int httpPort, String kafkaBootstrap, KafkaSecurity kafkaSecurity, String catalogJdbcUrl,
     String catalogUser, String catalogPassword, int jobPartitions, int eventPartitions,
     short replicationFactor, List<String> gpuClasses, Duration republishInterval,
-    Duration metricsRefreshInterval, Duration runTimeout, Footprint footprint, ApiListener api) {
+    Duration metricsRefreshInterval, Duration runTimeout, int maxAttempts, Footprint footprint,
+    ApiListener api) {
 
   /** The default metrics refresh: every 5 s. */
   public static final Duration DEFAULT_METRICS_REFRESH = Duration.ofSeconds(5);
@@ -66,7 +69,7 @@ public record CoordinatorConfig(
         e.string("WATTSWEEP_CATALOG_JDBC_URL", "jdbc:h2:file:./wattsweep-data/catalog"),
         e.string("WATTSWEEP_CATALOG_USER", "sa"),
         e.string("WATTSWEEP_CATALOG_PASSWORD", ""),
-        e.integer("WATTSWEEP_JOB_PARTITIONS", 4),
+        e.integer("WATTSWEEP_JOB_PARTITIONS", 16),
         e.integer("WATTSWEEP_EVENT_PARTITIONS", 4),
         (short) e.integer("WATTSWEEP_TOPIC_REPLICATION", 1),
         e.list("WATTSWEEP_GPU_CLASSES", List.of("cpu")),
@@ -74,6 +77,7 @@ public record CoordinatorConfig(
         Duration.ofMillis(e.integer("WATTSWEEP_METRICS_REFRESH_MS",
             (int) DEFAULT_METRICS_REFRESH.toMillis())),
         Duration.ofMillis(e.integer("WATTSWEEP_RUN_TIMEOUT_MS", 300_000)),
+        atLeastOne("WATTSWEEP_MAX_ATTEMPTS", e.integer("WATTSWEEP_MAX_ATTEMPTS", 3)),
         new Footprint(
             e.number("WATTSWEEP_GRID_INTENSITY_G_PER_KWH", Footprint.DEFAULT.gridIntensityGramsPerKwh()),
             e.number("WATTSWEEP_PUE", Footprint.DEFAULT.pue()),
@@ -81,6 +85,13 @@ public record CoordinatorConfig(
                 : e.number("WATTSWEEP_PRICE_PER_KWH", 0),
             e.string("WATTSWEEP_CURRENCY", Footprint.DEFAULT.currency())),
         ApiListener.fromEnv(e, insecureFlag));
+  }
+
+  private static int atLeastOne(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, not " + value);
+    }
+    return value;
   }
 
   /** For the start-up log: everything but the passwords. */
@@ -93,6 +104,7 @@ public record CoordinatorConfig(
         + ", replicationFactor=" + replicationFactor + ", gpuClasses=" + gpuClasses
         + ", republishInterval=" + republishInterval
         + ", metricsRefreshInterval=" + metricsRefreshInterval + ", runTimeout=" + runTimeout
+        + ", maxAttempts=" + maxAttempts
         + ", footprint=" + footprint + ", api=" + api + "]";
   }
 }

@@ -28,7 +28,7 @@ public final class CoordinatorMain {
     LOG.info("Starting with {}", config);
     Catalog catalog =
         Catalog.open(config.catalogJdbcUrl(), config.catalogUser(), config.catalogPassword(),
-            config.footprint());
+            config.footprint()).maxAttempts(config.maxAttempts());
     Vertx vertx = Vertx.vertx();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       vertx.close().await();

@@ -9,6 +9,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
+import io.wattsweep.common.event.FailureReason;
+import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.coordinator.access.AccessHandler;
 import io.wattsweep.coordinator.access.AccessPolicy;
@@ -64,6 +67,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private DashboardAssets assets;
   private Path reportCache;
   private long republishTimer = -1;
+  private boolean republishing;
+  private boolean republishAgain;
   private long reaperTimer = -1;
 
   public CoordinatorVerticle(CoordinatorConfig config, Catalog catalog, Clock clock) {
@@ -100,7 +105,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
                   KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
                       EventIngestor.GROUP, EventIngestor.MAX_POLL_RECORDS)),
-              producer, catalog, clock, List.of(metrics, hub));
+              producer, catalog, clock, List.of(metrics, hub, this::requeueAborted));
           assets = DashboardAssets.load();
           reportCache = Files.createTempDirectory("wattsweep-reports");
           return new TopicSetup(admin, config.jobPartitions(), config.eventPartitions(),
@@ -116,8 +121,8 @@ public final class CoordinatorVerticle extends VerticleBase {
             .listen())
         .onSuccess(s -> {
           server = s;
-          republishTimer = Periodic.every(vertx, config.republishInterval(),
-              config.republishInterval(), "Republishing jobs", this::republish);
+          republishTimer = vertx.setPeriodic(config.republishInterval().toMillis(),
+              t -> republishSoon());
           Duration reaperBeat =
               Duration.ofMillis(Math.max(1000, config.runTimeout().toMillis() / 4));
           reaperTimer = Periodic.every(vertx, reaperBeat, reaperBeat, "Looking for silent runs",
@@ -202,8 +207,36 @@ public final class CoordinatorVerticle extends VerticleBase {
           if (!jobs.isEmpty()) {
             LOG.warn("Runs silent for {}: abandoned; jobs queued again: {}", config.runTimeout(),
                 jobs);
+            republishSoon();
           }
         });
+  }
+
+  /** A run given up by a stopping worker sends its job out again at once. */
+  private void requeueAborted(List<RunEvent> events, long atMs, long nanos) {
+    if (events.stream().anyMatch(e -> e instanceof RunFailed f
+        && f.reason() == FailureReason.ABORTED)) {
+      vertx.runOnContext(v -> republishSoon());
+    }
+  }
+
+  /** Republishes now, or right after the republishing under way: never two at once. */
+  private void republishSoon() {
+    if (republishing) {
+      republishAgain = true;
+      return;
+    }
+    republishing = true;
+    republish().onComplete(ar -> {
+      republishing = false;
+      if (ar.failed()) {
+        LOG.warn("Republishing jobs failed, will try again: {}", ar.cause().toString());
+      }
+      if (republishAgain) {
+        republishAgain = false;
+        republishSoon();
+      }
+    });
   }
 
   /** Jobs stored longer than one interval ago and still not acknowledged go out again. */

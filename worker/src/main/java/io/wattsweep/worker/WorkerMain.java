@@ -50,9 +50,11 @@ public final class WorkerMain {
     }
     Map<String, String> consumerSettings = KafkaClientSettings.consumer(
         config.kafkaBootstrap(), config.kafkaSecurity(), Topics.workerGroup(config.gpuClass()), 1);
-    // A job holds its record for its whole run: allow that long between polls.
-    consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-        Long.toString(config.jobTimeout().toMillis() + 60_000));
+    // A worker is in the group only while it is free and polling every half second: a member
+    // that stops beating for 10 s is gone, and its partitions go to the other free workers.
+    consumerSettings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    consumerSettings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "60000");
     Vertx vertx = Vertx.vertx();
     var metrics = new WorkerMetrics(config.workerId(), config.gpuClass(), System::nanoTime);
     var metricsEndpoint = new MetricsVerticle(config.metricsPort(), metrics,

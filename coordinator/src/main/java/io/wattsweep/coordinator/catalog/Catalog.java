@@ -32,12 +32,23 @@ public final class Catalog implements AutoCloseable {
 
   private final Connection connection;
   private final EventApplier applier;
+  private final JobReturns returns;
   private final Footprint footprint;
 
   private Catalog(Connection connection, Footprint footprint) {
     this.connection = connection;
-    this.applier = new EventApplier(connection);
+    this.returns = new JobReturns(connection);
+    this.applier = new EventApplier(connection, returns);
     this.footprint = footprint;
+  }
+
+  /**
+   * How many times a job may go out before a run that comes back unfinished (aborted or lost)
+   * gives it up as FAILED; {@value JobReturns#DEFAULT_MAX_ATTEMPTS} unless set.
+   */
+  public Catalog maxAttempts(int attempts) {
+    returns.maxAttempts(attempts);
+    return this;
   }
 
   /** Opens the catalog with the default footprint settings ({@link Footprint#DEFAULT}). */
@@ -151,14 +162,17 @@ public final class Catalog implements AutoCloseable {
         });
   }
 
-  /** Jobs stored but never acknowledged by Kafka, queued before {@code queuedBeforeMs}. */
+  /**
+   * Jobs not yet acknowledged by Kafka: those stored before {@code queuedBeforeMs} (a younger one
+   * may still be on its way) and those queued again after an attempt, which go out at once.
+   */
   public synchronized List<JobSpec> unpublishedJobs(long queuedBeforeMs) {
     return inTransaction(
         () -> {
           try (var ps =
               connection.prepareStatement(
-                  "SELECT * FROM jobs WHERE published_at_ms IS NULL AND updated_at_ms < ?"
-                      + " ORDER BY sweep_id, ordinal")) {
+                  "SELECT * FROM jobs WHERE published_at_ms IS NULL AND state = 'QUEUED'"
+                      + " AND (updated_at_ms < ? OR attempts > 0) ORDER BY sweep_id, ordinal")) {
             ps.setLong(1, queuedBeforeMs);
             try (ResultSet rs = ps.executeQuery()) {
               var out = new ArrayList<JobSpec>();
@@ -252,8 +266,8 @@ public final class Catalog implements AutoCloseable {
 
   /**
    * Runs still RUNNING that the catalog has not heard from since {@code silentSinceMs} become
-   * ABANDONED; their jobs, unless finished by another run, are QUEUED again and marked
-   * unpublished, so that the republisher sends them out again. Returns those jobs' ids. A run's
+   * ABANDONED; their jobs, unless finished by another run, go out again or are given up after
+   * their last attempt ({@link JobReturns}). Returns the ids of the jobs queued again. A run's
    * last-event time is written only every {@link EventApplier#TOUCH_EVERY_MS}, so a run counts
    * as silent only when that time is older by as much again: never early, at most that late.
    */
@@ -274,12 +288,9 @@ public final class Catalog implements AutoCloseable {
             "no event since " + silentSinceMs + " (epoch ms); the job was queued again", r[0])) {
           ps.executeUpdate();
         }
-        try (var ps = prepare(connection, "UPDATE jobs SET state = ?, published_at_ms = NULL,"
-            + " updated_at_ms = ? WHERE job_id = ? AND state = ?", JobState.QUEUED.name(),
-            nowMs, r[1], JobState.RUNNING.name())) {
-          if (ps.executeUpdate() > 0) {
-            requeued.add(r[1]);
-          }
+        if (returns.back(r[1], "run " + r[0] + " fell silent", nowMs)
+            == JobReturns.Outcome.REQUEUED) {
+          requeued.add(r[1]);
         }
       }
       return requeued;

@@ -58,8 +58,11 @@ final class EventApplier {
   /** The left-out samples of each run's current decimation window. */
   private final SampleFolds folds = new SampleFolds();
 
-  EventApplier(Connection c) {
+  private final JobReturns returns;
+
+  EventApplier(Connection c, JobReturns returns) {
     this.c = c;
+    this.returns = returns;
   }
 
   /** After a rollback: runs inserted in it, and the times written in it, are gone again. */
@@ -553,8 +556,8 @@ final class EventApplier {
 
   /**
    * A failed run fails its job, unless its worker gave it up when told to stop ({@code aborted}):
-   * the job's record, never acknowledged, goes to another worker, so the job is queued again (and
-   * not republished, which would run it twice) and the run is kept as ABANDONED with its reason.
+   * then the run is kept as ABANDONED with its reason and the job goes out again at once, or is
+   * given up after its last attempt ({@link JobReturns}).
    */
   private void failed(RunFailed f, long nowMs) throws SQLException {
     boolean aborted = f.reason() == FailureReason.ABORTED;
@@ -563,8 +566,7 @@ final class EventApplier {
         (aborted ? JobState.ABANDONED : JobState.FAILED).name(), f.atMs(),
         f.reason().wireName(), truncate(f.message(), 4000), f.runId());
     if (aborted) {
-      update("UPDATE jobs SET state = ?, updated_at_ms = ? WHERE job_id = ? AND state = ?",
-          JobState.QUEUED.name(), nowMs, f.jobId(), JobState.RUNNING.name());
+      returns.back(f.jobId(), "run " + f.runId() + " was aborted: " + f.message(), nowMs);
     } else {
       advanceJob(f.jobId(), JobState.FAILED, f.runId(), nowMs);
     }

@@ -6,7 +6,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -29,15 +28,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes the jobs of one GPU class one at a time: poll one record, run the job in its own process,
- * publish its events, and commit the record's offset only after Kafka has acknowledged the run's
- * last event (at-least-once). A record that cannot be decoded goes to the dead-letter topic.
- * A {@link RunObserver} (the worker's metrics) hears of each job and each of its events. Told to
- * stop, it takes no more jobs, lets the running one go on for the stop grace, then gives the run
- * up as {@code aborted} and leaves the record uncommitted, so that the group hands the job to
- * another worker as soon as this one's consumer closes. In
- * {@code once} mode it stops taking jobs after the first and calls its exit; with an idle exit, it
- * does the same after that long without a job.
+ * Takes the jobs of one GPU class one at a time, as a member of the class's consumer group only
+ * while it is free: poll one record, claim the job (a heartbeat that names it, then the record's
+ * offset committed), leave the group, run the job in its own process and publish its events, then
+ * join again. A busy worker holds no partition, so a queued job never waits behind a running one
+ * and a worker that joins mid-sweep takes the next job at once (no rebalance waits on a busy
+ * member). From the claim on, the job's fate is the coordinator's: it sees the run's events and
+ * the worker's heartbeats, and queues the job again when the run is aborted or its worker falls
+ * silent. A record that cannot be decoded goes to the dead-letter topic. A {@link RunObserver}
+ * (the worker's metrics) hears of each job and each of its events. Told to stop, it takes no more
+ * jobs, lets the running one go on for the stop grace, then gives the run up as {@code aborted},
+ * which the coordinator answers by queueing the job again at once. In {@code once} mode it stops
+ * taking jobs after the first and calls its exit; with an idle exit, it does the same after that
+ * long without a job.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -56,6 +59,8 @@ public final class WorkerVerticle extends VerticleBase {
   private Future<Void> inFlight = Future.succeededFuture();
   private long idleSinceMs;
   private volatile String currentJobId;
+  /** Whether the consumer is in the group: only while the worker is free. */
+  private boolean member;
   private long heartbeatTimer = -1;
 
   public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
@@ -78,13 +83,13 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    String topic = Topics.jobs(config.gpuClass());
-    return consumer.subscribe(topic).onSuccess(v -> {
+    return consumer.subscribe(topic()).onSuccess(v -> {
+      member = true;
       running = true;
       idleSinceMs = clock.millis();
       heartbeatTimer = vertx.setPeriodic(0, config.heartbeatInterval().toMillis(),
           id -> heartbeat());
-      LOG.info("Worker {} takes jobs from {}", config.workerId(), topic);
+      LOG.info("Worker {} takes jobs from {}", config.workerId(), topic());
       pollLoop();
     });
   }
@@ -105,23 +110,36 @@ public final class WorkerVerticle extends VerticleBase {
     return job.transform(ar -> Future.join(consumer.close(), producer.close()));
   }
 
+  private String topic() {
+    return Topics.jobs(config.gpuClass());
+  }
+
   private void pollLoop() {
     if (!running) {
       return;
     }
     consumer.poll(POLL)
-        .compose(records -> handleInOrder(records, 0).map(records.size()))
+        .compose(records -> records.isEmpty() ? Future.succeededFuture(0)
+            : handle(records.recordAt(0)).map(1))
         .onComplete(ar -> {
           if (ar.failed() && running) {
-            LOG.error("Job handling failed; the job will be taken again: {}", ar.cause().toString());
-            vertx.setTimer(1000, t -> pollLoop());
+            LOG.error("Taking a job failed; trying again: {}", ar.cause().toString());
+            vertx.setTimer(1000, t -> rejoin().onComplete(j -> pollLoop()));
           } else if (ar.succeeded() && done(ar.result())) {
             running = false;
             exit.run();
           } else {
-            pollLoop();
+            rejoin().onComplete(j -> pollLoop());
           }
         });
+  }
+
+  /** Back in the group after a job, unless the worker is stopping. */
+  private Future<Void> rejoin() {
+    if (!running || member) {
+      return Future.succeededFuture();
+    }
+    return consumer.subscribe(topic()).onSuccess(v -> member = true);
   }
 
   /** Whether this worker is done taking jobs, after a poll that handled {@code handled}. */
@@ -144,19 +162,17 @@ public final class WorkerVerticle extends VerticleBase {
     return false;
   }
 
-  /** One job after another, even if a poll returns more than the one record it asks for. */
-  private Future<Void> handleInOrder(KafkaConsumerRecords<String, byte[]> records, int i) {
-    if (i >= records.size() || !running) {
-      return Future.succeededFuture();
-    }
-    return handle(records.recordAt(i)).compose(v -> handleInOrder(records, i + 1));
-  }
-
+  /**
+   * A decodable record is claimed, then run outside the group; one that cannot be decoded goes to
+   * the dead-letter topic and is committed. A claim that fails (the partition moved to another
+   * worker before the commit) leaves the job to that worker.
+   */
   private Future<Void> handle(KafkaConsumerRecord<String, byte[]> record) {
     var tp = new TopicPartition(record.topic(), record.partition());
-    Future<Void> done;
+    var next = Map.of(tp, new OffsetAndMetadata(record.offset() + 1, ""));
+    JobSpec job;
     try {
-      done = runJob(EventCodec.decodeJob(record.value()));
+      job = EventCodec.decodeJob(record.value());
     } catch (EventCodec.DecodeException bad) {
       LOG.warn("Job record {}@{} cannot be decoded, sent to {}: {}", tp, record.offset(),
           Topics.DEAD_LETTERS, bad.getMessage());
@@ -164,14 +180,20 @@ public final class WorkerVerticle extends VerticleBase {
       dead.addHeader(Topics.REASON_HEADER, bad.getMessage());
       dead.addHeader("wattsweep-source", tp.getTopic() + "-" + tp.getPartition() + "@"
           + record.offset());
-      done = producer.send(dead).mapEmpty();
+      return producer.send(dead).compose(m -> consumer.commit(next)).mapEmpty();
     }
-    // A stopping worker closes its consumer only after this, the commit included.
-    inFlight = done
-        .compose(v -> stopping ? Future.succeededFuture() // given up: the next worker takes it
-            : consumer.commit(Map.of(tp, new OffsetAndMetadata(record.offset() + 1, ""))))
-        .<Void>mapEmpty()
-        .recover(err -> consumer.seek(tp, record.offset()).compose(v -> Future.failedFuture(err)));
+    currentJobId = job.jobId();
+    Future<Void> claimed = heartbeat()
+        .compose(m -> consumer.commit(next))
+        .compose(c -> consumer.unsubscribe())
+        .onSuccess(v -> member = false)
+        .onFailure(err -> {
+          currentJobId = null;
+          LOG.warn("Job {} not claimed ({}); its record stays with the group", job.jobId(),
+              err.toString());
+        });
+    // A stopping worker closes its consumer only after this, the run's last event included.
+    inFlight = claimed.compose(v -> runJob(job));
     return inFlight;
   }
 
@@ -211,8 +233,8 @@ public final class WorkerVerticle extends VerticleBase {
                     ? FailureReason.OUT_OF_MEMORY : FailureReason.INTERNAL;
             if (stopping) {
               why = "the worker was told to stop and gave the run up after its grace of "
-                  + config.stopGrace() + " (WATTSWEEP_STOP_GRACE_MS); the job goes back to the"
-                  + " queue";
+                  + config.stopGrace() + " (WATTSWEEP_STOP_GRACE_MS); the coordinator queues the"
+                  + " job again";
             }
             var failed = new RunFailed(job.jobId(), runId, tracker.nextSeq(), clock.millis(),
                 reason, why);
@@ -242,10 +264,11 @@ public final class WorkerVerticle extends VerticleBase {
         EventCodec.encode(e)));
   }
 
-  private void heartbeat() {
+  /** A heartbeat naming the job this worker runs, if any; it also claims a job being taken. */
+  private Future<?> heartbeat() {
     var hb = new WorkerHeartbeat(config.workerId(), config.gpuClass(), host, clock.millis(),
         currentJobId);
-    producer.send(KafkaProducerRecord.create(Topics.HEARTBEATS, config.workerId(),
+    return producer.send(KafkaProducerRecord.create(Topics.HEARTBEATS, config.workerId(),
             EventCodec.encode(hb)))
         .onFailure(err -> LOG.warn("Heartbeat not sent: {}", err.toString()));
   }
