@@ -2,4 +2,4 @@
 -- catalog gave it up once that reached the limit (WATTSWEEP_MAX_ATTEMPTS).
 
 ALTER TABLE jobs ADD COLUMN attempts INT DEFAULT 0 NOT NULL;
-ALTER TABLE jobs ADD COLUMN failure_message VARCHAR(1000);
+ALTER TABLE jobs ADD COLUMN gave_up_message VARCHAR(1000);

@@ -52,7 +52,7 @@ final class JobReturns {
     }
     if (attempts >= maxAttempts) {
       String message = "gave up after " + attempts + " attempts; the last: " + why;
-      try (var ps = Catalog.prepare(c, "UPDATE jobs SET state = ?, failure_message = ?"
+      try (var ps = Catalog.prepare(c, "UPDATE jobs SET state = ?, gave_up_message = ?"
           + " WHERE job_id = ?", JobState.FAILED.name(),
           message.length() > 1000 ? message.substring(0, 1000) : message, jobId)) {
         ps.executeUpdate();

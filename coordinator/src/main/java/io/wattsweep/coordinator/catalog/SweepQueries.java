@@ -55,7 +55,8 @@ final class SweepQueries {
         jobs.add(new SweepView.JobView(
             rs.getString("job_id"), rs.getString("model"), rs.getDouble("scale"),
             rs.getString("gpu_class"), rs.getString("precision_name"), rs.getInt("batch_size"),
-            rs.getInt("gpus"), state.name(), run(rs)));
+            rs.getInt("gpus"), state.name(), rs.getInt("attempts"),
+            rs.getString("gave_up_message"), run(rs)));
       }
     }
     return Optional.of(new SweepView(sweepId, name, model, submitted, finished, counts, jobs));

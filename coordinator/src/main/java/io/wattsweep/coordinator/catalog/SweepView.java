@@ -12,10 +12,14 @@ public record SweepView(
   public record Summary(
       String sweepId, String name, String model, long submittedAtMs, int jobs, int finished) {}
 
-  /** A job and the run that answers it (the finishing run, else the latest). */
+  /**
+   * A job and the run that answers it (the finishing run, else the latest). {@code attempts}
+   * counts the times it came back unfinished (aborted or lost) and went out again; {@code message}
+   * says why the catalog gave it up, else null.
+   */
   public record JobView(
       String jobId, String model, double scale, String gpuClass, String precision, int batchSize,
-      int gpus, String state, RunView run) {}
+      int gpus, String state, int attempts, String message, RunView run) {}
 
   /**
    * A run's figures. {@code energyIsEstimate} is true when the method is an estimate

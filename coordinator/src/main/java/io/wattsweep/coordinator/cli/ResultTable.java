@@ -51,6 +51,9 @@ final class ResultTable {
   private static String[] row(JobView j, RunView r) {
     String config = String.format(Locale.ROOT, "%s@%s %s %s b%d x%d", j.model(), j.scale(),
         j.gpuClass(), j.precision(), j.batchSize(), j.gpus());
+    if (j.message() != null) {
+      return new String[] {config, j.state() + " (gave up)", "", "", "", "", "", j.message()};
+    }
     if (r == null) {
       return new String[] {config, j.state(), "", "", "", "", "", ""};
     }

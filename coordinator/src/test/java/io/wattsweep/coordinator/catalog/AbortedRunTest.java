@@ -28,7 +28,7 @@ class AbortedRunTest {
 
   @ParameterizedTest
   @MethodSource("databases")
-  void anAbortedRunQueuesItsJobAgainWithoutRepublishingIt(String db) throws Exception {
+  void anAbortedRunSendsItsJobOutAgainAtOnce(String db) throws Exception {
     try (Catalog catalog = TestCatalogs.open(db)) {
       var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
           List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
@@ -46,11 +46,41 @@ class AbortedRunTest {
       RunRow aborted = catalog.run("run-1").orElseThrow();
       assertEquals("ABANDONED", aborted.state());
       assertEquals("aborted", aborted.failureReason());
-      assertEquals(List.of(), catalog.unpublishedJobs(10_000), "its record is still in Kafka");
+      // The worker acknowledged the record when it took the job: the catalog sends it again,
+      // at once (the cut-off of 0 would hold back a job never published).
+      assertEquals(List.of(job.jobId()), catalog.unpublishedJobs(0).stream()
+          .map(JobSpec::jobId).toList());
+      assertEquals(1, catalog.sweep("sw-1").orElseThrow().jobs().get(0).attempts());
 
       catalog.ingest(CatalogTest.run(job, "run-2"), 3_000);
 
       assertEquals("COMPLETED", catalog.sweep("sw-1").orElseThrow().jobs().get(0).state());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aJobThatComesBackAsOftenAsTheLimitAllowsIsGivenUp(String db) throws Exception {
+    try (Catalog catalog = TestCatalogs.open(db).maxAttempts(2)) {
+      var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
+          List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
+      JobSpec job = spec.expand("sw-2").get(0);
+      catalog.insertSweep("sw-2", spec, "{}", List.of(job), 1_000, "alice");
+      catalog.markPublished(List.of(job.jobId()), 1_100);
+      for (int attempt = 1; attempt <= 2; attempt++) {
+        String runId = "run-" + attempt;
+        catalog.ingest(CatalogTest.run(job, runId).subList(0, 3), 2_000 * attempt);
+        catalog.ingest(List.of(new RunFailed(job.jobId(), runId, 3, 2_000 * attempt + 500,
+            FailureReason.ABORTED, "the worker was told to stop")), 2_000 * attempt + 600);
+        catalog.markPublished(List.of(job.jobId()), 2_000 * attempt + 700);
+      }
+
+      SweepView.JobView given = catalog.sweep("sw-2").orElseThrow().jobs().get(0);
+      assertEquals("FAILED", given.state());
+      assertEquals(2, given.attempts());
+      assertEquals("gave up after 2 attempts; the last: run run-2 was aborted: the worker was"
+          + " told to stop", given.message());
+      assertEquals(List.of(), catalog.unpublishedJobs(100_000), "a given-up job went out again");
     }
   }
 }

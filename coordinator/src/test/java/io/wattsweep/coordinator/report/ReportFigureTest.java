@@ -56,17 +56,17 @@ class ReportFigureTest {
   void failedRunsAndRunsWithoutFiguresAreLeftOutAndRunsWithoutIntervalHaveNoBar() {
     JobView ok = ReportFixtures.job("a100", "fp32", 8, 1);
     JobView oom = ReportFixtures.job("a100", "fp32", 16, 2);
-    JobView b16 = new JobView("j-b16", "3dgan", 0.25, "a100", "fp32", 16, 1, "FAILED",
-        oom.run());
-    JobView running = new JobView("j-b32", "3dgan", 0.25, "a100", "fp32", 32, 1, "RUNNING",
+    JobView b16 = new JobView("j-b16", "3dgan", 0.25, "a100", "fp32", 16, 1, "FAILED", 0,
+        null, oom.run());
+    JobView running = new JobView("j-b32", "3dgan", 0.25, "a100", "fp32", 32, 1, "RUNNING", 0, null,
         new RunView("r-b32", "RUNNING", "w1", "fp32", "", null, false, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null));
     RunView r = ok.run();
-    JobView noCi = new JobView("j-b64", "3dgan", 0.25, "a100", "fp32", 64, 1, "COMPLETED",
+    JobView noCi = new JobView("j-b64", "3dgan", 0.25, "a100", "fp32", 64, 1, "COMPLETED", 0, null,
         new RunView("r-b64", "COMPLETED", "w1", "fp32", "", "nvml-energy-counter", false, 1,
             0.5, 160.0, null, Double.NaN, null, null, null, null, null, null, null, null, null));
     JobView nanEnergy = new JobView("j-b128", "3dgan", 0.25, "a100", "fp32", 128, 1,
-        "COMPLETED", new RunView("r-b128", "COMPLETED", "w1", "fp32", "", "rapl", false, 1,
+        "COMPLETED", 0, null, new RunView("r-b128", "COMPLETED", "w1", "fp32", "", "rapl", false, 1,
             0.5, Double.NaN, null, null, null, null, null, null, null, null, null, null, null));
     Figure f = FigureBuilder.build(ReportFixtures.sweep("s", "edge cases",
         List.of(ok, b16, running, noCi, nanEnergy), false));
@@ -82,7 +82,7 @@ class ReportFigureTest {
   @Test
   void aSweepWithoutResultsGivesEmptyPanelsThatSaySo() {
     Figure f = FigureBuilder.build(ReportFixtures.sweep("s", "waiting",
-        List.of(new JobView("j", "3dgan", 0.25, "a100", "fp32", 8, 1, "QUEUED", null)), false));
+        List.of(new JobView("j", "3dgan", 0.25, "a100", "fp32", 8, 1, "QUEUED", 0, null, null)), false));
     assertEquals(3, f.panels().size());
     f.panels().forEach(p -> assertTrue(p.points().isEmpty()));
     assertTrue(f.footnotes().stream().anyMatch(n -> n.contains("Not drawn") && n.contains("a100")));

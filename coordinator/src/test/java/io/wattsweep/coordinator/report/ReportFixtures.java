@@ -63,7 +63,7 @@ final class ReportFixtures {
       RunView failed = new RunView("r-" + id, "FAILED", "w1", ran, note, null, false, null, null,
           null, null, null, null, 55.0, null, 1_000L, 2_000L, 3_000L, "out-of-memory",
           "OOM when allocating tensor, shape [16, 64, 51, 51, 25]", null);
-      return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "FAILED", failed);
+      return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "FAILED", 0, null, failed);
     }
     boolean estimate = cls.equals("v100") && precision.equals("fp32") && batch == 16
         && gpus == 1;
@@ -77,6 +77,6 @@ final class ReportFixtures {
     RunView run = new RunView("r-" + id, "COMPLETED", "w1", ran, note,
         estimate ? "tdp-estimate" : "nvml-energy-counter", estimate, 10, seconds, e, e * 0.05,
         ci, e * 0.8, 55.0, ft, 1_000L, 2_000L, 3_000L, null, null, null);
-    return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "COMPLETED", run);
+    return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "COMPLETED", 0, null, run);
   }
 }
