@@ -56,6 +56,11 @@ public final class ServiceProcess implements AutoCloseable {
     return log;
   }
 
+  /** Kills the process at once (SIGKILL), as a crash or an evicted pod would end it. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** The process's exit status, once it has exited. */
   public OptionalInt exitCode() {
     return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());

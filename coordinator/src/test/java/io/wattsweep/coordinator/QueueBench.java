@@ -1,0 +1,138 @@
+package io.wattsweep.coordinator;
+
+import io.wattsweep.coordinator.catalog.RunRow;
+import io.wattsweep.coordinator.cli.ServiceProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Benchmark (not a test): how jobs flow to free workers, with sleeping command jobs through the
+ * real broker, a coordinator (in this JVM, over in-memory H2) and worker processes. It measures
+ * (a) the makespan of J equal jobs on W workers against the ideal, and the overhead per job;
+ * (b) the time from a worker being ready (joined and polling) to a queued job's run starting on
+ * it while another worker is mid-job; (c) jobs per worker in (a); (d) the time from kill -9 of a
+ * busy worker to its job's run starting on another; (e) the same from SIGTERM. See BENCHMARKS.md.
+ *
+ * <pre>
+ * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl coordinator test-compile
+ * java -Dwattsweep.root=$PWD -cp "coordinator/target/test-classes:coordinator/target/classes:$(cat coordinator/target/classpath.txt)" \
+ *   io.wattsweep.coordinator.QueueBench [--jobs 12] [--workers 4] [--job-seconds 6] [--rounds 3]
+ * </pre>
+ */
+public final class QueueBench {
+  private static final Duration WAIT = Duration.ofMinutes(5);
+
+  private QueueBench() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> a = List.of(args);
+    int jobs = Integer.parseInt(option(a, "--jobs", "12"));
+    int workerCount = Integer.parseInt(option(a, "--workers", "4"));
+    double jobSeconds = Double.parseDouble(option(a, "--job-seconds", "6"));
+    int rounds = Integer.parseInt(option(a, "--rounds", "3"));
+    TestStack stack = TestStack.get();
+
+    try (var workers = new SleepingWorkers(stack, jobSeconds)) {
+      List<ServiceProcess> started = new ArrayList<>();
+      for (int i = 0; i < workerCount; i++) {
+        started.add(workers.start("makespan-" + i));
+      }
+      workers.await("all workers ready", WAIT, () -> allReady(started));
+      long t0 = System.currentTimeMillis();
+      String sweep = workers.submit(jobs);
+      workers.await("the sweep finished", WAIT,
+          () -> stack.catalog.sweep(sweep).orElseThrow().finished());
+      double makespan = (System.currentTimeMillis() - t0) / 1e3;
+      int waves = (jobs + workerCount - 1) / workerCount;
+      double ideal = waves * jobSeconds;
+      Map<String, Long> perWorker = new TreeMap<>(workers.runs(sweep).stream()
+          .collect(Collectors.groupingBy(RunRow::workerId, Collectors.counting())));
+      System.out.printf(Locale.ROOT, "(a) %d jobs of %.1f s on %d workers: makespan %.1f s,"
+              + " ideal %.1f s (%.2fx); overhead per job %.2f s (makespan / %d waves - job)%n",
+          jobs, jobSeconds, workerCount, makespan, ideal, makespan / ideal,
+          makespan / waves - jobSeconds, waves);
+      System.out.println("(c) jobs per worker: " + perWorker);
+      started.forEach(ServiceProcess::close);
+    }
+
+    for (int round = 1; round <= rounds; round++) {
+      try (var workers = new SleepingWorkers(stack, Math.max(jobSeconds, 12))) {
+        System.out.printf(Locale.ROOT, "(b) round %d: ready to run started %.2f s%n", round,
+            joinLatency(stack, workers, round));
+      }
+      try (var workers = new SleepingWorkers(stack, Math.max(jobSeconds, 12))) {
+        System.out.printf(Locale.ROOT, "(d) round %d: kill -9 to run started elsewhere %.2f s%n",
+            round, takeOverAfter(workers, "kill" + round, true));
+      }
+      try (var workers = new SleepingWorkers(stack, Math.max(jobSeconds, 12))) {
+        System.out.printf(Locale.ROOT, "(e) round %d: SIGTERM to run started elsewhere %.2f s%n",
+            round, takeOverAfter(workers, "term" + round, false));
+      }
+    }
+    System.exit(0);
+  }
+
+  /** One worker busy, a second job queued; a new worker's ready time to that job's start. */
+  private static double joinLatency(TestStack stack, SleepingWorkers workers, int round)
+      throws Exception {
+    String sweep = workers.submit(2);
+    workers.start("busy-" + round);
+    workers.await("a job running", WAIT, () -> running(workers, sweep).size() == 1);
+    ServiceProcess joining = workers.start("joining-" + round);
+    workers.await("the second job running", WAIT, () -> running(workers, sweep).size() == 2);
+    long ready = SleepingWorkers.readyAtMs(joining);
+    long started = workers.runs(sweep).stream()
+        .filter(r -> r.workerId().equals("flow-joining-" + round))
+        .mapToLong(RunRow::startedAtMs).findFirst().orElseThrow();
+    workers.await("the sweep finished", WAIT,
+        () -> stack.catalog.sweep(sweep).orElseThrow().finished());
+    return (started - ready) / 1e3;
+  }
+
+  /** A job on one of two workers; that one is killed or stopped; seconds to the job's new run. */
+  private static double takeOverAfter(SleepingWorkers workers, String name, boolean kill)
+      throws Exception {
+    String sweep = workers.submit(1);
+    var first = workers.start(name + "-a");
+    var second = workers.start(name + "-b");
+    workers.await("both workers ready", WAIT, () -> allReady(List.of(first, second)));
+    workers.await("the job running", WAIT, () -> running(workers, sweep).size() == 1);
+    String busyId = running(workers, sweep).get(0).workerId();
+    ServiceProcess busy = busyId.equals("flow-" + name + "-a") ? first : second;
+    long faultAt = System.currentTimeMillis();
+    if (kill) {
+      busy.kill();
+    } else {
+      busy.close();
+    }
+    workers.await("the job running again", WAIT, () -> running(workers, sweep).stream()
+        .anyMatch(r -> !r.workerId().equals(busyId)));
+    long restarted = running(workers, sweep).stream()
+        .filter(r -> !r.workerId().equals(busyId)).mapToLong(RunRow::startedAtMs)
+        .findFirst().orElseThrow();
+    return (restarted - faultAt) / 1e3;
+  }
+
+  private static List<RunRow> running(SleepingWorkers workers, String sweep) {
+    return workers.runs(sweep).stream().filter(r -> r.state().equals("RUNNING")).toList();
+  }
+
+  private static boolean allReady(List<ServiceProcess> workers) throws Exception {
+    for (ServiceProcess w : workers) {
+      if (SleepingWorkers.readyAtMs(w) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String option(List<String> args, String name, String fallback) {
+    int i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+  }
+}
