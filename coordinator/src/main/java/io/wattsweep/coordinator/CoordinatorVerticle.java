@@ -22,6 +22,7 @@ import io.wattsweep.coordinator.dashboard.LiveHub;
 import io.wattsweep.coordinator.dashboard.ReportFiles;
 import io.wattsweep.coordinator.report.SweepReport;
 import io.wattsweep.coordinator.kafka.EventIngestor;
+import io.wattsweep.coordinator.kafka.HeartbeatReader;
 import io.wattsweep.coordinator.kafka.JobPublisher;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.coordinator.kafka.TopicSetup;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator: creates the topics, serves the API, the dashboard and {@code /metrics} on one
  * port (HTTP or HTTPS, each request checked against the tokens' roles), ingests events (telling
- * the metrics and the dashboard's live stream of each batch) and republishes jobs that Kafka
- * never acknowledged. The catalog is opened by the caller and passed in.
+ * the metrics and the dashboard's live stream of each batch), reads the workers' heartbeats,
+ * abandons the runs it judges lost and republishes jobs that Kafka never acknowledged. The
+ * catalog is opened by the caller and passed in.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -57,6 +59,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private KafkaAdminClient admin;
   private KafkaProducer<String, byte[]> producer;
   private EventIngestor ingestor;
+  private HeartbeatReader heartbeats;
   private JobPublisher publisher;
   private HttpServer server;
   private CatalogGauges catalogGauges;
@@ -101,6 +104,10 @@ public final class CoordinatorVerticle extends VerticleBase {
                   KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
                       EventIngestor.GROUP, EventIngestor.MAX_POLL_RECORDS)),
               producer, catalog, clock, List.of(metrics, hub));
+          heartbeats = new HeartbeatReader(vertx, KafkaConsumer.create(vertx,
+                  KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
+                      HeartbeatReader.GROUP, EventIngestor.MAX_POLL_RECORDS)),
+              clock, config.workerLiveFor());
           assets = DashboardAssets.load();
           reportCache = Files.createTempDirectory("wattsweep-reports");
           return new TopicSetup(admin, config.jobPartitions(), config.eventPartitions(),
@@ -111,6 +118,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           return topics.ensureAll(config.gpuClasses());
         })
         .compose(v -> ingestor.start())
+        .compose(v -> heartbeats.start())
         .compose(v -> vertx.createHttpServer(serverOptions(config))
             .requestHandler(router())
             .listen())
@@ -120,8 +128,10 @@ public final class CoordinatorVerticle extends VerticleBase {
               config.republishInterval(), "Republishing jobs", this::republish);
           Duration reaperBeat =
               Duration.ofMillis(Math.max(1000, config.runTimeout().toMillis() / 4));
-          reaperTimer = Periodic.every(vertx, reaperBeat, reaperBeat, "Looking for silent runs",
-              this::abandonSilentRuns);
+          var reaper = new RunReaper(vertx, catalog, ingestor, heartbeats, metrics, clock,
+              config.runTimeout());
+          reaperTimer = Periodic.every(vertx, reaperBeat, reaperBeat, "Looking for lost runs",
+              reaper::check);
           hub.start(vertx);
           catalogGauges = new CatalogGauges(vertx, catalog, metrics,
               config.metricsRefreshInterval());
@@ -174,6 +184,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     return Future.join(
         server == null ? Future.succeededFuture() : server.close(),
         ingestor == null ? Future.succeededFuture() : ingestor.stop(),
+        heartbeats == null ? Future.succeededFuture() : heartbeats.stop(),
         producer == null ? Future.succeededFuture() : producer.close(),
         admin == null ? Future.succeededFuture() : admin.close(),
         reportCache == null ? Future.succeededFuture()
@@ -187,23 +198,6 @@ public final class CoordinatorVerticle extends VerticleBase {
       }
     }
     return null;
-  }
-
-  /** Runs silent past the timeout are abandoned; the republisher then sends their jobs again. */
-  private Future<?> abandonSilentRuns() {
-    if (!ingestor.caughtUp()) {
-      // Behind on events, silence may be ours: a live run's events may still be in Kafka.
-      return Future.succeededFuture();
-    }
-    long now = clock.millis();
-    return vertx.executeBlocking(() -> catalog.abandonSilentRuns(
-            now - config.runTimeout().toMillis(), now))
-        .onSuccess(jobs -> {
-          if (!jobs.isEmpty()) {
-            LOG.warn("Runs silent for {}: abandoned; jobs queued again: {}", config.runTimeout(),
-                jobs);
-          }
-        });
   }
 
   /** Jobs stored longer than one interval ago and still not acknowledged go out again. */

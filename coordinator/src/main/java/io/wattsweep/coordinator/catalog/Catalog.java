@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -256,15 +257,20 @@ public final class Catalog implements AutoCloseable {
    * unpublished, so that the republisher sends them out again. Returns those jobs' ids. A run's
    * last-event time is written only every {@link EventApplier#TOUCH_EVERY_MS}, so a run counts
    * as silent only when that time is older by as much again: never early, at most that late.
+   *
+   * @param liveJobs jobs that live workers say they run: their runs are not lost, however silent
    */
-  public synchronized List<String> abandonSilentRuns(long silentSinceMs, long nowMs) {
+  public synchronized List<String> abandonSilentRuns(long silentSinceMs, long nowMs,
+      Set<String> liveJobs) {
     return inTransaction(() -> {
       var runs = new ArrayList<String[]>();
       try (var ps = prepare(connection, "SELECT run_id, job_id FROM runs WHERE state = ?"
           + " AND COALESCE(last_event_at_ms, started_at_ms) < ?", JobState.RUNNING.name(),
           silentSinceMs - EventApplier.TOUCH_EVERY_MS); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          runs.add(new String[] {rs.getString(1), rs.getString(2)});
+          if (!liveJobs.contains(rs.getString(2))) {
+            runs.add(new String[] {rs.getString(1), rs.getString(2)});
+          }
         }
       }
       var requeued = new ArrayList<String>();

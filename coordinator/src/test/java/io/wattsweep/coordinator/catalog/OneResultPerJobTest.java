@@ -16,6 +16,7 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,7 +109,7 @@ class OneResultPerJobTest {
       catalog.markPublished(List.of(job.jobId()), 1_100);
       List<RunEvent> r1 = run(job, "r1", 1.0, 2_000);
       catalog.ingest(r1.subList(0, 2), 5_000);
-      assertEquals(List.of(job.jobId()), catalog.abandonSilentRuns(100_000, 100_000));
+      assertEquals(List.of(job.jobId()), catalog.abandonSilentRuns(100_000, 100_000, Set.of()));
       assertEquals("ABANDONED", state(catalog, "r1"));
 
       catalog.ingest(r1.subList(2, 3), 110_000);
@@ -137,7 +138,7 @@ class OneResultPerJobTest {
       catalog.markPublished(List.of(job.jobId()), 1_100);
       List<RunEvent> r1 = run(job, "r1", 0.5, 2_000);
       catalog.ingest(r1.subList(0, 2), 5_000);
-      catalog.abandonSilentRuns(100_000, 100_000);
+      catalog.abandonSilentRuns(100_000, 100_000, Set.of());
       catalog.ingest(run(job, "r2", 1.0, 101_000), 102_000);
       assertEquals("COMPLETED", state(catalog, "r2"), "its job had no result: it counts");
 
