@@ -25,6 +25,7 @@ import io.wattsweep.coordinator.dashboard.LiveHub;
 import io.wattsweep.coordinator.dashboard.ReportFiles;
 import io.wattsweep.coordinator.report.SweepReport;
 import io.wattsweep.coordinator.kafka.EventIngestor;
+import io.wattsweep.coordinator.kafka.HeartbeatReader;
 import io.wattsweep.coordinator.kafka.JobPublisher;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.coordinator.kafka.TopicSetup;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator: creates the topics, serves the API, the dashboard and {@code /metrics} on one
  * port (HTTP or HTTPS, each request checked against the tokens' roles), ingests events (telling
- * the metrics and the dashboard's live stream of each batch) and republishes jobs that Kafka
- * never acknowledged. The catalog is opened by the caller and passed in.
+ * the metrics and the dashboard's live stream of each batch), reads the workers' heartbeats,
+ * abandons the runs it judges lost and republishes jobs that Kafka never acknowledged. The
+ * catalog is opened by the caller and passed in.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -60,6 +62,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private KafkaAdminClient admin;
   private KafkaProducer<String, byte[]> producer;
   private EventIngestor ingestor;
+  private HeartbeatReader heartbeats;
   private JobPublisher publisher;
   private HttpServer server;
   private CatalogGauges catalogGauges;
@@ -106,6 +109,10 @@ public final class CoordinatorVerticle extends VerticleBase {
                   KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
                       EventIngestor.GROUP, EventIngestor.MAX_POLL_RECORDS)),
               producer, catalog, clock, List.of(metrics, hub, this::requeueAborted));
+          heartbeats = new HeartbeatReader(vertx, KafkaConsumer.create(vertx,
+                  KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
+                      HeartbeatReader.GROUP, EventIngestor.MAX_POLL_RECORDS)),
+              clock, config.workerLiveFor());
           assets = DashboardAssets.load();
           reportCache = Files.createTempDirectory("wattsweep-reports");
           return new TopicSetup(admin, config.jobPartitions(), config.eventPartitions(),
@@ -116,6 +123,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           return topics.ensureAll(config.gpuClasses());
         })
         .compose(v -> ingestor.start())
+        .compose(v -> heartbeats.start())
         .compose(v -> vertx.createHttpServer(serverOptions(config))
             .requestHandler(router())
             .listen())
@@ -123,10 +131,14 @@ public final class CoordinatorVerticle extends VerticleBase {
           server = s;
           republishTimer = vertx.setPeriodic(config.republishInterval().toMillis(),
               t -> republishSoon());
-          Duration reaperBeat =
-              Duration.ofMillis(Math.max(1000, config.runTimeout().toMillis() / 4));
-          reaperTimer = Periodic.every(vertx, reaperBeat, reaperBeat, "Looking for silent runs",
-              this::abandonSilentRuns);
+          // Often enough to find a dead worker's job within a heartbeat interval of its death
+          // being judged, and a silent run within a quarter of the run timeout.
+          Duration reaperBeat = Duration.ofMillis(Math.max(1000, Math.min(
+              config.runTimeout().toMillis() / 4, config.heartbeatInterval().toMillis())));
+          var reaper = new RunReaper(vertx, catalog, ingestor, heartbeats, metrics, clock,
+              config.runTimeout(), this::republishSoon);
+          reaperTimer = Periodic.every(vertx, reaperBeat, reaperBeat, "Looking for lost runs",
+              reaper::check);
           hub.start(vertx);
           catalogGauges = new CatalogGauges(vertx, catalog, metrics,
               config.metricsRefreshInterval());
@@ -179,6 +191,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     return Future.join(
         server == null ? Future.succeededFuture() : server.close(),
         ingestor == null ? Future.succeededFuture() : ingestor.stop(),
+        heartbeats == null ? Future.succeededFuture() : heartbeats.stop(),
         producer == null ? Future.succeededFuture() : producer.close(),
         admin == null ? Future.succeededFuture() : admin.close(),
         reportCache == null ? Future.succeededFuture()
@@ -192,24 +205,6 @@ public final class CoordinatorVerticle extends VerticleBase {
       }
     }
     return null;
-  }
-
-  /** Runs silent past the timeout are abandoned; the republisher then sends their jobs again. */
-  private Future<?> abandonSilentRuns() {
-    if (!ingestor.caughtUp()) {
-      // Behind on events, silence may be ours: a live run's events may still be in Kafka.
-      return Future.succeededFuture();
-    }
-    long now = clock.millis();
-    return vertx.executeBlocking(() -> catalog.abandonSilentRuns(
-            now - config.runTimeout().toMillis(), now))
-        .onSuccess(jobs -> {
-          if (!jobs.isEmpty()) {
-            LOG.warn("Runs silent for {}: abandoned; jobs queued again: {}", config.runTimeout(),
-                jobs);
-            republishSoon();
-          }
-        });
   }
 
   /** A run given up by a stopping worker sends its job out again at once. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -270,15 +271,20 @@ public final class Catalog implements AutoCloseable {
    * their last attempt ({@link JobReturns}). Returns the ids of the jobs queued again. A run's
    * last-event time is written only every {@link EventApplier#TOUCH_EVERY_MS}, so a run counts
    * as silent only when that time is older by as much again: never early, at most that late.
+   *
+   * @param liveJobs jobs that live workers say they run: their runs are not lost, however silent
    */
-  public synchronized List<String> abandonSilentRuns(long silentSinceMs, long nowMs) {
+  public synchronized List<String> abandonSilentRuns(long silentSinceMs, long nowMs,
+      Set<String> liveJobs) {
     return inTransaction(() -> {
       var runs = new ArrayList<String[]>();
       try (var ps = prepare(connection, "SELECT run_id, job_id FROM runs WHERE state = ?"
           + " AND COALESCE(last_event_at_ms, started_at_ms) < ?", JobState.RUNNING.name(),
           silentSinceMs - EventApplier.TOUCH_EVERY_MS); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          runs.add(new String[] {rs.getString(1), rs.getString(2)});
+          if (!liveJobs.contains(rs.getString(2))) {
+            runs.add(new String[] {rs.getString(1), rs.getString(2)});
+          }
         }
       }
       var requeued = new ArrayList<String>();
@@ -294,6 +300,59 @@ public final class Catalog implements AutoCloseable {
         }
       }
       return requeued;
+    });
+  }
+
+  /**
+   * A worker that stopped beating had claimed {@code jobId} (its last beat, at {@code lastBeatMs},
+   * named it): its running runs of the job become ABANDONED and the job goes out again (or is
+   * given up after its last attempt), as long as the claim is still the job's latest, that is,
+   * the job runs only on that worker, or is queued from a publication older than the claim (the
+   * worker died between taking the job and starting its run). Returns whether the job was
+   * queued again.
+   */
+  public synchronized boolean returnLostClaim(String jobId, String workerId, long lastBeatMs,
+      long nowMs) {
+    return inTransaction(() -> {
+      String state;
+      Long publishedAt;
+      try (var ps = prepare(connection, "SELECT state, published_at_ms FROM jobs"
+          + " WHERE job_id = ?", jobId); ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        state = rs.getString(1);
+        long p = rs.getLong(2);
+        publishedAt = rs.wasNull() ? null : p;
+      }
+      var mine = new ArrayList<String>();
+      boolean others = false;
+      try (var ps = prepare(connection, "SELECT run_id, worker_id FROM runs WHERE job_id = ?"
+          + " AND state = ?", jobId, JobState.RUNNING.name()); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (workerId.equals(rs.getString(2))) {
+            mine.add(rs.getString(1));
+          } else {
+            others = true;
+          }
+        }
+      }
+      boolean claimedThisPublication = JobState.QUEUED.name().equals(state)
+          && publishedAt != null && publishedAt <= lastBeatMs;
+      boolean runsOnlyThere = JobState.RUNNING.name().equals(state) && !others;
+      if (!claimedThisPublication && !runsOnlyThere) {
+        return false;
+      }
+      String why = "worker " + workerId + " stopped beating (last beat at " + lastBeatMs
+          + " epoch ms)";
+      for (String runId : mine) {
+        try (var ps = prepare(connection, "UPDATE runs SET state = ?, ended_at_ms = ?,"
+            + " failure_message = ? WHERE run_id = ?", JobState.ABANDONED.name(), nowMs,
+            why + "; the job was queued again", runId)) {
+          ps.executeUpdate();
+        }
+      }
+      return returns.back(jobId, why, nowMs) == JobReturns.Outcome.REQUEUED;
     });
   }
 

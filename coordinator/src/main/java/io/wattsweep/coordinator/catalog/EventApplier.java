@@ -11,7 +11,6 @@ import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
-import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.spec.FullTraining;
@@ -429,6 +428,33 @@ final class EventApplier {
     update("UPDATE runs SET last_event_at_ms = ? WHERE run_id = ANY(?)", nowMs,
         c.createArrayOf("VARCHAR", runs.toArray()));
     runs.forEach(run -> touched.put(run, nowMs));
+    revive(runs, nowMs);
+  }
+
+  /**
+   * Runs the coordinator judged lost (ABANDONED for silence, not aborted by their worker) that
+   * are heard from again are RUNNING again, and so is their job if it was only queued: they may
+   * still give the job its result, and if another run gives it first they end SUPERSEDED. An
+   * abandoned run was silent for longer than {@link #TOUCH_EVERY_MS}, so its next event always
+   * comes through here.
+   */
+  private void revive(List<String> runs, long nowMs) throws SQLException {
+    var lost = new ArrayList<String[]>();
+    try (var ps = Catalog.prepare(c, "SELECT run_id, job_id FROM runs WHERE run_id = ANY(?)"
+            + " AND state = ? AND failure_reason IS NULL",
+            c.createArrayOf("VARCHAR", runs.toArray()), JobState.ABANDONED.name());
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        lost.add(new String[] {rs.getString(1), rs.getString(2)});
+      }
+    }
+    for (String[] run : lost) {
+      LOG.warn("Run {} of job {} was judged lost but is heard from again; running again",
+          run[0], run[1]);
+      update("UPDATE runs SET state = ?, ended_at_ms = NULL, failure_message = NULL"
+          + " WHERE run_id = ?", JobState.RUNNING.name(), run[0]);
+      advanceJob(run[1], JobState.RUNNING, null, nowMs);
+    }
   }
 
   private void started(RunStarted s, long nowMs) throws SQLException {
@@ -489,6 +515,12 @@ final class EventApplier {
               + " missing batches " + missing), nowMs);
       return;
     }
+    String result = completedRunOf(done.jobId(), done.runId());
+    JobState state = result == null ? JobState.COMPLETED : JobState.SUPERSEDED;
+    if (result != null) {
+      LOG.info("Run {} of job {} completed after run {} had; kept as {}", done.runId(),
+          done.jobId(), result, state);
+    }
     TrainingChoice training = TrainingChoice.of(job, workerFullTraining(done.runId()));
     EnergyReport r = EnergyReport.of(done.energyMethod(), done.measuredBatches(),
         perBatch.stream().mapToDouble(Double::doubleValue).toArray(), done.spanDurationNanos(),
@@ -501,7 +533,7 @@ final class EventApplier {
             + " net_energy_per_batch_j = ?, full_training_batches = ?,"
             + " full_training_energy_j = ?, full_training_ci95_j = ?, full_training_seconds = ?,"
             + " full_training_note = ? WHERE run_id = ?",
-        done.energyMethod().wireName(), JobState.COMPLETED.name(), done.atMs(),
+        done.energyMethod().wireName(), state.name(), done.atMs(),
         done.measuredBatches(), done.spanDurationNanos(),
         done.spanEnergyJoules(), r.secondsPerBatch(), r.energyPerBatchJoules(),
         finiteOrNull(r.perBatchJoules().stdDev()), finiteOrNull(r.perBatchJoules().ci95HalfWidth()),
@@ -509,9 +541,18 @@ final class EventApplier {
         ft == null ? null : ft.energyJoules(),
         ft == null ? null : finiteOrNull(ft.energyCi95Joules()),
         ft == null ? null : ft.durationSeconds(), training.note(), done.runId());
-    if (advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs)) {
-      // One version per job: a second run of it (after a requeue) is a duplicate, not a model.
+    if (state == JobState.COMPLETED
+        && advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs)) {
       registerVersion(done.runId(), job, done.artifact(), nowMs);
+    }
+  }
+
+  /** The job's COMPLETED run other than {@code runId}, or null: a job has one result. */
+  private String completedRunOf(String jobId, String runId) throws SQLException {
+    try (var ps = Catalog.prepare(c, "SELECT run_id FROM runs WHERE job_id = ? AND state = ?"
+        + " AND run_id <> ?", jobId, JobState.COMPLETED.name(), runId);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
     }
   }
 

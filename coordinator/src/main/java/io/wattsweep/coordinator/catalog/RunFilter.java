@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * A selection of runs; a null field selects everything on that axis.
  *
- * @param state a run state (COMPLETED, FAILED, RUNNING, ABANDONED)
+ * @param state a run state (COMPLETED, FAILED, RUNNING, ABANDONED, SUPERSEDED); null selects
+ *     every state but SUPERSEDED, whose runs duplicate their job's result
  * @param metadata pairs the run's sweep must carry in its metadata; empty selects all
  */
 public record RunFilter(

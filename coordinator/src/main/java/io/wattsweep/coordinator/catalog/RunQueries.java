@@ -40,6 +40,11 @@ final class RunQueries {
     add(where, args, "j.batch_size", f.batchSize());
     add(where, args, "j.gpus", f.gpus());
     add(where, args, "r.state", f.state());
+    if (f.state() == null) {
+      // A superseded run is a duplicate of its job's result: listed only when asked for by state.
+      where.add("r.state <> ?");
+      args.add(JobState.SUPERSEDED.name());
+    }
     String sql = SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
         + " ORDER BY r.started_at_ms, r.run_id";
     try (var ps = Catalog.prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {

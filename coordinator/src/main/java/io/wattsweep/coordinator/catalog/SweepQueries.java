@@ -13,8 +13,9 @@ import java.util.Optional;
 /** Read side of the catalog: sweeps with their jobs and results. */
 final class SweepQueries {
   private static final String JOB_WITH_RUN =
-      "SELECT j.*, r.*, r.state AS run_state FROM jobs j LEFT JOIN runs r ON r.run_id = COALESCE(j.result_run_id,"
-          + " (SELECT r2.run_id FROM runs r2 WHERE r2.job_id = j.job_id"
+      "SELECT j.*, r.*, r.state AS run_state FROM jobs j LEFT JOIN runs r ON r.run_id ="
+          + " COALESCE(j.result_run_id, (SELECT r2.run_id FROM runs r2 WHERE r2.job_id = j.job_id"
+          + " AND r2.state <> 'SUPERSEDED'"
           + " ORDER BY r2.started_at_ms DESC, r2.run_id DESC LIMIT 1))"
           + " WHERE j.sweep_id = ? ORDER BY j.ordinal";
 
@@ -42,7 +43,7 @@ final class SweepQueries {
     var jobs = new ArrayList<SweepView.JobView>();
     var counts = new LinkedHashMap<String, Integer>();
     for (JobState s : JobState.values()) {
-      if (s != JobState.ABANDONED) {
+      if (s.ofJobs()) {
         counts.put(s.name(), 0);
       }
     }

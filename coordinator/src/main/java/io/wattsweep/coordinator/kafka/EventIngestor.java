@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves run events from Kafka into the catalog: poll a batch, write its events and the offsets
  * they reach in one catalog transaction off the event loop; the next batch is polled and decoded
- * meanwhile. The catalog's offsets decide where to read: each partition assigned (and every one
- * after a failed write) is sought to the catalog's offset, and a batch keeps only the records that
- * follow it without a gap. So whatever a crash takes from the catalog is read again, and no record
+ * meanwhile. It assigns itself every partition of the events topic (one coordinator reads them
+ * all; a consumer group would make a restarted coordinator wait for its killed predecessor's
+ * session to expire) and looks for added partitions every {@link #PARTITIONS_CHECK}. The
+ * catalog's offsets decide where to read: each partition assigned (and every one after a failed
+ * write) is sought to the catalog's offset, and a batch keeps only the records that follow it
+ * without a gap. So whatever a crash takes from the catalog is read again, and no record
  * is skipped; the catalog's idempotent upserts absorb what is read twice. Kafka's committed
  * offsets follow as a hint, for monitoring. An undecodable record goes to the dead-letter topic
  * with its reason before its offset is stored. {@link Listener}s (metrics, the live dashboard)
@@ -43,13 +46,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventIngestor {
   private static final Logger LOG = LoggerFactory.getLogger(EventIngestor.class);
-  /** The coordinator's consumer group on the events topic. */
+  /** The group the coordinator commits its offsets to, as a hint for monitoring. */
   public static final String GROUP = "wattsweep-coordinator";
   /** Records per poll: one catalog transaction each, so larger batches ingest faster. */
   public static final int MAX_POLL_RECORDS = 5000;
 
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  /** How often the topic's partitions are listed again, to read the ones added to it. */
+  static final Duration PARTITIONS_CHECK = Duration.ofSeconds(30);
 
   /**
    * Hears of events as they are ingested. Called on the event loop, so it must not block; a
@@ -72,7 +77,7 @@ public final class EventIngestor {
 
   /** Decoded records whose catalog write has not started, and the offsets they reach. */
   private record Batch(List<RunEvent> events, List<Future<?>> rejected,
-      Map<TopicPartition, Long> offsets, boolean full) {}
+      Map<TopicPartition, Long> offsets) {}
 
   private final Vertx vertx;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -83,8 +88,13 @@ public final class EventIngestor {
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   /** The next offset to decode of each assigned partition that is where the catalog stands. */
   private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+  /** The next offset of each assigned partition whose event the catalog does not hold. */
+  private final Map<TopicPartition, Long> written = new ConcurrentHashMap<>();
+  private final CatchUp catchUp = new CatchUp();
   private volatile boolean running;
-  private volatile boolean caughtUp;
+  private long partitionsTimer = -1;
+  /** The partition listing under way, if one is. */
+  private Future<Boolean> assigning;
   private volatile Future<Void> writing = Future.succeededFuture();
 
   public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
@@ -103,25 +113,62 @@ public final class EventIngestor {
     this.listeners = List.copyOf(listeners);
   }
 
+  /** Starts reading; where the broker cannot be reached yet, it keeps trying. */
   public Future<Void> start() {
-    consumer.partitionsAssignedHandler(partitions -> {
-      assigned.addAll(partitions);
-      reposition(partitions);
-    });
-    consumer.partitionsRevokedHandler(partitions -> {
-      assigned.removeAll(partitions);
-      partitions.forEach(positions::remove);
-    });
-    return consumer.subscribe(Topics.EVENTS).onSuccess(v -> {
-      running = true;
-      pollLoop(Future.succeededFuture());
-    });
+    running = true;
+    partitionsTimer = vertx.setPeriodic(PARTITIONS_CHECK.toMillis(), t -> assignAll()
+        .onFailure(e -> LOG.warn("Listing the partitions of {} failed: {}", Topics.EVENTS,
+            e.toString())));
+    pollLoop(Future.succeededFuture());
+    return Future.succeededFuture();
   }
 
   /** Stops polling, lets the batch being written finish, and closes the consumer. */
   public Future<Void> stop() {
     running = false;
+    vertx.cancelTimer(partitionsTimer);
     return writing.transform(done -> consumer.close());
+  }
+
+  /**
+   * Every partition of {@code topic} as the broker lists it now (none: no such topic yet). Asked
+   * of the broker each time: the consumer's own metadata, which {@code partitionsFor} answers from,
+   * may miss partitions added in the last five minutes.
+   */
+  static Future<Set<TopicPartition>> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.listTopics().map(topics -> topics.getOrDefault(topic, List.of()).stream()
+        .map(i -> new TopicPartition(i.getTopic(), i.getPartition()))
+        .collect(Collectors.toSet()));
+  }
+
+  /**
+   * Assigns every partition of the events topic, the new ones sought to the catalog's offsets;
+   * true when none was new (and the topic has some).
+   */
+  private synchronized Future<Boolean> assignAll() {
+    if (assigning != null) {
+      return assigning; // one listing at a time, so that no partition is sought twice
+    }
+    Future<Boolean> listing = partitionsOf(consumer, Topics.EVENTS).compose(all -> {
+      Set<TopicPartition> added = new HashSet<>(all);
+      added.removeAll(assigned);
+      if (all.isEmpty() || added.isEmpty()) {
+        return Future.succeededFuture(!all.isEmpty());
+      }
+      return consumer.assign(all).compose(v -> {
+        assigned.addAll(added);
+        LOG.info("Reading partitions {} of {}", added.stream().map(TopicPartition::getPartition)
+            .sorted().toList(), Topics.EVENTS);
+        return reposition(added);
+      }).map(false);
+    });
+    assigning = listing;
+    listing.onComplete(done -> {
+      synchronized (this) {
+        assigning = null;
+      }
+    });
+    return listing;
   }
 
   /**
@@ -131,6 +178,7 @@ public final class EventIngestor {
    */
   private Future<Void> reposition(Set<TopicPartition> partitions) {
     partitions.forEach(positions::remove);
+    partitions.forEach(written::remove);
     Set<TopicPartition> still = partitions.stream().filter(assigned::contains)
         .collect(Collectors.toSet());
     if (still.isEmpty() || !running) {
@@ -160,9 +208,8 @@ public final class EventIngestor {
       }
       long from = Math.max(start, kept);
       seeks.add(consumer.seek(tp, from).onSuccess(v -> {
-        if (assigned.contains(tp)) {
-          positions.put(tp, from);
-        }
+        positions.put(tp, from);
+        written.put(tp, from);
       }));
     }
     return Future.all(seeks).mapEmpty();
@@ -175,6 +222,19 @@ public final class EventIngestor {
    */
   private void pollLoop(Future<Void> previous) {
     if (!running) {
+      return;
+    }
+    if (assigned.isEmpty()) {
+      // Polling with no partition assigned is an error: find them first.
+      assignAll().onComplete(found -> {
+        if (found.failed() || assigned.isEmpty()) {
+          LOG.warn("No partition of {} to read yet; trying again in {}", Topics.EVENTS,
+              RETRY_AFTER);
+          vertx.setTimer(RETRY_AFTER.toMillis(), t -> pollLoop(previous));
+        } else {
+          pollLoop(previous);
+        }
+      });
       return;
     }
     consumer.poll(POLL).onComplete(polled -> {
@@ -235,10 +295,7 @@ public final class EventIngestor {
       LOG.info("Records of {} start past where the catalog stands; seeking back", gaps);
       reposition(gaps);
     }
-    if (records.isEmpty()) {
-      caughtUp = true;
-    }
-    return new Batch(events, rejected, offsets, records.size() >= MAX_POLL_RECORDS);
+    return new Batch(events, rejected, offsets);
   }
 
   /**
@@ -254,14 +311,14 @@ public final class EventIngestor {
         .map(e -> new EventOffset(e.getKey().getTopic(), e.getKey().getPartition(),
             e.getValue()))
         .toList();
-    Future<Written> written = Future.all(batch.rejected()).compose(v -> vertx.executeBlocking(
+    Future<Written> done = Future.all(batch.rejected()).compose(v -> vertx.executeBlocking(
         () -> {
           long start = System.nanoTime();
           int applied = catalog.ingest(events, offsets, clock.millis());
           return new Written(applied, System.nanoTime() - start);
         }, true));
-    return written.onSuccess(w -> {
-      caughtUp = !batch.full();
+    return done.onSuccess(w -> {
+      written.putAll(batch.offsets());
       if (!events.isEmpty()) {
         long now = clock.millis();
         tell(l -> l.ingested(events, now, w.nanos()));
@@ -275,10 +332,26 @@ public final class EventIngestor {
   }
 
   /**
-   * True when the last batch written was less than a full poll: the catalog is close to current.
+   * Whether the catalog holds every event of the topic up to where the previous call found its
+   * end, in every partition the topic has now: only then may silence in the catalog be taken for
+   * silence in the log. Never fails: a broker that cannot be reached makes it false.
    */
-  public boolean caughtUp() {
-    return caughtUp;
+  public Future<Boolean> caughtUp() {
+    return assignAll()
+        .compose(complete -> {
+          if (!complete) {
+            catchUp.unknown();
+            return Future.succeededFuture(false);
+          }
+          return consumer.endOffsets(Set.copyOf(assigned))
+              .map(ends -> catchUp.check(ends, written));
+        })
+        .otherwise(e -> {
+          catchUp.unknown();
+          LOG.warn("Cannot tell whether the catalog is caught up on {}: {}", Topics.EVENTS,
+              e.toString());
+          return false;
+        });
   }
 
   private void tell(Consumer<Listener> call) {

@@ -55,7 +55,9 @@ public final class CatalogGauges {
     List<SweepView.Summary> sweeps = catalog.sweeps();
     Map<String, Integer> totals = new LinkedHashMap<>();
     for (JobState s : JobState.values()) {
-      totals.put(label(s.name()), 0);
+      if (s.ofJobs()) {
+        totals.put(label(s.name()), 0);
+      }
     }
     int running = 0;
     int finished = 0;

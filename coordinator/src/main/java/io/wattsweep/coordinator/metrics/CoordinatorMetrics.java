@@ -61,6 +61,12 @@ public final class CoordinatorMetrics implements EventIngestor.Listener {
       .labelNames("gpu_class", "gpus")
       .register(registry);
 
+  private final Gauge workersLive = Gauge.builder()
+      .name("wattsweep_workers_live")
+      .help("Workers whose last heartbeat is recent enough to count them alive, per GPU class")
+      .labelNames("gpu_class")
+      .register(registry);
+
   private final Counter eventsIngested = Counter.builder()
       .name("wattsweep_events_ingested_total")
       .help("Run events written to the catalog, by type (redeliveries included)")
@@ -171,5 +177,11 @@ public final class CoordinatorMetrics implements EventIngestor.Listener {
   /** The live stream's number of connected clients. */
   public void liveClients(int n) {
     liveClients.set(n);
+  }
+
+  /** Live workers per GPU class; the series of a class with none is dropped. */
+  public synchronized void liveWorkers(Map<String, Integer> byClass) {
+    workersLive.removeIf(labels -> !byClass.containsKey(labels.get(0)));
+    byClass.forEach((gpuClass, n) -> workersLive.labelValues(gpuClass).set(n));
   }
 }

@@ -20,6 +20,7 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -392,14 +393,14 @@ class CatalogTest {
       List<RunEvent> events = run(job, "r1");
       catalog.ingest(events.subList(0, 1), 5_000);
       catalog.ingest(events.subList(1, 2), 5_000 + stale - 1);
-      assertTrue(catalog.abandonSilentRuns(5_000 + stale - 1, 50_000).isEmpty(),
+      assertTrue(catalog.abandonSilentRuns(5_000 + stale - 1, 50_000, Set.of()).isEmpty(),
           "heard from at " + (5_000 + stale - 1) + ", though only 5000 was written");
       catalog.ingest(events.subList(2, 3), 5_000 + stale);
 
-      assertTrue(catalog.abandonSilentRuns(5_000 + stale, 50_000).isEmpty(),
+      assertTrue(catalog.abandonSilentRuns(5_000 + stale, 50_000, Set.of()).isEmpty(),
           "heard from at " + (5_000 + stale) + ", which was written");
       assertEquals(List.of(job.jobId()),
-          catalog.abandonSilentRuns(5_000 + 2 * stale + 1, 50_000));
+          catalog.abandonSilentRuns(5_000 + 2 * stale + 1, 50_000, Set.of()));
     }
   }
 
@@ -413,9 +414,10 @@ class CatalogTest {
       catalog.ingest(run(job, "r1").subList(0, 2), 5_000);
 
       long stale = EventApplier.TOUCH_EVERY_MS;
-      assertTrue(catalog.abandonSilentRuns(4_000 + stale, 9_000).isEmpty(),
+      assertTrue(catalog.abandonSilentRuns(4_000 + stale, 9_000, Set.of()).isEmpty(),
           "heard from at 5000");
-      assertEquals(List.of(job.jobId()), catalog.abandonSilentRuns(6_000 + stale, 9_000));
+      assertEquals(List.of(job.jobId()),
+          catalog.abandonSilentRuns(6_000 + stale, 9_000, Set.of()));
 
       SweepView.JobView view = catalog.sweep("sw-1").orElseThrow().jobs().get(0);
       assertEquals("QUEUED", view.state());

@@ -8,12 +8,16 @@ import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A catalog written before integer run keys (V2) keeps its measurements when it moves to them. */
+/**
+ * Catalogs written by older versions keep their meaning when migrated: measurements moving to
+ * integer run keys (V2), a job's duplicate completed runs becoming superseded (V10).
+ */
 class MigrationTest {
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final List<String> SCHEMAS = new ArrayList<>();
@@ -30,20 +34,8 @@ class MigrationTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgresql"})
   void batchesAndSamplesOfAV2CatalogSurviveTheMoveToRunKeys(String db) throws Exception {
-    String name = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    String url;
-    String user;
-    if (db.equals("h2")) {
-      url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
-      user = "sa";
-    } else {
-      try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
-        c.createStatement().execute("CREATE SCHEMA " + name);
-      }
-      SCHEMAS.add(name);
-      url = PG_URL + "?currentSchema=" + name;
-      user = "postgres";
-    }
+    String url = emptyDatabase(db);
+    String user = user(db);
     Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration")
         .target("2").load().migrate();
     try (var c = DriverManager.getConnection(url, user, "")) {
@@ -74,5 +66,50 @@ class MigrationTest {
       assertEquals(1, catalog.ingest(List.of(new PowerSample("sw-1-a", "r2", 4, 8, 43.0,
           EnergyMethod.RAPL)), 10));
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void ofAJobsTwoCompletedRunsInAV9CatalogOnlyItsResultStaysCompleted(String db)
+      throws Exception {
+    String url = emptyDatabase(db);
+    String user = user(db);
+    Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration")
+        .target("9").load().migrate();
+    try (var c = DriverManager.getConnection(url, user, "")) {
+      var s = c.createStatement();
+      s.execute("INSERT INTO sweeps (sweep_id, name, model, spec_json, submitted_at_ms)"
+          + " VALUES ('sw-1', 't', '3dgan', '{}', 1)");
+      s.execute("INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale, gpu_class,"
+          + " precision_name, batch_size, gpus, warmup_batches, measured_batches, dataset_size,"
+          + " epochs, state, updated_at_ms, result_run_id) VALUES ('sw-1-a', 'sw-1', 0, '3dgan',"
+          + " 1, 'cpu', 'fp32', 4, 1, 0, 2, 100, 1, 'COMPLETED', 1, 'r2')");
+      for (String run : List.of("r1", "r2", "r3")) {
+        s.execute("INSERT INTO runs (run_id, job_id, state) VALUES ('" + run + "', 'sw-1-a', '"
+            + (run.equals("r1") ? "FAILED" : "COMPLETED") + "')");
+      }
+    }
+
+    try (Catalog catalog = Catalog.open(url, user, "")) {
+      assertEquals(List.of("FAILED", "COMPLETED", "SUPERSEDED"), Stream.of("r1", "r2", "r3")
+          .map(run -> catalog.run(run).orElseThrow().state()).toList());
+    }
+  }
+
+  /** A new H2 memory database, or a new schema of the PostgreSQL server; returns its URL. */
+  private static String emptyDatabase(String db) throws Exception {
+    String name = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    if (db.equals("h2")) {
+      return "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+    }
+    try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
+      c.createStatement().execute("CREATE SCHEMA " + name);
+    }
+    SCHEMAS.add(name);
+    return PG_URL + "?currentSchema=" + name;
+  }
+
+  private static String user(String db) {
+    return db.equals("h2") ? "sa" : "postgres";
   }
 }

@@ -7,17 +7,17 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /** Fresh, empty catalogs for tests: a new H2 memory database or a new PostgreSQL schema. */
-final class TestCatalogs {
+public final class TestCatalogs {
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final List<String> SCHEMAS = new ArrayList<>();
 
   private TestCatalogs() {}
 
-  static Stream<String> databases() {
+  public static Stream<String> databases() {
     return Stream.of("h2", "postgresql");
   }
 
-  static Catalog open(String db) throws Exception {
+  public static Catalog open(String db) throws Exception {
     String name = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     if (db.equals("h2")) {
       return Catalog.open("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "");
@@ -32,7 +32,7 @@ final class TestCatalogs {
   }
 
   /** Drops the PostgreSQL schemas opened so far; a test class calls it after all its tests. */
-  static void dropSchemas() throws Exception {
+  public static void dropSchemas() throws Exception {
     try (var c = DriverManager.getConnection(PG_URL, "postgres", "")) {
       synchronized (SCHEMAS) {
         for (String schema : SCHEMAS) {

@@ -26,11 +26,16 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -99,6 +104,64 @@ class EventIngestorTest {
 
       assertEquals(0, FailFirstWrite.FAILURES_LEFT.get());
       assertEquals(EVENTS, samples(sql), "every sample is stored once, none skipped");
+    }
+  }
+
+  @Test
+  void isCaughtUpOnlyOnceTheCatalogHoldsWhatTheLogHeldInEveryPartitionItHasNow()
+      throws Exception {
+    var dir = Files.createTempDirectory("ingestor-test");
+    String url = "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "")
+        + ";DB_CLOSE_DELAY=-1";
+    Vertx vertx = Vertx.vertx();
+    try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
+            Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90));
+        AutoCloseable closeVertxFirst = () -> vertx.close().await();
+        Admin admin = Admin.create(Map.<String, Object>of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        Catalog catalog = Catalog.open(url, "sa", "");
+        Connection sql = DriverManager.getConnection(url, "sa", "");
+        var producer = producer(broker.bootstrapServers())) {
+      admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 2, (short) 1))).all().get();
+      var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
+          List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
+      JobSpec job = spec.expand("sw-1").get(0);
+      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
+      int events = 3_000;
+      for (int i = 0; i < events; i++) {
+        var e = new PowerSample(job.jobId(), "r1", i, 2_000 + i, 10, EnergyMethod.RAPL);
+        producer.send(new ProducerRecord<>(Topics.EVENTS, e.jobId(), EventCodec.encode(e)));
+      }
+      producer.flush();
+      // Small polls: catching up takes many catalog writes.
+      var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
+          KafkaClientSettings.producer(broker.bootstrapServers()));
+      var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
+          KafkaClientSettings.consumer(broker.bootstrapServers(), EventIngestor.GROUP, 50)),
+          deadLetters, catalog, Clock.systemUTC());
+      ingestor.start().await();
+
+      awaitCaughtUp(ingestor);
+      assertEquals(events, samples(sql), "caught up with samples still unread");
+
+      admin.createPartitions(Map.of(Topics.EVENTS, NewPartitions.increaseTo(4))).all().get();
+      var late = new PowerSample(job.jobId(), "r1", events, 2_000 + events, 10,
+          EnergyMethod.RAPL);
+      producer.send(new ProducerRecord<>(Topics.EVENTS, 3, late.jobId(),
+          EventCodec.encode(late))).get();
+      awaitCaughtUp(ingestor);
+      assertEquals(events + 1, samples(sql), "the sample in the added partition is read");
+
+      ingestor.stop().await();
+      deadLetters.close().await();
+    }
+  }
+
+  /** Asks as often as it can, so that a caught-up reported early is seen. */
+  private static void awaitCaughtUp(EventIngestor ingestor) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!ingestor.caughtUp().await()) {
+      assertTrue(System.nanoTime() < deadline, "never caught up");
     }
   }
 

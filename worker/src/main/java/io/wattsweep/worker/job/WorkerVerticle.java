@@ -107,7 +107,10 @@ public final class WorkerVerticle extends VerticleBase {
       });
       job = job.onComplete(ar -> vertx.cancelTimer(grace));
     }
-    return job.transform(ar -> Future.join(consumer.close(), producer.close()));
+    // A last beat that names no job: the coordinator must not take the silence that follows
+    // for a worker lost with its job.
+    return job.transform(ar -> heartbeat())
+        .transform(ar -> Future.join(consumer.close(), producer.close()));
   }
 
   private String topic() {

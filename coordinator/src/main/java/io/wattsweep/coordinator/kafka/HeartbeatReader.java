@@ -1,0 +1,203 @@
+package io.wattsweep.coordinator.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.wattsweep.common.Topics;
+import io.wattsweep.common.event.Event;
+import io.wattsweep.common.event.EventCodec;
+import io.wattsweep.common.event.WorkerHeartbeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each worker's last heartbeat, and the job it named, read from the heartbeats topic: a
+ * worker that beat within {@code liveFor} is alive, and so is the run of the job it names, however
+ * silent its events. It reads every partition itself, from the beats of the last {@code liveFor}
+ * on, and commits nothing: the beats of the past window are all it needs.
+ */
+public final class HeartbeatReader {
+  private static final Logger LOG = LoggerFactory.getLogger(HeartbeatReader.class);
+  /** The group named in the reader's client settings; it commits nothing to it. */
+  public static final String GROUP = "wattsweep-coordinator-heartbeats";
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  /** A worker's last beat: when (the earlier of its clock and ours), and the job it named. */
+  private record Beat(String gpuClass, long atMs, String jobId) {}
+
+  private final Vertx vertx;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Clock clock;
+  private final Duration liveFor;
+  private final Map<String, Beat> beats = new ConcurrentHashMap<>();
+  private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+  private final CatchUp catchUp = new CatchUp();
+  private volatile boolean running;
+  private long timer = -1;
+
+  /**
+   * @param liveFor how long after its last beat a worker counts as alive: a few of the workers'
+   *     heartbeat intervals, so that one late beat does not count as death
+   */
+  public HeartbeatReader(Vertx vertx, KafkaConsumer<String, byte[]> consumer, Clock clock,
+      Duration liveFor) {
+    this.vertx = vertx;
+    this.consumer = consumer;
+    this.clock = clock;
+    this.liveFor = liveFor;
+  }
+
+  /** Starts reading; where the broker cannot be reached yet, it keeps trying. */
+  public Future<Void> start() {
+    running = true;
+    consumer.exceptionHandler(e -> LOG.warn("Reading heartbeats failed: {}", e.toString()));
+    timer = vertx.setPeriodic(0, EventIngestor.PARTITIONS_CHECK.toMillis(), t -> assignAll()
+        .onFailure(e -> LOG.warn("Listing the partitions of {} failed: {}", Topics.HEARTBEATS,
+            e.toString())));
+    return Future.succeededFuture();
+  }
+
+  public Future<Void> stop() {
+    running = false;
+    vertx.cancelTimer(timer);
+    return consumer.close();
+  }
+
+  /**
+   * The jobs named by workers alive at {@code nowMs}: their runs are not lost, whatever the
+   * catalog last heard from them.
+   */
+  public Set<String> liveJobs(long nowMs) {
+    return beats.values().stream().filter(b -> alive(b, nowMs) && b.jobId() != null)
+        .map(Beat::jobId).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** A job claimed by a worker that has stopped beating since: its last beat named the job. */
+  public record Claim(String workerId, String jobId, long lastBeatMs) {}
+
+  /**
+   * The jobs named in the last beat of workers no longer alive at {@code nowMs}, unless a live
+   * worker names them too: a worker killed or cut off while it ran (or had just taken) the job.
+   */
+  public List<Claim> deadClaims(long nowMs) {
+    Set<String> live = liveJobs(nowMs);
+    return beats.entrySet().stream()
+        .filter(e -> e.getValue().jobId() != null && !alive(e.getValue(), nowMs)
+            && !live.contains(e.getValue().jobId()))
+        .map(e -> new Claim(e.getKey(), e.getValue().jobId(), e.getValue().atMs()))
+        .toList();
+  }
+
+  /** Forgets the claim once settled, unless the worker has beaten again since. */
+  public void settled(Claim claim) {
+    beats.computeIfPresent(claim.workerId(),
+        (id, b) -> b.atMs() == claim.lastBeatMs() ? null : b);
+  }
+
+  /** How many workers of each GPU class are alive at {@code nowMs}. */
+  public Map<String, Integer> liveWorkers(long nowMs) {
+    var out = new TreeMap<String, Integer>();
+    beats.values().stream().filter(b -> alive(b, nowMs))
+        .forEach(b -> out.merge(b.gpuClass() == null ? "" : b.gpuClass(), 1, Integer::sum));
+    return out;
+  }
+
+  private boolean alive(Beat b, long nowMs) {
+    return nowMs - b.atMs() <= liveFor.toMillis();
+  }
+
+  /**
+   * Whether every beat the topic held at the previous call has been read, in every partition it
+   * has now (see {@link CatchUp}). Never fails: a broker that cannot be reached makes it false.
+   */
+  public Future<Boolean> caughtUp() {
+    if (assigned.isEmpty()) {
+      catchUp.unknown();
+      return Future.succeededFuture(false);
+    }
+    Set<TopicPartition> all = Set.copyOf(assigned);
+    return consumer.endOffsets(all).compose(ends -> {
+      List<Future<Long>> positions = new ArrayList<>();
+      List<TopicPartition> order = new ArrayList<>(all);
+      order.forEach(tp -> positions.add(consumer.position(tp)));
+      return Future.all(positions).map(done -> {
+        Map<TopicPartition, Long> reached = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+          reached.put(order.get(i), positions.get(i).result());
+        }
+        return catchUp.check(ends, reached);
+      });
+    }).otherwise(e -> {
+      catchUp.unknown();
+      LOG.warn("Cannot tell whether the heartbeats are read up to date: {}", e.toString());
+      return false;
+    });
+  }
+
+  private void beat(KafkaConsumerRecord<String, byte[]> r) {
+    Event e;
+    try {
+      e = EventCodec.decodeEvent(r.value());
+    } catch (EventCodec.DecodeException bad) {
+      LOG.warn("Heartbeat at {}-{}@{} cannot be decoded; skipped: {}", r.topic(), r.partition(),
+          r.offset(), bad.getMessage());
+      return;
+    }
+    if (e instanceof WorkerHeartbeat hb) {
+      // A worker's clock ahead of ours must not keep it alive longer than it beat.
+      long atMs = Math.min(hb.atMs(), clock.millis());
+      beats.merge(hb.workerId(), new Beat(hb.gpuClass(), atMs, hb.jobId()),
+          (old, now) -> now.atMs() >= old.atMs() ? now : old);
+    }
+  }
+
+  /** Assigns partitions new to it, each from the first beat of the last {@code liveFor}. */
+  private Future<Void> assignAll() {
+    if (!running) {
+      return Future.succeededFuture();
+    }
+    return EventIngestor.partitionsOf(consumer, Topics.HEARTBEATS).compose(all -> {
+      Set<TopicPartition> added = all.stream().filter(tp -> !assigned.contains(tp))
+          .collect(Collectors.toSet());
+      if (added.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return consumer.assign(all).compose(v -> seekToWindow(added))
+          .onSuccess(v -> {
+            boolean first = assigned.isEmpty();
+            assigned.addAll(added);
+            if (first) {
+              consumer.handler(this::beat); // reading starts here: never with nothing assigned
+            }
+          })
+          .recover(e -> {
+            LOG.warn("Seeking heartbeats of {} failed; trying again in {}: {}", added,
+                RETRY_AFTER, e.toString());
+            return Future.failedFuture(e);
+          });
+    });
+  }
+
+  private Future<Void> seekToWindow(Set<TopicPartition> partitions) {
+    long from = clock.millis() - liveFor.toMillis();
+    List<Future<Void>> seeks = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      seeks.add(consumer.offsetsForTimes(tp, from).compose(at -> at == null
+          ? consumer.seekToEnd(tp) : consumer.seek(tp, at.getOffset())));
+    }
+    return Future.all(seeks).mapEmpty();
+  }
+}
