@@ -242,7 +242,8 @@ public final class CoordinatorVerticle extends VerticleBase {
             .compose(v -> vertx.executeBlocking(() -> {
               List<String> ids = jobs.stream().map(JobSpec::jobId).toList();
               catalog.markPublished(ids, clock.millis());
-              LOG.info("Published {} jobs again (queued again, or not acknowledged by Kafka)", ids.size());
+              LOG.info("Published {} jobs again (queued again, or not acknowledged by Kafka)",
+                  ids.size());
               return null;
             })));
   }
