@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.ModelVersion;
+import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import java.nio.file.Files;
@@ -166,6 +168,18 @@ class CommandWorkloadEndToEndTest {
     assertTrue(run.fullTrainingNote().contains("worker's commands file"), run.fullTrainingNote());
     List<ModelVersion> versions = TestStack.get().catalog.modelVersions("command:steps");
     assertEquals(run.runId(), versions.get(0).runId());
+    // A command works from its start: no idle with the job built, so net subtracts the no-job
+    // idle, and the run and the API say so.
+    RunProtocol p = run.protocol();
+    assertNull(p.readyIdlePowerWatts());
+    assertEquals("no-job", p.netIdleBaseline());
+    assertEquals(2, p.warmupBatches());
+    assertEquals(false, p.powerSettled(), "2 warm-up batches are too few to tell");
+    JsonNode api = JSON.readTree(TestStack.get().get("/api/v1/runs/" + run.runId()).body())
+        .get("run").get("protocol");
+    assertEquals("no-job", api.get("netIdleBaseline").asText(), api.toString());
+    assertEquals(2, api.get("warmupBatches").asInt(), api.toString());
+    assertEquals(false, api.get("powerSettled").asBoolean(true), api.toString());
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.wattsweep.common.Topics;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.catalog.BatchView;
+import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.cli.Cli;
 import io.wattsweep.coordinator.cli.ServiceProcess;
@@ -84,6 +85,7 @@ class EndToEndTest {
           batchSize: [2, 4]
           gpus: [1]
           warmupBatches: 1
+          maxWarmupBatches: 8
           metadata:
             project: end-to-end
             dataset: synthetic
@@ -129,6 +131,23 @@ class EndToEndTest {
       assertEquals(batchesPerEpoch * 60, run.fullTraining().batches());
       assertEquals(run.energyPerBatchJoules() * run.fullTraining().batches(),
           run.fullTraining().energyJoules(), 1e-6 * run.fullTraining().energyJoules());
+    }
+  }
+
+  /**
+   * A built-in model is idle once built: its net subtracts the idle measured then, and its
+   * warm-up ran until power settled or its cap, saying which.
+   */
+  @Test
+  void eachRunSaysItsNetSubtractedTheJobReadyIdleAndHowItWarmedUp() throws Exception {
+    for (SweepView.JobView job : completedSweep().jobs()) {
+      RunProtocol p = job.run().protocol();
+      assertEquals("job-ready", p.netIdleBaseline(), p.toString());
+      assertTrue(p.readyIdlePowerWatts() != null && p.readyIdlePowerWatts() > 0, p.toString());
+      assertTrue(p.warmupBatches() >= 1 && p.warmupBatches() <= 8, p.toString());
+      // Short of the cap, warm-up stopped because power settled, which takes 6 batches to tell.
+      assertTrue(p.warmupBatches() == 8 || p.powerSettled() && p.warmupBatches() >= 6,
+          p.toString());
     }
   }
 

@@ -38,6 +38,10 @@ class InvalidSweepTest {
       command with scale   | "model": "3dgan"          | "model": "command:resnet50" | scale must be 1 for a command workload (scale sizes the built-in models only): 0.25
       batch not splittable | "gpus": [1]               | "gpus": [3]              | batchSize 4 must split evenly over gpus 3
       a billion batches    | "gpus": [1]               | "gpus": [1], "measuredBatches": 1000000000 | measuredBatches must be <= 10000: 1000000000
+      cap below minimum    | "gpus": [1]               | "gpus": [1], "maxMeasuredBatches": 5 | maxMeasuredBatches must be >= measuredBatches (10): 5
+      cap past its bound   | "gpus": [1]               | "gpus": [1], "maxMeasuredBatches": 10001 | maxMeasuredBatches must be <= 10000: 10001
+      warm-up cap too high | "gpus": [1]               | "gpus": [1], "maxWarmupBatches": 1001 | maxWarmupBatches must be <= 1000: 1001
+      target as a percent  | "gpus": [1]               | "gpus": [1], "targetCiShare": 2 | targetCiShare must be in (0, 0.5]: 2.0
       a name of 201        | "gpus": [1]               | "gpus": [1], "name": "NAME201" | name must be at most 200 characters: 201
       an escape in a name  | "gpus": [1]               | "gpus": [1], "name": "a\\u001b[2Jb" | name must not hold control or format characters: U+001B at 1
       a bidi override      | "gpus": [1]               | "gpus": [1], "name": "a\\u202eb" | name must not hold control or format characters: U+202E at 1

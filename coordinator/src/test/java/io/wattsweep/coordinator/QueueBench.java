@@ -66,12 +66,12 @@ public final class QueueBench {
             joinLatency(stack, workers, round));
       }
       try (var workers = new SleepingWorkers(stack, Math.max(jobSeconds, 12))) {
-        System.out.printf(Locale.ROOT, "(d) round %d: kill -9 to run started elsewhere %.2f s%n",
-            round, takeOverAfter(workers, "kill" + round, true));
+        System.out.println("(d) round " + round + ": kill -9 to "
+            + takeOverAfter(workers, "kill" + round, true));
       }
       try (var workers = new SleepingWorkers(stack, Math.max(jobSeconds, 12))) {
-        System.out.printf(Locale.ROOT, "(e) round %d: SIGTERM to run started elsewhere %.2f s%n",
-            round, takeOverAfter(workers, "term" + round, false));
+        System.out.println("(e) round " + round + ": SIGTERM to "
+            + takeOverAfter(workers, "term" + round, false));
       }
     }
     System.exit(0);
@@ -94,8 +94,12 @@ public final class QueueBench {
     return (started - ready) / 1e3;
   }
 
-  /** A job on one of two workers; that one is killed or stopped; seconds to the job's new run. */
-  private static double takeOverAfter(SleepingWorkers workers, String name, boolean kill)
+  /**
+   * A job on one of two workers; that one is killed or stopped. Returns the seconds from the
+   * fault to the other worker starting the job's process (its log), and to the new run's start
+   * event (after the job's JVM has started and opened its meter).
+   */
+  private static String takeOverAfter(SleepingWorkers workers, String name, boolean kill)
       throws Exception {
     String sweep = workers.submit(1);
     var first = workers.start(name + "-a");
@@ -104,6 +108,7 @@ public final class QueueBench {
     workers.await("the job running", WAIT, () -> running(workers, sweep).size() == 1);
     String busyId = running(workers, sweep).get(0).workerId();
     ServiceProcess busy = busyId.equals("flow-" + name + "-a") ? first : second;
+    ServiceProcess other = busy == first ? second : first;
     long faultAt = System.currentTimeMillis();
     if (kill) {
       busy.kill();
@@ -115,7 +120,12 @@ public final class QueueBench {
     long restarted = running(workers, sweep).stream()
         .filter(r -> !r.workerId().equals(busyId)).mapToLong(RunRow::startedAtMs)
         .findFirst().orElseThrow();
-    return (restarted - faultAt) / 1e3;
+    long processStarted = SleepingWorkers.loggedAtMs(other, "started in process");
+    // Nothing left running for the next scenario's workers to take over.
+    workers.await("the sweep finished", WAIT,
+        () -> TestStack.get().catalog.sweep(sweep).orElseThrow().finished());
+    return String.format(Locale.ROOT, "job process started elsewhere %.2f s, run started %.2f s",
+        (processStarted - faultAt) / 1e3, (restarted - faultAt) / 1e3);
   }
 
   private static List<RunRow> running(SleepingWorkers workers, String sweep) {

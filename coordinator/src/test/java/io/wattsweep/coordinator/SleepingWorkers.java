@@ -70,8 +70,13 @@ final class SleepingWorkers implements AutoCloseable {
    * -1 while it has not.
    */
   static long readyAtMs(ServiceProcess worker) throws IOException {
+    return loggedAtMs(worker, READY);
+  }
+
+  /** When the worker first logged a line containing {@code text} (epoch ms), or -1. */
+  static long loggedAtMs(ServiceProcess worker, String text) throws IOException {
     for (String line : Files.readAllLines(worker.log())) {
-      if (line.contains(READY)) {
+      if (line.contains(text)) {
         return LocalDateTime.parse(line.substring(0, line.indexOf(' ')))
             .atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
       }

@@ -25,7 +25,8 @@ import java.util.OptionalDouble;
  * @param workerId WATTSWEEP_WORKER_ID: unique per worker (default host-pid)
  * @param heartbeatInterval WATTSWEEP_HEARTBEAT_INTERVAL_MS
  * @param powerSampleInterval WATTSWEEP_POWER_SAMPLE_INTERVAL_MS: live power samples of a run
- * @param idleBaseline WATTSWEEP_IDLE_BASELINE_MS: how long idle power is measured before a run
+ * @param idleBaseline WATTSWEEP_IDLE_BASELINE_MS: how long each of a run's two idle powers is
+ *     measured, before the job's process builds anything and with it built
  * @param cpuTdpWatts WATTSWEEP_CPU_TDP_WATTS (watts): the TDP of this machine's CPUs, all
  *     packages together, for the estimate used where no energy counter can be read; unset (the
  *     default) means the CPU table ({@code io.wattsweep.worker.meter.CpuTdp}) by model name, else

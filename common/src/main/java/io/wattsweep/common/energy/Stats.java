@@ -33,6 +33,11 @@ public record Stats(int n, double mean, double stdDev, double ci95HalfWidth) {
     return new Stats(n, mean, sd, tQuantile975(n - 1) * sd / Math.sqrt(n));
   }
 
+  /** The interval's half-width as a share of the mean: NaN for one value or a mean of 0. */
+  public double ci95Share() {
+    return mean == 0 ? Double.NaN : ci95HalfWidth / Math.abs(mean);
+  }
+
   static double tQuantile975(int degreesOfFreedom) {
     if (degreesOfFreedom <= T975.length) {
       return T975[degreesOfFreedom - 1];

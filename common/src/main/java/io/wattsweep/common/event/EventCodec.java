@@ -29,8 +29,12 @@ public final class EventCodec {
 
   /** By event type: the fields added to version 1 after its first release. */
   static final Map<String, List<String>> ADDED_FIELDS =
-      Map.of("run-started", List.of("workerFullTraining", "architecture", "sourceRevision"),
-          "run-completed", List.of("artifact"));
+      Map.of("run-started",
+          List.of("workerFullTraining", "architecture", "sourceRevision", "readyIdlePowerWatts"),
+          "run-completed", List.of("artifact", "warmupBatches", "powerSettled", "idleBaseline"));
+
+  /** The fields added to a job after its first release; a job has no type field. */
+  static final List<String> ADDED_JOB_FIELDS = List.of("stopping");
 
   private EventCodec() {}
 
@@ -73,7 +77,7 @@ public final class EventCodec {
         throw new DecodeException("payload version must be " + VERSION + ": " + v);
       }
       ((ObjectNode) tree).remove("v");
-      addedFieldsAsNull((ObjectNode) tree);
+      addedFieldsAsNull((ObjectNode) tree, type == JobSpec.class);
       return MAPPER.treeToValue(tree, type);
     } catch (DecodeException e) {
       throw e;
@@ -85,13 +89,14 @@ public final class EventCodec {
     }
   }
 
-  private static void addedFieldsAsNull(ObjectNode tree) {
+  private static void addedFieldsAsNull(ObjectNode tree, boolean job) {
     JsonNode type = tree.get("type");
-    if (type != null && type.isTextual()) {
-      for (String field : ADDED_FIELDS.getOrDefault(type.textValue(), List.of())) {
-        if (!tree.has(field)) {
-          tree.putNull(field);
-        }
+    List<String> added = job ? ADDED_JOB_FIELDS
+        : type != null && type.isTextual() ? ADDED_FIELDS.getOrDefault(type.textValue(), List.of())
+        : List.of();
+    for (String field : added) {
+      if (!tree.has(field)) {
+        tree.putNull(field);
       }
     }
   }

@@ -10,7 +10,11 @@ import java.util.List;
  *
  * @param precisionRan what actually ran; differs from the request where the device cannot. A
  *     command workload's is the request, which wattsweep cannot verify: its note says so
- * @param idlePowerWatts summed idle power of the devices, measured before the run
+ * @param idlePowerWatts summed idle power of the devices, measured before the job's process built
+ *     anything (no context, no session): the bare idle
+ * @param readyIdlePowerWatts summed idle power of the devices with the job's process, context and
+ *     session ready, before its first step: the baseline of "net of idle"; null where it cannot
+ *     be measured (a command workload works from its start) or a worker that predates it
  * @param generatorParameters 0 where unknown (a command workload), as are the other sizes
  * @param framework the training framework and its version
  * @param workerFullTraining the full training that the worker's operator defined for a command
@@ -26,7 +30,7 @@ public record RunStarted(
     List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
     long generatorParameters, long discriminatorParameters, long flopsPerStep,
     String framework, FullTraining workerFullTraining, String architecture,
-    String sourceRevision) implements RunEvent {
+    String sourceRevision, Double readyIdlePowerWatts) implements RunEvent {
   public RunStarted {
     RunEvent.check(jobId, runId, seq);
     if (devices == null) {
@@ -39,6 +43,20 @@ public record RunStarted(
     precisionNote = precisionNote == null ? "" : precisionNote;
   }
 
+  /** A run as an older worker started it: no idle measured with the job ready. */
+  public RunStarted(
+      String jobId, String runId, long seq, long atMs, String workerId, String host,
+      Precision precisionRequested, Precision precisionRan, String precisionNote,
+      List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
+      long generatorParameters, long discriminatorParameters, long flopsPerStep,
+      String framework, FullTraining workerFullTraining, String architecture,
+      String sourceRevision) {
+    this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
+        precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
+        discriminatorParameters, flopsPerStep, framework, workerFullTraining, architecture,
+        sourceRevision, null);
+  }
+
   /** A run without architecture or source revision. */
   public RunStarted(
       String jobId, String runId, long seq, long atMs, String workerId, String host,
@@ -48,7 +66,7 @@ public record RunStarted(
       String framework, FullTraining workerFullTraining) {
     this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
         precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
-        discriminatorParameters, flopsPerStep, framework, workerFullTraining, null, null);
+        discriminatorParameters, flopsPerStep, framework, workerFullTraining, null, null, null);
   }
 
   /** A run whose worker defines no full training of its own: a built-in model's. */
@@ -60,6 +78,6 @@ public record RunStarted(
       String framework) {
     this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
         precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
-        discriminatorParameters, flopsPerStep, framework, null, null, null);
+        discriminatorParameters, flopsPerStep, framework, null, null, null, null);
   }
 }

@@ -9,6 +9,8 @@ package io.wattsweep.common.spec;
  * @param fullTraining what a full training means for the extrapolation; null only where the sweep
  *     gave none and the model has no default: a command workload (the worker's commands file may
  *     define it) or a built-in model whose full training is not known
+ * @param stopping how far warm-up and measuring may go past their minimums; null (a job from an
+ *     older coordinator) reads as the fixed counts it ran with
  */
 public record JobSpec(
     String jobId,
@@ -21,7 +23,16 @@ public record JobSpec(
     int gpus,
     int warmupBatches,
     int measuredBatches,
-    FullTraining fullTraining) {
+    FullTraining fullTraining,
+    StoppingRules stopping) {
+
+  /** A job with the study's fixed warm-up and measured batches. */
+  public JobSpec(String jobId, String sweepId, String model, double scale, String gpuClass,
+      Precision precision, int batchSize, int gpus, int warmupBatches, int measuredBatches,
+      FullTraining fullTraining) {
+    this(jobId, sweepId, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
+        measuredBatches, fullTraining, null);
+  }
 
   public JobSpec {
     Checks.notBlank("jobId", jobId);
@@ -36,6 +47,8 @@ public record JobSpec(
     Checks.atLeast("gpus", gpus, 1);
     Checks.atLeast("warmupBatches", warmupBatches, 0);
     Checks.atLeast("measuredBatches", measuredBatches, 1);
+    stopping = (stopping == null ? StoppingRules.fixed(warmupBatches, measuredBatches) : stopping)
+        .checkAgainst(warmupBatches, measuredBatches);
     if (fullTraining == null
         && !CommandName.isCommand(model)
         && ModelName.parse("model", model).defaultFullTraining().isPresent()) {

@@ -23,7 +23,8 @@ public final class SweepParser {
   private static final Set<String> FIELDS =
       Set.of(
           "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
-          "measuredBatches", "fullTraining", "metadata");
+          "maxWarmupBatches", "measuredBatches", "maxMeasuredBatches", "targetCiShare",
+          "fullTraining", "metadata");
 
   private static final String COMMAND_HINT = "; a sweep names a command workload by name only,"
       + " as model: " + CommandName.PREFIX + "NAME, from those configured on the workers";
@@ -68,18 +69,32 @@ public final class SweepParser {
                     + shown(obj.get(f)) + "; known: " + FIELDS + (f.equals("command") ? COMMAND_HINT : ""));
               }
             });
+    String model = text(obj, "model", true);
+    // Checked before the maximums that default to them, so that an error names the minimum.
+    int warmup = Checks.between("warmupBatches",
+        integer(obj, "warmupBatches", SweepSpec.DEFAULT_WARMUP_BATCHES), 0,
+        SweepSpec.MAX_WARMUP_BATCHES);
+    int measured = Checks.between("measuredBatches",
+        integer(obj, "measuredBatches", SweepSpec.DEFAULT_MEASURED_BATCHES), 1,
+        SweepSpec.MAX_MEASURED_BATCHES);
+    // A command workload runs the counts it is told: by default, warm-up is fixed for it.
+    int maxWarmup = integer(obj, "maxWarmupBatches", CommandName.isCommand(model) ? warmup
+        : Math.max(warmup, SweepSpec.DEFAULT_MAX_WARMUP_BATCHES));
+    var stopping = new StoppingRules(maxWarmup, integer(obj, "maxMeasuredBatches", measured),
+        number(obj, "targetCiShare", StoppingRules.DEFAULT_TARGET_CI_SHARE));
     return new SweepSpec(
         text(obj, "name", false),
-        text(obj, "model", true),
+        model,
         number(obj, "scale", 1.0),
         list(obj, "gpuClass", n -> textValue("gpuClass", n)),
         list(obj, "precision", n -> Precision.parse("precision", textValue("precision", n))),
         list(obj, "batchSize", n -> intValue("batchSize", n)),
         list(obj, "gpus", n -> intValue("gpus", n)),
-        integer(obj, "warmupBatches", SweepSpec.DEFAULT_WARMUP_BATCHES),
-        integer(obj, "measuredBatches", SweepSpec.DEFAULT_MEASURED_BATCHES),
+        warmup,
+        measured,
         fullTraining(obj.get("fullTraining")),
-        metadata(obj.get("metadata")));
+        metadata(obj.get("metadata")),
+        stopping);
   }
 
   /** Free-form text under the user's keys; numbers and booleans are kept as their text. */

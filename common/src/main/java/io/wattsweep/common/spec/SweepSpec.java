@@ -17,6 +17,11 @@ import java.util.Map;
  * and has no built-in full training: {@code fullTraining} stays null unless the sweep gives one,
  * and the worker's commands file may then define it. A built-in model without a known full
  * training ({@link ModelName#defaultFullTraining()}) keeps null too: nothing is extrapolated.
+ *
+ * <p>{@code warmupBatches} and {@code measuredBatches} are minimums; {@code stopping} says how far
+ * past them a job may go to let power settle and to reach a target precision. A command workload
+ * runs exactly the counts it is given (it is told them before it starts), so its maximums must
+ * equal its minimums.
  */
 public record SweepSpec(
     String name,
@@ -29,7 +34,8 @@ public record SweepSpec(
     int warmupBatches,
     int measuredBatches,
     FullTraining fullTraining,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    StoppingRules stopping) {
 
   /** Larger grids are refused: they are almost always a typo, and each job is minutes of GPU. */
   public static final int MAX_JOBS = 10_000;
@@ -45,13 +51,27 @@ public record SweepSpec(
   public static final int DEFAULT_WARMUP_BATCHES = 2;
   /** As in the study: energy per batch averaged over 10 measured batches. */
   public static final int DEFAULT_MEASURED_BATCHES = 10;
+  /**
+   * Warm-up goes on until power settles, at most this many batches (fewer where the sweep's
+   * warmupBatches is higher): the cost bound of a run whose power never settles, such as one
+   * under the CPU estimate, which follows utilization from batch to batch.
+   */
+  public static final int DEFAULT_MAX_WARMUP_BATCHES = 30;
+
+  /** A sweep with the study's fixed warm-up and measured batches. */
+  public SweepSpec(String name, String model, double scale, List<String> gpuClass,
+      List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
+      int measuredBatches, FullTraining fullTraining, Map<String, String> metadata) {
+    this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
+        measuredBatches, fullTraining, metadata, null);
+  }
 
   /** A sweep without metadata. */
   public SweepSpec(String name, String model, double scale, List<String> gpuClass,
       List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
       int measuredBatches, FullTraining fullTraining) {
     this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, Map.of());
+        measuredBatches, fullTraining, Map.of(), null);
   }
 
   public SweepSpec {
@@ -74,6 +94,13 @@ public record SweepSpec(
     gpus.forEach(g -> Checks.between("gpus", g, 1, MAX_GPUS));
     Checks.between("warmupBatches", warmupBatches, 0, MAX_WARMUP_BATCHES);
     Checks.between("measuredBatches", measuredBatches, 1, MAX_MEASURED_BATCHES);
+    stopping = (stopping == null ? StoppingRules.fixed(warmupBatches, measuredBatches) : stopping)
+        .checkAgainst(warmupBatches, measuredBatches);
+    if (command && stopping.growsBeyond(warmupBatches, measuredBatches)) {
+      throw new IllegalArgumentException("maxWarmupBatches and maxMeasuredBatches must equal"
+          + " warmupBatches and measuredBatches for a command workload (it runs the counts it is"
+          + " given): " + stopping.maxWarmupBatches() + " and " + stopping.maxMeasuredBatches());
+    }
     if (fullTraining == null && !command) {
       fullTraining = ModelName.parse("model", model).defaultFullTraining().orElse(null);
     }
@@ -110,7 +137,7 @@ public record SweepSpec(
             jobs.add(
                 new JobSpec(
                     jobId(sweepId, point), sweepId, model, scale, cls, p, b, g, warmupBatches,
-                    measuredBatches, fullTraining));
+                    measuredBatches, fullTraining, stopping));
           }
         }
       }

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.energy.IdleBaseline;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
+import io.wattsweep.common.spec.StoppingRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -222,6 +224,33 @@ class EventCodecTest {
     assertEquals(COMPLETED, EventCodec.decodeEvent(old));
     assertTrue(JSON.readTree(EventCodec.encode(COMPLETED_WITH_ARTIFACT)).get("artifact")
         .get("sha256").textValue().equals(ARTIFACT.sha256()));
+  }
+
+  @Test
+  void aRunsBaselineWarmUpAndReadyIdleRoundTripAndOlderPayloadsDecodeWithoutThem()
+      throws IOException {
+    RunCompleted done = new RunCompleted("j1", "r1", 12, 1767225600900L, 27, 480_000_000L,
+        315.0, 151.0, EnergyMethod.RAPL, null, 9, true, IdleBaseline.JOB_READY);
+    JsonNode json = JSON.readTree(EventCodec.encode(done));
+    assertEquals(done, EventCodec.decodeEvent(EventCodec.encode(done)));
+    assertEquals("job-ready", json.get("idleBaseline").textValue());
+
+    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encode(STARTED));
+    old.remove("readyIdlePowerWatts");
+    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+    assertEquals(null, decoded.readyIdlePowerWatts());
+  }
+
+  @Test
+  void aJobFromACoordinatorBeforeStoppingRulesDecodesWithItsFixedCounts() throws IOException {
+    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encodeJob(JOB));
+    old.remove("stopping");
+
+    JobSpec decoded = EventCodec.decodeJob(JSON.writeValueAsBytes(old));
+
+    assertEquals(JOB, decoded);
+    assertEquals(StoppingRules.fixed(JOB.warmupBatches(), JOB.measuredBatches()),
+        decoded.stopping());
   }
 
   @Test

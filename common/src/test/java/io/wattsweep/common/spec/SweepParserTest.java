@@ -66,7 +66,9 @@ class SweepParserTest {
             List.of(1, 2, 4),
             3,
             20,
-            new FullTraining(400_000, 60)),
+            new FullTraining(400_000, 60),
+            java.util.Map.of(),
+            new StoppingRules(SweepSpec.DEFAULT_MAX_WARMUP_BATCHES, 20, 0.02)),
         fromYaml);
   }
 
@@ -81,7 +83,28 @@ class SweepParserTest {
         () -> assertEquals("3dgan", spec.name()),
         () -> assertEquals(ModelName.GAN_3D.defaultFullTraining().orElseThrow(),
             spec.fullTraining()),
-        () -> assertEquals(new FullTraining(124_987, 60), spec.fullTraining()));
+        () -> assertEquals(new FullTraining(124_987, 60), spec.fullTraining()),
+        // Warm-up goes on until power settles; measuring stays the study's fixed 10.
+        () -> assertEquals(new StoppingRules(30, 10, 0.02), spec.stopping()));
+  }
+
+  @Test
+  void aSweepAskingForATargetPrecisionPassesItToEveryJob() {
+    SweepSpec spec = SweepParser.parse("model: 3dgan\ngpuClass: a100\nprecision: [fp32, bf16]\n"
+        + "batchSize: 8\ngpus: 1\nwarmupBatches: 5\nmaxWarmupBatches: 40\n"
+        + "maxMeasuredBatches: 200\ntargetCiShare: 0.01\n", true);
+
+    var expected = new StoppingRules(40, 200, 0.01);
+    assertEquals(expected, spec.stopping());
+    assertTrue(spec.expand("s1").stream().allMatch(j -> j.stopping().equals(expected)));
+  }
+
+  @Test
+  void aCommandWorkloadRunsFixedCountsByDefault() {
+    SweepSpec spec = SweepParser.parse("model: command:resnet50-pytorch\ngpuClass: a100\n"
+        + "precision: fp32\nbatchSize: 8\ngpus: 1\nwarmupBatches: 4\n", true);
+
+    assertEquals(new StoppingRules(4, 10, 0.02), spec.stopping());
   }
 
   @Test
@@ -187,6 +210,22 @@ class SweepParserTest {
             "measuredBatches", "1000000000"),
         bad("warm-up past its cap", with(MINIMAL, "warmupBatches", "1001"), "warmupBatches",
             "1001"),
+        bad("maxMeasuredBatches below measuredBatches", with(MINIMAL, "maxMeasuredBatches", "5"),
+            "maxMeasuredBatches", "5"),
+        bad("maxMeasuredBatches past its cap", with(MINIMAL, "maxMeasuredBatches", "10001"),
+            "maxMeasuredBatches", "10001"),
+        bad("maxWarmupBatches below warmupBatches", with(with(MINIMAL, "warmupBatches", "8"),
+            "maxWarmupBatches", "4"), "maxWarmupBatches", "4"),
+        bad("maxWarmupBatches past its cap", with(MINIMAL, "maxWarmupBatches", "1001"),
+            "maxWarmupBatches", "1001"),
+        bad("targetCiShare as a percentage", with(MINIMAL, "targetCiShare", "2"),
+            "targetCiShare", "2.0"),
+        bad("targetCiShare of zero", with(MINIMAL, "targetCiShare", "0"), "targetCiShare",
+            "0.0"),
+        bad("targetCiShare as text", with(MINIMAL, "targetCiShare", "\"2%\""), "targetCiShare",
+            "\"2%\""),
+        bad("a command workload asking for more batches", with(with(MINIMAL, "model",
+            "\"command:train\""), "maxMeasuredBatches", "50"), "maxMeasuredBatches", "50"),
         bad("a million GPUs", with(MINIMAL, "gpus", "1048576"), "gpus", "1048576"),
         bad("batchSize past its cap", with(MINIMAL, "batchSize", "131072"), "batchSize",
             "131072"),

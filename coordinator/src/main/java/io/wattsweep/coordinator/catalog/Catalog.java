@@ -7,6 +7,7 @@ import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
+import io.wattsweep.common.spec.StoppingRules;
 import io.wattsweep.common.spec.SweepSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -117,8 +118,9 @@ public final class Catalog implements AutoCloseable {
               connection.prepareStatement(
                   "INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale, gpu_class,"
                       + " precision_name, batch_size, gpus, warmup_batches, measured_batches,"
-                      + " dataset_size, epochs, state, updated_at_ms)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + " dataset_size, epochs, state, updated_at_ms, max_warmup_batches,"
+                      + " max_measured_batches, target_ci_share)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int ordinal = 0;
             for (JobSpec j : jobs) {
               ps.setString(1, j.jobId());
@@ -137,6 +139,9 @@ public final class Catalog implements AutoCloseable {
               ps.setObject(13, ft == null ? null : ft.epochs());
               ps.setString(14, JobState.QUEUED.name());
               ps.setLong(15, nowMs);
+              ps.setInt(16, j.stopping().maxWarmupBatches());
+              ps.setInt(17, j.stopping().maxMeasuredBatches());
+              ps.setDouble(18, j.stopping().targetCiShare());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -433,7 +438,9 @@ public final class Catalog implements AutoCloseable {
         rs.getInt("warmup_batches"),
         rs.getInt("measured_batches"),
         rs.getObject("dataset_size") == null ? null
-            : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")));
+            : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")),
+        new StoppingRules(rs.getInt("max_warmup_batches"), rs.getInt("max_measured_batches"),
+            rs.getDouble("target_ci_share")));
   }
 
   @Override

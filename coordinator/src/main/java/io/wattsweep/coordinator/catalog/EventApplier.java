@@ -3,6 +3,7 @@ package io.wattsweep.coordinator.catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.EnergyReport;
+import io.wattsweep.common.energy.IdleBaseline;
 import io.wattsweep.common.energy.TrainingEstimate;
 import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
@@ -461,14 +462,14 @@ final class EventApplier {
     update("UPDATE runs SET worker_id = ?, host = ?, started_at_ms = ?, precision_requested = ?,"
             + " precision_ran = ?, precision_note = ?, devices_json = ?, energy_method = ?,"
             + " idle_power_w = ?, generator_params = ?, discriminator_params = ?,"
-            + " flops_per_step = ?, framework = ?, architecture = ?, source_revision = ?"
-            + " WHERE run_id = ?",
+            + " flops_per_step = ?, framework = ?, architecture = ?, source_revision = ?,"
+            + " ready_idle_power_w = ? WHERE run_id = ?",
         s.workerId(), s.host(), s.atMs(), s.precisionRequested().wireName(),
         s.precisionRan().wireName(), s.precisionNote(), json(s.devices()),
         s.energyMethod().wireName(), s.idlePowerWatts(), positiveOrNull(s.generatorParameters()),
         positiveOrNull(s.discriminatorParameters()), positiveOrNull(s.flopsPerStep()),
         s.framework(), truncate(s.architecture(), 16_000), truncate(s.sourceRevision(), 100),
-        s.runId());
+        s.readyIdlePowerWatts(), s.runId());
     if (s.workerFullTraining() != null) {
       update("UPDATE runs SET worker_dataset_size = ?, worker_epochs = ? WHERE run_id = ?",
           s.workerFullTraining().datasetSize(), s.workerFullTraining().epochs(), s.runId());
@@ -532,7 +533,8 @@ final class EventApplier {
             + " energy_per_batch_sd_j = ?, energy_per_batch_ci95_j = ?,"
             + " net_energy_per_batch_j = ?, full_training_batches = ?,"
             + " full_training_energy_j = ?, full_training_ci95_j = ?, full_training_seconds = ?,"
-            + " full_training_note = ? WHERE run_id = ?",
+            + " full_training_note = ?, net_idle_baseline = ?, warmup_batches_run = ?,"
+            + " power_settled = ? WHERE run_id = ?",
         done.energyMethod().wireName(), state.name(), done.atMs(),
         done.measuredBatches(), done.spanDurationNanos(),
         done.spanEnergyJoules(), r.secondsPerBatch(), r.energyPerBatchJoules(),
@@ -540,7 +542,10 @@ final class EventApplier {
         r.netEnergyPerBatchJoules(), ft == null ? null : ft.batches(),
         ft == null ? null : ft.energyJoules(),
         ft == null ? null : finiteOrNull(ft.energyCi95Joules()),
-        ft == null ? null : ft.durationSeconds(), training.note(), done.runId());
+        ft == null ? null : ft.durationSeconds(), training.note(),
+        // An older worker's net subtracted the idle taken before the job's process existed.
+        (done.idleBaseline() == null ? IdleBaseline.NO_JOB : done.idleBaseline()).wireName(),
+        done.warmupBatches(), done.powerSettled(), done.runId());
     if (state == JobState.COMPLETED
         && advanceJob(done.jobId(), JobState.COMPLETED, done.runId(), nowMs)) {
       registerVersion(done.runId(), job, done.artifact(), nowMs);

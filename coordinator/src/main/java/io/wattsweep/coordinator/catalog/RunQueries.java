@@ -136,7 +136,8 @@ final class RunQueries {
         ftJ == null ? null : footprint.cost(ftJ),
         footprint.pricePerKwh() == null ? null : footprint.currency(),
         rs.getString("failure_reason"), rs.getString("failure_message"),
-        rs.getString("precision_note"), rs.getString("full_training_note"));
+        rs.getString("precision_note"), rs.getString("full_training_note"),
+        RunProtocol.read(rs));
   }
 
   private static void add(List<String> where, List<Object> args, String column, Object value) {

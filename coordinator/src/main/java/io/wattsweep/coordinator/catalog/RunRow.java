@@ -10,6 +10,8 @@ package io.wattsweep.coordinator.catalog;
  *     (oneDNN or Eigen); empty or null otherwise
  * @param fullTrainingNote where the extrapolation's full training came from when not from the
  *     job, or why there is none; null otherwise
+ * @param idlePowerWatts the bare idle, before the job's process; {@code protocol} says which idle
+ *     net subtracted
  */
 public record RunRow(
     String runId, String jobId, String sweepId, String model, double scale, String gpuClass,
@@ -20,7 +22,7 @@ public record RunRow(
     Long fullTrainingBatches, Double fullTrainingEnergyJoules, Double fullTrainingEnergyCi95Joules,
     Double fullTrainingKwh, Double fullTrainingHours, Double fullTrainingCo2eKg,
     Double fullTrainingCost, String currency, String failureReason, String failureMessage,
-    String precisionNote, String fullTrainingNote) {
+    String precisionNote, String fullTrainingNote, RunProtocol protocol) {
 
   /** The columns of the CSV export, in order. */
   public static final String[] COLUMNS = {
@@ -30,7 +32,8 @@ public record RunRow(
     "energy_per_batch_j", "energy_per_batch_ci95_j", "net_energy_per_batch_j", "idle_power_w",
     "full_training_batches", "full_training_energy_j", "full_training_energy_ci95_j",
     "full_training_kwh", "full_training_hours", "full_training_co2e_kg", "full_training_cost",
-    "currency", "failure_reason", "failure_message", "precision_note", "full_training_note"
+    "currency", "failure_reason", "failure_message", "precision_note", "full_training_note",
+    "ready_idle_power_w", "net_idle_baseline", "warmup_batches", "power_settled", "ci95_share"
   };
 
   /** The values in {@link #COLUMNS} order; null where there is none. */
@@ -41,7 +44,9 @@ public record RunRow(
       secondsPerBatch, energyPerBatchJoules, energyPerBatchCi95Joules, netEnergyPerBatchJoules,
       idlePowerWatts, fullTrainingBatches, fullTrainingEnergyJoules, fullTrainingEnergyCi95Joules,
       fullTrainingKwh, fullTrainingHours, fullTrainingCo2eKg, fullTrainingCost, currency,
-      failureReason, failureMessage, precisionNote, fullTrainingNote
+      failureReason, failureMessage, precisionNote, fullTrainingNote,
+      protocol.readyIdlePowerWatts(), protocol.netIdleBaseline(), protocol.warmupBatches(),
+      protocol.powerSettled(), protocol.ci95Share()
     };
   }
 }

@@ -106,6 +106,7 @@ final class SweepQueries {
         rs.getObject("generator_params", Long.class),
         rs.getObject("discriminator_params", Long.class),
         rs.getObject("flops_per_step", Long.class), rs.getString("failure_reason"),
-        rs.getString("failure_message"), rs.getString("full_training_note"));
+        rs.getString("failure_message"), rs.getString("full_training_note"),
+        RunProtocol.read(rs));
   }
 }

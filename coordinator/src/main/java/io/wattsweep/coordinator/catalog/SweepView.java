@@ -25,7 +25,8 @@ public record SweepView(
    * A run's figures. {@code energyIsEstimate} is true when the method is an estimate
    * ({@code tdp-estimate}); {@code fullTraining} is always an extrapolation, and {@code
    * fullTrainingNote} says where its training came from when not from the job, or why there is
-   * none (a command workload without one).
+   * none (a command workload without one). {@code idlePowerWatts} is the bare idle; {@code
+   * protocol} says which idle net subtracted, and how the run warmed up and measured.
    */
   public record RunView(
       String runId, String state, String workerId, String precisionRan, String precisionNote,
@@ -33,7 +34,8 @@ public record SweepView(
       Double secondsPerBatch, Double energyPerBatchJoules, Double energyPerBatchStdDevJoules,
       Double energyPerBatchCi95Joules, Double netEnergyPerBatchJoules, Double idlePowerWatts,
       Extrapolation fullTraining, Long generatorParameters, Long discriminatorParameters,
-      Long flopsPerStep, String failureReason, String failureMessage, String fullTrainingNote) {}
+      Long flopsPerStep, String failureReason, String failureMessage, String fullTrainingNote,
+      RunProtocol protocol) {}
 
   /**
    * Full-training energy extrapolated from the measured batches (no interval from one batch),

@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator.cli;
 
+import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.catalog.SweepView.JobView;
 import io.wattsweep.coordinator.catalog.SweepView.RunView;
@@ -11,8 +12,8 @@ import java.util.Locale;
 /** A sweep's results as a plain-text table, as the CLI prints them. */
 final class ResultTable {
   private static final String[] HEADER = {
-    "config", "state", "ran as", "time/batch", "energy/batch (95% CI)", "net of idle", "method",
-    "full training (extrapolated)"
+    "config", "state", "ran as", "warm-up", "batches", "time/batch", "energy/batch (95% CI)",
+    "net of idle", "method", "full training (extrapolated)"
   };
 
   private ResultTable() {}
@@ -43,6 +44,10 @@ final class ResultTable {
       out.append("tdp-estimate: not a measurement; CPU power modelled from its TDP and"
           + " utilization, because no energy counter (NVML, RAPL) could be read here.\n");
     }
+    out.append("warm-up: batches run before measuring; not settled: power was still drifting when"
+        + " warm-up ended (at its cap, or too few batches to tell). batches: measured, with the"
+        + " interval's half-width as a share of energy/batch. net of idle subtracts the idle"
+        + " measured with the job built (job-ready), else the one before its process (no-job).\n");
     out.append("Full-training energy is an extrapolation: energy per batch x batches per epoch"
         + " x epochs, with the 95% interval of the measured batches scaled alike.\n");
     return out.toString();
@@ -55,11 +60,11 @@ final class ResultTable {
       return new String[] {config, j.state() + " (gave up)", "", "", "", "", "", j.message()};
     }
     if (r == null) {
-      return new String[] {config, j.state(), "", "", "", "", "", ""};
+      return new String[] {config, j.state(), "", "", "", "", "", "", "", ""};
     }
     if (r.failureReason() != null) {
       return new String[] {config, j.state() + " (" + r.failureReason() + ")",
-          nz(r.precisionRan()), "", "", "", "", nz(r.failureMessage())};
+          nz(r.precisionRan()), "", "", "", "", "", "", nz(r.failureMessage())};
     }
     String ranAs = PrecisionLabel.of(null, r.precisionRan(), r.precisionNote())
         + (r.precisionNote() == null || r.precisionNote().isEmpty() ? "" : " *");
@@ -69,8 +74,15 @@ final class ResultTable {
         : String.format(Locale.ROOT, "%.3f J ± %s", r.energyPerBatchJoules(),
             r.energyPerBatchCi95Joules() == null ? "n/a"
                 : String.format(Locale.ROOT, "%.3f", r.energyPerBatchCi95Joules()));
+    RunProtocol p = r.protocol();
     String net = r.netEnergyPerBatchJoules() == null ? ""
-        : String.format(Locale.ROOT, "%.3f J", r.netEnergyPerBatchJoules());
+        : String.format(Locale.ROOT, "%.3f J", r.netEnergyPerBatchJoules())
+            + (p.netIdleBaseline() == null ? "" : " (" + p.netIdleBaseline() + ")");
+    String warmUp = p.warmupBatches() == null ? ""
+        : p.warmupBatches() + (Boolean.TRUE.equals(p.powerSettled()) ? " settled" : " not settled");
+    String batches = r.measuredBatches() == null ? ""
+        : r.measuredBatches() + (p.ci95Share() == null ? ""
+            : String.format(Locale.ROOT, " (±%.1f%%)", p.ci95Share() * 100));
     String method = nz(r.energyMethod()) + (r.energyIsEstimate() ? " (estimate)" : "");
     SweepView.Extrapolation ft = r.fullTraining();
     String full = ft == null ? ""
@@ -81,7 +93,8 @@ final class ResultTable {
     if (r.fullTrainingNote() != null) {
       full = (ft == null ? "none" : full) + " **";
     }
-    return new String[] {config, j.state(), ranAs, time, energy, net, method, full};
+    return new String[] {
+      config, j.state(), ranAs, warmUp, batches, time, energy, net, method, full};
   }
 
   static String format(List<String[]> table) {

@@ -2,6 +2,7 @@ package io.wattsweep.coordinator.report;
 
 import static io.wattsweep.coordinator.report.Text.escape;
 
+import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.catalog.SweepView.Extrapolation;
 import io.wattsweep.coordinator.catalog.SweepView.JobView;
@@ -9,6 +10,7 @@ import io.wattsweep.coordinator.catalog.SweepView.RunView;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -142,7 +144,8 @@ final class HtmlReport {
               ? Text.duration(r.secondsPerBatch()) : "").append("</td>")
           .append("<td class=\"n\">").append(energy(r)).append("</td>")
           .append("<td class=\"n\">").append(Text.finite(r.netEnergyPerBatchJoules())
-              ? Text.sig(r.netEnergyPerBatchJoules(), 4) + " J" : "").append("</td>")
+              ? Text.sig(r.netEnergyPerBatchJoules(), 4) + " J" : "")
+          .append(protocol(r)).append("</td>")
           .append("<td>").append(escape(r.energyMethod()))
           .append(estimate ? "<span class=\"tag\">estimate</span>" : "").append("</td>");
       Extrapolation ft = r.fullTraining();
@@ -203,7 +206,11 @@ final class HtmlReport {
     h.append("<li><b>Energy per batch</b> is the energy of the measured span divided by its"
         + " batches, summed over the job's GPUs, after the warm-up batches. The interval is the"
         + " 95% confidence interval (Student's t) of the per-batch energies. <b>Net of idle</b>"
-        + " subtracts the idle power measured before the run.</li>\n");
+        + " subtracts the idle power of the job's devices with its process and session ready"
+        + " (<i>job-ready</i>), or, where that cannot be measured (a command workload), before"
+        + " its process (<i>no-job</i>). Warm-up runs until power settles (the last 3 batches"
+        + " within 2% of the 3 before) or its cap; <i>not settled</i> says the cap came"
+        + " first.</li>\n");
     h.append("<li><b>Full training is an extrapolation</b>, not a measurement: energy per batch"
         + " × batches per epoch × epochs, with the interval scaled alike; 1 kWh = 3.6 MJ. Time"
         + " to train is extrapolated the same way from the time per batch.</li>\n");
@@ -226,5 +233,22 @@ final class HtmlReport {
         .forEach(note -> h.append("<li><b>Full training</b>: ").append(escape(note))
             .append("</li>\n"));
     h.append("</ul>\n");
+  }
+
+  /** Under net of idle: which idle it subtracted, the warm-up and the batches measured. */
+  private static String protocol(RunView r) {
+    RunProtocol p = r.protocol();
+    var parts = new ArrayList<String>();
+    if (p.netIdleBaseline() != null) {
+      parts.add(p.netIdleBaseline());
+    }
+    if (p.warmupBatches() != null) {
+      parts.add(p.warmupBatches() + " warm-up"
+          + (Boolean.TRUE.equals(p.powerSettled()) ? ", settled" : ", not settled"));
+    }
+    if (r.measuredBatches() != null) {
+      parts.add(r.measuredBatches() + " measured");
+    }
+    return parts.isEmpty() ? "" : "<br><small>" + escape(String.join("; ", parts)) + "</small>";
   }
 }

@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator.report;
 
+import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.catalog.SweepView.Extrapolation;
 import io.wattsweep.coordinator.catalog.SweepView.JobView;
@@ -19,7 +20,8 @@ final class ResultsCsv {
       "energy_per_batch_sd_j", "net_energy_per_batch_j", "idle_power_w", "energy_method",
       "energy_is_estimate", "full_training_batches", "full_training_energy_j",
       "full_training_energy_mj", "full_training_energy_kwh", "full_training_energy_ci95_j",
-      "full_training_duration_s", "failure_reason", "failure_message");
+      "full_training_duration_s", "failure_reason", "failure_message", "ready_idle_power_w",
+      "net_idle_baseline", "warmup_batches", "power_settled", "ci95_share");
 
   private ResultsCsv() {}
 
@@ -62,6 +64,11 @@ final class ResultsCsv {
         hasFt && ft.energyCi95Joules() != null ? Text.exact(ft.energyCi95Joules()) : "",
         hasFt ? Text.exact(ft.durationSeconds()) : "",
         nz(r.failureReason()), nz(r.failureMessage())));
+    RunProtocol p = r.protocol();
+    cells.addAll(List.of(Text.exact(p.readyIdlePowerWatts()), nz(p.netIdleBaseline()),
+        p.warmupBatches() == null ? "" : String.valueOf(p.warmupBatches()),
+        p.powerSettled() == null ? "" : String.valueOf(p.powerSettled()),
+        Text.exact(p.ci95Share())));
     return cells;
   }
 

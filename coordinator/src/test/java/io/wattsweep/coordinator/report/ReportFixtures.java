@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator.report;
 
+import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.catalog.SweepView.Extrapolation;
 import io.wattsweep.coordinator.catalog.SweepView.JobView;
@@ -11,6 +12,9 @@ import java.util.Map;
 
 /** Sweeps built by hand, as the API would return them. */
 final class ReportFixtures {
+  /** A run that said nothing of its baseline, warm-up or interval: not completed. */
+  static final RunProtocol UNSAID = new RunProtocol(null, null, null, null, null);
+
   static final long DATASET = 200_000;
   static final int EPOCHS = 30;
 
@@ -62,8 +66,9 @@ final class ReportFixtures {
     if (cls.equals("a100") && precision.equals("fp32") && batch == 16 && gpus == 2) {
       RunView failed = new RunView("r-" + id, "FAILED", "w1", ran, note, null, false, null, null,
           null, null, null, null, 55.0, null, 1_000L, 2_000L, 3_000L, "out-of-memory",
-          "OOM when allocating tensor, shape [16, 64, 51, 51, 25]", null);
-      return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "FAILED", 0, null, failed);
+          "OOM when allocating tensor, shape [16, 64, 51, 51, 25]", null, UNSAID);
+      return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "FAILED", 0, null,
+          failed);
     }
     boolean estimate = cls.equals("v100") && precision.equals("fp32") && batch == 16
         && gpus == 1;
@@ -76,7 +81,9 @@ final class ReportFixtures {
         e * batches / 3.6e6, seconds * batches, e * batches / 3.6e6 * 0.475, null, null);
     RunView run = new RunView("r-" + id, "COMPLETED", "w1", ran, note,
         estimate ? "tdp-estimate" : "nvml-energy-counter", estimate, 10, seconds, e, e * 0.05,
-        ci, e * 0.8, 55.0, ft, 1_000L, 2_000L, 3_000L, null, null, null);
-    return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "COMPLETED", 0, null, run);
+        ci, e * 0.8, 55.0, ft, 1_000L, 2_000L, 3_000L, null, null, null,
+        new RunProtocol(60.0, "job-ready", 6, true, ci == null ? null : ci / e));
+    return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "COMPLETED", 0, null,
+        run);
   }
 }

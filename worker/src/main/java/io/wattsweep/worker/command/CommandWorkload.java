@@ -179,6 +179,12 @@ public final class CommandWorkload implements Workload {
     }
   }
 
+  /** A command starts its work (imports, data loading) at once: it is never idle when built. */
+  @Override
+  public boolean idleWhenBuilt() {
+    return false;
+  }
+
   /** Blocks until the step in progress, or the next to begin, ends. */
   @Override
   public StepLosses step() {

@@ -1,6 +1,8 @@
 package io.wattsweep.worker.run;
 
 import io.wattsweep.common.SourceRevision;
+import io.wattsweep.common.energy.IdleBaseline;
+import io.wattsweep.common.energy.Stats;
 import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.FailureReason;
@@ -21,6 +23,8 @@ import io.wattsweep.worker.train.WorkloadSpec;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of a job, inside the job's own process: idle baseline, warm-up, then the measured
- * batches, each window's energy taken from the meter at its edges. Every outcome, failures
- * included, ends as an event.
+ * One run of a job, inside the job's own process: the bare idle, the idle with the job built (the
+ * baseline of net where the workload allows it), warm-up until power settles, then the measured
+ * batches until the interval is narrow enough, each window's energy taken from the meter at its
+ * edges. Every outcome, failures included, ends as an event.
  */
 public final class JobRun {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
@@ -72,15 +77,18 @@ public final class JobRun {
     try {
       ArtifactKey artifact = artifactKey();
       meter = openMeter(parts);
-      double idleWatts = idlePower(meter, parts.idleBaseline());
+      double bareIdleWatts = idlePower(meter, parts.idleBaseline());
       workload = openWorkload(parts);
-      started(meter, workload, idleWatts);
+      Double readyIdleWatts =
+          workload.idleWhenBuilt() ? idlePower(meter, parts.idleBaseline()) : null;
+      started(meter, workload, bareIdleWatts, readyIdleWatts);
       startSampler(meter, parts.powerSampleInterval());
-      for (int i = 0; i < job.warmupBatches(); i++) {
-        workload.step();
-      }
+      WarmUp warmUp = warmUp(meter, workload);
       workload.awaitStepStart();
-      measure(meter, workload, idleWatts, parts.artifacts(), artifact);
+      Baseline baseline = readyIdleWatts == null
+          ? new Baseline(bareIdleWatts, IdleBaseline.NO_JOB)
+          : new Baseline(readyIdleWatts, IdleBaseline.JOB_READY);
+      measure(meter, workload, baseline, warmUp, parts.artifacts(), artifact);
     } catch (Throwable t) {
       stopSampler();
       FailureReason reason = Failures.classify(t);
@@ -140,30 +148,65 @@ public final class JobRun {
     return (e1 - e0) / ((t1 - t0) / 1e9);
   }
 
-  private void started(PowerMeter meter, Workload workload, double idleWatts) {
+  private void started(PowerMeter meter, Workload workload, double bareIdleWatts,
+      Double readyIdleWatts) {
     ModelInfo info = workload.info();
     sink.emit(seq -> new RunStarted(job.jobId(), runId, seq, clock.millis(), workerId, host,
         job.precision(), workload.precisionRan(), workload.precisionNote(), meter.devices(),
-        meter.method(), idleWatts, info.generatorParameters(), info.discriminatorParameters(),
-        info.flopsPerStep(), workload.framework().orElse(FRAMEWORK),
+        meter.method(), bareIdleWatts, info.generatorParameters(),
+        info.discriminatorParameters(), info.flopsPerStep(), workload.framework().orElse(FRAMEWORK),
         workload.fullTraining().orElse(null), workload.architecture().orElse(null),
-        SourceRevision.current()));
+        SourceRevision.current(), readyIdleWatts));
+  }
+
+  /** The idle power that net subtracts, and which idle it is. */
+  private record Baseline(double watts, IdleBaseline kind) {}
+
+  /** How many warm-up batches ran, and whether power had settled when they ended. */
+  private record WarmUp(int batches, boolean settled) {}
+
+  /**
+   * At least the job's warm-up batches, then more until power settles or the cap is reached.
+   * Each batch's power is its window's energy over its duration, read at its edges.
+   */
+  private WarmUp warmUp(PowerMeter meter, Workload workload) {
+    int cap = job.stopping().maxWarmupBatches();
+    var watts = new ArrayList<Double>();
+    long edge = nanoTime.getAsLong();
+    double edgeJ = cap > 0 ? energy(meter) : 0;
+    boolean settled = false;
+    while (watts.size() < cap && !(settled && watts.size() >= job.warmupBatches())) {
+      workload.step();
+      long end = nanoTime.getAsLong();
+      double endJ = energy(meter);
+      watts.add((endJ - edgeJ) / (Math.max(1, end - edge) / 1e9));
+      settled = SteadyState.settled(watts);
+      edge = end;
+      edgeJ = endJ;
+    }
+    if (!settled && cap > job.warmupBatches()) {
+      LOG.warn("Run {} of job {}: power had not settled after {} warm-up batches (the cap)",
+          runId, job.jobId(), cap);
+    }
+    return new WarmUp(watts.size(), settled);
   }
 
   /** Each batch's window ends where the next begins, so the windows tile the span exactly. */
-  private void measure(PowerMeter meter, Workload workload, double idleWatts,
+  private void measure(PowerMeter meter, Workload workload, Baseline baseline, WarmUp warmUp,
       ArtifactStore artifacts, ArtifactKey artifactKey) throws IOException {
     long spanStart = nanoTime.getAsLong();
     double spanStartJ = energy(meter);
     long edge = spanStart;
     double edgeJ = spanStartJ;
-    for (int i = 0; i < job.measuredBatches(); i++) {
+    var joulesPerBatch = new ArrayList<Double>();
+    while (!enoughBatches(joulesPerBatch)) {
       StepLosses losses = workload.step();
       long end = nanoTime.getAsLong();
       double endJ = energy(meter);
-      int index = i;
+      int index = joulesPerBatch.size();
       long duration = Math.max(1, end - edge);
       double joules = endJ - edgeJ;
+      joulesPerBatch.add(joules);
       sink.emit(seq -> new BatchMeasured(job.jobId(), runId, seq, clock.millis(), index,
           duration, joules, meter.resolutionJoules(), losses.discriminator(),
           losses.generator()));
@@ -178,7 +221,25 @@ public final class JobRun {
     // After the span's last meter read: saving costs no measured energy.
     Artifact artifact = GeneratorArtifact.save(workload, artifacts, artifactKey);
     sink.emit(seq -> new RunCompleted(job.jobId(), runId, seq, clock.millis(),
-        job.measuredBatches(), span, spanJ, idleWatts, meter.method(), artifact));
+        joulesPerBatch.size(), span, spanJ, baseline.watts(), meter.method(), artifact,
+        warmUp.batches(), warmUp.settled(), baseline.kind()));
+  }
+
+  /**
+   * At least the job's measured batches; then, up to the cap, until the 95% interval's half-width
+   * is within the target share of the mean.
+   */
+  private boolean enoughBatches(List<Double> joulesPerBatch) {
+    int n = joulesPerBatch.size();
+    if (n < job.measuredBatches()) {
+      return false;
+    }
+    if (n >= job.stopping().maxMeasuredBatches()) {
+      return true;
+    }
+    double share = Stats.of(joulesPerBatch.stream().mapToDouble(Double::doubleValue).toArray())
+        .ci95Share();
+    return share < job.stopping().targetCiShare();
   }
 
   /** Ids that cannot name an artifact fail the run before it starts, as the job's fault. */

@@ -38,6 +38,15 @@ public interface Workload extends AutoCloseable {
    */
   default void awaitStepStart() {}
 
+  /**
+   * True where the built workload holds its devices ready (context, session, memory) and idle
+   * until its first step, so that idle measured then is the baseline that net of idle subtracts.
+   * A command workload is at work from its start: its runs fall back on the bare idle.
+   */
+  default boolean idleWhenBuilt() {
+    return true;
+  }
+
   /** Called after the last measured step: waits for the workload to end, throws if it failed. */
   default void finish() {}
 

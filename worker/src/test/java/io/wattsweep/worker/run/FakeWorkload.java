@@ -21,6 +21,7 @@ final class FakeWorkload implements Workload {
   private final int failAtStep;
   private final Supplier<Throwable> failure;
   volatile boolean closed;
+  boolean idleWhenBuilt = true;
   CountDownLatch waitBeforeFirstStep;
   Runnable onSave = () -> {};
 
@@ -58,6 +59,11 @@ final class FakeWorkload implements Workload {
       throw new UncheckedIOException(e);
     }
     return true;
+  }
+
+  @Override
+  public boolean idleWhenBuilt() {
+    return idleWhenBuilt;
   }
 
   @Override

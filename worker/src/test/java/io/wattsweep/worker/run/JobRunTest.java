@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.common.energy.EnergyMethod;
+import io.wattsweep.common.energy.IdleBaseline;
+import io.wattsweep.common.energy.Stats;
 import io.wattsweep.common.event.Artifact;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.EventCodec;
@@ -19,6 +21,7 @@ import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
+import io.wattsweep.common.spec.StoppingRules;
 import io.wattsweep.worker.artifact.ArtifactStore;
 import io.wattsweep.worker.artifact.DirectoryStore;
 import io.wattsweep.worker.meter.PowerMeter;
@@ -79,10 +82,12 @@ class JobRunTest {
           new FullTraining(1_000, 1));
 
   /**
-   * Energy read at: idle start, idle end (+0.05 J over 1 ms = 50 W), span start, then the end of
-   * each of the 3 measured batches.
+   * Energy read at: bare idle start, bare idle end (+0.05 J over 1 ms = 50 W), idle with the job
+   * built, start and end (+0.125 J over 1 ms = 125 W), warm-up start, the end of each of the 2
+   * warm-up batches, span start, then the end of each of the 3 measured batches.
    */
-  private static final double[] ENERGY_STEPS = {1_000.0, 0.05, 7.0, 10.0, 20.0, 30.5};
+  private static final double[] ENERGY_STEPS =
+      {1_000.0, 0.05, 1.0, 0.125, 1.0, 2.0, 2.0, 7.0, 10.0, 20.0, 30.5};
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final EventSink sink = new EventSink(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -91,8 +96,12 @@ class JobRunTest {
   private final AtomicLong nanos = new AtomicLong(5_000 * MS);
 
   private JobRun run() {
+    return run(JOB);
+  }
+
+  private JobRun run(JobSpec job) {
     return new JobRun(
-        JOB, "s1-0123456789-r1", "worker-1", "host-1", sink, CLOCK, () -> nanos.addAndGet(MS));
+        job, "s1-0123456789-r1", "worker-1", "host-1", sink, CLOCK, () -> nanos.addAndGet(MS));
   }
 
   @TempDir Path artifacts;
@@ -316,7 +325,7 @@ class JobRunTest {
   }
 
   @Test
-  void idlePowerIsTheEnergyOfTheBaselineOverItsDuration() {
+  void netSubtractsTheIdleMeasuredWithTheJobBuiltAndSaysSo() {
     run()
         .run(
             parts(
@@ -324,10 +333,150 @@ class JobRunTest {
                 spec -> new FakeWorkload()));
 
     List<RunEvent> events = withoutSamples();
+    RunStarted started = (RunStarted) events.get(0);
+    RunCompleted completed = (RunCompleted) events.get(4);
 
-    // 0.05 J between two reads 1 ms apart.
-    assertEquals(50.0, ((RunStarted) events.get(0)).idlePowerWatts(), 1e-6);
-    assertEquals(50.0, ((RunCompleted) events.get(4)).idlePowerWatts(), 1e-6);
+    // 0.05 J, then 0.125 J, between two reads 1 ms apart.
+    assertEquals(50.0, started.idlePowerWatts(), 1e-6);
+    assertEquals(125.0, started.readyIdlePowerWatts(), 1e-6);
+    assertEquals(125.0, completed.idlePowerWatts(), 1e-6);
+    assertEquals(IdleBaseline.JOB_READY, completed.idleBaseline());
+  }
+
+  @Test
+  void aWorkloadNotIdleWhenBuiltFallsBackOnTheBareIdleAndSaysSo() {
+    var workload = new FakeWorkload();
+    workload.idleWhenBuilt = false;
+    // No idle with the job built: bare idle, warm-up start and ends, span start, batches.
+    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER,
+        1_000.0, 0.05, 1.0, 2.0, 2.0, 7.0, 10.0, 20.0, 30.5);
+
+    run().run(parts(gpus -> meter, spec -> workload));
+
+    List<RunEvent> events = withoutSamples();
+    RunCompleted completed = (RunCompleted) events.get(4);
+    assertAll(
+        () -> assertEquals(null, ((RunStarted) events.get(0)).readyIdlePowerWatts()),
+        () -> assertEquals(50.0, completed.idlePowerWatts(), 1e-6),
+        () -> assertEquals(IdleBaseline.NO_JOB, completed.idleBaseline()),
+        () -> assertEquals(60.5, completed.spanEnergyJoules(), 1e-9));
+  }
+
+  /** A job of 3dgan with these batch counts; its full training is beside the point here. */
+  private static JobSpec job(int warmup, int maxWarmup, int measured, int maxMeasured) {
+    return new JobSpec("s1-0123456789", "s1", "3dgan", 0.25, "cpu", Precision.FP32, 16, 2,
+        warmup, measured, new FullTraining(1_000, 1),
+        new StoppingRules(maxWarmup, maxMeasured, 0.02));
+  }
+
+  /**
+   * Energy steps for a run without warm-up: idle reads (4), span start, then {@code batches}
+   * (the last one repeats).
+   */
+  private static double[] withoutWarmUp(double... batches) {
+    double[] steps = new double[5 + batches.length];
+    System.arraycopy(batches, 0, steps, 5, batches.length);
+    return steps;
+  }
+
+  private List<Double> measuredJoules() {
+    return withoutSamples().stream()
+        .filter(BatchMeasured.class::isInstance)
+        .map(e -> ((BatchMeasured) e).energyJoules())
+        .toList();
+  }
+
+  private static double ci95Share(List<Double> joules) {
+    return Stats.of(joules.stream().mapToDouble(Double::doubleValue).toArray()).ci95Share();
+  }
+
+  @Test
+  void aQuietMeterStopsAtTheTenBatchesOfTheStudy() {
+    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, withoutWarmUp(10.0));
+
+    run(job(0, 0, 10, 1_000)).run(parts(gpus -> meter, spec -> new FakeWorkload()));
+
+    RunCompleted completed = (RunCompleted) withoutSamples().get(withoutSamples().size() - 1);
+    assertEquals(10, completed.measuredBatches());
+    assertEquals(10, measuredJoules().size());
+  }
+
+  @Test
+  void aNoisyMeterIsMeasuredUntilTheIntervalIsWithinTheTarget() {
+    double[] noisy = new double[400];
+    for (int i = 0; i < noisy.length; i++) {
+      noisy[i] = i % 2 == 0 ? 9.5 : 10.5;
+    }
+    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, withoutWarmUp(noisy));
+
+    run(job(0, 0, 10, 1_000)).run(parts(gpus -> meter, spec -> new FakeWorkload()));
+
+    List<Double> joules = measuredJoules();
+    int n = joules.size();
+    RunCompleted completed = (RunCompleted) withoutSamples().get(withoutSamples().size() - 1);
+    assertAll(
+        () -> assertEquals(n, completed.measuredBatches()),
+        () -> assertTrue(n > 10, "stopped at " + n),
+        // It stops at the first batch whose interval is within 2%, not later.
+        () -> assertTrue(ci95Share(joules) < 0.02, "share " + ci95Share(joules)),
+        () -> assertTrue(ci95Share(joules.subList(0, n - 1)) >= 0.02));
+  }
+
+  @Test
+  void aMeterTooNoisyForTheTargetStopsAtTheCap() {
+    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER,
+        withoutWarmUp(5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5,
+            15, 5, 15, 5, 15, 5, 15, 5, 15));
+
+    run(job(0, 0, 10, 25)).run(parts(gpus -> meter, spec -> new FakeWorkload()));
+
+    assertEquals(25, measuredJoules().size());
+    assertTrue(ci95Share(measuredJoules()) >= 0.02);
+  }
+
+  @Test
+  void warmUpGoesOnUntilPowerSettles() {
+    // Idle (4 reads), warm-up start, then warm-up batches whose power falls until the sixth.
+    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER,
+        0, 0, 0, 0, 0, 2.0, 1.8, 1.6, 1.4, 1.2, 1.0, 1.0, 1.0, 1.0, 1.0);
+    var workload = new FakeWorkload();
+
+    run(job(2, 30, 3, 3)).run(parts(gpus -> meter, spec -> workload));
+
+    RunCompleted completed = (RunCompleted) withoutSamples().get(withoutSamples().size() - 1);
+    // Batches 9..11 are the first three within 2% of the three before (1.0 against 1.0; batches
+    // 8..10 were 1.0 against 1.07).
+    assertEquals(11, completed.warmupBatches());
+    assertEquals(true, completed.powerSettled());
+    assertEquals(11 + 3, workload.steps.get());
+  }
+
+  @Test
+  void aWarmUpWhosePowerNeverSettlesStopsAtTheCapAndSaysSo() {
+    double[] rising = new double[60];
+    for (int i = 0; i < rising.length; i++) {
+      rising[i] = 1 + 0.1 * i;
+    }
+    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, rising);
+
+    run(job(2, 12, 3, 3)).run(parts(gpus -> meter, spec -> new FakeWorkload()));
+
+    RunCompleted completed = (RunCompleted) withoutSamples().get(withoutSamples().size() - 1);
+    assertEquals(12, completed.warmupBatches());
+    assertEquals(false, completed.powerSettled());
+  }
+
+  @Test
+  void theStudysFixedWarmUpRunsItsBatchesAndCannotTellIfPowerSettled() {
+    run()
+        .run(
+            parts(
+                gpus -> new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, ENERGY_STEPS),
+                spec -> new FakeWorkload()));
+
+    RunCompleted completed = (RunCompleted) withoutSamples().get(4);
+    assertEquals(2, completed.warmupBatches());
+    assertEquals(false, completed.powerSettled());
   }
 
   @Test
@@ -476,7 +625,7 @@ class JobRunTest {
   @Test
   void aMeterFailingMidRunEndsTheRunWithAFailureAndClosesEverything() {
     var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, ENERGY_STEPS);
-    meter.failAtRead = 4; // the end of the second measured batch
+    meter.failAtRead = 9; // the end of the second measured batch
     var workload = new FakeWorkload();
 
     run().run(parts(gpus -> meter, spec -> workload));
@@ -496,7 +645,7 @@ class JobRunTest {
   @Test
   void aMeterFailingMidRunEndsTheRunWithMeterUnavailable() {
     var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER, ENERGY_STEPS);
-    meter.failAtRead = 4;
+    meter.failAtRead = 9;
 
     run().run(parts(gpus -> meter, spec -> new FakeWorkload()));
 
