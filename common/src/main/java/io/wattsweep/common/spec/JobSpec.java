@@ -9,6 +9,8 @@ package io.wattsweep.common.spec;
  * @param fullTraining what a full training means for the extrapolation; null only where the sweep
  *     gave none and the model has no default: a command workload (the worker's commands file may
  *     define it) or a built-in model whose full training is not known
+ * @param dataset HDF5 showers on the worker to train on ({@link SweepSpec#dataset}); null for
+ *     synthetic data
  */
 public record JobSpec(
     String jobId,
@@ -21,7 +23,16 @@ public record JobSpec(
     int gpus,
     int warmupBatches,
     int measuredBatches,
-    FullTraining fullTraining) {
+    FullTraining fullTraining,
+    String dataset) {
+
+  /** A job on synthetic data. */
+  public JobSpec(String jobId, String sweepId, String model, double scale, String gpuClass,
+      Precision precision, int batchSize, int gpus, int warmupBatches, int measuredBatches,
+      FullTraining fullTraining) {
+    this(jobId, sweepId, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
+        measuredBatches, fullTraining, null);
+  }
 
   public JobSpec {
     Checks.notBlank("jobId", jobId);
@@ -42,6 +53,7 @@ public record JobSpec(
       throw new IllegalArgumentException(
           "fullTraining must be set for built-in model " + model + ": null");
     }
+    SweepSpec.checkDataset(dataset, model);
   }
 
   /** A short human label: "3dgan@0.25 cpu fp32 b8 x1". */

@@ -23,7 +23,7 @@ public final class SweepParser {
   private static final Set<String> FIELDS =
       Set.of(
           "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
-          "measuredBatches", "fullTraining", "metadata");
+          "measuredBatches", "fullTraining", "metadata", "dataset");
 
   private static final String COMMAND_HINT = "; a sweep names a command workload by name only,"
       + " as model: " + CommandName.PREFIX + "NAME, from those configured on the workers";
@@ -79,7 +79,8 @@ public final class SweepParser {
         integer(obj, "warmupBatches", SweepSpec.DEFAULT_WARMUP_BATCHES),
         integer(obj, "measuredBatches", SweepSpec.DEFAULT_MEASURED_BATCHES),
         fullTraining(obj.get("fullTraining")),
-        metadata(obj.get("metadata")));
+        metadata(obj.get("metadata")),
+        text(obj, "dataset", false));
   }
 
   /** Free-form text under the user's keys; numbers and booleans are kept as their text. */

@@ -17,6 +17,10 @@ import java.util.Map;
  * and has no built-in full training: {@code fullTraining} stays null unless the sweep gives one,
  * and the worker's commands file may then define it. A built-in model without a known full
  * training ({@link ModelName#defaultFullTraining()}) keeps null too: nothing is extrapolated.
+ *
+ * <p>{@code dataset}, for the 3DGAN only, is an absolute path on the workers to an HDF5 file of
+ * showers in the published layout (or a directory of {@code .h5} files); null trains on synthetic
+ * showers. The path is only checked for form here: the worker that runs a job reads it.
  */
 public record SweepSpec(
     String name,
@@ -29,7 +33,8 @@ public record SweepSpec(
     int warmupBatches,
     int measuredBatches,
     FullTraining fullTraining,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    String dataset) {
 
   /** Larger grids are refused: they are almost always a typo, and each job is minutes of GPU. */
   public static final int MAX_JOBS = 10_000;
@@ -41,6 +46,10 @@ public record SweepSpec(
   public static final int MAX_BATCH_SIZE = 65_536;
   /** One job runs on one node: more GPUs than any node holds is a typo. */
   public static final int MAX_GPUS = 64;
+  /** The catalog keeps dataset paths of at most this many characters. */
+  public static final int MAX_DATASET_LENGTH = 1000;
+  /** The one model that reads showers from files. */
+  static final String DATASET_MODEL = "3dgan";
 
   public static final int DEFAULT_WARMUP_BATCHES = 2;
   /** As in the study: energy per batch averaged over 10 measured batches. */
@@ -51,7 +60,15 @@ public record SweepSpec(
       List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
       int measuredBatches, FullTraining fullTraining) {
     this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, Map.of());
+        measuredBatches, fullTraining, Map.of(), null);
+  }
+
+  /** A sweep on synthetic data. */
+  public SweepSpec(String name, String model, double scale, List<String> gpuClass,
+      List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
+      int measuredBatches, FullTraining fullTraining, Map<String, String> metadata) {
+    this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
+        measuredBatches, fullTraining, metadata, null);
   }
 
   public SweepSpec {
@@ -74,6 +91,7 @@ public record SweepSpec(
     gpus.forEach(g -> Checks.between("gpus", g, 1, MAX_GPUS));
     Checks.between("warmupBatches", warmupBatches, 0, MAX_WARMUP_BATCHES);
     Checks.between("measuredBatches", measuredBatches, 1, MAX_MEASURED_BATCHES);
+    checkDataset(dataset, model);
     if (fullTraining == null && !command) {
       fullTraining = ModelName.parse("model", model).defaultFullTraining().orElse(null);
     }
@@ -99,6 +117,26 @@ public record SweepSpec(
     return scale;
   }
 
+  /**
+   * Null, or an absolute path of printable characters for the 3DGAN: a relative path would depend
+   * on each worker's working directory.
+   */
+  static String checkDataset(String dataset, String model) {
+    if (dataset == null) {
+      return null;
+    }
+    Checks.printable("dataset", dataset, MAX_DATASET_LENGTH);
+    if (!DATASET_MODEL.equals(model)) {
+      throw new IllegalArgumentException("dataset is read by model " + DATASET_MODEL
+          + " only, not " + Checks.quote(model) + ": " + Checks.quote(dataset));
+    }
+    if (!dataset.startsWith("/")) {
+      throw new IllegalArgumentException(
+          "dataset must be an absolute path on the workers: " + Checks.quote(dataset));
+    }
+    return dataset;
+  }
+
   /** The grid's jobs, in a fixed order, with ids derived from the sweep id and the point. */
   public List<JobSpec> expand(String sweepId) {
     var jobs = new ArrayList<JobSpec>();
@@ -110,7 +148,7 @@ public record SweepSpec(
             jobs.add(
                 new JobSpec(
                     jobId(sweepId, point), sweepId, model, scale, cls, p, b, g, warmupBatches,
-                    measuredBatches, fullTraining));
+                    measuredBatches, fullTraining, dataset));
           }
         }
       }

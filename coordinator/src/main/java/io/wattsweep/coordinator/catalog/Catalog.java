@@ -105,8 +105,8 @@ public final class Catalog implements AutoCloseable {
               connection.prepareStatement(
                   "INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale, gpu_class,"
                       + " precision_name, batch_size, gpus, warmup_batches, measured_batches,"
-                      + " dataset_size, epochs, state, updated_at_ms)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + " dataset_size, epochs, state, updated_at_ms, dataset)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int ordinal = 0;
             for (JobSpec j : jobs) {
               ps.setString(1, j.jobId());
@@ -125,6 +125,7 @@ public final class Catalog implements AutoCloseable {
               ps.setObject(13, ft == null ? null : ft.epochs());
               ps.setString(14, JobState.QUEUED.name());
               ps.setLong(15, nowMs);
+              ps.setString(16, j.dataset());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -363,7 +364,8 @@ public final class Catalog implements AutoCloseable {
         rs.getInt("warmup_batches"),
         rs.getInt("measured_batches"),
         rs.getObject("dataset_size") == null ? null
-            : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")));
+            : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")),
+        rs.getString("dataset"));
   }
 
   @Override
