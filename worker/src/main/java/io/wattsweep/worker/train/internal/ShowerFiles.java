@@ -87,7 +87,9 @@ final class ShowerFiles {
       }
       for (String label : List.of(ENERGY, angleName(hdf, file))) {
         int[] dims = dataset(hdf, file, label).getDimensions();
-        if (dims.length == 0 || dims[0] < ecal[0] || Arrays.stream(dims).skip(1).anyMatch(d -> d != 1)) {
+        boolean perEvent = dims.length > 0 && dims[0] >= ecal[0]
+            && Arrays.stream(dims).skip(1).allMatch(d -> d == 1);
+        if (!perEvent) {
           throw new IllegalArgumentException(String.format(
               "dataset file %s: HDF5 dataset %s must hold one value per event (%d): %s",
               file, label, ecal[0], shape(dims)));

@@ -86,8 +86,8 @@ public final class ThreeDGan implements Workload {
             flopsPerStep(net.generator, net.discriminator, spec.batchSize()),
             FLOPS_METHOD);
     LOG.info(
-        "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), pool of {} events from {},"
-            + " G {} and D {} parameters, {} FLOPs per step, precision {} asked, {} runs{}",
+        "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), pool of {} events from"
+            + " {}, G {} and D {} parameters, {} FLOPs per step, precision {} asked, {} runs{}",
         spec.scale(),
         dims.image().x(),
         dims.image().y(),

@@ -87,7 +87,7 @@ class ShowerFilesTest {
     assertAll(
         () -> assertTrue(e.getMessage().contains(file.toString()), e.getMessage()),
         () -> assertTrue(e.getMessage().contains("theta or angle"), e.getMessage()),
-        () -> assertTrue(e.getMessage().contains("ECAL"), "lists what it holds: " + e.getMessage()));
+        () -> assertTrue(e.getMessage().contains("ECAL"), "what it holds: " + e.getMessage()));
   }
 
   @Test
