@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts or installs what the test suite needs on a fresh Debian machine, then returns: the
 # PostgreSQL server at 127.0.0.1:5432 (trust auth, database test), gcc (a fake libnvidia-ml is
-# compiled by the meter's tests), Prometheus with promtool, and a headless Chromium.
+# compiled by the meter's tests), Prometheus with promtool, a headless Chromium, and PyTorch for the
+# CPU (python3-torch) for the PyTorch example's test.
 set -euo pipefail
 
 as_root() {
@@ -13,6 +14,8 @@ command -v gcc >/dev/null || packages="$packages gcc libc6-dev"
 { command -v prometheus && command -v promtool; } >/dev/null || packages="$packages prometheus"
 command -v chromium >/dev/null || packages="$packages chromium"
 command -v pg_ctlcluster >/dev/null || packages="$packages postgresql"
+# The PyTorch 3DGAN example's test runs it on the CPU with Debian's torch (PyPI is not reachable).
+/usr/bin/python3 -c 'import torch' 2>/dev/null || packages="$packages python3-torch"
 if [ -n "$packages" ]; then
   echo "Installing the test suite's packages:$packages" >&2
   as_root apt-get update -q

@@ -45,6 +45,7 @@ class InvalidSweepTest {
       a name of 201        | "gpus": [1]               | "gpus": [1], "name": "NAME201" | name must be at most 200 characters: 201
       an escape in a name  | "gpus": [1]               | "gpus": [1], "name": "a\\u001b[2Jb" | name must not hold control or format characters: U+001B at 1
       a bidi override      | "gpus": [1]               | "gpus": [1], "name": "a\\u202eb" | name must not hold control or format characters: U+202E at 1
+      a relative dataset   | "gpus": [1]               | "gpus": [1], "dataset": "ele.h5" | dataset must be an absolute path on the workers: 'ele.h5'
       """)
   void invalidSweepIsRejectedNamingFieldAndValue(String what, String from, String to,
       String message) throws Exception {

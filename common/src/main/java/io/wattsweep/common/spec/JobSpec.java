@@ -11,6 +11,8 @@ package io.wattsweep.common.spec;
  *     define it) or a built-in model whose full training is not known
  * @param stopping how far warm-up and measuring may go past their minimums; null (a job from an
  *     older coordinator) reads as the fixed counts it ran with
+ * @param dataset HDF5 showers on the worker to train on ({@link SweepSpec#dataset}); null for
+ *     synthetic data
  */
 public record JobSpec(
     String jobId,
@@ -24,14 +26,15 @@ public record JobSpec(
     int warmupBatches,
     int measuredBatches,
     FullTraining fullTraining,
-    StoppingRules stopping) {
+    StoppingRules stopping,
+    String dataset) {
 
-  /** A job with the study's fixed warm-up and measured batches. */
+  /** A job with the study's fixed warm-up and measured batches, on synthetic data. */
   public JobSpec(String jobId, String sweepId, String model, double scale, String gpuClass,
       Precision precision, int batchSize, int gpus, int warmupBatches, int measuredBatches,
       FullTraining fullTraining) {
     this(jobId, sweepId, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, null);
+        measuredBatches, fullTraining, null, null);
   }
 
   public JobSpec {
@@ -55,6 +58,7 @@ public record JobSpec(
       throw new IllegalArgumentException(
           "fullTraining must be set for built-in model " + model + ": null");
     }
+    SweepSpec.checkDataset(dataset, model);
   }
 
   /** A short human label: "3dgan@0.25 cpu fp32 b8 x1". */

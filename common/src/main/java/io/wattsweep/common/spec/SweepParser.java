@@ -24,7 +24,7 @@ public final class SweepParser {
       Set.of(
           "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
           "maxWarmupBatches", "measuredBatches", "maxMeasuredBatches", "targetCiShare",
-          "fullTraining", "metadata");
+          "fullTraining", "metadata", "dataset");
 
   private static final String COMMAND_HINT = "; a sweep names a command workload by name only,"
       + " as model: " + CommandName.PREFIX + "NAME, from those configured on the workers";
@@ -94,7 +94,8 @@ public final class SweepParser {
         measured,
         fullTraining(obj.get("fullTraining")),
         metadata(obj.get("metadata")),
-        stopping);
+        stopping,
+        text(obj, "dataset", false));
   }
 
   /** Free-form text under the user's keys; numbers and booleans are kept as their text. */

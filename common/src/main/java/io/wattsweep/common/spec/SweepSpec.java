@@ -22,6 +22,10 @@ import java.util.Map;
  * past them a job may go to let power settle and to reach a target precision. A command workload
  * runs exactly the counts it is given (it is told them before it starts), so its maximums must
  * equal its minimums.
+ *
+ * <p>{@code dataset}, for the 3DGAN only, is an absolute path on the workers to an HDF5 file of
+ * showers in the published layout (or a directory of {@code .h5} files); null trains on synthetic
+ * showers. The path is only checked for form here: the worker that runs a job reads it.
  */
 public record SweepSpec(
     String name,
@@ -35,7 +39,8 @@ public record SweepSpec(
     int measuredBatches,
     FullTraining fullTraining,
     Map<String, String> metadata,
-    StoppingRules stopping) {
+    StoppingRules stopping,
+    String dataset) {
 
   /** Larger grids are refused: they are almost always a typo, and each job is minutes of GPU. */
   public static final int MAX_JOBS = 10_000;
@@ -47,6 +52,10 @@ public record SweepSpec(
   public static final int MAX_BATCH_SIZE = 65_536;
   /** One job runs on one node: more GPUs than any node holds is a typo. */
   public static final int MAX_GPUS = 64;
+  /** The catalog keeps dataset paths of at most this many characters. */
+  public static final int MAX_DATASET_LENGTH = 1000;
+  /** The one model that reads showers from files. */
+  static final String DATASET_MODEL = "3dgan";
 
   public static final int DEFAULT_WARMUP_BATCHES = 2;
   /** As in the study: energy per batch averaged over 10 measured batches. */
@@ -58,12 +67,12 @@ public record SweepSpec(
    */
   public static final int DEFAULT_MAX_WARMUP_BATCHES = 30;
 
-  /** A sweep with the study's fixed warm-up and measured batches. */
+  /** A sweep with the study's fixed warm-up and measured batches, on synthetic data. */
   public SweepSpec(String name, String model, double scale, List<String> gpuClass,
       List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
       int measuredBatches, FullTraining fullTraining, Map<String, String> metadata) {
     this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, metadata, null);
+        measuredBatches, fullTraining, metadata, null, null);
   }
 
   /** A sweep without metadata. */
@@ -71,7 +80,7 @@ public record SweepSpec(
       List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
       int measuredBatches, FullTraining fullTraining) {
     this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, Map.of(), null);
+        measuredBatches, fullTraining, Map.of(), null, null);
   }
 
   public SweepSpec {
@@ -101,6 +110,7 @@ public record SweepSpec(
           + " warmupBatches and measuredBatches for a command workload (it runs the counts it is"
           + " given): " + stopping.maxWarmupBatches() + " and " + stopping.maxMeasuredBatches());
     }
+    checkDataset(dataset, model);
     if (fullTraining == null && !command) {
       fullTraining = ModelName.parse("model", model).defaultFullTraining().orElse(null);
     }
@@ -126,6 +136,26 @@ public record SweepSpec(
     return scale;
   }
 
+  /**
+   * Null, or an absolute path of printable characters for the 3DGAN: a relative path would depend
+   * on each worker's working directory.
+   */
+  static String checkDataset(String dataset, String model) {
+    if (dataset == null) {
+      return null;
+    }
+    Checks.printable("dataset", dataset, MAX_DATASET_LENGTH);
+    if (!DATASET_MODEL.equals(model)) {
+      throw new IllegalArgumentException("dataset is read by model " + DATASET_MODEL
+          + " only, not " + Checks.quote(model) + ": " + Checks.quote(dataset));
+    }
+    if (!dataset.startsWith("/")) {
+      throw new IllegalArgumentException(
+          "dataset must be an absolute path on the workers: " + Checks.quote(dataset));
+    }
+    return dataset;
+  }
+
   /** The grid's jobs, in a fixed order, with ids derived from the sweep id and the point. */
   public List<JobSpec> expand(String sweepId) {
     var jobs = new ArrayList<JobSpec>();
@@ -137,7 +167,7 @@ public record SweepSpec(
             jobs.add(
                 new JobSpec(
                     jobId(sweepId, point), sweepId, model, scale, cls, p, b, g, warmupBatches,
-                    measuredBatches, fullTraining, stopping));
+                    measuredBatches, fullTraining, stopping, dataset));
           }
         }
       }

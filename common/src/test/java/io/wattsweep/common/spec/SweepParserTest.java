@@ -68,7 +68,7 @@ class SweepParserTest {
             20,
             new FullTraining(400_000, 60),
             java.util.Map.of(),
-            new StoppingRules(SweepSpec.DEFAULT_MAX_WARMUP_BATCHES, 20, 0.02)),
+            new StoppingRules(SweepSpec.DEFAULT_MAX_WARMUP_BATCHES, 20, 0.02), null),
         fromYaml);
   }
 
@@ -246,6 +246,13 @@ class SweepParserTest {
             metadataOfControlCharacters()), "metadata", "escapes counted"),
         bad("an unknown field of 20,000 characters", with(MINIMAL, "x".repeat(20_000), "1"),
             "unknown field", "(20000 characters)"),
+        bad("a relative dataset path", with(MINIMAL, "dataset", "\"data/ele.h5\""), "dataset",
+            "data/ele.h5"),
+        bad("a dataset as a list", with(MINIMAL, "dataset", "[\"/d.h5\"]"), "dataset",
+            "[\"/d.h5\"]"),
+        bad("a dataset for a model that reads none",
+            with(with(MINIMAL, "model", "\"vae-progan\""), "dataset", "\"/d.h5\""),
+            "dataset", "vae-progan"),
         bad("missing model", without(MINIMAL, "model"), "model", "missing"),
         bad("missing gpus", without(MINIMAL, "gpus"), "gpus", "missing"));
   }
@@ -317,6 +324,17 @@ class SweepParserTest {
         + "precision: bf16\nbatchSize: 64\ngpus: 1\n", true);
 
     assertEquals("command:resnet50-pytorch", spec.model());
+  }
+
+  @Test
+  void aDatasetReachesEveryJobOfTheSweep() {
+    SweepSpec spec =
+        SweepParser.parse(with(MINIMAL, "dataset", "\"/data/3dgan/EleEscan_1_1.h5\""), false);
+
+    assertEquals("/data/3dgan/EleEscan_1_1.h5", spec.dataset());
+    assertTrue(spec.expand("s1").stream()
+        .allMatch(j -> "/data/3dgan/EleEscan_1_1.h5".equals(j.dataset())));
+    assertEquals(null, SweepParser.parse(MINIMAL, false).expand("s1").get(0).dataset());
   }
 
   @Test

@@ -119,8 +119,8 @@ public final class Catalog implements AutoCloseable {
                   "INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale, gpu_class,"
                       + " precision_name, batch_size, gpus, warmup_batches, measured_batches,"
                       + " dataset_size, epochs, state, updated_at_ms, max_warmup_batches,"
-                      + " max_measured_batches, target_ci_share)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + " max_measured_batches, target_ci_share, dataset)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int ordinal = 0;
             for (JobSpec j : jobs) {
               ps.setString(1, j.jobId());
@@ -142,6 +142,7 @@ public final class Catalog implements AutoCloseable {
               ps.setInt(16, j.stopping().maxWarmupBatches());
               ps.setInt(17, j.stopping().maxMeasuredBatches());
               ps.setDouble(18, j.stopping().targetCiShare());
+              ps.setString(19, j.dataset());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -440,7 +441,8 @@ public final class Catalog implements AutoCloseable {
         rs.getObject("dataset_size") == null ? null
             : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")),
         new StoppingRules(rs.getInt("max_warmup_batches"), rs.getInt("max_measured_batches"),
-            rs.getDouble("target_ci_share")));
+            rs.getDouble("target_ci_share")),
+        rs.getString("dataset"));
   }
 
   @Override

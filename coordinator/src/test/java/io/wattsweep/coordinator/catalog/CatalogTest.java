@@ -86,6 +86,24 @@ class CatalogTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void aJobPublishedAgainStillNamesItsDataset(String db) throws Exception {
+    var spec = new SweepSpec("t", "3dgan", 1, List.of("cpu"), List.of(Precision.FP32),
+        List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2), java.util.Map.of(), null,
+        "/data/EleEscan_1_1.h5");
+    try (Catalog catalog = open(db)) {
+      catalog.insertSweep("sw-d", spec, "{}", spec.expand("sw-d"), 1_000, "alice");
+      store(catalog, "sw-s");
+
+      var jobs = catalog.unpublishedJobs(2_000);
+      assertEquals(List.of("/data/EleEscan_1_1.h5"), jobs.stream()
+          .filter(j -> j.sweepId().equals("sw-d")).map(JobSpec::dataset).toList());
+      assertTrue(jobs.stream().filter(j -> j.sweepId().equals("sw-s"))
+          .allMatch(j -> j.dataset() == null), "a synthetic job keeps no dataset");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void completedRunGetsItsEnergyReport(String db) throws Exception {
     try (Catalog catalog = open(db)) {
       JobSpec job = store(catalog, "sw-1").get(0);

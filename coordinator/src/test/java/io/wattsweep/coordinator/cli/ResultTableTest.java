@@ -16,7 +16,8 @@ class ResultTableTest {
   private static JobView job(int batch, RunProtocol protocol, int measured) {
     var run = new RunView("r-" + batch, "COMPLETED", "w1", "fp32", "", "rapl", false, measured,
         0.5, 10.0, 0.5, 0.3, 8.0, 1.0, null, null, null, null, null, null, null, protocol);
-    return new JobView("j-" + batch, "3dgan", 0.25, "cpu", "fp32", batch, 1, "COMPLETED", run);
+    return new JobView("j-" + batch, "3dgan", 0.25, "cpu", "fp32", batch, 1, "COMPLETED", 0, null,
+        run);
   }
 
   /** The cells of the table's rows, header first, split on the columns' padding. */

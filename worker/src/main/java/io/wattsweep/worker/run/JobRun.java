@@ -121,7 +121,7 @@ public final class JobRun {
   private Workload openWorkload(Parts parts) {
     try {
       return parts.workloads().apply(new WorkloadSpec(job.model(), job.scale(), job.precision(),
-          job.batchSize(), job.gpus(), seed()));
+          job.batchSize(), job.gpus(), seed(), job.dataset()));
     } catch (IllegalArgumentException e) {
       if (e.getClass() == IllegalArgumentException.class) {
         throw new InvalidSpecException(e);

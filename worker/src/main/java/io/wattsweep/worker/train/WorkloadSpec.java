@@ -11,9 +11,23 @@ import io.wattsweep.common.spec.Precision;
  * @param batchSize the global batch, split evenly across devices
  * @param devices how many devices train data-parallel, one tower each
  * @param seed fixes initial weights, synthetic data and noise
+ * @param dataset HDF5 showers to train on (a file, or a directory of {@code .h5} files); null for
+ *     synthetic data
  */
 public record WorkloadSpec(
-    String model, double scale, Precision precision, int batchSize, int devices, long seed) {
+    String model,
+    double scale,
+    Precision precision,
+    int batchSize,
+    int devices,
+    long seed,
+    String dataset) {
+
+  /** A workload on synthetic data. */
+  public WorkloadSpec(
+      String model, double scale, Precision precision, int batchSize, int devices, long seed) {
+    this(model, scale, precision, batchSize, devices, seed, null);
+  }
 
   /** Rejects values no model can build, naming the field and the value. */
   public WorkloadSpec {
@@ -35,6 +49,11 @@ public record WorkloadSpec(
     if (batchSize % devices != 0) {
       throw new IllegalArgumentException(
           "batchSize must be divisible by devices (" + devices + "): " + batchSize);
+    }
+    if (dataset != null && !Workloads.THREE_D_GAN.equals(model)) {
+      throw new IllegalArgumentException(
+          "dataset is read by model " + Workloads.THREE_D_GAN + " only, not " + quoted(model)
+              + ": " + quoted(dataset));
     }
   }
 

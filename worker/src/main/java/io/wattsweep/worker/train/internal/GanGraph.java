@@ -33,12 +33,9 @@ final class GanGraph {
   private static final long FAKE_DROPOUT = 20;
   private static final long GENERATOR_DROPOUT = 30;
 
-  /** The pooled showers and their labels, and which of them make this batch. */
-  final Placeholder<TFloat32> imagePool;
+  /** The pooled showers and their labels on the device, and which of them make this batch. */
+  final DevicePool pool;
 
-  final Placeholder<TFloat32> energyPool;
-  final Placeholder<TFloat32> anglePool;
-  final Placeholder<TFloat32> ecalPool;
   final Placeholder<TInt32> indices;
   final Generator generator;
   final Discriminator discriminator;
@@ -56,6 +53,7 @@ final class GanGraph {
   final List<Operand<TFloat32>> generatorGradients;
 
   /**
+   * @param poolSize how many events the pool holds
    * @param towers one replica each, with its slice of the batch, its own batch-norm
    *     statistics and its own random draws
    * @param lossScale multiplies the losses before differentiation and divides the gradients after
@@ -64,6 +62,7 @@ final class GanGraph {
       Graph graph,
       GanDims dims,
       int batchSize,
+      long poolSize,
       long seed,
       Towers towers,
       float lossScale) {
@@ -73,18 +72,15 @@ final class GanGraph {
           "batchSize must be divisible by the towers (" + n + "): " + batchSize);
     }
     Ops tf = Ops.create(graph);
-    imagePool = tf.withName("image_pool").placeholder(TFloat32.class);
-    energyPool = tf.withName("energy_pool").placeholder(TFloat32.class);
-    anglePool = tf.withName("angle_pool").placeholder(TFloat32.class);
-    ecalPool = tf.withName("ecal_pool").placeholder(TFloat32.class);
+    pool = new DevicePool(tf, dims.image(), poolSize);
     indices = tf.withName("indices").placeholder(TInt32.class);
     generator = new Generator(tf, dims, seed);
     discriminator = new Discriminator(tf, dims, seed);
 
-    List<Operand<TFloat32>> images = batch(tf, imagePool, n);
-    List<Operand<TFloat32>> energies = batch(tf, energyPool, n);
-    List<Operand<TFloat32>> angles = batch(tf, anglePool, n);
-    List<Operand<TFloat32>> ecals = batch(tf, ecalPool, n);
+    List<Operand<TFloat32>> images = batch(tf, pool.images, n);
+    List<Operand<TFloat32>> energies = batch(tf, pool.energies, n);
+    List<Operand<TFloat32>> angles = batch(tf, pool.angles, n);
+    List<Operand<TFloat32>> ecals = batch(tf, pool.ecals, n);
     List<Operand<TFloat32>> realLosses = new ArrayList<>();
     List<Operand<TFloat32>> fakeLosses = new ArrayList<>();
     List<Operand<TFloat32>> gLosses = new ArrayList<>();

@@ -22,7 +22,8 @@ import org.tensorflow.types.TInt32;
 
 /**
  * The variable-angle 3DGAN (Khattak et al., arXiv 2109.07388) training in TensorFlow graph mode on
- * synthetic calorimeter showers, as the published code trains it: per batch, the discriminator is
+ * synthetic calorimeter showers or a sweep's HDF5 files of Geant4 showers, as the published code
+ * trains it: per batch, the discriminator is
  * updated on the real showers and then on generated ones, and the generator twice.
  */
 public final class ThreeDGan implements Workload {
@@ -58,7 +59,7 @@ public final class ThreeDGan implements Workload {
   private ThreeDGan(WorkloadSpec spec, Placement placement) {
     Conv3dGradient.register();
     GanDims dims = GanDims.of(spec.scale());
-    data = new ShowerData(dims, spec.batchSize(), spec.seed());
+    data = ShowerData.of(dims, spec.batchSize(), spec.seed(), spec.dataset());
     training =
         TrainingSession.open(
             placement,
@@ -68,9 +69,11 @@ public final class ThreeDGan implements Workload {
                     graph,
                     dims,
                     spec.batchSize(),
+                    data.poolSize(),
                     spec.seed(),
                     placement.towers,
                     placement.plan.lossScale()),
+            t -> t.net.pool.load(t.session, data),
             t -> executedGraphs(t.session, t.net));
     net = training.net;
     session = training.session;
@@ -83,14 +86,16 @@ public final class ThreeDGan implements Workload {
             flopsPerStep(net.generator, net.discriminator, spec.batchSize()),
             FLOPS_METHOD);
     LOG.info(
-        "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), G {} and D {} parameters,"
-            + " {} FLOPs per step, precision {} asked, {} runs{}",
+        "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), pool of {} events from"
+            + " {}, G {} and D {} parameters, {} FLOPs per step, precision {} asked, {} runs{}",
         spec.scale(),
         dims.image().x(),
         dims.image().y(),
         dims.image().z(),
         spec.batchSize(),
         placement.towers.count(),
+        data.poolSize(),
+        spec.dataset() == null ? "synthetic showers" : spec.dataset(),
         info.generatorParameters(),
         info.discriminatorParameters(),
         info.flopsPerStep(),
@@ -266,13 +271,7 @@ public final class ThreeDGan implements Workload {
   }
 
   private Session.Runner fed(Session session, GanGraph net, TInt32 batch) {
-    return session
-        .runner()
-        .feed(net.imagePool, data.images())
-        .feed(net.energyPool, data.energies())
-        .feed(net.anglePool, data.angles())
-        .feed(net.ecalPool, data.ecals())
-        .feed(net.indices, batch);
+    return session.runner().feed(net.indices, batch);
   }
 
   /** The graphs of a discriminator forward pass, which updates no weight. */

@@ -2,6 +2,7 @@ package io.wattsweep.worker.train.internal;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -38,12 +39,14 @@ final class TrainingSession<N> implements AutoCloseable {
   /**
    * @param closeData closes the workload's data, here on failure and later on {@link #close}
    * @param build builds the networks, losses and updates in the graph
+   * @param load puts the workload's data where its graph reads it, once the weights are set
    * @param executedGraphs the graphs of a run that updates nothing, for the precision plan
    */
   static <N> TrainingSession<N> open(
       Placement placement,
       Runnable closeData,
       Function<Graph, N> build,
+      Consumer<TrainingSession<N>> load,
       Function<TrainingSession<N>, List<GraphDef>> executedGraphs) {
     Graph graph = new Graph();
     TrainingSession<N> training;
@@ -57,6 +60,7 @@ final class TrainingSession<N> implements AutoCloseable {
     }
     try {
       training.session.initialize();
+      load.accept(training);
       training.precision = placement.resolve(() -> executedGraphs.apply(training));
     } catch (RuntimeException e) {
       training.close();

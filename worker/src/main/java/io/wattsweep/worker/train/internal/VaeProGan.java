@@ -91,6 +91,7 @@ public final class VaeProGan implements Workload {
                     spec.seed(),
                     placement.towers,
                     placement.plan.lossScale()),
+            t -> {},
             t -> executedGraphs(t.session, t.net));
     net = training.net;
     session = training.session;
