@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.worker.train.ModelCatalog;
 import io.wattsweep.worker.train.ModelInfo;
-import io.wattsweep.worker.train.internal.ThreeDGan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,7 +57,7 @@ class TorchExampleTest {
                 "cpu", "--batch", "1", "--steps", "2");
 
     String printed = out.toString(StandardCharsets.UTF_8);
-    ModelInfo java = ThreeDGan.describe(1, 1);
+    ModelInfo java = ModelCatalog.named("3dgan").describe(1, 1);
     JsonNode steps = new ObjectMapper().readTree(json.toFile()).get("steps");
     assertAll(
         () -> assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8)),
