@@ -188,13 +188,22 @@ public final class WorkerVerticle extends VerticleBase {
     currentJobId = job.jobId();
     Future<Void> claimed = heartbeat()
         .compose(m -> consumer.commit(next))
-        .compose(c -> consumer.unsubscribe())
-        .onSuccess(v -> member = false)
-        .onFailure(err -> {
+        .<Void>mapEmpty()
+        .recover(err -> {
           currentJobId = null;
           LOG.warn("Job {} not claimed ({}); its record stays with the group", job.jobId(),
               err.toString());
-        });
+          // Read it again if the partition is still ours; else its new owner has it.
+          return consumer.seek(tp, record.offset()).transform(s -> Future.failedFuture(err));
+        })
+        // Claimed: the job is this worker's to run, whether or not it manages to leave the group.
+        .compose(v -> consumer.unsubscribe()
+            .onSuccess(u -> member = false)
+            .recover(err -> {
+              LOG.warn("Worker {} could not leave its group before job {}: {}",
+                  config.workerId(), job.jobId(), err.toString());
+              return Future.succeededFuture();
+            }));
     // A stopping worker closes its consumer only after this, the run's last event included.
     inFlight = claimed.compose(v -> runJob(job));
     return inFlight;
