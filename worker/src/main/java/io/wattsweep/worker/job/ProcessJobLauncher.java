@@ -48,8 +48,9 @@ public final class ProcessJobLauncher implements JobLauncher {
         "-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
     var pb = new ProcessBuilder(cmd);
     withoutKafkaSettings(pb.environment());
-    if (job.precision() == Precision.FP32) {
-      // fp32 means fp32: stop cuBLAS/cuDNN from using TF32 tensor cores behind our back.
+    if (job.precision() != Precision.TF32) {
+      // fp32 means fp32, and so do the ops a mixed-fp16 or bf16 run leaves in fp32 (as the study
+      // ran them): stop cuBLAS/cuDNN from using TF32 tensor cores behind our back.
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
     }
     pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");

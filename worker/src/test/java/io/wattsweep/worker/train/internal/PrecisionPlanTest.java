@@ -1,6 +1,7 @@
 package io.wattsweep.worker.train.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.common.spec.Precision;
@@ -109,7 +110,7 @@ class PrecisionPlanTest {
     ConfigProto.Builder config = ConfigProto.newBuilder();
     plan.configure(config);
     assertEquals(RewriterConfig.getDefaultInstance(), config.getGraphOptions().getRewriteOptions());
-    assertEquals(1f, plan.lossScale());
+    assertFalse(plan.dynamicLossScale());
     assertEquals(Precision.FP32, plan.resolve(List.of()).ran());
   }
 
