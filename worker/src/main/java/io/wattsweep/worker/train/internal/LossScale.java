@@ -64,7 +64,8 @@ final class LossScale {
    * The update that {@code apply} builds, run only when every gradient is finite, together with
    * the scale's adjustment for this step.
    *
-   * @param gradients unscaled; {@code apply} gets them as values that exist only when all are finite
+   * @param gradients unscaled; {@code apply} gets them as values that exist only when all are
+   *     finite
    */
   Op guard(
       Ops tf,

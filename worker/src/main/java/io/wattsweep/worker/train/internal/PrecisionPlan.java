@@ -2,6 +2,7 @@ package io.wattsweep.worker.train.internal;
 
 import io.wattsweep.common.spec.Precision;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
@@ -129,7 +130,7 @@ final class PrecisionPlan {
               "mixed-fp16 needs an NVIDIA GPU (TensorFlow only emulates float16 on a CPU, with"
                   + " fp32 arithmetic); this run used fp32 on the CPU");
         }
-        return lowPrecisionConvolutions(executed, DataType.DT_HALF)
+        return lowPrecisionConvolutions(executed, DataType.DT_HALF, gpu)
             ? new Outcome(Precision.MIXED_FP16, "loss scaling dynamic (initial 2^15, halved and the"
                 + " step skipped on non-finite gradients, doubled after 2000 finite steps); "
                 + fp32Ops())
@@ -140,7 +141,7 @@ final class PrecisionPlan {
         if (gpu) {
           return gpuBf16(executed);
         }
-        return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16)
+        return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16, gpu)
             ? new Outcome(
                 Precision.BF16, bf16Emulated.get().map(Precision.BF16::emulated).orElse(""))
             : new Outcome(
@@ -161,7 +162,7 @@ final class PrecisionPlan {
                   .findFirst().orElse(" (NVML could not report this GPU's)")
               + "; ");
     }
-    return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16)
+    return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16, gpu)
         ? new Outcome(Precision.BF16, "bf16 on the GPU, cast in the graph around each convolution"
             + " and matrix product (TensorFlow's bf16 rewrite covers only CPUs); " + fp32Ops())
         : gpuFloat32("the bf16 graph's convolutions did not run in bf16; ");
@@ -237,14 +238,19 @@ final class PrecisionPlan {
             : why + "this run used fp32 on the GPU");
   }
 
-  /** Whether any executed 2D or 3D convolution (forward or backprop) ran in {@code type}. */
-  static boolean lowPrecisionConvolutions(Collection<GraphDef> executed, DataType type) {
+  /**
+   * Whether any executed 2D or 3D convolution (forward or backprop) ran in {@code type}, on a GPU
+   * when {@code onGpu}: TensorFlow places an op that has no GPU kernel for a type on the CPU.
+   */
+  static boolean lowPrecisionConvolutions(
+      Collection<GraphDef> executed, DataType type, boolean onGpu) {
     for (GraphDef graph : executed) {
       for (NodeDef node : graph.getNodeList()) {
         AttrValue t = node.getAttrMap().get("T");
         String op = node.getOp();
         boolean convolution = op.contains("Conv2D") || op.contains("Conv3D");
-        if (convolution && t != null && t.getType() == type) {
+        boolean placed = !onGpu || node.getDevice().toUpperCase(Locale.ROOT).contains(":GPU:");
+        if (convolution && placed && t != null && t.getType() == type) {
           return true;
         }
       }

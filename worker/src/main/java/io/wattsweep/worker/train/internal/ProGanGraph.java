@@ -168,7 +168,12 @@ final class ProGanGraph {
       generatorLosses.add(gLoss);
       generatorGrads.add(
           TowerGradients.of(
-              graph, t, "generator_gradients" + i, gLoss, generatorScale, generator.params().all()));
+              graph,
+              t,
+              "generator_gradients" + i,
+              gLoss,
+              generatorScale,
+              generator.params().all()));
     }
     localLoss = TowerGradients.average(tf.withName("local_critic_loss"), localLosses);
     globalLoss = TowerGradients.average(tf.withName("global_critic_loss"), globalLosses);

@@ -139,7 +139,7 @@ class LowPrecisionGraphsTest {
 
   private static void assertBf16(Built b) {
     List<GraphDef> executed = Sessions.executedGraphs(b.forward());
-    assertTrue(PrecisionPlan.lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16));
+    assertTrue(PrecisionPlan.lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16, false));
     float[] before = Sessions.read(b.session(), b.generator());
     b.update().run().close();
     assertFalse(Arrays.equals(before, Sessions.read(b.session(), b.generator())));
