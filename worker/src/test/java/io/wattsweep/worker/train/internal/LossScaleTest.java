@@ -1,18 +1,14 @@
 package io.wattsweep.worker.train.internal;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -104,23 +100,9 @@ class LossScaleTest {
           .close();
     }
 
-    /** Every float variable of the graph but the loss scale: the weights and the slots. */
+    /** The weights and the optimizer's slots. */
     Map<String, float[]> state() {
-      Map<String, float[]> values = new LinkedHashMap<>();
-      for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
-        GraphOperation op = it.next();
-        if (!op.type().equals("VariableV2") || op.name().equals(scale.scale.op().name())
-            || op.name().equals(scale.finiteSteps.op().name())) {
-          continue;
-        }
-        try (Result r = session.runner().fetch(op.output(0)).run()) {
-          TFloat32 t = (TFloat32) r.get(0);
-          float[] v = new float[Math.toIntExact(t.size())];
-          t.asRawTensor().data().asFloats().read(v);
-          values.put(op.name(), v);
-        }
-      }
-      return values;
+      return TrainingState.read(graph, session);
     }
 
     @Override
@@ -130,11 +112,6 @@ class LossScaleTest {
     }
   }
 
-  private static void assertSameState(Map<String, float[]> expected, Map<String, float[]> actual) {
-    assertEquals(expected.keySet(), actual.keySet());
-    expected.forEach((name, v) -> assertArrayEquals(v, actual.get(name), name));
-  }
-
   @Test
   void injectedInfSkipsTheAdamStepAndHalvesTheScale() {
     try (Net net = new Net(true)) {
@@ -142,7 +119,7 @@ class LossScaleTest {
       // w, Adam's two moments and its two bias-correction powers.
       assertEquals(5, before.size());
       net.step(Float.POSITIVE_INFINITY);
-      assertSameState(before, net.state());
+      TrainingState.assertSame(before, net.state());
       assertEquals(LossScale.INITIAL / 2, net.scale());
       assertEquals(0, net.finiteSteps());
 
@@ -161,7 +138,7 @@ class LossScaleTest {
       Map<String, float[]> before = net.state();
       assertEquals(3, before.size());
       net.step(4f);
-      assertSameState(before, net.state());
+      TrainingState.assertSame(before, net.state());
       assertEquals(1.5e38f, net.scale());
       assertEquals(0, net.finiteSteps());
 
@@ -198,7 +175,7 @@ class LossScaleTest {
       plain.set(1f, 0);
       net.step(0.5f);
       plain.step(0.5f);
-      assertSameState(plain.state(), net.state());
+      TrainingState.assertSame(plain.state(), net.state());
     }
   }
 }
