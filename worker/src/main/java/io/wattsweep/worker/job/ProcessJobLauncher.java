@@ -48,8 +48,7 @@ public final class ProcessJobLauncher implements JobLauncher {
         "-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
     var pb = new ProcessBuilder(cmd);
     withoutKafkaSettings(pb.environment());
-    if (job.precision() == Precision.FP32) {
-      // fp32 means fp32: stop cuBLAS/cuDNN from using TF32 tensor cores behind our back.
+    if (tf32Off(job)) {
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
     }
     pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
@@ -127,6 +126,15 @@ public final class ProcessJobLauncher implements JobLauncher {
   private static void destroyTree(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
+  }
+
+  /**
+   * Whether the job's process gets NVIDIA_TF32_OVERRIDE=0: fp32 means fp32, and so do the ops a
+   * mixed-fp16 or bf16 run leaves in fp32 (the study ran its mixed runs so), so cuBLAS and cuDNN
+   * must not use TF32 tensor cores behind our back; only a tf32 job asks for them.
+   */
+  static boolean tf32Off(JobSpec job) {
+    return job.precision() != Precision.TF32;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.wattsweep.worker.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
@@ -22,6 +24,14 @@ class ProcessJobLauncherTest {
     assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.BF16, 1)));
     assertEquals("0", ProcessJobLauncher.oneDnnOpts(job(Precision.FP32, 2)));
     assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.BF16, 2)));
+  }
+
+  @Test
+  void onlyATf32JobKeepsTf32OnForItsFp32Ops() {
+    assertTrue(ProcessJobLauncher.tf32Off(job(Precision.FP32, 1)));
+    assertTrue(ProcessJobLauncher.tf32Off(job(Precision.MIXED_FP16, 1)));
+    assertTrue(ProcessJobLauncher.tf32Off(job(Precision.BF16, 1)));
+    assertFalse(ProcessJobLauncher.tf32Off(job(Precision.TF32, 1)));
   }
 
   @Test

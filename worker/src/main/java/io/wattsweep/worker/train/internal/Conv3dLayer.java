@@ -30,6 +30,7 @@ final class Conv3dLayer {
   private final boolean same;
   private final Grid input;
   private final Grid output;
+  private final Compute compute;
   private final Variable<TFloat32> w;
   private final Variable<TFloat32> b;
 
@@ -46,6 +47,7 @@ final class Conv3dLayer {
     this.padding = padding.clone();
     this.same = same;
     this.input = input;
+    this.compute = params.compute();
     this.output =
         same ? input.withChannels(filters) : input.padded(padding).convolved(kernel, filters);
     long receptive = (long) kernel[0] * kernel[1] * kernel[2];
@@ -83,8 +85,7 @@ final class Conv3dLayer {
       };
       in = tf.pad(x, tf.constant(pads), tf.constant(0f));
     }
-    var y = tf.nn.conv3d(in, w, List.of(1L, 1L, 1L, 1L, 1L), same ? "SAME" : "VALID");
-    return tf.nn.biasAdd(y, b);
+    return tf.nn.biasAdd(compute.conv3d(tf, in, w, same ? "SAME" : "VALID"), b);
   }
 
   Grid output() {

@@ -52,8 +52,8 @@ final class Discriminator {
   private final Variable<TFloat32> energyW;
   private final Variable<TFloat32> energyB;
 
-  Discriminator(Ops tf, GanDims d, long seed) {
-    this.params = new Params(tf.withSubScope("discriminator"), seed, 2);
+  Discriminator(Ops tf, GanDims d, long seed, Compute compute) {
+    this.params = new Params(tf.withSubScope("discriminator"), seed, 2, compute);
     image = d.image();
     Grid g = image;
     convs.add(Conv3dLayer.same(params, "conv1", g, KERNEL, d.d1(), GLOROT_UNIFORM));
@@ -93,8 +93,8 @@ final class Discriminator {
     var flat = tf.reshape(pool, tf.constant(new long[] {-1, pooled.size()}));
     var deposits = EcalOutputs.deposits(tf, images);
     return new Heads(
-        Layers.dense(tf, flat, fakeW, fakeB),
-        Layers.dense(tf, flat, energyW, energyB),
+        params.compute().dense(tf, flat, fakeW, fakeB),
+        params.compute().dense(tf, flat, energyW, energyB),
         EcalOutputs.angle(tf, deposits, image),
         EcalOutputs.sum(tf, deposits));
   }

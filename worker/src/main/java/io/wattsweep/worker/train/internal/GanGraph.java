@@ -52,11 +52,18 @@ final class GanGraph {
   final List<Operand<TFloat32>> fakeGradients;
   final List<Operand<TFloat32>> generatorGradients;
 
+  /** The discriminator's optimizer's loss scale, shared by its two updates, and the generator's. */
+  final LossScale discriminatorScale;
+
+  final LossScale generatorScale;
+
   /**
    * @param poolSize how many events the pool holds
    * @param towers one replica each, with its slice of the batch, its own batch-norm
    *     statistics and its own random draws
-   * @param lossScale multiplies the losses before differentiation and divides the gradients after
+   * @param dynamicLossScale whether each optimizer scales its losses for fp16 (see {@link
+   *     LossScale})
+   * @param compute what the networks' convolutions and matrix products compute in
    */
   GanGraph(
       Graph graph,
@@ -65,7 +72,8 @@ final class GanGraph {
       long poolSize,
       long seed,
       Towers towers,
-      float lossScale) {
+      boolean dynamicLossScale,
+      Compute compute) {
     int n = towers.count();
     if (batchSize % n != 0) {
       throw new IllegalArgumentException(
@@ -74,8 +82,8 @@ final class GanGraph {
     Ops tf = Ops.create(graph);
     pool = new DevicePool(tf, dims.image(), poolSize);
     indices = tf.withName("indices").placeholder(TInt32.class);
-    generator = new Generator(tf, dims, seed);
-    discriminator = new Discriminator(tf, dims, seed);
+    generator = new Generator(tf, dims, seed, compute);
+    discriminator = new Discriminator(tf, dims, seed, compute);
 
     List<Operand<TFloat32>> images = batch(tf, pool.images, n);
     List<Operand<TFloat32>> energies = batch(tf, pool.energies, n);
@@ -89,6 +97,10 @@ final class GanGraph {
     List<List<Output<?>>> gGrads = new ArrayList<>();
     List<Variable<TFloat32>> dVars = discriminator.params().all();
     List<Variable<TFloat32>> gVars = generator.params().all();
+    Ops dOpt = tf.withSubScope("discriminator_rmsprop");
+    Ops gOpt = tf.withSubScope("generator_rmsprop");
+    discriminatorScale = dynamicLossScale ? LossScale.dynamic(dOpt) : LossScale.off();
+    generatorScale = dynamicLossScale ? LossScale.dynamic(gOpt) : LossScale.off();
     for (int i = 0; i < n; i++) {
       DeviceSpec device = towers.device(i);
       Ops t = tf.withSubScope("tower" + i);
@@ -99,33 +111,34 @@ final class GanGraph {
       var real = discriminator.forward(t, images.get(i), replica, REAL_DROPOUT);
       var realLoss = GanLosses.of(t, real, true, targets);
       realLosses.add(realLoss);
-      realGrads.add(TowerGradients.of(graph, t, "real_gradients" + i, realLoss, lossScale, dVars));
+      realGrads.add(TowerGradients.of(graph, t, "real_gradients" + i, realLoss, discriminatorScale,
+          dVars));
 
       var fakes = generator.forward(t, input(t, replica, targets, dims, FAKE_NOISE), replica);
       var fake = discriminator.forward(t, fakes, replica, FAKE_DROPOUT);
       var fakeLoss = GanLosses.of(t, fake, false, targets);
       fakeLosses.add(fakeLoss);
-      fakeGrads.add(TowerGradients.of(graph, t, "fake_gradients" + i, fakeLoss, lossScale, dVars));
+      fakeGrads.add(TowerGradients.of(graph, t, "fake_gradients" + i, fakeLoss, discriminatorScale,
+          dVars));
 
       var showers =
           generator.forward(t, input(t, replica, targets, dims, GENERATOR_NOISE), replica);
       var judged = discriminator.forward(t, showers, replica, GENERATOR_DROPOUT);
       var gLoss = GanLosses.of(t, judged, true, targets);
       gLosses.add(gLoss);
-      gGrads.add(TowerGradients.of(graph, t, "g_gradients" + i, gLoss, lossScale, gVars));
+      gGrads.add(TowerGradients.of(graph, t, "g_gradients" + i, gLoss, generatorScale, gVars));
     }
-    realLoss = TowerGradients.average(tf.withName("real_loss"), realLosses, 1f);
-    fakeLoss = TowerGradients.average(tf.withName("fake_loss"), fakeLosses, 1f);
-    generatorLoss = TowerGradients.average(tf.withName("generator_loss"), gLosses, 1f);
-    Ops dOpt = tf.withSubScope("discriminator_rmsprop");
+    realLoss = TowerGradients.average(tf.withName("real_loss"), realLosses);
+    fakeLoss = TowerGradients.average(tf.withName("fake_loss"), fakeLosses);
+    generatorLoss = TowerGradients.average(tf.withName("generator_loss"), gLosses);
     RmsProp dRmsProp = new RmsProp(dOpt, dVars, LEARNING_RATE);
-    realGradients = TowerGradients.averageEach(tf, realGrads, lossScale);
-    fakeGradients = TowerGradients.averageEach(tf, fakeGrads, lossScale);
-    generatorGradients = TowerGradients.averageEach(tf, gGrads, lossScale);
-    realUpdate = dRmsProp.update(dOpt, realGradients);
-    fakeUpdate = dRmsProp.update(dOpt, fakeGradients);
-    Ops gOpt = tf.withSubScope("generator_rmsprop");
-    generatorUpdate = new RmsProp(gOpt, gVars, LEARNING_RATE).update(gOpt, generatorGradients);
+    RmsProp gRmsProp = new RmsProp(gOpt, gVars, LEARNING_RATE);
+    realGradients = TowerGradients.averageEach(tf, realGrads, discriminatorScale);
+    fakeGradients = TowerGradients.averageEach(tf, fakeGrads, discriminatorScale);
+    generatorGradients = TowerGradients.averageEach(tf, gGrads, generatorScale);
+    realUpdate = discriminatorScale.guard(dOpt, realGradients, g -> dRmsProp.update(dOpt, g));
+    fakeUpdate = discriminatorScale.guard(dOpt, fakeGradients, g -> dRmsProp.update(dOpt, g));
+    generatorUpdate = generatorScale.guard(gOpt, generatorGradients, g -> gRmsProp.update(gOpt, g));
   }
 
   /** Fresh noise each run; seeded per op so a seed replays the same sequence. */

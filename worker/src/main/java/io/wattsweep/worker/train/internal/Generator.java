@@ -40,9 +40,9 @@ final class Generator {
   private final List<Conv3dLayer> convs = new ArrayList<>();
   private final List<BatchNorm3d> norms = new ArrayList<>();
 
-  Generator(Ops tf, GanDims d, long seed) {
+  Generator(Ops tf, GanDims d, long seed, Compute compute) {
     this.d = d;
-    this.params = new Params(tf.withSubScope("generator"), seed, 1);
+    this.params = new Params(tf.withSubScope("generator"), seed, 1, compute);
     long units = d.grid().size();
     denseW = params.uniform("dense", Math.sqrt(6.0 / (d.latent() + units)), d.latent(), units);
     denseB = params.bias("dense", units);
@@ -67,7 +67,7 @@ final class Generator {
    * @return deposits, raised to the data's power, (batch, x, y, z, 1)
    */
   Operand<TFloat32> forward(Ops tf, Operand<TFloat32> input, Replica replica) {
-    var dense = Layers.dense(tf, input, denseW, denseB);
+    var dense = params.compute().dense(tf, input, denseW, denseB);
     var grid = tf.reshape(dense, tf.constant(d.grid().batchShape()));
     Operand<TFloat32> x = Layers.upsample3d(tf, grid, d.grid(), GanDims.UPSAMPLE);
     for (int i = 0; i < convs.size(); i++) {

@@ -9,18 +9,14 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The layer shapes the networks are made of, as raw TensorFlow ops: 3D ones for the 3DGAN (NDHWC
- * layout; its convolutions are {@link Conv3dLayer}), 2D ones for the VAE-ProGAN (NHWC). Everything
+ * layout; its convolutions are {@link Conv3dLayer}), 2D ones for the VAE-ProGAN (NHWC); products
+ * are {@link Compute}'s. Everything
  * the ProGAN critic uses has a second-order gradient in TensorFlow's C++ registry, which its
  * gradient penalty needs.
  */
 final class Layers {
 
   private Layers() {}
-
-  static Operand<TFloat32> dense(
-      Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b) {
-    return tf.nn.biasAdd(tf.linalg.matMul(x, w), b);
-  }
 
   /** LeakyReLU with ProGAN's slope, 0.2. */
   static Operand<TFloat32> leakyRelu(Ops tf, Operand<TFloat32> x) {
@@ -42,12 +38,6 @@ final class Layers {
         tf.reshape(x, tf.constant(new int[] {-1, 1, grid.y(), 1, grid.z(), 1, grid.channels()}));
     var tiled = tf.tile(spread, tf.constant(new int[] {1, factor, 1, factor, 1, factor, 1}));
     return tf.reshape(tiled, tf.constant(grid.upsampled(factor).batchShape()));
-  }
-
-  /** A 2D convolution, SAME padding. */
-  static Operand<TFloat32> conv2d(
-      Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b, long stride) {
-    return tf.nn.biasAdd(tf.nn.conv2d(x, w, List.of(1L, stride, stride, 1L), "SAME"), b);
   }
 
   /** Nearest-neighbour 2x upsampling of (batch, h, w, c), as ProGAN's generator grows. */

@@ -16,6 +16,7 @@ import org.tensorflow.types.TFloat32;
 final class Params {
 
   private final Ops init;
+  private final Compute compute;
   private final long seed;
   private final long stream;
   private final List<Variable<TFloat32>> variables = new ArrayList<>();
@@ -26,9 +27,11 @@ final class Params {
    * @param tf the network's scope, e.g. {@code tf.withSubScope("generator")}
    * @param seed the run's seed
    * @param stream distinguishes networks so that they never draw the same numbers
+   * @param compute what the network's products compute in
    */
-  Params(Ops tf, long seed, long stream) {
+  Params(Ops tf, long seed, long stream, Compute compute) {
     this.init = tf.withInitScope();
+    this.compute = compute;
     this.seed = seed;
     this.stream = stream;
   }
@@ -38,6 +41,11 @@ final class Params {
    * truncated normal is: Keras divides its target by it so the drawn weights keep their stddev.
    */
   static final double TRUNCATION_STDDEV = 0.87962566103423978;
+
+  /** What the network's convolutions and matrix products compute in. */
+  Compute compute() {
+    return compute;
+  }
 
   /** A weight drawn uniformly from [-limit, limit). */
   Variable<TFloat32> uniform(String name, double limit, long... shape) {

@@ -2,6 +2,7 @@ package io.wattsweep.worker.train.internal;
 
 import io.wattsweep.common.spec.Precision;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
@@ -14,23 +15,22 @@ import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RewriterConfig;
 
 /**
- * How a requested precision is run, and what actually ran. Low precision comes from TensorFlow's
- * auto-mixed-precision graph rewrite; whether it applied is read back from the graphs the session
- * executed (the rewrite skips devices that lack support without failing), never assumed.
+ * How a requested precision is run, and what actually ran. fp16 on GPUs and bf16 on CPUs come from
+ * TensorFlow's auto-mixed-precision graph rewrites; bf16 on GPUs, which those rewrites do not
+ * cover, is built into the graph. Whether low precision ran is read back from the graphs the
+ * session executed (a rewrite skips devices that lack support without failing), never assumed.
  */
 final class PrecisionPlan {
 
   /** What ran and, when it is not what was asked, why. */
   record Outcome(Precision ran, String note) {}
 
-  /** Static loss scale for fp16, so small gradients do not flush to zero in half precision. */
-  private static final float FP16_LOSS_SCALE = 1024f;
-
   private static final int AMPERE = 8;
 
   private final Precision requested;
   private final boolean gpu;
   private final Supplier<OptionalInt> cudaMajor;
+  private OptionalInt cudaMajorRead;
   private final String tf32Override;
   private final String onednnOpts;
   private final Supplier<Optional<String>> bf16Emulated;
@@ -58,7 +58,7 @@ final class PrecisionPlan {
     RewriterConfig.Builder rewrite = RewriterConfig.newBuilder();
     if (lowPrecisionType() == DataType.DT_HALF) {
       rewrite.setAutoMixedPrecision(RewriterConfig.Toggle.ON);
-    } else if (lowPrecisionType() == DataType.DT_BFLOAT16) {
+    } else if (lowPrecisionType() == DataType.DT_BFLOAT16 && !gpu) {
       rewrite.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
     }
     config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrite));
@@ -69,8 +69,18 @@ final class PrecisionPlan {
     return lowPrecisionType() != null;
   }
 
-  float lossScale() {
-    return lowPrecisionType() == DataType.DT_HALF ? FP16_LOSS_SCALE : 1f;
+  /** Whether the optimizers scale the loss dynamically, as fp16 needs (see {@link LossScale}). */
+  boolean dynamicLossScale() {
+    return lowPrecisionType() == DataType.DT_HALF;
+  }
+
+  /**
+   * What the graph computes its convolutions and matrix products in: bf16 itself on GPUs of
+   * compute capability 8.0 or newer, where TensorFlow's bf16 rewrite, which only covers CPUs,
+   * would leave them in fp32.
+   */
+  Compute compute() {
+    return gpu && lowPrecisionType() == DataType.DT_BFLOAT16 ? Compute.BF16 : Compute.FP32;
   }
 
   /**
@@ -120,18 +130,18 @@ final class PrecisionPlan {
               "mixed-fp16 needs an NVIDIA GPU (TensorFlow only emulates float16 on a CPU, with"
                   + " fp32 arithmetic); this run used fp32 on the CPU");
         }
-        return lowPrecisionConvolutions(executed, DataType.DT_HALF)
-            ? new Outcome(Precision.MIXED_FP16, "")
+        return lowPrecisionConvolutions(executed, DataType.DT_HALF, gpu)
+            ? new Outcome(Precision.MIXED_FP16, "loss scaling dynamic (initial 2^15, halved and the"
+                + " step skipped on non-finite gradients, doubled after 2000 finite steps); "
+                + fp32Ops())
             : gpuFloat32(
                 "the auto-mixed-precision rewrite left the convolutions in fp32 (it needs"
                     + " compute capability 7.0 or newer); ");
       case BF16:
         if (gpu) {
-          return gpuFloat32(
-              "bf16 on a GPU is not implemented yet (TensorFlow's bf16 graph rewrite targets"
-                  + " oneDNN CPUs); ");
+          return gpuBf16(executed);
         }
-        return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16)
+        return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16, gpu)
             ? new Outcome(
                 Precision.BF16, bf16Emulated.get().map(Precision.BF16::emulated).orElse(""))
             : new Outcome(
@@ -144,15 +154,54 @@ final class PrecisionPlan {
     }
   }
 
-  /** The type the rewrite should produce, or null when no rewrite is asked for. */
+  private Outcome gpuBf16(Collection<GraphDef> executed) {
+    if (compute() != Compute.BF16) {
+      return gpuFloat32(
+          "bf16 on a GPU needs compute capability 8.0 or newer"
+              + cudaMajor().stream().mapToObj(m -> " (this GPU's is " + m + ".x)")
+                  .findFirst().orElse(" (NVML could not report this GPU's)")
+              + "; ");
+    }
+    return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16, gpu)
+        ? new Outcome(Precision.BF16, "bf16 on the GPU, cast in the graph around each convolution"
+            + " and matrix product (TensorFlow's bf16 rewrite covers only CPUs); " + fp32Ops())
+        : gpuFloat32("the bf16 graph's convolutions did not run in bf16; ");
+  }
+
+  /** What the ops left in fp32 by a low-precision GPU run computed in. */
+  private String fp32Ops() {
+    return "0".equals(tf32Override)
+        ? "TF32 off for the ops left in fp32 (NVIDIA_TF32_OVERRIDE=0)"
+        : "the ops left in fp32 may have run as tf32 (NVIDIA_TF32_OVERRIDE "
+            + (tf32Override == null ? "not set" : "= '" + tf32Override + "'") + ")";
+  }
+
+  /**
+   * The low-precision type the run should compute in, or null for none: fp16 on any GPU (the
+   * rewrite skips GPUs older than compute capability 7.0 itself), bf16 on CPUs and on GPUs of
+   * compute capability 8.0 or newer.
+   */
   private DataType lowPrecisionType() {
     if (requested == Precision.MIXED_FP16 && gpu) {
       return DataType.DT_HALF;
     }
-    if (requested == Precision.BF16 && !gpu) {
+    if (requested == Precision.BF16 && (!gpu || bf16Gpu())) {
       return DataType.DT_BFLOAT16;
     }
     return null;
+  }
+
+  /** Read once: NVML is loaded for it. */
+  private OptionalInt cudaMajor() {
+    if (cudaMajorRead == null) {
+      cudaMajorRead = cudaMajor.get();
+    }
+    return cudaMajorRead;
+  }
+
+  private boolean bf16Gpu() {
+    OptionalInt major = cudaMajor();
+    return major.isPresent() && major.getAsInt() >= AMPERE;
   }
 
   /**
@@ -168,7 +217,7 @@ final class PrecisionPlan {
               ? "NVIDIA_TF32_OVERRIDE=0 turned tf32 off; this run used fp32 on the GPU"
               : why + "this run used fp32 on the GPU");
     }
-    OptionalInt major = cudaMajor.get();
+    OptionalInt major = cudaMajor();
     if (major.isEmpty()) {
       return new Outcome(
           Precision.FP32,
@@ -189,14 +238,19 @@ final class PrecisionPlan {
             : why + "this run used fp32 on the GPU");
   }
 
-  /** Whether any executed 2D or 3D convolution (forward or backprop) ran in {@code type}. */
-  static boolean lowPrecisionConvolutions(Collection<GraphDef> executed, DataType type) {
+  /**
+   * Whether any executed 2D or 3D convolution (forward or backprop) ran in {@code type}, on a GPU
+   * when {@code onGpu}: TensorFlow places an op that has no GPU kernel for a type on the CPU.
+   */
+  static boolean lowPrecisionConvolutions(
+      Collection<GraphDef> executed, DataType type, boolean onGpu) {
     for (GraphDef graph : executed) {
       for (NodeDef node : graph.getNodeList()) {
         AttrValue t = node.getAttrMap().get("T");
         String op = node.getOp();
         boolean convolution = op.contains("Conv2D") || op.contains("Conv3D");
-        if (convolution && t != null && t.getType() == type) {
+        boolean placed = !onGpu || node.getDevice().toUpperCase(Locale.ROOT).contains(":GPU:");
+        if (convolution && placed && t != null && t.getType() == type) {
           return true;
         }
       }

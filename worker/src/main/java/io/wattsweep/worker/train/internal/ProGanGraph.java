@@ -48,6 +48,12 @@ final class ProGanGraph {
   /** Both critics' updates. */
   final Op discriminatorStep;
 
+  /** Each optimizer's loss scale: the local critic's, the global critic's, the generator's. */
+  final LossScale localScale;
+
+  final LossScale globalScale;
+  final LossScale generatorScale;
+
   /** A tower's scenes cut into the three neighbours and the tile to generate. */
   private record Scene(
       Operand<TFloat32> topLeft,
@@ -82,16 +88,23 @@ final class ProGanGraph {
   }
 
   /**
-   * @param lossScale multiplies the losses before differentiation and divides the gradients after
+   * @param dynamicLossScale whether each optimizer scales its losses for fp16 (see {@link
+   *     LossScale})
+   * @param compute what the networks' convolutions and matrix products compute in
    */
-  ProGanGraph(Graph graph, ProGanDims d, int batchSize, long seed, Towers towers, float lossScale) {
+  ProGanGraph(
+      Graph graph, ProGanDims d, int batchSize, long seed, Towers towers,
+      boolean dynamicLossScale, Compute compute) {
     Ops tf = Ops.create(graph);
     contextPool = tf.withName("context_pool").placeholder(TFloat32.class);
     indices = tf.withName("indices").placeholder(TInt32.class);
-    encoder = new TileEncoder(tf, d, seed);
-    generator = new TileGenerator(tf, d, seed);
-    localCritic = new TileCritic(tf, "local_critic", d, d.tile(), seed, 13);
-    globalCritic = new TileCritic(tf, "global_critic", d, d.context(), seed, 14);
+    encoder = new TileEncoder(tf, d, seed, compute);
+    generator = new TileGenerator(tf, d, seed, compute);
+    localCritic = new TileCritic(tf, "local_critic", d, d.tile(), seed, 13, compute);
+    globalCritic = new TileCritic(tf, "global_critic", d, d.context(), seed, 14, compute);
+    localScale = scale(tf, "local_critic_adam", dynamicLossScale);
+    globalScale = scale(tf, "global_critic_adam", dynamicLossScale);
+    generatorScale = scale(tf, "generator_adam", dynamicLossScale);
 
     int n = towers.count();
     int perTower = batchSize / n;
@@ -141,10 +154,10 @@ final class ProGanGraph {
       globalLosses.add(global);
       localGrads.add(
           TowerGradients.of(
-              graph, t, "local_gradients" + i, local, lossScale, localCritic.params().all()));
+              graph, t, "local_gradients" + i, local, localScale, localCritic.params().all()));
       globalGrads.add(
           TowerGradients.of(
-              graph, t, "global_gradients" + i, global, lossScale, globalCritic.params().all()));
+              graph, t, "global_gradients" + i, global, globalScale, globalCritic.params().all()));
 
       Operand<TFloat32> tile = generate(t, scene, gNoise.get(i));
       var gLoss =
@@ -155,19 +168,24 @@ final class ProGanGraph {
       generatorLosses.add(gLoss);
       generatorGrads.add(
           TowerGradients.of(
-              graph, t, "generator_gradients" + i, gLoss, lossScale, generator.params().all()));
+              graph,
+              t,
+              "generator_gradients" + i,
+              gLoss,
+              generatorScale,
+              generator.params().all()));
     }
-    localLoss = TowerGradients.average(tf.withName("local_critic_loss"), localLosses, 1f);
-    globalLoss = TowerGradients.average(tf.withName("global_critic_loss"), globalLosses, 1f);
+    localLoss = TowerGradients.average(tf.withName("local_critic_loss"), localLosses);
+    globalLoss = TowerGradients.average(tf.withName("global_critic_loss"), globalLosses);
     discriminatorLoss = tf.withName("discriminator_loss").math.add(localLoss, globalLoss);
-    generatorLoss = TowerGradients.average(tf.withName("generator_loss"), generatorLosses, 1f);
+    generatorLoss = TowerGradients.average(tf.withName("generator_loss"), generatorLosses);
 
     localUpdate =
-        update(tf, "local_critic_adam", localCritic.params().all(), localGrads, lossScale);
+        update(tf, "local_critic_adam", localCritic.params().all(), localGrads, localScale);
     globalUpdate =
-        update(tf, "global_critic_adam", globalCritic.params().all(), globalGrads, lossScale);
+        update(tf, "global_critic_adam", globalCritic.params().all(), globalGrads, globalScale);
     generatorUpdate =
-        update(tf, "generator_adam", generator.params().all(), generatorGrads, lossScale);
+        update(tf, "generator_adam", generator.params().all(), generatorGrads, generatorScale);
     discriminatorStep = tf.withControlDependencies(List.of(localUpdate, globalUpdate)).noOp();
   }
 
@@ -205,10 +223,18 @@ final class ProGanGraph {
       String name,
       List<Variable<TFloat32>> variables,
       List<List<Output<?>>> perTower,
-      float lossScale) {
+      LossScale lossScale) {
     Ops scope = tf.withSubScope(name);
-    GradientBarrier barrier =
-        GradientBarrier.of(scope, TowerGradients.averageEach(tf, perTower, lossScale));
-    return Adam.apply(scope, barrier, variables, barrier.ready(), Adam.Settings.PROGAN);
+    return lossScale.guard(
+        scope,
+        TowerGradients.averageEach(tf, perTower, lossScale),
+        gradients -> {
+          GradientBarrier barrier = GradientBarrier.of(scope, gradients);
+          return Adam.apply(scope, barrier, variables, barrier.ready(), Adam.Settings.PROGAN);
+        });
+  }
+
+  private static LossScale scale(Ops tf, String optimizer, boolean dynamic) {
+    return dynamic ? LossScale.dynamic(tf.withSubScope(optimizer)) : LossScale.off();
   }
 }

@@ -23,10 +23,11 @@ final class TableNet {
   /**
    * @param tf the network's scope, e.g. {@code tf.withSubScope("generator")}
    * @param stream distinguishes networks so that they never draw the same numbers
+   * @param compute what the products compute in
    */
-  TableNet(Ops tf, long seed, long stream, List<LayerSpec> table) {
+  TableNet(Ops tf, long seed, long stream, List<LayerSpec> table, Compute compute) {
     this.table = List.copyOf(table);
-    this.params = new Params(tf, seed, stream);
+    this.params = new Params(tf, seed, stream, compute);
     for (LayerSpec layer : table) {
       weights.add(params.unitWeight(layer.name(), layer.weightShape()));
       biases.add(params.bias(layer.name(), layer.out()));
@@ -40,8 +41,8 @@ final class TableNet {
     var w = tf.math.mul(weights.get(i), tf.constant((float) (gain / Math.sqrt(layer.fanIn()))));
     Operand<TFloat32> y =
         layer.isDense()
-            ? Layers.dense(tf, x, w, biases.get(i))
-            : Layers.conv2d(tf, x, w, biases.get(i), layer.stride());
+            ? params.compute().dense(tf, x, w, biases.get(i))
+            : params.compute().conv2d(tf, x, w, biases.get(i), layer.stride());
     return layer.linear() ? y : Layers.leakyRelu(tf, y);
   }
 

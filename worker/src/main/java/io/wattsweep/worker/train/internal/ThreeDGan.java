@@ -72,7 +72,8 @@ public final class ThreeDGan implements Workload {
                     data.poolSize(),
                     spec.seed(),
                     placement.towers,
-                    placement.plan.lossScale()),
+                    placement.plan.dynamicLossScale(),
+                    placement.plan.compute()),
             t -> t.net.pool.load(t.session, data),
             t -> executedGraphs(t.session, t.net));
     net = training.net;
@@ -112,8 +113,8 @@ public final class ThreeDGan implements Workload {
     GanDims dims = GanDims.of(scale);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Generator generator = new Generator(tf, dims, 0);
-      Discriminator discriminator = new Discriminator(tf, dims, 0);
+      Generator generator = new Generator(tf, dims, 0, Compute.FP32);
+      Discriminator discriminator = new Discriminator(tf, dims, 0, Compute.FP32);
       return info(
           scale,
           generator.params().count(),

@@ -25,10 +25,11 @@ final class TileCritic {
   /**
    * @param input side of the judged images: the tile (local) or the context (global)
    */
-  TileCritic(Ops tf, String name, ProGanDims d, int input, long seed, long stream) {
+  TileCritic(
+      Ops tf, String name, ProGanDims d, int input, long seed, long stream, Compute compute) {
     this.d = d;
     this.input = input;
-    this.net = new TableNet(tf.withSubScope(name), seed, stream, table(d, input));
+    this.net = new TableNet(tf.withSubScope(name), seed, stream, table(d, input), compute);
   }
 
   static List<LayerSpec> table(ProGanDims d, int input) {

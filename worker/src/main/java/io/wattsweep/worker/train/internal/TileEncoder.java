@@ -18,9 +18,9 @@ final class TileEncoder {
   private final ProGanDims d;
   private final TableNet net;
 
-  TileEncoder(Ops tf, ProGanDims d, long seed) {
+  TileEncoder(Ops tf, ProGanDims d, long seed, Compute compute) {
     this.d = d;
-    this.net = new TableNet(tf.withSubScope("encoder"), seed, 12, table(d));
+    this.net = new TableNet(tf.withSubScope("encoder"), seed, 12, table(d), compute);
   }
 
   static List<LayerSpec> table(ProGanDims d) {

@@ -20,9 +20,9 @@ final class TileGenerator {
   private final ProGanDims d;
   private final TableNet net;
 
-  TileGenerator(Ops tf, ProGanDims d, long seed) {
+  TileGenerator(Ops tf, ProGanDims d, long seed, Compute compute) {
     this.d = d;
-    this.net = new TableNet(tf.withSubScope("generator"), seed, 11, table(d));
+    this.net = new TableNet(tf.withSubScope("generator"), seed, 11, table(d), compute);
   }
 
   /** The generator's layer table, 4 x 4 first. */

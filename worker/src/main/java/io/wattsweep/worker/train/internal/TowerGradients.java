@@ -30,7 +30,7 @@ final class TowerGradients {
   }
 
   /**
-   * d(scale * loss)/d(variables), on the device of {@code tf}; every variable must be reachable, or
+   * d(scaled loss)/d(variables), on the device of {@code tf}; every variable must be reachable, or
    * the graph is wrong.
    */
   static List<Output<?>> of(
@@ -38,9 +38,9 @@ final class TowerGradients {
       Ops tf,
       String prefix,
       Operand<TFloat32> loss,
-      float lossScale,
+      LossScale lossScale,
       List<Variable<TFloat32>> variables) {
-    Operand<TFloat32> scaled = lossScale == 1f ? loss : tf.math.mul(loss, tf.constant(lossScale));
+    Operand<TFloat32> scaled = lossScale.scaled(tf, loss);
     Output<?>[] xs = new Output<?>[variables.size()];
     for (int i = 0; i < xs.length; i++) {
       xs[i] = variables.get(i).asOutput();
@@ -59,21 +59,21 @@ final class TowerGradients {
   /** Per variable, the mean over towers of its gradient, with the loss scale undone. */
   @SuppressWarnings("unchecked")
   static List<Operand<TFloat32>> averageEach(
-      Ops tf, List<List<Output<?>>> perTower, float lossScale) {
+      Ops tf, List<List<Output<?>>> perTower, LossScale lossScale) {
     List<Operand<TFloat32>> averaged = new ArrayList<>();
     for (int v = 0; v < perTower.get(0).size(); v++) {
       List<Operand<TFloat32>> parts = new ArrayList<>();
       for (List<Output<?>> tower : perTower) {
         parts.add((Output<TFloat32>) tower.get(v));
       }
-      averaged.add(average(tf, parts, lossScale));
+      averaged.add(lossScale.unscaled(tf, average(tf, parts)));
     }
     return averaged;
   }
 
-  /** The mean of the parts divided by {@code scale}; an identity when that changes nothing. */
-  static Operand<TFloat32> average(Ops tf, List<Operand<TFloat32>> parts, float scale) {
-    float factor = 1f / (parts.size() * scale);
+  /** The mean of the parts; an identity of the one part when there is one. */
+  static Operand<TFloat32> average(Ops tf, List<Operand<TFloat32>> parts) {
+    float factor = 1f / parts.size();
     if (factor == 1f) {
       return tf.identity(parts.get(0));
     }

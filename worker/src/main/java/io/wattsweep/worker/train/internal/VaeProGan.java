@@ -90,7 +90,8 @@ public final class VaeProGan implements Workload {
                     spec.batchSize(),
                     spec.seed(),
                     placement.towers,
-                    placement.plan.lossScale()),
+                    placement.plan.dynamicLossScale(),
+                    placement.plan.compute()),
             t -> {},
             t -> executedGraphs(t.session, t.net));
     net = training.net;
@@ -134,10 +135,12 @@ public final class VaeProGan implements Workload {
       Ops tf = Ops.create(g);
       return info(
           dims,
-          new TileEncoder(tf, dims, 0).params().count(),
-          new TileGenerator(tf, dims, 0).params().count(),
-          new TileCritic(tf, "local_critic", dims, dims.tile(), 0, 13).params().count(),
-          new TileCritic(tf, "global_critic", dims, dims.context(), 0, 14).params().count(),
+          new TileEncoder(tf, dims, 0, Compute.FP32).params().count(),
+          new TileGenerator(tf, dims, 0, Compute.FP32).params().count(),
+          new TileCritic(tf, "local_critic", dims, dims.tile(), 0, 13, Compute.FP32)
+              .params().count(),
+          new TileCritic(tf, "global_critic", dims, dims.context(), 0, 14, Compute.FP32)
+              .params().count(),
           batchSize);
     }
   }

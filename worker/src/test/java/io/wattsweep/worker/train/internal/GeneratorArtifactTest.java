@@ -62,7 +62,7 @@ class GeneratorArtifactTest {
     try (Graph graph = new Graph();
         Session session = new Session(graph)) {
       // Another seed: before the restore, these weights are not the trained ones.
-      Generator fresh = new Generator(Ops.create(graph), dims, 99);
+      Generator fresh = new Generator(Ops.create(graph), dims, 99, Compute.FP32);
       session.initialize();
       float[] before = ThreeDGan.generate(graph, session, fresh, input, 3);
       Checkpoints.restore(graph, session, fresh.params().all(),
@@ -89,7 +89,8 @@ class GeneratorArtifactTest {
     try (Graph graph = new Graph();
         Session session = new Session(graph)) {
       List<Variable<TFloat32>> variables =
-          new TileGenerator(Ops.create(graph), ProGanDims.of(spec.scale()), 42).params().all();
+          new TileGenerator(Ops.create(graph), ProGanDims.of(spec.scale()), 42, Compute.FP32)
+              .params().all();
       session.initialize();
       assertFalse(Arrays.equals(trained, Sessions.read(session, variables)));
       Checkpoints.restore(graph, session, variables,
