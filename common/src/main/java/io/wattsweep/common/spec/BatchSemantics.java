@@ -54,6 +54,11 @@ public enum BatchSemantics {
     return this == PER_GPU ? perGpu + ", " + global : global + ", " + perGpu;
   }
 
+  /** The batch in a one-line label: "b64/GPU" per GPU, "b256" global. */
+  public String compact(int batchSize) {
+    return "b" + batchSize + (this == PER_GPU ? "/GPU" : "");
+  }
+
   /** Parses a wire name; the error names the field and the accepted values. */
   public static BatchSemantics parse(String field, String value) {
     for (BatchSemantics s : values()) {

@@ -71,8 +71,9 @@ public record JobSpec(
     return batchSemantics.globalBatchSize(batchSize, gpus);
   }
 
-  /** A short human label: "3dgan@0.25 cpu fp32 b8 x1". */
+  /** A short human label: "3dgan@0.25 cpu fp32 b8 x1", "b8/GPU" where the batch is per GPU. */
   public String label() {
-    return model + "@" + scale + " " + gpuClass + " " + precision + " b" + batchSize + " x" + gpus;
+    return model + "@" + scale + " " + gpuClass + " " + precision + " "
+        + batchSemantics.compact(batchSize) + " x" + gpus;
   }
 }
