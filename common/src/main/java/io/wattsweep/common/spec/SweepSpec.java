@@ -126,7 +126,7 @@ public record SweepSpec(
     }
     for (int b : batchSize) {
       for (int g : gpus) {
-        batchSemantics.perGpuBatchSize(b, g);
+        batchSemantics.perGpuBatchSize(b, g); // refuses a global batch that does not split
       }
     }
   }
