@@ -45,8 +45,8 @@ public record RunRow(
     return new Object[] {
       runId, jobId, sweepId, model, scale, gpuClass, precisionRequested, precisionRan, batchSize,
       batchSemantics.wireName(), gpus, state, workerId, startedAtMs, energyMethod,
-      energyIsEstimate, measuredBatches, secondsPerBatch, energyPerBatchJoules, energyPerBatchCi95Joules, netEnergyPerBatchJoules,
-      idlePowerWatts, fullTrainingBatches, fullTrainingEnergyJoules, fullTrainingEnergyCi95Joules,
+      energyIsEstimate, measuredBatches, secondsPerBatch, energyPerBatchJoules,
+      energyPerBatchCi95Joules, netEnergyPerBatchJoules, idlePowerWatts, fullTrainingBatches, fullTrainingEnergyJoules, fullTrainingEnergyCi95Joules,
       fullTrainingKwh, fullTrainingHours, fullTrainingCo2eKg, fullTrainingCost, currency,
       failureReason, failureMessage, precisionNote, fullTrainingNote,
       protocol.readyIdlePowerWatts(), protocol.netIdleBaseline(), protocol.warmupBatches(),
