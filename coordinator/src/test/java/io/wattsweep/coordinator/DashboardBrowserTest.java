@@ -126,6 +126,7 @@ class DashboardBrowserTest {
       }
       assertTrue(shown.contains("completed"), "the finished job's row: " + shown);
       assertTrue(shown.contains(" J"), "energy per batch is shown: " + shown);
+      assertTrue(shown.contains("4 per GPU, 4 global"), "the batch says what it counts: " + shown);
       String powerLink = browser.eval("document.getElementById('report-power').href").asText();
       assertTrue(powerLink.contains("/dashboard/sweeps/" + sweepId + "/report/power.svg"),
           powerLink);

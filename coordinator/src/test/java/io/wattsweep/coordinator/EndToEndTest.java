@@ -82,8 +82,8 @@ class EndToEndTest {
           scale: 0.25
           gpuClass: [cpu]
           precision: [fp32]
-          batchSize: [2, 4]
-          gpus: [1]
+          batchSize: [2]
+          gpus: [1, 2]
           warmupBatches: 1
           maxWarmupBatches: 8
           metadata:
@@ -111,6 +111,9 @@ class EndToEndTest {
     SweepView sweep = completedSweep();
 
     assertEquals(2, sweep.jobs().size());
+    // The study's batch is per GPU: the 2-GPU job trains 2 on each of its towers.
+    assertEquals(List.of("2 per GPU, 2 global", "2 per GPU, 4 global"),
+        sweep.jobs().stream().map(SweepView.JobView::batch).toList());
     for (SweepView.JobView job : sweep.jobs()) {
       assertEquals("COMPLETED", job.state(), "job " + job);
       SweepView.RunView run = job.run();
@@ -126,8 +129,8 @@ class EndToEndTest {
       assertTrue(run.energyIsEstimate());
       assertEquals("fp32", run.precisionRan());
       assertTrue(run.generatorParameters() > 0 && run.flopsPerStep() > 0, run.toString());
-      // The study's 3DGAN training: 124,987 // batch steps an epoch, 60 epochs.
-      long batchesPerEpoch = 124_987 / job.batchSize();
+      // The study's 3DGAN training: 124,987 // global batch steps an epoch, 60 epochs.
+      long batchesPerEpoch = 124_987 / (job.batchSize() * job.gpus());
       assertEquals(batchesPerEpoch * 60, run.fullTraining().batches());
       assertEquals(run.energyPerBatchJoules() * run.fullTraining().batches(),
           run.fullTraining().energyJoules(), 1e-6 * run.fullTraining().energyJoules());

@@ -36,7 +36,8 @@ class InvalidSweepTest {
       argv field           | "gpus": [1]               | "gpus": [1], "argv": ["sh", "-c", "id"] | unknown field 'argv': [\\"sh\\",\\"-c\\",\\"id\\"]
       command line as name | "model": "3dgan"          | "model": "command:rm -rf /" | (a sweep never carries a command line): 'command:rm -rf /'
       command with scale   | "model": "3dgan"          | "model": "command:resnet50" | scale must be 1 for a command workload (scale sizes the built-in models only): 0.25
-      batch not splittable | "gpus": [1]               | "gpus": [3]              | batchSize 4 must split evenly over gpus 3
+      global not splittable | "gpus": [1]              | "gpus": [3], "batchSemantics": "global" | batchSize 4 must split evenly over gpus 3
+      unknown batch meaning | "gpus": [1]              | "gpus": [1], "batchSemantics": "per-node" | batchSemantics must be one of per-gpu, global: 'per-node'
       a billion batches    | "gpus": [1]               | "gpus": [1], "measuredBatches": 1000000000 | measuredBatches must be <= 10000: 1000000000
       cap below minimum    | "gpus": [1]               | "gpus": [1], "maxMeasuredBatches": 5 | maxMeasuredBatches must be >= measuredBatches (10): 5
       cap past its bound   | "gpus": [1]               | "gpus": [1], "maxMeasuredBatches": 10001 | maxMeasuredBatches must be <= 10000: 10001

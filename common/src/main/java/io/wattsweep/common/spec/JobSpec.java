@@ -13,6 +13,8 @@ package io.wattsweep.common.spec;
  *     older coordinator) reads as the fixed counts it ran with
  * @param dataset HDF5 showers on the worker to train on ({@link SweepSpec#dataset}); null for
  *     synthetic data
+ * @param batchSemantics whether {@code batchSize} is per GPU or global ({@link BatchSemantics});
+ *     null (a job from an older coordinator) reads as global, what batchSize meant then
  */
 public record JobSpec(
     String jobId,
@@ -27,14 +29,15 @@ public record JobSpec(
     int measuredBatches,
     FullTraining fullTraining,
     StoppingRules stopping,
-    String dataset) {
+    String dataset,
+    BatchSemantics batchSemantics) {
 
   /** A job with the study's fixed warm-up and measured batches, on synthetic data. */
   public JobSpec(String jobId, String sweepId, String model, double scale, String gpuClass,
       Precision precision, int batchSize, int gpus, int warmupBatches, int measuredBatches,
       FullTraining fullTraining) {
     this(jobId, sweepId, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, null, null);
+        measuredBatches, fullTraining, null, null, null);
   }
 
   public JobSpec {
@@ -59,10 +62,18 @@ public record JobSpec(
           "fullTraining must be set for built-in model " + model + ": null");
     }
     SweepSpec.checkDataset(dataset, model);
+    batchSemantics = batchSemantics == null ? BatchSemantics.GLOBAL : batchSemantics;
+    batchSemantics.perGpuBatchSize(batchSize, gpus);
   }
 
-  /** A short human label: "3dgan@0.25 cpu fp32 b8 x1". */
+  /** The samples one step trains over all the job's GPUs: what an epoch is counted in. */
+  public int globalBatchSize() {
+    return batchSemantics.globalBatchSize(batchSize, gpus);
+  }
+
+  /** A short human label: "3dgan@0.25 cpu fp32 b8 x1", "b8/GPU" where the batch is per GPU. */
   public String label() {
-    return model + "@" + scale + " " + gpuClass + " " + precision + " b" + batchSize + " x" + gpus;
+    return model + "@" + scale + " " + gpuClass + " " + precision + " "
+        + batchSemantics.compact(batchSize) + " x" + gpus;
   }
 }

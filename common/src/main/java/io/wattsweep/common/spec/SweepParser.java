@@ -24,7 +24,7 @@ public final class SweepParser {
       Set.of(
           "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
           "maxWarmupBatches", "measuredBatches", "maxMeasuredBatches", "targetCiShare",
-          "fullTraining", "metadata", "dataset");
+          "fullTraining", "metadata", "dataset", "batchSemantics");
 
   private static final String COMMAND_HINT = "; a sweep names a command workload by name only,"
       + " as model: " + CommandName.PREFIX + "NAME, from those configured on the workers";
@@ -95,7 +95,14 @@ public final class SweepParser {
         fullTraining(obj.get("fullTraining")),
         metadata(obj.get("metadata")),
         stopping,
-        text(obj, "dataset", false));
+        text(obj, "dataset", false),
+        batchSemantics(obj));
+  }
+
+  /** Absent: per GPU, the study's convention. */
+  private static BatchSemantics batchSemantics(ObjectNode obj) {
+    String value = text(obj, "batchSemantics", false);
+    return value == null ? null : BatchSemantics.parse("batchSemantics", value);
   }
 
   /** Free-form text under the user's keys; numbers and booleans are kept as their text. */

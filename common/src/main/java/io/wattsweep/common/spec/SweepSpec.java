@@ -26,6 +26,9 @@ import java.util.Map;
  * <p>{@code dataset}, for the 3DGAN only, is an absolute path on the workers to an HDF5 file of
  * showers in the published layout (or a directory of {@code .h5} files); null trains on synthetic
  * showers. The path is only checked for form here: the worker that runs a job reads it.
+ *
+ * <p>{@code batchSemantics} says whether {@code batchSize} is per GPU (null: the study's
+ * convention, {@link BatchSemantics#PER_GPU}) or global, split over the GPUs.
  */
 public record SweepSpec(
     String name,
@@ -40,7 +43,8 @@ public record SweepSpec(
     FullTraining fullTraining,
     Map<String, String> metadata,
     StoppingRules stopping,
-    String dataset) {
+    String dataset,
+    BatchSemantics batchSemantics) {
 
   /** Larger grids are refused: they are almost always a typo, and each job is minutes of GPU. */
   public static final int MAX_JOBS = 10_000;
@@ -72,7 +76,7 @@ public record SweepSpec(
       List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
       int measuredBatches, FullTraining fullTraining, Map<String, String> metadata) {
     this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, metadata, null, null);
+        measuredBatches, fullTraining, metadata, null, null, null);
   }
 
   /** A sweep without metadata. */
@@ -80,7 +84,7 @@ public record SweepSpec(
       List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
       int measuredBatches, FullTraining fullTraining) {
     this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, Map.of(), null, null);
+        measuredBatches, fullTraining, Map.of(), null, null, null);
   }
 
   public SweepSpec {
@@ -111,6 +115,7 @@ public record SweepSpec(
           + " given): " + stopping.maxWarmupBatches() + " and " + stopping.maxMeasuredBatches());
     }
     checkDataset(dataset, model);
+    batchSemantics = batchSemantics == null ? BatchSemantics.PER_GPU : batchSemantics;
     if (fullTraining == null && !command) {
       fullTraining = ModelName.parse("model", model).defaultFullTraining().orElse(null);
     }
@@ -121,10 +126,7 @@ public record SweepSpec(
     }
     for (int b : batchSize) {
       for (int g : gpus) {
-        if (b % g != 0) {
-          throw new IllegalArgumentException("batchSize " + b
-              + " must split evenly over gpus " + g + " (the global batch is split per GPU)");
-        }
+        batchSemantics.perGpuBatchSize(b, g); // refuses a global batch that does not split
       }
     }
   }
@@ -156,18 +158,22 @@ public record SweepSpec(
     return dataset;
   }
 
-  /** The grid's jobs, in a fixed order, with ids derived from the sweep id and the point. */
+  /**
+   * The grid's jobs, in a fixed order, with ids derived from the sweep id and the point. A global
+   * batch leaves the point as it was before per-GPU batches existed, so its ids do not change.
+   */
   public List<JobSpec> expand(String sweepId) {
     var jobs = new ArrayList<JobSpec>();
     for (String cls : gpuClass) {
       for (Precision p : precision) {
         for (int b : batchSize) {
           for (int g : gpus) {
-            String point = model + "|" + scale + "|" + cls + "|" + p + "|" + b + "|" + g;
+            String point = model + "|" + scale + "|" + cls + "|" + p + "|" + b + "|" + g
+                + (batchSemantics == BatchSemantics.GLOBAL ? "" : "|" + batchSemantics);
             jobs.add(
                 new JobSpec(
                     jobId(sweepId, point), sweepId, model, scale, cls, p, b, g, warmupBatches,
-                    measuredBatches, fullTraining, stopping, dataset));
+                    measuredBatches, fullTraining, stopping, dataset, batchSemantics));
           }
         }
       }

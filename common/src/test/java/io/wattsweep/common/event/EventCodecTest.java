@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.energy.IdleBaseline;
+import io.wattsweep.common.spec.BatchSemantics;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
@@ -251,6 +252,21 @@ class EventCodecTest {
     assertEquals(JOB, decoded);
     assertEquals(StoppingRules.fixed(JOB.warmupBatches(), JOB.measuredBatches()),
         decoded.stopping());
+  }
+
+  @Test
+  void aJobFromACoordinatorBeforeBatchSemanticsDecodesWithAGlobalBatch() throws IOException {
+    JobSpec perGpu = new JobSpec("s1-0a1b2c3d4e", "s1", "3dgan", 0.5, "a100", Precision.FP32, 8,
+        2, 1, 4, new FullTraining(1_000, 3), null, null, BatchSemantics.PER_GPU);
+    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encodeJob(perGpu));
+    assertEquals("per-gpu", old.get("batchSemantics").asText());
+    old.remove("batchSemantics");
+
+    JobSpec decoded = EventCodec.decodeJob(JSON.writeValueAsBytes(old));
+
+    assertEquals(BatchSemantics.GLOBAL, decoded.batchSemantics());
+    assertEquals(8, decoded.globalBatchSize());
+    assertEquals(perGpu, EventCodec.decodeJob(EventCodec.encodeJob(perGpu)));
   }
 
   @Test

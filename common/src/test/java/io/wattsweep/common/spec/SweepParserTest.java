@@ -68,7 +68,8 @@ class SweepParserTest {
             20,
             new FullTraining(400_000, 60),
             java.util.Map.of(),
-            new StoppingRules(SweepSpec.DEFAULT_MAX_WARMUP_BATCHES, 20, 0.02), null),
+            new StoppingRules(SweepSpec.DEFAULT_MAX_WARMUP_BATCHES, 20, 0.02), null,
+            BatchSemantics.PER_GPU),
         fromYaml);
   }
 
@@ -85,7 +86,18 @@ class SweepParserTest {
             spec.fullTraining()),
         () -> assertEquals(new FullTraining(124_987, 60), spec.fullTraining()),
         // Warm-up goes on until power settles; measuring stays the study's fixed 10.
-        () -> assertEquals(new StoppingRules(30, 10, 0.02), spec.stopping()));
+        () -> assertEquals(new StoppingRules(30, 10, 0.02), spec.stopping()),
+        // The study's batch_size is per replica, as MirroredStrategy counts it.
+        () -> assertEquals(BatchSemantics.PER_GPU, spec.batchSemantics()));
+  }
+
+  @Test
+  void aGlobalBatchReachesEveryJobOfTheSweep() {
+    SweepSpec spec = SweepParser.parse("model: 3dgan\ngpuClass: a100\nprecision: fp32\n"
+        + "batchSize: 256\ngpus: [1, 4]\nbatchSemantics: global\n", true);
+
+    assertEquals(List.of(256, 256),
+        spec.expand("s1").stream().map(JobSpec::globalBatchSize).toList());
   }
 
   @Test
@@ -152,6 +164,10 @@ class SweepParserTest {
             "gpuClass",
             "{\"a\":1}"),
         bad("unknown precision", with(MINIMAL, "precision", "\"fp8\""), "precision", "fp8"),
+        bad("unknown batchSemantics", with(MINIMAL, "batchSemantics", "\"per-node\""),
+            "batchSemantics", "per-node"),
+        bad("batchSemantics as a number", with(MINIMAL, "batchSemantics", "2"),
+            "batchSemantics", "2"),
         bad(
             "measuredBatches of zero",
             with(MINIMAL, "measuredBatches", "0"),

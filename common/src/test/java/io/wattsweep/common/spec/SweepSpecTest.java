@@ -24,6 +24,11 @@ class SweepSpecTest {
         "grid", "3dgan", 0.5, gpuClass, precision, batchSize, gpus, 1, 4, TRAINING);
   }
 
+  private static SweepSpec sweep(List<Integer> batchSize, List<Integer> gpus, BatchSemantics s) {
+    return new SweepSpec("grid", "3dgan", 0.5, List.of("cpu"), List.of(Precision.TF32), batchSize,
+        gpus, 1, 4, TRAINING, java.util.Map.of(), null, null, s);
+  }
+
   @Test
   void expandGivesOneJobPerPointOfTheGrid() {
     SweepSpec spec =
@@ -113,11 +118,37 @@ class SweepSpecTest {
   }
 
   @Test
-  void aBatchThatDoesNotSplitOverTheGpusIsRejected() {
-    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> sweep(List.of("a100"), List.of(Precision.FP32), List.of(8, 6), List.of(1, 4)));
+  void aGlobalBatchThatDoesNotSplitOverTheGpusIsRejected() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> sweep(List.of(8, 6), List.of(1, 4), BatchSemantics.GLOBAL));
     assertEquals("batchSize 6 must split evenly over gpus 4 (the global batch is split per GPU)",
         e.getMessage());
+  }
+
+  @Test
+  void aPerGpuBatchTrainsBatchTimesGpusAStep() {
+    List<JobSpec> jobs = sweep(List.of(6), List.of(1, 4), BatchSemantics.PER_GPU).expand("s1");
+
+    assertEquals(List.of(6, 24), jobs.stream().map(JobSpec::globalBatchSize).toList());
+    assertEquals("6 per GPU, 24 global", BatchSemantics.PER_GPU.describe(6, 4));
+    assertEquals("24 global, 6 per GPU", BatchSemantics.GLOBAL.describe(24, 4));
+  }
+
+  @Test
+  void aSweepWithoutBatchSemanticsCountsTheBatchPerGpuAsTheStudyDid() {
+    assertEquals(BatchSemantics.PER_GPU, sweep(List.of(6), List.of(4), null).batchSemantics());
+  }
+
+  @Test
+  void aGlobalBatchKeepsTheJobIdsItHadBeforePerGpuBatchesExisted() {
+    // The id that this sweep's job had when every batch was global.
+    String before = "s1-2d9f964e97";
+
+    JobSpec global = sweep(List.of(16), List.of(1), BatchSemantics.GLOBAL).expand("s1").get(0);
+    JobSpec perGpu = sweep(List.of(16), List.of(1), BatchSemantics.PER_GPU).expand("s1").get(0);
+
+    assertEquals(before, global.jobId());
+    assertTrue(!perGpu.jobId().equals(before), perGpu.jobId());
   }
 
   @Test

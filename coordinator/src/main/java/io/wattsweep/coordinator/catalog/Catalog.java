@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.Footprint;
 import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.spec.BatchSemantics;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
@@ -119,8 +120,8 @@ public final class Catalog implements AutoCloseable {
                   "INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale, gpu_class,"
                       + " precision_name, batch_size, gpus, warmup_batches, measured_batches,"
                       + " dataset_size, epochs, state, updated_at_ms, max_warmup_batches,"
-                      + " max_measured_batches, target_ci_share, dataset)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + " max_measured_batches, target_ci_share, dataset, batch_semantics)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int ordinal = 0;
             for (JobSpec j : jobs) {
               ps.setString(1, j.jobId());
@@ -143,6 +144,7 @@ public final class Catalog implements AutoCloseable {
               ps.setInt(17, j.stopping().maxMeasuredBatches());
               ps.setDouble(18, j.stopping().targetCiShare());
               ps.setString(19, j.dataset());
+              ps.setString(20, j.batchSemantics().wireName());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -442,7 +444,8 @@ public final class Catalog implements AutoCloseable {
             : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")),
         new StoppingRules(rs.getInt("max_warmup_batches"), rs.getInt("max_measured_batches"),
             rs.getDouble("target_ci_share")),
-        rs.getString("dataset"));
+        rs.getString("dataset"),
+        BatchSemantics.parse("batch_semantics", rs.getString("batch_semantics")));
   }
 
   @Override

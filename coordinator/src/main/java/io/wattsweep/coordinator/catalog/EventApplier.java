@@ -525,7 +525,8 @@ final class EventApplier {
     TrainingChoice training = TrainingChoice.of(job, workerFullTraining(done.runId()));
     EnergyReport r = EnergyReport.of(done.energyMethod(), done.measuredBatches(),
         perBatch.stream().mapToDouble(Double::doubleValue).toArray(), done.spanDurationNanos(),
-        done.spanEnergyJoules(), done.idlePowerWatts(), training.training(), job.batchSize());
+        done.spanEnergyJoules(), done.idlePowerWatts(), training.training(),
+        job.globalBatchSize());
     TrainingEstimate ft = r.fullTraining();
     update("UPDATE runs SET energy_method = COALESCE(energy_method, ?), state = ?,"
             + " ended_at_ms = ?, measured_batches = ?, span_duration_ns = ?,"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.energy.Footprint;
+import io.wattsweep.common.spec.BatchSemantics;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +19,7 @@ import java.util.Optional;
 final class RunQueries {
   private static final String SELECT =
       "SELECT r.*, j.sweep_id, j.model, j.scale, j.gpu_class, j.precision_name, j.batch_size,"
-          + " j.gpus, s.metadata_json AS sweep_metadata FROM runs r"
+          + " j.batch_semantics, j.gpus, s.metadata_json AS sweep_metadata FROM runs r"
           + " JOIN jobs j ON j.job_id = r.job_id JOIN sweeps s ON s.sweep_id = j.sweep_id";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -119,6 +120,7 @@ final class RunQueries {
         rs.getString("run_id"), rs.getString("job_id"), rs.getString("sweep_id"),
         rs.getString("model"), rs.getDouble("scale"), rs.getString("gpu_class"),
         rs.getString("precision_name"), rs.getString("precision_ran"), rs.getInt("batch_size"),
+        BatchSemantics.parse("batch_semantics", rs.getString("batch_semantics")),
         rs.getInt("gpus"), rs.getString("state"), rs.getString("worker_id"),
         rs.getObject("started_at_ms", Long.class), method,
         method != null && EnergyMethod.parse(method).isEstimate(),

@@ -1,5 +1,7 @@
 package io.wattsweep.coordinator.catalog;
 
+import io.wattsweep.common.spec.BatchSemantics;
+
 /**
  * One run, flat, as listed, compared and exported. Energy figures carry their method;
  * {@code energyIsEstimate} is true for {@code tdp-estimate}. Everything under "fullTraining" is
@@ -10,12 +12,14 @@ package io.wattsweep.coordinator.catalog;
  *     (oneDNN or Eigen); empty or null otherwise
  * @param fullTrainingNote where the extrapolation's full training came from when not from the
  *     job, or why there is none; null otherwise
+ * @param batchSemantics whether {@code batchSize} is per GPU or global
  * @param idlePowerWatts the bare idle, before the job's process; {@code protocol} says which idle
  *     net subtracted
  */
 public record RunRow(
     String runId, String jobId, String sweepId, String model, double scale, String gpuClass,
-    String precisionRequested, String precisionRan, int batchSize, int gpus, String state,
+    String precisionRequested, String precisionRan, int batchSize, BatchSemantics batchSemantics,
+    int gpus, String state,
     String workerId, Long startedAtMs, String energyMethod, boolean energyIsEstimate,
     Integer measuredBatches, Double secondsPerBatch, Double energyPerBatchJoules,
     Double energyPerBatchCi95Joules, Double netEnergyPerBatchJoules, Double idlePowerWatts,
@@ -27,7 +31,7 @@ public record RunRow(
   /** The columns of the CSV export, in order. */
   public static final String[] COLUMNS = {
     "run_id", "job_id", "sweep_id", "model", "scale", "gpu_class", "precision_requested",
-    "precision_ran", "batch_size", "gpus", "state", "worker_id", "started_at_ms",
+    "precision_ran", "batch_size", "batch_semantics", "gpus", "state", "worker_id", "started_at_ms",
     "energy_method", "energy_is_estimate", "measured_batches", "seconds_per_batch",
     "energy_per_batch_j", "energy_per_batch_ci95_j", "net_energy_per_batch_j", "idle_power_w",
     "full_training_batches", "full_training_energy_j", "full_training_energy_ci95_j",
@@ -40,9 +44,9 @@ public record RunRow(
   public Object[] values() {
     return new Object[] {
       runId, jobId, sweepId, model, scale, gpuClass, precisionRequested, precisionRan, batchSize,
-      gpus, state, workerId, startedAtMs, energyMethod, energyIsEstimate, measuredBatches,
-      secondsPerBatch, energyPerBatchJoules, energyPerBatchCi95Joules, netEnergyPerBatchJoules,
-      idlePowerWatts, fullTrainingBatches, fullTrainingEnergyJoules, fullTrainingEnergyCi95Joules,
+      batchSemantics.wireName(), gpus, state, workerId, startedAtMs, energyMethod,
+      energyIsEstimate, measuredBatches, secondsPerBatch, energyPerBatchJoules,
+      energyPerBatchCi95Joules, netEnergyPerBatchJoules, idlePowerWatts, fullTrainingBatches, fullTrainingEnergyJoules, fullTrainingEnergyCi95Joules,
       fullTrainingKwh, fullTrainingHours, fullTrainingCo2eKg, fullTrainingCost, currency,
       failureReason, failureMessage, precisionNote, fullTrainingNote,
       protocol.readyIdlePowerWatts(), protocol.netIdleBaseline(), protocol.warmupBatches(),

@@ -2,6 +2,7 @@ package io.wattsweep.coordinator.catalog;
 
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.energy.Footprint;
+import io.wattsweep.common.spec.BatchSemantics;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -56,6 +57,7 @@ final class SweepQueries {
         jobs.add(new SweepView.JobView(
             rs.getString("job_id"), rs.getString("model"), rs.getDouble("scale"),
             rs.getString("gpu_class"), rs.getString("precision_name"), rs.getInt("batch_size"),
+            BatchSemantics.parse("batch_semantics", rs.getString("batch_semantics")),
             rs.getInt("gpus"), state.name(), rs.getInt("attempts"),
             rs.getString("gave_up_message"), run(rs)));
       }

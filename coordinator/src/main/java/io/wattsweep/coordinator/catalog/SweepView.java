@@ -1,5 +1,7 @@
 package io.wattsweep.coordinator.catalog;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.wattsweep.common.spec.BatchSemantics;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +17,24 @@ public record SweepView(
   /**
    * A job and the run that answers it (the finishing run, else the latest). {@code attempts}
    * counts the times it came back unfinished (aborted or lost) and went out again; {@code message}
-   * says why the catalog gave it up, else null.
+   * says why the catalog gave it up, else null. {@code batchSemantics} says whether {@code
+   * batchSize} is per GPU or global; a view without it (an older coordinator's) means global.
    */
   public record JobView(
       String jobId, String model, double scale, String gpuClass, String precision, int batchSize,
-      int gpus, String state, int attempts, String message, RunView run) {}
+      BatchSemantics batchSemantics, int gpus, String state, int attempts, String message,
+      RunView run) {
+
+    public JobView {
+      batchSemantics = batchSemantics == null ? BatchSemantics.GLOBAL : batchSemantics;
+    }
+
+    /** The batch as tables, reports and the dashboard show it: "64 per GPU, 256 global". */
+    @JsonProperty("batch")
+    public String batch() {
+      return batchSemantics.describe(batchSize, gpus);
+    }
+  }
 
   /**
    * A run's figures. {@code energyIsEstimate} is true when the method is an estimate

@@ -44,7 +44,7 @@ final class Progress {
             Collectors.toMap(LiveStatus.JobLive::jobId, Function.identity(), (a, b) -> b)))
         .orElse(Map.of());
     String running = s.jobs().stream().filter(j -> j.state().equals("RUNNING"))
-        .map(j -> j.precision() + " b" + j.batchSize() + " x" + j.gpus()
+        .map(j -> j.precision() + " " + j.batchSemantics().compact(j.batchSize()) + " x" + j.gpus()
             + liveFigures(byJob.get(j.jobId()), withPower))
         .reduce((a, b) -> a + "; " + b).map(r -> "  running: " + r).orElse("");
     return "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + done + "/" + total

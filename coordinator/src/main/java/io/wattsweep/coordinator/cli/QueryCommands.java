@@ -165,11 +165,11 @@ final class QueryCommands {
     for (RunRow r : rows) {
       lines.add(new String[] {
         r.runId(),
-        String.format(Locale.ROOT, "%s@%s %s %s%s b%d x%d", r.model(), r.scale(),
+        String.format(Locale.ROOT, "%s@%s %s %s%s %s x%d", r.model(), r.scale(),
             r.gpuClass(),
             PrecisionLabel.of(r.precisionRequested(), r.precisionRan(), r.precisionNote()),
             r.precisionNote() == null || r.precisionNote().isEmpty() ? "" : "*",
-            r.batchSize(), r.gpus()),
+            r.batchSemantics().compact(r.batchSize()), r.gpus()),
         r.state() + (r.failureReason() == null ? "" : " (" + r.failureReason() + ")"),
         r.secondsPerBatch() == null ? ""
             : String.format(Locale.ROOT, "%.1f ms", r.secondsPerBatch() * 1e3),

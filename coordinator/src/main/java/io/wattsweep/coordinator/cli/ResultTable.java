@@ -12,8 +12,8 @@ import java.util.Locale;
 /** A sweep's results as a plain-text table, as the CLI prints them. */
 final class ResultTable {
   private static final String[] HEADER = {
-    "config", "state", "ran as", "warm-up", "batches", "time/batch", "energy/batch (95% CI)",
-    "net of idle", "method", "full training (extrapolated)"
+    "config", "batch", "state", "ran as", "warm-up", "batches", "time/batch",
+    "energy/batch (95% CI)", "net of idle", "method", "full training (extrapolated)"
   };
 
   private ResultTable() {}
@@ -54,16 +54,18 @@ final class ResultTable {
   }
 
   private static String[] row(JobView j, RunView r) {
-    String config = String.format(Locale.ROOT, "%s@%s %s %s b%d x%d", j.model(), j.scale(),
-        j.gpuClass(), j.precision(), j.batchSize(), j.gpus());
+    String config = String.format(Locale.ROOT, "%s@%s %s %s x%d", j.model(), j.scale(),
+        j.gpuClass(), j.precision(), j.gpus());
+    String batch = j.batch();
     if (j.message() != null) {
-      return new String[] {config, j.state() + " (gave up)", "", "", "", "", "", j.message()};
+      return new String[] {
+        config, batch, j.state() + " (gave up)", "", "", "", "", "", j.message()};
     }
     if (r == null) {
-      return new String[] {config, j.state(), "", "", "", "", "", "", "", ""};
+      return new String[] {config, batch, j.state(), "", "", "", "", "", "", "", ""};
     }
     if (r.failureReason() != null) {
-      return new String[] {config, j.state() + " (" + r.failureReason() + ")",
+      return new String[] {config, batch, j.state() + " (" + r.failureReason() + ")",
           nz(r.precisionRan()), "", "", "", "", "", "", nz(r.failureMessage())};
     }
     String ranAs = PrecisionLabel.of(null, r.precisionRan(), r.precisionNote())
@@ -94,7 +96,7 @@ final class ResultTable {
       full = (ft == null ? "none" : full) + " **";
     }
     return new String[] {
-      config, j.state(), ranAs, warmUp, batches, time, energy, net, method, full};
+      config, batch, j.state(), ranAs, warmUp, batches, time, energy, net, method, full};
   }
 
   static String format(List<String[]> table) {

@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator.report;
 
+import io.wattsweep.common.spec.BatchSemantics;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.catalog.SweepView.JobView;
@@ -40,6 +41,7 @@ final class FigureBuilder {
 
   static final String PRECISION_AXIS = "precision that ran";
   static final String BATCH_AXIS = "global batch size (samples)";
+  static final String PER_GPU_BATCH_AXIS = "batch size per GPU (samples)";
   static final String GPUS_AXIS = "GPUs (data parallel; energy summed over them)";
 
   private FigureBuilder() {}
@@ -98,20 +100,26 @@ final class FigureBuilder {
     List<Plotted> plotted = plottable(sweep, classes);
     Reference ref = reference(plotted);
 
+    // A sweep's batches are all per GPU or all global: the axis and captions say which.
+    boolean perGpu = sweep.jobs().stream()
+        .anyMatch(j -> j.batchSemantics() == BatchSemantics.PER_GPU);
+    String batchAxis = perGpu ? PER_GPU_BATCH_AXIS : BATCH_AXIS;
+    String perGpuWords = perGpu ? " per GPU" : "";
     var panels = new ArrayList<Panel>();
     if (ref == null) {
       String none = "no completed run with energy figures";
       panels.add(new Panel("vs precision", none, PRECISION_AXIS, List.of(), List.of(), false));
-      panels.add(new Panel("vs batch size", none, BATCH_AXIS, List.of(), List.of(), true));
+      panels.add(new Panel("vs batch size", none, batchAxis, List.of(), List.of(), true));
       panels.add(new Panel("vs number of GPUs", none, GPUS_AXIS, List.of(), List.of(), true));
     } else {
-      panels.add(precisionPanel(plotted, ref));
+      panels.add(precisionPanel(plotted, ref, perGpuWords));
       panels.add(numericPanel("vs batch size",
-          "at " + precisionPhrase(ref.precision) + ", " + gpusPhrase(ref.gpus), BATCH_AXIS,
+          "at " + precisionPhrase(ref.precision) + ", " + gpusPhrase(ref.gpus), batchAxis,
           sweep.jobs().stream().map(JobView::batchSize).toList(), plotted,
           p -> p.precision.equals(ref.precision) && p.gpus() == ref.gpus, Plotted::batchSize));
       panels.add(numericPanel("vs number of GPUs",
-          "at " + precisionPhrase(ref.precision) + ", batch size " + ref.batchSize, GPUS_AXIS,
+          "at " + precisionPhrase(ref.precision) + ", batch size " + ref.batchSize + perGpuWords,
+          GPUS_AXIS,
           sweep.jobs().stream().map(JobView::gpus).toList(), plotted,
           p -> p.precision.equals(ref.precision) && p.batchSize() == ref.batchSize,
           Plotted::gpus));
@@ -167,14 +175,15 @@ final class FigureBuilder {
             .filter(p -> p.precision.equals(c.precision) && p.batchSize() == c.batchSize).count();
   }
 
-  private static Panel precisionPanel(List<Plotted> plotted, Reference ref) {
+  private static Panel precisionPanel(List<Plotted> plotted, Reference ref, String perGpuWords) {
     List<Plotted> shown = plotted.stream()
         .filter(p -> p.batchSize() == ref.batchSize && p.gpus() == ref.gpus).toList();
     List<PrecisionKey> keys = new ArrayList<>(new TreeSet<>(
         shown.stream().map(Plotted::precision).toList()));
     List<Point> points = points(shown, p -> keys.indexOf(p.precision));
     return new Panel("vs precision",
-        "at batch size " + ref.batchSize + ", " + gpusPhrase(ref.gpus), PRECISION_AXIS,
+        "at batch size " + ref.batchSize + perGpuWords + ", " + gpusPhrase(ref.gpus),
+        PRECISION_AXIS,
         keys.stream().map(PrecisionKey::label).toList(), points, false);
   }
 

@@ -114,7 +114,7 @@ final class HtmlReport {
       return;
     }
     h.append("<table>\n<thead><tr><th>GPU class</th><th>precision</th>"
-        + "<th>batch size</th><th>GPUs</th><th>state</th><th>time / batch</th>"
+        + "<th>batch</th><th>GPUs</th><th>state</th><th>time / batch</th>"
         + "<th>energy / batch<br>± 95% CI</th><th>net of idle</th><th>method</th>"
         + "<th>full training<br>(extrapolated) ± 95% CI</th><th>kWh</th>"
         + "<th>training time</th></tr></thead>\n<tbody>\n");
@@ -124,7 +124,7 @@ final class HtmlReport {
       boolean estimate = r != null && r.energyIsEstimate() && !failed;
       h.append("<tr").append(failed ? " class=\"failed\"" : estimate ? " class=\"estimate\"" : "")
           .append("><td>").append(escape(j.gpuClass())).append("</td><td>")
-          .append(escape(precision(j))).append("</td><td class=\"n\">").append(j.batchSize())
+          .append(escape(precision(j))).append("</td><td>").append(escape(j.batch()))
           .append("</td><td class=\"n\">").append(j.gpus()).append("</td><td>")
           .append(escape(j.state() == null ? "" : j.state().toLowerCase(Locale.ROOT)))
           .append("</td>");

@@ -15,7 +15,8 @@ import java.util.List;
 final class ResultsCsv {
   static final List<String> HEADER = List.of(
       "sweep_id", "job_id", "model", "scale", "gpu_class", "precision_requested",
-      "precision_ran", "precision_note", "batch_size", "gpus", "state", "run_id",
+      "precision_ran", "precision_note", "batch_size", "batch_semantics", "global_batch_size",
+      "gpus", "state", "run_id",
       "measured_batches", "seconds_per_batch", "energy_per_batch_j", "energy_per_batch_ci95_j",
       "energy_per_batch_sd_j", "net_energy_per_batch_j", "idle_power_w", "energy_method",
       "energy_is_estimate", "full_training_batches", "full_training_energy_j",
@@ -34,14 +35,22 @@ final class ResultsCsv {
     return out.toString();
   }
 
+  /** batch_size as the sweep gave it, what it counts, the global batch, and gpus. */
+  private static List<String> batch(JobView j) {
+    return List.of(String.valueOf(j.batchSize()), j.batchSemantics().wireName(),
+        String.valueOf(j.batchSemantics().globalBatchSize(j.batchSize(), j.gpus())),
+        String.valueOf(j.gpus()));
+  }
+
   private static List<String> row(String sweepId, JobView j) {
     var cells = new ArrayList<String>(List.of(
         sweepId, j.jobId(), nz(j.model()), Text.exact(j.scale()), nz(j.gpuClass()),
         nz(j.precision())));
     RunView r = j.run();
     if (r == null) {
-      cells.addAll(List.of("", "", String.valueOf(j.batchSize()), String.valueOf(j.gpus()),
-          nz(j.state())));
+      cells.addAll(List.of("", ""));
+      cells.addAll(batch(j));
+      cells.add(nz(j.state()));
       while (cells.size() < HEADER.size()) {
         cells.add("");
       }
@@ -49,9 +58,9 @@ final class ResultsCsv {
     }
     Extrapolation ft = r.fullTraining();
     boolean hasFt = ft != null && Double.isFinite(ft.energyJoules());
-    cells.addAll(List.of(
-        nz(r.precisionRan()), nz(r.precisionNote()), String.valueOf(j.batchSize()),
-        String.valueOf(j.gpus()), nz(j.state()), nz(r.runId()),
+    cells.addAll(List.of(nz(r.precisionRan()), nz(r.precisionNote())));
+    cells.addAll(batch(j));
+    cells.addAll(List.of(nz(j.state()), nz(r.runId()),
         r.measuredBatches() == null ? "" : String.valueOf(r.measuredBatches()),
         Text.exact(r.secondsPerBatch()), Text.exact(r.energyPerBatchJoules()),
         Text.exact(r.energyPerBatchCi95Joules()), Text.exact(r.energyPerBatchStdDevJoules()),

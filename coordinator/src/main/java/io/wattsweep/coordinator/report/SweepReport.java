@@ -97,8 +97,9 @@ public final class SweepReport {
           && traces.containsKey(j.run().runId())) {
         String precision =
             PrecisionLabel.of(j.precision(), j.run().precisionRan(), j.run().precisionNote());
-        strips.add(new PowerChart.Strip(j.gpuClass() + " " + precision + " b"
-            + j.batchSize() + " x" + j.gpus(), traces.get(j.run().runId())));
+        strips.add(new PowerChart.Strip(j.gpuClass() + " " + precision + " "
+            + j.batchSemantics().compact(j.batchSize()) + " x" + j.gpus(),
+            traces.get(j.run().runId())));
       }
     }
     long runs = sweep.jobs().stream().filter(j -> j.run() != null).count();

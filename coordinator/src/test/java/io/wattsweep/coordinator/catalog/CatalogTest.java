@@ -14,6 +14,7 @@ import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
+import io.wattsweep.common.spec.BatchSemantics;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
@@ -89,7 +90,7 @@ class CatalogTest {
   void aJobPublishedAgainStillNamesItsDataset(String db) throws Exception {
     var spec = new SweepSpec("t", "3dgan", 1, List.of("cpu"), List.of(Precision.FP32),
         List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2), java.util.Map.of(), null,
-        "/data/EleEscan_1_1.h5");
+        "/data/EleEscan_1_1.h5", null);
     try (Catalog catalog = open(db)) {
       catalog.insertSweep("sw-d", spec, "{}", spec.expand("sw-d"), 1_000, "alice");
       store(catalog, "sw-s");
@@ -99,6 +100,26 @@ class CatalogTest {
           .filter(j -> j.sweepId().equals("sw-d")).map(JobSpec::dataset).toList());
       assertTrue(jobs.stream().filter(j -> j.sweepId().equals("sw-s"))
           .allMatch(j -> j.dataset() == null), "a synthetic job keeps no dataset");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aPerGpuJobIsExtrapolatedFromItsGlobalBatch(String db) throws Exception {
+    var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
+        List.of(4), List.of(2), 1, 3, new FullTraining(1000, 2), java.util.Map.of(), null, null,
+        BatchSemantics.PER_GPU);
+    try (Catalog catalog = open(db)) {
+      JobSpec job = spec.expand("sw-pg").get(0);
+      catalog.insertSweep("sw-pg", spec, "{}", List.of(job), 1_000, "alice");
+      assertEquals(List.of(job), catalog.unpublishedJobs(2_000), "published again as it was");
+
+      catalog.ingest(run(job, "r1"), 5_000);
+
+      SweepView.JobView view = catalog.sweep("sw-pg").orElseThrow().jobs().get(0);
+      assertEquals("4 per GPU, 8 global", view.batch());
+      assertEquals(125 * 2, view.run().fullTraining().batches(),
+          "1000 samples / global batch 4 x 2 GPUs, 2 epochs");
     }
   }
 

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Catalogs written by older versions keep their meaning when migrated: measurements moving to
- * integer run keys (V2), a job's duplicate completed runs becoming superseded (V10).
+ * integer run keys (V2), a job's duplicate completed runs becoming superseded (V10), a job's
+ * batch staying global (V14).
  */
 class MigrationTest {
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
@@ -93,6 +94,31 @@ class MigrationTest {
     try (Catalog catalog = Catalog.open(url, user, "")) {
       assertEquals(List.of("FAILED", "COMPLETED", "SUPERSEDED"), Stream.of("r1", "r2", "r3")
           .map(run -> catalog.run(run).orElseThrow().state()).toList());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql"})
+  void aJobOfAV13CatalogKeepsItsGlobalBatch(String db) throws Exception {
+    String url = emptyDatabase(db);
+    String user = user(db);
+    Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration")
+        .target("13").load().migrate();
+    try (var c = DriverManager.getConnection(url, user, "")) {
+      var s = c.createStatement();
+      s.execute("INSERT INTO sweeps (sweep_id, name, model, spec_json, submitted_at_ms)"
+          + " VALUES ('sw-1', 't', '3dgan', '{}', 1)");
+      s.execute("INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale, gpu_class,"
+          + " precision_name, batch_size, gpus, warmup_batches, measured_batches, dataset_size,"
+          + " epochs, state, updated_at_ms, max_warmup_batches, max_measured_batches,"
+          + " target_ci_share) VALUES ('sw-1-a', 'sw-1', 0, '3dgan', 1, 'cpu', 'fp32', 8, 2, 0,"
+          + " 2, 100, 1, 'QUEUED', 1, 0, 2, 0.02)");
+    }
+
+    try (Catalog catalog = Catalog.open(url, user, "")) {
+      assertEquals("8 global, 4 per GPU", catalog.sweep("sw-1").orElseThrow().jobs().get(0)
+          .batch());
+      assertEquals(8, catalog.unpublishedJobs(2).get(0).globalBatchSize());
     }
   }
 

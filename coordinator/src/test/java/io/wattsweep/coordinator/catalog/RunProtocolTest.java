@@ -31,7 +31,7 @@ class RunProtocolTest {
   private static final StoppingRules RULES = new StoppingRules(30, 200, 0.01);
   private static final SweepSpec SPEC = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"),
       List.of(Precision.FP32), List.of(4), List.of(1), 2, 3, new FullTraining(1000, 2),
-      Map.of(), RULES, null);
+      Map.of(), RULES, null, null);
 
   @AfterAll
   static void dropSchemas() throws Exception {

@@ -1,9 +1,11 @@
 package io.wattsweep.coordinator.report;
 
+import static io.wattsweep.common.spec.BatchSemantics.GLOBAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattsweep.common.spec.BatchSemantics;
 import io.wattsweep.coordinator.catalog.SweepView.JobView;
 import io.wattsweep.coordinator.catalog.SweepView.RunView;
 import io.wattsweep.coordinator.report.Figure.Panel;
@@ -27,6 +29,22 @@ class ReportFigureTest {
           .distinct().count();
       assertEquals(p.points().size(), places, p.title());
     }
+  }
+
+  @Test
+  void aPerGpuSweepSaysItsBatchIsPerGpu() {
+    List<JobView> jobs = ReportFixtures.studySweep().jobs().stream()
+        .map(j -> new JobView(j.jobId(), j.model(), j.scale(), j.gpuClass(), j.precision(),
+            j.batchSize(), BatchSemantics.PER_GPU, j.gpus(), j.state(), j.attempts(),
+            j.message(), j.run()))
+        .toList();
+
+    Figure f = FigureBuilder.build(ReportFixtures.sweep("s", "per GPU", jobs, true));
+
+    assertEquals(List.of("at batch size 8 per GPU, 1 GPU", "at fp32, 1 GPU",
+        "at fp32, batch size 8 per GPU"), f.panels().stream().map(Panel::subtitle).toList());
+    assertEquals("batch size per GPU (samples)", f.panels().get(1).xLabel());
+    assertEquals(FigureBuilder.BATCH_AXIS, study.panels().get(1).xLabel());
   }
 
   @Test
@@ -56,19 +74,19 @@ class ReportFigureTest {
   void failedRunsAndRunsWithoutFiguresAreLeftOutAndRunsWithoutIntervalHaveNoBar() {
     JobView ok = ReportFixtures.job("a100", "fp32", 8, 1);
     JobView oom = ReportFixtures.job("a100", "fp32", 16, 2);
-    JobView b16 = new JobView("j-b16", "3dgan", 0.25, "a100", "fp32", 16, 1, "FAILED", 0,
+    JobView b16 = new JobView("j-b16", "3dgan", 0.25, "a100", "fp32", 16, GLOBAL, 1, "FAILED", 0,
         null, oom.run());
-    JobView running = new JobView("j-b32", "3dgan", 0.25, "a100", "fp32", 32, 1, "RUNNING", 0,
-        null,
+    JobView running = new JobView("j-b32", "3dgan", 0.25, "a100", "fp32", 32, GLOBAL, 1,
+        "RUNNING", 0, null,
         new RunView("r-b32", "RUNNING", "w1", "fp32", "", null, false, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, ReportFixtures.UNSAID));
     RunView r = ok.run();
-    JobView noCi = new JobView("j-b64", "3dgan", 0.25, "a100", "fp32", 64, 1, "COMPLETED", 0,
-        null,
+    JobView noCi = new JobView("j-b64", "3dgan", 0.25, "a100", "fp32", 64, GLOBAL, 1,
+        "COMPLETED", 0, null,
         new RunView("r-b64", "COMPLETED", "w1", "fp32", "", "nvml-energy-counter", false, 1,
             0.5, 160.0, null, Double.NaN, null, null, null, null, null, null, null, null, null,
             ReportFixtures.UNSAID));
-    JobView nanEnergy = new JobView("j-b128", "3dgan", 0.25, "a100", "fp32", 128, 1,
+    JobView nanEnergy = new JobView("j-b128", "3dgan", 0.25, "a100", "fp32", 128, GLOBAL, 1,
         "COMPLETED", 0, null, new RunView("r-b128", "COMPLETED", "w1", "fp32", "", "rapl",
             false, 1, 0.5, Double.NaN, null, null, null, null, null, null, null, null, null, null,
             null, ReportFixtures.UNSAID));
@@ -86,7 +104,8 @@ class ReportFigureTest {
   @Test
   void aSweepWithoutResultsGivesEmptyPanelsThatSaySo() {
     Figure f = FigureBuilder.build(ReportFixtures.sweep("s", "waiting",
-        List.of(new JobView("j", "3dgan", 0.25, "a100", "fp32", 8, 1, "QUEUED", 0, null, null)), false));
+        List.of(new JobView("j", "3dgan", 0.25, "a100", "fp32", 8, GLOBAL, 1, "QUEUED", 0, null,
+            null)), false));
     assertEquals(3, f.panels().size());
     f.panels().forEach(p -> assertTrue(p.points().isEmpty()));
     assertTrue(f.footnotes().stream().anyMatch(n -> n.contains("Not drawn") && n.contains("a100")));

@@ -1,5 +1,7 @@
 package io.wattsweep.coordinator.report;
 
+import static io.wattsweep.common.spec.BatchSemantics.GLOBAL;
+
 import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.catalog.SweepView.Extrapolation;
@@ -67,7 +69,7 @@ final class ReportFixtures {
       RunView failed = new RunView("r-" + id, "FAILED", "w1", ran, note, null, false, null, null,
           null, null, null, null, 55.0, null, 1_000L, 2_000L, 3_000L, "out-of-memory",
           "OOM when allocating tensor, shape [16, 64, 51, 51, 25]", null, UNSAID);
-      return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "FAILED", 0, null,
+      return new JobView(id, "3dgan", 0.25, cls, precision, batch, GLOBAL, gpus, "FAILED", 0, null,
           failed);
     }
     boolean estimate = cls.equals("v100") && precision.equals("fp32") && batch == 16
@@ -83,7 +85,7 @@ final class ReportFixtures {
         estimate ? "tdp-estimate" : "nvml-energy-counter", estimate, 10, seconds, e, e * 0.05,
         ci, e * 0.8, 55.0, ft, 1_000L, 2_000L, 3_000L, null, null, null,
         new RunProtocol(60.0, "job-ready", 6, true, ci == null ? null : ci / e));
-    return new JobView(id, "3dgan", 0.25, cls, precision, batch, gpus, "COMPLETED", 0, null,
+    return new JobView(id, "3dgan", 0.25, cls, precision, batch, GLOBAL, gpus, "COMPLETED", 0, null,
         run);
   }
 }

@@ -133,7 +133,7 @@ public final class CommandWorkload implements Workload {
     var out = new HashMap<String, String>();
     out.put("WATTSWEEP_JOB_ID", job.jobId());
     out.put("WATTSWEEP_WORKLOAD", CommandName.of("model", job.model()));
-    out.put("WATTSWEEP_BATCH_SIZE", Integer.toString(job.batchSize()));
+    out.put("WATTSWEEP_BATCH_SIZE", Integer.toString(job.globalBatchSize()));
     out.put("WATTSWEEP_PRECISION", job.precision().wireName());
     out.put("WATTSWEEP_GPUS", Integer.toString(job.gpus()));
     out.put("WATTSWEEP_WARMUP_BATCHES", Integer.toString(job.warmupBatches()));

@@ -117,11 +117,13 @@ public final class JobRun {
   /**
    * A spec this worker cannot run is the job's fault, not the worker's. Only the workload's own
    * argument checks count: TensorFlow's runtime errors subclass IllegalArgumentException too.
+   * The workload is given the global batch, which its towers split: a per-GPU batch gives each
+   * tower the job's batchSize.
    */
   private Workload openWorkload(Parts parts) {
     try {
       return parts.workloads().apply(new WorkloadSpec(job.model(), job.scale(), job.precision(),
-          job.batchSize(), job.gpus(), seed(), job.dataset()));
+          job.globalBatchSize(), job.gpus(), seed(), job.dataset()));
     } catch (IllegalArgumentException e) {
       if (e.getClass() == IllegalArgumentException.class) {
         throw new InvalidSpecException(e);

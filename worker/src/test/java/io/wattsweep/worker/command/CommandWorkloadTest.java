@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattsweep.common.spec.BatchSemantics;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
@@ -212,5 +213,16 @@ class CommandWorkloadTest {
     assertEquals("0,1", allGpus.get("CUDA_VISIBLE_DEVICES"));
     assertEquals("", cpu.get("CUDA_VISIBLE_DEVICES"), "a CPU worker meters no GPU");
     assertFalse(cpu.containsKey("NVIDIA_TF32_OVERRIDE"), "only fp32 turns TF32 off");
+  }
+
+  @Test
+  void aPerGpuBatchReachesTheCommandAsItsGlobalBatch() {
+    var perGpu = new JobSpec("s1-abc", "s1", "command:w", 1.0, "a100", Precision.FP32, 32, 2,
+        3, 10, null, null, null, BatchSemantics.PER_GPU);
+
+    Map<String, String> env = CommandWorkload.jobEnv(perGpu,
+        WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100")), Map.of());
+
+    assertEquals("64", env.get("WATTSWEEP_BATCH_SIZE"));
   }
 }

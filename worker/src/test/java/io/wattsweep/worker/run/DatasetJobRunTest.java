@@ -81,7 +81,7 @@ class DatasetJobRunTest {
   /** Runs a full-size 3DGAN job at batch 1 on {@code dataset}; returns its events but samples. */
   private List<RunEvent> run(String dataset) {
     var job = new JobSpec("s1-dataset0001", "s1", "3dgan", 1, "cpu", Precision.FP32, 1, 1, 0, 2,
-        new FullTraining(1_000, 1), null, dataset);
+        new FullTraining(1_000, 1), null, dataset, null);
     var meter = new FakeMeter(EnergyMethod.TDP_ESTIMATE, 1.0);
     var clock = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
     AtomicLong nanos = new AtomicLong();

@@ -366,7 +366,7 @@ class JobRunTest {
   private static JobSpec job(int warmup, int maxWarmup, int measured, int maxMeasured) {
     return new JobSpec("s1-0123456789", "s1", "3dgan", 0.25, "cpu", Precision.FP32, 16, 2,
         warmup, measured, new FullTraining(1_000, 1),
-        new StoppingRules(maxWarmup, maxMeasured, 0.02), null);
+        new StoppingRules(maxWarmup, maxMeasured, 0.02), null, null);
   }
 
   /**

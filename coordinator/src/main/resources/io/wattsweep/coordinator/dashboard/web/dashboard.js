@@ -71,7 +71,7 @@
   function jobLabel(jobId) {
     const j = state.jobs.get(jobId);
     if (!j) return "job …" + jobId.slice(-6);
-    return j.precision + " · batch " + j.batchSize + " · " + j.gpus + (j.gpus === 1 ? " GPU" : " GPUs");
+    return j.precision + " · batch " + j.batch + " · " + j.gpus + (j.gpus === 1 ? " GPU" : " GPUs");
   }
   function jobColor(jobId) {
     if (!state.jobColors.has(jobId)) {
@@ -478,7 +478,7 @@
       const cell = (text, cls) => { const td = el("td", cls, text); tr.append(td); return td; };
       cell(j.gpuClass);
       cell(precision);
-      cell(String(j.batchSize), "num");
+      cell(j.batch);
       cell(String(j.gpus), "num");
       const st = cell("");
       st.append(el("span", "badge " + state_, state_));
