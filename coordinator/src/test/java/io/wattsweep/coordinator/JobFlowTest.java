@@ -26,8 +26,9 @@ class JobFlowTest {
 
   @BeforeEach
   void workers() throws Exception {
-    // 12 s a job: long enough for a second worker to start while the first is busy.
-    workers = new SleepingWorkers(TestStack.get(), 12);
+    // 20 s a job: long enough for a second worker to start while the first is busy, also on a
+    // loaded machine where a worker's JVM takes 10 s to start.
+    workers = new SleepingWorkers(TestStack.get(), 20);
   }
 
   @AfterEach

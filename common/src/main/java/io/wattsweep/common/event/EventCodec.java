@@ -34,7 +34,7 @@ public final class EventCodec {
           "run-completed", List.of("artifact", "warmupBatches", "powerSettled", "idleBaseline"));
 
   /** The fields added to a job after its first release; a job has no type field. */
-  static final List<String> ADDED_JOB_FIELDS = List.of("stopping", "batchSemantics");
+  static final List<String> ADDED_JOB_FIELDS = List.of("stopping", "dataset", "batchSemantics");
 
   private EventCodec() {}
 

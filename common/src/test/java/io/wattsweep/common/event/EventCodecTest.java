@@ -255,6 +255,17 @@ class EventCodecTest {
   }
 
   @Test
+  void aJobFromACoordinatorBeforeDatasetsDecodesOnSyntheticData() throws IOException {
+    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encodeJob(JOB));
+    old.remove("dataset");
+
+    JobSpec decoded = EventCodec.decodeJob(JSON.writeValueAsBytes(old));
+
+    assertEquals(JOB, decoded);
+    assertEquals(null, decoded.dataset());
+  }
+
+  @Test
   void aJobFromACoordinatorBeforeBatchSemanticsDecodesWithAGlobalBatch() throws IOException {
     JobSpec perGpu = new JobSpec("s1-0a1b2c3d4e", "s1", "3dgan", 0.5, "a100", Precision.FP32, 8,
         2, 1, 4, new FullTraining(1_000, 3), null, null, BatchSemantics.PER_GPU);
