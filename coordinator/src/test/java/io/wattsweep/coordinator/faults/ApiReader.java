@@ -67,6 +67,25 @@ final class ApiReader {
     return runs;
   }
 
+  /**
+   * The sweep's runs as soon as they show one more measured batch than now; as they are after
+   * {@code timeout} if none comes.
+   */
+  Map<String, Run> runsOnNextBatch(String sweepId, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int before = batchTotal(runs(sweepId));
+    Map<String, Run> now;
+    while (batchTotal(now = runs(sweepId)) <= before && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return now;
+  }
+
+  private static int batchTotal(Map<String, Run> runs) {
+    return runs.values().stream().mapToInt(r -> r.batches().size()).sum();
+  }
+
   /** The states of the sweep's jobs, by job id. */
   Map<String, String> jobStates(String sweepId) throws IOException, InterruptedException {
     var states = new TreeMap<String, String>();

@@ -37,7 +37,9 @@ enum Fault {
   COORDINATOR_KILL(false) {
     @Override
     void inject(FaultStack stack, String sweepId, Findings findings) throws Exception {
-      Map<String, ApiReader.Run> shown = stack.api.runs(sweepId);
+      // Just after a batch is shown, when a catalog that delays its writes has not yet made it
+      // durable: a kill may come at any moment, and what was shown must survive it.
+      Map<String, ApiReader.Run> shown = stack.api.runsOnNextBatch(sweepId, Duration.ofSeconds(5));
       stack.killCoordinator();
       stack.startCoordinator();
       findings.compare(this, shown, stack.api.runs(sweepId));

@@ -39,7 +39,8 @@ final class FaultScenario {
     for (Fault fault : faults) {
       String victim = awaitMidRun(sweepId, hit);
       if (victim == null) {
-        LOG.warn("No run mid-way before the deadline; {} not injected", fault);
+        LOG.warn("No run mid-way: every job finished, or past the deadline; {} not injected",
+            fault);
         break;
       }
       hit.add(victim);
