@@ -13,7 +13,8 @@ enum Fault {
   /** SIGKILL to the worker, then a new worker. */
   WORKER_KILL(true) {
     @Override
-    void inject(FaultStack stack, String sweepId, Findings findings) throws Exception {
+    void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
+        Findings findings) throws Exception {
       List<ProcessHandle> jobs = stack.workerDescendants();
       stack.killWorker();
       findings.orphans(this, survivors(jobs));
@@ -23,7 +24,8 @@ enum Fault {
   /** SIGTERM to the worker, which gives its run up and hands the job back; then a new worker. */
   WORKER_TERM(true) {
     @Override
-    void inject(FaultStack stack, String sweepId, Findings findings) throws Exception {
+    void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
+        Findings findings) throws Exception {
       List<ProcessHandle> jobs = stack.workerDescendants();
       int status = stack.stopWorker();
       if (status != 0) {
@@ -36,10 +38,8 @@ enum Fault {
   /** SIGKILL to the coordinator, then a new one on the same catalog. */
   COORDINATOR_KILL(false) {
     @Override
-    void inject(FaultStack stack, String sweepId, Findings findings) throws Exception {
-      // Just after a batch is shown, when a catalog that delays its writes has not yet made it
-      // durable: a kill may come at any moment, and what was shown must survive it.
-      Map<String, ApiReader.Run> shown = stack.api.runsOnNextBatch(sweepId, Duration.ofSeconds(5));
+    void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
+        Findings findings) throws Exception {
       stack.killCoordinator();
       stack.startCoordinator();
       findings.compare(this, shown, stack.api.runs(sweepId));
@@ -48,7 +48,8 @@ enum Fault {
   /** SIGKILL to the broker, then a new one on the same log folder and port. */
   BROKER_KILL(false) {
     @Override
-    void inject(FaultStack stack, String sweepId, Findings findings) throws Exception {
+    void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
+        Findings findings) throws Exception {
       stack.killAndRestartBroker();
     }
   };
@@ -63,7 +64,9 @@ enum Fault {
     this.stopsRun = stopsRun;
   }
 
-  abstract void inject(FaultStack stack, String sweepId, Findings findings) throws Exception;
+  abstract void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
+        Findings findings)
+        throws Exception;
 
   /** The processes of {@code jobs} still alive after {@link #ORPHAN_GRACE}. */
   private static List<ProcessHandle> survivors(List<ProcessHandle> jobs)

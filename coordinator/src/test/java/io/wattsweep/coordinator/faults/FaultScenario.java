@@ -21,6 +21,8 @@ final class FaultScenario {
   /** A run counts as mid-run from this many measured batches shown (of 10). */
   private static final int MID_RUN_BATCHES = 3;
   private static final Duration POLL = Duration.ofMillis(250);
+  /** How long to wait for a run's next batch before a fault; a batch takes 0.35 s. */
+  private static final Duration NEXT_BATCH = Duration.ofSeconds(5);
 
   private final FaultStack stack;
   private final long deadline;
@@ -44,12 +46,14 @@ final class FaultScenario {
         break;
       }
       hit.add(victim);
-      Map<String, ApiReader.Run> before = stack.api.runs(sweepId);
+      // Just after a batch is shown, when a catalog that delays its writes has not yet made it
+      // durable: a fault may come at any moment, and what was shown must survive it.
+      Map<String, ApiReader.Run> before = stack.api.runsOnNextBatch(sweepId, NEXT_BATCH);
       String stopped = fault.stopsRun ? victim : null;
       long start = System.nanoTime();
       LOG.info("Injecting {} while run {} shows {} batches", fault, victim,
           before.get(victim).batches().size());
-      fault.inject(stack, sweepId, findings);
+      fault.inject(stack, sweepId, before, findings);
       findings.injected(fault);
       if (awaitProgress(sweepId, shownBatches(before, stopped), stopped)) {
         findings.recovered(fault, Duration.ofNanos(System.nanoTime() - start));
