@@ -136,7 +136,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           Duration reaperBeat = Duration.ofMillis(Math.max(1000, Math.min(
               config.runTimeout().toMillis() / 4, config.heartbeatInterval().toMillis())));
           var reaper = new RunReaper(vertx, catalog, ingestor, heartbeats, metrics, clock,
-              config.runTimeout(), this::republishSoon);
+              config.runTimeout(), config.workerLiveFor(), this::republishSoon);
           reaperTimer = Periodic.every(vertx, reaperBeat, reaperBeat, "Looking for lost runs",
               reaper::check);
           hub.start(vertx);

@@ -32,11 +32,20 @@ final class RunReaper {
   private final CoordinatorMetrics metrics;
   private final Clock clock;
   private final Duration runTimeout;
+  private final Duration settle;
   private final Runnable requeued;
+  /** Since when both readers have been caught up at every check, or -1. */
+  private long caughtUpSinceMs = -1;
 
-  /** @param requeued called when jobs were queued again, to publish them at once */
+  /**
+   * @param settle how long both readers must have stayed caught up before it judges: after a
+   *     restart or a broker outage, live workers get that long to be heard again (their beats and
+   *     events may still sit in their producers)
+   * @param requeued called when jobs were queued again, to publish them at once
+   */
   RunReaper(Vertx vertx, Catalog catalog, EventIngestor events, HeartbeatReader heartbeats,
-      CoordinatorMetrics metrics, Clock clock, Duration runTimeout, Runnable requeued) {
+      CoordinatorMetrics metrics, Clock clock, Duration runTimeout, Duration settle,
+      Runnable requeued) {
     this.vertx = vertx;
     this.catalog = catalog;
     this.events = events;
@@ -44,17 +53,28 @@ final class RunReaper {
     this.metrics = metrics;
     this.clock = clock;
     this.runTimeout = runTimeout;
+    this.settle = settle;
     this.requeued = requeued;
   }
 
-  /** Abandons the lost runs; completes with whether it could judge (false: not caught up). */
+  /**
+   * Abandons the lost runs; completes with whether it could judge (false: not caught up, or not
+   * for long enough).
+   */
   Future<Boolean> check() {
     metrics.liveWorkers(heartbeats.liveWorkers(clock.millis()));
     return Future.all(events.caughtUp(), heartbeats.caughtUp()).compose(caughtUp -> {
+      long now = clock.millis();
       if (!caughtUp.<Boolean>resultAt(0) || !caughtUp.<Boolean>resultAt(1)) {
+        caughtUpSinceMs = -1;
         return Future.succeededFuture(false);
       }
-      long now = clock.millis();
+      if (caughtUpSinceMs < 0) {
+        caughtUpSinceMs = now;
+      }
+      if (now - caughtUpSinceMs < settle.toMillis()) {
+        return Future.succeededFuture(false);
+      }
       Set<String> liveJobs = heartbeats.liveJobs(now);
       List<HeartbeatReader.Claim> lost = heartbeats.deadClaims(now);
       return vertx.executeBlocking(() -> {

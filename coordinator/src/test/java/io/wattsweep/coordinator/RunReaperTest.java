@@ -199,7 +199,7 @@ class RunReaperTest {
             KafkaClientSettings.consumer(broker.bootstrapServers(), group + "-beats", 500)),
         Clock.systemUTC(), LIVE_FOR);
     var reaper = new RunReaper(vertx, catalog, ingestor, heartbeats, new CoordinatorMetrics(),
-        Clock.systemUTC(), RUN_TIMEOUT, () -> {});
+        Clock.systemUTC(), RUN_TIMEOUT, Duration.ZERO, () -> {});
     heartbeats.start().await();
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -55,7 +55,11 @@ final class ApiReader {
   /** Every run of the sweep, whatever its state, by run id, each with its batches. */
   Map<String, Run> runs(String sweepId) throws IOException, InterruptedException {
     var runs = new TreeMap<String, Run>();
-    for (JsonNode r : get("/api/v1/runs?sweep=" + sweepId).get("runs")) {
+    // The default list leaves out superseded runs (second results of a job): ask for them too.
+    var listed = new ArrayList<JsonNode>();
+    get("/api/v1/runs?sweep=" + sweepId).get("runs").forEach(listed::add);
+    get("/api/v1/runs?sweep=" + sweepId + "&state=SUPERSEDED").get("runs").forEach(listed::add);
+    for (JsonNode r : listed) {
       String id = r.get("runId").asText();
       var batches = new TreeSet<Integer>();
       for (JsonNode b : get("/api/v1/runs/" + id).get("batches")) {
