@@ -1,6 +1,7 @@
 package io.wattsweep.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Vertx;
@@ -168,6 +169,22 @@ class RunReaperTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aReaperCaughtUpForLessThanItsSettlingTimeJudgesNothing(String db) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (AutoCloseable closeVertx = () -> vertx.close().await();
+        Catalog catalog = TestCatalogs.open(db)) {
+      JobSpec job = store(catalog).get(0);
+      catalog.ingest(List.of(started(job, "rs")), System.currentTimeMillis() - LONG_AGO_MS);
+
+      boolean judged = judge(vertx, catalog, Duration.ofHours(1), Duration.ofSeconds(5));
+
+      assertFalse(judged, "judged before its readers had settled");
+      assertEquals("RUNNING", catalog.run("rs").orElseThrow().state());
+    }
+  }
+
   /** A new sweep of two jobs, published. */
   private static List<JobSpec> store(Catalog catalog) {
     String sweepId = "sw-" + UUID.randomUUID().toString().substring(0, 8);
@@ -189,6 +206,17 @@ class RunReaperTest {
    * are read at all, so that only the events' reading can hold the judgment back.
    */
   private static void judgeOnce(Vertx vertx, Catalog catalog) throws Exception {
+    if (!judge(vertx, catalog, Duration.ZERO, Duration.ofSeconds(60))) {
+      fail("the reaper never caught up on the events and the heartbeats");
+    }
+  }
+
+  /**
+   * As {@link #judgeOnce}, with a reaper that waits {@code settle} once caught up; returns whether
+   * it judged within {@code within}.
+   */
+  private static boolean judge(Vertx vertx, Catalog catalog, Duration settle, Duration within)
+      throws Exception {
     String group = "reaper-test-" + UUID.randomUUID();
     KafkaProducer<String, byte[]> deadLetters = KafkaProducer.create(vertx,
         KafkaClientSettings.producer(broker.bootstrapServers()));
@@ -199,7 +227,7 @@ class RunReaperTest {
             KafkaClientSettings.consumer(broker.bootstrapServers(), group + "-beats", 500)),
         Clock.systemUTC(), LIVE_FOR);
     var reaper = new RunReaper(vertx, catalog, ingestor, heartbeats, new CoordinatorMetrics(),
-        Clock.systemUTC(), RUN_TIMEOUT, Duration.ZERO, () -> {});
+        Clock.systemUTC(), RUN_TIMEOUT, settle, () -> {});
     heartbeats.start().await();
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -211,11 +239,13 @@ class RunReaperTest {
       }
       ingestor.start().await();
       // Checks as often as it can: one that judged early would see the events still unread.
+      long until = System.nanoTime() + within.toNanos();
       while (!reaper.check().await()) {
-        if (System.nanoTime() > deadline) {
-          fail("the reaper never caught up on the events and the heartbeats");
+        if (System.nanoTime() > until) {
+          return false;
         }
       }
+      return true;
     } finally {
       ingestor.stop().await();
       heartbeats.stop().await();
