@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Judges which running runs are lost: those silent in the catalog for the run timeout whose job
  * no live worker names in its heartbeats, and those of a worker that stopped beating while its
- * last beat named their job (killed, or cut off: found within a few heartbeat intervals). It judges only when the catalog holds every event and
- * the reader every beat that the broker held at the previous check: silence that is ours (a
- * restart, events still unread, a broker away) is never taken for a lost run. A lost run becomes
- * ABANDONED and its job is queued again.
+ * last beat named their job (killed, or cut off: found within a few heartbeat intervals). It
+ * judges only when the catalog holds every event and the reader every beat that the broker held
+ * at the previous check, and has for a while: silence that is ours (a restart, events still
+ * unread, a broker away) is never taken for a lost run. A lost run becomes ABANDONED and its job
+ * is queued again.
  */
 final class RunReaper {
   private static final Logger LOG = LoggerFactory.getLogger(RunReaper.class);
