@@ -107,8 +107,13 @@ public final class HeartbeatReader {
         (id, b) -> b.atMs() == claim.lastBeatMs() ? null : b);
   }
 
-  /** How many workers of each GPU class are alive at {@code nowMs}. */
+  /**
+   * How many workers of each GPU class are alive at {@code nowMs}. Workers gone with no job named
+   * are forgotten here, so that workers that come and go (a pod per job) do not pile up; those
+   * gone with a job stay until their claim is settled ({@link #settled}).
+   */
   public Map<String, Integer> liveWorkers(long nowMs) {
+    beats.values().removeIf(b -> b.jobId() == null && !alive(b, nowMs));
     var out = new TreeMap<String, Integer>();
     beats.values().stream().filter(b -> alive(b, nowMs))
         .forEach(b -> out.merge(b.gpuClass() == null ? "" : b.gpuClass(), 1, Integer::sum));
