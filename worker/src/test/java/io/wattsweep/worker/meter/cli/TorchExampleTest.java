@@ -3,7 +3,6 @@ package io.wattsweep.worker.meter.cli;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +41,8 @@ class TorchExampleTest {
   void twoBatchesOfTheTorch3dganRunUnderTheMeterWithTheJavaModelsParameterCounts()
       throws IOException {
     Optional<String> python = pythonWithTorch();
-    assumeTrue(python.isPresent(), "no python3 with torch here (prepare.sh installs it)");
+    assertTrue(python.isPresent(), "this test needs a python3 with torch: apt-get install"
+        + " python3-torch (./wattsweep test installs it)");
     Path json = dir.resolve("meter.json");
     Map<String, String> env = new HashMap<>(System.getenv());
     env.remove("CUDA_VISIBLE_DEVICES");
