@@ -123,7 +123,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
     consumer.poll(POLL)
         .compose(records -> records.isEmpty() ? Future.succeededFuture(0)
-            : handle(records.recordAt(0)).map(1))
+            : handle(records.recordAt(0)))
         .onComplete(ar -> {
           if (ar.failed() && running) {
             LOG.error("Taking a job failed; trying again: {}", ar.cause().toString());
@@ -145,7 +145,7 @@ public final class WorkerVerticle extends VerticleBase {
     return consumer.subscribe(topic()).onSuccess(v -> member = true);
   }
 
-  /** Whether this worker is done taking jobs, after a poll that handled {@code handled}. */
+  /** Whether this worker is done taking jobs, after a poll that ran {@code handled} jobs. */
   private boolean done(int handled) {
     long now = clock.millis();
     if (handled > 0) {
@@ -170,7 +170,7 @@ public final class WorkerVerticle extends VerticleBase {
    * the dead-letter topic and is committed. A claim that fails (the partition moved to another
    * worker before the commit) leaves the job to that worker.
    */
-  private Future<Void> handle(KafkaConsumerRecord<String, byte[]> record) {
+  private Future<Integer> handle(KafkaConsumerRecord<String, byte[]> record) {
     var tp = new TopicPartition(record.topic(), record.partition());
     var next = Map.of(tp, new OffsetAndMetadata(record.offset() + 1, ""));
     JobSpec job;
@@ -183,7 +183,8 @@ public final class WorkerVerticle extends VerticleBase {
       dead.addHeader(Topics.REASON_HEADER, bad.getMessage());
       dead.addHeader("wattsweep-source", tp.getTopic() + "-" + tp.getPartition() + "@"
           + record.offset());
-      return producer.send(dead).compose(m -> consumer.commit(next)).mapEmpty();
+      // No job ran: a --once worker goes on to a job it can run.
+      return producer.send(dead).compose(m -> consumer.commit(next)).map(0);
     }
     currentJobId = job.jobId();
     Future<Void> claimed = heartbeat()
@@ -206,7 +207,7 @@ public final class WorkerVerticle extends VerticleBase {
             }));
     // A stopping worker closes its consumer only after this, the run's last event included.
     inFlight = claimed.compose(v -> runJob(job));
-    return inFlight;
+    return inFlight.map(1);
   }
 
   /** Runs the job; succeeds once every event of the run, its last included, is acknowledged. */
