@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps each worker's last heartbeat, and the job it named, read from the heartbeats topic: a
  * worker that beat within {@code liveFor} is alive, and so is the run of the job it names, however
- * silent its events. It reads every partition itself, from the beats of the last {@code liveFor}
- * on, and commits nothing: the beats of the past window are all it needs.
+ * silent its events. It reads every partition itself, from the beats of the last {@link
+ * #LOOK_BACK} (or {@code liveFor}, if longer) on, and commits nothing: a coordinator started
+ * again still learns of a worker that died, holding a job, shortly before.
  */
 public final class HeartbeatReader {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatReader.class);
@@ -34,6 +35,8 @@ public final class HeartbeatReader {
   public static final String GROUP = "wattsweep-coordinator-heartbeats";
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  /** How far back a reader starts: beats older than this name no claim still worth settling. */
+  static final Duration LOOK_BACK = Duration.ofMinutes(10);
 
   /** A worker's last beat: when (the earlier of its clock and ours), and the job it named. */
   private record Beat(String gpuClass, long atMs, String jobId) {}
@@ -169,7 +172,7 @@ public final class HeartbeatReader {
     }
   }
 
-  /** Assigns partitions new to it, each from the first beat of the last {@code liveFor}. */
+  /** Assigns partitions new to it, each from the first beat of the look-back window. */
   private Future<Void> assignAll() {
     if (!running) {
       return Future.succeededFuture();
@@ -197,7 +200,7 @@ public final class HeartbeatReader {
   }
 
   private Future<Void> seekToWindow(Set<TopicPartition> partitions) {
-    long from = clock.millis() - liveFor.toMillis();
+    long from = clock.millis() - Math.max(liveFor.toMillis(), LOOK_BACK.toMillis());
     List<Future<Void>> seeks = new ArrayList<>();
     for (TopicPartition tp : partitions) {
       seeks.add(consumer.offsetsForTimes(tp, from).compose(at -> at == null
