@@ -65,7 +65,7 @@ class Meter:
     def __enter__(self):
         ready = "import time; print('sampling', flush=True); time.sleep(3600)"
         self.process = subprocess.Popen(
-            [self.java, "-cp", self.classpath, "io.wattsweep.worker.meter.cli.MeterCommand",
+            [self.java, "-cp", self.classpath, "io.wattsweep.worker.cli.MeterCommand",
              "--gpus", os.environ.get("GPU", "0"), "--interval-ms", "100", "--",
              sys.executable, "-c", ready],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,

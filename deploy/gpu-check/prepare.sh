@@ -50,7 +50,7 @@ chmod +x "$DEST/run.sh"
 # The runtime and the jars must run the meter here, where the fallback is the CPU's.
 CP="$(ls "$DEST"/lib/*.jar | tr '\n' ':')"
 echo "Smoke test: the jlink'ed runtime runs the meter..." >&2
-"$DEST/jre/bin/java" -cp "$CP" io.wattsweep.worker.meter.cli.MeterCommand -- sleep 1 \
+"$DEST/jre/bin/java" -cp "$CP" io.wattsweep.worker.cli.MeterCommand -- sleep 1 \
   2> "$DEST/smoke.log" || { cat "$DEST/smoke.log" >&2; exit 1; }
 grep -E '^(method|total):' "$DEST/smoke.log" >&2
 # And loads an NVML library through JNA: a fake one built from the tests' source, if gcc is here.
@@ -59,7 +59,7 @@ if command -v gcc >/dev/null 2>&1; then
   gcc -shared -fPIC -O1 -o "$fake/libnvidia-ml.so" worker/src/test/c/fake_nvml.c -lm
   # Unconfigured, the fake has no GPU: the meter must load it, find none and say so.
   WATTSWEEP_NVML_LIBRARY="$fake/libnvidia-ml.so" "$DEST/jre/bin/java" -cp "$CP" \
-    io.wattsweep.worker.meter.cli.MeterCommand -- true 2> "$DEST/smoke-nvml.log" || true
+    io.wattsweep.worker.cli.MeterCommand -- true 2> "$DEST/smoke-nvml.log" || true
   rm -rf "$fake"
   if ! grep -q 'NVML loads but sees no GPU' "$DEST/smoke-nvml.log"; then
     echo "prepare.sh: the jlink'ed runtime did not load NVML through JNA:" >&2

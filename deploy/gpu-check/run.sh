@@ -14,7 +14,7 @@ nvidia-smi --query-gpu=index,name,uuid,driver_version,power.limit --format=csv \
   > "$OUT/nvidia-smi.csv" 2>&1 || true
 cat "$OUT/nvidia-smi.csv"
 
-"$HERE/jre/bin/java" -cp "$CP" io.wattsweep.worker.meter.cli.MeterCommand \
+"$HERE/jre/bin/java" -cp "$CP" io.wattsweep.worker.cli.MeterCommand \
   --gpus "$GPU" --interval-ms 100 --json "$OUT/meter.json" \
   -- python3 "$HERE/load.py" "$OUT/pynvml.json" 2>&1 | tee "$OUT/meter.log"
 status=${PIPESTATUS[0]}

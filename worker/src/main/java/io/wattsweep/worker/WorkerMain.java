@@ -6,7 +6,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.Topics;
 import io.wattsweep.worker.command.CommandWorkloads;
-import io.wattsweep.worker.job.ProcessJobLauncher;
+import io.wattsweep.worker.process.ProcessJobLauncher;
 import io.wattsweep.worker.job.WorkerVerticle;
 import io.wattsweep.worker.metrics.GpuSampler;
 import io.wattsweep.worker.metrics.MetricsVerticle;

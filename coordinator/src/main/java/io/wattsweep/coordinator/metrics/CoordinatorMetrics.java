@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.wattsweep.common.event.EventTypes;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.coordinator.catalog.Backlog;
 import io.wattsweep.coordinator.kafka.EventIngestor;

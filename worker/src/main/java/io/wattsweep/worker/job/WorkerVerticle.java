@@ -18,6 +18,7 @@ import io.wattsweep.common.event.WorkerHeartbeat;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.metrics.RunObserver;
+import io.wattsweep.worker.process.JobLauncher;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.artifact.ArtifactStore;
 import io.wattsweep.worker.command.CommandWorkload;
 import io.wattsweep.worker.meter.PowerMeters;
+import io.wattsweep.worker.process.ParentWatch;
 import io.wattsweep.worker.train.Workloads;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,9 +23,6 @@ import java.time.Clock;
  * <p>Arguments: run id, worker id.
  */
 public final class JobProcess {
-  /** Where the worker names its pid for its job's process to watch. */
-  public static final String PARENT_PID = ParentWatch.PARENT_PID;
-
   private JobProcess() {}
 
   public static void main(String[] args) throws IOException {

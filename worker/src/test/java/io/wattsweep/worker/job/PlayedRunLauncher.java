@@ -6,6 +6,7 @@ import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.spec.JobSpec;
+import io.wattsweep.worker.process.JobLauncher;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;

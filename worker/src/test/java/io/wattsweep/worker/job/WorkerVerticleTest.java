@@ -27,6 +27,7 @@ import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.metrics.RunObserver;
+import io.wattsweep.worker.process.JobLauncher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

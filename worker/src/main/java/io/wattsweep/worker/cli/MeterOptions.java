@@ -1,4 +1,4 @@
-package io.wattsweep.worker.meter.cli;
+package io.wattsweep.worker.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;

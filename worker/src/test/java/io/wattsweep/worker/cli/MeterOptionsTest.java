@@ -1,10 +1,10 @@
-package io.wattsweep.worker.meter.cli;
+package io.wattsweep.worker.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wattsweep.worker.meter.cli.MeterOptions.UsageException;
+import io.wattsweep.worker.cli.MeterOptions.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

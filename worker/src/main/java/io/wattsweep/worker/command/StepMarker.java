@@ -1,4 +1,4 @@
-package io.wattsweep.worker.meter.cli;
+package io.wattsweep.worker.command;
 
 import java.util.Optional;
 

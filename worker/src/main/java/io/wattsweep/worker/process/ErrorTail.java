@@ -1,4 +1,4 @@
-package io.wattsweep.worker.job;
+package io.wattsweep.worker.process;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.wattsweep.worker.job;
+package io.wattsweep.worker.process;
 
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.spec.JobSpec;

@@ -1,4 +1,4 @@
-package io.wattsweep.worker.meter.cli;
+package io.wattsweep.worker.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.wattsweep.common.energy.EnergyMethod;
@@ -6,8 +6,8 @@ import io.wattsweep.common.event.DeviceInfo;
 import io.wattsweep.worker.meter.PerGpuNvmlMeter;
 import io.wattsweep.worker.meter.PowerMeter;
 import io.wattsweep.worker.meter.PowerSampler;
-import io.wattsweep.worker.meter.cli.StepRecorder.Edge;
-import io.wattsweep.worker.meter.cli.StepRecorder.Step;
+import io.wattsweep.worker.cli.StepRecorder.Edge;
+import io.wattsweep.worker.cli.StepRecorder.Step;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.wattsweep.worker.job;
+package io.wattsweep.worker.process;
 
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.RunEvent;
@@ -52,7 +52,7 @@ public final class ProcessJobLauncher implements JobLauncher {
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
     }
     pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
-    pb.environment().put(JobProcess.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+    pb.environment().put(ParentWatch.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     String operators = pb.environment().get("TF_ENABLE_ONEDNN_OPTS");
     if (operators == null || operators.isBlank()) {
       pb.environment().put("TF_ENABLE_ONEDNN_OPTS", oneDnnOpts(job));

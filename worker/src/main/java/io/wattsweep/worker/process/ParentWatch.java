@@ -1,4 +1,4 @@
-package io.wattsweep.worker.run;
+package io.wattsweep.worker.process;
 
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -14,16 +14,16 @@ import org.slf4j.LoggerFactory;
  * can hide. The worker names itself in {@value #PARENT_PID}, so that a worker that dies while its
  * job's JVM starts is noticed too.
  */
-final class ParentWatch {
+public final class ParentWatch {
   private static final Logger LOG = LoggerFactory.getLogger(ParentWatch.class);
   static final Duration INTERVAL = Duration.ofMillis(200);
   /** The environment variable in which a worker gives its job's process the worker's pid. */
-  static final String PARENT_PID = "WATTSWEEP_PARENT_PID";
+  public static final String PARENT_PID = "WATTSWEEP_PARENT_PID";
 
   private ParentWatch() {}
 
   /** Watches this process's parent on a daemon thread; halts the process when it goes. */
-  static void start() {
+  public static void start() {
     String named = System.getenv(PARENT_PID);
     OptionalLong expected = named == null ? parentPid() : OptionalLong.of(Long.parseLong(named));
     start(expected, ParentWatch::parentPid, INTERVAL, () -> {

@@ -1,4 +1,4 @@
-package io.wattsweep.worker.run;
+package io.wattsweep.worker.process;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,14 +1,15 @@
-package io.wattsweep.worker.meter.cli;
+package io.wattsweep.worker.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.command.StepMarker;
 import io.wattsweep.worker.meter.PerGpuNvmlMeter;
 import io.wattsweep.worker.meter.PowerMeter;
 import io.wattsweep.worker.meter.PowerMeters;
 import io.wattsweep.worker.meter.PowerSampler;
-import io.wattsweep.worker.meter.cli.MeterOptions.UsageException;
-import io.wattsweep.worker.meter.cli.StepRecorder.Edge;
+import io.wattsweep.worker.cli.MeterOptions.UsageException;
+import io.wattsweep.worker.cli.StepRecorder.Edge;
 import io.wattsweep.worker.meter.nvml.NvmlUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.wattsweep.worker.meter.cli;
+package io.wattsweep.worker.cli;
 
+import io.wattsweep.worker.command.StepMarker;
 import io.wattsweep.worker.meter.DeviceEnergyMeter;
 import io.wattsweep.worker.meter.PowerMeter;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.wattsweep.worker.meter.cli;
+package io.wattsweep.worker.cli;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;

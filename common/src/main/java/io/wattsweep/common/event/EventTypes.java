@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator.metrics;
+package io.wattsweep.common.event;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import io.wattsweep.common.event.Event;

@@ -1,4 +1,4 @@
-package io.wattsweep.worker.job;
+package io.wattsweep.worker.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

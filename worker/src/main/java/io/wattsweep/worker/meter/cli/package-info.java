@@ -1,6 +1,0 @@
-/**
- * {@code wattsweep meter}: meters any command's energy, in total, per device and per marked step;
- * {@link io.wattsweep.worker.meter.cli.MeterCommand} is the entry point and documents the step
- * marker lines.
- */
-package io.wattsweep.worker.meter.cli;
