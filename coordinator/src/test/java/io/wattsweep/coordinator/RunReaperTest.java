@@ -101,9 +101,9 @@ class RunReaperTest {
       long now = System.currentTimeMillis();
       catalog.ingest(List.of(started(jobs.get(0), "ra"), started(jobs.get(1), "rb")),
           now - LONG_AGO_MS);
-      send(Topics.HEARTBEATS, "w-a", new WorkerHeartbeat("w-a", "cpu", "h", now,
-          jobs.get(0).jobId()));
-      send(Topics.HEARTBEATS, "w-b", new WorkerHeartbeat("w-b", "cpu", "h", now, null));
+      send(Topics.HEARTBEATS, "w-a", WorkerHeartbeat.of("w-a", "cpu", "h", now,
+          List.of(jobs.get(0).jobId())));
+      send(Topics.HEARTBEATS, "w-b", WorkerHeartbeat.of("w-b", "cpu", "h", now, List.of()));
 
       judgeOnce(vertx, catalog);
 
@@ -154,10 +154,10 @@ class RunReaperTest {
       // started; the second job has been published again since its worker's claim.
       catalog.markPublished(List.of(jobs.get(0).jobId()), 1_000);
       catalog.markPublished(List.of(jobs.get(1).jobId()), now);
-      send(Topics.HEARTBEATS, "w-dead", new WorkerHeartbeat("w-dead", "cpu", "h", dead,
-          jobs.get(0).jobId()));
-      send(Topics.HEARTBEATS, "w-stale", new WorkerHeartbeat("w-stale", "cpu", "h", dead,
-          jobs.get(1).jobId()));
+      send(Topics.HEARTBEATS, "w-dead", WorkerHeartbeat.of("w-dead", "cpu", "h", dead,
+          List.of(jobs.get(0).jobId())));
+      send(Topics.HEARTBEATS, "w-stale", WorkerHeartbeat.of("w-stale", "cpu", "h", dead,
+          List.of(jobs.get(1).jobId())));
 
       judgeOnce(vertx, catalog);
 

@@ -9,10 +9,12 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.IntStream;
 
 /**
  * A worker's settings, read once from the environment. The job processes it starts inherit the
@@ -56,13 +58,24 @@ import java.util.OptionalDouble;
  * @param stopGrace WATTSWEEP_STOP_GRACE_MS: how long a worker told to stop (SIGTERM) lets its
  *     running job go on before it gives the run up and hands the job back to the queue (0, the
  *     default: at once)
+ * @param gpus WATTSWEEP_GPUS: the GPUs this worker owns, as CUDA names them, for running jobs side
+ *     by side, each on its own ({@code CUDA_VISIBLE_DEVICES}): a count ({@code 4}: the first four
+ *     the worker sees) or a list ({@code 0,1,2,3}); unset means those CUDA_VISIBLE_DEVICES names.
+ *     None (a CPU worker, or a GPU worker that names none) means one job at a time, its process
+ *     seeing what the worker sees
  */
 public record WorkerConfig(
     String kafkaBootstrap, KafkaSecurity kafkaSecurity, String gpuClass, String workerId,
     Duration heartbeatInterval, Duration powerSampleInterval, Duration idleBaseline,
     OptionalDouble cpuTdpWatts, double cpuIdleFraction, Path powercapRoot, int jobHeapMb,
     Duration jobTimeout, int metricsPort, URI artifactStore, S3Access s3,
-    Optional<Path> commandsFile, boolean once, Duration idleExit, Duration stopGrace) {
+    Optional<Path> commandsFile, boolean once, Duration idleExit, Duration stopGrace,
+    List<String> gpus) {
+
+  private static final String CPU = "cpu";
+  /** More GPUs than any node holds: a typo, not a machine. */
+  private static final int MAX_GPUS = 64;
+  private static final String GPU_NAME = "[A-Za-z0-9][A-Za-z0-9:/_-]{0,99}";
 
   public WorkerConfig {
     Checks.name("WATTSWEEP_GPU_CLASS", gpuClass);
@@ -88,6 +101,11 @@ public record WorkerConfig(
       throw new IllegalArgumentException(
           "WATTSWEEP_IDLE_EXIT_MS must be >= 0: " + idleExit.toMillis());
     }
+    gpus = List.copyOf(gpus);
+    if (!gpus.isEmpty() && CPU.equals(gpuClass)) {
+      throw new IllegalArgumentException("WATTSWEEP_GPUS names GPUs " + gpus
+          + ", but WATTSWEEP_GPU_CLASS is cpu: a CPU worker runs one job at a time");
+    }
     ArtifactStore.parse(String.valueOf(artifactStore));
     if ("s3".equals(artifactStore.getScheme()) != (s3 != null)) {
       throw new IllegalArgumentException("S3 access must be set exactly when "
@@ -109,13 +127,14 @@ public record WorkerConfig(
       onceFlag = true;
     }
     var e = new Env(env);
+    String gpuClass = e.string("WATTSWEEP_GPU_CLASS", CPU);
     String tdp = e.string("WATTSWEEP_CPU_TDP_WATTS", null);
     URI store = ArtifactStore.parse(
         e.string(ArtifactStore.KEY, "file:./wattsweep-data/artifacts"));
     return new WorkerConfig(
         e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
         KafkaSecurity.fromEnv(e),
-        e.string("WATTSWEEP_GPU_CLASS", "cpu"),
+        gpuClass,
         e.string("WATTSWEEP_WORKER_ID", defaultWorkerId()),
         Duration.ofMillis(e.integer("WATTSWEEP_HEARTBEAT_INTERVAL_MS", 5_000)),
         Duration.ofMillis(e.integer("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", 1_000)),
@@ -133,7 +152,76 @@ public record WorkerConfig(
         Optional.ofNullable(e.string("WATTSWEEP_COMMANDS_FILE", null)).map(Path::of),
         onceFlag || e.bool("WATTSWEEP_WORKER_ONCE", false),
         Duration.ofMillis(e.integer("WATTSWEEP_IDLE_EXIT_MS", 0)),
-        Duration.ofMillis(e.integer("WATTSWEEP_STOP_GRACE_MS", 0)));
+        Duration.ofMillis(e.integer("WATTSWEEP_STOP_GRACE_MS", 0)),
+        gpus(e.string("WATTSWEEP_GPUS", null), e.string("CUDA_VISIBLE_DEVICES", null),
+            gpuClass));
+  }
+
+  /** WATTSWEEP_GPUS read against CUDA_VISIBLE_DEVICES; see {@link WorkerConfig#gpus}. */
+  static List<String> gpus(String listed, String visible, String gpuClass) {
+    List<String> seen = visible(visible);
+    if (listed == null || listed.isBlank()) {
+      return CPU.equals(gpuClass) ? List.of() : seen;
+    }
+    String value = listed.strip();
+    if (!value.matches("[0-9]+")) {
+      return names("WATTSWEEP_GPUS", value);
+    }
+    int count;
+    try {
+      count = Integer.parseInt(value);
+    } catch (NumberFormatException tooLarge) {
+      count = Integer.MAX_VALUE;
+    }
+    if (count < 1 || count > MAX_GPUS) {
+      throw new IllegalArgumentException(
+          "WATTSWEEP_GPUS must be a count in [1, " + MAX_GPUS + "] or a list of GPUs: " + listed);
+    }
+    if (seen.isEmpty()) {
+      return IntStream.range(0, count).mapToObj(Integer::toString).toList();
+    }
+    if (count > seen.size()) {
+      throw new IllegalArgumentException("WATTSWEEP_GPUS is " + count
+          + ", but CUDA_VISIBLE_DEVICES names only " + seen.size() + ": " + visible);
+    }
+    return seen.subList(0, count);
+  }
+
+  /**
+   * The GPUs CUDA_VISIBLE_DEVICES names, as CUDA reads it: up to the first entry that is not a
+   * GPU's name ({@code -1} hides them all).
+   */
+  private static List<String> visible(String value) {
+    List<String> out = new ArrayList<>();
+    for (String part : value == null ? new String[0] : value.split(",", -1)) {
+      String id = part.strip();
+      if (!id.matches(GPU_NAME) || out.contains(id) || out.size() == MAX_GPUS) {
+        break;
+      }
+      out.add(id);
+    }
+    return List.copyOf(out);
+  }
+
+  /** A comma-separated list of GPU names (indices, GPU-... or MIG-... UUIDs), each once. */
+  private static List<String> names(String key, String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      String id = part.strip();
+      if (!id.matches(GPU_NAME) || out.contains(id)) {
+        throw new IllegalArgumentException(key + " must list distinct GPUs (indices or UUIDs),"
+            + " comma-separated: '" + value + "' (at '" + part + "')");
+      }
+      out.add(id);
+    }
+    if (out.size() > MAX_GPUS) {
+      throw new IllegalArgumentException(
+          key + " names " + out.size() + " GPUs, more than " + MAX_GPUS + ": " + value);
+    }
+    return List.copyOf(out);
   }
 
   private static String defaultWorkerId() {

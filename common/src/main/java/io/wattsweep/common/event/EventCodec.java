@@ -31,7 +31,8 @@ public final class EventCodec {
   static final Map<String, List<String>> ADDED_FIELDS =
       Map.of("run-started",
           List.of("workerFullTraining", "architecture", "sourceRevision", "readyIdlePowerWatts"),
-          "run-completed", List.of("artifact", "warmupBatches", "powerSettled", "idleBaseline"));
+          "run-completed", List.of("artifact", "warmupBatches", "powerSettled", "idleBaseline"),
+          "worker-heartbeat", List.of("jobIds"));
 
   /** The fields added to a job after its first release; a job has no type field. */
   static final List<String> ADDED_JOB_FIELDS = List.of("stopping", "dataset", "batchSemantics");

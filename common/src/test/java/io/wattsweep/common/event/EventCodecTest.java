@@ -71,7 +71,7 @@ class EventCodecTest {
           FailureReason.OUT_OF_MEMORY,
           "OutOfMemoryError: OOM when allocating tensor");
   static final WorkerHeartbeat HEARTBEAT =
-      new WorkerHeartbeat("worker-7", "cpu", "host-1", AT, null);
+      WorkerHeartbeat.of("worker-7", "cpu", "host-1", AT, List.of());
 
   static final JobSpec JOB =
       new JobSpec(
@@ -106,7 +106,9 @@ class EventCodecTest {
         Arguments.of(FAILED, "run-failed"),
         Arguments.of(HEARTBEAT, "worker-heartbeat"),
         Arguments.of(
-            new WorkerHeartbeat("worker-7", "cpu", "host-1", AT, "j1"), "worker-heartbeat"));
+            WorkerHeartbeat.of("worker-7", "cpu", "host-1", AT, List.of("j1")), "worker-heartbeat"),
+        Arguments.of(WorkerHeartbeat.of("worker-7", "a100", "host-1", AT, List.of("j1", "j2")),
+            "worker-heartbeat"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -240,6 +242,23 @@ class EventCodecTest {
     old.remove("readyIdlePowerWatts");
     RunStarted decoded = (RunStarted) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
     assertEquals(null, decoded.readyIdlePowerWatts());
+  }
+
+  @Test
+  void aHeartbeatNamesAllItsJobsAndOneFromAWorkerOfOneJobAtATimeStillDecodes()
+      throws IOException {
+    var two = WorkerHeartbeat.of("worker-7", "a100", "host-1", AT, List.of("j1", "j2"));
+    JsonNode json = JSON.readTree(EventCodec.encode(two));
+    assertEquals("j1", json.get("jobId").textValue(), "the first job, for first-release readers");
+    assertEquals(2, json.get("jobIds").size());
+
+    ObjectNode old = (ObjectNode) json;
+    old.remove("jobIds");
+    WorkerHeartbeat decoded = (WorkerHeartbeat) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+    assertEquals(List.of("j1"), decoded.jobIds());
+    old.putNull("jobId");
+    decoded = (WorkerHeartbeat) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+    assertEquals(List.of(), decoded.jobIds());
   }
 
   @Test

@@ -38,8 +38,8 @@ public final class HeartbeatReader {
   /** How far back a reader starts: beats older than this name no claim still worth settling. */
   static final Duration LOOK_BACK = Duration.ofMinutes(10);
 
-  /** A worker's last beat: when (the earlier of its clock and ours), and the job it named. */
-  private record Beat(String gpuClass, long atMs, String jobId) {}
+  /** A worker's last beat: when (the earlier of its clock and ours), and the jobs it named. */
+  private record Beat(String gpuClass, long atMs, List<String> jobIds) {}
 
   private final Vertx vertx;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -84,8 +84,8 @@ public final class HeartbeatReader {
    * catalog last heard from them.
    */
   public Set<String> liveJobs(long nowMs) {
-    return beats.values().stream().filter(b -> alive(b, nowMs) && b.jobId() != null)
-        .map(Beat::jobId).collect(Collectors.toUnmodifiableSet());
+    return beats.values().stream().filter(b -> alive(b, nowMs))
+        .flatMap(b -> b.jobIds().stream()).collect(Collectors.toUnmodifiableSet());
   }
 
   /** A job claimed by a worker that has stopped beating since: its last beat named the job. */
@@ -98,16 +98,24 @@ public final class HeartbeatReader {
   public List<Claim> deadClaims(long nowMs) {
     Set<String> live = liveJobs(nowMs);
     return beats.entrySet().stream()
-        .filter(e -> e.getValue().jobId() != null && !alive(e.getValue(), nowMs)
-            && !live.contains(e.getValue().jobId()))
-        .map(e -> new Claim(e.getKey(), e.getValue().jobId(), e.getValue().atMs()))
+        .filter(e -> !alive(e.getValue(), nowMs))
+        .flatMap(e -> e.getValue().jobIds().stream().filter(job -> !live.contains(job))
+            .map(job -> new Claim(e.getKey(), job, e.getValue().atMs())))
         .toList();
   }
 
-  /** Forgets the claim once settled, unless the worker has beaten again since. */
+  /**
+   * Forgets the claim once settled, unless the worker has beaten again since; the worker with it
+   * once none of its jobs is left to settle.
+   */
   public void settled(Claim claim) {
-    beats.computeIfPresent(claim.workerId(),
-        (id, b) -> b.atMs() == claim.lastBeatMs() ? null : b);
+    beats.computeIfPresent(claim.workerId(), (id, b) -> {
+      if (b.atMs() != claim.lastBeatMs()) {
+        return b;
+      }
+      List<String> left = b.jobIds().stream().filter(j -> !j.equals(claim.jobId())).toList();
+      return left.isEmpty() ? null : new Beat(b.gpuClass(), b.atMs(), left);
+    });
   }
 
   /**
@@ -116,7 +124,7 @@ public final class HeartbeatReader {
    * gone with a job stay until their claim is settled ({@link #settled}).
    */
   public Map<String, Integer> liveWorkers(long nowMs) {
-    beats.values().removeIf(b -> b.jobId() == null && !alive(b, nowMs));
+    beats.values().removeIf(b -> b.jobIds().isEmpty() && !alive(b, nowMs));
     var out = new TreeMap<String, Integer>();
     beats.values().stream().filter(b -> alive(b, nowMs))
         .forEach(b -> out.merge(b.gpuClass() == null ? "" : b.gpuClass(), 1, Integer::sum));
@@ -167,7 +175,7 @@ public final class HeartbeatReader {
     if (e instanceof WorkerHeartbeat hb) {
       // A worker's clock ahead of ours must not keep it alive longer than it beat.
       long atMs = Math.min(hb.atMs(), clock.millis());
-      beats.merge(hb.workerId(), new Beat(hb.gpuClass(), atMs, hb.jobId()),
+      beats.merge(hb.workerId(), new Beat(hb.gpuClass(), atMs, hb.jobIds()),
           (old, now) -> now.atMs() >= old.atMs() ? now : old);
     }
   }

@@ -28,6 +28,31 @@ class AbortedRunTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void aJobHandedBackBeforeItStartedGoesOutAgainAtOnce(String db) throws Exception {
+    try (Catalog catalog = TestCatalogs.open(db)) {
+      var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
+          List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
+      JobSpec job = spec.expand("sw-1").get(0);
+      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000, "alice");
+      catalog.markPublished(List.of(job.jobId()), 1_100);
+
+      // A worker stopped while the job waited for its GPUs: the run's one event is its end.
+      catalog.ingest(List.of(new RunFailed(job.jobId(), "run-0", 0, 2_500,
+          FailureReason.ABORTED, "the worker was told to stop before the job had GPUs")), 2_600);
+
+      assertEquals("QUEUED", catalog.sweep("sw-1").orElseThrow().jobs().get(0).state());
+      assertEquals("ABANDONED", catalog.run("run-0").orElseThrow().state());
+      assertEquals(List.of(job.jobId()), catalog.unpublishedJobs(0).stream()
+          .map(JobSpec::jobId).toList());
+
+      catalog.ingest(CatalogTest.run(job, "run-1"), 3_000);
+
+      assertEquals("COMPLETED", catalog.sweep("sw-1").orElseThrow().jobs().get(0).state());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void anAbortedRunSendsItsJobOutAgainAtOnce(String db) throws Exception {
     try (Catalog catalog = TestCatalogs.open(db)) {
       var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),

@@ -23,29 +23,38 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes the jobs of one GPU class one at a time, as a member of the class's consumer group only
- * while it is free: poll one record, claim the job (a heartbeat that names it, then the record's
- * offset committed), leave the group, run the job in its own process and publish its events, then
- * join again. A busy worker holds no partition, so a queued job never waits behind a running one
- * and a worker that joins mid-sweep takes the next job at once (no rebalance waits on a busy
- * member). From the claim on, the job's fate is the coordinator's: it sees the run's events and
- * the worker's heartbeats, and queues the job again when the run is aborted or its worker falls
- * silent. A record that cannot be decoded goes to the dead-letter topic. A {@link RunObserver}
- * (the worker's metrics) hears of each job and each of its events. Told to stop, it takes no more
- * jobs, lets the running one go on for the stop grace, then gives the run up as {@code aborted},
- * which the coordinator answers by queueing the job again at once. In {@code once} mode it stops
- * taking jobs after the first and calls its exit; with an idle exit, it does the same after that
- * long without a job.
+ * Takes the jobs of one GPU class, as a member of the class's consumer group only while it can
+ * place another: poll one record, claim the job (a heartbeat that names it, then the record's
+ * offset committed), run it in its own process on GPUs of its own, publish its events. A worker
+ * with free GPUs polls on beside its running jobs; one that can place nothing more leaves the
+ * group, and joins again when a job ends. So a queued job never waits behind a running one, and a
+ * worker that joins mid-sweep takes the next job at once (no rebalance waits on a busy member).
+ * A job wider than the GPUs free now is still claimed, and the worker takes nothing else until
+ * its running jobs leave room for it (a stream of narrow jobs cannot starve a wide one); a job
+ * wider than all of them is left to the group, for a wider worker ({@link Devices}). From the
+ * claim on, the job's fate is the coordinator's: it sees the run's events and the worker's
+ * heartbeats, and queues the job again when the run is aborted or its worker falls silent. A
+ * record that cannot be decoded goes to the dead-letter topic. A {@link RunObserver} (the
+ * worker's metrics) hears of each job and each of its events. Told to stop, it takes no more
+ * jobs, lets the running ones go on for the stop grace, then gives their runs up as {@code
+ * aborted}, which the coordinator answers by queueing the jobs again at once. In {@code once}
+ * mode it stops taking jobs after the first and calls its exit once that has ended; with an idle
+ * exit, it does the same after that long without a job.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
   private static final Duration POLL = Duration.ofMillis(500);
+  /** How long a worker stays out of its group after leaving it a job too wide for it. */
+  private static final Duration WIDE_JOB_BACKOFF = Duration.ofSeconds(5);
 
   private final WorkerConfig config;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -55,12 +64,21 @@ public final class WorkerVerticle extends VerticleBase {
   private final String host;
   private final RunObserver observer;
   private final Runnable exit;
+  private final Devices devices;
+  /** The jobs this worker holds, in the order it took them: running, or waiting for GPUs. */
+  private final Set<String> held = new LinkedHashSet<>();
+  private final Map<String, Future<Void>> runs = new LinkedHashMap<>();
   private volatile boolean running;
   private volatile boolean stopping;
-  private Future<Void> inFlight = Future.succeededFuture();
+  /** A claimed job waiting for GPUs to free up; the worker takes nothing else meanwhile. */
+  private JobSpec waiting;
+  /** Whether the poll loop is parked until a job ends (it can place nothing now). */
+  private boolean parked;
+  private boolean tookOne;
+  /** The last job left for a wider worker, so that it is logged once, not every few seconds. */
+  private String lastTooWide;
   private long idleSinceMs;
-  private volatile String currentJobId;
-  /** Whether the consumer is in the group: only while the worker is free. */
+  /** Whether the consumer is in the group: only while the worker can place a job. */
   private boolean member;
   private long heartbeatTimer = -1;
 
@@ -80,6 +98,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.host = host;
     this.observer = observer;
     this.exit = exit;
+    this.devices = new Devices(config.gpus());
   }
 
   @Override
@@ -90,7 +109,9 @@ public final class WorkerVerticle extends VerticleBase {
       idleSinceMs = clock.millis();
       heartbeatTimer = vertx.setPeriodic(0, config.heartbeatInterval().toMillis(),
           id -> heartbeat());
-      LOG.info("Worker {} takes jobs from {}", config.workerId(), topic());
+      LOG.info("Worker {} takes jobs from {}{}", config.workerId(), topic(),
+          devices.total() == 0 ? ", one at a time"
+              : " on GPUs " + String.join(",", config.gpus()) + ", side by side");
       pollLoop();
     });
   }
@@ -99,18 +120,20 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     running = false;
     vertx.cancelTimer(heartbeatTimer);
-    Future<Void> job = inFlight;
-    if (!job.isComplete()) {
-      LOG.info("Worker {} stopping; its job has {} to end", config.workerId(), config.stopGrace());
+    Future<Void> jobs = Future.all(List.copyOf(runs.values())).mapEmpty();
+    if (!runs.isEmpty()) {
+      LOG.info("Worker {} stopping; its {} job(s) have {} to end", config.workerId(),
+          runs.size(), config.stopGrace());
       long grace = vertx.setTimer(Math.max(1, config.stopGrace().toMillis()), t -> {
         stopping = true;
         launcher.abort();
       });
-      job = job.onComplete(ar -> vertx.cancelTimer(grace));
+      jobs = jobs.onComplete(ar -> vertx.cancelTimer(grace));
     }
+    Future<?> handBack = waiting == null ? Future.succeededFuture() : giveBack(waiting);
     // A last beat that names no job: the coordinator must not take the silence that follows
-    // for a worker lost with its job.
-    return job.transform(ar -> heartbeat())
+    // for a worker lost with its jobs.
+    return Future.join(jobs, handBack).transform(ar -> heartbeat())
         .transform(ar -> Future.join(consumer.close(), producer.close()));
   }
 
@@ -118,27 +141,75 @@ public final class WorkerVerticle extends VerticleBase {
     return Topics.jobs(config.gpuClass());
   }
 
+  /**
+   * Polls while the worker can place a job; parks, out of the group, while it cannot, until a
+   * job ends ({@link #ended}).
+   */
   private void pollLoop() {
     if (!running) {
       return;
     }
-    consumer.poll(POLL)
+    startWaiting();
+    if (waiting != null || devices.full() || (config.once() && tookOne)) {
+      parked = true;
+      leave();
+      return;
+    }
+    rejoin().compose(v -> consumer.poll(POLL))
         .compose(records -> records.isEmpty() ? Future.succeededFuture(0)
             : handle(records.recordAt(0)))
         .onComplete(ar -> {
           if (ar.failed() && running) {
             LOG.error("Taking a job failed; trying again: {}", ar.cause().toString());
-            vertx.setTimer(1000, t -> rejoin().onComplete(j -> pollLoop()));
-          } else if (ar.succeeded() && done(ar.result())) {
+            vertx.setTimer(1000, t -> pollLoop());
+          } else if (ar.succeeded() && ar.result() < 0) {
+            leave().onComplete(l -> vertx.setTimer(WIDE_JOB_BACKOFF.toMillis(), t -> pollLoop()));
+          } else if (ar.succeeded() && idleTooLong()) {
             running = false;
             exit.run();
           } else {
-            rejoin().onComplete(j -> pollLoop());
+            pollLoop();
           }
         });
   }
 
-  /** Back in the group after a job, unless the worker is stopping. */
+  /** A job ended: its GPUs are free again, and a parked poll loop goes on. */
+  private void ended(JobSpec job, List<String> gpus) {
+    devices.give(gpus);
+    held.remove(job.jobId());
+    runs.remove(job.jobId());
+    if (runs.isEmpty()) {
+      idleSinceMs = clock.millis();
+    }
+    if (running && config.once() && tookOne && runs.isEmpty() && waiting == null) {
+      LOG.info("Worker {} ran its one job (--once); exiting", config.workerId());
+      running = false;
+      exit.run();
+      return;
+    }
+    if (parked) {
+      parked = false;
+      pollLoop();
+    }
+  }
+
+  /** Starts the claimed job that waits for GPUs, once enough are free. */
+  private void startWaiting() {
+    if (waiting != null && running && devices.fitsNow(waiting.gpus())) {
+      JobSpec job = waiting;
+      waiting = null;
+      start(job);
+    }
+  }
+
+  private void start(JobSpec job) {
+    List<String> gpus = devices.take(job.gpus());
+    Future<Void> run = runJob(job, gpus);
+    runs.put(job.jobId(), run);
+    run.onComplete(ar -> ended(job, gpus));
+  }
+
+  /** Back in the group, unless the worker is stopping. */
   private Future<Void> rejoin() {
     if (!running || member) {
       return Future.succeededFuture();
@@ -146,19 +217,24 @@ public final class WorkerVerticle extends VerticleBase {
     return consumer.subscribe(topic()).onSuccess(v -> member = true);
   }
 
-  /** Whether this worker is done taking jobs, after a poll that ran {@code handled} jobs. */
-  private boolean done(int handled) {
-    long now = clock.millis();
-    if (handled > 0) {
-      idleSinceMs = now;
-      if (config.once()) {
-        LOG.info("Worker {} ran its one job (--once); exiting", config.workerId());
-        return true;
-      }
+  /** Out of the group: it holds no partition while it can place no job. */
+  private Future<Void> leave() {
+    if (!member) {
+      return Future.succeededFuture();
+    }
+    return consumer.unsubscribe().onSuccess(v -> member = false).recover(err -> {
+      LOG.warn("Worker {} could not leave its group: {}", config.workerId(), err.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Whether this worker has had no job for its idle exit time. */
+  private boolean idleTooLong() {
+    if (config.idleExit().isZero() || !runs.isEmpty() || waiting != null) {
       return false;
     }
-    Duration idle = Duration.ofMillis(now - idleSinceMs);
-    if (!config.idleExit().isZero() && idle.compareTo(config.idleExit()) >= 0) {
+    Duration idle = Duration.ofMillis(clock.millis() - idleSinceMs);
+    if (idle.compareTo(config.idleExit()) >= 0) {
       LOG.info("Worker {} had no job for {} (WATTSWEEP_IDLE_EXIT_MS); exiting",
           config.workerId(), idle);
       return true;
@@ -167,9 +243,10 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   /**
-   * A decodable record is claimed, then run outside the group; one that cannot be decoded goes to
-   * the dead-letter topic and is committed. A claim that fails (the partition moved to another
-   * worker before the commit) leaves the job to that worker.
+   * A decodable record is claimed and started (or kept waiting for GPUs); one that cannot be
+   * decoded goes to the dead-letter topic and is committed; one too wide for this worker is left
+   * uncommitted for another (-1). A claim that fails (the partition moved to another worker
+   * before the commit) leaves the job to that worker. Returns how many jobs it took.
    */
   private Future<Integer> handle(KafkaConsumerRecord<String, byte[]> record) {
     var tp = new TopicPartition(record.topic(), record.partition());
@@ -184,43 +261,65 @@ public final class WorkerVerticle extends VerticleBase {
       dead.addHeader(Topics.REASON_HEADER, bad.getMessage());
       dead.addHeader("wattsweep-source", tp.getTopic() + "-" + tp.getPartition() + "@"
           + record.offset());
-      // No job ran: a --once worker goes on to a job it can run.
       return producer.send(dead).compose(m -> consumer.commit(next)).map(0);
     }
-    currentJobId = job.jobId();
-    Future<Void> claimed = heartbeat()
+    if (!devices.fits(job.gpus())) {
+      boolean again = job.jobId().equals(lastTooWide);
+      lastTooWide = job.jobId();
+      (again ? LOG.atDebug() : LOG.atWarn()).log("Job {} asks for {} GPUs; worker {} has {}"
+              + " (WATTSWEEP_GPUS): left for a wider worker", job.jobId(), job.gpus(),
+          config.workerId(), devices.total());
+      return consumer.seek(tp, record.offset()).map(-1);
+    }
+    held.add(job.jobId());
+    return heartbeat()
         .compose(m -> consumer.commit(next))
-        .<Void>mapEmpty()
+        .<Integer>map(v -> {
+          tookOne = true;
+          if (!running) {
+            // Claimed as the worker was told to stop: its last beat names the job, which the
+            // coordinator queues again once the worker has fallen silent.
+            LOG.warn("Job {} claimed while stopping; left to the coordinator", job.jobId());
+          } else if (devices.fitsNow(job.gpus())) {
+            start(job);
+          } else {
+            LOG.info("Job {} waits for {} GPUs to be free on worker {}", job.jobId(), job.gpus(),
+                config.workerId());
+            waiting = job;
+          }
+          return 1;
+        })
         .recover(err -> {
-          currentJobId = null;
+          held.remove(job.jobId());
           LOG.warn("Job {} not claimed ({}); its record stays with the group", job.jobId(),
               err.toString());
           // Read it again if the partition is still ours; else its new owner has it.
           return consumer.seek(tp, record.offset()).transform(s -> Future.failedFuture(err));
-        })
-        // Claimed: the job is this worker's to run, whether or not it manages to leave the group.
-        .compose(v -> consumer.unsubscribe()
-            .onSuccess(u -> member = false)
-            .recover(err -> {
-              LOG.warn("Worker {} could not leave its group before job {}: {}",
-                  config.workerId(), job.jobId(), err.toString());
-              return Future.succeededFuture();
-            }));
-    // A stopping worker closes its consumer only after this, the run's last event included.
-    inFlight = claimed.compose(v -> runJob(job));
-    return inFlight.map(1);
+        });
+  }
+
+  /**
+   * Hands back a claimed job that never started (its worker is stopping): an aborted run, which
+   * the coordinator answers by queueing the job again at once.
+   */
+  private Future<?> giveBack(JobSpec job) {
+    waiting = null;
+    String runId = job.jobId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    var failed = new RunFailed(job.jobId(), runId, 0, clock.millis(), FailureReason.ABORTED,
+        "the worker was told to stop before the job had GPUs to start on; the coordinator"
+            + " queues the job again");
+    return send(failed).onComplete(ar -> held.remove(job.jobId()));
   }
 
   /** Runs the job; succeeds once every event of the run, its last included, is acknowledged. */
-  private Future<Void> runJob(JobSpec job) {
+  private Future<Void> runJob(JobSpec job, List<String> gpus) {
     String runId = job.jobId() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    currentJobId = job.jobId();
     observe(() -> observer.jobStarted(job, runId));
     var tracker = new RunTracker();
     var sends = new ArrayList<Future<?>>();
     var context = vertx.getOrCreateContext();
     Promise<JobLauncher.Outcome> outcome = Promise.promise();
-    vertx.<JobLauncher.Outcome>executeBlocking(() -> launcher.run(job, runId, event -> {
+    vertx.<JobLauncher.Outcome>executeBlocking(() -> launcher.run(job, runId, gpus, event -> {
           tracker.saw(event);
           observe(() -> observer.event(job, event));
           context.runOnContext(v -> sends.add(send(event)));
@@ -257,10 +356,7 @@ public final class WorkerVerticle extends VerticleBase {
           }
           return Future.all(List.copyOf(sends));
         })
-        .onComplete(ar -> {
-          currentJobId = null;
-          observe(() -> observer.jobEnded(job, runId));
-        })
+        .onComplete(ar -> observe(() -> observer.jobEnded(job, runId)))
         .mapEmpty();
   }
 
@@ -278,10 +374,10 @@ public final class WorkerVerticle extends VerticleBase {
         EventCodec.encode(e)));
   }
 
-  /** A heartbeat naming the job this worker runs, if any; it also claims a job being taken. */
+  /** A heartbeat naming the jobs this worker holds; it also claims a job being taken. */
   private Future<?> heartbeat() {
-    var hb = new WorkerHeartbeat(config.workerId(), config.gpuClass(), host, clock.millis(),
-        currentJobId);
+    var hb = WorkerHeartbeat.of(config.workerId(), config.gpuClass(), host, clock.millis(),
+        List.copyOf(held));
     return producer.send(KafkaProducerRecord.create(Topics.HEARTBEATS, config.workerId(),
             EventCodec.encode(hb)))
         .onFailure(err -> LOG.warn("Heartbeat not sent: {}", err.toString()));

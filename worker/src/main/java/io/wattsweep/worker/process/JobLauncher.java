@@ -3,9 +3,10 @@ package io.wattsweep.worker.process;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.spec.JobSpec;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Consumer;
 
-/** Runs one job to its end, passing on each event of the run as it happens. Blocking. */
+/** Runs a job to its end, passing on each event of the run as it happens. Blocking. */
 public interface JobLauncher {
   /**
    * How the job's process ended.
@@ -14,9 +15,13 @@ public interface JobLauncher {
    */
   record Outcome(int exitCode, boolean timedOut, String errorTail) {}
 
-  Outcome run(JobSpec job, String runId, Consumer<RunEvent> onEvent)
+  /**
+   * Runs the job on these GPUs, as CUDA names them (its process sees only those), or, with none
+   * named, on what the worker sees. Jobs on different GPUs may run at once.
+   */
+  Outcome run(JobSpec job, String runId, List<String> gpus, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException;
 
-  /** Ends the job that runs now, if any, and what it started; {@link #run} then returns. */
+  /** Ends every job that runs now, and what they started; each {@link #run} then returns. */
   default void abort() {}
 }

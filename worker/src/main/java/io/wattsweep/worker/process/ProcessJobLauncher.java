@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -33,7 +35,7 @@ public final class ProcessJobLauncher implements JobLauncher {
 
   private final WorkerConfig config;
   private final String classpath;
-  private volatile Process running;
+  private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
   public ProcessJobLauncher(WorkerConfig config, String classpath) {
     this.config = config;
@@ -41,7 +43,7 @@ public final class ProcessJobLauncher implements JobLauncher {
   }
 
   @Override
-  public Outcome run(JobSpec job, String runId, Consumer<RunEvent> onEvent)
+  public Outcome run(JobSpec job, String runId, List<String> gpus, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + config.jobHeapMb() + "m",
@@ -51,6 +53,9 @@ public final class ProcessJobLauncher implements JobLauncher {
     if (tf32Off(job)) {
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
     }
+    if (!gpus.isEmpty()) {
+      pb.environment().put("CUDA_VISIBLE_DEVICES", String.join(",", gpus));
+    }
     pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
     pb.environment().put(ParentWatch.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     String operators = pb.environment().get("TF_ENABLE_ONEDNN_OPTS");
@@ -58,7 +63,8 @@ public final class ProcessJobLauncher implements JobLauncher {
       pb.environment().put("TF_ENABLE_ONEDNN_OPTS", oneDnnOpts(job));
     }
     Process p = pb.start();
-    LOG.info("Job {} run {} started in process {}", job.jobId(), runId, p.pid());
+    LOG.info("Job {} run {} started in process {}{}", job.jobId(), runId, p.pid(),
+        gpus.isEmpty() ? "" : " on GPUs " + String.join(",", gpus));
     try (OutputStream in = p.getOutputStream()) {
       in.write(EventCodec.encodeJob(job));
     }
@@ -79,7 +85,7 @@ public final class ProcessJobLauncher implements JobLauncher {
     watchdog.start();
     // The job's process ends itself when this worker is gone (JobProcess watches its parent), so
     // that a stopping worker can give its job a grace instead of killing it at once.
-    running = p;
+    running.add(p);
     boolean read = false;
     try (var out = new BufferedReader(
         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -98,7 +104,7 @@ public final class ProcessJobLauncher implements JobLauncher {
         destroyTree(p);
       }
       int exit = p.waitFor();
-      running = null;
+      running.remove(p);
       watchdog.interrupt();
       LOG.info("Job {} run {} process exited with {}", job.jobId(), runId, exit);
     }
@@ -107,8 +113,7 @@ public final class ProcessJobLauncher implements JobLauncher {
 
   @Override
   public void abort() {
-    Process p = running;
-    if (p != null) {
+    for (Process p : running) {
       LOG.warn("Stopping the running job's process {}", p.pid());
       destroyTree(p);
     }

@@ -39,6 +39,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -156,9 +158,9 @@ class WorkerVerticleTest {
     }
     var launches = new AtomicInteger();
     var exited = new CountDownLatch(1);
-    JobLauncher launcher = (spec, runId, onEvent) -> {
+    JobLauncher launcher = (spec, runId, gpus, onEvent) -> {
       launches.incrementAndGet();
-      return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+      return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
     };
 
     vertx.deployVerticle(worker(vertx, launcher, Map.of("WATTSWEEP_WORKER_ONCE", "true"),
@@ -193,10 +195,10 @@ class WorkerVerticleTest {
     var midRun = new CountDownLatch(1);
     var finish = new CountDownLatch(1);
     JobLauncher launcher =
-        (spec, runId, onEvent) -> {
+        (spec, runId, gpus, onEvent) -> {
           if (!spec.jobId().equals(job.jobId())) {
             return new PlayedRunLauncher(1)
-                .run(spec, runId, onEvent); // left over from another test
+                .run(spec, runId, gpus, onEvent); // left over from another test
           }
           onEvent.accept(PlayedRunLauncher.started(spec, runId));
           onEvent.accept(PlayedRunLauncher.batch(spec, runId, 1, 0));
@@ -217,11 +219,11 @@ class WorkerVerticleTest {
       assertTrue(awaitCommitted(jobOffset + 1) >= jobOffset + 1, "the job was not claimed");
       // A worker that joins while the first is mid-run takes the next job at once.
       var tookNext = new CountDownLatch(1);
-      vertx.deployVerticle(worker(vertx, (spec, runId, onEvent) -> {
+      vertx.deployVerticle(worker(vertx, (spec, runId, gpus, onEvent) -> {
         if (spec.jobId().equals(next.jobId())) {
           tookNext.countDown();
         }
-        return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+        return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
       })).await();
       assertTrue(tookNext.await(WAIT.toSeconds(), TimeUnit.SECONDS),
           "the next job waited for the busy worker, which has not finished its own");
@@ -243,9 +245,9 @@ class WorkerVerticleTest {
     long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
     Checkpoint deployed = ctx.checkpoint();
     JobLauncher launcher =
-        (spec, runId, onEvent) -> {
+        (spec, runId, gpus, onEvent) -> {
           if (!spec.jobId().equals(job.jobId())) {
-            return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+            return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
           }
           onEvent.accept(PlayedRunLauncher.started(spec, runId));
           onEvent.accept(PlayedRunLauncher.batch(spec, runId, 1, 0));
@@ -275,10 +277,10 @@ class WorkerVerticleTest {
     var aborted = new CountDownLatch(1);
     JobLauncher blocking = new JobLauncher() {
       @Override
-      public Outcome run(JobSpec spec, String runId, java.util.function.Consumer<RunEvent> onEvent)
-          throws InterruptedException {
+      public Outcome run(JobSpec spec, String runId, List<String> gpus,
+          java.util.function.Consumer<RunEvent> onEvent) throws InterruptedException {
         if (!spec.jobId().equals(job.jobId())) {
-          return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+          return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
         }
         onEvent.accept(PlayedRunLauncher.started(spec, runId));
         midRun.countDown();
@@ -313,9 +315,9 @@ class WorkerVerticleTest {
     long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
     Checkpoint deployed = ctx.checkpoint();
     JobLauncher launcher =
-        (spec, runId, onEvent) -> {
+        (spec, runId, gpus, onEvent) -> {
           if (!spec.jobId().equals(job.jobId())) {
-            return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+            return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
           }
           onEvent.accept(PlayedRunLauncher.started(spec, runId));
           return new JobLauncher.Outcome(137, false, "Killed");
@@ -339,9 +341,9 @@ class WorkerVerticleTest {
     long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
     Checkpoint deployed = ctx.checkpoint();
     JobLauncher launcher =
-        (spec, runId, onEvent) -> {
+        (spec, runId, gpus, onEvent) -> {
           if (!spec.jobId().equals(job.jobId())) {
-            return new PlayedRunLauncher(1).run(spec, runId, onEvent);
+            return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
           }
           onEvent.accept(PlayedRunLauncher.started(spec, runId));
           return new JobLauncher.Outcome(137, true, "epoch 1/90, batch 4000");
@@ -356,6 +358,84 @@ class WorkerVerticleTest {
         + " output: epoch 1/90, batch 4000", failed.message());
     assertEquals(jobOffset + 1, awaitCommitted(jobOffset + 1));
     ctx.completeNow();
+  }
+
+  @Test
+  void aWorkerOfFourGpusRunsJobsSideBySideOnTheirOwnGpusAndHoldsAWideJobUntilItFits(
+      Vertx vertx, VertxTestContext ctx) throws Exception {
+    String gpuClass = "gpu4";
+    admin.createTopics(List.of(new NewTopic(Topics.jobs(gpuClass), 1, (short) 1))).all()
+        .get(30, TimeUnit.SECONDS);
+    List<JobSpec> jobs = List.of(job("pack-a", gpuClass, 1), job("pack-b", gpuClass, 1),
+        job("pack-c", gpuClass, 2), job("pack-d", gpuClass, 3), job("pack-e", gpuClass, 1),
+        job("pack-wide", gpuClass, 5));
+    long wideOffset = -1;
+    for (JobSpec j : jobs) {
+      wideOffset = produce(Topics.jobs(gpuClass), j.jobId(), EventCodec.encodeJob(j));
+    }
+    Map<String, CountDownLatch> release = new ConcurrentHashMap<>();
+    Map<String, List<String>> placed = new ConcurrentHashMap<>();
+    List<String> startOrder = new CopyOnWriteArrayList<>();
+    var runningNow = new AtomicInteger();
+    var mostAtOnce = new AtomicInteger();
+    JobLauncher launcher = (spec, runId, gpus, onEvent) -> {
+      placed.put(spec.jobId(), gpus);
+      startOrder.add(spec.jobId());
+      mostAtOnce.accumulateAndGet(runningNow.incrementAndGet(), Math::max);
+      onEvent.accept(PlayedRunLauncher.started(spec, runId));
+      release.computeIfAbsent(spec.jobId(), k -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS);
+      runningNow.decrementAndGet();
+      onEvent.accept(PlayedRunLauncher.batch(spec, runId, 1, 0));
+      onEvent.accept(PlayedRunLauncher.completed(spec, runId, 2, 1));
+      return new JobLauncher.Outcome(0, false, "");
+    };
+    vertx.deployVerticle(worker(vertx, launcher, Map.of("WATTSWEEP_GPU_CLASS", gpuClass,
+        "WATTSWEEP_GPUS", "4"), CLOCK, () -> {})).await();
+    String a = jobs.get(0).jobId();
+    String b = jobs.get(1).jobId();
+    String c = jobs.get(2).jobId();
+    String d = jobs.get(3).jobId();
+    String e = jobs.get(4).jobId();
+
+    awaitTrue("a, b and c running side by side", () -> placed.keySet().containsAll(
+        List.of(a, b, c)));
+    assertEquals(List.of("0"), placed.get(a));
+    assertEquals(List.of("1"), placed.get(b));
+    assertEquals(List.of("2", "3"), placed.get(c));
+    release(release, a);
+    // d (3 GPUs) is claimed with one GPU free; it waits, and e (1 GPU) must not pass it.
+    heartbeatNaming(d);
+    release(release, b);
+    Thread.sleep(1_000);
+    assertEquals(List.of(a, b, c), startOrder, "d started without room, or e passed it");
+    release(release, c);
+    awaitTrue("d and then e running", () -> startOrder.size() == 5);
+    assertEquals(List.of(a, b, c, d, e), startOrder);
+    assertEquals(List.of("0", "1", "2"), placed.get(d));
+    assertEquals(List.of("3"), placed.get(e));
+    assertEquals(3, mostAtOnce.get());
+    release(release, d);
+    release(release, e);
+    List<RunEvent> eEvents = eventsOf(e);
+    assertInstanceOf(RunCompleted.class, eEvents.get(eEvents.size() - 1), eEvents.toString());
+    Thread.sleep(1_000);
+    assertEquals(5, startOrder.size(), "a job of 5 GPUs ran on a worker of 4");
+    assertEquals(wideOffset, committedOf(GROUP, Topics.jobs(gpuClass)),
+        "the job too wide for this worker was not left to the group");
+    ctx.completeNow();
+  }
+
+  private static void release(Map<String, CountDownLatch> release, String jobId) {
+    release.computeIfAbsent(jobId, k -> new CountDownLatch(1)).countDown();
+  }
+
+  private static void awaitTrue(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      Thread.sleep(20);
+    }
   }
 
   private static WorkerVerticle worker(Vertx vertx, JobLauncher launcher) {
@@ -385,16 +465,20 @@ class WorkerVerticleTest {
   }
 
   private static JobSpec job(String name) {
+    return job(name, "cpu", 1);
+  }
+
+  private static JobSpec job(String name, String gpuClass, int gpus) {
     String sweep = "s-" + name;
     return new JobSpec(
         sweep + "-" + UUID.randomUUID().toString().substring(0, 8),
         sweep,
         "3dgan",
         0.25,
-        "cpu",
+        gpuClass,
         Precision.FP32,
-        8,
-        1,
+        8 * gpus,
+        gpus,
         0,
         2,
         new FullTraining(1_000, 1));
@@ -409,12 +493,16 @@ class WorkerVerticleTest {
 
   /** The group's committed offset on the jobs partition, or -1 when none. */
   private static long committed() throws Exception {
+    return committedOf(GROUP, JOBS);
+  }
+
+  private static long committedOf(String group, String topic) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> offsets =
         admin
-            .listConsumerGroupOffsets(GROUP)
+            .listConsumerGroupOffsets(group)
             .partitionsToOffsetAndMetadata()
             .get(10, TimeUnit.SECONDS);
-    OffsetAndMetadata o = offsets.get(JOBS_0);
+    OffsetAndMetadata o = offsets.get(new TopicPartition(topic, 0));
     return o == null ? -1 : o.offset();
   }
 
@@ -453,7 +541,7 @@ class WorkerVerticleTest {
             Topics.HEARTBEATS,
             r -> {
               Event e = EventCodec.decodeEvent(r.value());
-              return jobId.equals(((WorkerHeartbeat) e).jobId());
+              return ((WorkerHeartbeat) e).jobIds().contains(jobId);
             });
     return (WorkerHeartbeat) EventCodec.decodeEvent(records.get(records.size() - 1).value());
   }
