@@ -81,7 +81,8 @@ final class MonitoredWorker {
         + (Files.exists(log) ? Files.readString(log) : "(none)"));
   }
 
-  private static Path compileFakeNvml(Path dir) throws IOException, InterruptedException {
+  /** Builds the fake libnvidia-ml, configured by FAKE_NVML_SPEC, in {@code dir}. */
+  static Path compileFakeNvml(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path fake = TestStack.root().resolve("worker/src/test/c/fake_nvml.c");
     Path fromEnv = TestStack.root().resolve("coordinator/src/test/c/fake_nvml_env.c");

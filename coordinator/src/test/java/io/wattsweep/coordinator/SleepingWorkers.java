@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -47,10 +48,28 @@ final class SleepingWorkers implements AutoCloseable {
         "commands:\n  sleep:\n    argv: [python3, " + script + "]\n");
   }
 
-  /** Starts a worker with id {@code flow-NAME}, its log beside the stack's. */
+  /** Starts a CPU worker with id {@code flow-NAME}, its log beside the stack's. */
   ServiceProcess start(String name) throws IOException {
+    return start(name, Map.of("WATTSWEEP_GPU_CLASS", "cpu"));
+  }
+
+  /**
+   * Starts a worker of class {@code gpuClass} that owns {@code gpus} fake GPUs (a fake
+   * libnvidia-ml, {@link MonitoredWorker#compileFakeNvml}) and packs its jobs on them.
+   */
+  ServiceProcess startOnGpus(String name, String gpuClass, int gpus)
+      throws IOException, InterruptedException {
+    Path nvml = MonitoredWorker.compileFakeNvml(stack.dir.resolve("fake-nvml-" + name));
+    String watts = IntStream.range(0, gpus).mapToObj(i -> "100").collect(Collectors.joining(","));
+    return start(name, Map.of("WATTSWEEP_GPU_CLASS", gpuClass,
+        "WATTSWEEP_WORKER_GPUS", Integer.toString(gpus),
+        "WATTSWEEP_NVML_LIBRARY", nvml.toString(),
+        "FAKE_NVML_SPEC", "gpus=" + gpus + ";watts=" + watts + ";limit_watts=700;name=NVIDIA H200"));
+  }
+
+  private ServiceProcess start(String name, Map<String, String> settings) throws IOException {
     var env = new HashMap<>(stack.kafkaEnv());
-    env.put("WATTSWEEP_GPU_CLASS", "cpu");
+    env.putAll(settings);
     env.put("WATTSWEEP_WORKER_ID", "flow-" + name);
     env.put("WATTSWEEP_COMMANDS_FILE", commands.toString());
     env.put("WATTSWEEP_IDLE_BASELINE_MS", "100");
@@ -84,12 +103,21 @@ final class SleepingWorkers implements AutoCloseable {
     return -1;
   }
 
-  /** Submits a sweep of {@code jobs} sleeping jobs (batch sizes 1..jobs); returns its id. */
+  /** Submits a sweep of {@code jobs} sleeping CPU jobs (batch sizes 1..jobs); returns its id. */
   String submit(int jobs) throws IOException, InterruptedException {
+    return submit(jobs, "cpu", "1");
+  }
+
+  /**
+   * Submits sleeping jobs of class {@code gpuClass}: batch sizes 1..jobs times the GPU counts
+   * {@code gpus} (YAML list items, e.g. {@code "1, 2"}); returns the sweep's id.
+   */
+  String submit(int jobs, String gpuClass, String gpus) throws IOException, InterruptedException {
     String batches = IntStream.rangeClosed(1, jobs).mapToObj(Integer::toString)
         .collect(Collectors.joining(", "));
-    var res = stack.post("model: command:sleep\ngpuClass: [cpu]\nprecision: [fp32]\n"
-        + "batchSize: [" + batches + "]\ngpus: [1]\nwarmupBatches: 2\n", "application/yaml");
+    var res = stack.post("model: command:sleep\ngpuClass: [" + gpuClass + "]\nprecision: [fp32]\n"
+        + "batchSize: [" + batches + "]\ngpus: [" + gpus + "]\nwarmupBatches: 2\n",
+        "application/yaml");
     if (res.statusCode() != 201) {
       throw new IllegalStateException("sweep refused: " + res.statusCode() + " " + res.body());
     }

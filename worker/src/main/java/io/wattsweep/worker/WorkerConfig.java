@@ -58,7 +58,7 @@ import java.util.stream.IntStream;
  * @param stopGrace WATTSWEEP_STOP_GRACE_MS: how long a worker told to stop (SIGTERM) lets its
  *     running job go on before it gives the run up and hands the job back to the queue (0, the
  *     default: at once)
- * @param gpus WATTSWEEP_GPUS: the GPUs this worker owns, as CUDA names them, for running jobs side
+ * @param gpus WATTSWEEP_WORKER_GPUS: the GPUs this worker owns, as CUDA names them, for running jobs side
  *     by side, each on its own ({@code CUDA_VISIBLE_DEVICES}): a count ({@code 4}: the first four
  *     the worker sees) or a list ({@code 0,1,2,3}); unset means those CUDA_VISIBLE_DEVICES names.
  *     None (a CPU worker, or a GPU worker that names none) means one job at a time, its process
@@ -72,6 +72,8 @@ public record WorkerConfig(
     Optional<Path> commandsFile, boolean once, Duration idleExit, Duration stopGrace,
     List<String> gpus) {
 
+  /** The environment variable that names the GPUs a worker packs its jobs on. */
+  public static final String WORKER_GPUS = "WATTSWEEP_WORKER_GPUS";
   private static final String CPU = "cpu";
   /** More GPUs than any node holds: a typo, not a machine. */
   private static final int MAX_GPUS = 64;
@@ -103,7 +105,7 @@ public record WorkerConfig(
     }
     gpus = List.copyOf(gpus);
     if (!gpus.isEmpty() && CPU.equals(gpuClass)) {
-      throw new IllegalArgumentException("WATTSWEEP_GPUS names GPUs " + gpus
+      throw new IllegalArgumentException("WATTSWEEP_WORKER_GPUS names GPUs " + gpus
           + ", but WATTSWEEP_GPU_CLASS is cpu: a CPU worker runs one job at a time");
     }
     ArtifactStore.parse(String.valueOf(artifactStore));
@@ -153,11 +155,11 @@ public record WorkerConfig(
         onceFlag || e.bool("WATTSWEEP_WORKER_ONCE", false),
         Duration.ofMillis(e.integer("WATTSWEEP_IDLE_EXIT_MS", 0)),
         Duration.ofMillis(e.integer("WATTSWEEP_STOP_GRACE_MS", 0)),
-        gpus(e.string("WATTSWEEP_GPUS", null), e.string("CUDA_VISIBLE_DEVICES", null),
+        gpus(e.string(WORKER_GPUS, null), e.string("CUDA_VISIBLE_DEVICES", null),
             gpuClass));
   }
 
-  /** WATTSWEEP_GPUS read against CUDA_VISIBLE_DEVICES; see {@link WorkerConfig#gpus}. */
+  /** WATTSWEEP_WORKER_GPUS read against CUDA_VISIBLE_DEVICES; see {@link WorkerConfig#gpus}. */
   static List<String> gpus(String listed, String visible, String gpuClass) {
     List<String> seen = visible(visible);
     if (listed == null || listed.isBlank()) {
@@ -165,7 +167,7 @@ public record WorkerConfig(
     }
     String value = listed.strip();
     if (!value.matches("[0-9]+")) {
-      return names("WATTSWEEP_GPUS", value);
+      return names(WORKER_GPUS, value);
     }
     int count;
     try {
@@ -175,13 +177,13 @@ public record WorkerConfig(
     }
     if (count < 1 || count > MAX_GPUS) {
       throw new IllegalArgumentException(
-          "WATTSWEEP_GPUS must be a count in [1, " + MAX_GPUS + "] or a list of GPUs: " + listed);
+          "WATTSWEEP_WORKER_GPUS must be a count in [1, " + MAX_GPUS + "] or a list of GPUs: " + listed);
     }
     if (seen.isEmpty()) {
       return IntStream.range(0, count).mapToObj(Integer::toString).toList();
     }
     if (count > seen.size()) {
-      throw new IllegalArgumentException("WATTSWEEP_GPUS is " + count
+      throw new IllegalArgumentException("WATTSWEEP_WORKER_GPUS is " + count
           + ", but CUDA_VISIBLE_DEVICES names only " + seen.size() + ": " + visible);
     }
     return seen.subList(0, count);

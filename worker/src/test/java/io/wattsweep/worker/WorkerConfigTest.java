@@ -75,34 +75,34 @@ class WorkerConfigTest {
     assertEquals(List.of(), gpus(Map.of()), "a CPU worker runs one job at a time");
     assertEquals(List.of(), gpus(Map.of("WATTSWEEP_GPU_CLASS", "a100")));
     assertEquals(List.of("0", "1", "2", "3"),
-        gpus(Map.of("WATTSWEEP_GPU_CLASS", "a100", "WATTSWEEP_GPUS", "4")));
+        gpus(Map.of("WATTSWEEP_GPU_CLASS", "a100", "WATTSWEEP_WORKER_GPUS", "4")));
     assertEquals(List.of("4", "6"), gpus(Map.of("WATTSWEEP_GPU_CLASS", "a100",
-        "WATTSWEEP_GPUS", "2", "CUDA_VISIBLE_DEVICES", "4,6,7")));
+        "WATTSWEEP_WORKER_GPUS", "2", "CUDA_VISIBLE_DEVICES", "4,6,7")));
     assertEquals(List.of("4", "6", "7"), gpus(Map.of("WATTSWEEP_GPU_CLASS", "a100",
         "CUDA_VISIBLE_DEVICES", "4,6,7")));
     assertEquals(List.of("GPU-8f2c", "MIG-1a/2"), gpus(Map.of("WATTSWEEP_GPU_CLASS", "h100",
-        "WATTSWEEP_GPUS", " GPU-8f2c, MIG-1a/2 ")));
+        "WATTSWEEP_WORKER_GPUS", " GPU-8f2c, MIG-1a/2 ")));
     assertEquals(List.of("0"), gpus(Map.of("WATTSWEEP_GPU_CLASS", "a100",
         "CUDA_VISIBLE_DEVICES", "0,-1,2")), "CUDA stops at the first name that is no GPU's");
     assertEquals(List.of(), gpus(Map.of("WATTSWEEP_GPU_CLASS", "a100",
         "CUDA_VISIBLE_DEVICES", "-1")));
 
-    assertEquals("WATTSWEEP_GPUS names GPUs [0, 1], but WATTSWEEP_GPU_CLASS is cpu: a CPU"
-        + " worker runs one job at a time", badGpus(Map.of("WATTSWEEP_GPUS", "0,1")));
-    assertEquals("WATTSWEEP_GPUS is 3, but CUDA_VISIBLE_DEVICES names only 2: 0,1",
-        badGpus(Map.of("WATTSWEEP_GPU_CLASS", "a100", "WATTSWEEP_GPUS", "3",
+    assertEquals("WATTSWEEP_WORKER_GPUS names GPUs [0, 1], but WATTSWEEP_GPU_CLASS is cpu: a CPU"
+        + " worker runs one job at a time", badGpus(Map.of("WATTSWEEP_WORKER_GPUS", "0,1")));
+    assertEquals("WATTSWEEP_WORKER_GPUS is 3, but CUDA_VISIBLE_DEVICES names only 2: 0,1",
+        badGpus(Map.of("WATTSWEEP_GPU_CLASS", "a100", "WATTSWEEP_WORKER_GPUS", "3",
             "CUDA_VISIBLE_DEVICES", "0,1")));
-    assertEquals("WATTSWEEP_GPUS must be a count in [1, 64] or a list of GPUs: 0",
-        badGpus(Map.of("WATTSWEEP_GPU_CLASS", "a100", "WATTSWEEP_GPUS", "0")));
-    assertEquals("WATTSWEEP_GPUS must be a count in [1, 64] or a list of GPUs:"
+    assertEquals("WATTSWEEP_WORKER_GPUS must be a count in [1, 64] or a list of GPUs: 0",
+        badGpus(Map.of("WATTSWEEP_GPU_CLASS", "a100", "WATTSWEEP_WORKER_GPUS", "0")));
+    assertEquals("WATTSWEEP_WORKER_GPUS must be a count in [1, 64] or a list of GPUs:"
         + " 99999999999999999999", badGpus(Map.of("WATTSWEEP_GPU_CLASS", "a100",
-            "WATTSWEEP_GPUS", "99999999999999999999")));
-    assertEquals("WATTSWEEP_GPUS must list distinct GPUs (indices or UUIDs), comma-separated:"
+            "WATTSWEEP_WORKER_GPUS", "99999999999999999999")));
+    assertEquals("WATTSWEEP_WORKER_GPUS must list distinct GPUs (indices or UUIDs), comma-separated:"
         + " '0,0' (at '0')", badGpus(Map.of("WATTSWEEP_GPU_CLASS", "a100",
-            "WATTSWEEP_GPUS", "0,0")));
-    assertEquals("WATTSWEEP_GPUS must list distinct GPUs (indices or UUIDs), comma-separated:"
+            "WATTSWEEP_WORKER_GPUS", "0,0")));
+    assertEquals("WATTSWEEP_WORKER_GPUS must list distinct GPUs (indices or UUIDs), comma-separated:"
         + " '0,;rm -rf' (at ';rm -rf')", badGpus(Map.of("WATTSWEEP_GPU_CLASS", "a100",
-            "WATTSWEEP_GPUS", "0,;rm -rf")));
+            "WATTSWEEP_WORKER_GPUS", "0,;rm -rf")));
   }
 
   private static List<String> gpus(Map<String, String> env) {

@@ -267,7 +267,7 @@ public final class WorkerVerticle extends VerticleBase {
       boolean again = job.jobId().equals(lastTooWide);
       lastTooWide = job.jobId();
       (again ? LOG.atDebug() : LOG.atWarn()).log("Job {} asks for {} GPUs; worker {} has {}"
-              + " (WATTSWEEP_GPUS): left for a wider worker", job.jobId(), job.gpus(),
+              + " (WATTSWEEP_WORKER_GPUS): left for a wider worker", job.jobId(), job.gpus(),
           config.workerId(), devices.total());
       return consumer.seek(tp, record.offset()).map(-1);
     }

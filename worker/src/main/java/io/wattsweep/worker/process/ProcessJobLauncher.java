@@ -53,6 +53,8 @@ public final class ProcessJobLauncher implements JobLauncher {
     if (tf32Off(job)) {
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
     }
+    // The job's GPUs are its CUDA_VISIBLE_DEVICES, a part of the worker's.
+    pb.environment().remove(WorkerConfig.WORKER_GPUS);
     if (!gpus.isEmpty()) {
       pb.environment().put("CUDA_VISIBLE_DEVICES", String.join(",", gpus));
     }

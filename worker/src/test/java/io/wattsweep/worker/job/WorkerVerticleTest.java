@@ -390,7 +390,7 @@ class WorkerVerticleTest {
       return new JobLauncher.Outcome(0, false, "");
     };
     vertx.deployVerticle(worker(vertx, launcher, Map.of("WATTSWEEP_GPU_CLASS", gpuClass,
-        "WATTSWEEP_GPUS", "4"), CLOCK, () -> {})).await();
+        "WATTSWEEP_WORKER_GPUS", "4"), CLOCK, () -> {})).await();
     String a = jobs.get(0).jobId();
     String b = jobs.get(1).jobId();
     String c = jobs.get(2).jobId();
