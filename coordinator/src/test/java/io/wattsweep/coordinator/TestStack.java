@@ -3,7 +3,7 @@ package io.wattsweep.coordinator;
 import io.vertx.core.Vertx;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.common.kafka.LocalBroker;
+import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.io.IOException;
 import java.net.URI;

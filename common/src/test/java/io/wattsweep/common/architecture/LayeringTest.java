@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering the build enforces, read from every module's sources (main and test): common imports
  * no service; the coordinator and the worker never import each other; the training internals are
- * used only by the training package.
+ * used only by the training package; the local broker's launcher is no part of common or of the
+ * worker's main code.
  */
 class LayeringTest {
   private static final Pattern IMPORT =
@@ -33,7 +34,10 @@ class LayeringTest {
       new Rule("worker", "io.wattsweep.worker.train.internal", "io/wattsweep/worker/train/",
           "train.internal is used only by train"),
       new Rule("coordinator", "io.wattsweep.worker.train.internal", null,
-          "train.internal is used only by train"));
+          "train.internal is used only by train"),
+      new Rule("common", "io.wattsweep.kafka", null, "common imports no launcher"),
+      new Rule("worker", "io.wattsweep.kafka", "test/java/",
+          "only the worker's tests start a local broker"));
 
   @Test
   void everyModuleKeepsToTheLayering() throws IOException {
@@ -63,6 +67,10 @@ class LayeringTest {
         "import static io.wattsweep.coordinator.cli.Cli.run;\n").size());
     assertEquals(1, violations("worker", "main/java/io/wattsweep/worker/run/X.java",
         "import io.wattsweep.worker.train.internal.ThreeDGan;\n").size());
+    assertEquals(1, violations("worker", "main/java/io/wattsweep/worker/job/X.java",
+        "import io.wattsweep.kafka.LocalBroker;\n").size());
+    assertEquals(List.of(), violations("worker", "test/java/io/wattsweep/worker/job/X.java",
+        "import io.wattsweep.kafka.LocalBroker;\n"));
     assertEquals(List.of(), violations("worker", "test/java/io/wattsweep/worker/train/X.java",
         "import io.wattsweep.worker.train.internal.ThreeDGan;\n"));
     assertEquals(List.of(), violations("coordinator", "main/java/io/wattsweep/coordinator/X.java",

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.common.kafka.LocalBroker;
+import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.report.SweepReport;

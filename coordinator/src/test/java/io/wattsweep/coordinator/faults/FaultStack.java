@@ -3,7 +3,7 @@ package io.wattsweep.coordinator.faults;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.common.kafka.LocalBroker;
+import io.wattsweep.kafka.LocalBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

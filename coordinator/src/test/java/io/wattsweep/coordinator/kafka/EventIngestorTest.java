@@ -13,7 +13,7 @@ import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.common.kafka.LocalBroker;
+import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;

@@ -1,4 +1,4 @@
-package io.wattsweep.common.kafka;
+package io.wattsweep.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

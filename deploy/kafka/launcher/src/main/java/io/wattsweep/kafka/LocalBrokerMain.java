@@ -1,4 +1,4 @@
-package io.wattsweep.common.kafka;
+package io.wattsweep.kafka;
 
 import io.wattsweep.common.install.Installation;
 import java.nio.file.Path;
@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs a {@link LocalBroker} in the foreground until SIGTERM or Ctrl-C, then stops it cleanly.
  *
  * <pre>
- * java -cp COMMON_CLASSPATH io.wattsweep.common.kafka.LocalBrokerMain \
+ * java -cp COMMON_CLASSPATH io.wattsweep.kafka.LocalBrokerMain \
  *     [--port 9092] [--data wattsweep-data/kafka] [--start-timeout-s 60]
  * </pre>
  *

@@ -1,4 +1,4 @@
-package io.wattsweep.common.kafka;
+package io.wattsweep.kafka;
 
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.KafkaSecurity;

@@ -1,4 +1,4 @@
-package io.wattsweep.common.kafka;
+package io.wattsweep.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

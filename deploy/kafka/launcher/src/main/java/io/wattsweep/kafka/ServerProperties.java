@@ -1,4 +1,4 @@
-package io.wattsweep.common.kafka;
+package io.wattsweep.kafka;
 
 import io.wattsweep.common.tls.SelfSignedTls;
 import java.io.IOException;
