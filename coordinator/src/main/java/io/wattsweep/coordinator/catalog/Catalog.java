@@ -12,7 +12,6 @@ import io.wattsweep.common.spec.StoppingRules;
 import io.wattsweep.common.spec.SweepSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -293,7 +292,7 @@ public final class Catalog implements AutoCloseable {
       Set<String> liveJobs) {
     return inTransaction(() -> {
       var runs = new ArrayList<String[]>();
-      try (var ps = prepare(connection, "SELECT run_id, job_id FROM runs WHERE state = ?"
+      try (var ps = Jdbc.prepare(connection, "SELECT run_id, job_id FROM runs WHERE state = ?"
           + " AND COALESCE(last_event_at_ms, started_at_ms) < ?", JobState.RUNNING.name(),
           silentSinceMs - EventApplier.TOUCH_EVERY_MS); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -304,7 +303,7 @@ public final class Catalog implements AutoCloseable {
       }
       var requeued = new ArrayList<String>();
       for (String[] r : runs) {
-        try (var ps = prepare(connection, "UPDATE runs SET state = ?, ended_at_ms = ?,"
+        try (var ps = Jdbc.prepare(connection, "UPDATE runs SET state = ?, ended_at_ms = ?,"
             + " failure_message = ? WHERE run_id = ?", JobState.ABANDONED.name(), nowMs,
             "no event since " + silentSinceMs + " (epoch ms); the job was queued again", r[0])) {
           ps.executeUpdate();
@@ -331,7 +330,7 @@ public final class Catalog implements AutoCloseable {
     return inTransaction(() -> {
       String state;
       Long publishedAt;
-      try (var ps = prepare(connection, "SELECT state, published_at_ms FROM jobs"
+      try (var ps = Jdbc.prepare(connection, "SELECT state, published_at_ms FROM jobs"
           + " WHERE job_id = ?", jobId); ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return false;
@@ -342,7 +341,7 @@ public final class Catalog implements AutoCloseable {
       }
       var mine = new ArrayList<String>();
       boolean others = false;
-      try (var ps = prepare(connection, "SELECT run_id, worker_id FROM runs WHERE job_id = ?"
+      try (var ps = Jdbc.prepare(connection, "SELECT run_id, worker_id FROM runs WHERE job_id = ?"
           + " AND state = ?", jobId, JobState.RUNNING.name()); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (workerId.equals(rs.getString(2))) {
@@ -361,7 +360,7 @@ public final class Catalog implements AutoCloseable {
       String why = "worker " + workerId + " stopped beating (last beat at " + lastBeatMs
           + " epoch ms)";
       for (String runId : mine) {
-        try (var ps = prepare(connection, "UPDATE runs SET state = ?, ended_at_ms = ?,"
+        try (var ps = Jdbc.prepare(connection, "UPDATE runs SET state = ?, ended_at_ms = ?,"
             + " failure_message = ? WHERE run_id = ?", JobState.ABANDONED.name(), nowMs,
             why + "; the job was queued again", runId)) {
           ps.executeUpdate();
@@ -407,7 +406,7 @@ public final class Catalog implements AutoCloseable {
   /** The measured batches of a run, in order. */
   public synchronized List<BatchView> batches(String runId) {
     return inTransaction(() -> {
-      try (var ps = prepare(connection, "SELECT b.batch_index, b.duration_ns, b.energy_j,"
+      try (var ps = Jdbc.prepare(connection, "SELECT b.batch_index, b.duration_ns, b.energy_j,"
               + " b.resolution_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
               + " WHERE r.run_id = ? ORDER BY b.batch_index", runId);
           ResultSet rs = ps.executeQuery()) {
@@ -502,13 +501,5 @@ public final class Catalog implements AutoCloseable {
   @FunctionalInterface
   interface SqlWork<T> {
     T run() throws SQLException;
-  }
-
-  static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
-    for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
-    }
-    return ps;
   }
 }

@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
 final class EventApplier {
   private static final Logger LOG = LoggerFactory.getLogger(EventApplier.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** A sample's seq fills the low 32 bits of its key: 13 years of a run at 10 Hz. */
-  private static final long MAX_SAMPLE_SEQ = 0xFFFF_FFFFL;
   /**
    * How stale a run's last_event_at_ms may be. A cluster's thousands of live runs each rewrote
    * their wide row every second; the abandon check allows for the staleness.
@@ -50,11 +48,11 @@ final class EventApplier {
 
   private final Connection c;
   /** Immutable job fields; jobs never change after submission, only their state. */
-  private final Map<String, JobSpec> jobs = lru(20_000);
+  private final Map<String, JobSpec> jobs = new Lru<>(20_000);
   /** Each run's integer key, the key of its samples and batches. */
-  private final Map<String, Long> runKeys = lru(20_000);
+  private final Map<String, Long> runKeys = new Lru<>(20_000);
   /** When each run's last_event_at_ms was last written (the catalog's clock). */
-  private final Map<String, Long> touched = lru(20_000);
+  private final Map<String, Long> touched = new Lru<>(20_000);
   /** The left-out samples of each run's current decimation window. */
   private final SampleFolds folds = new SampleFolds();
 
@@ -126,7 +124,7 @@ final class EventApplier {
     Map<RunEvent, SampleFolds.Summary> out = new IdentityHashMap<>();
     for (RunEvent e : events) {
       if (e instanceof PowerSample p && p.seq() >= SampleDecimation.FULL_RATE_EVENTS
-          && p.seq() <= MAX_SAMPLE_SEQ) {
+          && p.seq() <= SampleKeys.MAX_SEQ) {
         if (!SampleDecimation.stored(p.seq())) {
           folds.fold(p);
         } else {
@@ -164,9 +162,9 @@ final class EventApplier {
       if (e instanceof PowerSample && !SampleDecimation.stored(e.seq())) {
         continue;
       }
-      if (e instanceof PowerSample && e.seq() > MAX_SAMPLE_SEQ) {
+      if (e instanceof PowerSample && e.seq() > SampleKeys.MAX_SEQ) {
         LOG.warn("Power sample {} of run {} is past the {} a run can store; skipped", e.seq(),
-            e.runId(), MAX_SAMPLE_SEQ);
+            e.runId(), SampleKeys.MAX_SEQ);
         continue;
       }
       if (e instanceof BatchMeasured b
@@ -186,11 +184,6 @@ final class EventApplier {
     return out;
   }
 
-  /** A power sample's primary key: its run's key in the high 32 bits, its seq in the low. */
-  static long sampleKey(long runKey, long seq) {
-    return (runKey << 32) | seq;
-  }
-
   /**
    * The samples whose rows are not stored yet: all their keys looked up in one query, so that a
    * batch spread over thousands of runs (a cluster's workers at 10 Hz each) costs one query, not
@@ -203,8 +196,8 @@ final class EventApplier {
     }
     var present = new java.util.HashSet<Long>();
     Object[] sampleKeys =
-        samples.stream().map(e -> sampleKey(keys.get(e.runId()), e.seq())).toArray();
-    try (var ps = Catalog.prepare(c, "SELECT sample_key FROM power_samples"
+        samples.stream().map(e -> SampleKeys.of(keys.get(e.runId()), e.seq())).toArray();
+    try (var ps = Jdbc.prepare(c, "SELECT sample_key FROM power_samples"
         + " WHERE sample_key = ANY(?)", c.createArrayOf("BIGINT", sampleKeys));
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -212,7 +205,7 @@ final class EventApplier {
       }
     }
     return samples.stream()
-        .filter(e -> !present.contains(sampleKey(keys.get(e.runId()), e.seq()))).toList();
+        .filter(e -> !present.contains(SampleKeys.of(keys.get(e.runId()), e.seq()))).toList();
   }
 
   /**
@@ -228,7 +221,7 @@ final class EventApplier {
     Object[] runKeys = batches.stream().map(e -> keys.get(e.runId())).distinct().toArray();
     var indexes = batches.stream().mapToInt(e -> ((BatchMeasured) e).batchIndex())
         .summaryStatistics();
-    try (var ps = Catalog.prepare(c, "SELECT run_key, batch_index FROM batches"
+    try (var ps = Jdbc.prepare(c, "SELECT run_key, batch_index FROM batches"
             + " WHERE run_key = ANY(?) AND batch_index BETWEEN ? AND ?",
             c.createArrayOf("BIGINT", runKeys), indexes.getMin(), indexes.getMax());
         ResultSet rs = ps.executeQuery()) {
@@ -356,7 +349,7 @@ final class EventApplier {
 
   private Map<String, Long> selectRunKeys(Collection<String> runIds) throws SQLException {
     Map<String, Long> out = new HashMap<>();
-    try (var ps = Catalog.prepare(c, "SELECT run_id, run_key FROM runs WHERE run_id = ANY(?)",
+    try (var ps = Jdbc.prepare(c, "SELECT run_id, run_key FROM runs WHERE run_id = ANY(?)",
         c.createArrayOf("VARCHAR", runIds.toArray())); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getLong(2));
@@ -376,7 +369,7 @@ final class EventApplier {
       for (RunEvent e : events) {
         if (e instanceof PowerSample p) {
           long runKey = keys.get(p.runId());
-          samples.setLong(1, sampleKey(runKey, p.seq()));
+          samples.setLong(1, SampleKeys.of(runKey, p.seq()));
           samples.setLong(2, runKey);
           samples.setLong(3, p.seq());
           samples.setLong(4, p.atMs());
@@ -402,8 +395,8 @@ final class EventApplier {
           batches.setLong(4, b.durationNanos());
           batches.setDouble(5, b.energyJoules());
           batches.setDouble(6, b.energyResolutionJoules());
-          batches.setObject(7, finiteOrNull(b.discriminatorLoss()));
-          batches.setObject(8, finiteOrNull(b.generatorLoss()));
+          batches.setObject(7, Jdbc.finiteOrNull(b.discriminatorLoss()));
+          batches.setObject(8, Jdbc.finiteOrNull(b.generatorLoss()));
           batches.addBatch();
         }
       }
@@ -426,7 +419,7 @@ final class EventApplier {
     if (runs.isEmpty()) {
       return;
     }
-    update("UPDATE runs SET last_event_at_ms = ? WHERE run_id = ANY(?)", nowMs,
+    Jdbc.update(c, "UPDATE runs SET last_event_at_ms = ? WHERE run_id = ANY(?)", nowMs,
         c.createArrayOf("VARCHAR", runs.toArray()));
     runs.forEach(run -> touched.put(run, nowMs));
     revive(runs, nowMs);
@@ -441,7 +434,7 @@ final class EventApplier {
    */
   private void revive(List<String> runs, long nowMs) throws SQLException {
     var lost = new ArrayList<String[]>();
-    try (var ps = Catalog.prepare(c, "SELECT run_id, job_id FROM runs WHERE run_id = ANY(?)"
+    try (var ps = Jdbc.prepare(c, "SELECT run_id, job_id FROM runs WHERE run_id = ANY(?)"
             + " AND state = ? AND failure_reason IS NULL",
             c.createArrayOf("VARCHAR", runs.toArray()), JobState.ABANDONED.name());
         ResultSet rs = ps.executeQuery()) {
@@ -452,14 +445,14 @@ final class EventApplier {
     for (String[] run : lost) {
       LOG.warn("Run {} of job {} was judged lost but is heard from again; running again",
           run[0], run[1]);
-      update("UPDATE runs SET state = ?, ended_at_ms = NULL, failure_message = NULL"
+      Jdbc.update(c, "UPDATE runs SET state = ?, ended_at_ms = NULL, failure_message = NULL"
           + " WHERE run_id = ?", JobState.RUNNING.name(), run[0]);
       advanceJob(run[1], JobState.RUNNING, null, nowMs);
     }
   }
 
   private void started(RunStarted s, long nowMs) throws SQLException {
-    update("UPDATE runs SET worker_id = ?, host = ?, started_at_ms = ?, precision_requested = ?,"
+    Jdbc.update(c, "UPDATE runs SET worker_id = ?, host = ?, started_at_ms = ?, precision_requested = ?,"
             + " precision_ran = ?, precision_note = ?, devices_json = ?, energy_method = ?,"
             + " idle_power_w = ?, generator_params = ?, discriminator_params = ?,"
             + " flops_per_step = ?, framework = ?, architecture = ?, source_revision = ?,"
@@ -471,17 +464,17 @@ final class EventApplier {
         s.framework(), truncate(s.architecture(), 16_000), truncate(s.sourceRevision(), 100),
         s.readyIdlePowerWatts(), s.runId());
     if (s.workerFullTraining() != null) {
-      update("UPDATE runs SET worker_dataset_size = ?, worker_epochs = ? WHERE run_id = ?",
+      Jdbc.update(c, "UPDATE runs SET worker_dataset_size = ?, worker_epochs = ? WHERE run_id = ?",
           s.workerFullTraining().datasetSize(), s.workerFullTraining().epochs(), s.runId());
     }
     for (DeviceInfo d : s.devices()) {
-      update("MERGE INTO devices t USING (VALUES (CAST(? AS VARCHAR(100)))) AS s (uuid)"
+      Jdbc.update(c, "MERGE INTO devices t USING (VALUES (CAST(? AS VARCHAR(100)))) AS s (uuid)"
               + " ON t.uuid = s.uuid WHEN NOT MATCHED THEN INSERT (uuid, kind, name,"
               + " architecture, power_limit_w, driver, first_seen_at_ms)"
               + " VALUES (s.uuid, ?, ?, ?, ?, ?, ?)",
           d.uuid(), d.kind(), d.name(), d.architecture(), d.powerLimitWatts(), d.driver(),
           nowMs);
-      update("MERGE INTO run_devices t USING (VALUES (CAST(? AS VARCHAR(120)),"
+      Jdbc.update(c, "MERGE INTO run_devices t USING (VALUES (CAST(? AS VARCHAR(120)),"
               + " CAST(? AS VARCHAR(100)))) AS s (run_id, uuid)"
               + " ON t.run_id = s.run_id AND t.device_uuid = s.uuid"
               + " WHEN NOT MATCHED THEN INSERT (run_id, device_uuid, device_index)"
@@ -497,7 +490,7 @@ final class EventApplier {
     for (int i = 0; i < done.measuredBatches(); i++) {
       missing.add(i);
     }
-    try (var ps = Catalog.prepare(c,
+    try (var ps = Jdbc.prepare(c,
         "SELECT b.batch_index, b.energy_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
             + " WHERE r.run_id = ? ORDER BY b.batch_index", done.runId());
         ResultSet rs = ps.executeQuery()) {
@@ -528,7 +521,7 @@ final class EventApplier {
         done.spanEnergyJoules(), done.idlePowerWatts(), training.training(),
         job.globalBatchSize());
     TrainingEstimate ft = r.fullTraining();
-    update("UPDATE runs SET energy_method = COALESCE(energy_method, ?), state = ?,"
+    Jdbc.update(c, "UPDATE runs SET energy_method = COALESCE(energy_method, ?), state = ?,"
             + " ended_at_ms = ?, measured_batches = ?, span_duration_ns = ?,"
             + " span_energy_j = ?, seconds_per_batch = ?, energy_per_batch_j = ?,"
             + " energy_per_batch_sd_j = ?, energy_per_batch_ci95_j = ?,"
@@ -539,10 +532,10 @@ final class EventApplier {
         done.energyMethod().wireName(), state.name(), done.atMs(),
         done.measuredBatches(), done.spanDurationNanos(),
         done.spanEnergyJoules(), r.secondsPerBatch(), r.energyPerBatchJoules(),
-        finiteOrNull(r.perBatchJoules().stdDev()), finiteOrNull(r.perBatchJoules().ci95HalfWidth()),
+        Jdbc.finiteOrNull(r.perBatchJoules().stdDev()), Jdbc.finiteOrNull(r.perBatchJoules().ci95HalfWidth()),
         r.netEnergyPerBatchJoules(), ft == null ? null : ft.batches(),
         ft == null ? null : ft.energyJoules(),
-        ft == null ? null : finiteOrNull(ft.energyCi95Joules()),
+        ft == null ? null : Jdbc.finiteOrNull(ft.energyCi95Joules()),
         ft == null ? null : ft.durationSeconds(), training.note(),
         // An older worker's net subtracted the idle taken before the job's process existed.
         (done.idleBaseline() == null ? IdleBaseline.NO_JOB : done.idleBaseline()).wireName(),
@@ -555,7 +548,7 @@ final class EventApplier {
 
   /** The job's COMPLETED run other than {@code runId}, or null: a job has one result. */
   private String completedRunOf(String jobId, String runId) throws SQLException {
-    try (var ps = Catalog.prepare(c, "SELECT run_id FROM runs WHERE job_id = ? AND state = ?"
+    try (var ps = Jdbc.prepare(c, "SELECT run_id FROM runs WHERE job_id = ? AND state = ?"
         + " AND run_id <> ?", jobId, JobState.COMPLETED.name(), runId);
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getString(1) : null;
@@ -564,7 +557,7 @@ final class EventApplier {
 
   /** The full training the run's worker defined for its command workload, if it did. */
   private FullTraining workerFullTraining(String runId) throws SQLException {
-    try (var ps = Catalog.prepare(c, "SELECT worker_dataset_size, worker_epochs FROM runs"
+    try (var ps = Jdbc.prepare(c, "SELECT worker_dataset_size, worker_epochs FROM runs"
         + " WHERE run_id = ?", runId); ResultSet rs = ps.executeQuery()) {
       Long size = rs.next() ? rs.getObject(1, Long.class) : null;
       return size == null ? null : new FullTraining(size, rs.getInt(2));
@@ -577,17 +570,17 @@ final class EventApplier {
    */
   private void registerVersion(String runId, JobSpec job, Artifact artifact, long nowMs)
       throws SQLException {
-    update("MERGE INTO models t USING (VALUES (CAST(? AS VARCHAR(64)))) AS s (name)"
+    Jdbc.update(c, "MERGE INTO models t USING (VALUES (CAST(? AS VARCHAR(64)))) AS s (name)"
             + " ON t.name = s.name WHEN NOT MATCHED THEN INSERT (name, task, paper)"
             + " VALUES (s.name, ?, ?)",
         job.model(), ModelTaxonomy.task(job.model()), ModelTaxonomy.paper(job.model()));
     int version;
-    try (var ps = Catalog.prepare(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions"
+    try (var ps = Jdbc.prepare(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions"
         + " WHERE model = ?", job.model()); ResultSet rs = ps.executeQuery()) {
       rs.next();
       version = rs.getInt(1);
     }
-    update("INSERT INTO model_versions (model, version, run_id, scale, framework,"
+    Jdbc.update(c, "INSERT INTO model_versions (model, version, run_id, scale, framework,"
             + " generator_params, discriminator_params, flops_per_step, architecture,"
             + " artifact_uri, artifact_sha256, artifact_bytes, source_revision, sweep_id,"
             + " submitted_by, created_at_ms, metadata_json)"
@@ -608,7 +601,7 @@ final class EventApplier {
    */
   private void failed(RunFailed f, long nowMs) throws SQLException {
     boolean aborted = f.reason() == FailureReason.ABORTED;
-    update("UPDATE runs SET state = ?, ended_at_ms = ?, failure_reason = ?, failure_message = ?"
+    Jdbc.update(c, "UPDATE runs SET state = ?, ended_at_ms = ?, failure_reason = ?, failure_message = ?"
             + " WHERE run_id = ?",
         (aborted ? JobState.ABANDONED : JobState.FAILED).name(), f.atMs(),
         f.reason().wireName(), truncate(f.message(), 4000), f.runId());
@@ -626,7 +619,7 @@ final class EventApplier {
   private boolean advanceJob(String jobId, JobState to, String resultRunId, long nowMs)
       throws SQLException {
     JobState current;
-    try (var ps = Catalog.prepare(c, "SELECT state FROM jobs WHERE job_id = ?", jobId);
+    try (var ps = Jdbc.prepare(c, "SELECT state FROM jobs WHERE job_id = ?", jobId);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       current = JobState.valueOf(rs.getString(1));
@@ -634,7 +627,7 @@ final class EventApplier {
     if (!current.isBefore(to)) {
       return false;
     }
-    update("UPDATE jobs SET state = ?, updated_at_ms = ?,"
+    Jdbc.update(c, "UPDATE jobs SET state = ?, updated_at_ms = ?,"
             + " result_run_id = COALESCE(?, result_run_id) WHERE job_id = ?",
         to.name(), nowMs, resultRunId, jobId);
     return true;
@@ -653,7 +646,7 @@ final class EventApplier {
       }
     }
     if (!missing.isEmpty()) {
-      try (var ps = Catalog.prepare(c, "SELECT * FROM jobs WHERE job_id = ANY(?)",
+      try (var ps = Jdbc.prepare(c, "SELECT * FROM jobs WHERE job_id = ANY(?)",
           c.createArrayOf("VARCHAR", missing.toArray())); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           JobSpec j = Catalog.jobSpec(rs);
@@ -665,19 +658,9 @@ final class EventApplier {
     return out;
   }
 
-  private void update(String sql, Object... args) throws SQLException {
-    try (var ps = Catalog.prepare(c, sql, args)) {
-      ps.executeUpdate();
-    }
-  }
-
   /** Sizes a command workload cannot report are 0 on the wire, unknown in the catalog. */
   private static Long positiveOrNull(long v) {
     return v > 0 ? v : null;
-  }
-
-  private static Double finiteOrNull(double v) {
-    return Double.isFinite(v) ? v : null;
   }
 
   private static String truncate(String s, int max) {
@@ -690,14 +673,5 @@ final class EventApplier {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("records always serialise", e);
     }
-  }
-
-  static <K, V> Map<K, V> lru(int capacity) {
-    return new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > capacity;
-      }
-    };
   }
 }

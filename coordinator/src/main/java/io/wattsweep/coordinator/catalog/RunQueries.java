@@ -48,7 +48,7 @@ final class RunQueries {
     }
     String sql = SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
         + " ORDER BY r.started_at_ms, r.run_id";
-    try (var ps = Catalog.prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
+    try (var ps = Jdbc.prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
       var out = new ArrayList<RunRow>();
       while (rs.next()) {
         if (f.metadata().isEmpty() || carries(rs.getString("sweep_metadata"), f.metadata())) {
@@ -74,7 +74,7 @@ final class RunQueries {
   }
 
   Optional<RunRow> run(String runId) throws SQLException {
-    try (var ps = Catalog.prepare(c, SELECT + " WHERE r.run_id = ?", runId);
+    try (var ps = Jdbc.prepare(c, SELECT + " WHERE r.run_id = ?", runId);
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(row(rs)) : Optional.empty();
     }
