@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.Footprint;
 import io.wattsweep.common.event.RunEvent;
-import io.wattsweep.common.spec.BatchSemantics;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
-import io.wattsweep.common.spec.Precision;
-import io.wattsweep.common.spec.StoppingRules;
 import io.wattsweep.common.spec.SweepSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -192,7 +189,7 @@ public final class Catalog implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
               var out = new ArrayList<JobSpec>();
               while (rs.next()) {
-                out.add(jobSpec(rs));
+                out.add(JobRows.read(rs));
               }
               return out;
             }
@@ -283,7 +280,7 @@ public final class Catalog implements AutoCloseable {
    * Runs still RUNNING that the catalog has not heard from since {@code silentSinceMs} become
    * ABANDONED; their jobs, unless finished by another run, go out again or are given up after
    * their last attempt ({@link JobReturns}). Returns the ids of the jobs queued again. A run's
-   * last-event time is written only every {@link EventApplier#TOUCH_EVERY_MS}, so a run counts
+   * last-event time is written only every {@link RunActivity#TOUCH_EVERY_MS}, so a run counts
    * as silent only when that time is older by as much again: never early, at most that late.
    *
    * @param liveJobs jobs that live workers say they run: their runs are not lost, however silent
@@ -294,7 +291,7 @@ public final class Catalog implements AutoCloseable {
       var runs = new ArrayList<String[]>();
       try (var ps = Jdbc.prepare(connection, "SELECT run_id, job_id FROM runs WHERE state = ?"
           + " AND COALESCE(last_event_at_ms, started_at_ms) < ?", JobState.RUNNING.name(),
-          silentSinceMs - EventApplier.TOUCH_EVERY_MS); ResultSet rs = ps.executeQuery()) {
+          silentSinceMs - RunActivity.TOUCH_EVERY_MS); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (!liveJobs.contains(rs.getString(2))) {
             runs.add(new String[] {rs.getString(1), rs.getString(2)});
@@ -432,26 +429,6 @@ public final class Catalog implements AutoCloseable {
 
   public synchronized List<SweepView.Summary> sweeps() {
     return inTransaction(() -> new SweepQueries(connection, footprint).sweeps());
-  }
-
-  static JobSpec jobSpec(ResultSet rs) throws SQLException {
-    return new JobSpec(
-        rs.getString("job_id"),
-        rs.getString("sweep_id"),
-        rs.getString("model"),
-        rs.getDouble("scale"),
-        rs.getString("gpu_class"),
-        Precision.parse("precision", rs.getString("precision_name")),
-        rs.getInt("batch_size"),
-        rs.getInt("gpus"),
-        rs.getInt("warmup_batches"),
-        rs.getInt("measured_batches"),
-        rs.getObject("dataset_size") == null ? null
-            : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")),
-        new StoppingRules(rs.getInt("max_warmup_batches"), rs.getInt("max_measured_batches"),
-            rs.getDouble("target_ci_share")),
-        rs.getString("dataset"),
-        BatchSemantics.parse("batch_semantics", rs.getString("batch_semantics")));
   }
 
   @Override
