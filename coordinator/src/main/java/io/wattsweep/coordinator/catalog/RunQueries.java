@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Read side of the catalog for runs: filtered lists, one run, the best, the Pareto front. */
+/**
+ * Read side of the catalog for runs: filtered lists, one run and its batches, the best, the Pareto
+ * front.
+ */
 final class RunQueries {
   private static final String SELECT =
       "SELECT r.*, j.sweep_id, j.model, j.scale, j.gpu_class, j.precision_name, j.batch_size,"
@@ -77,6 +80,20 @@ final class RunQueries {
     try (var ps = Jdbc.prepare(c, SELECT + " WHERE r.run_id = ?", runId);
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+    }
+  }
+
+  /** The measured batches of a run, in order. */
+  List<BatchView> batches(String runId) throws SQLException {
+    try (var ps = Jdbc.prepare(c, "SELECT b.batch_index, b.duration_ns, b.energy_j,"
+            + " b.resolution_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
+            + " WHERE r.run_id = ? ORDER BY b.batch_index", runId);
+        ResultSet rs = ps.executeQuery()) {
+      var out = new ArrayList<BatchView>();
+      while (rs.next()) {
+        out.add(new BatchView(rs.getInt(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4)));
+      }
+      return out;
     }
   }
 
