@@ -5,13 +5,11 @@ import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.SweepSpec;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,33 +68,7 @@ public final class Catalog implements AutoCloseable {
    * @param footprint how views turn energy into CO2e and cost
    */
   public static Catalog open(String jdbcUrl, String user, String password, Footprint footprint) {
-    Flyway.configure()
-        .dataSource(jdbcUrl, user, password)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
-    try {
-      var props = new java.util.Properties();
-      props.setProperty("user", user);
-      props.setProperty("password", password);
-      if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-        // Send batched inserts as multi-row inserts: ingestion's hot path.
-        props.setProperty("reWriteBatchedInserts", "true");
-      }
-      Connection c = DriverManager.getConnection(jdbcUrl, props);
-      if (jdbcUrl.startsWith("jdbc:h2:file:")) {
-        // H2 writes a commit to its file up to 500 ms later by default: a coordinator killed
-        // then would lose a sweep it answered 201 to, or batches its API already showed.
-        try (var st = c.createStatement()) {
-          st.execute("SET WRITE_DELAY 0");
-        }
-      }
-      c.setAutoCommit(false);
-      LOG.info("Catalog open at {}", redact(jdbcUrl));
-      return new Catalog(c, footprint);
-    } catch (SQLException e) {
-      throw new CatalogException("cannot open the catalog at " + redact(jdbcUrl), e);
-    }
+    return new Catalog(Connections.open(jdbcUrl, user, password), footprint);
   }
 
   /** Stores a sweep and its jobs as QUEUED, all or nothing, without a submitter. */
@@ -267,9 +239,5 @@ public final class Catalog implements AutoCloseable {
     } catch (SQLException e) {
       LOG.warn("Closing the catalog failed: {}", e.getMessage());
     }
-  }
-
-  private static String redact(String jdbcUrl) {
-    return jdbcUrl.replaceAll("(?i)password=[^;&]*", "password=***");
   }
 }
