@@ -15,7 +15,7 @@ final class EventOffsets {
   /** The next offset of each partition of {@code topic} the catalog has ingested from. */
   static Map<Integer, Long> read(Connection c, String topic) throws SQLException {
     Map<Integer, Long> out = new HashMap<>();
-    try (var ps = Catalog.prepare(c, "SELECT partition_id, next_offset FROM event_offsets"
+    try (var ps = Jdbc.prepare(c, "SELECT partition_id, next_offset FROM event_offsets"
         + " WHERE topic = ?", topic); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.put(rs.getInt(1), rs.getLong(2));

@@ -38,28 +38,28 @@ final class JobReturns {
   /** The job came back unfinished, for the reason {@code why}. */
   Outcome back(String jobId, String why, long nowMs) throws SQLException {
     int attempts;
-    try (var ps = Catalog.prepare(c, "UPDATE jobs SET attempts = attempts + 1, updated_at_ms = ?"
+    try (var ps = Jdbc.prepare(c, "UPDATE jobs SET attempts = attempts + 1, updated_at_ms = ?"
         + " WHERE job_id = ? AND state IN (?, ?)", nowMs, jobId, JobState.QUEUED.name(),
         JobState.RUNNING.name())) {
       if (ps.executeUpdate() == 0) {
         return Outcome.UNCHANGED;
       }
     }
-    try (var ps = Catalog.prepare(c, "SELECT attempts FROM jobs WHERE job_id = ?", jobId);
+    try (var ps = Jdbc.prepare(c, "SELECT attempts FROM jobs WHERE job_id = ?", jobId);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       attempts = rs.getInt(1);
     }
     if (attempts >= maxAttempts) {
       String message = "gave up after " + attempts + " attempts; the last: " + why;
-      try (var ps = Catalog.prepare(c, "UPDATE jobs SET state = ?, gave_up_message = ?"
+      try (var ps = Jdbc.prepare(c, "UPDATE jobs SET state = ?, gave_up_message = ?"
           + " WHERE job_id = ?", JobState.FAILED.name(),
           message.length() > 1000 ? message.substring(0, 1000) : message, jobId)) {
         ps.executeUpdate();
       }
       return Outcome.GAVE_UP;
     }
-    try (var ps = Catalog.prepare(c, "UPDATE jobs SET state = ?, published_at_ms = NULL"
+    try (var ps = Jdbc.prepare(c, "UPDATE jobs SET state = ?, published_at_ms = NULL"
         + " WHERE job_id = ?", JobState.QUEUED.name(), jobId)) {
       ps.executeUpdate();
     }

@@ -53,17 +53,17 @@ final class ModelVersions {
   /** Points the (checked) alias at the version; false when the model has no such version. */
   boolean setAlias(String model, String alias, int version, long nowMs, String setBy)
       throws SQLException {
-    try (var ps = Catalog.prepare(c, "SELECT 1 FROM model_versions WHERE model = ?"
+    try (var ps = Jdbc.prepare(c, "SELECT 1 FROM model_versions WHERE model = ?"
         + " AND version = ?", model, version); ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
         return false;
       }
     }
-    try (var del = Catalog.prepare(c, "DELETE FROM model_aliases WHERE model = ? AND alias = ?",
+    try (var del = Jdbc.prepare(c, "DELETE FROM model_aliases WHERE model = ? AND alias = ?",
         model, alias)) {
       del.executeUpdate();
     }
-    try (var ins = Catalog.prepare(c, "INSERT INTO model_aliases (model, alias, version,"
+    try (var ins = Jdbc.prepare(c, "INSERT INTO model_aliases (model, alias, version,"
         + " set_at_ms, set_by) VALUES (?, ?, ?, ?, ?)", model, alias, version, nowMs, setBy)) {
       ins.executeUpdate();
     }
@@ -72,7 +72,7 @@ final class ModelVersions {
 
   /** False when the model had no such alias. */
   boolean deleteAlias(String model, String alias) throws SQLException {
-    try (var ps = Catalog.prepare(c, "DELETE FROM model_aliases WHERE model = ? AND alias = ?",
+    try (var ps = Jdbc.prepare(c, "DELETE FROM model_aliases WHERE model = ? AND alias = ?",
         model, alias)) {
       return ps.executeUpdate() > 0;
     }
@@ -80,7 +80,7 @@ final class ModelVersions {
 
   private List<ModelVersion> select(String where, Object... args) throws SQLException {
     var rows = new ArrayList<ModelVersion>();
-    try (var ps = Catalog.prepare(c, "SELECT * FROM model_versions " + where, args);
+    try (var ps = Jdbc.prepare(c, "SELECT * FROM model_versions " + where, args);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         rows.add(new ModelVersion(rs.getString("model"), rs.getInt("version"),
@@ -98,7 +98,7 @@ final class ModelVersions {
       return rows;
     }
     Map<Integer, List<String>> aliases = new HashMap<>();
-    try (var ps = Catalog.prepare(c, "SELECT version, alias FROM model_aliases WHERE model = ?"
+    try (var ps = Jdbc.prepare(c, "SELECT version, alias FROM model_aliases WHERE model = ?"
         + " ORDER BY alias", rows.get(0).model()); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         aliases.computeIfAbsent(rs.getInt(1), v -> new ArrayList<>()).add(rs.getString(2));

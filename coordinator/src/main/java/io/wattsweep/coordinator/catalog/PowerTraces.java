@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Reads a run's power samples: the run's key range of {@code power_samples} (see
- * {@link EventApplier#sampleKey}), whole or in time buckets. A stored row past a run's full-rate
+ * {@link SampleKeys}), whole or in time buckets. A stored row past a run's full-rate
  * events stands for the samples folded into it ({@link SampleFolds}): its count, least, most and
  * mean are theirs.
  */
@@ -30,7 +30,7 @@ final class PowerTraces {
   /** The run's trace in at most {@code maxPoints} points; empty when the run is not known. */
   Optional<PowerTrace> trace(String runId, int maxPoints) throws SQLException {
     Long runKey = null;
-    try (var ps = Catalog.prepare(c, "SELECT run_key FROM runs WHERE run_id = ?", runId);
+    try (var ps = Jdbc.prepare(c, "SELECT run_key FROM runs WHERE run_id = ?", runId);
         ResultSet rs = ps.executeQuery()) {
       if (rs.next()) {
         runKey = rs.getLong(1);
@@ -39,14 +39,14 @@ final class PowerTraces {
     if (runKey == null) {
       return Optional.empty();
     }
-    long lo = EventApplier.sampleKey(runKey, 0);
-    long hi = EventApplier.sampleKey(runKey, 0xFFFF_FFFFL);
+    long lo = SampleKeys.of(runKey, 0);
+    long hi = SampleKeys.last(runKey);
     long count;
     long first;
     long last;
     long maxSeq;
     long samples;
-    try (var ps = Catalog.prepare(c, "SELECT COUNT(*), MIN(at_ms), MAX(at_ms), MAX(seq),"
+    try (var ps = Jdbc.prepare(c, "SELECT COUNT(*), MIN(at_ms), MAX(at_ms), MAX(seq),"
         + " SUM(" + SAMPLES + ") FROM power_samples WHERE sample_key BETWEEN ? AND ?", lo, hi);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
@@ -57,7 +57,7 @@ final class PowerTraces {
       samples = rs.getLong(5);
     }
     var methods = new ArrayList<String>();
-    try (var ps = Catalog.prepare(c, "SELECT DISTINCT method FROM power_samples"
+    try (var ps = Jdbc.prepare(c, "SELECT DISTINCT method FROM power_samples"
         + " WHERE sample_key BETWEEN ? AND ? ORDER BY method", lo, hi);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -76,7 +76,7 @@ final class PowerTraces {
       throws SQLException {
     var out = new ArrayList<PowerTrace.Point>();
     if (bucketMs == 0) {
-      try (var ps = Catalog.prepare(c, "SELECT at_ms, " + SAMPLES + ", " + MEAN + ", " + MIN
+      try (var ps = Jdbc.prepare(c, "SELECT at_ms, " + SAMPLES + ", " + MEAN + ", " + MIN
           + ", " + MAX + " FROM power_samples WHERE sample_key BETWEEN ? AND ?"
           + " ORDER BY sample_key", lo, hi); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -87,7 +87,7 @@ final class PowerTraces {
       return out;
     }
     // A row's mean weighs as many samples as it stands for.
-    try (var ps = Catalog.prepare(c, "SELECT b, MIN(at_ms), MAX(at_ms), SUM(n), SUM(m * n),"
+    try (var ps = Jdbc.prepare(c, "SELECT b, MIN(at_ms), MAX(at_ms), SUM(n), SUM(m * n),"
         + " MIN(lo), MAX(hi) FROM (SELECT (at_ms - ?) / ? AS b, at_ms, " + SAMPLES + " AS n, "
         + MEAN + " AS m, " + MIN + " AS lo, " + MAX + " AS hi FROM power_samples"
         + " WHERE sample_key BETWEEN ? AND ?) s GROUP BY b ORDER BY b",

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Read side of the catalog for runs: filtered lists, one run, the best, the Pareto front. */
+/**
+ * Read side of the catalog for runs: filtered lists, one run and its batches, the best, the Pareto
+ * front.
+ */
 final class RunQueries {
   private static final String SELECT =
       "SELECT r.*, j.sweep_id, j.model, j.scale, j.gpu_class, j.precision_name, j.batch_size,"
@@ -48,7 +51,7 @@ final class RunQueries {
     }
     String sql = SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
         + " ORDER BY r.started_at_ms, r.run_id";
-    try (var ps = Catalog.prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
+    try (var ps = Jdbc.prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
       var out = new ArrayList<RunRow>();
       while (rs.next()) {
         if (f.metadata().isEmpty() || carries(rs.getString("sweep_metadata"), f.metadata())) {
@@ -74,9 +77,23 @@ final class RunQueries {
   }
 
   Optional<RunRow> run(String runId) throws SQLException {
-    try (var ps = Catalog.prepare(c, SELECT + " WHERE r.run_id = ?", runId);
+    try (var ps = Jdbc.prepare(c, SELECT + " WHERE r.run_id = ?", runId);
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+    }
+  }
+
+  /** The measured batches of a run, in order. */
+  List<BatchView> batches(String runId) throws SQLException {
+    try (var ps = Jdbc.prepare(c, "SELECT b.batch_index, b.duration_ns, b.energy_j,"
+            + " b.resolution_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
+            + " WHERE r.run_id = ? ORDER BY b.batch_index", runId);
+        ResultSet rs = ps.executeQuery()) {
+      var out = new ArrayList<BatchView>();
+      while (rs.next()) {
+        out.add(new BatchView(rs.getInt(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4)));
+      }
+      return out;
     }
   }
 

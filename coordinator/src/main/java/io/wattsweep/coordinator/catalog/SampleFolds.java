@@ -40,7 +40,7 @@ final class SampleFolds {
     }
   }
 
-  private final Map<String, Fold> folds = EventApplier.lru(20_000);
+  private final Map<String, Fold> folds = new Lru<>(20_000);
   /** Each run's fold as it was at {@link #begin} (null: none), for {@link #rollback}. */
   private final Map<String, Fold> before = new HashMap<>();
 

@@ -32,7 +32,7 @@ final class SweepQueries {
     String name;
     String model;
     long submitted;
-    try (var ps = Catalog.prepare(c, "SELECT * FROM sweeps WHERE sweep_id = ?", sweepId);
+    try (var ps = Jdbc.prepare(c, "SELECT * FROM sweeps WHERE sweep_id = ?", sweepId);
         ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
         return Optional.empty();
@@ -49,7 +49,7 @@ final class SweepQueries {
       }
     }
     boolean finished = true;
-    try (var ps = Catalog.prepare(c, JOB_WITH_RUN, sweepId); ResultSet rs = ps.executeQuery()) {
+    try (var ps = Jdbc.prepare(c, JOB_WITH_RUN, sweepId); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         JobState state = JobState.valueOf(rs.getString("state"));
         counts.merge(state.name(), 1, Integer::sum);

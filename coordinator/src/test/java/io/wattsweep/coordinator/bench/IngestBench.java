@@ -18,6 +18,7 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.SampleDecimation;
+import io.wattsweep.coordinator.catalog.SampleKeys;
 import io.wattsweep.coordinator.kafka.EventIngestor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,9 +265,8 @@ class IngestBench {
           }
         }
         if (runKey >= 0) {
-          // A run's samples are the key range run_key * 2^32 + seq (see V4__integer_run_keys).
-          ps.setLong(1, (runKey << 32) + last + 1);
-          ps.setLong(2, (runKey << 32) + 0xFFFF_FFFFL);
+          ps.setLong(1, SampleKeys.of(runKey, last + 1));
+          ps.setLong(2, SampleKeys.last(runKey));
           try (var rs = ps.executeQuery()) {
             long now = System.currentTimeMillis();
             while (rs.next()) {

@@ -424,7 +424,7 @@ class CatalogTest {
   @MethodSource("databases")
   void aRunIsAbandonedNeitherEarlyNorLaterThanItsLastEventTimeIsStale(String db)
       throws Exception {
-    long stale = EventApplier.TOUCH_EVERY_MS;
+    long stale = RunActivity.TOUCH_EVERY_MS;
     try (Catalog catalog = open(db)) {
       List<JobSpec> jobs = store(catalog, "sw-1");
       JobSpec job = jobs.get(0);
@@ -452,7 +452,7 @@ class CatalogTest {
       catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), 1_500);
       catalog.ingest(run(job, "r1").subList(0, 2), 5_000);
 
-      long stale = EventApplier.TOUCH_EVERY_MS;
+      long stale = RunActivity.TOUCH_EVERY_MS;
       assertTrue(catalog.abandonSilentRuns(4_000 + stale, 9_000, Set.of()).isEmpty(),
           "heard from at 5000");
       assertEquals(List.of(job.jobId()),
