@@ -37,7 +37,7 @@ public final class Catalog implements AutoCloseable {
     this.connection = connection;
     this.returns = new JobReturns(connection);
     var applier = new EventApplier(connection, returns);
-    this.tx = new Transactions(connection, applier::forgetUncommitted);
+    this.tx = new Transactions(connection, applier::committed, applier::forgetUncommitted);
     this.submissions = new Submissions(connection);
     this.ingestion = new Ingestion(connection, tx, applier);
     this.lostRuns = new LostRuns(connection, returns);

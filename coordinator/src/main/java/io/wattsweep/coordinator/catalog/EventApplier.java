@@ -31,6 +31,11 @@ final class EventApplier {
     this.activity = new RunActivity(c, progress);
   }
 
+  /** After a commit: what was folded in it stays, whatever later transactions do. */
+  void committed() {
+    measurements.committed();
+  }
+
   /** After a rollback: runs inserted in it, and what was folded or written in it, are gone. */
   void forgetUncommitted() {
     runKeys.forgetUncommitted();

@@ -29,6 +29,11 @@ final class Measurements {
     folds.begin();
   }
 
+  /** After a commit: the samples folded in it stay in their windows. */
+  void committed() {
+    folds.committed();
+  }
+
   /** After a rollback: the samples folded in it are out of their windows again. */
   void forgetUncommitted() {
     folds.rollback();

@@ -49,6 +49,11 @@ final class SampleFolds {
     before.clear();
   }
 
+  /** The changes since {@link #begin} are committed: a later rollback leaves them be. */
+  void committed() {
+    before.clear();
+  }
+
   /** Undoes the changes since {@link #begin}. */
   void rollback() {
     before.forEach((run, fold) -> {

@@ -4,15 +4,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Runs work in one transaction of the catalog's connection: commits it, or rolls it back and
- * tells the caches that what they learnt in it is gone ({@code onRollback}).
+ * Runs work in one transaction of the catalog's connection: commits it and tells the caches that
+ * what they learnt in it stays ({@code onCommit}), or rolls it back and tells them that it is gone
+ * ({@code onRollback}).
  */
 final class Transactions {
   private final Connection c;
+  private final Runnable onCommit;
   private final Runnable onRollback;
 
-  Transactions(Connection c, Runnable onRollback) {
+  Transactions(Connection c, Runnable onCommit, Runnable onRollback) {
     this.c = c;
+    this.onCommit = onCommit;
     this.onRollback = onRollback;
   }
 
@@ -31,6 +34,7 @@ final class Transactions {
     try {
       T result = work.run();
       c.commit();
+      onCommit.run();
       return result;
     } catch (SQLException | RuntimeException e) {
       onRollback.run();
