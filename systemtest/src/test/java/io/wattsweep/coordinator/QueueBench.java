@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * four 1-GPU jobs on one worker that owns four (fake) GPUs. See BENCHMARKS.md.
  *
  * <pre>
- * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl coordinator test-compile
- * java -Dwattsweep.root=$PWD -cp "coordinator/target/test-classes:coordinator/target/classes:$(cat coordinator/target/classpath.txt)" \
+ * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl systemtest test-compile
+ * java -Dwattsweep.root=$PWD -cp "systemtest/target/test-classes:$(cat systemtest/target/classpath.txt)" \
  *   io.wattsweep.coordinator.QueueBench [--jobs 12] [--workers 4] [--job-seconds 6] [--rounds 3] [--overhead-jobs 4]
  * </pre>
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * COMPLETED), the duplicates counted (COMPLETED runs beyond one per job), the time to recover
  * from each kind of fault, and every broken invariant; asserts nothing, as a bench.
  *
- * <p>Run: {@code ./mvnw -o -pl coordinator test -Dtest=FaultBench -Dgroups=bench
+ * <p>Run: {@code ./mvnw -o -pl systemtest test -Dtest=FaultBench -Dgroups=bench
  * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. Options: {@code
  * -Dbench.dbs=h2} (default h2,postgresql), {@code -Dbench.rounds=N} (faults, default 12),
  * {@code -Dbench.seed=N} (default 1).

@@ -3,7 +3,9 @@ package io.wattsweep.coordinator.faults;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.kafka.LocalBroker;
+import io.wattsweep.worker.WorkerMain;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -124,7 +126,7 @@ final class FaultStack implements AutoCloseable {
     env.put("WATTSWEEP_EVENT_PARTITIONS", "2");
     env.put("WATTSWEEP_REPUBLISH_INTERVAL_MS", "2000");
     env.put("WATTSWEEP_RUN_TIMEOUT_MS", Long.toString(RUN_TIMEOUT.toMillis()));
-    coordinator = launch(Program.COORDINATOR, "io.wattsweep.coordinator.CoordinatorMain",
+    coordinator = launch(Program.COORDINATOR, CoordinatorMain.class.getName(),
         env, "512m");
     api.awaitHealthy(Duration.ofSeconds(90), coordinator);
   }
@@ -146,7 +148,7 @@ final class FaultStack implements AutoCloseable {
     env.put("WATTSWEEP_JOB_HEAP_MB", "128");
     env.put("WATTSWEEP_METRICS_PORT", "0");
     env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + dir.resolve("artifacts"));
-    worker = launch(Program.WORKER, "io.wattsweep.worker.WorkerMain", env, "192m");
+    worker = launch(Program.WORKER, WorkerMain.class.getName(), env, "192m");
   }
 
   /** The worker's job processes (a JVM and the command under it), as they are now. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.cli.ServiceProcess;
+import io.wattsweep.worker.WorkerMain;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -27,8 +28,8 @@ import java.util.Locale;
  * stream, runs a sweep and prints the percentiles. See BENCHMARKS.md.
  *
  * <pre>
- * mvn -q install -DskipTests &amp;&amp; mvn -q -pl coordinator test-compile
- * java -Dwattsweep.root=$PWD -cp "coordinator/target/test-classes:coordinator/target/classes:$(cat coordinator/target/classpath.txt)" \
+ * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl systemtest test-compile
+ * java -Dwattsweep.root=$PWD -cp "systemtest/target/test-classes:$(cat systemtest/target/classpath.txt)" \
  *   io.wattsweep.coordinator.LiveLatencyBench [--sample-ms 250] [--batch-sizes 2,4,8] \
  *   [--measured-batches 60] [--hold]
  * </pre>
@@ -57,7 +58,7 @@ public final class LiveLatencyBench {
     env.put("WATTSWEEP_METRICS_PORT", "0");
     env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
     ServiceProcess worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-        "io.wattsweep.worker.WorkerMain", env, stack.dir.resolve("bench-worker.log"), "256m");
+        WorkerMain.class.getName(), env, stack.dir.resolve("bench-worker.log"), "256m");
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
     String base = "http://127.0.0.1:" + stack.port;
     System.out.println("Dashboard at " + base + "/dashboard/");

@@ -16,6 +16,7 @@ import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.cli.Cli;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import io.wattsweep.coordinator.kafka.EventIngestor;
+import io.wattsweep.worker.WorkerMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -76,7 +77,7 @@ class EndToEndTest {
       env.put("WATTSWEEP_METRICS_PORT", "0");
       env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
       worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-          "io.wattsweep.worker.WorkerMain", env, stack.dir.resolve("worker.log"), "256m");
+          WorkerMain.class.getName(), env, stack.dir.resolve("worker.log"), "256m");
       var res = stack.post("""
           model: 3dgan
           scale: 0.25

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.cli.ServiceProcess;
+import io.wattsweep.worker.WorkerMain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ final class MonitoredWorker {
     env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
     Path log = stack.dir.resolve("monitored-worker.log");
     ServiceProcess worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-        "io.wattsweep.worker.WorkerMain", env, log, "256m");
+        WorkerMain.class.getName(), env, log, "256m");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (Files.exists(log)) {
@@ -85,7 +86,7 @@ final class MonitoredWorker {
   static Path compileFakeNvml(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path fake = TestStack.root().resolve("worker/src/test/c/fake_nvml.c");
-    Path fromEnv = TestStack.root().resolve("coordinator/src/test/c/fake_nvml_env.c");
+    Path fromEnv = TestStack.root().resolve("systemtest/src/test/c/fake_nvml_env.c");
     Path library = dir.resolve("libnvidia-ml.so");
     Process gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-o", library.toString(),
         fake.toString(), fromEnv.toString(), "-lm").redirectErrorStream(true).start();

@@ -6,6 +6,7 @@ import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.catalog.RunFilter;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.cli.ServiceProcess;
+import io.wattsweep.worker.WorkerMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ final class SleepingWorkers implements AutoCloseable {
     env.put("WATTSWEEP_STOP_GRACE_MS", "0");
     env.put("WATTSWEEP_METRICS_PORT", "0");
     var worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-        "io.wattsweep.worker.WorkerMain", env, stack.dir.resolve("flow-" + name + ".log"),
+        WorkerMain.class.getName(), env, stack.dir.resolve("flow-" + name + ".log"),
         "256m");
     started.add(worker);
     return worker;

@@ -13,6 +13,7 @@ import io.wattsweep.coordinator.catalog.ModelVersion;
 import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.cli.ServiceProcess;
+import io.wattsweep.worker.WorkerMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +99,7 @@ class CommandWorkloadEndToEndTest {
     env.put("WATTSWEEP_JOB_HEAP_MB", "256");
     env.put("WATTSWEEP_METRICS_PORT", "0");
     worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-        "io.wattsweep.worker.WorkerMain", env, stack.dir.resolve("command-worker.log"), "256m");
+        WorkerMain.class.getName(), env, stack.dir.resolve("command-worker.log"), "256m");
     var bodies = new LinkedHashMap<String, String>();
     bodies.put("worker-training", sweep("command:steps", ""));
     bodies.put("sweep-training", sweep("command:steps-no-training",
@@ -230,7 +231,7 @@ class CommandWorkloadEndToEndTest {
     env.put("WATTSWEEP_METRICS_PORT", "0");
     Path log = stack.dir.resolve("broken-worker.log");
     try (var broken = ServiceProcess.start(Installation.current(), Program.WORKER,
-        "io.wattsweep.worker.WorkerMain", env, log, "128m")) {
+        WorkerMain.class.getName(), env, log, "128m")) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (broken.isAlive()) {
         assertTrue(System.nanoTime() < deadline, "a worker with a broken commands file runs");
