@@ -1,5 +1,6 @@
 package io.wattsweep.worker.train;
 
+import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.Precision;
 
 /**
@@ -50,9 +51,10 @@ public record WorkloadSpec(
       throw new IllegalArgumentException(
           "batchSize must be divisible by devices (" + devices + "): " + batchSize);
     }
-    if (dataset != null && !Workloads.THREE_D_GAN.equals(model)) {
+    if (dataset != null && !BuiltInModel.GAN_3D.wireName().equals(model)) {
       throw new IllegalArgumentException(
-          "dataset is read by model " + Workloads.THREE_D_GAN + " only, not " + quoted(model)
+          "dataset is read by model " + BuiltInModel.GAN_3D.wireName() + " only, not "
+              + quoted(model)
               + ": " + quoted(dataset));
     }
   }

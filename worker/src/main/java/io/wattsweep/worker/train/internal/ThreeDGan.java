@@ -1,5 +1,6 @@
 package io.wattsweep.worker.train.internal;
 
+import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
@@ -284,7 +285,7 @@ public final class ThreeDGan implements Workload {
 
   private static ModelInfo info(
       double scale, long generator, long discriminator, long flops, String method) {
-    return new ModelInfo("3dgan", scale, generator, discriminator, flops, method);
+    return new ModelInfo(BuiltInModel.GAN_3D.wireName(), scale, generator, discriminator, flops, method);
   }
 
   /**

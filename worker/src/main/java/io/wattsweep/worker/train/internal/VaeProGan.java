@@ -1,5 +1,6 @@
 package io.wattsweep.worker.train.internal;
 
+import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
@@ -293,7 +294,7 @@ public final class VaeProGan implements Workload {
     networks.put(Network.LOCAL_DISCRIMINATOR.label(), local);
     networks.put(Network.GLOBAL_DISCRIMINATOR.label(), global);
     return new ModelInfo(
-        "vae-progan",
+        BuiltInModel.VAE_PROGAN.wireName(),
         dims.scale(),
         encoder + generator,
         local + global,

@@ -4,43 +4,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.ModelName;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ModelCatalogTest {
+class ModelsCommandTest {
 
   @Test
-  void catalogListsExactlyTheModelsSweepsMayName() {
-    assertEquals(
-        Arrays.stream(ModelName.values()).map(ModelName::wireName).toList(),
-        ModelCatalog.all().stream().map(ModelCatalog.Model::name).toList());
+  void everyModelSweepsMayNameIsDescribed() {
+    for (BuiltInModel m : BuiltInModel.values()) {
+      assertEquals(m.wireName(), Workloads.describe(m, 0.25, 4).model());
+    }
   }
 
   @Test
   void unknownModelIsRejectedNamingTheValue() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ModelCatalog.named("stylegan"));
+        assertThrows(IllegalArgumentException.class, () -> ModelName.parse("model", "stylegan"));
     assertEquals("model must be one of 3dgan, vae-progan: 'stylegan'", e.getMessage());
   }
 
   @Test
   void describingScalesParametersAndFlopsWithoutTraining() {
-    ModelCatalog.Model gan = ModelCatalog.named("3dgan");
-    ModelInfo small = gan.describe(0.25, 64);
+    ModelInfo small = Workloads.describe(BuiltInModel.GAN_3D, 0.25, 64);
     // The same numbers a running workload reports (ThreeDGanTrainingTest), FLOPs linear in batch.
     assertEquals(15_121, small.generatorParameters());
     assertEquals(3_672, small.discriminatorParameters());
     assertEquals(2_091_363_456L * 16, small.flopsPerStep());
-    ModelInfo full = ModelCatalog.named("vae-progan").describe(1, 32);
+    ModelInfo full = Workloads.describe(BuiltInModel.VAE_PROGAN, 1, 32);
     assertEquals(4, full.parametersByNetwork().size());
     assertTrue(full.totalParameters() > 75_000_000 && full.totalParameters() < 90_000_000);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> gan.describe(0, 64));
+        assertThrows(IllegalArgumentException.class,
+            () -> Workloads.describe(BuiltInModel.GAN_3D, 0, 64));
     assertEquals("scale must be in (0, 1]: 0.0", e.getMessage());
   }
 
@@ -75,12 +75,12 @@ class ModelCatalogTest {
   /** At scale 1 each network the study counted is within 1% of its count. */
   @Test
   void fullSizeNetworksAreWithinOnePercentOfTheStudys() {
-    for (ModelCatalog.Model m : ModelCatalog.all()) {
-      var ours = m.describe(1, m.studyBatchSize()).parametersByNetwork();
+    for (BuiltInModel m : BuiltInModel.values()) {
+      var ours = Workloads.describe(m, 1, m.studyBatchSize()).parametersByNetwork();
       m.studyParameters()
           .forEach(
               (network, study) ->
-                  assertEquals(study, ours.get(network), study * 0.01, m.name() + " " + network));
+                  assertEquals(study, ours.get(network), study * 0.01, m.wireName() + " " + network));
     }
   }
 }
