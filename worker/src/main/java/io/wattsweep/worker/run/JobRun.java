@@ -123,8 +123,7 @@ public final class JobRun {
    */
   private Workload openWorkload(Parts parts) {
     try {
-      return parts.workloads().apply(new WorkloadSpec(job.model(), job.scale(), job.precision(),
-          job.globalBatchSize(), job.gpus(), seed(), job.dataset()));
+      return parts.workloads().apply(WorkloadSpec.of(job, seed()));
     } catch (IllegalArgumentException e) {
       if (e.getClass() == IllegalArgumentException.class) {
         throw new InvalidSpecException(e);
