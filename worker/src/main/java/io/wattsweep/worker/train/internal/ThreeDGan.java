@@ -1,12 +1,9 @@
 package io.wattsweep.worker.train.internal;
 
 import io.wattsweep.common.spec.BuiltInModel;
-import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
-import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +14,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -27,7 +25,7 @@ import org.tensorflow.types.TInt32;
  * trains it: per batch, the discriminator is
  * updated on the real showers and then on generated ones, and the generator twice.
  */
-public final class ThreeDGan implements Workload {
+public final class ThreeDGan extends GanWorkload<GanGraph> {
 
   /** Which network's weights to read back. */
   public enum Network {
@@ -52,16 +50,47 @@ public final class ThreeDGan implements Workload {
           + " generated (G + 3D - D1) + 2 G updates (3G - Gdense + 2D each)";
 
   private final ShowerData data;
-  private final TrainingSession<GanGraph> training;
-  private final GanGraph net;
-  private final Session session;
-  private final ModelInfo info;
 
-  private ThreeDGan(WorkloadSpec spec, Placement placement) {
+  private ThreeDGan(
+      WorkloadSpec spec,
+      Placement placement,
+      GanDims dims,
+      ShowerData data,
+      TrainingSession<GanGraph> training) {
+    super(
+        training,
+        info(
+            spec.scale(),
+            training.net.generator.params().count(),
+            training.net.discriminator.params().count(),
+            flopsPerStep(training.net.generator, training.net.discriminator, spec.batchSize()),
+            FLOPS_METHOD));
+    this.data = data;
+    PrecisionPlan.Outcome precision = training.precision();
+    LOG.info(
+        "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), pool of {} events from"
+            + " {}, G {} and D {} parameters, {} FLOPs per step, precision {} asked, {} runs{}",
+        spec.scale(),
+        dims.image().x(),
+        dims.image().y(),
+        dims.image().z(),
+        spec.batchSize(),
+        placement.towers.count(),
+        data.poolSize(),
+        spec.dataset() == null ? "synthetic showers" : spec.dataset(),
+        info().generatorParameters(),
+        info().discriminatorParameters(),
+        info().flopsPerStep(),
+        spec.precision(),
+        precision.ran(),
+        precision.note().isEmpty() ? "" : " (" + precision.note() + ")");
+  }
+
+  private static ThreeDGan open(WorkloadSpec spec, Placement placement) {
     Conv3dGradient.register();
     GanDims dims = GanDims.of(spec.scale());
-    data = ShowerData.of(dims, spec.batchSize(), spec.seed(), spec.dataset());
-    training =
+    ShowerData data = ShowerData.of(dims, spec.batchSize(), spec.seed(), spec.dataset());
+    TrainingSession<GanGraph> training =
         TrainingSession.open(
             placement,
             data::close,
@@ -76,34 +105,8 @@ public final class ThreeDGan implements Workload {
                     placement.plan.dynamicLossScale(),
                     placement.plan.compute()),
             t -> t.net.pool.load(t.session, data),
-            t -> executedGraphs(t.session, t.net));
-    net = training.net;
-    session = training.session;
-    PrecisionPlan.Outcome precision = training.precision();
-    info =
-        info(
-            spec.scale(),
-            net.generator.params().count(),
-            net.discriminator.params().count(),
-            flopsPerStep(net.generator, net.discriminator, spec.batchSize()),
-            FLOPS_METHOD);
-    LOG.info(
-        "3dgan built: scale {}, images {}x{}x{}, batch {} on {} tower(s), pool of {} events from"
-            + " {}, G {} and D {} parameters, {} FLOPs per step, precision {} asked, {} runs{}",
-        spec.scale(),
-        dims.image().x(),
-        dims.image().y(),
-        dims.image().z(),
-        spec.batchSize(),
-        placement.towers.count(),
-        data.poolSize(),
-        spec.dataset() == null ? "synthetic showers" : spec.dataset(),
-        info.generatorParameters(),
-        info.discriminatorParameters(),
-        info.flopsPerStep(),
-        spec.precision(),
-        precision.ran(),
-        precision.note().isEmpty() ? "" : " (" + precision.note() + ")");
+            t -> executedGraphs(data, t.session, t.net));
+    return new ThreeDGan(spec, placement, dims, data, training);
   }
 
   /**
@@ -127,7 +130,7 @@ public final class ThreeDGan implements Workload {
 
   /** Builds the graph, starts the session and initialises the weights from the seed. */
   public static ThreeDGan open(WorkloadSpec spec) {
-    return new ThreeDGan(spec, Placement.of(spec));
+    return open(spec, Placement.of(spec));
   }
 
   /**
@@ -135,7 +138,7 @@ public final class ThreeDGan implements Workload {
    * same ops on the same shapes, which is what towers on several devices must compute.
    */
   static ThreeDGan openOnOneDevice(WorkloadSpec spec) {
-    return new ThreeDGan(spec, Placement.onOneDevice(spec));
+    return open(spec, Placement.onOneDevice(spec));
   }
 
   /**
@@ -204,11 +207,6 @@ public final class ThreeDGan implements Workload {
     }
   }
 
-  @Override
-  public boolean saveGenerator(Path directory) {
-    training.save(net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
-    return true;
-  }
 
   /**
    * The generator's showers for {@code n} inputs ((n, latent) flat: energy, angle, noise), as
@@ -227,8 +225,8 @@ public final class ThreeDGan implements Workload {
   }
 
   @Override
-  public ModelInfo info() {
-    return info;
+  protected List<Variable<TFloat32>> generatorVariables() {
+    return net.generator.params().all();
   }
 
   @Override
@@ -237,21 +235,6 @@ public final class ThreeDGan implements Workload {
     networks.put("generator", net.generator.params());
     networks.put("discriminator", net.discriminator.params());
     return Optional.of(Params.describe(networks));
-  }
-
-  @Override
-  public Precision precisionRan() {
-    return training.precision().ran();
-  }
-
-  @Override
-  public String precisionNote() {
-    return training.precision().note();
-  }
-
-  @Override
-  public void close() {
-    training.close();
   }
 
   private double discriminator(TInt32 batch) {
@@ -272,12 +255,12 @@ public final class ThreeDGan implements Workload {
     return fed(session, net, batch);
   }
 
-  private Session.Runner fed(Session session, GanGraph net, TInt32 batch) {
+  private static Session.Runner fed(Session session, GanGraph net, TInt32 batch) {
     return session.runner().feed(net.indices, batch);
   }
 
   /** The graphs of a discriminator forward pass, which updates no weight. */
-  private List<GraphDef> executedGraphs(Session session, GanGraph net) {
+  private static List<GraphDef> executedGraphs(ShowerData data, Session session, GanGraph net) {
     try (TInt32 batch = data.nextIndices()) {
       return Sessions.executedGraphs(fed(session, net, batch).fetch(net.realLoss));
     }

@@ -1,12 +1,9 @@
 package io.wattsweep.worker.train.internal;
 
 import io.wattsweep.common.spec.BuiltInModel;
-import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
-import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +36,7 @@ import org.tensorflow.types.TInt32;
  * measured: the fade-in phases of progressive growing are short transitions at lower cost and are
  * not measured.
  */
-public final class VaeProGan implements Workload {
+public final class VaeProGan extends GanWorkload<ProGanGraph> {
 
   /** The model's four networks. */
   public enum Network {
@@ -71,16 +68,45 @@ public final class VaeProGan implements Workload {
           + " pooling and the optimizers are not counted";
 
   private final TileData data;
-  private final TrainingSession<ProGanGraph> training;
-  private final ProGanGraph net;
-  private final Session session;
-  private final ModelInfo info;
 
-  private VaeProGan(WorkloadSpec spec) {
+  private VaeProGan(
+      WorkloadSpec spec,
+      Placement placement,
+      ProGanDims dims,
+      TileData data,
+      TrainingSession<ProGanGraph> training) {
+    super(
+        training,
+        info(
+            dims,
+            training.net.encoder.params().count(),
+            training.net.generator.params().count(),
+            training.net.localCritic.params().count(),
+            training.net.globalCritic.params().count(),
+            spec.batchSize()));
+    this.data = data;
+    PrecisionPlan.Outcome precision = training.precision();
+    LOG.info(
+        "vae-progan built: scale {}, tile {}x{}, batch {} on {} tower(s), parameters {},"
+            + " {} FLOPs per step, precision {} asked, {} runs{}",
+        spec.scale(),
+        dims.tile(),
+        dims.tile(),
+        spec.batchSize(),
+        placement.towers.count(),
+        info().parametersByNetwork(),
+        info().flopsPerStep(),
+        spec.precision(),
+        precision.ran(),
+        precision.note().isEmpty() ? "" : " (" + precision.note() + ")");
+  }
+
+  /** Builds the graph, starts the session and initialises the weights from the seed. */
+  public static VaeProGan open(WorkloadSpec spec) {
     Placement placement = Placement.of(spec);
     ProGanDims dims = ProGanDims.of(spec.scale());
-    data = new TileData(dims, spec.batchSize(), spec.seed());
-    training =
+    TileData data = new TileData(dims, spec.batchSize(), spec.seed());
+    TrainingSession<ProGanGraph> training =
         TrainingSession.open(
             placement,
             data::close,
@@ -94,36 +120,8 @@ public final class VaeProGan implements Workload {
                     placement.plan.dynamicLossScale(),
                     placement.plan.compute()),
             t -> {},
-            t -> executedGraphs(t.session, t.net));
-    net = training.net;
-    session = training.session;
-    PrecisionPlan.Outcome precision = training.precision();
-    info =
-        info(
-            dims,
-            net.encoder.params().count(),
-            net.generator.params().count(),
-            net.localCritic.params().count(),
-            net.globalCritic.params().count(),
-            spec.batchSize());
-    LOG.info(
-        "vae-progan built: scale {}, tile {}x{}, batch {} on {} tower(s), parameters {},"
-            + " {} FLOPs per step, precision {} asked, {} runs{}",
-        spec.scale(),
-        dims.tile(),
-        dims.tile(),
-        spec.batchSize(),
-        placement.towers.count(),
-        info.parametersByNetwork(),
-        info.flopsPerStep(),
-        spec.precision(),
-        precision.ran(),
-        precision.note().isEmpty() ? "" : " (" + precision.note() + ")");
-  }
-
-  /** Builds the graph, starts the session and initialises the weights from the seed. */
-  public static VaeProGan open(WorkloadSpec spec) {
-    return new VaeProGan(spec);
+            t -> executedGraphs(data, t.session, t.net));
+    return new VaeProGan(spec, placement, dims, data, training);
   }
 
   /**
@@ -220,15 +218,10 @@ public final class VaeProGan implements Workload {
     return Sessions.read(session, variables(network));
   }
 
-  @Override
-  public boolean saveGenerator(Path directory) {
-    training.save(net.generator.params().all(), directory.resolve(GENERATOR_CHECKPOINT));
-    return true;
-  }
 
   @Override
-  public ModelInfo info() {
-    return info;
+  protected List<Variable<TFloat32>> generatorVariables() {
+    return net.generator.params().all();
   }
 
   @Override
@@ -239,21 +232,6 @@ public final class VaeProGan implements Workload {
     networks.put(Network.LOCAL_DISCRIMINATOR.label(), net.localCritic.params());
     networks.put(Network.GLOBAL_DISCRIMINATOR.label(), net.globalCritic.params());
     return Optional.of(Params.describe(networks));
-  }
-
-  @Override
-  public Precision precisionRan() {
-    return training.precision().ran();
-  }
-
-  @Override
-  public String precisionNote() {
-    return training.precision().note();
-  }
-
-  @Override
-  public void close() {
-    training.close();
   }
 
   private List<Variable<TFloat32>> variables(Network network) {
@@ -276,13 +254,18 @@ public final class VaeProGan implements Workload {
   }
 
   private Session.Runner fed(Session session, ProGanGraph net, TInt32 batch) {
+    return fed(data, session, net, batch);
+  }
+
+  private static Session.Runner fed(
+      TileData data, Session session, ProGanGraph net, TInt32 batch) {
     return session.runner().feed(net.contextPool, data.contexts()).feed(net.indices, batch);
   }
 
   /** The graphs of the critics' losses (forward and penalty), which update no weight. */
-  private List<GraphDef> executedGraphs(Session session, ProGanGraph net) {
+  private static List<GraphDef> executedGraphs(TileData data, Session session, ProGanGraph net) {
     try (TInt32 batch = data.nextIndices()) {
-      return Sessions.executedGraphs(fed(session, net, batch).fetch(net.discriminatorLoss));
+      return Sessions.executedGraphs(fed(data, session, net, batch).fetch(net.discriminatorLoss));
     }
   }
 
