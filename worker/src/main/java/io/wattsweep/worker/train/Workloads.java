@@ -3,8 +3,8 @@ package io.wattsweep.worker.train;
 import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.common.spec.Precision;
-import io.wattsweep.worker.train.internal.ThreeDGan;
-import io.wattsweep.worker.train.internal.VaeProGan;
+import io.wattsweep.worker.train.proganvae.VaeProGan;
+import io.wattsweep.worker.train.threedgan.ThreeDGan;
 
 /** Builds and describes the built-in models ({@link BuiltInModel}) in TensorFlow. */
 public final class Workloads {
