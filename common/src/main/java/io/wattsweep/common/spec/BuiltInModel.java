@@ -25,7 +25,7 @@ public enum BuiltInModel {
       "2109.07388",
       64,
       "the paper's batch",
-      networks("generator", 1_364_983L, "discriminator", 87_354L),
+      networks(Map.entry("generator", 1_364_983L), Map.entry("discriminator", 87_354L)),
       "counted from AngleArch3dGAN.py's layers",
       new FullTraining(124_987, 60),
       "the study's training: 124,987 showers an epoch (steps_per_epoch = 124987 // batch), 60"
@@ -46,8 +46,9 @@ public enum BuiltInModel {
       "2211.15303",
       32,
       "the study's batch",
-      networks("generator", 18_734_214L, "local-discriminator", 22_900_000L,
-          "global-discriminator", 23_050_000L),
+      networks(Map.entry("generator", 18_734_214L),
+          Map.entry("local-discriminator", 22_900_000L),
+          Map.entry("global-discriminator", 23_050_000L)),
       "the study: the generator's count, the critics' as rounded there (about 22.9M and"
           + " 23.05M); the encoder's is not known",
       null,
@@ -149,10 +150,12 @@ public enum BuiltInModel {
     return Optional.empty();
   }
 
-  private static Map<String, Long> networks(Object... nameThenCount) {
+  /** Parameters per network, in the order given. */
+  @SafeVarargs
+  private static Map<String, Long> networks(Map.Entry<String, Long>... counts) {
     Map<String, Long> m = new LinkedHashMap<>();
-    for (int i = 0; i < nameThenCount.length; i += 2) {
-      m.put((String) nameThenCount[i], (Long) nameThenCount[i + 1]);
+    for (Map.Entry<String, Long> c : counts) {
+      m.put(c.getKey(), c.getValue());
     }
     return Collections.unmodifiableMap(m);
   }
