@@ -3,8 +3,8 @@ package io.wattsweep.common.energy;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.FullTraining;
-import io.wattsweep.common.spec.ModelName;
 import org.junit.jupiter.api.Test;
 
 class TrainingEstimateTest {
@@ -36,7 +36,7 @@ class TrainingEstimateTest {
   @Test
   void thePostersThreeDGanEnergyIs395JoulesPerBatchOf64OverTheStudysTraining() {
     // 124,987 // 64 = 1,952 batches x 60 epochs = 117,120; x 395.3 J = 46,297,536 J: 46.3 MJ.
-    FullTraining study = ModelName.GAN_3D.defaultFullTraining().orElseThrow();
+    FullTraining study = BuiltInModel.GAN_3D.defaultFullTraining().orElseThrow();
     TrainingEstimate t = TrainingEstimate.of(395.3, 0, 1, study, 64);
 
     assertEquals(117_120, t.batches());

@@ -13,13 +13,13 @@ class ModelNameTest {
 
   @Test
   void bothStudyModelsParseByTheirWireNames() {
-    assertEquals(ModelName.GAN_3D, ModelName.parse("model", "3dgan"));
-    assertEquals(ModelName.VAE_PROGAN, ModelName.parse("model", "vae-progan"));
+    assertEquals(BuiltInModel.GAN_3D, ModelName.parse("model", "3dgan"));
+    assertEquals(BuiltInModel.VAE_PROGAN, ModelName.parse("model", "vae-progan"));
   }
 
   @Test
   void threeDGanDefaultsToTheStudysTrainingCountedAsItCountedSteps() {
-    FullTraining t = ModelName.GAN_3D.defaultFullTraining().orElseThrow();
+    FullTraining t = BuiltInModel.GAN_3D.defaultFullTraining().orElseThrow();
     assertEquals(new FullTraining(124_987, 60), t);
     // 124,987 // 64 = 1,952 steps an epoch (the last 59 showers are not trained); x 60 epochs.
     assertEquals(1_952L, t.batchesPerEpoch(64));
@@ -28,9 +28,9 @@ class ModelNameTest {
 
   @Test
   void vaeProGanHasNoDefaultFullTrainingAndSaysWhy() {
-    assertEquals(Optional.empty(), ModelName.VAE_PROGAN.defaultFullTraining());
-    assertTrue(ModelName.VAE_PROGAN.fullTrainingSource().contains("total_kimg"),
-        ModelName.VAE_PROGAN.fullTrainingSource());
+    assertEquals(Optional.empty(), BuiltInModel.VAE_PROGAN.defaultFullTraining());
+    assertTrue(BuiltInModel.VAE_PROGAN.fullTrainingSource().contains("total_kimg"),
+        BuiltInModel.VAE_PROGAN.fullTrainingSource());
   }
 
   @Test

@@ -82,7 +82,7 @@ class SweepParserTest {
         () -> assertEquals(2, spec.warmupBatches()),
         () -> assertEquals(1.0, spec.scale()),
         () -> assertEquals("3dgan", spec.name()),
-        () -> assertEquals(ModelName.GAN_3D.defaultFullTraining().orElseThrow(),
+        () -> assertEquals(BuiltInModel.GAN_3D.defaultFullTraining().orElseThrow(),
             spec.fullTraining()),
         () -> assertEquals(new FullTraining(124_987, 60), spec.fullTraining()),
         // Warm-up goes on until power settles; measuring stays the study's fixed 10.

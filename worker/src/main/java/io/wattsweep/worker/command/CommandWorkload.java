@@ -2,15 +2,14 @@ package io.wattsweep.worker.command;
 
 import io.wattsweep.common.spec.CommandName;
 import io.wattsweep.common.spec.FullTraining;
-import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.artifact.FileTrees;
 import io.wattsweep.worker.process.ErrorTail;
-import io.wattsweep.worker.command.StepMarker;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
+import io.wattsweep.worker.train.WorkloadSpec;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -63,7 +62,7 @@ public final class CommandWorkload implements Workload {
   private enum Signal { BEGIN, END, EXIT }
 
   private final CommandDefinition command;
-  private final JobSpec job;
+  private final WorkloadSpec spec;
   private final Process process;
   private final Path artifactDir;
   private final ErrorTail errors;
@@ -74,13 +73,13 @@ public final class CommandWorkload implements Workload {
   private boolean inStep;
   private boolean exited;
 
-  private CommandWorkload(CommandDefinition command, JobSpec job, Process process,
+  private CommandWorkload(CommandDefinition command, WorkloadSpec spec, Process process,
       Path artifactDir) {
     this.command = command;
-    this.job = job;
+    this.spec = spec;
     this.process = process;
     this.artifactDir = artifactDir;
-    this.stepsNeeded = job.warmupBatches() + job.measuredBatches();
+    this.stepsNeeded = spec.warmupBatches() + spec.measuredBatches();
     this.errors = new ErrorTail(process.getErrorStream(), 20);
     this.pump = new Thread(this::pump, "command-output");
     pump.setDaemon(true);
@@ -88,15 +87,16 @@ public final class CommandWorkload implements Workload {
   }
 
   /**
-   * Starts the job's command workload, named by its model ({@code command:NAME}), from the
+   * Starts the command workload the spec names as its model ({@code command:NAME}), from the
    * worker's commands file.
    *
    * @throws IllegalArgumentException where this worker has no workload of that name
    * @throws IllegalStateException where the commands file cannot be read any more
    * @throws CommandFailedException where the command cannot be started
    */
-  public static CommandWorkload open(JobSpec job, WorkerConfig config, Map<String, String> env) {
-    String name = CommandName.of("model", job.model());
+  public static CommandWorkload open(WorkloadSpec spec, WorkerConfig config,
+      Map<String, String> env) {
+    String name = CommandName.of("model", spec.model());
     CommandWorkloads commands;
     try {
       commands = CommandWorkloads.load(config.commandsFile());
@@ -109,16 +109,16 @@ public final class CommandWorkload implements Workload {
         .directory(command.workingDirectory().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().putAll(command.env());
-    builder.environment().putAll(jobEnv(job, config, env));
+    builder.environment().putAll(jobEnv(spec, config, env));
     builder.environment().putIfAbsent("PYTHONUNBUFFERED", "1");
     Path artifactDir = null;
     try {
       artifactDir = Files.createTempDirectory("wattsweep-command-artifact-");
       builder.environment().put("WATTSWEEP_ARTIFACT_DIR", artifactDir.toString());
       Process process = builder.start();
-      LOG.info("Job {} runs command workload {} in process {}: {}", job.jobId(), name,
+      LOG.info("Job {} runs command workload {} in process {}: {}", spec.jobId(), name,
           process.pid(), command.argv());
-      return new CommandWorkload(command, job, process, artifactDir);
+      return new CommandWorkload(command, spec, process, artifactDir);
     } catch (IOException e) {
       if (artifactDir != null) {
         FileTrees.delete(artifactDir);
@@ -129,17 +129,18 @@ public final class CommandWorkload implements Workload {
   }
 
   /** What wattsweep tells the command about its job. */
-  static Map<String, String> jobEnv(JobSpec job, WorkerConfig config, Map<String, String> env) {
+  static Map<String, String> jobEnv(WorkloadSpec spec, WorkerConfig config,
+      Map<String, String> env) {
     var out = new HashMap<String, String>();
-    out.put("WATTSWEEP_JOB_ID", job.jobId());
-    out.put("WATTSWEEP_WORKLOAD", CommandName.of("model", job.model()));
-    out.put("WATTSWEEP_BATCH_SIZE", Integer.toString(job.globalBatchSize()));
-    out.put("WATTSWEEP_PRECISION", job.precision().wireName());
-    out.put("WATTSWEEP_GPUS", Integer.toString(job.gpus()));
-    out.put("WATTSWEEP_WARMUP_BATCHES", Integer.toString(job.warmupBatches()));
-    out.put("WATTSWEEP_MEASURED_BATCHES", Integer.toString(job.measuredBatches()));
-    out.put("CUDA_VISIBLE_DEVICES", visibleGpus(job.gpus(), config, env));
-    if (job.precision() == Precision.FP32) {
+    out.put("WATTSWEEP_JOB_ID", spec.jobId());
+    out.put("WATTSWEEP_WORKLOAD", CommandName.of("model", spec.model()));
+    out.put("WATTSWEEP_BATCH_SIZE", Integer.toString(spec.batchSize()));
+    out.put("WATTSWEEP_PRECISION", spec.precision().wireName());
+    out.put("WATTSWEEP_GPUS", Integer.toString(spec.devices()));
+    out.put("WATTSWEEP_WARMUP_BATCHES", Integer.toString(spec.warmupBatches()));
+    out.put("WATTSWEEP_MEASURED_BATCHES", Integer.toString(spec.measuredBatches()));
+    out.put("CUDA_VISIBLE_DEVICES", visibleGpus(spec.devices(), config, env));
+    if (spec.precision() == Precision.FP32) {
       // fp32 means fp32: stop cuBLAS/cuDNN from using TF32 tensor cores behind the job's back.
       out.put("NVIDIA_TF32_OVERRIDE", "0");
     }
@@ -173,7 +174,7 @@ public final class CommandWorkload implements Workload {
         }
       }
     } catch (IOException e) {
-      LOG.warn("Reading the output of job {}'s command failed: {}", job.jobId(), e.toString());
+      LOG.warn("Reading the output of job {}'s command failed: {}", spec.jobId(), e.toString());
     } finally {
       signals.add(Signal.EXIT);
     }
@@ -225,7 +226,7 @@ public final class CommandWorkload implements Workload {
     long extra = signals.stream().filter(s -> s == Signal.BEGIN).count();
     if (extra > 0) {
       LOG.info("Job {}'s command marked {} more step(s) after the last measured one; ignored",
-          job.jobId(), extra);
+          spec.jobId(), extra);
     }
   }
 
@@ -239,7 +240,7 @@ public final class CommandWorkload implements Workload {
       return s;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for job " + job.jobId()
+      throw new IllegalStateException("interrupted while waiting for job " + spec.jobId()
           + "'s command", e);
     }
   }
@@ -250,7 +251,7 @@ public final class CommandWorkload implements Workload {
       return process.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for job " + job.jobId()
+      throw new IllegalStateException("interrupted while waiting for job " + spec.jobId()
           + "'s command to exit", e);
     }
   }
@@ -260,8 +261,8 @@ public final class CommandWorkload implements Workload {
         ? "exited with status " + status + " after " + stepsDone + " of the " + stepsNeeded
             + " steps the job needs"
         : "exited with status 0 having ended " + stepsDone + " of the " + stepsNeeded
-            + " steps the job needs (" + job.warmupBatches() + " warm-up + "
-            + job.measuredBatches() + " measured, as WATTSWEEP_WARMUP_BATCHES and"
+            + " steps the job needs (" + spec.warmupBatches() + " warm-up + "
+            + spec.measuredBatches() + " measured, as WATTSWEEP_WARMUP_BATCHES and"
             + " WATTSWEEP_MEASURED_BATCHES say): it must print a '" + StepMarker.BEGIN
             + "' line as each batch begins";
     String tail;
@@ -293,19 +294,19 @@ public final class CommandWorkload implements Workload {
 
   @Override
   public ModelInfo info() {
-    return new ModelInfo(job.model(), 1.0, 0, 0, 0, "unknown: a command workload");
+    return new ModelInfo(spec.model(), 1.0, 0, 0, 0, "unknown: a command workload");
   }
 
   /** The request: a command's own precision is not visible to wattsweep. */
   @Override
   public Precision precisionRan() {
-    return job.precision();
+    return spec.precision();
   }
 
   @Override
   public String precisionNote() {
-    return "not verified: the command was asked for " + job.precision() + " (WATTSWEEP_PRECISION"
-        + (job.precision() == Precision.FP32 ? ", NVIDIA_TF32_OVERRIDE=0" : "")
+    return "not verified: the command was asked for " + spec.precision() + " (WATTSWEEP_PRECISION"
+        + (spec.precision() == Precision.FP32 ? ", NVIDIA_TF32_OVERRIDE=0" : "")
         + "); wattsweep cannot see the precision a command runs";
   }
 
@@ -323,7 +324,7 @@ public final class CommandWorkload implements Workload {
   @Override
   public void close() {
     if (process.isAlive()) {
-      LOG.warn("Stopping job {}'s command (process {})", job.jobId(), process.pid());
+      LOG.warn("Stopping job {}'s command (process {})", spec.jobId(), process.pid());
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
     }

@@ -1,8 +1,10 @@
 package io.wattsweep.worker.meter;
 
 /**
- * A meter cannot measure on this machine (no powercap zones, an unreadable energy counter): the
- * caller falls back to the next meter and reports {@link #reason()}, so a fallback is never silent.
+ * A meter cannot measure on this machine (no powercap zones, an unreadable energy counter, no
+ * NVML), or could not be read during a run: the caller falls back to the next meter and reports
+ * {@link #reason()}, so a fallback is never silent; a run that loses its meter fails as
+ * meter-unavailable.
  */
 public class MeterUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -2,6 +2,7 @@ package io.wattsweep.worker.run;
 
 import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.worker.command.CommandFailedException;
+import io.wattsweep.worker.meter.MeterUnavailableException;
 
 /** Maps what went wrong in a run to the reason the catalog records. */
 final class Failures {
@@ -15,8 +16,7 @@ final class Failures {
           || message.contains("OOM when allocating") || message.contains("out of memory")) {
         return FailureReason.OUT_OF_MEMORY;
       }
-      if (c instanceof JobRun.MeterUnavailableException
-          || c instanceof io.wattsweep.worker.meter.MeterUnavailableException) {
+      if (c instanceof MeterUnavailableException) {
         return FailureReason.METER_UNAVAILABLE;
       }
       if (c instanceof JobRun.InvalidSpecException) {
@@ -31,7 +31,7 @@ final class Failures {
 
   static String describe(Throwable t) {
     String m = t.getMessage();
-    if (t instanceof JobRun.InvalidSpecException || t instanceof JobRun.MeterUnavailableException
+    if (t instanceof JobRun.InvalidSpecException || t instanceof MeterUnavailableException
         || t instanceof CommandFailedException) {
       return m;
     }

@@ -1,14 +1,11 @@
 package io.wattsweep.worker.run;
 
 import io.wattsweep.common.event.EventCodec;
-import io.wattsweep.common.spec.CommandName;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.artifact.ArtifactStore;
-import io.wattsweep.worker.command.CommandWorkload;
 import io.wattsweep.worker.meter.PowerMeters;
 import io.wattsweep.worker.process.ParentWatch;
-import io.wattsweep.worker.train.Workloads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -37,8 +34,7 @@ public final class JobProcess {
         new EventSink(System.out), Clock.systemUTC(), System::nanoTime);
     run.run(new JobRun.Parts(
         gpus -> PowerMeters.open(gpus, config, System.getenv()),
-        spec -> CommandName.isCommand(job.model())
-            ? CommandWorkload.open(job, config, System.getenv()) : Workloads.open(spec),
+        new JobWorkloads(config, System.getenv())::open,
         config.idleBaseline(), config.powerSampleInterval(),
         ArtifactStore.open(config.artifactStore(), config.s3())));
     // TensorFlow leaves non-daemon threads behind; the run's outcome is already written.

@@ -15,6 +15,7 @@ import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.worker.artifact.ArtifactKey;
 import io.wattsweep.worker.artifact.ArtifactStore;
 import io.wattsweep.worker.artifact.GeneratorArtifact;
+import io.wattsweep.worker.meter.MeterUnavailableException;
 import io.wattsweep.worker.meter.PowerMeter;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.StepLosses;
@@ -110,7 +111,7 @@ public final class JobRun {
     try {
       return parts.meters().apply(job.gpus());
     } catch (RuntimeException e) {
-      throw new MeterUnavailableException(e);
+      throw new MeterUnavailableException("meter unavailable: " + e.getMessage(), e);
     }
   }
 
@@ -122,8 +123,7 @@ public final class JobRun {
    */
   private Workload openWorkload(Parts parts) {
     try {
-      return parts.workloads().apply(new WorkloadSpec(job.model(), job.scale(), job.precision(),
-          job.globalBatchSize(), job.gpus(), seed(), job.dataset()));
+      return parts.workloads().apply(WorkloadSpec.of(job, seed()));
     } catch (IllegalArgumentException e) {
       if (e.getClass() == IllegalArgumentException.class) {
         throw new InvalidSpecException(e);
@@ -137,7 +137,7 @@ public final class JobRun {
     try {
       return meter.energyJoules();
     } catch (RuntimeException e) {
-      throw new MeterUnavailableException(e);
+      throw new MeterUnavailableException("meter unavailable: " + e.getMessage(), e);
     }
   }
 
@@ -298,13 +298,6 @@ public final class JobRun {
   static final class InvalidSpecException extends RuntimeException {
     InvalidSpecException(IllegalArgumentException cause) {
       super(cause.getMessage(), cause);
-    }
-  }
-
-  /** The meter could not be opened or read. */
-  static final class MeterUnavailableException extends RuntimeException {
-    MeterUnavailableException(Throwable cause) {
-      super("meter unavailable: " + cause.getMessage(), cause);
     }
   }
 }

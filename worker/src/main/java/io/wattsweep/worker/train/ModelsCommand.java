@@ -1,5 +1,6 @@
 package io.wattsweep.worker.train;
 
+import io.wattsweep.common.spec.BuiltInModel;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.Map;
 public final class ModelsCommand {
 
   private static final List<Double> DEFAULT_SCALES = List.of(1.0, 0.25);
+  /** The published size, which the study's parameter counts are for. */
+  private static final double FULL_SIZE = 1.0;
 
   private ModelsCommand() {}
 
@@ -42,12 +45,12 @@ public final class ModelsCommand {
     out.printf(
         "%-11s %6s %6s %12s %13s  %s%n",
         "MODEL", "SCALE", "BATCH", "GFLOP/STEP", "PARAMETERS", "PER NETWORK");
-    for (ModelCatalog.Model m : ModelCatalog.all()) {
+    for (BuiltInModel m : BuiltInModel.values()) {
       for (double scale : scales) {
-        ModelInfo info = m.describe(scale, m.studyBatchSize());
+        ModelInfo info = Workloads.describe(m, scale, m.studyBatchSize());
         out.printf(
             "%-11s %6.3f %6d %,12.1f %,13d  %s%n",
-            m.name(),
+            m.wireName(),
             scale,
             m.studyBatchSize(),
             info.flopsPerStep() / 1e9,
@@ -56,9 +59,9 @@ public final class ModelsCommand {
       }
     }
     out.println();
-    for (ModelCatalog.Model m : ModelCatalog.all()) {
-      ModelInfo info = m.describe(m.defaultScale(), 1);
-      out.printf("%s: %s (%s)%n", m.name(), m.description(), m.paper());
+    for (BuiltInModel m : BuiltInModel.values()) {
+      ModelInfo info = Workloads.describe(m, FULL_SIZE, 1);
+      out.printf("%s: %s (%s)%n", m.wireName(), m.description(), m.citation());
       out.printf("  batch %d: %s%n", m.studyBatchSize(), m.studyBatchSource());
       out.printf(
           "  parameters: ours %s; the study's %s (%s)%n",
@@ -70,8 +73,8 @@ public final class ModelsCommand {
     }
   }
 
-  private static String fullTraining(ModelCatalog.Model m) {
-    return m.fullTraining()
+  private static String fullTraining(BuiltInModel m) {
+    return m.defaultFullTraining()
         .map(
             t -> {
               long perEpoch = t.batchesPerEpoch(m.studyBatchSize());

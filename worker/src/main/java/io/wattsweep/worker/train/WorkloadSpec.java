@@ -1,11 +1,15 @@
 package io.wattsweep.worker.train;
 
+import io.wattsweep.common.spec.BuiltInModel;
+import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 
 /**
- * What to build: a model at a size, numeric precision, global batch and device count.
+ * What to build and for which job: a model (built-in or {@code command:NAME}) at a size, numeric
+ * precision, global batch and device count, and the job's warm-up and measured batches, which a
+ * command workload is told and runs.
  *
- * @param model the model's wire name, e.g. "3dgan"
+ * @param model the model's wire name, e.g. "3dgan", or {@code command:NAME}
  * @param scale the size factor in (0, 1]: it shrinks images and filter counts, 1 is the paper's
  * @param precision the precision asked for; {@link Workload#precisionRan()} says what ran
  * @param batchSize the global batch, split evenly across devices
@@ -13,6 +17,9 @@ import io.wattsweep.common.spec.Precision;
  * @param seed fixes initial weights, synthetic data and noise
  * @param dataset HDF5 showers to train on (a file, or a directory of {@code .h5} files); null for
  *     synthetic data
+ * @param jobId the job, for logs and a command's environment; {@link #NO_JOB} where there is none
+ * @param warmupBatches the job's warm-up batches; 0 where the caller steps the workload itself
+ * @param measuredBatches the job's measured batches; 0 where the caller steps the workload itself
  */
 public record WorkloadSpec(
     String model,
@@ -21,12 +28,28 @@ public record WorkloadSpec(
     int batchSize,
     int devices,
     long seed,
-    String dataset) {
+    String dataset,
+    String jobId,
+    int warmupBatches,
+    int measuredBatches) {
 
-  /** A workload on synthetic data. */
+  /** The job id of a workload built outside a job (a test, a benchmark). */
+  public static final String NO_JOB = "none";
+
+  /** A workload on synthetic data, outside a job: its caller steps it. */
   public WorkloadSpec(
       String model, double scale, Precision precision, int batchSize, int devices, long seed) {
-    this(model, scale, precision, batchSize, devices, seed, null);
+    this(model, scale, precision, batchSize, devices, seed, null, NO_JOB, 0, 0);
+  }
+
+  /**
+   * What a job runs: its model at its global batch on its GPUs, seeded by the caller.
+   *
+   * @throws IllegalArgumentException naming the field and value where no workload can run it
+   */
+  public static WorkloadSpec of(JobSpec job, long seed) {
+    return new WorkloadSpec(job.model(), job.scale(), job.precision(), job.globalBatchSize(),
+        job.gpus(), seed, job.dataset(), job.jobId(), job.warmupBatches(), job.measuredBatches());
   }
 
   /** Rejects values no model can build, naming the field and the value. */
@@ -50,9 +73,19 @@ public record WorkloadSpec(
       throw new IllegalArgumentException(
           "batchSize must be divisible by devices (" + devices + "): " + batchSize);
     }
-    if (dataset != null && !Workloads.THREE_D_GAN.equals(model)) {
+    if (jobId == null || jobId.isBlank()) {
+      throw new IllegalArgumentException("jobId must not be blank: " + quoted(jobId));
+    }
+    if (warmupBatches < 0) {
+      throw new IllegalArgumentException("warmupBatches must be >= 0: " + warmupBatches);
+    }
+    if (measuredBatches < 0) {
+      throw new IllegalArgumentException("measuredBatches must be >= 0: " + measuredBatches);
+    }
+    if (dataset != null && !BuiltInModel.GAN_3D.wireName().equals(model)) {
       throw new IllegalArgumentException(
-          "dataset is read by model " + Workloads.THREE_D_GAN + " only, not " + quoted(model)
+          "dataset is read by model " + BuiltInModel.GAN_3D.wireName() + " only, not "
+              + quoted(model)
               + ": " + quoted(dataset));
     }
   }

@@ -1,17 +1,13 @@
 package io.wattsweep.worker.train;
 
-import io.wattsweep.worker.train.internal.ThreeDGan;
-import io.wattsweep.worker.train.internal.VaeProGan;
+import io.wattsweep.common.spec.BuiltInModel;
+import io.wattsweep.common.spec.ModelName;
+import io.wattsweep.common.spec.Precision;
+import io.wattsweep.worker.train.proganvae.VaeProGan;
+import io.wattsweep.worker.train.threedgan.ThreeDGan;
 
-/** Builds workloads by model name. */
+/** Builds and describes the built-in models ({@link BuiltInModel}) in TensorFlow. */
 public final class Workloads {
-
-  /** The 3D convolutional calorimeter GAN of Khattak et al. (arXiv 2109.07388). */
-  public static final String THREE_D_GAN = "3dgan";
-
-  /** The conditional progressive GAN for satellite tiles of Cardoso et al. (arXiv 2211.15303). */
-  public static final String VAE_PROGAN = "vae-progan";
-
   private Workloads() {}
 
   /**
@@ -20,13 +16,24 @@ public final class Workloads {
    * @throws IllegalArgumentException naming the field and value for an unknown model
    */
   public static Workload open(WorkloadSpec spec) {
-    switch (ModelCatalog.named(spec.model()).name()) {
-      case THREE_D_GAN:
-        return ThreeDGan.open(spec);
-      case VAE_PROGAN:
-        return VaeProGan.open(spec);
-      default:
-        throw new IllegalStateException("catalogued but not buildable: " + spec.model());
-    }
+    return switch (ModelName.parse("model", spec.model())) {
+      case GAN_3D -> ThreeDGan.open(spec);
+      case VAE_PROGAN -> VaeProGan.open(spec);
+    };
+  }
+
+  /**
+   * Parameters per network and FLOPs per step at a scale and global batch, from the networks'
+   * variables built in a throwaway graph (nothing is trained or allocated).
+   *
+   * @throws IllegalArgumentException naming the field and value for a bad scale or batch
+   */
+  public static ModelInfo describe(BuiltInModel model, double scale, int batchSize) {
+    // The spec's checks name the field and value; the spec itself is not used further.
+    new WorkloadSpec(model.wireName(), scale, Precision.FP32, batchSize, 1, 0);
+    return switch (model) {
+      case GAN_3D -> ThreeDGan.describe(scale, batchSize);
+      case VAE_PROGAN -> VaeProGan.describe(scale, batchSize);
+    };
   }
 }

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wattsweep.worker.train.ModelCatalog;
+import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.worker.train.ModelInfo;
+import io.wattsweep.worker.train.Workloads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,7 +58,7 @@ class TorchExampleTest {
                 "cpu", "--batch", "1", "--steps", "2");
 
     String printed = out.toString(StandardCharsets.UTF_8);
-    ModelInfo java = ModelCatalog.named("3dgan").describe(1, 1);
+    ModelInfo java = Workloads.describe(BuiltInModel.GAN_3D, 1, 1);
     JsonNode steps = new ObjectMapper().readTree(json.toFile()).get("steps");
     assertAll(
         () -> assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8)),

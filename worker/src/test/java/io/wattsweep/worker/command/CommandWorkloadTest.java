@@ -10,6 +10,7 @@ import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.train.WorkloadSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,9 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandWorkloadTest {
   @TempDir Path dir;
 
-  private static JobSpec job(String name, int warmup, int measured, Precision precision) {
-    return new JobSpec("s1-abc", "s1", "command:" + name, 1.0, "cpu", precision, 8, 1, warmup,
-        measured, null);
+  private static WorkloadSpec spec(String name, int warmup, int measured, Precision precision) {
+    return spec(new JobSpec("s1-abc", "s1", "command:" + name, 1.0, "cpu", precision, 8, 1, warmup,
+        measured, null));
+  }
+
+  private static WorkloadSpec spec(JobSpec job) {
+    return WorkloadSpec.of(job, 1);
   }
 
   /** A worker config whose commands file runs {@code script} with python3 as workload "w". */
@@ -48,7 +53,7 @@ class CommandWorkloadTest {
         print("WATTSWEEP_STEP_END", flush=True)
         """);
 
-    try (var w = CommandWorkload.open(job("w", 2, 3, Precision.BF16), config, Map.of())) {
+    try (var w = CommandWorkload.open(spec("w", 2, 3, Precision.BF16), config, Map.of())) {
       long t0 = System.nanoTime();
       w.step();
       // The first step starts after 0.3 s of loading and ends 0.1 s later, at the next marker.
@@ -83,7 +88,7 @@ class CommandWorkloadTest {
         """);
     Path saved = Files.createDirectory(dir.resolve("saved"));
     Path artifactDir;
-    try (var w = CommandWorkload.open(job("w", 0, 1, Precision.FP32), config, Map.of())) {
+    try (var w = CommandWorkload.open(spec("w", 0, 1, Precision.FP32), config, Map.of())) {
       w.step();
       w.finish();
       assertTrue(w.saveGenerator(saved));
@@ -100,7 +105,7 @@ class CommandWorkloadTest {
         print("WATTSWEEP_STEP", flush=True)
         """);
     Path saved = Files.createDirectory(dir.resolve("saved"));
-    try (var w = CommandWorkload.open(job("w", 0, 1, Precision.FP32), config, Map.of())) {
+    try (var w = CommandWorkload.open(spec("w", 0, 1, Precision.FP32), config, Map.of())) {
       w.step();
       w.finish();
       assertFalse(w.saveGenerator(saved));
@@ -114,7 +119,7 @@ class CommandWorkloadTest {
             print("WATTSWEEP_STEP", flush=True)
         """);
 
-    try (var w = CommandWorkload.open(job("w", 2, 10, Precision.FP32), config, Map.of())) {
+    try (var w = CommandWorkload.open(spec("w", 2, 10, Precision.FP32), config, Map.of())) {
       w.step();
       w.step();
       w.awaitStepStart();
@@ -136,7 +141,7 @@ class CommandWorkloadTest {
         sys.exit(7)
         """);
 
-    try (var w = CommandWorkload.open(job("w", 1, 1, Precision.FP32), config, Map.of())) {
+    try (var w = CommandWorkload.open(spec("w", 1, 1, Precision.FP32), config, Map.of())) {
       var e = assertThrows(CommandFailedException.class, w::step);
 
       assertEquals("command workload 'w' exited with status 7 after 1 of the 2 steps the job"
@@ -155,7 +160,7 @@ class CommandWorkloadTest {
         sys.exit(2)
         """);
 
-    try (var w = CommandWorkload.open(job("w", 1, 1, Precision.FP32), config, Map.of())) {
+    try (var w = CommandWorkload.open(spec("w", 1, 1, Precision.FP32), config, Map.of())) {
       w.step();
       w.awaitStepStart();
       w.step();
@@ -171,7 +176,7 @@ class CommandWorkloadTest {
     var config = config("print('never run')");
 
     var e = assertThrows(IllegalArgumentException.class,
-        () -> CommandWorkload.open(job("resnet50", 2, 10, Precision.FP32), config, Map.of()));
+        () -> CommandWorkload.open(spec("resnet50", 2, 10, Precision.FP32), config, Map.of()));
 
     assertEquals("command workload 'resnet50' is not configured on this worker: its commands"
         + " file " + dir.resolve("commands.yaml").toAbsolutePath() + " names w", e.getMessage());
@@ -184,7 +189,7 @@ class CommandWorkloadTest {
         print("WATTSWEEP_STEP", flush=True)
         time.sleep(600)
         """);
-    var w = CommandWorkload.open(job("w", 1, 1, Precision.FP32), config, Map.of());
+    var w = CommandWorkload.open(spec("w", 1, 1, Precision.FP32), config, Map.of());
     w.awaitStepStart();
     long pid = ProcessHandle.current().descendants().filter(p -> p.info().commandLine()
         .map(c -> c.contains("w.py")).orElse(false)).findFirst().orElseThrow().pid();
@@ -200,10 +205,10 @@ class CommandWorkloadTest {
         3, 10, null);
     var gpuWorker = WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100"));
 
-    Map<String, String> env = CommandWorkload.jobEnv(gpuJob, gpuWorker,
+    Map<String, String> env = CommandWorkload.jobEnv(spec(gpuJob), gpuWorker,
         Map.of("CUDA_VISIBLE_DEVICES", "3, 5,7"));
-    Map<String, String> allGpus = CommandWorkload.jobEnv(gpuJob, gpuWorker, Map.of());
-    Map<String, String> cpu = CommandWorkload.jobEnv(job("w", 2, 10, Precision.BF16),
+    Map<String, String> allGpus = CommandWorkload.jobEnv(spec(gpuJob), gpuWorker, Map.of());
+    Map<String, String> cpu = CommandWorkload.jobEnv(spec("w", 2, 10, Precision.BF16),
         WorkerConfig.fromEnv(Map.of()), Map.of("CUDA_VISIBLE_DEVICES", "0"));
 
     assertEquals(Map.of("WATTSWEEP_JOB_ID", "s1-abc", "WATTSWEEP_WORKLOAD", "w",
@@ -220,7 +225,7 @@ class CommandWorkloadTest {
     var perGpu = new JobSpec("s1-abc", "s1", "command:w", 1.0, "a100", Precision.FP32, 32, 2,
         3, 10, null, null, null, BatchSemantics.PER_GPU);
 
-    Map<String, String> env = CommandWorkload.jobEnv(perGpu,
+    Map<String, String> env = CommandWorkload.jobEnv(spec(perGpu),
         WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100")), Map.of());
 
     assertEquals("64", env.get("WATTSWEEP_BATCH_SIZE"));

@@ -18,7 +18,6 @@ import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.artifact.DirectoryStore;
-import io.wattsweep.worker.command.CommandWorkload;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +81,7 @@ class CommandJobRunTest {
     new JobRun(job, "s1-abc-r1", "worker-1", "host-1",
         new EventSink(new PrintStream(out, true, StandardCharsets.UTF_8)), Clock.systemUTC(),
         System::nanoTime)
-        .run(new JobRun.Parts(gpus -> meter, spec -> CommandWorkload.open(job, config, Map.of()),
+        .run(new JobRun.Parts(gpus -> meter, new JobWorkloads(config, Map.of())::open,
             Duration.ZERO, Duration.ofHours(1), new DirectoryStore(dir.resolve("artifacts"))));
     var events = new ArrayList<RunEvent>();
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {

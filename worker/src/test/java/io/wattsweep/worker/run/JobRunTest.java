@@ -514,7 +514,8 @@ class JobRunTest {
 
     WorkloadSpec spec = asked.get();
     assertEquals(2, gpusAsked.get());
-    assertEquals(new WorkloadSpec("3dgan", 0.25, Precision.TF32, 16, 2, spec.seed()), spec);
+    assertEquals(new WorkloadSpec("3dgan", 0.25, Precision.TF32, 16, 2, spec.seed(), null,
+        JOB.jobId(), JOB.warmupBatches(), JOB.measuredBatches()), spec);
   }
 
   @Test

@@ -11,11 +11,11 @@ import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.spec.BatchSemantics;
+import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.artifact.DirectoryStore;
-import io.wattsweep.worker.train.ModelCatalog;
 import io.wattsweep.worker.train.WorkloadSpec;
 import io.wattsweep.worker.train.Workloads;
 import java.io.ByteArrayOutputStream;
@@ -57,7 +57,7 @@ class PerGpuBatchJobRunTest {
     assertAll(
         () -> assertEquals(4, opened.get().batchSize(), "the global batch the towers split"),
         () -> assertEquals(2, opened.get().devices()),
-        () -> assertEquals(ModelCatalog.named("3dgan").describe(0.25, 4).flopsPerStep(),
+        () -> assertEquals(Workloads.describe(BuiltInModel.GAN_3D, 0.25, 4).flopsPerStep(),
             started.flopsPerStep(), "a step's FLOPs are those of 2 x 2 samples"));
   }
 

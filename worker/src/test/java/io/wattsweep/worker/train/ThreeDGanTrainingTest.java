@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.common.spec.Precision;
-import io.wattsweep.worker.train.internal.ThreeDGan;
+import io.wattsweep.worker.train.threedgan.ThreeDGan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

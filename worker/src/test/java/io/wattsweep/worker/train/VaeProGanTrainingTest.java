@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.Precision;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ class VaeProGanTrainingTest {
           n.get("local-discriminator") + n.get("global-discriminator"),
           info.discriminatorParameters());
       assertEquals(
-          info.flopsPerStep(), ModelCatalog.named("vae-progan").describe(0.03, 4).flopsPerStep());
+          info.flopsPerStep(), Workloads.describe(BuiltInModel.VAE_PROGAN, 0.03, 4).flopsPerStep());
       assertTrue(info.flopsMethod().startsWith("analytic"), info::toString);
       Architectures.assertDescribes(gan.architecture().orElseThrow(), info.parametersByNetwork());
     }

@@ -12,7 +12,7 @@ import org.tensorflow.types.TFloat32;
  * Adam over one variable list only, with TensorFlow's raw {@code ApplyAdam} op, so that each
  * network's update touches its own weights and nothing else.
  */
-final class Adam {
+public final class Adam {
 
   /**
    * Hyper-parameters.
@@ -22,9 +22,9 @@ final class Adam {
    * @param beta2 decay of the second moment
    * @param epsilon added to the root of the second moment
    */
-  record Settings(float rate, float beta1, float beta2, float epsilon) {
+  public record Settings(float rate, float beta1, float beta2, float epsilon) {
     /** ProGAN's (Karras et al. 2018, section A.1): no first-moment momentum at all. */
-    static final Settings PROGAN = new Settings(1e-3f, 0f, 0.99f, 1e-8f);
+    public static final Settings PROGAN = new Settings(1e-3f, 0f, 0.99f, 1e-8f);
   }
 
   private Adam() {}
@@ -36,7 +36,7 @@ final class Adam {
    * @param barrier built over at least these gradients; updates run once it is passed
    * @param gradients values from {@code barrier.ready()}
    */
-  static Op apply(
+  public static Op apply(
       Ops tf,
       GradientBarrier barrier,
       List<Variable<TFloat32>> variables,

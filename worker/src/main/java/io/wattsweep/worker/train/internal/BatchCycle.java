@@ -10,7 +10,7 @@ import org.tensorflow.types.TInt32;
  * TensorFlow: a batch too large for memory then fails as TensorFlow's out-of-memory error instead
  * of an array allocation in the JVM.
  */
-final class BatchCycle {
+public final class BatchCycle {
 
   /** Pools hold at most four batches, and at most this many bytes of samples. */
   static final long MAX_POOL_BYTES = 64L << 20;
@@ -21,19 +21,19 @@ final class BatchCycle {
   private final int batchSize;
   private long next;
 
-  BatchCycle(int poolSize, int batchSize) {
+  public BatchCycle(int poolSize, int batchSize) {
     this.poolSize = poolSize;
     this.batchSize = batchSize;
   }
 
   /** Samples worth preparing: four batches, or fewer if that would pass the byte limit. */
-  static int poolSize(int batchSize, long bytesPerSample) {
+  public static int poolSize(int batchSize, long bytesPerSample) {
     long fit = Math.max(1, MAX_POOL_BYTES / bytesPerSample);
     return (int) Math.min((long) BATCHES_PER_POOL * batchSize, fit);
   }
 
   /** The next batch's indices into the pool, (batch); the caller closes it. */
-  TInt32 next() {
+  public TInt32 next() {
     int[] indices = new int[batchSize];
     for (int i = 0; i < batchSize; i++) {
       indices[i] = (int) ((next + i) % poolSize);

@@ -22,7 +22,7 @@ import org.tensorflow.types.family.TType;
  * generator/dense/w}: what {@code tf.train.load_checkpoint} reads too. Only the listed variables
  * are written, not the optimizer's slots nor the other networks.
  */
-final class Checkpoints {
+public final class Checkpoints {
 
   private Checkpoints() {}
 
@@ -40,7 +40,7 @@ final class Checkpoints {
   }
 
   /** Sets the variables to the values saved under {@code prefix}, matched by name. */
-  static void restore(
+  public static void restore(
       Graph graph, Session session, List<Variable<TFloat32>> variables, Path prefix) {
     Ops tf = Ops.create(graph).withSubScope("checkpoint_restore");
     List<Class<? extends TType>> types = new ArrayList<>();

@@ -11,12 +11,13 @@ import org.tensorflow.types.TFloat32;
  * else stay fp32 (Keras' {@code mixed_bfloat16} policy): {@link #BF16} casts a product's operands
  * to bf16 and its result back, in the graph, for GPUs, which TensorFlow's bf16 rewrite skips.
  */
-enum Compute {
+public enum Compute {
   FP32,
   BF16;
 
   /** A dense layer: {@code x w + b}. */
-  Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b) {
+  public Operand<TFloat32> dense(
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b) {
     if (this == FP32) {
       return tf.nn.biasAdd(tf.linalg.matMul(x, w), b);
     }
@@ -24,7 +25,7 @@ enum Compute {
   }
 
   /** A 2D convolution, SAME padding, then the bias. */
-  Operand<TFloat32> conv2d(
+  public Operand<TFloat32> conv2d(
       Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b, long stride) {
     List<Long> strides = List.of(1L, stride, stride, 1L);
     if (this == FP32) {

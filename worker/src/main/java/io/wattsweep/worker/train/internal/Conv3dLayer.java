@@ -1,6 +1,5 @@
 package io.wattsweep.worker.train.internal;
 
-import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -11,10 +10,10 @@ import org.tensorflow.types.TFloat32;
  * Conv3D} with a bias, stride 1, VALID or SAME. Its kernel may differ per axis, as the published
  * network's (5, 6, 6) and (6, 6, 8) do.
  */
-final class Conv3dLayer {
+public final class Conv3dLayer {
 
   /** Keras' kernel initialisers that the published network names. */
-  enum Init {
+  public enum Init {
     /** U(-l, l), l = sqrt(6 / fan in). */
     HE_UNIFORM,
     /** U(-l, l), l = sqrt(6 / (fan in + fan out)); Keras' default. */
@@ -66,18 +65,18 @@ final class Conv3dLayer {
   }
 
   /** SAME padding: the output keeps the input's cells. */
-  static Conv3dLayer same(
+  public static Conv3dLayer same(
       Params params, String name, Grid input, int[] kernel, int filters, Init init) {
     return new Conv3dLayer(params, name, input, NO_PADDING, kernel, filters, true, init);
   }
 
   /** {@code padding} zeros on both sides of each axis, then a VALID convolution. */
-  static Conv3dLayer valid(
+  public static Conv3dLayer valid(
       Params params, String name, Grid input, int[] padding, int[] kernel, int filters, Init init) {
     return new Conv3dLayer(params, name, input, padding, kernel, filters, false, init);
   }
 
-  Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
+  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
     Operand<TFloat32> in = x;
     if (padding[0] + padding[1] + padding[2] > 0) {
       int[][] pads = {
@@ -88,7 +87,7 @@ final class Conv3dLayer {
     return tf.nn.biasAdd(compute.conv3d(tf, in, w, same ? "SAME" : "VALID"), b);
   }
 
-  Grid output() {
+  public Grid output() {
     return output;
   }
 
@@ -96,7 +95,7 @@ final class Conv3dLayer {
    * Multiply-adds of the forward pass for one sample: output cells x kernel volume x input channels
    * x filters (SAME's border cells counted in full, as the op computes them over the zeros).
    */
-  long macsPerSample() {
+  public long macsPerSample() {
     return output.cells()
         * kernel[0]
         * kernel[1]

@@ -15,9 +15,9 @@ import org.tensorflow.types.TFloat32;
  * @param gated builds ops that run only once every gradient is computed
  * @param ready the gradients, in the order given, as values that exist once the barrier is passed
  */
-record GradientBarrier(Ops gated, List<Operand<TFloat32>> ready) {
+public record GradientBarrier(Ops gated, List<Operand<TFloat32>> ready) {
 
-  static GradientBarrier of(Ops tf, List<Operand<TFloat32>> gradients) {
+  public static GradientBarrier of(Ops tf, List<Operand<TFloat32>> gradients) {
     List<Operand<TFloat32>> ready = new ArrayList<>();
     for (Operand<TFloat32> g : gradients) {
       ready.add(tf.identity(g));

@@ -4,19 +4,19 @@ package io.wattsweep.worker.train.internal;
  * The static shape of one sample's 3D activations: cells along x, y and z, and channels (NDHWC
  * without the batch). The 3DGAN's layers derive their shapes, parameters and multiply-adds from it.
  */
-record Grid(int x, int y, int z, int channels) {
+public record Grid(int x, int y, int z, int channels) {
 
-  Grid {
+  public Grid {
     if (x < 1 || y < 1 || z < 1 || channels < 1) {
       throw new IllegalArgumentException("grid must be positive in every axis: " + this);
     }
   }
 
-  long cells() {
+  public long cells() {
     return (long) x * y * z;
   }
 
-  long size() {
+  public long size() {
     return cells() * channels;
   }
 
@@ -34,22 +34,22 @@ record Grid(int x, int y, int z, int channels) {
     return new Grid(x - k[0] + 1, y - k[1] + 1, z - k[2] + 1, out);
   }
 
-  Grid upsampled(int factor) {
+  public Grid upsampled(int factor) {
     return new Grid(x * factor, y * factor, z * factor, channels);
   }
 
   /** After non-overlapping average pooling: sides divided by {@code factor}, rounded down. */
-  Grid pooled(int factor) {
+  public Grid pooled(int factor) {
     return new Grid(x / factor, y / factor, z / factor, channels);
   }
 
   /** (-1, x, y, z, channels): the batch left to TensorFlow. */
-  int[] batchShape() {
+  public int[] batchShape() {
     return new int[] {-1, x, y, z, channels};
   }
 
   /** (batch, x, y, z, channels). */
-  long[] batchShape(long batch) {
+  public long[] batchShape(long batch) {
     return new long[] {batch, x, y, z, channels};
   }
 }

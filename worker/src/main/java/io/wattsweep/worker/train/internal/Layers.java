@@ -14,16 +14,16 @@ import org.tensorflow.types.TFloat32;
  * the ProGAN critic uses has a second-order gradient in TensorFlow's C++ registry, which its
  * gradient penalty needs.
  */
-final class Layers {
+public final class Layers {
 
   private Layers() {}
 
   /** LeakyReLU with ProGAN's slope, 0.2. */
-  static Operand<TFloat32> leakyRelu(Ops tf, Operand<TFloat32> x) {
+  public static Operand<TFloat32> leakyRelu(Ops tf, Operand<TFloat32> x) {
     return leakyRelu(tf, x, 0.2f);
   }
 
-  static Operand<TFloat32> leakyRelu(Ops tf, Operand<TFloat32> x, float alpha) {
+  public static Operand<TFloat32> leakyRelu(Ops tf, Operand<TFloat32> x, float alpha) {
     return tf.nn.leakyRelu(x, LeakyRelu.alpha(alpha));
   }
 
@@ -32,7 +32,7 @@ final class Layers {
    * and Tile have registered gradients, whereas a transposed convolution would need a second custom
    * gradient.
    */
-  static Operand<TFloat32> upsample3d(Ops tf, Operand<TFloat32> x, Grid grid, int factor) {
+  public static Operand<TFloat32> upsample3d(Ops tf, Operand<TFloat32> x, Grid grid, int factor) {
     // Batch and x merge into the leading axis: Tile then stays within rank 7.
     var spread =
         tf.reshape(x, tf.constant(new int[] {-1, 1, grid.y(), 1, grid.z(), 1, grid.channels()}));
@@ -41,7 +41,7 @@ final class Layers {
   }
 
   /** Nearest-neighbour 2x upsampling of (batch, h, w, c), as ProGAN's generator grows. */
-  static Operand<TFloat32> upsample2d(Ops tf, Operand<TFloat32> x, int h, int w, int c) {
+  public static Operand<TFloat32> upsample2d(Ops tf, Operand<TFloat32> x, int h, int w, int c) {
     var spread = tf.reshape(x, tf.constant(new int[] {-1, 1, w, 1, c}));
     var tiled = tf.tile(spread, tf.constant(new int[] {1, 2, 1, 2, 1}));
     return tf.reshape(tiled, tf.constant(new int[] {-1, 2 * h, 2 * w, c}));
@@ -51,13 +51,13 @@ final class Layers {
    * 2x2 average pooling of (batch, h, w, c) as a reshape and a mean: the gradient of AvgPool's own
    * gradient is missing from the C++ registry, and the gradient penalty differentiates it.
    */
-  static Operand<TFloat32> downsample2d(Ops tf, Operand<TFloat32> x, int h, int w, int c) {
+  public static Operand<TFloat32> downsample2d(Ops tf, Operand<TFloat32> x, int h, int w, int c) {
     var blocks = tf.reshape(x, tf.constant(new int[] {-1, h / 2, 2, w / 2, 2, c}));
     return tf.math.mean(blocks, tf.constant(new int[] {2, 4}));
   }
 
   /** ProGAN's pixelwise feature normalisation: each pixel's feature vector to unit mean square. */
-  static Operand<TFloat32> pixelNorm(Ops tf, Operand<TFloat32> x) {
+  public static Operand<TFloat32> pixelNorm(Ops tf, Operand<TFloat32> x) {
     var meanSquare = tf.math.mean(tf.math.square(x), tf.constant(-1), Mean.keepDims(true));
     return tf.math.mul(x, tf.math.rsqrt(tf.math.add(meanSquare, tf.constant(1e-8f))));
   }
@@ -68,7 +68,7 @@ final class Layers {
    *
    * @param group samples per group; must divide the batch
    */
-  static Operand<TFloat32> minibatchStddev(
+  public static Operand<TFloat32> minibatchStddev(
       Ops tf, Operand<TFloat32> x, int group, int h, int w, int c) {
     var grouped = tf.reshape(x, tf.constant(new int[] {group, -1, h, w, c}));
     var centred = tf.math.sub(grouped, tf.math.mean(grouped, tf.constant(0), Mean.keepDims(true)));

@@ -18,7 +18,7 @@ import org.tensorflow.types.TInt32;
  * scale; {@value #GROWTH_STEPS} finite steps in a row double it. All of it runs in the graph, so a
  * step costs no extra session run. Without fp16, {@link #off()} changes nothing.
  */
-final class LossScale {
+public final class LossScale {
 
   /** Keras' initial dynamic scale, 2^15. */
   static final float INITIAL = 32768f;
@@ -38,12 +38,12 @@ final class LossScale {
   }
 
   /** No scaling: every step applies its gradients. */
-  static LossScale off() {
+  public static LossScale off() {
     return new LossScale(null, null);
   }
 
   /** A dynamic scale whose state lives in {@code tf}'s scope, e.g. the optimizer's. */
-  static LossScale dynamic(Ops tf) {
+  public static LossScale dynamic(Ops tf) {
     Ops init = tf.withInitScope();
     return new LossScale(
         init.withName("loss_scale").variable(init.constant(INITIAL)),
@@ -67,7 +67,7 @@ final class LossScale {
    * @param gradients unscaled; {@code apply} gets them as values that exist only when all are
    *     finite
    */
-  Op guard(
+  public Op guard(
       Ops tf,
       List<Operand<TFloat32>> gradients,
       Function<List<Operand<TFloat32>>, Op> apply) {

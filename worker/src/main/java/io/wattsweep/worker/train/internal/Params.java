@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
  * The trainable variables of one network, initialised from the seed with stateless random ops so
  * the same seed always gives the same weights.
  */
-final class Params {
+public final class Params {
 
   private final Ops init;
   private final Compute compute;
@@ -29,7 +29,7 @@ final class Params {
    * @param stream distinguishes networks so that they never draw the same numbers
    * @param compute what the network's products compute in
    */
-  Params(Ops tf, long seed, long stream, Compute compute) {
+  public Params(Ops tf, long seed, long stream, Compute compute) {
     this.init = tf.withInitScope();
     this.compute = compute;
     this.seed = seed;
@@ -43,12 +43,12 @@ final class Params {
   static final double TRUNCATION_STDDEV = 0.87962566103423978;
 
   /** What the network's convolutions and matrix products compute in. */
-  Compute compute() {
+  public Compute compute() {
     return compute;
   }
 
   /** A weight drawn uniformly from [-limit, limit). */
-  Variable<TFloat32> uniform(String name, double limit, long... shape) {
+  public Variable<TFloat32> uniform(String name, double limit, long... shape) {
     Ops named = init.withSubScope(name);
     var draw = named.random.statelessRandomUniform(named.constant(shape), named.constant(key()));
     var centred = named.math.sub(named.math.mul(draw, named.constant(2f)), named.constant(1f));
@@ -68,7 +68,7 @@ final class Params {
    * A weight drawn from N(0, 1), for layers with an equalized learning rate (Karras et al. 2018):
    * the He constant is applied at run time instead, so every weight learns at the same pace.
    */
-  Variable<TFloat32> unitWeight(String name, long... shape) {
+  public Variable<TFloat32> unitWeight(String name, long... shape) {
     Ops named = init.withSubScope(name);
     var draw =
         named.random.statelessRandomNormal(
@@ -77,12 +77,12 @@ final class Params {
   }
 
   /** A bias, zero at start. */
-  Variable<TFloat32> bias(String name, long size) {
+  public Variable<TFloat32> bias(String name, long size) {
     return zeros(name, "b", size);
   }
 
   /** A vector of zeros at start, e.g. a batch norm's offset. */
-  Variable<TFloat32> zeros(String name, String variable, long size) {
+  public Variable<TFloat32> zeros(String name, String variable, long size) {
     Ops named = init.withSubScope(name);
     return register(name + "/" + variable,
         named
@@ -91,7 +91,7 @@ final class Params {
   }
 
   /** A vector of ones at start, e.g. a batch norm's scale. */
-  Variable<TFloat32> ones(String name, String variable, long size) {
+  public Variable<TFloat32> ones(String name, String variable, long size) {
     Ops named = init.withSubScope(name);
     return register(name + "/" + variable,
         named
@@ -99,12 +99,12 @@ final class Params {
             .variable(named.fill(named.constant(new long[] {size}), named.constant(1f))));
   }
 
-  List<Variable<TFloat32>> all() {
+  public List<Variable<TFloat32>> all() {
     return Collections.unmodifiableList(variables);
   }
 
   /** Trainable scalars, from the variables' static shapes. */
-  long count() {
+  public long count() {
     long n = 0;
     for (Variable<TFloat32> v : variables) {
       n += v.shape().size();
@@ -130,7 +130,7 @@ final class Params {
   }
 
   /** Networks as built, one line each: its name, its parameters, then its {@link #summary}. */
-  static String describe(Map<String, Params> networks) {
+  public static String describe(Map<String, Params> networks) {
     var lines = new ArrayList<String>();
     networks.forEach((name, p) -> lines.add(String.format(Locale.ROOT, "%s (%,d parameters): %s",
         name, p.count(), p.summary())));

@@ -19,7 +19,7 @@ import org.tensorflow.op.Ops;
  * native handle, which TensorFlow Java keeps package-private: it is reached by reflection, and
  * only before a session runs the graph.
  */
-final class PlacedGradients {
+public final class PlacedGradients {
 
   private PlacedGradients() {}
 
@@ -27,7 +27,7 @@ final class PlacedGradients {
    * d(sum of ys)/d(xs), seeded with {@code dys} (null for ones), built under {@code prefix} and,
    * when {@code tf} has a device, placed on it.
    */
-  static Output<?>[] add(
+  public static Output<?>[] add(
       Graph graph, Ops tf, String prefix, Output<?>[] ys, Output<?>[] xs, Output<?>[] dys) {
     Output<?>[] gradients = graph.addGradients(prefix, ys, xs, dys);
     String device = tf.scope().getDeviceString();

@@ -9,10 +9,10 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
 
 /** Where and how a workload runs: its towers, its precision, and the session they configure. */
-final class Placement {
+public final class Placement {
 
-  final Towers towers;
-  final PrecisionPlan plan;
+  public final Towers towers;
+  public final PrecisionPlan plan;
 
   private Placement(Towers towers, PrecisionPlan plan) {
     this.towers = towers;
@@ -24,7 +24,7 @@ final class Placement {
    *
    * @throws IllegalArgumentException when more devices are asked for than there are GPUs
    */
-  static Placement of(WorkloadSpec spec) {
+  public static Placement of(WorkloadSpec spec) {
     int gpus = HostDevices.gpuCount();
     if (gpus > 0 && spec.devices() > gpus) {
       throw new IllegalArgumentException(
@@ -34,7 +34,7 @@ final class Placement {
   }
 
   /** Every tower of {@code spec} on the host's one CPU device, with the plan of CPU hosts. */
-  static Placement onOneDevice(WorkloadSpec spec) {
+  public static Placement onOneDevice(WorkloadSpec spec) {
     return new Placement(Towers.onOneDevice(spec.devices()), plan(spec, false));
   }
 

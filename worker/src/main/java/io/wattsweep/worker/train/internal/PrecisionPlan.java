@@ -20,10 +20,10 @@ import org.tensorflow.proto.RewriterConfig;
  * cover, is built into the graph. Whether low precision ran is read back from the graphs the
  * session executed (a rewrite skips devices that lack support without failing), never assumed.
  */
-final class PrecisionPlan {
+public final class PrecisionPlan {
 
   /** What ran and, when it is not what was asked, why. */
-  record Outcome(Precision ran, String note) {}
+  public record Outcome(Precision ran, String note) {}
 
   private static final int AMPERE = 8;
 
@@ -70,7 +70,7 @@ final class PrecisionPlan {
   }
 
   /** Whether the optimizers scale the loss dynamically, as fp16 needs (see {@link LossScale}). */
-  boolean dynamicLossScale() {
+  public boolean dynamicLossScale() {
     return lowPrecisionType() == DataType.DT_HALF;
   }
 
@@ -79,7 +79,7 @@ final class PrecisionPlan {
    * compute capability 8.0 or newer, where TensorFlow's bf16 rewrite, which only covers CPUs,
    * would leave them in fp32.
    */
-  Compute compute() {
+  public Compute compute() {
     return gpu && lowPrecisionType() == DataType.DT_BFLOAT16 ? Compute.BF16 : Compute.FP32;
   }
 

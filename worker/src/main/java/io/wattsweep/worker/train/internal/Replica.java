@@ -15,12 +15,12 @@ import org.tensorflow.types.TFloat32;
  * @param batch samples the replica holds
  * @param seed the run's seed
  */
-record Replica(int index, int batch, long seed) {
+public record Replica(int index, int batch, long seed) {
 
   /** Random streams of one replica never meet another's: stream ids are spaced this far. */
   private static final long STREAM_STRIDE = 1L << 16;
 
-  Replica {
+  public Replica {
     if (index < 0 || index >= STREAM_STRIDE || batch < 1) {
       throw new IllegalArgumentException(
           "a replica must have 0 <= index < " + STREAM_STRIDE + " and batch >= 1: " + index
@@ -29,7 +29,7 @@ record Replica(int index, int batch, long seed) {
   }
 
   /** Fresh N(0, 1) draws each run, (batch, sampleShape...). */
-  Operand<TFloat32> normal(Ops tf, long stream, long... sampleShape) {
+  public Operand<TFloat32> normal(Ops tf, long stream, long... sampleShape) {
     return tf.random.randomStandardNormal(
         tf.constant(shape(sampleShape)),
         TFloat32.class,
@@ -41,7 +41,8 @@ record Replica(int index, int batch, long seed) {
    * Keras' {@code Dropout(rate)} while training: each value kept with probability 1 - rate and
    * scaled by 1 / (1 - rate), with a fresh mask each run.
    */
-  Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, Grid grid, float rate, long stream) {
+  public Operand<TFloat32> dropout(
+      Ops tf, Operand<TFloat32> x, Grid grid, float rate, long stream) {
     long[] cell = {grid.x(), grid.y(), grid.z(), grid.channels()};
     var draw =
         tf.random.randomUniform(

@@ -14,7 +14,7 @@ import org.tensorflow.types.TFloat32;
  * may build several update ops (the discriminator's on real and on generated showers): they share
  * its accumulators, as Keras' one optimiser per compiled model does.
  */
-final class RmsProp {
+public final class RmsProp {
 
   private static final float RHO = 0.9f;
   private static final float EPSILON = 1e-7f;
@@ -24,7 +24,7 @@ final class RmsProp {
   private final List<Variable<TFloat32>> moments = new ArrayList<>();
   private final float rate;
 
-  RmsProp(Ops tf, List<Variable<TFloat32>> variables, float rate) {
+  public RmsProp(Ops tf, List<Variable<TFloat32>> variables, float rate) {
     this.variables = variables;
     this.rate = rate;
     Ops init = tf.withInitScope();
@@ -36,7 +36,7 @@ final class RmsProp {
   }
 
   /** One op that applies {@code gradients[i]} to {@code variables[i]} for every i. */
-  Op update(Ops tf, List<Operand<TFloat32>> gradients) {
+  public Op update(Ops tf, List<Operand<TFloat32>> gradients) {
     var lr = tf.constant(rate);
     var rho = tf.constant(RHO);
     var momentum = tf.constant(0f);

@@ -13,17 +13,17 @@ import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 
 /** Reading back from a session: weights, and the graphs it executed. */
-final class Sessions {
+public final class Sessions {
 
   private Sessions() {}
 
   /** The variables' values, flattened in order. */
-  static float[] read(Session session, List<Variable<TFloat32>> variables) {
+  public static float[] read(Session session, List<Variable<TFloat32>> variables) {
     return read(session.runner(), variables);
   }
 
   /** The values of {@code outputs} in one run of {@code runner}, flattened in order. */
-  static float[] read(Session.Runner runner, List<? extends Operand<TFloat32>> outputs) {
+  public static float[] read(Session.Runner runner, List<? extends Operand<TFloat32>> outputs) {
     for (Operand<TFloat32> o : outputs) {
       runner.fetch(o);
     }
@@ -47,7 +47,7 @@ final class Sessions {
   }
 
   /** A generator's forward pass, from its input (n, width) to its output. */
-  interface Forward {
+  public interface Forward {
     Operand<TFloat32> apply(Ops tf, Operand<TFloat32> input);
   }
 
@@ -56,7 +56,8 @@ final class Sessions {
    * and returns its output, flattened: how a saved generator is compared with the one that
    * trained.
    */
-  static float[] generate(Graph graph, Session session, Forward forward, float[] input, int n) {
+  public static float[] generate(
+      Graph graph, Session session, Forward forward, float[] input, int n) {
     Ops tf = Ops.create(graph).withSubScope("generate");
     var out =
         forward.apply(
@@ -73,7 +74,7 @@ final class Sessions {
    * Runs {@code runner} (fed and fetching, with no update) and returns the partition graphs it
    * executed, as optimised and placed: they show whether a precision rewrite applied.
    */
-  static List<GraphDef> executedGraphs(Session.Runner runner) {
+  public static List<GraphDef> executedGraphs(Session.Runner runner) {
     try (Result result =
         runner
             .setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build())

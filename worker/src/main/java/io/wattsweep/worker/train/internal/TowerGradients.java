@@ -14,12 +14,12 @@ import org.tensorflow.types.TFloat32;
  * gradients, and their mean (what TensorFlow's MirroredStrategy does), with an optional static loss
  * scale for fp16.
  */
-final class TowerGradients {
+public final class TowerGradients {
 
   private TowerGradients() {}
 
   /** {@code x} split along its first axis into {@code n} equal parts; itself when n is 1. */
-  static List<Operand<TFloat32>> split(Ops tf, Operand<TFloat32> x, int n) {
+  public static List<Operand<TFloat32>> split(Ops tf, Operand<TFloat32> x, int n) {
     List<Operand<TFloat32>> parts = new ArrayList<>();
     if (n == 1) {
       parts.add(x);
@@ -33,7 +33,7 @@ final class TowerGradients {
    * d(scaled loss)/d(variables), on the device of {@code tf}; every variable must be reachable, or
    * the graph is wrong.
    */
-  static List<Output<?>> of(
+  public static List<Output<?>> of(
       Graph graph,
       Ops tf,
       String prefix,
@@ -58,7 +58,7 @@ final class TowerGradients {
 
   /** Per variable, the mean over towers of its gradient, with the loss scale undone. */
   @SuppressWarnings("unchecked")
-  static List<Operand<TFloat32>> averageEach(
+  public static List<Operand<TFloat32>> averageEach(
       Ops tf, List<List<Output<?>>> perTower, LossScale lossScale) {
     List<Operand<TFloat32>> averaged = new ArrayList<>();
     for (int v = 0; v < perTower.get(0).size(); v++) {
@@ -72,7 +72,7 @@ final class TowerGradients {
   }
 
   /** The mean of the parts; an identity of the one part when there is one. */
-  static Operand<TFloat32> average(Ops tf, List<Operand<TFloat32>> parts) {
+  public static Operand<TFloat32> average(Ops tf, List<Operand<TFloat32>> parts) {
     float factor = 1f / parts.size();
     if (factor == 1f) {
       return tf.identity(parts.get(0));

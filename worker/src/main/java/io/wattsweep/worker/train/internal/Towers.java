@@ -9,7 +9,7 @@ import org.tensorflow.proto.ConfigProto;
  * Where data-parallel towers run: one per GPU on a GPU host, else one per logical CPU device
  * (TensorFlow splits the host into as many as the session's device count asks for).
  */
-final class Towers {
+public final class Towers {
 
   private final List<DeviceSpec> devices;
   private final DeviceSpec.DeviceType type;
@@ -23,7 +23,7 @@ final class Towers {
    * {@code count} towers that TensorFlow places on the host's one CPU device: the same ops with
    * the same shapes as towers on {@code count} devices, which is what those are checked against.
    */
-  static Towers onOneDevice(int count) {
+  public static Towers onOneDevice(int count) {
     List<DeviceSpec> devices = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       devices.add(null);
@@ -54,12 +54,12 @@ final class Towers {
     return new Towers(devices, type);
   }
 
-  int count() {
+  public int count() {
     return devices.size();
   }
 
   /** The device of tower {@code i}, or null when TensorFlow places the tower. */
-  DeviceSpec device(int i) {
+  public DeviceSpec device(int i) {
     return devices.get(i);
   }
 

@@ -20,11 +20,11 @@ import org.tensorflow.types.TFloat32;
  *
  * @param <N> the workload's graph of networks, losses and updates
  */
-final class TrainingSession<N> implements AutoCloseable {
+public final class TrainingSession<N> implements AutoCloseable {
 
-  final N net;
-  final Session session;
-  final Graph graph;
+  public final N net;
+  public final Session session;
+  public final Graph graph;
   private final Runnable closeData;
   private PrecisionPlan.Outcome precision;
   private boolean closed;
@@ -42,7 +42,7 @@ final class TrainingSession<N> implements AutoCloseable {
    * @param load puts the workload's data where its graph reads it, once the weights are set
    * @param executedGraphs the graphs of a run that updates nothing, for the precision plan
    */
-  static <N> TrainingSession<N> open(
+  public static <N> TrainingSession<N> open(
       Placement placement,
       Runnable closeData,
       Function<Graph, N> build,
@@ -70,7 +70,7 @@ final class TrainingSession<N> implements AutoCloseable {
   }
 
   /** What ran, and why it is not what was asked for, if it is not. */
-  PrecisionPlan.Outcome precision() {
+  public PrecisionPlan.Outcome precision() {
     return precision;
   }
 
@@ -80,7 +80,7 @@ final class TrainingSession<N> implements AutoCloseable {
     Checkpoints.save(graph, session, variables, prefix);
   }
 
-  static double run(Session.Runner fed, Operand<TFloat32> loss, Op update) {
+  public static double run(Session.Runner fed, Operand<TFloat32> loss, Op update) {
     try (Result result = fed.fetch(loss).addTarget(update).run()) {
       return ((TFloat32) result.get(0)).getFloat();
     }
