@@ -2,13 +2,13 @@ package io.wattsweep.coordinator.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.coordinator.catalog.Catalog;
@@ -25,7 +25,6 @@ import java.util.concurrent.Callable;
  * {@code DELETE /api/v1/models/{model}/aliases/{alias}}.
  */
 final class ModelApi {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_BODY_BYTES = 4096;
 
   private final Vertx vertx;
@@ -131,7 +130,7 @@ final class ModelApi {
   static int versionOf(String body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body == null ? "" : body);
+      root = Json.MAPPER.readTree(body == null ? "" : body);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("body is not valid JSON: " + e.getOriginalMessage());
     }

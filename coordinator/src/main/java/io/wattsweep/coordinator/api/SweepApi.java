@@ -1,11 +1,10 @@
 package io.wattsweep.coordinator.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.SweepParser;
@@ -35,7 +34,6 @@ public final class SweepApi {
   public static final long MAX_BODY_BYTES = 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(SweepApi.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -80,7 +78,7 @@ public final class SweepApi {
     List<JobSpec> jobs = spec.expand(sweepId);
     long now = clock.millis();
     vertx.executeBlocking(() -> {
-          catalog.insertSweep(sweepId, spec, toJson(spec), jobs, now, submitter(ctx));
+          catalog.insertSweep(sweepId, spec, Json.toJson(spec), jobs, now, submitter(ctx));
           return null;
         })
         .onFailure(err -> {
@@ -169,20 +167,12 @@ public final class SweepApi {
         + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
   }
 
-  private static String toJson(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("records always serialise", e);
-    }
-  }
-
   static void reply(RoutingContext ctx, int status, Object body) {
     if (ctx.response().ended()) {
       return;
     }
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(toJson(body));
+        .end(Json.toJson(body));
   }
 }

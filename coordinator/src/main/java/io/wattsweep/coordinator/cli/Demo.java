@@ -1,10 +1,10 @@
 package io.wattsweep.coordinator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.kafka.LocalBroker;
 import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.coordinator.catalog.SweepView;
@@ -30,7 +30,6 @@ import java.util.Map;
  */
 final class Demo {
   private static final String WORKER_MAIN = "io.wattsweep.worker.WorkerMain";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Demo() {}
 
@@ -104,7 +103,7 @@ final class Demo {
   private static String artifactsLine(ApiClient api, String sweepId, Path dir)
       throws IOException {
     int saved = 0;
-    for (JsonNode v : JSON.readTree(api.body("/api/v1/models/3dgan/versions")).get("versions")) {
+    for (JsonNode v : Json.MAPPER.readTree(api.body("/api/v1/models/3dgan/versions")).get("versions")) {
       if (sweepId.equals(v.path("sweepId").asText()) && !v.path("artifactUri").isNull()) {
         saved++;
       }

@@ -1,10 +1,10 @@
 package io.wattsweep.coordinator.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.SweepView;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dashboard {
   private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> REPORT_TYPES = Map.of(
       "svg", "image/svg+xml", "png", "image/png", "csv", "text/csv; charset=utf-8",
       "html", "text/html; charset=utf-8");
@@ -112,7 +111,7 @@ public final class Dashboard {
     }
     try {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(JSON.writeValueAsString(body));
+          .end(Json.MAPPER.writeValueAsString(body));
     } catch (JsonProcessingException e) {
       ctx.response().setStatusCode(500).end();
     }
