@@ -1,10 +1,9 @@
 package io.wattsweep.coordinator.dashboard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.wattsweep.common.json.Json;
+import io.wattsweep.coordinator.api.ApiRouter;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.SweepView;
 import java.nio.file.Path;
@@ -72,9 +71,9 @@ public final class Dashboard {
     String id = ctx.pathParam("id");
     vertx.executeBlocking(() -> catalog.sweep(id), false)
         .onSuccess(sweep -> sweep.ifPresentOrElse(
-            s -> json(ctx, 200, new LiveStatus(id, clock.millis(),
+            s -> ApiRouter.reply(ctx, 200, new LiveStatus(id, clock.millis(),
                 hub.jobs(s.jobs().stream().map(SweepView.JobView::jobId).toList()))),
-            () -> json(ctx, 404, Map.of("error", "sweep not found: '" + id + "'"))))
+            () -> ApiRouter.reply(ctx, 404, Map.of("error", "sweep not found: '" + id + "'"))))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -90,8 +89,8 @@ public final class Dashboard {
                     extension(file), "application/octet-stream"))
                 .putHeader("Cache-Control", "no-cache")
                 .sendFile(p.toString()),
-            () -> json(ctx, 404, Map.of("error", "no report file '" + file + "' for sweep '"
-                + id + "' (a report exists once a job has completed)"))))
+            () -> ApiRouter.reply(ctx, 404, Map.of("error", "no report file '" + file
+                + "' for sweep '" + id + "' (a report exists once a job has completed)"))))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -102,18 +101,6 @@ public final class Dashboard {
 
   private static void fail(RoutingContext ctx, Throwable err) {
     LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), err.toString());
-    json(ctx, 500, Map.of("error", err.toString()));
-  }
-
-  private static void json(RoutingContext ctx, int status, Object body) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    try {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(Json.MAPPER.writeValueAsString(body));
-    } catch (JsonProcessingException e) {
-      ctx.response().setStatusCode(500).end();
-    }
+    ApiRouter.reply(ctx, 500, Map.of("error", err.toString()));
   }
 }
