@@ -9,6 +9,7 @@ import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.RunFilter;
 import io.wattsweep.coordinator.catalog.RunRow;
+import io.wattsweep.coordinator.report.Csv;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

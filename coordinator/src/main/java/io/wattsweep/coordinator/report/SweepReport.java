@@ -71,7 +71,7 @@ public final class SweepReport {
     if (power != null) {
       figures(power.svg(), power.png(), POWER, outDir, written);
     }
-    written.add(writeText(outDir.resolve(CSV), ResultsCsv.render(sweep)));
+    written.add(writeText(outDir.resolve(CSV), Csv.results(sweep)));
     List<String> names = written.stream().map(p -> p.getFileName().toString()).toList();
     written.add(writeText(outDir.resolve(HTML), HtmlReport.render(sweep, full.inlineSvg(),
         power == null ? null : power.inlineSvg(), names)));

@@ -110,7 +110,7 @@ class ReportFilesTest {
     SweepReport.write(empty, emptyDir);
 
     List<String> lines = Files.readAllLines(emptyDir.resolve("results.csv"));
-    assertEquals(List.of(String.join(",", ResultsCsv.HEADER)), lines);
+    assertEquals(List.of(String.join(",", Csv.RESULTS_HEADER)), lines);
     Document svg = parseXml(emptyDir.resolve("energy-per-batch.svg"));
     assertEquals(3, groups(svg, "panel").size());
     assertEquals(0, groups(svg, "series").size());
