@@ -9,6 +9,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.wattsweep.common.DeadLetters;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.FailureReason;
@@ -180,12 +181,8 @@ public final class WorkerVerticle extends VerticleBase {
     } catch (EventCodec.DecodeException bad) {
       LOG.warn("Job record {}@{} cannot be decoded, sent to {}: {}", tp, record.offset(),
           Topics.DEAD_LETTERS, bad.getMessage());
-      var dead = KafkaProducerRecord.create(Topics.DEAD_LETTERS, record.key(), record.value());
-      dead.addHeader(Topics.REASON_HEADER, bad.getMessage());
-      dead.addHeader("wattsweep-source", tp.getTopic() + "-" + tp.getPartition() + "@"
-          + record.offset());
       // No job ran: a --once worker goes on to a job it can run.
-      return producer.send(dead).compose(m -> consumer.commit(next)).map(0);
+      return producer.send(DeadLetters.of(record.record(), bad.getMessage())).compose(m -> consumer.commit(next)).map(0);
     }
     currentJobId = job.jobId();
     Future<Void> claimed = heartbeat()

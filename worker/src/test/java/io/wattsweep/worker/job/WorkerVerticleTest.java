@@ -136,7 +136,7 @@ class WorkerVerticleTest {
     String reason = header(dead, Topics.REASON_HEADER);
     assertTrue(reason.startsWith("cannot decode JobSpec: "), reason);
     assertTrue(reason.contains("not a job {"), reason);
-    assertEquals(JOBS + "-0@" + garbageOffset, header(dead, "wattsweep-source"));
+    assertEquals(JOBS + "-0@" + garbageOffset, header(dead, Topics.SOURCE_HEADER));
 
     List<RunEvent> events = eventsOf(job.jobId());
     assertEquals(
