@@ -66,11 +66,6 @@ public final class WorkerVerticle extends VerticleBase {
   private long heartbeatTimer = -1;
 
   public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
-      KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host) {
-    this(config, consumer, producer, launcher, clock, host, RunObserver.NONE, () -> {});
-  }
-
-  public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host,
       RunObserver observer, Runnable exit) {
     this.config = config;
