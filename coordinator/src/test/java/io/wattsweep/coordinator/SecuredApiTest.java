@@ -22,6 +22,7 @@ import java.security.KeyStore;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -66,7 +67,7 @@ class SecuredApiTest {
     env.put("WATTSWEEP_TLS_KEY_FILE", tls.privateKeyPem().toString());
     env.put("WATTSWEEP_HTTP_HOST", "127.0.0.1");
     vertx = Vertx.vertx();
-    var verticle = new CoordinatorVerticle(CoordinatorConfig.fromEnv(env), stack.catalog,
+    var verticle = new CoordinatorVerticle(CoordinatorConfig.fromEnv(env, List.of()), stack.catalog,
         Clock.systemUTC());
     vertx.deployVerticle(verticle).await();
     base = "https://127.0.0.1:" + verticle.httpPort();

@@ -98,11 +98,6 @@ public final class EventIngestor {
   private volatile Future<Void> writing = Future.succeededFuture();
 
   public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
-      KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock) {
-    this(vertx, consumer, deadLetters, catalog, clock, List.of());
-  }
-
-  public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock,
       List<Listener> listeners) {
     this.vertx = vertx;

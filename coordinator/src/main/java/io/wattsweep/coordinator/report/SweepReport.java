@@ -43,18 +43,11 @@ public final class SweepReport {
 
   /**
    * Writes the report files into {@code outDir} (created if missing; files of the same names are
-   * replaced).
+   * replaced), with {@value #POWER}.svg and .png besides where {@code traces} has runs: each
+   * run's power over time (by run id; {@link #POWER_POINTS} points serve), also in the HTML.
+   * Without traces there is no power figure.
    *
    * @return the files written: figures (SVG then PNG, the three-panel one first), CSV, HTML
-   */
-  public static List<Path> write(SweepView sweep, Path outDir) throws IOException {
-    return write(sweep, Map.of(), outDir);
-  }
-
-  /**
-   * Like {@link #write(SweepView, Path)}, with {@value #POWER}.svg and .png besides: each run's
-   * power over time from {@code traces} (by run id; {@link #POWER_POINTS} points serve), also
-   * in the HTML. Without traces there is no power figure.
    */
   public static List<Path> write(SweepView sweep, Map<String, PowerTrace> traces, Path outDir)
       throws IOException {

@@ -9,6 +9,7 @@ import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.Event;
@@ -84,9 +85,11 @@ class WorkerVerticleTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = LocalBroker.start(dataDir, Installation.current().classpath(Program.KAFKA_BROKER),
-        Duration.ofSeconds(90));
-    admin = Admin.create(new HashMap<>(KafkaClientSettings.admin(broker.bootstrapServers())));
+    broker = LocalBroker.start(LocalBroker.Options.of(dataDir,
+            Installation.current().classpath(Program.KAFKA_BROKER))
+        .withStartTimeout(Duration.ofSeconds(90)));
+    admin = Admin.create(new HashMap<>(
+        KafkaClientSettings.admin(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT)));
     admin
         .createTopics(
             List.of(
@@ -98,7 +101,8 @@ class WorkerVerticleTest {
         .get(30, TimeUnit.SECONDS);
     producer =
         new KafkaProducer<>(
-            new HashMap<>(KafkaClientSettings.producer(broker.bootstrapServers())),
+            new HashMap<>(
+                KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT)),
             new StringSerializer(),
             new ByteArraySerializer());
   }
@@ -374,9 +378,9 @@ class WorkerVerticleTest {
     return new WorkerVerticle(
         WorkerConfig.fromEnv(env),
         io.vertx.kafka.client.consumer.KafkaConsumer.create(
-            vertx, KafkaClientSettings.consumer(bootstrap, GROUP, 1)),
+            vertx, KafkaClientSettings.consumer(bootstrap, KafkaSecurity.PLAINTEXT, GROUP, 1)),
         io.vertx.kafka.client.producer.KafkaProducer.create(
-            vertx, KafkaClientSettings.producer(bootstrap)),
+            vertx, KafkaClientSettings.producer(bootstrap, KafkaSecurity.PLAINTEXT)),
         launcher,
         clock,
         "test-host",

@@ -100,15 +100,6 @@ public final class NvmlPowerMeter implements PowerMeter {
   }
 
   /**
-   * Opens the first {@code gpus} GPUs this process may use, per the process environment.
-   *
-   * @see #open(int, Map, Duration, LongSupplier)
-   */
-  public static NvmlPowerMeter open(int gpus) {
-    return open(gpus, System.getenv());
-  }
-
-  /**
    * Opens the first {@code gpus} GPUs this process may use, per {@code env}, with the default
    * sample period and the system's monotonic clock.
    *
