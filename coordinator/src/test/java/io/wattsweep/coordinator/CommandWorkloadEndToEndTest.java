@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * under the meter; the catalog holds what a user would see.
  */
 class CommandWorkloadEndToEndTest {
-
   /** Checks the job's environment (a wrong one exits 3), then marks one step per batch. */
   private static final String SCRIPT = """
       import os, sys, time

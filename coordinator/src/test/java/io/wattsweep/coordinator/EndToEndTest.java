@@ -207,7 +207,8 @@ class EndToEndTest {
     HttpResponse<String> res = stack.get("/api/v1/models/3dgan/versions");
     assertEquals(200, res.statusCode(), res.body());
     Map<String, JsonNode> byRun = new HashMap<>();
-    Json.MAPPER.readTree(res.body()).get("versions").forEach(v -> byRun.put(v.get("runId").asText(), v));
+    Json.MAPPER.readTree(res.body()).get("versions")
+        .forEach(v -> byRun.put(v.get("runId").asText(), v));
 
     for (SweepView.JobView job : sweep.jobs()) {
       JsonNode version = byRun.get(job.run().runId());
@@ -245,7 +246,8 @@ class EndToEndTest {
     var res = stack.send("PUT", "/api/v1/models/3dgan/aliases/e2e-best",
         "{\"version\": " + version + "}");
     assertEquals(200, res.statusCode(), res.body());
-    JsonNode named = Json.MAPPER.readTree(stack.get("/api/v1/models/3dgan/versions/e2e-best").body());
+    JsonNode named =
+        Json.MAPPER.readTree(stack.get("/api/v1/models/3dgan/versions/e2e-best").body());
     assertEquals(runId, named.get("version").get("runId").asText());
     assertEquals("[\"e2e-best\"]", named.get("version").get("aliases").toString());
 

@@ -182,7 +182,8 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** A PNG of the window as it is now. */
   void screenshot(Path file) throws Exception {
-    JsonNode shot = call("Page.captureScreenshot", Json.MAPPER.createObjectNode().put("format", "png"));
+    JsonNode shot =
+        call("Page.captureScreenshot", Json.MAPPER.createObjectNode().put("format", "png"));
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.write(file, Base64.getDecoder().decode(shot.get("data").asText()));
   }

@@ -37,7 +37,6 @@ import java.util.Locale;
  * the process is stopped.
  */
 public final class LiveLatencyBench {
-
   private LiveLatencyBench() {}
 
   public static void main(String[] args) throws Exception {

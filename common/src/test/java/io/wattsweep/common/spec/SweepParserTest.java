@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SweepParserTest {
-
   private static final String FULL_YAML =
       """
       name: 3dgan-a100-grid

@@ -17,7 +17,6 @@ import java.util.Map;
  * without tokens; one with tokens names the submitter by the token.
  */
 final class ApiClient {
-
   private final ApiConnection api;
 
   ApiClient(ApiConnection api) {
@@ -43,7 +42,8 @@ final class ApiClient {
   }
 
   SweepView sweep(String id) throws IOException {
-    return Json.TOLERANT.readValue(send(request("/api/v1/sweeps/" + id), 200).body(), SweepView.class);
+    return Json.TOLERANT.readValue(send(request("/api/v1/sweeps/" + id), 200).body(),
+        SweepView.class);
   }
 
   /** GET a path (with its query); the body, or an IOException with the API's message. */

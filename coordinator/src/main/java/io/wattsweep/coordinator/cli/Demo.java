@@ -103,7 +103,8 @@ final class Demo {
   private static String artifactsLine(ApiClient api, String sweepId, Path dir)
       throws IOException {
     int saved = 0;
-    for (JsonNode v : Json.MAPPER.readTree(api.body("/api/v1/models/3dgan/versions")).get("versions")) {
+    JsonNode versions = Json.MAPPER.readTree(api.body("/api/v1/models/3dgan/versions"));
+    for (JsonNode v : versions.get("versions")) {
       if (sweepId.equals(v.path("sweepId").asText()) && !v.path("artifactUri").isNull()) {
         saved++;
       }

@@ -12,7 +12,6 @@ import java.util.Optional;
  * nicety: any failure (an older coordinator, a timeout) reads as "nothing live", never an error.
  */
 final class LiveStatusClient {
-
   private final ApiConnection api;
 
   LiveStatusClient(ApiConnection api) {

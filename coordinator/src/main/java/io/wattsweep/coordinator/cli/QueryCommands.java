@@ -126,8 +126,9 @@ final class QueryCommands {
         }
         String path = "/api/v1/runs/" + enc(args.get(0)) + "/power";
         if (format.equals("table")) {
-          out.print(Printable.text(PowerTable.format(Json.TOLERANT.readValue(api.body(path + "?points="
-              + enc(points == null ? "20" : points)), PowerTrace.class))));
+          String body = api.body(path + "?points=" + enc(points == null ? "20" : points));
+          out.print(Printable.text(PowerTable.format(
+              Json.TOLERANT.readValue(body, PowerTrace.class))));
         } else {
           String q = join(points == null ? "" : "?points=" + enc(points), "format=" + enc(format));
           out.print(Printable.text(api.body(path + q)));

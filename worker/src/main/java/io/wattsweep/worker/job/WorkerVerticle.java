@@ -177,7 +177,8 @@ public final class WorkerVerticle extends VerticleBase {
       LOG.warn("Job record {}@{} cannot be decoded, sent to {}: {}", tp, record.offset(),
           Topics.DEAD_LETTERS, bad.getMessage());
       // No job ran: a --once worker goes on to a job it can run.
-      return producer.send(DeadLetters.of(record.record(), bad.getMessage())).compose(m -> consumer.commit(next)).map(0);
+      return producer.send(DeadLetters.of(record.record(), bad.getMessage()))
+          .compose(m -> consumer.commit(next)).map(0);
     }
     currentJobId = job.jobId();
     Future<Void> claimed = heartbeat()
