@@ -16,15 +16,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Kafka client settings shared by the services: string keys, byte-array (JSON) values, and the
- * connection's {@link KafkaSecurity} (TLS, SASL), applied here for every client. The forms without
- * a {@code KafkaSecurity} are for a PLAINTEXT broker (tests, the local broker).
+ * connection's {@link KafkaSecurity} (TLS, SASL), applied here for every client.
  */
 public final class KafkaClientSettings {
   private KafkaClientSettings() {}
-
-  public static Map<String, String> producer(String bootstrap) {
-    return producer(bootstrap, KafkaSecurity.PLAINTEXT);
-  }
 
   /** Acknowledged by every in-sync replica, and idempotent: a retried send is not a duplicate. */
   public static Map<String, String> producer(String bootstrap, KafkaSecurity security) {
@@ -35,10 +30,6 @@ public final class KafkaClientSettings {
     m.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     m.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     return m;
-  }
-
-  public static Map<String, String> consumer(String bootstrap, String group, int maxPollRecords) {
-    return consumer(bootstrap, KafkaSecurity.PLAINTEXT, group, maxPollRecords);
   }
 
   /** Offsets are committed by hand, once the records' work is done. */
@@ -52,10 +43,6 @@ public final class KafkaClientSettings {
     m.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     m.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return m;
-  }
-
-  public static Map<String, String> admin(String bootstrap) {
-    return admin(bootstrap, KafkaSecurity.PLAINTEXT);
   }
 
   public static Map<String, String> admin(String bootstrap, KafkaSecurity security) {

@@ -10,6 +10,8 @@ public final class Topics {
   public static final String DEAD_LETTERS = "wattsweep.dead-letters";
 
   public static final String REASON_HEADER = "wattsweep-reason";
+  /** Where a dead letter came from: {@code topic-partition@offset}. */
+  public static final String SOURCE_HEADER = "wattsweep-source";
 
   private Topics() {}
 

@@ -26,7 +26,7 @@ class KafkaSecurityTest {
   @Test
   void withoutSettingsClientsUsePlaintext() {
     assertEquals(KafkaSecurity.PLAINTEXT, KafkaSecurity.fromEnv(new Env(Map.of())));
-    Map<String, String> producer = KafkaClientSettings.producer("k:9092");
+    Map<String, String> producer = KafkaClientSettings.producer("k:9092", KafkaSecurity.PLAINTEXT);
     assertEquals("PLAINTEXT", producer.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));
     assertFalse(producer.containsKey(SaslConfigs.SASL_JAAS_CONFIG));
   }

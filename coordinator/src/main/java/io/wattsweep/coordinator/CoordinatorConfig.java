@@ -55,10 +55,6 @@ public record CoordinatorConfig(
     return heartbeatInterval.multipliedBy(3);
   }
 
-  public static CoordinatorConfig fromEnv(Map<String, String> env) {
-    return fromEnv(env, List.of());
-  }
-
   /** The environment's settings, then the command line's flags over them. */
   public static CoordinatorConfig fromEnv(Map<String, String> env, List<String> args) {
     boolean insecureFlag = false;

@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
+import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunFailed;
@@ -17,22 +18,21 @@ import io.wattsweep.coordinator.access.AccessHandler;
 import io.wattsweep.coordinator.access.AccessPolicy;
 import io.wattsweep.coordinator.access.ApiListener;
 import io.wattsweep.coordinator.access.LoginPage;
-import io.wattsweep.coordinator.api.SweepApi;
+import io.wattsweep.coordinator.api.ApiRouter;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.dashboard.Dashboard;
 import io.wattsweep.coordinator.dashboard.DashboardAssets;
 import io.wattsweep.coordinator.dashboard.LiveHub;
 import io.wattsweep.coordinator.dashboard.ReportFiles;
-import io.wattsweep.coordinator.report.SweepReport;
 import io.wattsweep.coordinator.kafka.EventIngestor;
 import io.wattsweep.coordinator.kafka.HeartbeatReader;
 import io.wattsweep.coordinator.kafka.JobPublisher;
-import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.coordinator.kafka.TopicSetup;
 import io.wattsweep.coordinator.metrics.CatalogGauges;
 import io.wattsweep.coordinator.metrics.ConsumerLag;
 import io.wattsweep.coordinator.metrics.CoordinatorMetrics;
 import io.wattsweep.coordinator.metrics.MetricsEndpoint;
+import io.wattsweep.coordinator.report.SweepReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,7 +175,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     root.get("/metrics").handler(new MetricsEndpoint(metrics.registry()));
     new Dashboard(vertx, catalog, hub, assets, new ReportFiles(reportCache,
         runId -> catalog.powerTrace(runId, SweepReport.POWER_POINTS)), clock).mount(root);
-    root.route("/*").subRouter(new SweepApi(vertx, catalog, publisher, clock).router());
+    root.route("/*").subRouter(ApiRouter.create(vertx, catalog, publisher, clock));
     return root;
   }
 

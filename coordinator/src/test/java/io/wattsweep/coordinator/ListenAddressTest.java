@@ -32,7 +32,8 @@ class ListenAddressTest {
   @Test
   void withoutTokensTheApiAnswersOnLoopbackOnly() throws Exception {
     TestStack stack = TestStack.get();
-    assertEquals("127.0.0.1", CoordinatorConfig.fromEnv(stack.coordinatorEnv()).api().host());
+    assertEquals("127.0.0.1",
+        CoordinatorConfig.fromEnv(stack.coordinatorEnv(), List.of()).api().host());
     assertEquals(200, stack.get("/health").statusCode());
 
     InetAddress other = nonLoopbackAddress();
@@ -49,7 +50,8 @@ class ListenAddressTest {
     var env = new HashMap<>(TestStack.get().coordinatorEnv());
     env.put("WATTSWEEP_HTTP_HOST", "0.0.0.0");
 
-    var e = assertThrows(IllegalArgumentException.class, () -> CoordinatorConfig.fromEnv(env));
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> CoordinatorConfig.fromEnv(env, List.of()));
 
     assertTrue(e.getMessage().startsWith("WATTSWEEP_HTTP_HOST=0.0.0.0 without"
         + " WATTSWEEP_TOKENS_FILE needs --insecure (or WATTSWEEP_INSECURE=true)"), e.getMessage());

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.event.DeviceInfo;
@@ -65,8 +66,10 @@ class RunReaperTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = LocalBroker.start(Files.createTempDirectory("reaper-test").resolve("kafka"),
-        Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90));
+    broker = LocalBroker.start(LocalBroker.Options.of(
+        Files.createTempDirectory("reaper-test").resolve("kafka"),
+        Installation.current().classpath(Program.KAFKA_BROKER))
+        .withStartTimeout(Duration.ofSeconds(90)));
     try (Admin admin = Admin.create(Map.<String, Object>of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 2, (short) 1),
@@ -219,12 +222,14 @@ class RunReaperTest {
       throws Exception {
     String group = "reaper-test-" + UUID.randomUUID();
     KafkaProducer<String, byte[]> deadLetters = KafkaProducer.create(vertx,
-        KafkaClientSettings.producer(broker.bootstrapServers()));
+        KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
     var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
-            KafkaClientSettings.consumer(broker.bootstrapServers(), group, 500)),
-        deadLetters, catalog, Clock.systemUTC());
+            KafkaClientSettings.consumer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT,
+                group, 500)),
+        deadLetters, catalog, Clock.systemUTC(), List.of());
     var heartbeats = new HeartbeatReader(vertx, KafkaConsumer.create(vertx,
-            KafkaClientSettings.consumer(broker.bootstrapServers(), group + "-beats", 500)),
+            KafkaClientSettings.consumer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT,
+                group + "-beats", 500)),
         Clock.systemUTC(), LIVE_FOR);
     var reaper = new RunReaper(vertx, catalog, ingestor, heartbeats, new CoordinatorMetrics(),
         Clock.systemUTC(), RUN_TIMEOUT, settle, () -> {});

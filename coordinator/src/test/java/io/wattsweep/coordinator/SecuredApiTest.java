@@ -3,8 +3,8 @@ package io.wattsweep.coordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.tls.SelfSignedTls;
 import io.wattsweep.coordinator.access.Tokens;
 import io.wattsweep.coordinator.cli.Cli;
@@ -22,6 +22,7 @@ import java.security.KeyStore;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * who a sweep's submitter is, the dashboard's cookie, and the CLI with a CA file and a token.
  */
 class SecuredApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String READER = Tokens.newToken();
   private static final String SUBMITTER = Tokens.newToken();
   private static final String ADMIN = Tokens.newToken();
@@ -67,7 +67,7 @@ class SecuredApiTest {
     env.put("WATTSWEEP_TLS_KEY_FILE", tls.privateKeyPem().toString());
     env.put("WATTSWEEP_HTTP_HOST", "127.0.0.1");
     vertx = Vertx.vertx();
-    var verticle = new CoordinatorVerticle(CoordinatorConfig.fromEnv(env), stack.catalog,
+    var verticle = new CoordinatorVerticle(CoordinatorConfig.fromEnv(env, List.of()), stack.catalog,
         Clock.systemUTC());
     vertx.deployVerticle(verticle).await();
     base = "https://127.0.0.1:" + verticle.httpPort();
@@ -120,7 +120,7 @@ class SecuredApiTest {
         HttpResponse.BodyHandlers.ofString());
 
     assertEquals(201, res.statusCode(), res.body());
-    String sweepId = JSON.readTree(res.body()).get("sweepId").asText();
+    String sweepId = Json.MAPPER.readTree(res.body()).get("sweepId").asText();
     try (var c = DriverManager.getConnection(stack.jdbcUrl, "sa", "");
         var ps = c.prepareStatement("SELECT submitted_by FROM sweeps WHERE sweep_id = ?")) {
       ps.setString(1, sweepId);
@@ -236,7 +236,7 @@ class SecuredApiTest {
   }
 
   private static String error(HttpResponse<String> res) throws Exception {
-    return JSON.readTree(res.body()).path("error").asText();
+    return Json.MAPPER.readTree(res.body()).path("error").asText();
   }
 
   private static SSLContext trusting(SelfSignedTls tls) throws Exception {

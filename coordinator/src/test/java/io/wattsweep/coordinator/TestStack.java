@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,12 +34,13 @@ final class TestStack {
 
   private TestStack() throws IOException {
     dir = Files.createTempDirectory("wattsweep-test");
-    broker = LocalBroker.start(dir.resolve("kafka"),
-        Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90));
+    broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
+        Installation.current().classpath(Program.KAFKA_BROKER))
+        .withStartTimeout(Duration.ofSeconds(90)));
     jdbcUrl = "jdbc:h2:mem:wattsweep-test;DB_CLOSE_DELAY=-1";
     catalog = Catalog.open(jdbcUrl, "sa", "");
     vertx = Vertx.vertx();
-    var config = CoordinatorConfig.fromEnv(coordinatorEnv());
+    var config = CoordinatorConfig.fromEnv(coordinatorEnv(), List.of());
     var verticle = new CoordinatorVerticle(config, catalog, Clock.systemUTC());
     vertx.deployVerticle(verticle).await();
     port = verticle.httpPort();

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.ModelVersion;
 import io.wattsweep.coordinator.catalog.RunProtocol;
@@ -31,8 +31,6 @@ import org.junit.jupiter.api.Test;
  * under the meter; the catalog holds what a user would see.
  */
 class CommandWorkloadEndToEndTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** Checks the job's environment (a wrong one exits 3), then marks one step per batch. */
   private static final String SCRIPT = """
       import os, sys, time
@@ -111,7 +109,7 @@ class CommandWorkloadEndToEndTest {
     for (var b : bodies.entrySet()) {
       var res = stack.post(b.getValue(), "application/yaml");
       assertEquals(201, res.statusCode(), res.body());
-      ids.put(b.getKey(), JSON.readTree(res.body()).get("sweepId").asText());
+      ids.put(b.getKey(), Json.MAPPER.readTree(res.body()).get("sweepId").asText());
     }
     long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
     var done = new LinkedHashMap<String, SweepView>();
@@ -176,7 +174,7 @@ class CommandWorkloadEndToEndTest {
     assertEquals("no-job", p.netIdleBaseline());
     assertEquals(2, p.warmupBatches());
     assertEquals(false, p.powerSettled(), "2 warm-up batches are too few to tell");
-    JsonNode api = JSON.readTree(TestStack.get().get("/api/v1/runs/" + run.runId()).body())
+    JsonNode api = Json.MAPPER.readTree(TestStack.get().get("/api/v1/runs/" + run.runId()).body())
         .get("run").get("protocol");
     assertEquals("no-job", api.get("netIdleBaseline").asText(), api.toString());
     assertEquals(2, api.get("warmupBatches").asInt(), api.toString());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * look at.
  */
 class DashboardBrowserTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final Path SCREENSHOT = TestStack.root().resolve("coordinator/target/dashboard.png");
   static final Path FINISHED_SCREENSHOT =
       TestStack.root().resolve("coordinator/target/dashboard-finished.png");
@@ -68,7 +67,7 @@ class DashboardBrowserTest {
     try (var browser = HeadlessChromium.open(chromium, url, 1400, 1000)) {
       page = awaitPage(browser, Duration.ofSeconds(60));
       Thread.sleep(2000); // a few more seconds of line on the chart
-      later = JSON.readTree(browser.eval(PAGE_STATE).asText());
+      later = Json.MAPPER.readTree(browser.eval(PAGE_STATE).asText());
       browser.screenshot(SCREENSHOT);
     }
 
@@ -93,7 +92,7 @@ class DashboardBrowserTest {
     worker.awaitFinished(stack, sweepId, Duration.ofMinutes(3));
 
     // Once the job has completed: the live status says so, and the report figure is served.
-    JsonNode live = JSON.readTree(stack.get("/api/v1/sweeps/" + sweepId + "/live").body());
+    JsonNode live = Json.MAPPER.readTree(stack.get("/api/v1/sweeps/" + sweepId + "/live").body());
     assertEquals("completed", live.at("/jobs/0/state").asText(), live.toString());
     assertEquals(100, live.at("/jobs/0/batchesDone").asInt(), live.toString());
     var figure = stack.get("/dashboard/sweeps/" + sweepId + "/report/energy-per-batch.svg");
@@ -140,7 +139,7 @@ class DashboardBrowserTest {
     JsonNode page = null;
     while (System.nanoTime() < deadline) {
       try {
-        page = JSON.readTree(browser.eval(PAGE_STATE).asText());
+        page = Json.MAPPER.readTree(browser.eval(PAGE_STATE).asText());
         if (page.get("liveSamples").asInt() > 0 && page.get("points").asInt() > 0
             && page.get("rows").size() > 0) {
           return page;
@@ -159,7 +158,7 @@ class DashboardBrowserTest {
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      JsonNode live = JSON.readTree(stack.get("/api/v1/sweeps/" + sweepId + "/live").body());
+      JsonNode live = Json.MAPPER.readTree(stack.get("/api/v1/sweeps/" + sweepId + "/live").body());
       for (JsonNode job : live.path("jobs")) {
         if (job.hasNonNull("powerWatts") && "running".equals(job.path("state").asText())) {
           return;

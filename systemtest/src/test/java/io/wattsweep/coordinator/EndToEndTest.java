@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.SourceRevision;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;
@@ -54,7 +54,6 @@ import org.junit.jupiter.api.Test;
  * in job processes, events back through Kafka, the catalog.
  */
 class EndToEndTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static ServiceProcess worker;
   private static String sweepId;
 
@@ -92,7 +91,7 @@ class EndToEndTest {
             dataset: synthetic
           """, "application/yaml");
       assertEquals(201, res.statusCode(), res.body());
-      sweepId = JSON.readTree(res.body()).get("sweepId").asText();
+      sweepId = Json.MAPPER.readTree(res.body()).get("sweepId").asText();
     }
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (true) {
@@ -163,7 +162,7 @@ class EndToEndTest {
       String runId = job.run().runId();
       HttpResponse<String> res = stack.get("/api/v1/runs/" + runId + "/power?points=3");
       assertEquals(200, res.statusCode(), res.body());
-      JsonNode trace = JSON.readTree(res.body());
+      JsonNode trace = Json.MAPPER.readTree(res.body());
       long samples = trace.get("samples").asLong();
       assertTrue(samples > 3, "sampled every 200 ms over more than 10 batches: " + res.body());
       assertEquals("[\"tdp-estimate\"]", trace.get("methods").toString());
@@ -209,7 +208,8 @@ class EndToEndTest {
     HttpResponse<String> res = stack.get("/api/v1/models/3dgan/versions");
     assertEquals(200, res.statusCode(), res.body());
     Map<String, JsonNode> byRun = new HashMap<>();
-    JSON.readTree(res.body()).get("versions").forEach(v -> byRun.put(v.get("runId").asText(), v));
+    Json.MAPPER.readTree(res.body()).get("versions")
+        .forEach(v -> byRun.put(v.get("runId").asText(), v));
 
     for (SweepView.JobView job : sweep.jobs()) {
       JsonNode version = byRun.get(job.run().runId());
@@ -238,7 +238,7 @@ class EndToEndTest {
     var stack = TestStack.get();
     String runId = sweep.jobs().get(0).run().runId();
     int version = -1;
-    for (JsonNode v : JSON.readTree(stack.get("/api/v1/models/3dgan/versions").body())
+    for (JsonNode v : Json.MAPPER.readTree(stack.get("/api/v1/models/3dgan/versions").body())
         .get("versions")) {
       if (v.get("runId").asText().equals(runId)) {
         version = v.get("version").asInt();
@@ -247,7 +247,8 @@ class EndToEndTest {
     var res = stack.send("PUT", "/api/v1/models/3dgan/aliases/e2e-best",
         "{\"version\": " + version + "}");
     assertEquals(200, res.statusCode(), res.body());
-    JsonNode named = JSON.readTree(stack.get("/api/v1/models/3dgan/versions/e2e-best").body());
+    JsonNode named =
+        Json.MAPPER.readTree(stack.get("/api/v1/models/3dgan/versions/e2e-best").body());
     assertEquals(runId, named.get("version").get("runId").asText());
     assertEquals("[\"e2e-best\"]", named.get("version").get("aliases").toString());
 
@@ -264,7 +265,7 @@ class EndToEndTest {
         "project=end-to-end", "--metadata", "dataset=synthetic", "--format", "json"},
         new PrintStream(byMetadata, true, UTF_8), System.err));
     var runs = new java.util.TreeSet<String>();
-    JSON.readTree(byMetadata.toString(UTF_8)).get("versions")
+    Json.MAPPER.readTree(byMetadata.toString(UTF_8)).get("versions")
         .forEach(v -> runs.add(v.get("runId").asText()));
     var sweepRuns = new java.util.TreeSet<String>();
     sweep.jobs().forEach(j -> sweepRuns.add(j.run().runId()));
@@ -272,7 +273,7 @@ class EndToEndTest {
     assertEquals("{\"versions\":[]}",
         stack.get("/api/v1/models/3dgan/versions?metadata.project=another").body());
     var selected = new java.util.TreeSet<String>();
-    JSON.readTree(stack.get("/api/v1/runs?metadata.project=end-to-end").body()).get("runs")
+    Json.MAPPER.readTree(stack.get("/api/v1/runs?metadata.project=end-to-end").body()).get("runs")
         .forEach(r -> selected.add(r.get("runId").asText()));
     assertEquals(sweepRuns, selected, "runs are selected by their sweep's metadata too");
 
@@ -296,8 +297,8 @@ class EndToEndTest {
     }
     awaitIngested(stack.broker.bootstrapServers());
 
-    assertEquals(JSON.writeValueAsString(before),
-        JSON.writeValueAsString(stack.catalog.sweep(before.sweepId()).orElseThrow()));
+    assertEquals(Json.MAPPER.writeValueAsString(before),
+        Json.MAPPER.writeValueAsString(stack.catalog.sweep(before.sweepId()).orElseThrow()));
     assertEquals(rowsBefore, rowCounts(stack.jdbcUrl));
   }
 

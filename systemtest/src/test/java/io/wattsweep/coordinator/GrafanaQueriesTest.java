@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Test;
  * rules' unit tests.
  */
 class GrafanaQueriesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path DEPLOY = TestStack.root().resolve("deploy");
   private static final Pattern LABEL_VALUES =
       Pattern.compile("^label_values\\((.+),\\s*(\\w+)\\)$");
@@ -135,7 +134,7 @@ class GrafanaQueriesTest {
     Map<String, String> out = new LinkedHashMap<>();
     try (Stream<Path> files = Files.list(DEPLOY.resolve("grafana/dashboards"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        JsonNode board = JSON.readTree(f.toFile());
+        JsonNode board = Json.MAPPER.readTree(f.toFile());
         String name = f.getFileName().toString();
         for (JsonNode v : board.path("templating").path("list")) {
           if ("query".equals(v.path("type").asText())) {
@@ -165,7 +164,7 @@ class GrafanaQueriesTest {
       throws Exception {
     Matcher lv = LABEL_VALUES.matcher(query.strip());
     if (lv.matches()) { // Grafana's own function: the label's values among the series
-      JsonNode values = JSON.readTree(get(stack, api + "/api/v1/label/" + lv.group(2)
+      JsonNode values = Json.MAPPER.readTree(get(stack, api + "/api/v1/label/" + lv.group(2)
           + "/values?match[]=" + enc(lv.group(1)) + "&start=" + start + "&end=" + end));
       return values.path("data").size() > 0 ? null : values.toString();
     }
@@ -175,7 +174,7 @@ class GrafanaQueriesTest {
         .replace("$__range", (end - start) + "s")
         .replace("$worker", ".*");
     assertTrue(!promql.contains("$"), "a Grafana variable this test does not know: " + query);
-    JsonNode res = JSON.readTree(get(stack, api + "/api/v1/query_range?query=" + enc(promql)
+    JsonNode res = Json.MAPPER.readTree(get(stack, api + "/api/v1/query_range?query=" + enc(promql)
         + "&start=" + start + "&end=" + end + "&step=1"));
     if (!"success".equals(res.path("status").asText())) {
       return res.toString();

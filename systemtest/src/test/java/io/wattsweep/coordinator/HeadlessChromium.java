@@ -1,8 +1,8 @@
 package io.wattsweep.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wattsweep.common.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,7 +41,6 @@ import java.util.regex.Pattern;
  * screenshot whenever it chooses.
  */
 final class HeadlessChromium implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://\\S+)");
 
   private final Process process;
@@ -108,7 +107,7 @@ final class HeadlessChromium implements AutoCloseable {
     var http = HttpClient.newHttpClient();
     String pageWs = null;
     while (pageWs == null && System.nanoTime() < deadline) {
-      JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://"
+      JsonNode targets = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create("http://"
               + browser.getHost() + ":" + browser.getPort() + "/json/list")).build(),
           HttpResponse.BodyHandlers.ofString()).body());
       for (JsonNode t : targets) {
@@ -143,7 +142,7 @@ final class HeadlessChromium implements AutoCloseable {
 
   private void received(String message) {
     try {
-      JsonNode m = JSON.readTree(message);
+      JsonNode m = Json.MAPPER.readTree(message);
       if (m.has("id")) {
         CompletableFuture<JsonNode> f = pending.remove(m.get("id").asInt());
         if (f != null) {
@@ -160,9 +159,9 @@ final class HeadlessChromium implements AutoCloseable {
     int id = ids.incrementAndGet();
     var reply = new CompletableFuture<JsonNode>();
     pending.put(id, reply);
-    ObjectNode msg = JSON.createObjectNode().put("id", id).put("method", method);
-    msg.set("params", params == null ? JSON.createObjectNode() : params);
-    socket.sendText(JSON.writeValueAsString(msg), true).get(10, TimeUnit.SECONDS);
+    ObjectNode msg = Json.MAPPER.createObjectNode().put("id", id).put("method", method);
+    msg.set("params", params == null ? Json.MAPPER.createObjectNode() : params);
+    socket.sendText(Json.MAPPER.writeValueAsString(msg), true).get(10, TimeUnit.SECONDS);
     JsonNode m = reply.get(30, TimeUnit.SECONDS);
     if (m.has("error")) {
       throw new IllegalStateException(method + " failed: " + m.get("error"));
@@ -172,7 +171,7 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Evaluates a JavaScript expression in the page; returns its value (as JSON). */
   JsonNode eval(String expression) throws Exception {
-    ObjectNode params = JSON.createObjectNode().put("expression", expression)
+    ObjectNode params = Json.MAPPER.createObjectNode().put("expression", expression)
         .put("returnByValue", true);
     JsonNode result = call("Runtime.evaluate", params);
     if (result.has("exceptionDetails")) {
@@ -183,7 +182,8 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** A PNG of the window as it is now. */
   void screenshot(Path file) throws Exception {
-    JsonNode shot = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+    JsonNode shot =
+        call("Page.captureScreenshot", Json.MAPPER.createObjectNode().put("format", "png"));
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.write(file, Base64.getDecoder().decode(shot.get("data").asText()));
   }

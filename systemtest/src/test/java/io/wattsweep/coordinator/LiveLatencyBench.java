@@ -1,9 +1,9 @@
 package io.wattsweep.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import io.wattsweep.worker.WorkerMain;
 import java.io.BufferedReader;
@@ -38,8 +38,6 @@ import java.util.Locale;
  * the process is stopped.
  */
 public final class LiveLatencyBench {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private LiveLatencyBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -84,10 +82,10 @@ public final class LiveLatencyBench {
         warmupBatches: 1
         measuredBatches: %s
         """.formatted(batchSizes, measured), "application/yaml");
-    String sweepId = JSON.readTree(res.body()).get("sweepId").asText();
+    String sweepId = Json.MAPPER.readTree(res.body()).get("sweepId").asText();
     System.out.println("Sweep " + sweepId + ": " + res.body());
     long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-    while (!JSON.readTree(stack.get("/api/v1/sweeps/" + sweepId).body()).path("finished")
+    while (!Json.MAPPER.readTree(stack.get("/api/v1/sweeps/" + sweepId).body()).path("finished")
         .asBoolean()) {
       if (System.nanoTime() > deadline || !worker.isAlive()) {
         throw new IllegalStateException("sweep not finished; see " + worker.log());
@@ -117,7 +115,7 @@ public final class LiveLatencyBench {
         if (line.startsWith("event: ")) {
           event = line.substring(7);
         } else if (line.startsWith("data: ") && event != null) {
-          JsonNode data = JSON.readTree(line.substring(6));
+          JsonNode data = Json.MAPPER.readTree(line.substring(6));
           if (event.equals("power")) {
             long ms = now - data.get("atMs").asLong();
             if (ms > 250) {

@@ -1,9 +1,9 @@
 package io.wattsweep.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import io.wattsweep.worker.WorkerMain;
 import java.io.IOException;
@@ -30,7 +30,6 @@ final class MonitoredWorker {
   static final String FAKE_GPUS = "gpus=2;watts=100,60;limit_watts=700;name=NVIDIA H200";
   private static final Pattern METRICS_PORT =
       Pattern.compile("Metrics at http://[^:]+:(\\d+)/metrics");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static MonitoredWorker instance;
 
   final ServiceProcess process;
@@ -103,14 +102,14 @@ final class MonitoredWorker {
     if (res.statusCode() != 201) {
       throw new IllegalStateException("sweep refused: " + res.body());
     }
-    return JSON.readTree(res.body()).get("sweepId").asText();
+    return Json.MAPPER.readTree(res.body()).get("sweepId").asText();
   }
 
   /** Waits until every job of the sweep is finished; returns the sweep's JSON. */
   JsonNode awaitFinished(TestStack stack, String sweepId, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      JsonNode sweep = JSON.readTree(stack.get("/api/v1/sweeps/" + sweepId).body());
+      JsonNode sweep = Json.MAPPER.readTree(stack.get("/api/v1/sweeps/" + sweepId).body());
       if (sweep.path("finished").asBoolean()) {
         return sweep;
       }

@@ -1,8 +1,8 @@
 package io.wattsweep.coordinator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.catalog.RunFilter;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.cli.ServiceProcess;
@@ -28,7 +28,6 @@ import java.util.stream.IntStream;
  * benchmark.
  */
 final class SleepingWorkers implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String READY = "takes jobs from";
 
   private final TestStack stack;
@@ -122,7 +121,7 @@ final class SleepingWorkers implements AutoCloseable {
     if (res.statusCode() != 201) {
       throw new IllegalStateException("sweep refused: " + res.statusCode() + " " + res.body());
     }
-    return JSON.readTree(res.body()).get("sweepId").asText();
+    return Json.MAPPER.readTree(res.body()).get("sweepId").asText();
   }
 
   List<RunRow> runs(String sweepId) {

@@ -1,10 +1,9 @@
 package io.wattsweep.common.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.JobSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,13 +19,6 @@ public final class EventCodec {
   /** The version this build writes and reads. */
   public static final int VERSION = 1;
 
-  /** Unknown fields are fine (a newer writer); a missing one is not silently 0. */
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
   /** By event type: the fields added to version 1 after its first release. */
   static final Map<String, List<String>> ADDED_FIELDS =
       Map.of("run-started",
@@ -40,7 +32,7 @@ public final class EventCodec {
   private EventCodec() {}
 
   public static byte[] encode(Event event) {
-    return write(MAPPER.valueToTree(event));
+    return write(Json.WIRE.valueToTree(event));
   }
 
   public static Event decodeEvent(byte[] bytes) {
@@ -48,7 +40,7 @@ public final class EventCodec {
   }
 
   public static byte[] encodeJob(JobSpec job) {
-    return write(MAPPER.valueToTree(job));
+    return write(Json.WIRE.valueToTree(job));
   }
 
   public static JobSpec decodeJob(byte[] bytes) {
@@ -58,7 +50,7 @@ public final class EventCodec {
   private static byte[] write(JsonNode tree) {
     ((ObjectNode) tree).put("v", VERSION);
     try {
-      return MAPPER.writeValueAsBytes(tree);
+      return Json.WIRE.writeValueAsBytes(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a record always serialises", e);
     }
@@ -69,7 +61,7 @@ public final class EventCodec {
       throw new DecodeException("payload is empty (a tombstone?)");
     }
     try {
-      JsonNode tree = MAPPER.readTree(bytes);
+      JsonNode tree = Json.WIRE.readTree(bytes);
       if (tree == null || !tree.isObject()) {
         throw new DecodeException("payload is not a JSON object: " + preview(bytes));
       }
@@ -79,7 +71,7 @@ public final class EventCodec {
       }
       ((ObjectNode) tree).remove("v");
       addedFieldsAsNull((ObjectNode) tree, type == JobSpec.class);
-      return MAPPER.treeToValue(tree, type);
+      return Json.WIRE.treeToValue(tree, type);
     } catch (DecodeException e) {
       throw e;
     } catch (Exception e) {

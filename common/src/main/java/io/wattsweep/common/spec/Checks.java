@@ -59,13 +59,6 @@ public final class Checks {
     return value;
   }
 
-  public static double nonNegative(String field, double value) {
-    if (!(value >= 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException(field + " must be a finite number >= 0: " + value);
-    }
-    return value;
-  }
-
   public static String notBlank(String field, String value) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " must not be blank: " + quote(value));

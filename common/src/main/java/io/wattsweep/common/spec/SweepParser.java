@@ -1,11 +1,9 @@
 package io.wattsweep.common.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.wattsweep.common.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +16,6 @@ import java.util.function.Function;
  * message names the field and the value, so that the API can answer 400 with it.
  */
 public final class SweepParser {
-  private static final ObjectMapper JSON = strict(new ObjectMapper());
-  private static final ObjectMapper YAML = strict(new ObjectMapper(new YAMLFactory()));
   private static final Set<String> FIELDS =
       Set.of(
           "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
@@ -31,26 +27,16 @@ public final class SweepParser {
 
   private SweepParser() {}
 
-  /** A key given twice, or text after the sweep, is a mistake to report, not to guess around. */
-  private static ObjectMapper strict(ObjectMapper m) {
-    return m.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  }
-
   /** Characters of {@code value} written as JSON, escapes counted, as the catalog stores it. */
   static int jsonLength(Object value) {
-    try {
-      return JSON.writeValueAsString(value).length();
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("maps and lists of text always write as JSON", e);
-    }
+    return Json.toJson(value).length();
   }
 
   /** Parses YAML (a superset of JSON) or JSON; {@code yaml} picks the reader. */
   public static SweepSpec parse(String text, boolean yaml) {
     JsonNode root;
     try {
-      root = (yaml ? YAML : JSON).readTree(text == null ? "" : text);
+      root = (yaml ? Json.STRICT_YAML : Json.STRICT).readTree(text == null ? "" : text);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "body is not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage());

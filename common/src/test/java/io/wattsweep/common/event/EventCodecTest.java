@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.energy.IdleBaseline;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.BatchSemantics;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
@@ -25,7 +25,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class EventCodecTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long AT = 1_767_225_600_000L;
 
   static final RunStarted STARTED =
@@ -120,7 +119,7 @@ class EventCodecTest {
   @ParameterizedTest(name = "{1}")
   @MethodSource("everyEventType")
   void theJsonCarriesVersionOneAndTheTypesWireName(Event event, String type) throws IOException {
-    JsonNode tree = JSON.readTree(EventCodec.encode(event));
+    JsonNode tree = Json.MAPPER.readTree(EventCodec.encode(event));
 
     assertEquals(1, tree.get("v").intValue());
     assertEquals(type, tree.get("type").textValue());
@@ -139,15 +138,15 @@ class EventCodecTest {
     byte[] bytes = EventCodec.encodeJob(JOB);
 
     assertEquals(JOB, EventCodec.decodeJob(bytes));
-    assertEquals(1, JSON.readTree(bytes).get("v").intValue());
+    assertEquals(1, Json.MAPPER.readTree(bytes).get("v").intValue());
   }
 
   @Test
   void enumsAreWrittenAsTheirWireNames() throws IOException {
-    JsonNode sample = JSON.readTree(EventCodec.encode(SAMPLE));
-    JsonNode failed = JSON.readTree(EventCodec.encode(FAILED));
-    JsonNode started = JSON.readTree(EventCodec.encode(STARTED));
-    JsonNode job = JSON.readTree(EventCodec.encodeJob(JOB));
+    JsonNode sample = Json.MAPPER.readTree(EventCodec.encode(SAMPLE));
+    JsonNode failed = Json.MAPPER.readTree(EventCodec.encode(FAILED));
+    JsonNode started = Json.MAPPER.readTree(EventCodec.encode(STARTED));
+    JsonNode job = Json.MAPPER.readTree(EventCodec.encodeJob(JOB));
 
     assertEquals("tdp-estimate", sample.get("method").textValue());
     assertEquals("out-of-memory", failed.get("reason").textValue());
@@ -225,7 +224,7 @@ class EventCodecTest {
                 + "\"idlePowerWatts\":142.5,\"energyMethod\":\"rapl\",\"v\":1}");
 
     assertEquals(COMPLETED, EventCodec.decodeEvent(old));
-    assertTrue(JSON.readTree(EventCodec.encode(COMPLETED_WITH_ARTIFACT)).get("artifact")
+    assertTrue(Json.MAPPER.readTree(EventCodec.encode(COMPLETED_WITH_ARTIFACT)).get("artifact")
         .get("sha256").textValue().equals(ARTIFACT.sha256()));
   }
 
@@ -234,13 +233,13 @@ class EventCodecTest {
       throws IOException {
     RunCompleted done = new RunCompleted("j1", "r1", 12, 1767225600900L, 27, 480_000_000L,
         315.0, 151.0, EnergyMethod.RAPL, null, 9, true, IdleBaseline.JOB_READY);
-    JsonNode json = JSON.readTree(EventCodec.encode(done));
+    JsonNode json = Json.MAPPER.readTree(EventCodec.encode(done));
     assertEquals(done, EventCodec.decodeEvent(EventCodec.encode(done)));
     assertEquals("job-ready", json.get("idleBaseline").textValue());
 
-    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encode(STARTED));
+    ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encode(STARTED));
     old.remove("readyIdlePowerWatts");
-    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(Json.MAPPER.writeValueAsBytes(old));
     assertEquals(null, decoded.readyIdlePowerWatts());
   }
 
@@ -248,25 +247,25 @@ class EventCodecTest {
   void aHeartbeatNamesAllItsJobsAndOneFromAWorkerOfOneJobAtATimeStillDecodes()
       throws IOException {
     var two = WorkerHeartbeat.of("worker-7", "a100", "host-1", AT, List.of("j1", "j2"));
-    JsonNode json = JSON.readTree(EventCodec.encode(two));
+    JsonNode json = Json.MAPPER.readTree(EventCodec.encode(two));
     assertEquals("j1", json.get("jobId").textValue(), "the first job, for first-release readers");
     assertEquals(2, json.get("jobIds").size());
 
     ObjectNode old = (ObjectNode) json;
     old.remove("jobIds");
-    WorkerHeartbeat decoded = (WorkerHeartbeat) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+    WorkerHeartbeat decoded = (WorkerHeartbeat) EventCodec.decodeEvent(Json.MAPPER.writeValueAsBytes(old));
     assertEquals(List.of("j1"), decoded.jobIds());
     old.putNull("jobId");
-    decoded = (WorkerHeartbeat) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+    decoded = (WorkerHeartbeat) EventCodec.decodeEvent(Json.MAPPER.writeValueAsBytes(old));
     assertEquals(List.of(), decoded.jobIds());
   }
 
   @Test
   void aJobFromACoordinatorBeforeStoppingRulesDecodesWithItsFixedCounts() throws IOException {
-    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encodeJob(JOB));
+    ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encodeJob(JOB));
     old.remove("stopping");
 
-    JobSpec decoded = EventCodec.decodeJob(JSON.writeValueAsBytes(old));
+    JobSpec decoded = EventCodec.decodeJob(Json.MAPPER.writeValueAsBytes(old));
 
     assertEquals(JOB, decoded);
     assertEquals(StoppingRules.fixed(JOB.warmupBatches(), JOB.measuredBatches()),
@@ -275,10 +274,10 @@ class EventCodecTest {
 
   @Test
   void aJobFromACoordinatorBeforeDatasetsDecodesOnSyntheticData() throws IOException {
-    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encodeJob(JOB));
+    ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encodeJob(JOB));
     old.remove("dataset");
 
-    JobSpec decoded = EventCodec.decodeJob(JSON.writeValueAsBytes(old));
+    JobSpec decoded = EventCodec.decodeJob(Json.MAPPER.writeValueAsBytes(old));
 
     assertEquals(JOB, decoded);
     assertEquals(null, decoded.dataset());
@@ -288,11 +287,11 @@ class EventCodecTest {
   void aJobFromACoordinatorBeforeBatchSemanticsDecodesWithAGlobalBatch() throws IOException {
     JobSpec perGpu = new JobSpec("s1-0a1b2c3d4e", "s1", "3dgan", 0.5, "a100", Precision.FP32, 8,
         2, 1, 4, new FullTraining(1_000, 3), null, null, BatchSemantics.PER_GPU);
-    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encodeJob(perGpu));
+    ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encodeJob(perGpu));
     assertEquals("per-gpu", old.get("batchSemantics").asText());
     old.remove("batchSemantics");
 
-    JobSpec decoded = EventCodec.decodeJob(JSON.writeValueAsBytes(old));
+    JobSpec decoded = EventCodec.decodeJob(Json.MAPPER.writeValueAsBytes(old));
 
     assertEquals(BatchSemantics.GLOBAL, decoded.batchSemantics());
     assertEquals(8, decoded.globalBatchSize());
@@ -302,10 +301,10 @@ class EventCodecTest {
   @Test
   void aStartFromAWriterBeforeCommandWorkloadsDecodesWithoutAWorkerFullTraining()
       throws IOException {
-    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encode(STARTED));
+    ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encode(STARTED));
     old.remove("workerFullTraining");
 
-    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(Json.MAPPER.writeValueAsBytes(old));
 
     assertEquals(STARTED, decoded);
     assertEquals(null, decoded.workerFullTraining());
@@ -321,11 +320,11 @@ class EventCodecTest {
         STARTED.workerFullTraining(), "generator (10 parameters): dense/w 2x5",
         "9120b52addb297e72ff6c2176e71996c60ea7201");
     assertEquals(built, EventCodec.decodeEvent(EventCodec.encode(built)));
-    ObjectNode old = (ObjectNode) JSON.readTree(EventCodec.encode(built));
+    ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encode(built));
     old.remove("architecture");
     old.remove("sourceRevision");
 
-    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(JSON.writeValueAsBytes(old));
+    RunStarted decoded = (RunStarted) EventCodec.decodeEvent(Json.MAPPER.writeValueAsBytes(old));
 
     assertEquals(STARTED, decoded);
     assertEquals(null, decoded.architecture());
@@ -381,8 +380,8 @@ class EventCodecTest {
 
   private static byte[] edit(byte[] json, UnaryOperator<ObjectNode> change) {
     try {
-      ObjectNode tree = (ObjectNode) JSON.readTree(json);
-      return JSON.writeValueAsBytes(change.apply(tree));
+      ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(json);
+      return Json.MAPPER.writeValueAsBytes(change.apply(tree));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wattsweep.common.json.Json;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -15,8 +15,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SweepParserTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private static final String FULL_YAML =
       """
       name: 3dgan-a100-grid
@@ -367,9 +365,9 @@ class SweepParserTest {
   /** {@code json} with {@code field} set to the JSON value {@code valueJson}. */
   private static String with(String json, String field, String valueJson) {
     try {
-      ObjectNode obj = (ObjectNode) JSON.readTree(json);
-      obj.set(field, JSON.readTree(valueJson));
-      return JSON.writeValueAsString(obj);
+      ObjectNode obj = (ObjectNode) Json.MAPPER.readTree(json);
+      obj.set(field, Json.MAPPER.readTree(valueJson));
+      return Json.toJson(obj);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -377,9 +375,9 @@ class SweepParserTest {
 
   private static String without(String json, String field) {
     try {
-      ObjectNode obj = (ObjectNode) JSON.readTree(json);
+      ObjectNode obj = (ObjectNode) Json.MAPPER.readTree(json);
       obj.remove(field);
-      return JSON.writeValueAsString(obj);
+      return Json.toJson(obj);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

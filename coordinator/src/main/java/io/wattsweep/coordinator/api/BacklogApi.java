@@ -48,14 +48,14 @@ final class BacklogApi {
       }
       gpus = gpusText == null ? 0 : parseGpus(gpusText);
     } catch (IllegalArgumentException e) {
-      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
     vertx.executeBlocking(catalog::backlog).onFailure(ctx::fail).onSuccess(all -> {
       if (gpuClass == null) {
-        SweepApi.reply(ctx, 200, Map.of("backlog", all));
+        ApiRouter.reply(ctx, 200, Map.of("backlog", all));
       } else {
-        SweepApi.reply(ctx, 200, one(all, gpuClass, gpus));
+        ApiRouter.reply(ctx, 200, one(all, gpuClass, gpus));
       }
     });
   }

@@ -2,13 +2,13 @@ package io.wattsweep.coordinator.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.coordinator.catalog.Catalog;
@@ -25,7 +25,6 @@ import java.util.concurrent.Callable;
  * {@code DELETE /api/v1/models/{model}/aliases/{alias}}.
  */
 final class ModelApi {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_BODY_BYTES = 4096;
 
   private final Vertx vertx;
@@ -56,12 +55,12 @@ final class ModelApi {
     try {
       wanted = metadataFilter(ctx.queryParams());
     } catch (IllegalArgumentException e) {
-      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
     blocking(ctx, () -> catalog.modelVersions(model).stream()
             .filter(v -> v.metadata().entrySet().containsAll(wanted.entrySet())).toList())
-        .onSuccess(v -> SweepApi.reply(ctx, 200, Map.of("versions", v)));
+        .onSuccess(v -> ApiRouter.reply(ctx, 200, Map.of("versions", v)));
   }
 
   /** {@code metadata.KEY=VALUE} parameters: the versions whose metadata has all of them. */
@@ -80,8 +79,8 @@ final class ModelApi {
     String wanted = ctx.pathParam("version");
     if (model != null) {
       blocking(ctx, () -> catalog.modelVersion(model, wanted)).onSuccess(found ->
-          found.ifPresentOrElse(v -> SweepApi.reply(ctx, 200, Map.of("version", v)),
-              () -> SweepApi.reply(ctx, 404, Map.of("error", "model '" + model
+          found.ifPresentOrElse(v -> ApiRouter.reply(ctx, 200, Map.of("version", v)),
+              () -> ApiRouter.reply(ctx, 404, Map.of("error", "model '" + model
                   + "' has no version or alias " + Checks.quote(wanted)))));
     }
   }
@@ -97,16 +96,16 @@ final class ModelApi {
       Catalog.checkAlias(alias);
       version = versionOf(ctx.body().asString("UTF-8"));
     } catch (IllegalArgumentException e) {
-      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
     String by = SweepApi.submitter(ctx);
     blocking(ctx, () -> catalog.setModelAlias(model, alias, version, clock.millis(), by))
         .onSuccess(set -> {
           if (set) {
-            SweepApi.reply(ctx, 200, Map.of("model", model, "alias", alias, "version", version));
+            ApiRouter.reply(ctx, 200, Map.of("model", model, "alias", alias, "version", version));
           } else {
-            SweepApi.reply(ctx, 404, Map.of("error", "model '" + model + "' has no version "
+            ApiRouter.reply(ctx, 404, Map.of("error", "model '" + model + "' has no version "
                 + version));
           }
         });
@@ -120,7 +119,7 @@ final class ModelApi {
         if (deleted) {
           ctx.response().setStatusCode(204).end();
         } else {
-          SweepApi.reply(ctx, 404, Map.of("error", "model '" + model + "' has no alias '"
+          ApiRouter.reply(ctx, 404, Map.of("error", "model '" + model + "' has no alias '"
               + alias + "'"));
         }
       });
@@ -131,7 +130,7 @@ final class ModelApi {
   static int versionOf(String body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body == null ? "" : body);
+      root = Json.MAPPER.readTree(body == null ? "" : body);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("body is not valid JSON: " + e.getOriginalMessage());
     }
@@ -153,7 +152,7 @@ final class ModelApi {
       ModelName.check("model", model);
       return model;
     } catch (IllegalArgumentException e) {
-      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return null;
     }
   }

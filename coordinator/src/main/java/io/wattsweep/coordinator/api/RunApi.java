@@ -9,6 +9,7 @@ import io.wattsweep.common.spec.ModelName;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.RunFilter;
 import io.wattsweep.coordinator.catalog.RunRow;
+import io.wattsweep.coordinator.report.Csv;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,7 +56,7 @@ final class RunApi {
             "format must be json or csv: " + Checks.quote(format));
       }
     } catch (IllegalArgumentException e) {
-      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
     blocking(ctx, () -> catalog.runs(filter)).onSuccess(rows -> {
@@ -64,7 +65,7 @@ final class RunApi {
             .putHeader("Content-Disposition", "attachment; filename=\"runs.csv\"")
             .end(Csv.runs(rows));
       } else {
-        SweepApi.reply(ctx, 200, Map.of("runs", rows));
+        ApiRouter.reply(ctx, 200, Map.of("runs", rows));
       }
     });
   }
@@ -73,8 +74,8 @@ final class RunApi {
     String id = ctx.pathParam("id");
     blocking(ctx, () -> catalog.run(id).map(r -> Map.of("run", r, "batches",
             catalog.batches(id))))
-        .onSuccess(found -> found.ifPresentOrElse(body -> SweepApi.reply(ctx, 200, body),
-            () -> SweepApi.reply(ctx, 404,
+        .onSuccess(found -> found.ifPresentOrElse(body -> ApiRouter.reply(ctx, 200, body),
+            () -> ApiRouter.reply(ctx, 404,
                 Map.of("error", "run not found: " + Checks.quote(id)))));
   }
 
@@ -97,18 +98,18 @@ final class RunApi {
       }
       maxPoints = points == null ? DEFAULT_POINTS : parsePoints(points);
     } catch (IllegalArgumentException e) {
-      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
     blocking(ctx, () -> catalog.powerTrace(id, maxPoints)).onSuccess(found -> {
       if (found.isEmpty()) {
-        SweepApi.reply(ctx, 404, Map.of("error", "run not found: " + Checks.quote(id)));
+        ApiRouter.reply(ctx, 404, Map.of("error", "run not found: " + Checks.quote(id)));
       } else if ("csv".equals(format)) {
         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
             .putHeader("Content-Disposition", "attachment; filename=\"power.csv\"")
             .end(Csv.power(found.get()));
       } else {
-        SweepApi.reply(ctx, 200, found.get());
+        ApiRouter.reply(ctx, 200, found.get());
       }
     });
   }
@@ -129,7 +130,7 @@ final class RunApi {
   private void compare(RoutingContext ctx) {
     String ids = ctx.queryParams().get("runs");
     if (ids == null || ids.isBlank() || ctx.queryParams().size() != 1) {
-      SweepApi.reply(ctx, 400, Map.of("error",
+      ApiRouter.reply(ctx, 400, Map.of("error",
           "compare takes runs=ID,ID,...: " + ctx.request().query()));
       return;
     }
@@ -143,9 +144,9 @@ final class RunApi {
       return Map.entry(rows, missing);
     }).onSuccess(r -> {
       if (!r.getValue().isEmpty()) {
-        SweepApi.reply(ctx, 404, Map.of("error", "runs not found: " + r.getValue()));
+        ApiRouter.reply(ctx, 404, Map.of("error", "runs not found: " + r.getValue()));
       } else {
-        SweepApi.reply(ctx, 200, Map.of("runs", r.getKey()));
+        ApiRouter.reply(ctx, 200, Map.of("runs", r.getKey()));
       }
     });
   }
@@ -157,14 +158,14 @@ final class RunApi {
       return;
     }
     if (by != null && !by.equals("energy") && !by.equals("time")) {
-      SweepApi.reply(ctx, 400,
+      ApiRouter.reply(ctx, 400,
           Map.of("error", "by must be energy or time: " + Checks.quote(by)));
       return;
     }
     blocking(ctx, () -> catalog.best(filter, !"time".equals(by))).onSuccess(best ->
-        best.ifPresentOrElse(r -> SweepApi.reply(ctx, 200, Map.of("best", r,
+        best.ifPresentOrElse(r -> ApiRouter.reply(ctx, 200, Map.of("best", r,
                 "by", by == null ? "energy" : by)),
-            () -> SweepApi.reply(ctx, 404, Map.of("error", "no completed run of model '"
+            () -> ApiRouter.reply(ctx, 404, Map.of("error", "no completed run of model '"
                 + filter.model() + "' matches the selection"))));
   }
 
@@ -172,7 +173,7 @@ final class RunApi {
     RunFilter filter = modelFilter(ctx, Set.of());
     if (filter != null) {
       blocking(ctx, () -> catalog.pareto(filter))
-          .onSuccess(front -> SweepApi.reply(ctx, 200, Map.of("front", front)));
+          .onSuccess(front -> ApiRouter.reply(ctx, 200, Map.of("front", front)));
     }
   }
 
@@ -183,7 +184,7 @@ final class RunApi {
       ModelName.check("model", model);
       return RunFilters.parse(ctx.queryParams(), extra).withModel(model);
     } catch (IllegalArgumentException e) {
-      SweepApi.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return null;
     }
   }

@@ -1,11 +1,10 @@
 package io.wattsweep.coordinator.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.SweepParser;
@@ -24,18 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sweep API: {@code POST /api/v1/sweeps} (JSON or YAML), {@code GET /api/v1/sweeps},
- * {@code GET /api/v1/sweeps/{id}} and {@code GET /health}.
+ * The sweep API: {@code POST /api/v1/sweeps} (JSON or YAML), {@code GET /api/v1/sweeps} and
+ * {@code GET /api/v1/sweeps/{id}}.
  */
-public final class SweepApi {
+final class SweepApi {
   /** The header naming who submits a sweep, heeded only where no tokens are configured. */
-  public static final String USER_HEADER = "X-Wattsweep-User";
+  static final String USER_HEADER = "X-Wattsweep-User";
 
   /** Larger bodies are refused before they are parsed. */
-  public static final long MAX_BODY_BYTES = 1024 * 1024;
+  static final long MAX_BODY_BYTES = 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(SweepApi.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -44,26 +42,19 @@ public final class SweepApi {
   private final JobPublisher publisher;
   private final Clock clock;
 
-  public SweepApi(Vertx vertx, Catalog catalog, JobPublisher publisher, Clock clock) {
+  SweepApi(Vertx vertx, Catalog catalog, JobPublisher publisher, Clock clock) {
     this.vertx = vertx;
     this.catalog = catalog;
     this.publisher = publisher;
     this.clock = clock;
   }
 
-  public Router router() {
-    Router router = Router.router(vertx);
+  void mount(Router router) {
     router.post("/api/v1/sweeps")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(this::submit);
     router.get("/api/v1/sweeps").handler(this::list);
     router.get("/api/v1/sweeps/:id").handler(this::show);
-    router.get("/health").handler(ctx -> reply(ctx, 200, Map.of("status", "UP")));
-    new RunApi(vertx, catalog).mount(router);
-    new BacklogApi(vertx, catalog).mount(router);
-    new ModelApi(vertx, catalog, clock).mount(router);
-    router.route().failureHandler(this::failure);
-    return router;
   }
 
   private void submit(RoutingContext ctx) {
@@ -73,20 +64,20 @@ public final class SweepApi {
     try {
       spec = SweepParser.parse(ctx.body().asString("UTF-8"), yaml);
     } catch (IllegalArgumentException e) {
-      reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
     String sweepId = newSweepId();
     List<JobSpec> jobs = spec.expand(sweepId);
     long now = clock.millis();
     vertx.executeBlocking(() -> {
-          catalog.insertSweep(sweepId, spec, toJson(spec), jobs, now, submitter(ctx));
+          catalog.insertSweep(sweepId, spec, Json.toJson(spec), jobs, now, submitter(ctx));
           return null;
         })
         .onFailure(err -> {
-          String id = errorId();
+          String id = ApiRouter.errorId();
           LOG.error("Sweep {} not stored (error {})", sweepId, id, err);
-          reply(ctx, 500, Map.of("error", "the sweep was not stored: the catalog failed;"
+          ApiRouter.reply(ctx, 500, Map.of("error", "the sweep was not stored: the catalog failed;"
               + " the coordinator's log names the cause under error " + id));
         })
         .compose(v -> publisher.publish(jobs)
@@ -97,21 +88,21 @@ public final class SweepApi {
             .onSuccess(p -> {
               LOG.info("Sweep {} ({}) stored and published: {} jobs", sweepId, spec.name(),
                   jobs.size());
-              reply(ctx, 201, Map.of("sweepId", sweepId, "jobs", jobs.size(),
+              ApiRouter.reply(ctx, 201, Map.of("sweepId", sweepId, "jobs", jobs.size(),
                   "status", "/api/v1/sweeps/" + sweepId));
             })
             .onFailure(err -> {
               LOG.warn("Sweep {} stored, its jobs not yet published: {}", sweepId,
                   err.toString());
-              reply(ctx, 503, Map.of("sweepId", sweepId, "error", "the sweep is stored but"
-                  + " Kafka did not take all its jobs yet; they are published again"
-                  + " automatically: " + err.getMessage()));
+              ApiRouter.reply(ctx, 503, Map.of("sweepId", sweepId, "error",
+                  "the sweep is stored but Kafka did not take all its jobs yet; they are"
+                  + " published again automatically: " + err.getMessage()));
             }));
   }
 
   private void list(RoutingContext ctx) {
     vertx.executeBlocking(catalog::sweeps)
-        .onSuccess(s -> reply(ctx, 200, Map.of("sweeps", s)))
+        .onSuccess(s -> ApiRouter.reply(ctx, 200, Map.of("sweeps", s)))
         .onFailure(ctx::fail);
   }
 
@@ -119,36 +110,10 @@ public final class SweepApi {
     String id = ctx.pathParam("id");
     vertx.executeBlocking(() -> catalog.sweep(id))
         .onSuccess(s -> s.ifPresentOrElse(
-            view -> reply(ctx, 200, view),
-            () -> reply(ctx, 404, Map.of("error", "sweep not found: " + Checks.quote(id)))))
+            view -> ApiRouter.reply(ctx, 200, view),
+            () -> ApiRouter.reply(ctx, 404,
+                Map.of("error", "sweep not found: " + Checks.quote(id)))))
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * Answers a request that failed: a client's mistake by its status, a server's by an id that the
-   * log names with the cause. No exception's text reaches the client: a database's or a driver's
-   * message is for the operator.
-   */
-  private void failure(RoutingContext ctx) {
-    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-    String message;
-    if (status == 413) {
-      message = "body must be at most " + MAX_BODY_BYTES + " bytes";
-    } else if (status < 500) {
-      message = "request refused (HTTP " + status + ")";
-    } else {
-      String id = errorId();
-      LOG.error("{} {} failed (error {})", ctx.request().method(), ctx.request().path(), id,
-          ctx.failure());
-      message = "the request failed on the coordinator; its log names the cause under error "
-          + id;
-    }
-    reply(ctx, status, Map.of("error", message));
-  }
-
-  /** A short id that ties a 5xx answer to its logged cause. */
-  private static String errorId() {
-    return String.format("%08x", ThreadLocalRandom.current().nextInt());
   }
 
   /**
@@ -167,22 +132,5 @@ public final class SweepApi {
   private String newSweepId() {
     return "sw-" + ID_TIME.format(clock.instant()) + "-"
         + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-  }
-
-  private static String toJson(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("records always serialise", e);
-    }
-  }
-
-  static void reply(RoutingContext ctx, int status, Object body) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(toJson(body));
   }
 }

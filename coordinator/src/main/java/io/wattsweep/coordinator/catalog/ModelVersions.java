@@ -2,7 +2,7 @@ package io.wattsweep.coordinator.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 
 /** Model versions and their aliases: read them, point an alias at one, remove an alias. */
 final class ModelVersions {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Not all digits, so that an alias never reads as a version number. */
   private static final Pattern ALIAS = Pattern.compile("(?![0-9]+$)[a-z0-9][a-z0-9_.-]{0,63}");
 
@@ -113,7 +112,7 @@ final class ModelVersions {
       return Map.of();
     }
     try {
-      return JSON.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
+      return Json.MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
     } catch (JsonProcessingException e) {
       throw new CatalogException("a model version's metadata is not a JSON object: " + json, e);
     }

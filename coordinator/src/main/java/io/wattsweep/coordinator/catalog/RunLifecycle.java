@@ -1,13 +1,12 @@
 package io.wattsweep.coordinator.catalog;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.event.DeviceInfo;
 import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunFailed;
 import io.wattsweep.common.event.RunStarted;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.JobSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,7 +19,6 @@ import java.util.Optional;
  * after its samples and batches so that its completion sees all of its batches.
  */
 final class RunLifecycle {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection c;
   private final JobProgress progress;
@@ -57,7 +55,7 @@ final class RunLifecycle {
             + " discriminator_params = ?, flops_per_step = ?, framework = ?, architecture = ?,"
             + " source_revision = ?, ready_idle_power_w = ? WHERE run_id = ?",
         s.workerId(), s.host(), s.atMs(), s.precisionRequested().wireName(),
-        s.precisionRan().wireName(), s.precisionNote(), json(s.devices()),
+        s.precisionRan().wireName(), s.precisionNote(), Json.toJson(s.devices()),
         s.energyMethod().wireName(), s.idlePowerWatts(), positiveOrNull(s.generatorParameters()),
         positiveOrNull(s.discriminatorParameters()), positiveOrNull(s.flopsPerStep()),
         s.framework(), truncate(s.architecture(), 16_000), truncate(s.sourceRevision(), 100),
@@ -109,13 +107,5 @@ final class RunLifecycle {
 
   private static String truncate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max);
-  }
-
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("records always serialise", e);
-    }
   }
 }

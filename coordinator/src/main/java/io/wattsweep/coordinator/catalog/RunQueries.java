@@ -2,9 +2,9 @@ package io.wattsweep.coordinator.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.energy.Footprint;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.BatchSemantics;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,7 +24,6 @@ final class RunQueries {
       "SELECT r.*, j.sweep_id, j.model, j.scale, j.gpu_class, j.precision_name, j.batch_size,"
           + " j.batch_semantics, j.gpus, s.metadata_json AS sweep_metadata FROM runs r"
           + " JOIN jobs j ON j.job_id = r.job_id JOIN sweeps s ON s.sweep_id = j.sweep_id";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection c;
   private final Footprint footprint;
@@ -68,7 +67,7 @@ final class RunQueries {
       return false;
     }
     try {
-      Map<String, String> metadata = JSON.readValue(json,
+      Map<String, String> metadata = Json.MAPPER.readValue(json,
           new TypeReference<Map<String, String>>() {});
       return metadata.entrySet().containsAll(wanted.entrySet());
     } catch (JsonProcessingException e) {

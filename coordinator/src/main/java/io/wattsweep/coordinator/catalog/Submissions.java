@@ -1,7 +1,6 @@
 package io.wattsweep.coordinator.catalog;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.SweepSpec;
@@ -13,7 +12,6 @@ import java.util.List;
 
 /** Sweeps as submitted, and their jobs on their way to Kafka: stored, published, or not yet. */
 final class Submissions {
-  private static final ObjectMapper METADATA = new ObjectMapper();
 
   private final Connection c;
 
@@ -100,10 +98,6 @@ final class Submissions {
     if (spec.metadata().isEmpty()) {
       return null;
     }
-    try {
-      return METADATA.writeValueAsString(spec.metadata());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings always writes as JSON", e);
-    }
+    return Json.toJson(spec.metadata());
   }
 }

@@ -1,8 +1,7 @@
 package io.wattsweep.coordinator.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.report.SweepReport;
@@ -18,9 +17,6 @@ import java.util.Map;
  * without tokens; one with tokens names the submitter by the token.
  */
 final class ApiClient {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   private final ApiConnection api;
 
   ApiClient(ApiConnection api) {
@@ -41,12 +37,13 @@ final class ApiClient {
         .header("Content-Type", yaml ? "application/yaml" : "application/json")
         .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    JsonNode reply = JSON.readTree(send(req, 201).body());
+    JsonNode reply = Json.TOLERANT.readTree(send(req, 201).body());
     return reply.get("sweepId").asText();
   }
 
   SweepView sweep(String id) throws IOException {
-    return JSON.readValue(send(request("/api/v1/sweeps/" + id), 200).body(), SweepView.class);
+    return Json.TOLERANT.readValue(send(request("/api/v1/sweeps/" + id), 200).body(),
+        SweepView.class);
   }
 
   /** GET a path (with its query); the body, or an IOException with the API's message. */
@@ -73,14 +70,14 @@ final class ApiClient {
   Map<String, PowerTrace> powerTraces(SweepView sweep) throws IOException {
     var out = new HashMap<String, PowerTrace>();
     for (String runId : SweepReport.powerRunIds(sweep)) {
-      out.put(runId, JSON.readValue(body("/api/v1/runs/" + runId + "/power?points="
+      out.put(runId, Json.TOLERANT.readValue(body("/api/v1/runs/" + runId + "/power?points="
           + SweepReport.POWER_POINTS), PowerTrace.class));
     }
     return out;
   }
 
   JsonNode sweeps() throws IOException {
-    return JSON.readTree(send(request("/api/v1/sweeps"), 200).body());
+    return Json.TOLERANT.readTree(send(request("/api/v1/sweeps"), 200).body());
   }
 
   private HttpResponse<String> get(String path) throws IOException {
@@ -97,7 +94,7 @@ final class ApiClient {
       if (expect > 0 && res.statusCode() != expect) {
         String message = res.body();
         try {
-          message = JSON.readTree(res.body()).path("error").asText(res.body());
+          message = Json.TOLERANT.readTree(res.body()).path("error").asText(res.body());
         } catch (IOException notJson) {
           // keep the raw body
         }

@@ -1,14 +1,14 @@
 package io.wattsweep.coordinator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.kafka.LocalBroker;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.CoordinatorMain;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.report.SweepReport;
+import io.wattsweep.kafka.LocalBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -30,7 +30,6 @@ import java.util.Map;
  */
 final class Demo {
   private static final String WORKER_MAIN = "io.wattsweep.worker.WorkerMain";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Demo() {}
 
@@ -104,7 +103,8 @@ final class Demo {
   private static String artifactsLine(ApiClient api, String sweepId, Path dir)
       throws IOException {
     int saved = 0;
-    for (JsonNode v : JSON.readTree(api.body("/api/v1/models/3dgan/versions")).get("versions")) {
+    JsonNode versions = Json.MAPPER.readTree(api.body("/api/v1/models/3dgan/versions"));
+    for (JsonNode v : versions.get("versions")) {
       if (sweepId.equals(v.path("sweepId").asText()) && !v.path("artifactUri").isNull()) {
         saved++;
       }

@@ -1,7 +1,6 @@
 package io.wattsweep.coordinator.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.dashboard.LiveStatus;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -13,9 +12,6 @@ import java.util.Optional;
  * nicety: any failure (an older coordinator, a timeout) reads as "nothing live", never an error.
  */
 final class LiveStatusClient {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   private final ApiConnection api;
 
   LiveStatusClient(ApiConnection api) {
@@ -33,7 +29,7 @@ final class LiveStatusClient {
     try {
       HttpResponse<String> res = api.http.send(req, HttpResponse.BodyHandlers.ofString());
       return res.statusCode() == 200
-          ? Optional.of(JSON.readValue(res.body(), LiveStatus.class))
+          ? Optional.of(Json.TOLERANT.readValue(res.body(), LiveStatus.class))
           : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();

@@ -18,10 +18,6 @@ final class Progress {
 
   private Progress() {}
 
-  static String line(SweepView s) {
-    return line(s, Optional.empty());
-  }
-
   static String line(SweepView s, Optional<LiveStatus> live) {
     return render(s, live, true);
   }

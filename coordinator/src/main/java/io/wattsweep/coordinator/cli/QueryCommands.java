@@ -1,8 +1,7 @@
 package io.wattsweep.coordinator.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.coordinator.catalog.ModelVersion;
 import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.RunRow;
@@ -26,8 +25,6 @@ import java.util.Map;
  * KEY=VALUE (repeatable: the run's sweep carried that metadata).
  */
 final class QueryCommands {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final Map<String, String> FILTERS = Map.of(
       "--sweep", "sweep", "--model", "model", "--gpu-class", "gpuClass",
       "--precision", "precision", "--batch-size", "batchSize", "--gpus", "gpus",
@@ -69,8 +66,8 @@ final class QueryCommands {
         requireNoPositional(command, args, 1);
         String path = "/api/v1/models/" + enc(args.get(0)) + "/best"
             + (by == null ? query : join(query, "by=" + enc(by)));
-        JsonNode best = JSON.readTree(api.body(path)).get("best");
-        out.print(Printable.text(table(List.of(JSON.treeToValue(best, RunRow.class)))));
+        JsonNode best = Json.TOLERANT.readTree(api.body(path)).get("best");
+        out.print(Printable.text(table(List.of(Json.TOLERANT.treeToValue(best, RunRow.class)))));
       }
       case "pareto" -> {
         requireNoPositional(command, args, 1);
@@ -129,8 +126,9 @@ final class QueryCommands {
         }
         String path = "/api/v1/runs/" + enc(args.get(0)) + "/power";
         if (format.equals("table")) {
-          out.print(Printable.text(PowerTable.format(JSON.readValue(api.body(path + "?points="
-              + enc(points == null ? "20" : points)), PowerTrace.class))));
+          String body = api.body(path + "?points=" + enc(points == null ? "20" : points));
+          out.print(Printable.text(PowerTable.format(
+              Json.TOLERANT.readValue(body, PowerTrace.class))));
         } else {
           String q = join(points == null ? "" : "?points=" + enc(points), "format=" + enc(format));
           out.print(Printable.text(api.body(path + q)));
@@ -143,16 +141,16 @@ final class QueryCommands {
 
   private static List<RunRow> rows(String body, String field) throws IOException {
     var out = new ArrayList<RunRow>();
-    for (JsonNode n : JSON.readTree(body).get(field)) {
-      out.add(JSON.treeToValue(n, RunRow.class));
+    for (JsonNode n : Json.TOLERANT.readTree(body).get(field)) {
+      out.add(Json.TOLERANT.treeToValue(n, RunRow.class));
     }
     return out;
   }
 
   private static List<ModelVersion> versions(String body) throws IOException {
     var out = new ArrayList<ModelVersion>();
-    for (JsonNode n : JSON.readTree(body).get("versions")) {
-      out.add(JSON.treeToValue(n, ModelVersion.class));
+    for (JsonNode n : Json.TOLERANT.readTree(body).get("versions")) {
+      out.add(Json.TOLERANT.treeToValue(n, ModelVersion.class));
     }
     return out;
   }

@@ -1,10 +1,9 @@
 package io.wattsweep.coordinator.dashboard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wattsweep.coordinator.api.ApiRouter;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.SweepView;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dashboard {
   private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> REPORT_TYPES = Map.of(
       "svg", "image/svg+xml", "png", "image/png", "csv", "text/csv; charset=utf-8",
       "html", "text/html; charset=utf-8");
@@ -73,9 +71,9 @@ public final class Dashboard {
     String id = ctx.pathParam("id");
     vertx.executeBlocking(() -> catalog.sweep(id), false)
         .onSuccess(sweep -> sweep.ifPresentOrElse(
-            s -> json(ctx, 200, new LiveStatus(id, clock.millis(),
+            s -> ApiRouter.reply(ctx, 200, new LiveStatus(id, clock.millis(),
                 hub.jobs(s.jobs().stream().map(SweepView.JobView::jobId).toList()))),
-            () -> json(ctx, 404, Map.of("error", "sweep not found: '" + id + "'"))))
+            () -> ApiRouter.reply(ctx, 404, Map.of("error", "sweep not found: '" + id + "'"))))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -91,8 +89,8 @@ public final class Dashboard {
                     extension(file), "application/octet-stream"))
                 .putHeader("Cache-Control", "no-cache")
                 .sendFile(p.toString()),
-            () -> json(ctx, 404, Map.of("error", "no report file '" + file + "' for sweep '"
-                + id + "' (a report exists once a job has completed)"))))
+            () -> ApiRouter.reply(ctx, 404, Map.of("error", "no report file '" + file
+                + "' for sweep '" + id + "' (a report exists once a job has completed)"))))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -103,18 +101,6 @@ public final class Dashboard {
 
   private static void fail(RoutingContext ctx, Throwable err) {
     LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), err.toString());
-    json(ctx, 500, Map.of("error", err.toString()));
-  }
-
-  private static void json(RoutingContext ctx, int status, Object body) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    try {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(JSON.writeValueAsString(body));
-    } catch (JsonProcessingException e) {
-      ctx.response().setStatusCode(500).end();
-    }
+    ApiRouter.reply(ctx, 500, Map.of("error", err.toString()));
   }
 }

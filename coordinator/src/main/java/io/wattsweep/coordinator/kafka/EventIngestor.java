@@ -8,7 +8,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.wattsweep.common.DeadLetters;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.event.Event;
 import io.wattsweep.common.event.EventCodec;
@@ -96,11 +96,6 @@ public final class EventIngestor {
   /** The partition listing under way, if one is. */
   private Future<Boolean> assigning;
   private volatile Future<Void> writing = Future.succeededFuture();
-
-  public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
-      KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock) {
-    this(vertx, consumer, deadLetters, catalog, clock, List.of());
-  }
 
   public EventIngestor(Vertx vertx, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> deadLetters, Catalog catalog, Clock clock,
@@ -365,10 +360,6 @@ public final class EventIngestor {
   }
 
   private Future<?> deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
-    var record = KafkaProducerRecord.create(Topics.DEAD_LETTERS, r.key(), r.value());
-    record.addHeader(Topics.REASON_HEADER, reason);
-    record.addHeader("wattsweep-source",
-        r.topic() + "-" + r.partition() + "@" + r.offset());
-    return deadLetters.send(record);
+    return deadLetters.send(DeadLetters.of(r, reason));
   }
 }

@@ -120,14 +120,6 @@ final class Chart {
     height = panelsBottom() + 16 + footLines.size() * FOOT_LINE + OUTER - 6;
   }
 
-  double width() {
-    return width;
-  }
-
-  double height() {
-    return height;
-  }
-
   String title() {
     return fig.panels().size() == 1
         ? "Energy per batch " + fig.panels().get(0).title() + ": " + fig.sweepName()

@@ -43,18 +43,11 @@ public final class SweepReport {
 
   /**
    * Writes the report files into {@code outDir} (created if missing; files of the same names are
-   * replaced).
+   * replaced), with {@value #POWER}.svg and .png besides where {@code traces} has runs: each
+   * run's power over time (by run id; {@link #POWER_POINTS} points serve), also in the HTML.
+   * Without traces there is no power figure.
    *
    * @return the files written: figures (SVG then PNG, the three-panel one first), CSV, HTML
-   */
-  public static List<Path> write(SweepView sweep, Path outDir) throws IOException {
-    return write(sweep, Map.of(), outDir);
-  }
-
-  /**
-   * Like {@link #write(SweepView, Path)}, with {@value #POWER}.svg and .png besides: each run's
-   * power over time from {@code traces} (by run id; {@link #POWER_POINTS} points serve), also
-   * in the HTML. Without traces there is no power figure.
    */
   public static List<Path> write(SweepView sweep, Map<String, PowerTrace> traces, Path outDir)
       throws IOException {
@@ -71,7 +64,7 @@ public final class SweepReport {
     if (power != null) {
       figures(power.svg(), power.png(), POWER, outDir, written);
     }
-    written.add(writeText(outDir.resolve(CSV), ResultsCsv.render(sweep)));
+    written.add(writeText(outDir.resolve(CSV), Csv.results(sweep)));
     List<String> names = written.stream().map(p -> p.getFileName().toString()).toList();
     written.add(writeText(outDir.resolve(HTML), HtmlReport.render(sweep, full.inlineSvg(),
         power == null ? null : power.inlineSvg(), names)));

@@ -9,6 +9,7 @@ import io.wattsweep.coordinator.CoordinatorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class TokensTest {
         """.formatted(Tokens.hash(ALICE), BOB));
 
     var e = assertThrows(IllegalArgumentException.class, () -> CoordinatorConfig.fromEnv(
-        Map.of("WATTSWEEP_TOKENS_FILE", file.toString())));
+        Map.of("WATTSWEEP_TOKENS_FILE", file.toString()), List.of()));
 
     assertTrue(e.getMessage().startsWith("WATTSWEEP_TOKENS_FILE '" + file + "' line 3: the first"
         + " field must be sha256: and 64 hex digits"), e.getMessage());

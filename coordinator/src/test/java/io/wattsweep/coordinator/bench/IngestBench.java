@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunEvent;
@@ -77,8 +78,9 @@ class IngestBench {
     // As many runs as send this rate at 10 Hz each, like real workers: none is down-sampled.
     int liveRuns = Integer.getInteger("bench.liveRuns", Math.max(1, rate / 10));
     Path dir = Files.createTempDirectory("ingest-bench");
-    try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
-        Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90))) {
+    try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
+        Installation.current().classpath(Program.KAFKA_BROKER))
+        .withStartTimeout(Duration.ofSeconds(90)))) {
       String url = jdbcUrl(db, dir);
       String app = "ingest-bench-" + UUID.randomUUID();
       Catalog catalog = Catalog.open(db.equals("h2") ? url : url + "&ApplicationName=" + app,
@@ -94,7 +96,7 @@ class IngestBench {
       EventIngestor.Listener written = (events, atMs, nanos) -> ingested.addAndGet(
           events.stream().filter(e -> e.runId().contains(phase.get())).count());
       var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
-          KafkaClientSettings.producer(broker.bootstrapServers()));
+          KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
 
       // 0. Warm-up: a coordinator runs for days, so the figures below are for compiled code,
       // not for the JIT compiler's first seconds. Its runs are others than the measured ones.
@@ -214,8 +216,8 @@ class IngestBench {
       KafkaProducer<String, byte[]> deadLetters, Catalog catalog,
       EventIngestor.Listener written) {
     return new EventIngestor(vertx, KafkaConsumer.create(vertx,
-            KafkaClientSettings.consumer(broker.bootstrapServers(), EventIngestor.GROUP,
-                EventIngestor.MAX_POLL_RECORDS)),
+            KafkaClientSettings.consumer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT,
+                EventIngestor.GROUP, EventIngestor.MAX_POLL_RECORDS)),
         deadLetters, catalog, Clock.systemUTC(), List.of(written));
   }
 

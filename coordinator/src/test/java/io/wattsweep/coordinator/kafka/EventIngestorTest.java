@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.event.EventCodec;
@@ -69,8 +70,9 @@ class EventIngestorTest {
     String url = "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1";
     Vertx vertx = Vertx.vertx();
-    try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
-            Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90));
+    try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
+            Installation.current().classpath(Program.KAFKA_BROKER))
+            .withStartTimeout(Duration.ofSeconds(90)));
         AutoCloseable closeVertxFirst = () -> vertx.close().await();
         Catalog catalog = Catalog.open(url, "sa", "");
         Connection sql = DriverManager.getConnection(url, "sa", "")) {
@@ -89,11 +91,11 @@ class EventIngestorTest {
       }
       // Small polls: the batch after the failed one is already taken when the write fails.
       var consumerSettings = KafkaClientSettings.consumer(broker.bootstrapServers(),
-          EventIngestor.GROUP, 7);
+          KafkaSecurity.PLAINTEXT, EventIngestor.GROUP, 7);
       var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
-          KafkaClientSettings.producer(broker.bootstrapServers()));
+          KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
       var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx, consumerSettings),
-          deadLetters, catalog, Clock.systemUTC());
+          deadLetters, catalog, Clock.systemUTC(), List.of());
       ingestor.start().await();
 
       assertTrue(FailFirstWrite.FAILED.await(60, TimeUnit.SECONDS), "no write was attempted");
@@ -116,8 +118,9 @@ class EventIngestorTest {
     String url = "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "")
         + ";DB_CLOSE_DELAY=-1";
     Vertx vertx = Vertx.vertx();
-    try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
-            Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90));
+    try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
+            Installation.current().classpath(Program.KAFKA_BROKER))
+            .withStartTimeout(Duration.ofSeconds(90)));
         AutoCloseable closeVertxFirst = () -> vertx.close().await();
         Admin admin = Admin.create(Map.<String, Object>of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
@@ -143,10 +146,11 @@ class EventIngestorTest {
       }
       // Small polls: catching up takes many catalog writes.
       var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
-          KafkaClientSettings.producer(broker.bootstrapServers()));
+          KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
       var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
-          KafkaClientSettings.consumer(broker.bootstrapServers(), EventIngestor.GROUP, 50)),
-          deadLetters, catalog, Clock.systemUTC());
+          KafkaClientSettings.consumer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT,
+              EventIngestor.GROUP, 50)),
+          deadLetters, catalog, Clock.systemUTC(), List.of());
       ingestor.start().await();
 
       awaitCaughtUp(ingestor);

@@ -63,8 +63,9 @@ class IngestorKillTest {
     Path dir = Files.createTempDirectory("ingestor-kill");
     String user = db.equals("h2") ? "sa" : "postgres";
     String url = catalogUrl(db, dir);
-    try (LocalBroker broker = LocalBroker.start(dir.resolve("kafka"),
-            Installation.current().classpath(Program.KAFKA_BROKER), Duration.ofSeconds(90));
+    try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
+            Installation.current().classpath(Program.KAFKA_BROKER))
+            .withStartTimeout(Duration.ofSeconds(90)));
         Admin admin = Admin.create(Map.<String, Object>of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 4, (short) 1),

@@ -35,7 +35,7 @@ class ReportFilesTest {
 
   @BeforeAll
   static void writeStudyReport() throws Exception {
-    files = SweepReport.write(ReportFixtures.studySweep(), dir);
+    files = SweepReport.write(ReportFixtures.studySweep(), Map.of(), dir);
   }
 
   @Test
@@ -107,10 +107,10 @@ class ReportFilesTest {
   @Test
   void emptySweepGivesHeaderOnlyCsvAndEmptyPanels(@TempDir Path emptyDir) throws Exception {
     SweepView empty = ReportFixtures.sweep("s-empty", "nothing yet", List.of(), false);
-    SweepReport.write(empty, emptyDir);
+    SweepReport.write(empty, Map.of(), emptyDir);
 
     List<String> lines = Files.readAllLines(emptyDir.resolve("results.csv"));
-    assertEquals(List.of(String.join(",", ResultsCsv.HEADER)), lines);
+    assertEquals(List.of(String.join(",", Csv.RESULTS_HEADER)), lines);
     Document svg = parseXml(emptyDir.resolve("energy-per-batch.svg"));
     assertEquals(3, groups(svg, "panel").size());
     assertEquals(0, groups(svg, "series").size());

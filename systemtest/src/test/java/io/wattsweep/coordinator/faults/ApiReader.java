@@ -1,7 +1,7 @@
 package io.wattsweep.coordinator.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +19,6 @@ import java.util.TreeSet;
  * user would, so that the invariants are checked on what users see rather than on the tables.
  */
 final class ApiReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
   private final String base;
@@ -40,7 +39,7 @@ final class ApiReader {
     if (res.statusCode() != 201) {
       throw new IllegalStateException("sweep refused: " + res.statusCode() + " " + res.body());
     }
-    return JSON.readTree(res.body()).get("sweepId").asText();
+    return Json.MAPPER.readTree(res.body()).get("sweepId").asText();
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
@@ -49,7 +48,7 @@ final class ApiReader {
     if (res.statusCode() != 200) {
       throw new IOException("GET " + path + ": " + res.statusCode() + " " + res.body());
     }
-    return JSON.readTree(res.body());
+    return Json.MAPPER.readTree(res.body());
   }
 
   /** Every run of the sweep, whatever its state, by run id, each with its batches. */

@@ -1,15 +1,14 @@
 package io.wattsweep.worker.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.worker.WorkerConfig;
+import io.wattsweep.worker.cli.MeterOptions.UsageException;
+import io.wattsweep.worker.cli.StepRecorder.Edge;
 import io.wattsweep.worker.command.StepMarker;
 import io.wattsweep.worker.meter.PerGpuNvmlMeter;
 import io.wattsweep.worker.meter.PowerMeter;
 import io.wattsweep.worker.meter.PowerMeters;
 import io.wattsweep.worker.meter.PowerSampler;
-import io.wattsweep.worker.cli.MeterOptions.UsageException;
-import io.wattsweep.worker.cli.StepRecorder.Edge;
 import io.wattsweep.worker.meter.nvml.NvmlUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -214,8 +213,7 @@ public final class MeterCommand {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
-          result);
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), result);
     } catch (IOException e) {
       err.println("wattsweep meter: cannot write " + file + ": " + e.getMessage());
     }

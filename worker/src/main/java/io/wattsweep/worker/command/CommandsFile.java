@@ -1,9 +1,7 @@
 package io.wattsweep.worker.command;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.CommandName;
 import io.wattsweep.common.spec.FullTraining;
 import java.io.File;
@@ -37,8 +35,6 @@ import java.util.regex.Pattern;
  * CUDA_VISIBLE_DEVICES}). Errors name the file, the entry, the field and the value.
  */
 final class CommandsFile {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
   private static final Set<String> FIELDS =
       Set.of("argv", "workingDirectory", "env", "framework", "fullTraining");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -56,7 +52,7 @@ final class CommandsFile {
   private CommandWorkloads read() {
     JsonNode root;
     try {
-      root = YAML.readTree(Files.readString(file));
+      root = Json.COMMANDS_YAML.readTree(Files.readString(file));
     } catch (IOException e) {
       String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
           ? "is not valid YAML or JSON: " + j.getOriginalMessage()

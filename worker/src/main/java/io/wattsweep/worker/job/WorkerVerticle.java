@@ -9,6 +9,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.wattsweep.common.DeadLetters;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.FailureReason;
@@ -81,11 +82,6 @@ public final class WorkerVerticle extends VerticleBase {
   /** Whether the consumer is in the group: only while the worker can place a job. */
   private boolean member;
   private long heartbeatTimer = -1;
-
-  public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
-      KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host) {
-    this(config, consumer, producer, launcher, clock, host, RunObserver.NONE, () -> {});
-  }
 
   public WorkerVerticle(WorkerConfig config, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer, JobLauncher launcher, Clock clock, String host,
@@ -257,11 +253,8 @@ public final class WorkerVerticle extends VerticleBase {
     } catch (EventCodec.DecodeException bad) {
       LOG.warn("Job record {}@{} cannot be decoded, sent to {}: {}", tp, record.offset(),
           Topics.DEAD_LETTERS, bad.getMessage());
-      var dead = KafkaProducerRecord.create(Topics.DEAD_LETTERS, record.key(), record.value());
-      dead.addHeader(Topics.REASON_HEADER, bad.getMessage());
-      dead.addHeader("wattsweep-source", tp.getTopic() + "-" + tp.getPartition() + "@"
-          + record.offset());
-      return producer.send(dead).compose(m -> consumer.commit(next)).map(0);
+      return producer.send(DeadLetters.of(record.record(), bad.getMessage()))
+          .compose(m -> consumer.commit(next)).map(0);
     }
     if (!devices.fits(job.gpus())) {
       boolean again = job.jobId().equals(lastTooWide);

@@ -47,9 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class RaplMeter implements DeviceEnergyMeter {
   private static final Logger LOG = LoggerFactory.getLogger(RaplMeter.class);
 
-  /** Where the kernel exposes powercap zones. */
-  public static final Path DEFAULT_ROOT = Path.of("/sys/class/powercap");
-
   /** How often the processor refreshes the energy counter. */
   static final double REFRESH_SECONDS = 0.001;
 
@@ -102,11 +99,6 @@ public final class RaplMeter implements DeviceEnergyMeter {
     this.sysfs = sysfs;
     this.nanoClock = nanoClock;
     this.powerNanos = nanoClock.getAsLong();
-  }
-
-  /** Opens the package zones under {@link #DEFAULT_ROOT}. */
-  public static RaplMeter open() {
-    return open(DEFAULT_ROOT, System::nanoTime);
   }
 
   /**

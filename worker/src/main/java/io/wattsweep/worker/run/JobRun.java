@@ -22,10 +22,13 @@ import io.wattsweep.worker.train.StepLosses;
 import io.wattsweep.worker.train.Workload;
 import io.wattsweep.worker.train.WorkloadSpec;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRun {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
-  /** The framework that trains, as recorded with each run. */
-  public static final String FRAMEWORK = "tensorflow-java 1.1.0 (TensorFlow 2.18)";
+  /** The framework that trains, as recorded with each run: the versions the build uses. */
+  public static final String FRAMEWORK = framework();
 
   /** Where the run gets its meter and its workload, and where it puts its generator. */
   public record Parts(
@@ -299,5 +302,20 @@ public final class JobRun {
     InvalidSpecException(IllegalArgumentException cause) {
       super(cause.getMessage(), cause);
     }
+  }
+
+
+  /** framework.properties, which Maven filters with the TensorFlow versions of the build. */
+  private static String framework() {
+    var p = new Properties();
+    try (InputStream in = JobRun.class.getResourceAsStream("framework.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("framework.properties is missing from the worker's jar");
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read framework.properties", e);
+    }
+    return p.getProperty("framework");
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.worker.meter.FakeNvmlLibrary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,7 +69,7 @@ class MeterCommandTest {
   }
 
   private static JsonNode json(Path file) throws IOException {
-    return new ObjectMapper().readTree(file.toFile());
+    return Json.MAPPER.readTree(file.toFile());
   }
 
   private static List<String> texts(JsonNode array, String field) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattsweep.common.json.Json;
 import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.worker.train.ModelInfo;
 import io.wattsweep.worker.train.Workloads;
@@ -59,7 +59,7 @@ class TorchExampleTest {
 
     String printed = out.toString(StandardCharsets.UTF_8);
     ModelInfo java = Workloads.describe(BuiltInModel.GAN_3D, 1, 1);
-    JsonNode steps = new ObjectMapper().readTree(json.toFile()).get("steps");
+    JsonNode steps = Json.MAPPER.readTree(json.toFile()).get("steps");
     assertAll(
         () -> assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8)),
         () -> assertTrue(printed.contains("generator " + java.generatorParameters()

@@ -9,6 +9,7 @@ import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.event.BatchMeasured;
 import io.wattsweep.common.event.Event;
@@ -86,9 +87,11 @@ class WorkerVerticleTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = LocalBroker.start(dataDir, Installation.current().classpath(Program.KAFKA_BROKER),
-        Duration.ofSeconds(90));
-    admin = Admin.create(new HashMap<>(KafkaClientSettings.admin(broker.bootstrapServers())));
+    broker = LocalBroker.start(LocalBroker.Options.of(dataDir,
+            Installation.current().classpath(Program.KAFKA_BROKER))
+        .withStartTimeout(Duration.ofSeconds(90)));
+    admin = Admin.create(new HashMap<>(
+        KafkaClientSettings.admin(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT)));
     admin
         .createTopics(
             List.of(
@@ -100,7 +103,8 @@ class WorkerVerticleTest {
         .get(30, TimeUnit.SECONDS);
     producer =
         new KafkaProducer<>(
-            new HashMap<>(KafkaClientSettings.producer(broker.bootstrapServers())),
+            new HashMap<>(
+                KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT)),
             new StringSerializer(),
             new ByteArraySerializer());
   }
@@ -138,7 +142,7 @@ class WorkerVerticleTest {
     String reason = header(dead, Topics.REASON_HEADER);
     assertTrue(reason.startsWith("cannot decode JobSpec: "), reason);
     assertTrue(reason.contains("not a job {"), reason);
-    assertEquals(JOBS + "-0@" + garbageOffset, header(dead, "wattsweep-source"));
+    assertEquals(JOBS + "-0@" + garbageOffset, header(dead, Topics.SOURCE_HEADER));
 
     List<RunEvent> events = eventsOf(job.jobId());
     assertEquals(
@@ -454,9 +458,9 @@ class WorkerVerticleTest {
     return new WorkerVerticle(
         WorkerConfig.fromEnv(env),
         io.vertx.kafka.client.consumer.KafkaConsumer.create(
-            vertx, KafkaClientSettings.consumer(bootstrap, GROUP, 1)),
+            vertx, KafkaClientSettings.consumer(bootstrap, KafkaSecurity.PLAINTEXT, GROUP, 1)),
         io.vertx.kafka.client.producer.KafkaProducer.create(
-            vertx, KafkaClientSettings.producer(bootstrap)),
+            vertx, KafkaClientSettings.producer(bootstrap, KafkaSecurity.PLAINTEXT)),
         launcher,
         clock,
         "test-host",

@@ -172,6 +172,12 @@ class JobRunTest {
   }
 
   @Test
+  void theFrameworkNamesTheTensorFlowVersionsTheBuildUses() {
+    assertTrue(JobRun.FRAMEWORK.matches(
+        "tensorflow-java \\d+\\.\\d+\\.\\d+ \\(TensorFlow \\d+\\.\\d+\\)"), JobRun.FRAMEWORK);
+  }
+
+  @Test
   void aCompletedRunCarriesItsGeneratorStoredByModelSweepJobAndRun() throws Exception {
     var workload = new FakeWorkload();
 

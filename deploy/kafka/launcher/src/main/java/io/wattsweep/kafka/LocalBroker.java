@@ -181,11 +181,6 @@ public final class LocalBroker implements AutoCloseable {
     this.shutdownHook = new Thread(() -> stop(false), "wattsweep-kafka-stop-" + port);
   }
 
-  /** Starts a broker on a free port and waits until it answers; see {@link #start(Options)}. */
-  public static LocalBroker start(Path dataDir, String classpath, Duration startTimeout) {
-    return start(Options.of(dataDir, classpath).withStartTimeout(startTimeout));
-  }
-
   /**
    * Formats the storage if it is new, starts the broker and waits until it lists itself as a live
    * node.

@@ -46,7 +46,8 @@ class LocalBrokerTest {
 
   @Test
   void startsAnswersAndStopsCleanly() throws Exception {
-    LocalBroker broker = LocalBroker.start(dataDir, BROKER_CLASSPATH, START_TIMEOUT);
+    LocalBroker broker = LocalBroker.start(
+        LocalBroker.Options.of(dataDir, BROKER_CLASSPATH).withStartTimeout(START_TIMEOUT));
     try {
       assertEquals("127.0.0.1:" + broker.port(), broker.bootstrapServers());
       createTopic(broker, "wattsweep.test.jobs");

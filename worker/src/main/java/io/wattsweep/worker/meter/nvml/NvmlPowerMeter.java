@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * cost about 2 ms each on a virtual machine, so callers read power no more often than they chart.
  */
 public final class NvmlPowerMeter implements PowerMeter {
-  private static final Logger log = LoggerFactory.getLogger(NvmlPowerMeter.class);
+  private static final Logger LOG = LoggerFactory.getLogger(NvmlPowerMeter.class);
 
   /** How often the fallback integrates instant power: NVML refreshes it at about this rate. */
   public static final Duration DEFAULT_SAMPLE_PERIOD = Duration.ofMillis(100);
@@ -100,15 +100,6 @@ public final class NvmlPowerMeter implements PowerMeter {
   }
 
   /**
-   * Opens the first {@code gpus} GPUs this process may use, per the process environment.
-   *
-   * @see #open(int, Map, Duration, LongSupplier)
-   */
-  public static NvmlPowerMeter open(int gpus) {
-    return open(gpus, System.getenv());
-  }
-
-  /**
    * Opens the first {@code gpus} GPUs this process may use, per {@code env}, with the default
    * sample period and the system's monotonic clock.
    *
@@ -166,7 +157,7 @@ public final class NvmlPowerMeter implements PowerMeter {
                 nvml.powerLimitWatts(gpu).orElse(0), driver);
         chosen.add(gpu);
         devices.add(info);
-        log.info(
+        LOG.info(
             "GPU {}: {} {} ({}) at PCI {}, power limit {} W, driver {}",
             index, info.name(), uuid, info.architecture(), nvml.pciBusId(gpu).orElse("unknown"),
             info.powerLimitWatts(), driver);
@@ -191,7 +182,7 @@ public final class NvmlPowerMeter implements PowerMeter {
                     + " power, and the averaged power reading is not integrated into energy");
           }
         }
-        log.warn(
+        LOG.warn(
             "NVML energy counter not supported on {}: integrating instant power of all {} GPU(s)"
                 + " every {} ms instead",
             withoutCounter, gpus, samplePeriod.toMillis());
@@ -200,7 +191,7 @@ public final class NvmlPowerMeter implements PowerMeter {
           new NvmlPowerMeter(
               nvml, List.copyOf(chosen), List.copyOf(devices),
               withoutCounter.isEmpty() ? origin : null, instant, samplePeriod, nanoClock);
-      log.info(
+      LOG.info(
           "NVML meter open on {} GPU(s) from {}, method {}", gpus, nvml.source(), meter.method);
       return meter;
     } catch (RuntimeException e) {
@@ -319,7 +310,7 @@ public final class NvmlPowerMeter implements PowerMeter {
       sampler.shutdownNow();
       try {
         if (!sampler.awaitTermination(5, TimeUnit.SECONDS)) {
-          log.warn("the NVML power sampler did not stop within 5 s");
+          LOG.warn("the NVML power sampler did not stop within 5 s");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -332,7 +323,7 @@ public final class NvmlPowerMeter implements PowerMeter {
       }
       closed = true;
       nvml.shutdown();
-      log.info("NVML meter closed");
+      LOG.info("NVML meter closed");
     } finally {
       lifecycle.writeLock().unlock();
     }
@@ -391,7 +382,7 @@ public final class NvmlPowerMeter implements PowerMeter {
     try {
       integrateToNow();
     } catch (RuntimeException e) {
-      log.error("NVML power sampling stopped: {}", e.getMessage());
+      LOG.error("NVML power sampling stopped: {}", e.getMessage());
       throw e; // cancels the schedule
     }
   }

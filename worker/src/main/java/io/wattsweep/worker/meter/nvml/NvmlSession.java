@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * session may be used from several threads.
  */
 final class NvmlSession {
-  private static final Logger log = LoggerFactory.getLogger(NvmlSession.class);
+  private static final Logger LOG = LoggerFactory.getLogger(NvmlSession.class);
 
   /** The system's names: JNA maps the first to libnvidia-ml.so, which only dev packages link. */
   private static final List<String> SYSTEM_NAMES = List.of("nvidia-ml", "libnvidia-ml.so.1");
@@ -85,7 +85,7 @@ final class NvmlSession {
       throw new NvmlUnavailableException(
           "NVML cannot be initialised from " + loaded + ": " + cause.getMessage(), cause);
     }
-    log.debug("NVML initialised from {}", loaded);
+    LOG.debug("NVML initialised from {}", loaded);
     return session;
   }
 
@@ -121,7 +121,7 @@ final class NvmlSession {
   void shutdown() {
     int rc = lib.nvmlShutdown();
     if (rc != Nvml.SUCCESS) {
-      log.warn("nvmlShutdown failed: {} ({})", errorString(rc), rc);
+      LOG.warn("nvmlShutdown failed: {} ({})", errorString(rc), rc);
     }
   }
 

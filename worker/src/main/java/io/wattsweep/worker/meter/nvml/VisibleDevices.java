@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * which CUDA's equal when {@code CUDA_DEVICE_ORDER=PCI_BUS_ID} or the GPUs are all alike.
  */
 final class VisibleDevices {
-  private static final Logger log = LoggerFactory.getLogger(VisibleDevices.class);
+  private static final Logger LOG = LoggerFactory.getLogger(VisibleDevices.class);
 
   static final String CUDA_VISIBLE_DEVICES = "CUDA_VISIBLE_DEVICES";
 
@@ -115,7 +115,7 @@ final class VisibleDevices {
       if (seen.add(index)) {
         handles.add(new Handle(handle.pointer(), "GPU " + index));
       } else {
-        log.warn("{} names GPU {} twice; it is used once", CUDA_VISIBLE_DEVICES, index);
+        LOG.warn("{} names GPU {} twice; it is used once", CUDA_VISIBLE_DEVICES, index);
       }
     }
     if (byIndex && count > 1 && !"PCI_BUS_ID".equals(env.get("CUDA_DEVICE_ORDER"))) {
@@ -157,7 +157,7 @@ final class VisibleDevices {
       names.add(nvml.name(nvml.handleByIndex(i)));
     }
     if (names.size() > 1) {
-      log.warn(
+      LOG.warn(
           "{} names GPUs by index on a node with different GPUs {}, and CUDA_DEVICE_ORDER is not"
               + " PCI_BUS_ID: CUDA's indexes may not be NVML's, so the meter may read other GPUs",
           CUDA_VISIBLE_DEVICES, names);

@@ -42,7 +42,8 @@ final class BenchMeters {
           Duration.ofMillis(100), System::nanoTime);
     }
     if (name.matches("nvml-[0-9]+")) {
-      return NvmlPowerMeter.open(Integer.parseInt(name.substring("nvml-".length())));
+      int gpus = Integer.parseInt(name.substring("nvml-".length()));
+      return NvmlPowerMeter.open(gpus, System.getenv());
     }
     if (name.equals("rapl-fake")) {
       Path root = Files.createTempDirectory(scratch, "powercap");

@@ -1,19 +1,24 @@
 package io.wattsweep.coordinator.report;
 
+import io.wattsweep.coordinator.catalog.PowerTrace;
 import io.wattsweep.coordinator.catalog.RunProtocol;
+import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.catalog.SweepView.Extrapolation;
 import io.wattsweep.coordinator.catalog.SweepView.JobView;
 import io.wattsweep.coordinator.catalog.SweepView.RunView;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * results.csv: one row per job (RFC 4180 quoting, header always present). Numbers are exact
- * decimals without exponent, units in the column names; a figure a job does not have is empty.
+ * Every CSV that wattsweep gives out: runs, a run's power trace, and a sweep's results.csv. RFC
+ * 4180 quoting, a header always (an empty selection is a file with its header), a figure a row
+ * does not have is an empty cell. In results.csv, numbers are exact decimals without exponent and
+ * units are in the column names.
  */
-final class ResultsCsv {
-  static final List<String> HEADER = List.of(
+public final class Csv {
+  static final List<String> RESULTS_HEADER = List.of(
       "sweep_id", "job_id", "model", "scale", "gpu_class", "precision_requested",
       "precision_ran", "precision_note", "batch_size", "batch_semantics", "global_batch_size",
       "gpus", "state", "run_id",
@@ -24,11 +29,34 @@ final class ResultsCsv {
       "full_training_duration_s", "failure_reason", "failure_message", "ready_idle_power_w",
       "net_idle_baseline", "warmup_batches", "power_settled", "ci95_share");
 
-  private ResultsCsv() {}
+  private Csv() {}
 
-  static String render(SweepView sweep) {
+  public static String runs(List<RunRow> rows) {
     var out = new StringBuilder();
-    line(out, HEADER);
+    line(out, Arrays.asList(RunRow.COLUMNS));
+    for (RunRow r : rows) {
+      line(out, Arrays.asList(r.values()));
+    }
+    return out.toString();
+  }
+
+  /** One line a point; each says how its samples were obtained and whether that is an estimate. */
+  public static String power(PowerTrace trace) {
+    var out = new StringBuilder();
+    line(out, List.of("from_ms", "to_ms", "samples", "mean_w", "min_w", "max_w", "method",
+        "estimate"));
+    String methods = String.join("+", trace.methods());
+    for (PowerTrace.Point p : trace.points()) {
+      line(out, List.of(p.fromMs(), p.toMs(), p.samples(), p.meanWatts(), p.minWatts(),
+          p.maxWatts(), methods, trace.estimate()));
+    }
+    return out.toString();
+  }
+
+  /** results.csv: one row per job of {@code sweep}. */
+  static String results(SweepView sweep) {
+    var out = new StringBuilder();
+    line(out, RESULTS_HEADER);
     for (JobView j : sweep.jobs()) {
       line(out, row(sweep.sweepId(), j));
     }
@@ -51,7 +79,7 @@ final class ResultsCsv {
       cells.addAll(List.of("", ""));
       cells.addAll(batch(j));
       cells.add(nz(j.state()));
-      while (cells.size() < HEADER.size()) {
+      while (cells.size() < RESULTS_HEADER.size()) {
         cells.add("");
       }
       return cells;
@@ -81,22 +109,25 @@ final class ResultsCsv {
     return cells;
   }
 
-  private static void line(StringBuilder out, List<String> cells) {
+  private static void line(StringBuilder out, List<?> cells) {
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {
         out.append(',');
       }
-      out.append(quote(cells.get(i)));
+      out.append(cell(cells.get(i)));
     }
     out.append("\r\n");
   }
 
-  private static String quote(String cell) {
-    if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0
-        && cell.indexOf('\r') < 0) {
-      return cell;
+  private static String cell(Object v) {
+    if (v == null) {
+      return "";
     }
-    return '"' + cell.replace("\"", "\"\"") + '"';
+    String s = v instanceof Double d ? (Double.isFinite(d) ? d.toString() : "") : v.toString();
+    if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
+      return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+    return s;
   }
 
   private static String nz(String s) {
