@@ -81,15 +81,17 @@ public final class Env {
     }
     try {
       String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-      text = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
-          : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+      text =
+          text.endsWith("\r\n")
+              ? text.substring(0, text.length() - 2)
+              : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
       if (text.isEmpty()) {
         throw new IllegalArgumentException(key + "_FILE names an empty file: '" + file + "'");
       }
       return text;
     } catch (IOException e) {
-      throw new IllegalArgumentException(key + "_FILE cannot be read: '" + file + "' ("
-          + e.getClass().getSimpleName() + ")");
+      throw new IllegalArgumentException(
+          key + "_FILE cannot be read: '" + file + "' (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

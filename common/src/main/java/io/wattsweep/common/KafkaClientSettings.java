@@ -33,8 +33,8 @@ public final class KafkaClientSettings {
   }
 
   /** Offsets are committed by hand, once the records' work is done. */
-  public static Map<String, String> consumer(String bootstrap, KafkaSecurity security,
-      String group, int maxPollRecords) {
+  public static Map<String, String> consumer(
+      String bootstrap, KafkaSecurity security, String group, int maxPollRecords) {
     var m = connection(bootstrap, security);
     m.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -70,8 +70,11 @@ public final class KafkaClientSettings {
       m.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, security.keystoreType());
       if (security.keystorePassword() != null) {
         // Kafka refuses a store password for PEM: there it is the key's.
-        m.put("PEM".equals(security.keystoreType()) ? SslConfigs.SSL_KEY_PASSWORD_CONFIG
-            : SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, security.keystorePassword());
+        m.put(
+            "PEM".equals(security.keystoreType())
+                ? SslConfigs.SSL_KEY_PASSWORD_CONFIG
+                : SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG,
+            security.keystorePassword());
       }
     }
     return m;
@@ -79,10 +82,16 @@ public final class KafkaClientSettings {
 
   /** The mechanism's login module line; quotes and backslashes escaped, as JAAS reads them. */
   static String jaas(KafkaSecurity security) {
-    String module = "PLAIN".equals(security.saslMechanism()) ? PlainLoginModule.class.getName()
-        : ScramLoginModule.class.getName();
-    return module + " required username=\"" + quoted(security.saslUsername())
-        + "\" password=\"" + quoted(security.saslPassword()) + "\";";
+    String module =
+        "PLAIN".equals(security.saslMechanism())
+            ? PlainLoginModule.class.getName()
+            : ScramLoginModule.class.getName();
+    return module
+        + " required username=\""
+        + quoted(security.saslUsername())
+        + "\" password=\""
+        + quoted(security.saslPassword())
+        + "\";";
   }
 
   private static String quoted(String value) {

@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * The git commit this build of wattsweep came from, written at build time by the
- * git-commit-id plugin (common/pom.xml): the provenance of every model version a run registers.
+ * The git commit this build of wattsweep came from, written at build time by the git-commit-id
+ * plugin (common/pom.xml): the provenance of every model version a run registers.
  */
 public final class SourceRevision {
   private static final String RESOURCE = "source-revision.properties";

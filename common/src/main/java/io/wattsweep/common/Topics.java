@@ -4,12 +4,15 @@ package io.wattsweep.common;
 public final class Topics {
   /** Events of every run, keyed by job id. */
   public static final String EVENTS = "wattsweep.events";
+
   /** Worker heartbeats, keyed by worker id. */
   public static final String HEARTBEATS = "wattsweep.heartbeats";
+
   /** Records a consumer could not decode, with the reason in the header {@link #REASON_HEADER}. */
   public static final String DEAD_LETTERS = "wattsweep.dead-letters";
 
   public static final String REASON_HEADER = "wattsweep-reason";
+
   /** Where a dead letter came from: {@code topic-partition@offset}. */
   public static final String SOURCE_HEADER = "wattsweep-source";
 

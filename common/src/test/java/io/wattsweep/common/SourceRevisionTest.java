@@ -28,7 +28,8 @@ class SourceRevisionTest {
   @Test
   void thisBuildKnowsItsCommit() {
     // The tests run from a git checkout (CI clones one), so the plugin wrote the commit.
-    assertTrue(SourceRevision.current().matches("[0-9a-f]{40}(-dirty)?"),
+    assertTrue(
+        SourceRevision.current().matches("[0-9a-f]{40}(-dirty)?"),
         String.valueOf(SourceRevision.current()));
   }
 }

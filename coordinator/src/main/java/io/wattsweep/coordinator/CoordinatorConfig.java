@@ -27,13 +27,13 @@ import java.util.Map;
  *     acknowledged by Kafka are published again
  * @param metricsRefreshInterval WATTSWEEP_METRICS_REFRESH_MS: how often the sweep and job gauges
  *     and the consumer lag on {@code /metrics} are read again (default 5000)
- * @param runTimeout WATTSWEEP_RUN_TIMEOUT_MS: a running run silent this long is abandoned and
- *     its job queued again (default 300000; runs send power samples every second), unless a
- *     live worker names its job in its heartbeats
+ * @param runTimeout WATTSWEEP_RUN_TIMEOUT_MS: a running run silent this long is abandoned and its
+ *     job queued again (default 300000; runs send power samples every second), unless a live worker
+ *     names its job in its heartbeats
  * @param maxAttempts WATTSWEEP_MAX_ATTEMPTS: how many times a job goes out before a run that comes
  *     back unfinished (aborted or lost) gives it up as FAILED (default 3)
- * @param heartbeatInterval WATTSWEEP_HEARTBEAT_INTERVAL_MS: how often workers beat (default
- *     5000, as theirs); a worker whose last beat is older than three intervals is not alive
+ * @param heartbeatInterval WATTSWEEP_HEARTBEAT_INTERVAL_MS: how often workers beat (default 5000,
+ *     as theirs); a worker whose last beat is older than three intervals is not alive
  * @param footprint WATTSWEEP_GRID_INTENSITY_G_PER_KWH (default 475), WATTSWEEP_PUE (default 1),
  *     WATTSWEEP_PRICE_PER_KWH (no default: no cost is shown without it) and WATTSWEEP_CURRENCY
  *     (default EUR): how energy becomes CO2e and cost
@@ -41,11 +41,23 @@ import java.util.Map;
  *     settings of where the API listens and who may use it ({@link ApiListener} lists them)
  */
 public record CoordinatorConfig(
-    int httpPort, String kafkaBootstrap, KafkaSecurity kafkaSecurity, String catalogJdbcUrl,
-    String catalogUser, String catalogPassword, int jobPartitions, int eventPartitions,
-    short replicationFactor, List<String> gpuClasses, Duration republishInterval,
-    Duration metricsRefreshInterval, Duration runTimeout, int maxAttempts,
-    Duration heartbeatInterval, Footprint footprint, ApiListener api) {
+    int httpPort,
+    String kafkaBootstrap,
+    KafkaSecurity kafkaSecurity,
+    String catalogJdbcUrl,
+    String catalogUser,
+    String catalogPassword,
+    int jobPartitions,
+    int eventPartitions,
+    short replicationFactor,
+    List<String> gpuClasses,
+    Duration republishInterval,
+    Duration metricsRefreshInterval,
+    Duration runTimeout,
+    int maxAttempts,
+    Duration heartbeatInterval,
+    Footprint footprint,
+    ApiListener api) {
 
   /** The default metrics refresh: every 5 s. */
   public static final Duration DEFAULT_METRICS_REFRESH = Duration.ofSeconds(5);
@@ -78,15 +90,17 @@ public record CoordinatorConfig(
         (short) e.integer("WATTSWEEP_TOPIC_REPLICATION", 1),
         e.list("WATTSWEEP_GPU_CLASSES", List.of("cpu")),
         Duration.ofMillis(e.integer("WATTSWEEP_REPUBLISH_INTERVAL_MS", 10_000)),
-        Duration.ofMillis(e.integer("WATTSWEEP_METRICS_REFRESH_MS",
-            (int) DEFAULT_METRICS_REFRESH.toMillis())),
+        Duration.ofMillis(
+            e.integer("WATTSWEEP_METRICS_REFRESH_MS", (int) DEFAULT_METRICS_REFRESH.toMillis())),
         Duration.ofMillis(e.integer("WATTSWEEP_RUN_TIMEOUT_MS", 300_000)),
         atLeastOne("WATTSWEEP_MAX_ATTEMPTS", e.integer("WATTSWEEP_MAX_ATTEMPTS", 3)),
         Duration.ofMillis(e.integer("WATTSWEEP_HEARTBEAT_INTERVAL_MS", 5_000)),
         new Footprint(
-            e.number("WATTSWEEP_GRID_INTENSITY_G_PER_KWH", Footprint.DEFAULT.gridIntensityGramsPerKwh()),
+            e.number(
+                "WATTSWEEP_GRID_INTENSITY_G_PER_KWH", Footprint.DEFAULT.gridIntensityGramsPerKwh()),
             e.number("WATTSWEEP_PUE", Footprint.DEFAULT.pue()),
-            e.string("WATTSWEEP_PRICE_PER_KWH", null) == null ? null
+            e.string("WATTSWEEP_PRICE_PER_KWH", null) == null
+                ? null
                 : e.number("WATTSWEEP_PRICE_PER_KWH", 0),
             e.string("WATTSWEEP_CURRENCY", Footprint.DEFAULT.currency())),
         ApiListener.fromEnv(e, insecureFlag));
@@ -102,15 +116,38 @@ public record CoordinatorConfig(
   /** For the start-up log: everything but the passwords. */
   @Override
   public String toString() {
-    return "CoordinatorConfig[httpPort=" + httpPort + ", kafkaBootstrap=" + kafkaBootstrap
-        + ", kafkaSecurity=" + kafkaSecurity + ", catalogJdbcUrl=" + catalogJdbcUrl
-        + ", catalogUser=" + catalogUser
-        + ", jobPartitions=" + jobPartitions + ", eventPartitions=" + eventPartitions
-        + ", replicationFactor=" + replicationFactor + ", gpuClasses=" + gpuClasses
-        + ", republishInterval=" + republishInterval
-        + ", metricsRefreshInterval=" + metricsRefreshInterval + ", runTimeout=" + runTimeout
-        + ", maxAttempts=" + maxAttempts
-        + ", heartbeatInterval=" + heartbeatInterval
-        + ", footprint=" + footprint + ", api=" + api + "]";
+    return "CoordinatorConfig[httpPort="
+        + httpPort
+        + ", kafkaBootstrap="
+        + kafkaBootstrap
+        + ", kafkaSecurity="
+        + kafkaSecurity
+        + ", catalogJdbcUrl="
+        + catalogJdbcUrl
+        + ", catalogUser="
+        + catalogUser
+        + ", jobPartitions="
+        + jobPartitions
+        + ", eventPartitions="
+        + eventPartitions
+        + ", replicationFactor="
+        + replicationFactor
+        + ", gpuClasses="
+        + gpuClasses
+        + ", republishInterval="
+        + republishInterval
+        + ", metricsRefreshInterval="
+        + metricsRefreshInterval
+        + ", runTimeout="
+        + runTimeout
+        + ", maxAttempts="
+        + maxAttempts
+        + ", heartbeatInterval="
+        + heartbeatInterval
+        + ", footprint="
+        + footprint
+        + ", api="
+        + api
+        + "]";
   }
 }

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the coordinator until the process is stopped ({@code ./wattsweep coordinator
- * [--insecure]}); exits 2 on bad settings, naming the variable.
+ * Runs the coordinator until the process is stopped ({@code ./wattsweep coordinator [--insecure]});
+ * exits 2 on bad settings, naming the variable.
  */
 public final class CoordinatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorMain.class);
@@ -27,17 +27,27 @@ public final class CoordinatorMain {
     }
     LOG.info("Starting with {}", config);
     Catalog catalog =
-        Catalog.open(config.catalogJdbcUrl(), config.catalogUser(), config.catalogPassword(),
-            config.footprint()).maxAttempts(config.maxAttempts());
+        Catalog.open(
+                config.catalogJdbcUrl(),
+                config.catalogUser(),
+                config.catalogPassword(),
+                config.footprint())
+            .maxAttempts(config.maxAttempts());
     Vertx vertx = Vertx.vertx();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      vertx.close().await();
-      catalog.close();
-    }, "coordinator-shutdown"));
-    vertx.deployVerticle(new CoordinatorVerticle(config, catalog, Clock.systemUTC()))
-        .onFailure(err -> {
-          LOG.error("Coordinator did not start: {}", err.toString());
-          System.exit(1);
-        });
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  vertx.close().await();
+                  catalog.close();
+                },
+                "coordinator-shutdown"));
+    vertx
+        .deployVerticle(new CoordinatorVerticle(config, catalog, Clock.systemUTC()))
+        .onFailure(
+            err -> {
+              LOG.error("Coordinator did not start: {}", err.toString());
+              System.exit(1);
+            });
   }
 }

@@ -46,10 +46,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator: creates the topics, serves the API, the dashboard and {@code /metrics} on one
- * port (HTTP or HTTPS, each request checked against the tokens' roles), ingests events (telling
- * the metrics and the dashboard's live stream of each batch), reads the workers' heartbeats,
- * abandons the runs it judges lost and republishes jobs that Kafka never acknowledged. The
- * catalog is opened by the caller and passed in.
+ * port (HTTP or HTTPS, each request checked against the tokens' roles), ingests events (telling the
+ * metrics and the dashboard's live stream of each batch), reads the workers' heartbeats, abandons
+ * the runs it judges lost and republishes jobs that Kafka never acknowledged. The catalog is opened
+ * by the caller and passed in.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -78,13 +78,17 @@ public final class CoordinatorVerticle extends VerticleBase {
     this(config, catalog, clock, new CoordinatorMetrics());
   }
 
-  public CoordinatorVerticle(CoordinatorConfig config, Catalog catalog, Clock clock,
-      CoordinatorMetrics metrics) {
+  public CoordinatorVerticle(
+      CoordinatorConfig config, Catalog catalog, Clock clock, CoordinatorMetrics metrics) {
     this(config, catalog, clock, metrics, new LiveHub(clock, metrics));
   }
 
-  public CoordinatorVerticle(CoordinatorConfig config, Catalog catalog, Clock clock,
-      CoordinatorMetrics metrics, LiveHub hub) {
+  public CoordinatorVerticle(
+      CoordinatorConfig config,
+      Catalog catalog,
+      Clock clock,
+      CoordinatorMetrics metrics,
+      LiveHub hub) {
     this.config = config;
     this.catalog = catalog;
     this.clock = clock;
@@ -100,56 +104,105 @@ public final class CoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // Kafka clients connect and load classes in their constructors: not on the event loop.
-    return vertx.executeBlocking(() -> {
-          admin = KafkaAdminClient.create(vertx,
-              KafkaClientSettings.admin(config.kafkaBootstrap(), config.kafkaSecurity()));
-          producer = KafkaProducer.create(vertx,
-              KafkaClientSettings.producer(config.kafkaBootstrap(), config.kafkaSecurity()));
-          ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
-                  KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
-                      EventIngestor.GROUP, EventIngestor.MAX_POLL_RECORDS)),
-              producer, catalog, clock, List.of(metrics, hub, this::requeueAborted));
-          heartbeats = new HeartbeatReader(vertx, KafkaConsumer.create(vertx,
-                  KafkaClientSettings.consumer(config.kafkaBootstrap(), config.kafkaSecurity(),
-                      HeartbeatReader.GROUP, EventIngestor.MAX_POLL_RECORDS)),
-              clock, config.workerLiveFor());
-          assets = DashboardAssets.load();
-          reportCache = Files.createTempDirectory("wattsweep-reports");
-          return new TopicSetup(admin, config.jobPartitions(), config.eventPartitions(),
-              config.replicationFactor());
-        })
-        .compose(topics -> {
-          publisher = new JobPublisher(producer, topics);
-          return topics.ensureAll(config.gpuClasses());
-        })
+    return vertx
+        .executeBlocking(
+            () -> {
+              admin =
+                  KafkaAdminClient.create(
+                      vertx,
+                      KafkaClientSettings.admin(config.kafkaBootstrap(), config.kafkaSecurity()));
+              producer =
+                  KafkaProducer.create(
+                      vertx,
+                      KafkaClientSettings.producer(
+                          config.kafkaBootstrap(), config.kafkaSecurity()));
+              ingestor =
+                  new EventIngestor(
+                      vertx,
+                      KafkaConsumer.create(
+                          vertx,
+                          KafkaClientSettings.consumer(
+                              config.kafkaBootstrap(),
+                              config.kafkaSecurity(),
+                              EventIngestor.GROUP,
+                              EventIngestor.MAX_POLL_RECORDS)),
+                      producer,
+                      catalog,
+                      clock,
+                      List.of(metrics, hub, this::requeueAborted));
+              heartbeats =
+                  new HeartbeatReader(
+                      vertx,
+                      KafkaConsumer.create(
+                          vertx,
+                          KafkaClientSettings.consumer(
+                              config.kafkaBootstrap(),
+                              config.kafkaSecurity(),
+                              HeartbeatReader.GROUP,
+                              EventIngestor.MAX_POLL_RECORDS)),
+                      clock,
+                      config.workerLiveFor());
+              assets = DashboardAssets.load();
+              reportCache = Files.createTempDirectory("wattsweep-reports");
+              return new TopicSetup(
+                  admin,
+                  config.jobPartitions(),
+                  config.eventPartitions(),
+                  config.replicationFactor());
+            })
+        .compose(
+            topics -> {
+              publisher = new JobPublisher(producer, topics);
+              return topics.ensureAll(config.gpuClasses());
+            })
         .compose(v -> ingestor.start())
         .compose(v -> heartbeats.start())
-        .compose(v -> vertx.createHttpServer(serverOptions(config))
-            .requestHandler(router())
-            .listen())
-        .onSuccess(s -> {
-          server = s;
-          republishTimer = vertx.setPeriodic(config.republishInterval().toMillis(),
-              t -> republishSoon());
-          // Often enough to find a dead worker's job within a heartbeat interval of its death
-          // being judged, and a silent run within a quarter of the run timeout.
-          Duration reaperBeat = Duration.ofMillis(Math.max(1000, Math.min(
-              config.runTimeout().toMillis() / 4, config.heartbeatInterval().toMillis())));
-          var reaper = new RunReaper(vertx, catalog, ingestor, heartbeats, metrics, clock,
-              config.runTimeout(), config.workerLiveFor(), this::republishSoon);
-          reaperTimer = Periodic.every(vertx, reaperBeat, reaperBeat, "Looking for lost runs",
-              reaper::check);
-          hub.start(vertx);
-          catalogGauges = new CatalogGauges(vertx, catalog, metrics,
-              config.metricsRefreshInterval());
-          catalogGauges.start();
-          consumerLag = new ConsumerLag(vertx, admin, metrics, config.metricsRefreshInterval());
-          consumerLag.start();
-          ApiListener api = config.api();
-          api.warnings().forEach(w -> LOG.warn("{}", w));
-          LOG.info("Coordinator ready: API on {}://{}:{} ({}), dashboard at /dashboard/,"
-              + " metrics at /metrics", api.scheme(), api.host(), s.actualPort(), api.describe());
-        })
+        .compose(
+            v -> vertx.createHttpServer(serverOptions(config)).requestHandler(router()).listen())
+        .onSuccess(
+            s -> {
+              server = s;
+              republishTimer =
+                  vertx.setPeriodic(config.republishInterval().toMillis(), t -> republishSoon());
+              // Often enough to find a dead worker's job within a heartbeat interval of its death
+              // being judged, and a silent run within a quarter of the run timeout.
+              Duration reaperBeat =
+                  Duration.ofMillis(
+                      Math.max(
+                          1000,
+                          Math.min(
+                              config.runTimeout().toMillis() / 4,
+                              config.heartbeatInterval().toMillis())));
+              var reaper =
+                  new RunReaper(
+                      vertx,
+                      catalog,
+                      ingestor,
+                      heartbeats,
+                      metrics,
+                      clock,
+                      config.runTimeout(),
+                      config.workerLiveFor(),
+                      this::republishSoon);
+              reaperTimer =
+                  Periodic.every(
+                      vertx, reaperBeat, reaperBeat, "Looking for lost runs", reaper::check);
+              hub.start(vertx);
+              catalogGauges =
+                  new CatalogGauges(vertx, catalog, metrics, config.metricsRefreshInterval());
+              catalogGauges.start();
+              consumerLag = new ConsumerLag(vertx, admin, metrics, config.metricsRefreshInterval());
+              consumerLag.start();
+              ApiListener api = config.api();
+              api.warnings().forEach(w -> LOG.warn("{}", w));
+              LOG.info(
+                  "Coordinator ready: API on {}://{}:{} ({}), dashboard at /dashboard/,"
+                      + " metrics at /metrics",
+                  api.scheme(),
+                  api.host(),
+                  s.actualPort(),
+                  api.describe());
+            })
         .onFailure(err -> LOG.error("Coordinator failed to start: {}", err.toString()));
   }
 
@@ -158,8 +211,12 @@ public final class CoordinatorVerticle extends VerticleBase {
     ApiListener api = config.api();
     var options = new HttpServerOptions().setHost(api.host()).setPort(config.httpPort());
     if (api.tls()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(api.tlsCertFile().toString()).setKeyPath(api.tlsKeyFile().toString()));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(api.tlsCertFile().toString())
+                  .setKeyPath(api.tlsKeyFile().toString()));
     }
     return options;
   }
@@ -173,8 +230,15 @@ public final class CoordinatorVerticle extends VerticleBase {
       new LoginPage(policy.tokens(), config.api().tls()).mount(root);
     }
     root.get("/metrics").handler(new MetricsEndpoint(metrics.registry()));
-    new Dashboard(vertx, catalog, hub, assets, new ReportFiles(reportCache,
-        runId -> catalog.powerTrace(runId, SweepReport.POWER_POINTS)), clock).mount(root);
+    new Dashboard(
+            vertx,
+            catalog,
+            hub,
+            assets,
+            new ReportFiles(
+                reportCache, runId -> catalog.powerTrace(runId, SweepReport.POWER_POINTS)),
+            clock)
+        .mount(root);
     root.route("/*").subRouter(ApiRouter.create(vertx, catalog, publisher, clock));
     return root;
   }
@@ -194,7 +258,8 @@ public final class CoordinatorVerticle extends VerticleBase {
         heartbeats == null ? Future.succeededFuture() : heartbeats.stop(),
         producer == null ? Future.succeededFuture() : producer.close(),
         admin == null ? Future.succeededFuture() : admin.close(),
-        reportCache == null ? Future.succeededFuture()
+        reportCache == null
+            ? Future.succeededFuture()
             : vertx.executeBlocking(() -> deleteTree(reportCache)));
   }
 
@@ -209,8 +274,8 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /** A run given up by a stopping worker sends its job out again at once. */
   private void requeueAborted(List<RunEvent> events, long atMs, long nanos) {
-    if (events.stream().anyMatch(e -> e instanceof RunFailed f
-        && f.reason() == FailureReason.ABORTED)) {
+    if (events.stream()
+        .anyMatch(e -> e instanceof RunFailed f && f.reason() == FailureReason.ABORTED)) {
       vertx.runOnContext(v -> republishSoon());
     }
   }
@@ -222,29 +287,41 @@ public final class CoordinatorVerticle extends VerticleBase {
       return;
     }
     republishing = true;
-    republish().onComplete(ar -> {
-      republishing = false;
-      if (ar.failed()) {
-        LOG.warn("Republishing jobs failed, will try again: {}", ar.cause().toString());
-      }
-      if (republishAgain) {
-        republishAgain = false;
-        republishSoon();
-      }
-    });
+    republish()
+        .onComplete(
+            ar -> {
+              republishing = false;
+              if (ar.failed()) {
+                LOG.warn("Republishing jobs failed, will try again: {}", ar.cause().toString());
+              }
+              if (republishAgain) {
+                republishAgain = false;
+                republishSoon();
+              }
+            });
   }
 
   /** Jobs stored longer than one interval ago and still not acknowledged go out again. */
   private Future<?> republish() {
     long before = clock.millis() - config.republishInterval().toMillis();
-    return vertx.executeBlocking(() -> catalog.unpublishedJobs(before))
-        .compose(jobs -> jobs.isEmpty() ? Future.succeededFuture() : publisher.publish(jobs)
-            .compose(v -> vertx.executeBlocking(() -> {
-              List<String> ids = jobs.stream().map(JobSpec::jobId).toList();
-              catalog.markPublished(ids, clock.millis());
-              LOG.info("Published {} jobs again (queued again, or not acknowledged by Kafka)",
-                  ids.size());
-              return null;
-            })));
+    return vertx
+        .executeBlocking(() -> catalog.unpublishedJobs(before))
+        .compose(
+            jobs ->
+                jobs.isEmpty()
+                    ? Future.succeededFuture()
+                    : publisher
+                        .publish(jobs)
+                        .compose(
+                            v ->
+                                vertx.executeBlocking(
+                                    () -> {
+                                      List<String> ids = jobs.stream().map(JobSpec::jobId).toList();
+                                      catalog.markPublished(ids, clock.millis());
+                                      LOG.info(
+                                          "Published {} jobs again (queued again, or not acknowledged by Kafka)",
+                                          ids.size());
+                                      return null;
+                                    })));
   }
 }

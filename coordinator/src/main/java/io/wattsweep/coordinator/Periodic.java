@@ -22,25 +22,33 @@ public final class Periodic {
    *
    * @return the timer id, for {@link Vertx#cancelTimer}
    */
-  public static long every(Vertx vertx, Duration initialDelay, Duration interval, String what,
+  public static long every(
+      Vertx vertx,
+      Duration initialDelay,
+      Duration interval,
+      String what,
       Supplier<Future<?>> task) {
     AtomicBoolean inFlight = new AtomicBoolean();
-    return vertx.setPeriodic(initialDelay.toMillis(), interval.toMillis(), id -> {
-      if (!inFlight.compareAndSet(false, true)) {
-        return;
-      }
-      Future<?> run;
-      try {
-        run = task.get();
-      } catch (RuntimeException e) {
-        run = Future.failedFuture(e);
-      }
-      run.onComplete(ar -> {
-        inFlight.set(false);
-        if (ar.failed()) {
-          LOG.warn("{} failed, will try again: {}", what, ar.cause().toString());
-        }
-      });
-    });
+    return vertx.setPeriodic(
+        initialDelay.toMillis(),
+        interval.toMillis(),
+        id -> {
+          if (!inFlight.compareAndSet(false, true)) {
+            return;
+          }
+          Future<?> run;
+          try {
+            run = task.get();
+          } catch (RuntimeException e) {
+            run = Future.failedFuture(e);
+          }
+          run.onComplete(
+              ar -> {
+                inFlight.set(false);
+                if (ar.failed()) {
+                  LOG.warn("{} failed, will try again: {}", what, ar.cause().toString());
+                }
+              });
+        });
   }
 }

@@ -17,13 +17,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class InvalidSweepTest {
-  private static final String VALID = """
+  private static final String VALID =
+      """
       {"model": "3dgan", "scale": 0.25, "gpuClass": ["cpu"], "precision": ["fp32"],
        "batchSize": [4], "gpus": [1]}""";
 
   /** The answer is JSON: quotes in a message arrive escaped (\"). */
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       unknown model        | "model": "3dgan"          | "model": "stylegan"      | model must be one of 3dgan, vae-progan, or command:NAME for a command workload configured on the workers: 'stylegan'
       unknown precision    | "precision": ["fp32"]     | "precision": ["fp8"]     | precision must be one of fp32, tf32, mixed-fp16, bf16: 'fp8'
       batch size below 1   | "batchSize": [4]          | "batchSize": [4, 0]      | batchSize must be >= 1: 0
@@ -48,8 +52,8 @@ class InvalidSweepTest {
       a bidi override      | "gpus": [1]               | "gpus": [1], "name": "a\\u202eb" | name must not hold control or format characters: U+202E at 1
       a relative dataset   | "gpus": [1]               | "gpus": [1], "dataset": "ele.h5" | dataset must be an absolute path on the workers: 'ele.h5'
       """)
-  void invalidSweepIsRejectedNamingFieldAndValue(String what, String from, String to,
-      String message) throws Exception {
+  void invalidSweepIsRejectedNamingFieldAndValue(
+      String what, String from, String to, String message) throws Exception {
     var stack = TestStack.get();
     Snapshot before = Snapshot.take(stack);
     String body = VALID.replace(from, to.replace("NAME201", "n".repeat(201)));
@@ -67,12 +71,18 @@ class InvalidSweepTest {
     var stack = TestStack.get();
     Snapshot before = Snapshot.take(stack);
     // 160 batch sizes x 64 GPU counts (the most a job may ask for): 10,240 jobs.
-    String sizes = java.util.stream.IntStream.rangeClosed(1, 160).mapToObj(Integer::toString)
-        .collect(Collectors.joining(","));
-    String gpus = java.util.stream.IntStream.rangeClosed(1, 64).mapToObj(Integer::toString)
-        .collect(Collectors.joining(","));
-    String body = VALID.replace("\"batchSize\": [4]", "\"batchSize\": [" + sizes + "]")
-        .replace("\"gpus\": [1]", "\"gpus\": [" + gpus + "]");
+    String sizes =
+        java.util.stream.IntStream.rangeClosed(1, 160)
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining(","));
+    String gpus =
+        java.util.stream.IntStream.rangeClosed(1, 64)
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining(","));
+    String body =
+        VALID
+            .replace("\"batchSize\": [4]", "\"batchSize\": [" + sizes + "]")
+            .replace("\"gpus\": [1]", "\"gpus\": [" + gpus + "]");
 
     var res = stack.post(body, "application/json");
 
@@ -123,16 +133,24 @@ class InvalidSweepTest {
       var props = new Properties();
       props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers());
       try (Admin admin = Admin.create(props)) {
-        Set<String> topics = admin.listTopics().names().get().stream()
-            .filter(t -> t.startsWith("wattsweep.jobs.")).collect(Collectors.toSet());
+        Set<String> topics =
+            admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith("wattsweep.jobs."))
+                .collect(Collectors.toSet());
         var request = new HashMap<TopicPartition, OffsetSpec>();
         for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
-          d.partitions().forEach(p ->
-              request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+          d.partitions()
+              .forEach(
+                  p ->
+                      request.put(
+                          new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
         }
         var ends = new HashMap<String, Long>();
-        admin.listOffsets(request).all().get().forEach((tp, info) ->
-            ends.merge(tp.topic(), info.offset(), Long::sum));
+        admin
+            .listOffsets(request)
+            .all()
+            .get()
+            .forEach((tp, info) -> ends.merge(tp.topic(), info.offset(), Long::sum));
         return new Snapshot(stack.catalog.sweeps().size(), ends);
       }
     }

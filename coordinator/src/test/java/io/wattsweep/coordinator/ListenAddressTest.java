@@ -32,14 +32,15 @@ class ListenAddressTest {
   @Test
   void withoutTokensTheApiAnswersOnLoopbackOnly() throws Exception {
     TestStack stack = TestStack.get();
-    assertEquals("127.0.0.1",
-        CoordinatorConfig.fromEnv(stack.coordinatorEnv(), List.of()).api().host());
+    assertEquals(
+        "127.0.0.1", CoordinatorConfig.fromEnv(stack.coordinatorEnv(), List.of()).api().host());
     assertEquals(200, stack.get("/health").statusCode());
 
     InetAddress other = nonLoopbackAddress();
     assumeTrue(other != null, "this machine has no non-loopback IPv4 address to try");
     try (Socket socket = new Socket()) {
-      assertThrows(IOException.class,
+      assertThrows(
+          IOException.class,
           () -> socket.connect(new InetSocketAddress(other, stack.port), 2000),
           "the API answers on " + other.getHostAddress());
     }
@@ -50,14 +51,22 @@ class ListenAddressTest {
     var env = new HashMap<>(TestStack.get().coordinatorEnv());
     env.put("WATTSWEEP_HTTP_HOST", "0.0.0.0");
 
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> CoordinatorConfig.fromEnv(env, List.of()));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> CoordinatorConfig.fromEnv(env, List.of()));
 
-    assertTrue(e.getMessage().startsWith("WATTSWEEP_HTTP_HOST=0.0.0.0 without"
-        + " WATTSWEEP_TOKENS_FILE needs --insecure (or WATTSWEEP_INSECURE=true)"), e.getMessage());
-    assertEquals("unknown coordinator argument '--insecur'; known: --insecure",
-        assertThrows(IllegalArgumentException.class,
-            () -> CoordinatorConfig.fromEnv(env, List.of("--insecur"))).getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "WATTSWEEP_HTTP_HOST=0.0.0.0 without"
+                    + " WATTSWEEP_TOKENS_FILE needs --insecure (or WATTSWEEP_INSECURE=true)"),
+        e.getMessage());
+    assertEquals(
+        "unknown coordinator argument '--insecur'; known: --insecure",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CoordinatorConfig.fromEnv(env, List.of("--insecur")))
+            .getMessage());
   }
 
   @Test
@@ -79,16 +88,27 @@ class ListenAddressTest {
       } finally {
         System.setErr(stderr);
       }
-      HttpResponse<String> res = stack.http.send(HttpRequest.newBuilder(URI.create("http://"
-              + other.getHostAddress() + ":" + verticle.httpPort() + "/api/v1/sweeps")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> res =
+          stack.http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://"
+                              + other.getHostAddress()
+                              + ":"
+                              + verticle.httpPort()
+                              + "/api/v1/sweeps"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, res.statusCode(), res.body());
     } finally {
       vertx.close().await();
     }
     String warned = log.toString(StandardCharsets.UTF_8);
-    assertTrue(warned.contains("WARN io.wattsweep.coordinator.CoordinatorVerticle - INSECURE: the"
-        + " API listens on 0.0.0.0 WITHOUT TOKENS"), warned);
+    assertTrue(
+        warned.contains(
+            "WARN io.wattsweep.coordinator.CoordinatorVerticle - INSECURE: the"
+                + " API listens on 0.0.0.0 WITHOUT TOKENS"),
+        warned);
   }
 
   private static InetAddress nonLoopbackAddress() throws SocketException {

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattsweep.coordinator.catalog.RunRow;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class RunApiTest {
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       /api/v1/runs?colour=red                 | 400 | unknown filter 'colour'
       /api/v1/runs?batchSize=abc              | 400 | batchSize must be an integer >= 1: 'abc'
       /api/v1/runs?gpus=0                     | 400 | gpus must be an integer >= 1: '0'
@@ -46,7 +49,10 @@ class RunApiTest {
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       GET    | /api/v1/models/stylegan/versions         |                   | 400 | model must be one of
       GET    | /api/v1/models/3dgan/versions/nope       |                   | 404 | model '3dgan' has no version or alias 'nope'
       GET    | /api/v1/models/3dgan/versions?colour=red |                   | 400 | unknown parameter 'colour'; versions takes metadata.KEY=VALUE
@@ -62,8 +68,8 @@ class RunApiTest {
       PUT    | /api/v1/models/stylegan/aliases/x        | {"version": 1}    | 400 | model must be one of
       DELETE | /api/v1/models/3dgan/aliases/never-set   |                   | 404 | model '3dgan' has no alias 'never-set'
       """)
-  void badModelRequestIsAnsweredNamingWhatIsWrong(String method, String path, String body,
-      int status, String message) throws Exception {
+  void badModelRequestIsAnsweredNamingWhatIsWrong(
+      String method, String path, String body, int status, String message) throws Exception {
     var res = TestStack.get().send(method, path, body);
 
     assertEquals(status, res.statusCode(), res.body());
@@ -75,8 +81,9 @@ class RunApiTest {
     var res = TestStack.get().get("/api/v1/backlog?gpuClass=none-here&gpus=4");
 
     assertEquals(200, res.statusCode(), res.body());
-    assertEquals("{\"gpuClass\":\"none-here\",\"gpus\":4,\"queued\":0,\"running\":0,"
-        + "\"queuedGpus\":0}", res.body());
+    assertEquals(
+        "{\"gpuClass\":\"none-here\",\"gpus\":4,\"queued\":0,\"running\":0," + "\"queuedGpus\":0}",
+        res.body());
   }
 
   @Test

@@ -19,7 +19,6 @@ import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.event.WorkerHeartbeat;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
@@ -29,6 +28,7 @@ import io.wattsweep.coordinator.catalog.TestCatalogs;
 import io.wattsweep.coordinator.kafka.EventIngestor;
 import io.wattsweep.coordinator.kafka.HeartbeatReader;
 import io.wattsweep.coordinator.metrics.CoordinatorMetrics;
+import io.wattsweep.kafka.LocalBroker;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,25 +56,46 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RunReaperTest {
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration LIVE_FOR = Duration.ofSeconds(30);
+
   /** Long before the run timeout: when the catalog, before a restart, last heard of the runs. */
   private static final long LONG_AGO_MS = 120_000;
-  private static final SweepSpec SPEC = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"),
-      List.of(Precision.FP32), List.of(4, 8), List.of(1), 1, 3, new FullTraining(1000, 2));
+
+  private static final SweepSpec SPEC =
+      new SweepSpec(
+          "t",
+          "3dgan",
+          0.25,
+          List.of("cpu"),
+          List.of(Precision.FP32),
+          List.of(4, 8),
+          List.of(1),
+          1,
+          3,
+          new FullTraining(1000, 2));
 
   private static LocalBroker broker;
   private static org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer;
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = LocalBroker.start(LocalBroker.Options.of(
-        Files.createTempDirectory("reaper-test").resolve("kafka"),
-        Installation.current().classpath(Program.KAFKA_BROKER))
-        .withStartTimeout(Duration.ofSeconds(90)));
-    try (Admin admin = Admin.create(Map.<String, Object>of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 2, (short) 1),
-          new NewTopic(Topics.HEARTBEATS, 1, (short) 1),
-          new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1))).all().get();
+    broker =
+        LocalBroker.start(
+            LocalBroker.Options.of(
+                    Files.createTempDirectory("reaper-test").resolve("kafka"),
+                    Installation.current().classpath(Program.KAFKA_BROKER))
+                .withStartTimeout(Duration.ofSeconds(90)));
+    try (Admin admin =
+        Admin.create(
+            Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(Topics.EVENTS, 2, (short) 1),
+                  new NewTopic(Topics.HEARTBEATS, 1, (short) 1),
+                  new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1)))
+          .all()
+          .get();
     }
     var props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -102,19 +123,24 @@ class RunReaperTest {
         Catalog catalog = TestCatalogs.open(db)) {
       List<JobSpec> jobs = store(catalog);
       long now = System.currentTimeMillis();
-      catalog.ingest(List.of(started(jobs.get(0), "ra"), started(jobs.get(1), "rb")),
-          now - LONG_AGO_MS);
-      send(Topics.HEARTBEATS, "w-a", WorkerHeartbeat.of("w-a", "cpu", "h", now,
-          List.of(jobs.get(0).jobId())));
+      catalog.ingest(
+          List.of(started(jobs.get(0), "ra"), started(jobs.get(1), "rb")), now - LONG_AGO_MS);
+      send(
+          Topics.HEARTBEATS,
+          "w-a",
+          WorkerHeartbeat.of("w-a", "cpu", "h", now, List.of(jobs.get(0).jobId())));
       send(Topics.HEARTBEATS, "w-b", WorkerHeartbeat.of("w-b", "cpu", "h", now, List.of()));
 
       judgeOnce(vertx, catalog);
 
       assertEquals("RUNNING", catalog.run("ra").orElseThrow().state(), "its worker beats");
-      assertEquals("ABANDONED", catalog.run("rb").orElseThrow().state(),
-          "no live worker names its job");
-      assertEquals(List.of("RUNNING", "QUEUED"), catalog.sweep(jobs.get(0).sweepId())
-          .orElseThrow().jobs().stream().map(j -> j.state()).toList());
+      assertEquals(
+          "ABANDONED", catalog.run("rb").orElseThrow().state(), "no live worker names its job");
+      assertEquals(
+          List.of("RUNNING", "QUEUED"),
+          catalog.sweep(jobs.get(0).sweepId()).orElseThrow().jobs().stream()
+              .map(j -> j.state())
+              .toList());
     }
   }
 
@@ -129,8 +155,12 @@ class RunReaperTest {
       long now = System.currentTimeMillis();
       catalog.ingest(List.of(started(job, "rc")), now - LONG_AGO_MS);
       for (int seq = 1; seq <= 2_000; seq++) {
-        producer.send(new ProducerRecord<>(Topics.EVENTS, job.jobId(), EventCodec.encode(
-            new PowerSample(job.jobId(), "rc", seq, now + seq, 20, EnergyMethod.RAPL))));
+        producer.send(
+            new ProducerRecord<>(
+                Topics.EVENTS,
+                job.jobId(),
+                EventCodec.encode(
+                    new PowerSample(job.jobId(), "rc", seq, now + seq, 20, EnergyMethod.RAPL))));
       }
       producer.flush();
 
@@ -157,17 +187,25 @@ class RunReaperTest {
       // started; the second job has been published again since its worker's claim.
       catalog.markPublished(List.of(jobs.get(0).jobId()), 1_000);
       catalog.markPublished(List.of(jobs.get(1).jobId()), now);
-      send(Topics.HEARTBEATS, "w-dead", WorkerHeartbeat.of("w-dead", "cpu", "h", dead,
-          List.of(jobs.get(0).jobId())));
-      send(Topics.HEARTBEATS, "w-stale", WorkerHeartbeat.of("w-stale", "cpu", "h", dead,
-          List.of(jobs.get(1).jobId())));
+      send(
+          Topics.HEARTBEATS,
+          "w-dead",
+          WorkerHeartbeat.of("w-dead", "cpu", "h", dead, List.of(jobs.get(0).jobId())));
+      send(
+          Topics.HEARTBEATS,
+          "w-stale",
+          WorkerHeartbeat.of("w-stale", "cpu", "h", dead, List.of(jobs.get(1).jobId())));
 
       judgeOnce(vertx, catalog);
 
       var views = catalog.sweep(jobs.get(0).sweepId()).orElseThrow().jobs();
       assertEquals(List.of(1, 0), views.stream().map(j -> j.attempts()).toList());
-      assertEquals(List.of(jobs.get(0).jobId()), catalog.unpublishedJobs(0).stream()
-          .map(JobSpec::jobId).filter(id -> id.startsWith(jobs.get(0).sweepId())).toList(),
+      assertEquals(
+          List.of(jobs.get(0).jobId()),
+          catalog.unpublishedJobs(0).stream()
+              .map(JobSpec::jobId)
+              .filter(id -> id.startsWith(jobs.get(0).sweepId()))
+              .toList(),
           "the dead worker's job goes out again, the stale claim's job does not");
     }
   }
@@ -199,8 +237,23 @@ class RunReaperTest {
 
   private static RunStarted started(JobSpec job, String runId) {
     var cpu = new DeviceInfo(0, "cpu", "cpu-0", "test CPU", "amd64", 20, "");
-    return new RunStarted(job.jobId(), runId, 0, 2_000, "w1", "host", Precision.FP32,
-        Precision.FP32, "", List.of(cpu), EnergyMethod.RAPL, 1.0, 100, 10, 1_000_000, "test");
+    return new RunStarted(
+        job.jobId(),
+        runId,
+        0,
+        2_000,
+        "w1",
+        "host",
+        Precision.FP32,
+        Precision.FP32,
+        "",
+        List.of(cpu),
+        EnergyMethod.RAPL,
+        1.0,
+        100,
+        10,
+        1_000_000,
+        "test");
   }
 
   /**
@@ -221,18 +274,41 @@ class RunReaperTest {
   private static boolean judge(Vertx vertx, Catalog catalog, Duration settle, Duration within)
       throws Exception {
     String group = "reaper-test-" + UUID.randomUUID();
-    KafkaProducer<String, byte[]> deadLetters = KafkaProducer.create(vertx,
-        KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
-    var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
-            KafkaClientSettings.consumer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT,
-                group, 500)),
-        deadLetters, catalog, Clock.systemUTC(), List.of());
-    var heartbeats = new HeartbeatReader(vertx, KafkaConsumer.create(vertx,
-            KafkaClientSettings.consumer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT,
-                group + "-beats", 500)),
-        Clock.systemUTC(), LIVE_FOR);
-    var reaper = new RunReaper(vertx, catalog, ingestor, heartbeats, new CoordinatorMetrics(),
-        Clock.systemUTC(), RUN_TIMEOUT, settle, () -> {});
+    KafkaProducer<String, byte[]> deadLetters =
+        KafkaProducer.create(
+            vertx,
+            KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
+    var ingestor =
+        new EventIngestor(
+            vertx,
+            KafkaConsumer.create(
+                vertx,
+                KafkaClientSettings.consumer(
+                    broker.bootstrapServers(), KafkaSecurity.PLAINTEXT, group, 500)),
+            deadLetters,
+            catalog,
+            Clock.systemUTC(),
+            List.of());
+    var heartbeats =
+        new HeartbeatReader(
+            vertx,
+            KafkaConsumer.create(
+                vertx,
+                KafkaClientSettings.consumer(
+                    broker.bootstrapServers(), KafkaSecurity.PLAINTEXT, group + "-beats", 500)),
+            Clock.systemUTC(),
+            LIVE_FOR);
+    var reaper =
+        new RunReaper(
+            vertx,
+            catalog,
+            ingestor,
+            heartbeats,
+            new CoordinatorMetrics(),
+            Clock.systemUTC(),
+            RUN_TIMEOUT,
+            settle,
+            () -> {});
     heartbeats.start().await();
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

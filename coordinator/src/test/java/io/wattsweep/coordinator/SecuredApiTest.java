@@ -32,15 +32,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A coordinator with tokens, over HTTPS with a certificate made for this run: who may do what,
- * who a sweep's submitter is, the dashboard's cookie, and the CLI with a CA file and a token.
+ * A coordinator with tokens, over HTTPS with a certificate made for this run: who may do what, who
+ * a sweep's submitter is, the dashboard's cookie, and the CLI with a CA file and a token.
  */
 class SecuredApiTest {
   private static final String READER = Tokens.newToken();
   private static final String SUBMITTER = Tokens.newToken();
   private static final String ADMIN = Tokens.newToken();
+
   /** A class no worker serves: the sweeps submitted here stay queued. */
-  private static final String SWEEP = """
+  private static final String SWEEP =
+      """
       {"name": "access-test", "model": "3dgan", "scale": 0.25, "gpuClass": ["access-test"],
        "precision": ["fp32"], "batchSize": [4], "gpus": [1]}""";
 
@@ -55,20 +57,25 @@ class SecuredApiTest {
   static void startSecuredCoordinator() throws Exception {
     stack = TestStack.get();
     tls = SelfSignedTls.create(dir.resolve("tls"));
-    Path tokens = Files.writeString(dir.resolve("tokens"), """
+    Path tokens =
+        Files.writeString(
+            dir.resolve("tokens"),
+            """
         # role per token
         %s  read    reader
         %s  submit  alice
         %s  admin   ops
-        """.formatted(Tokens.hash(READER), Tokens.hash(SUBMITTER), Tokens.hash(ADMIN)));
+        """
+                .formatted(Tokens.hash(READER), Tokens.hash(SUBMITTER), Tokens.hash(ADMIN)));
     var env = new HashMap<>(stack.coordinatorEnv());
     env.put("WATTSWEEP_TOKENS_FILE", tokens.toString());
     env.put("WATTSWEEP_TLS_CERT_FILE", tls.certificatePem().toString());
     env.put("WATTSWEEP_TLS_KEY_FILE", tls.privateKeyPem().toString());
     env.put("WATTSWEEP_HTTP_HOST", "127.0.0.1");
     vertx = Vertx.vertx();
-    var verticle = new CoordinatorVerticle(CoordinatorConfig.fromEnv(env, List.of()), stack.catalog,
-        Clock.systemUTC());
+    var verticle =
+        new CoordinatorVerticle(
+            CoordinatorConfig.fromEnv(env, List.of()), stack.catalog, Clock.systemUTC());
     vertx.deployVerticle(verticle).await();
     base = "https://127.0.0.1:" + verticle.httpPort();
     https = HttpClient.newBuilder().sslContext(trusting(tls)).build();
@@ -86,10 +93,9 @@ class SecuredApiTest {
     var res = send("POST", "/api/v1/sweeps", null, SWEEP);
 
     assertEquals(401, res.statusCode(), res.body());
-    assertEquals("Bearer realm=\"wattsweep\"",
-        res.headers().firstValue("WWW-Authenticate").orElse(""));
-    assertTrue(error(res).startsWith("this call needs a token with the 'submit' role"),
-        res.body());
+    assertEquals(
+        "Bearer realm=\"wattsweep\"", res.headers().firstValue("WWW-Authenticate").orElse(""));
+    assertTrue(error(res).startsWith("this call needs a token with the 'submit' role"), res.body());
   }
 
   @Test
@@ -97,8 +103,9 @@ class SecuredApiTest {
     var res = send("GET", "/api/v1/sweeps", Tokens.newToken(), null);
 
     assertEquals(401, res.statusCode(), res.body());
-    assertTrue(res.headers().firstValue("WWW-Authenticate").orElse("")
-        .contains("error=\"invalid_token\""), res.headers().toString());
+    assertTrue(
+        res.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_token\""),
+        res.headers().toString());
     assertEquals("unknown token", error(res));
   }
 
@@ -107,17 +114,20 @@ class SecuredApiTest {
     var res = send("POST", "/api/v1/sweeps", READER, SWEEP);
 
     assertEquals(403, res.statusCode(), res.body());
-    assertEquals("this call needs the 'submit' role; the token of 'reader' has 'read'",
-        error(res));
+    assertEquals("this call needs the 'submit' role; the token of 'reader' has 'read'", error(res));
     assertEquals(200, send("GET", "/api/v1/sweeps", READER, null).statusCode());
   }
 
   @Test
   void aSubmitTokenSubmitsAsItsIdentityWhateverTheUserHeaderSays() throws Exception {
-    var res = https.send(request("/api/v1/sweeps", SUBMITTER)
-            .header("Content-Type", "application/json").header("X-Wattsweep-User", "mallory")
-            .POST(HttpRequest.BodyPublishers.ofString(SWEEP)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    var res =
+        https.send(
+            request("/api/v1/sweeps", SUBMITTER)
+                .header("Content-Type", "application/json")
+                .header("X-Wattsweep-User", "mallory")
+                .POST(HttpRequest.BodyPublishers.ofString(SWEEP))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertEquals(201, res.statusCode(), res.body());
     String sweepId = Json.MAPPER.readTree(res.body()).get("sweepId").asText();
@@ -138,8 +148,8 @@ class SecuredApiTest {
 
     var bySubmitter = send("PUT", alias, SUBMITTER, body);
     assertEquals(403, bySubmitter.statusCode(), bySubmitter.body());
-    assertEquals("this call needs the 'admin' role; the token of 'alice' has 'submit'",
-        error(bySubmitter));
+    assertEquals(
+        "this call needs the 'admin' role; the token of 'alice' has 'submit'", error(bySubmitter));
     assertEquals(403, send("DELETE", alias, READER, null).statusCode());
     // Past the access check, the API itself answers: there is no such version.
     var byAdmin = send("PUT", alias, ADMIN, body);
@@ -158,16 +168,16 @@ class SecuredApiTest {
   void theDashboardNeedsAReadTokenWhichItsLoginSetsAsACookieForReadsOnly() throws Exception {
     var page = send("GET", "/dashboard/", null, null);
     assertEquals(401, page.statusCode());
-    assertTrue(page.body().contains("<form method=\"post\" action=\"/dashboard/login\">"),
-        page.body());
+    assertTrue(
+        page.body().contains("<form method=\"post\" action=\"/dashboard/login\">"), page.body());
 
     assertEquals(401, login("not-a-known-token").statusCode());
     var login = login(READER);
     assertEquals(303, login.statusCode(), login.body());
     assertEquals("/dashboard/", login.headers().firstValue("Location").orElse(""));
     String setCookie = login.headers().firstValue("Set-Cookie").orElse("");
-    assertEquals("wattsweep_token=" + READER + "; Path=/; Secure; HTTPOnly; SameSite=Strict",
-        setCookie);
+    assertEquals(
+        "wattsweep_token=" + READER + "; Path=/; Secure; HTTPOnly; SameSite=Strict", setCookie);
 
     String cookie = "wattsweep_token=" + READER;
     assertEquals(200, withCookie("GET", "/dashboard/", cookie).statusCode());
@@ -179,19 +189,28 @@ class SecuredApiTest {
 
   @Test
   void theCliTalksHttpsTrustingTheCaFileAndSendsTheToken() throws Exception {
-    Map<String, String> env = Map.of("WATTSWEEP_URL", base,
-        "WATTSWEEP_CA_FILE", tls.certificatePem().toString(), "WATTSWEEP_TOKEN", READER);
+    Map<String, String> env =
+        Map.of(
+            "WATTSWEEP_URL",
+            base,
+            "WATTSWEEP_CA_FILE",
+            tls.certificatePem().toString(),
+            "WATTSWEEP_TOKEN",
+            READER);
     assertEquals(0, cli(env, "status").code, "with CA file and token");
 
     var withoutCa = cli(Map.of("WATTSWEEP_URL", base, "WATTSWEEP_TOKEN", READER), "status");
     assertEquals(1, withoutCa.code);
     assertTrue(withoutCa.err.contains("TLS with " + base + " failed"), withoutCa.err);
 
-    var withoutToken = cli(Map.of("WATTSWEEP_URL", base,
-        "WATTSWEEP_CA_FILE", tls.certificatePem().toString()), "status");
+    var withoutToken =
+        cli(
+            Map.of("WATTSWEEP_URL", base, "WATTSWEEP_CA_FILE", tls.certificatePem().toString()),
+            "status");
     assertEquals(1, withoutToken.code);
-    assertTrue(withoutToken.err.contains("HTTP 401: this call needs a token with the 'read'"
-        + " role"), withoutToken.err);
+    assertTrue(
+        withoutToken.err.contains("HTTP 401: this call needs a token with the 'read'" + " role"),
+        withoutToken.err);
     assertTrue(!withoutToken.err.contains(READER) && !withoutCa.err.contains(READER));
   }
 
@@ -200,33 +219,51 @@ class SecuredApiTest {
   private static CliRun cli(Map<String, String> env, String... args) throws Exception {
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
-    int code = Cli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new CliRun(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        Cli.run(
+            args,
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new CliRun(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static HttpResponse<String> login(String token) throws Exception {
-    return https.send(HttpRequest.newBuilder(URI.create(base + "/dashboard/login"))
+    return https.send(
+        HttpRequest.newBuilder(URI.create(base + "/dashboard/login"))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(),
+            .POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> withCookie(String method, String path, String cookie)
       throws Exception {
-    return https.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie)
+    return https.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Cookie", cookie)
             .header("Content-Type", "application/json")
-            .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(SWEEP)).build(),
+            .method(
+                method,
+                method.equals("GET")
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(SWEEP))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> send(String method, String path, String token, String body)
       throws Exception {
-    return https.send(request(path, token).header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body)).build(),
+    return https.send(
+        request(path, token)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

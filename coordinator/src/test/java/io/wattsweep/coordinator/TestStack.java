@@ -3,8 +3,8 @@ package io.wattsweep.coordinator;
 import io.vertx.core.Vertx;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.coordinator.catalog.Catalog;
+import io.wattsweep.kafka.LocalBroker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,9 +34,11 @@ final class TestStack {
 
   private TestStack() throws IOException {
     dir = Files.createTempDirectory("wattsweep-test");
-    broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
-        Installation.current().classpath(Program.KAFKA_BROKER))
-        .withStartTimeout(Duration.ofSeconds(90)));
+    broker =
+        LocalBroker.start(
+            LocalBroker.Options.of(
+                    dir.resolve("kafka"), Installation.current().classpath(Program.KAFKA_BROKER))
+                .withStartTimeout(Duration.ofSeconds(90)));
     jdbcUrl = "jdbc:h2:mem:wattsweep-test;DB_CLOSE_DELAY=-1";
     catalog = Catalog.open(jdbcUrl, "sa", "");
     vertx = Vertx.vertx();
@@ -44,11 +46,14 @@ final class TestStack {
     var verticle = new CoordinatorVerticle(config, catalog, Clock.systemUTC());
     vertx.deployVerticle(verticle).await();
     port = verticle.httpPort();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      vertx.close().await();
-      catalog.close();
-      broker.close();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  vertx.close().await();
+                  catalog.close();
+                  broker.close();
+                }));
   }
 
   /** A coordinator on a free port of 127.0.0.1, with this stack's broker and catalog. */
@@ -75,35 +80,42 @@ final class TestStack {
 
   HttpResponse<String> post(String body, String contentType)
       throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/sweeps"))
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sweeps"))
             .header("Content-Type", contentType)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Any method on any path, with a JSON body (or none, where {@code body} is null). */
   HttpResponse<String> send(String method, String path, String body)
       throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /**
    * What a service started by a test needs: the broker, and TF_ENABLE_ONEDNN_OPTS cleared so that
-   * its jobs get the kernels a worker chooses (the test JVM's own setting, oneDNN off for towers
-   * on logical CPUs, would make every job run on Eigen, ten times slower).
+   * its jobs get the kernels a worker chooses (the test JVM's own setting, oneDNN off for towers on
+   * logical CPUs, would make every job run on Eigen, ten times slower).
    */
   Map<String, String> kafkaEnv() {
-    return Map.of("WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-        "TF_ENABLE_ONEDNN_OPTS", "");
+    return Map.of(
+        "WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(), "TF_ENABLE_ONEDNN_OPTS", "");
   }
 }

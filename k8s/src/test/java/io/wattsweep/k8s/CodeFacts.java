@@ -23,8 +23,13 @@ import java.util.stream.Stream;
  * @param coordinatorGroup the coordinator's consumer group
  * @param settings every WATTSWEEP_* variable a service reads
  */
-record CodeFacts(Set<String> fixedTopics, String eventsTopic, String jobsPrefix,
-    String workerGroupPrefix, String coordinatorGroup, Set<String> settings) {
+record CodeFacts(
+    Set<String> fixedTopics,
+    String eventsTopic,
+    String jobsPrefix,
+    String workerGroupPrefix,
+    String coordinatorGroup,
+    Set<String> settings) {
 
   static final String TOPICS = "common/src/main/java/io/wattsweep/common/Topics.java";
   static final String INGESTOR =
@@ -32,13 +37,14 @@ record CodeFacts(Set<String> fixedTopics, String eventsTopic, String jobsPrefix,
   // A setting is read through Env, by name (e.string("WATTSWEEP_...", ...)) or by a constant of
   // the same file (String NAME = "WATTSWEEP_..."), given to Env's reader or to a helper with the
   // Env (path(env, NAME)); Env.secret also reads NAME_FILE. A KEY/_ENV constant names one too.
-  private static final Pattern READ = Pattern.compile(
-      "\\.(string|integer|number|list|bool|secret)\\(\\s*"
-          + "(?:\"(WATTSWEEP_[A-Z0-9_]+)\"|([A-Z][A-Z0-9_]*)\\b)");
-  private static final Pattern PASSED = Pattern.compile(
-      "\\(\\s*(?:env|e)\\s*,\\s*([A-Z][A-Z0-9_]*)\\b");
-  private static final Pattern CONSTANT = Pattern.compile(
-      "String (\\w+) = \"(WATTSWEEP_[A-Z0-9_]+)\"");
+  private static final Pattern READ =
+      Pattern.compile(
+          "\\.(string|integer|number|list|bool|secret)\\(\\s*"
+              + "(?:\"(WATTSWEEP_[A-Z0-9_]+)\"|([A-Z][A-Z0-9_]*)\\b)");
+  private static final Pattern PASSED =
+      Pattern.compile("\\(\\s*(?:env|e)\\s*,\\s*([A-Z][A-Z0-9_]*)\\b");
+  private static final Pattern CONSTANT =
+      Pattern.compile("String (\\w+) = \"(WATTSWEEP_[A-Z0-9_]+)\"");
 
   static CodeFacts read() {
     String topics = Project.read(TOPICS);
@@ -46,7 +52,9 @@ record CodeFacts(Set<String> fixedTopics, String eventsTopic, String jobsPrefix,
     for (String constant : new String[] {"EVENTS", "HEARTBEATS", "DEAD_LETTERS"}) {
       fixed.add(find(topics, TOPICS, constant + " = \"([^\"]+)\""));
     }
-    return new CodeFacts(fixed, find(topics, TOPICS, "EVENTS = \"([^\"]+)\""),
+    return new CodeFacts(
+        fixed,
+        find(topics, TOPICS, "EVENTS = \"([^\"]+)\""),
         find(topics, TOPICS, "jobs\\(String \\w+\\) \\{\\s*return \"([^\"]+)\" \\+"),
         find(topics, TOPICS, "workerGroup\\(String \\w+\\) \\{\\s*return \"([^\"]+)\" \\+"),
         find(Project.read(INGESTOR), INGESTOR, "GROUP = \"([^\"]+)\""),
@@ -65,20 +73,24 @@ record CodeFacts(Set<String> fixedTopics, String eventsTopic, String jobsPrefix,
     Set<String> out = new TreeSet<>();
     for (String module : new String[] {"common", "worker", "coordinator"}) {
       try (Stream<Path> files = Files.walk(Project.root().resolve(module + "/src/main/java"))) {
-        files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
-          try {
-            settings(Files.readString(f), out);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        files
+            .filter(f -> f.toString().endsWith(".java"))
+            .forEach(
+                f -> {
+                  try {
+                    settings(Files.readString(f), out);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     if (!out.contains("WATTSWEEP_KAFKA_BOOTSTRAP")) {
-      throw new AssertionError("found no WATTSWEEP_KAFKA_BOOTSTRAP in the services' sources:"
-          + " has the way they read settings changed? Update CodeFacts.READ");
+      throw new AssertionError(
+          "found no WATTSWEEP_KAFKA_BOOTSTRAP in the services' sources:"
+              + " has the way they read settings changed? Update CodeFacts.READ");
     }
     return out;
   }
@@ -114,8 +126,12 @@ record CodeFacts(Set<String> fixedTopics, String eventsTopic, String jobsPrefix,
   private static String find(String source, String file, String regex) {
     Matcher m = Pattern.compile(regex).matcher(source);
     if (!m.find()) {
-      throw new AssertionError("cannot find /" + regex + "/ in " + file
-          + ": the manifests' names are checked against it; update CodeFacts");
+      throw new AssertionError(
+          "cannot find /"
+              + regex
+              + "/ in "
+              + file
+              + ": the manifests' names are checked against it; update CodeFacts");
     }
     return m.group(1);
   }

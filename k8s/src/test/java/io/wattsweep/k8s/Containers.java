@@ -22,11 +22,13 @@ final class Containers {
   static Set<String> portNames(Pods.Template t) {
     var out = new HashSet<String>();
     for (JsonNode c : t.containers()) {
-      c.path("ports").forEach(p -> {
-        if (p.has("name")) {
-          out.add(p.path("name").asText());
-        }
-      });
+      c.path("ports")
+          .forEach(
+              p -> {
+                if (p.has("name")) {
+                  out.add(p.path("name").asText());
+                }
+              });
     }
     return out;
   }
@@ -41,8 +43,8 @@ final class Containers {
 
   /**
    * The Secret key that {@code path} is in {@code container} of {@code t}: a file under the mount
-   * of a secret volume (its items' paths, or the keys themselves without items); null when the
-   * path is under no such mount, or names no item.
+   * of a secret volume (its items' paths, or the keys themselves without items); null when the path
+   * is under no such mount, or names no item.
    */
   static SecretKey secretFile(Pods.Template t, JsonNode container, String path) {
     if (path == null) {

@@ -16,9 +16,9 @@ import java.util.Set;
 
 /**
  * Kubernetes' own schemas for the core kinds, as the client-java models (generated from the API
- * server's OpenAPI document) carry them: every field of a model is listed in its openapiFields,
- * so a field that is not there, at any depth, is an error, as `kubectl apply --validate=strict`
- * would say.
+ * server's OpenAPI document) carry them: every field of a model is listed in its openapiFields, so
+ * a field that is not there, at any depth, is an error, as `kubectl apply --validate=strict` would
+ * say.
  */
 final class CoreSchema {
   private static final String MODELS = "io.kubernetes.client.openapi.models.";
@@ -29,8 +29,8 @@ final class CoreSchema {
   static Class<?> model(String apiVersion, String kind) {
     String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
     try {
-      return Class.forName(MODELS + Character.toUpperCase(version.charAt(0))
-          + version.substring(1) + kind);
+      return Class.forName(
+          MODELS + Character.toUpperCase(version.charAt(0)) + version.substring(1) + kind);
     } catch (ClassNotFoundException e) {
       return null;
     }
@@ -63,8 +63,9 @@ final class CoreSchema {
         problems.add(new String[] {path, "must be a map, not " + node.getNodeType()});
         return;
       }
-      node.fields().forEachRemaining(
-          e -> check(e.getValue(), argument(model, 1), path + "." + e.getKey(), problems));
+      node.fields()
+          .forEachRemaining(
+              e -> check(e.getValue(), argument(model, 1), path + "." + e.getKey(), problems));
     } else if (fields(raw) != null) {
       checkModel(node, raw, path, problems);
     } else {
@@ -72,37 +73,46 @@ final class CoreSchema {
     }
   }
 
-  private static void checkModel(JsonNode node, Class<?> model, String path,
-      List<String[]> problems) {
+  private static void checkModel(
+      JsonNode node, Class<?> model, String path, List<String[]> problems) {
     if (!node.isObject()) {
       problems.add(new String[] {path, "must be an object (" + model.getSimpleName() + ")"});
       return;
     }
     Set<String> known = fields(model);
-    node.fields().forEachRemaining(e -> {
-      String field = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-      if (!known.contains(e.getKey())) {
-        problems.add(new String[] {field,
-            "unknown field (not in Kubernetes' " + model.getSimpleName() + ")"});
-      } else {
-        Field f = javaField(model, e.getKey());
-        if (f != null) {
-          check(e.getValue(), f.getGenericType(), field, problems);
-        }
-      }
-    });
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              String field = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+              if (!known.contains(e.getKey())) {
+                problems.add(
+                    new String[] {
+                      field, "unknown field (not in Kubernetes' " + model.getSimpleName() + ")"
+                    });
+              } else {
+                Field f = javaField(model, e.getKey());
+                if (f != null) {
+                  check(e.getValue(), f.getGenericType(), field, problems);
+                }
+              }
+            });
     for (String required : requiredFields(model)) {
       if (!node.has(required)) {
-        problems.add(new String[] {path.isEmpty() ? required : path + "." + required,
-            "required by Kubernetes' " + model.getSimpleName() + " and missing"});
+        problems.add(
+            new String[] {
+              path.isEmpty() ? required : path + "." + required,
+              "required by Kubernetes' " + model.getSimpleName() + " and missing"
+            });
       }
     }
   }
 
-  private static void checkValue(JsonNode node, Class<?> type, String path,
-      List<String[]> problems) {
+  private static void checkValue(
+      JsonNode node, Class<?> type, String path, List<String[]> problems) {
     boolean ok;
-    if (type == String.class || type == OffsetDateTime.class || type == byte[].class
+    if (type == String.class
+        || type == OffsetDateTime.class
+        || type == byte[].class
         || type.isEnum()) {
       ok = node.isTextual();
     } else if (type == Integer.class || type == Long.class || type == int.class) {
@@ -126,8 +136,10 @@ final class CoreSchema {
       ok = true; // Object: free-form
     }
     if (!ok) {
-      problems.add(new String[] {path, "must be " + type.getSimpleName() + ", not "
-          + node.getNodeType() + " " + node});
+      problems.add(
+          new String[] {
+            path, "must be " + type.getSimpleName() + ", not " + node.getNodeType() + " " + node
+          });
     }
   }
 

@@ -20,14 +20,17 @@ final class CrdSchemas {
   static CrdSchemas load() {
     Path dir = Project.crds();
     if (!Files.isDirectory(dir)) {
-      throw new AssertionError("no CRDs at " + dir + ": the custom resources are checked against"
-          + " the operators' schemas there (../shared/k8s-crds beside the clone)");
+      throw new AssertionError(
+          "no CRDs at "
+              + dir
+              + ": the custom resources are checked against"
+              + " the operators' schemas there (../shared/k8s-crds beside the clone)");
     }
     var out = new CrdSchemas();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-        try (var docs = Rendering.YAML.readValues(Rendering.YAML.createParser(f.toFile()),
-            JsonNode.class)) {
+        try (var docs =
+            Rendering.YAML.readValues(Rendering.YAML.createParser(f.toFile()), JsonNode.class)) {
           while (docs.hasNext()) {
             out.add(docs.next());
           }
@@ -47,8 +50,8 @@ final class CrdSchemas {
     String kind = crd.at("/spec/names/kind").asText();
     for (JsonNode v : crd.at("/spec/versions")) {
       if (v.path("served").asBoolean()) {
-        schemas.put(group + "/" + v.path("name").asText() + " " + kind,
-            v.at("/schema/openAPIV3Schema"));
+        schemas.put(
+            group + "/" + v.path("name").asText() + " " + kind, v.at("/schema/openAPIV3Schema"));
       }
     }
   }

@@ -31,7 +31,8 @@ record Dockerfile(String name, List<String[]> instructions) {
       String[] parts = line.toString().strip().split("\\s+", 2);
       line.setLength(0);
       if (parts[0].equals("ARG") && parts[1].contains("=")) {
-        args.put(parts[1].substring(0, parts[1].indexOf('=')),
+        args.put(
+            parts[1].substring(0, parts[1].indexOf('=')),
             parts[1].substring(parts[1].indexOf('=') + 1));
       }
       instructions.add(new String[] {parts[0], substitute(parts[1], args)});
@@ -108,8 +109,7 @@ record Dockerfile(String name, List<String[]> instructions) {
     Matcher m = VARIABLE.matcher(s);
     var out = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(args.getOrDefault(m.group(1),
-          m.group())));
+      m.appendReplacement(out, Matcher.quoteReplacement(args.getOrDefault(m.group(1), m.group())));
     }
     return m.appendTail(out).toString();
   }

@@ -21,8 +21,14 @@ final class EnvCheck {
           if (name.startsWith("WATTSWEEP_")) {
             tally.add("WATTSWEEP_ variables");
             if (!code.settings().contains(name)) {
-              out.add(t.owner().finding(t.field("spec/containers[" + c + "]/env[" + i + "]/name"),
-                  name + " is read by no service (their settings: " + code.settings() + ")"));
+              out.add(
+                  t.owner()
+                      .finding(
+                          t.field("spec/containers[" + c + "]/env[" + i + "]/name"),
+                          name
+                              + " is read by no service (their settings: "
+                              + code.settings()
+                              + ")"));
             }
           }
         }

@@ -27,8 +27,12 @@ class ImagesTest {
   // Read once (about 240 MB): every image copies the same tarball.
   private static synchronized Tarball distribution() throws IOException {
     Path tarball = Project.root().resolve(DIST);
-    assertTrue(Files.isRegularFile(tarball), "no distribution at " + DIST + ": the images copy"
-        + " it, so this check reads it. Build it first: ./mvnw -B package (module deploy/dist)");
+    assertTrue(
+        Files.isRegularFile(tarball),
+        "no distribution at "
+            + DIST
+            + ": the images copy"
+            + " it, so this check reads it. Build it first: ./mvnw -B package (module deploy/dist)");
     if (dist == null) {
       dist = Tarball.read(tarball, LAUNCHER);
     }
@@ -53,22 +57,38 @@ class ImagesTest {
         entrypoint = unpacked + entrypoint.substring(link.getKey().length());
       }
     }
-    assertTrue(entrypoint.startsWith(unpacked + "/"), file + ": the entrypoint "
-        + d.exec("ENTRYPOINT") + " is not in the unpacked distribution " + unpacked);
+    assertTrue(
+        entrypoint.startsWith(unpacked + "/"),
+        file
+            + ": the entrypoint "
+            + d.exec("ENTRYPOINT")
+            + " is not in the unpacked distribution "
+            + unpacked);
     String entry = entrypoint.substring(copies.get(0)[1].replaceAll("/$", "").length() + 1);
     Integer mode = dist.modes.get(entry);
     assertTrue(mode != null, file + ": the distribution has no " + entry);
-    assertTrue((mode & 0111) != 0, file + ": " + entry + " is not executable: "
-        + Integer.toOctalString(mode));
+    assertTrue(
+        (mode & 0111) != 0,
+        file + ": " + entry + " is not executable: " + Integer.toOctalString(mode));
     String command = d.exec("CMD").get(0);
-    assertTrue(Pattern.compile("(?m)^\\s+" + Pattern.quote(command) + "\\)")
-        .matcher(dist.texts.get(LAUNCHER)).find(),
+    assertTrue(
+        Pattern.compile("(?m)^\\s+" + Pattern.quote(command) + "\\)")
+            .matcher(dist.texts.get(LAUNCHER))
+            .find(),
         file + ": the launcher has no command '" + command + "'");
-    assertTrue(dist.modes.keySet().stream().anyMatch(n -> n.matches(
-        "wattsweep-[^/]+/lib/tensorflow-core-native-[^/]+-linux-x86_64(-gpu)?\\.jar")),
+    assertTrue(
+        dist.modes.keySet().stream()
+            .anyMatch(
+                n ->
+                    n.matches(
+                        "wattsweep-[^/]+/lib/tensorflow-core-native-[^/]+-linux-x86_64(-gpu)?\\.jar")),
         "the distribution has no TensorFlow native library in lib/");
     assertFalse(d.from().matches(".*:\\S*jdk\\S*"), file + ": the runtime image needs no JDK");
-    assertTrue(d.user().matches("[1-9][0-9]*(:[0-9]+)?"), file + ": runs as " + d.user()
-        + ", not as a numeric non-root user (runAsNonRoot can check only numbers)");
+    assertTrue(
+        d.user().matches("[1-9][0-9]*(:[0-9]+)?"),
+        file
+            + ": runs as "
+            + d.user()
+            + ", not as a numeric non-root user (runAsNonRoot can check only numbers)");
   }
 }

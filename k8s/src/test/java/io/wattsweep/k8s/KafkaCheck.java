@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Topics, groups and partitions against the code: every KafkaTopic and ACL names a topic or
- * group the services use (common's Topics, the coordinator's group), every worker class has its
- * jobs topic, the coordinator knows the classes, and its topic settings match the KafkaTopics.
+ * Topics, groups and partitions against the code: every KafkaTopic and ACL names a topic or group
+ * the services use (common's Topics, the coordinator's group), every worker class has its jobs
+ * topic, the coordinator knows the classes, and its topic settings match the KafkaTopics.
  */
 final class KafkaCheck {
   private final CodeFacts code;
@@ -51,21 +51,34 @@ final class KafkaCheck {
     }
     for (String c : classes) {
       if (!declared.contains(code.jobsTopic(c))) {
-        out.add(new Finding(resources.get(0).overlay(), "KafkaTopic/" + code.jobsTopic(c),
-            "metadata.name", "missing: class " + c + " has workers but no jobs topic"));
+        out.add(
+            new Finding(
+                resources.get(0).overlay(),
+                "KafkaTopic/" + code.jobsTopic(c),
+                "metadata.name",
+                "missing: class " + c + " has workers but no jobs topic"));
       }
     }
     if (coordinator != null) {
       Set<String> listed = new TreeSet<>(List.of(env.get("WATTSWEEP_GPU_CLASSES").split(",")));
       if (!listed.equals(classes)) {
-        out.add(coordinator.owner().finding(coordinator.field("spec/containers[0]/env")
-            + ".WATTSWEEP_GPU_CLASSES", "lists " + listed + " but the workers are of " + classes));
+        out.add(
+            coordinator
+                .owner()
+                .finding(
+                    coordinator.field("spec/containers[0]/env") + ".WATTSWEEP_GPU_CLASSES",
+                    "lists " + listed + " but the workers are of " + classes));
       }
     }
   }
 
-  private void topic(Resource r, Set<String> topics, Set<String> classes,
-      Map<String, Integer> maxReplicas, Map<String, String> env, List<Finding> out) {
+  private void topic(
+      Resource r,
+      Set<String> topics,
+      Set<String> classes,
+      Map<String, Integer> maxReplicas,
+      Map<String, String> env,
+      List<Finding> out) {
     String name = r.at("/spec/topicName").asText(r.name());
     String field = r.at("/spec/topicName").isMissingNode() ? "metadata.name" : "spec.topicName";
     if (!topics.contains(name)) {
@@ -73,29 +86,44 @@ final class KafkaCheck {
       return;
     }
     int partitions = r.at("/spec/partitions").asInt();
-    String setting = name.startsWith(code.jobsPrefix()) ? "WATTSWEEP_JOB_PARTITIONS"
-        : name.equals(code.eventsTopic()) ? "WATTSWEEP_EVENT_PARTITIONS" : null;
-    if (setting != null && env.containsKey(setting)
+    String setting =
+        name.startsWith(code.jobsPrefix())
+            ? "WATTSWEEP_JOB_PARTITIONS"
+            : name.equals(code.eventsTopic()) ? "WATTSWEEP_EVENT_PARTITIONS" : null;
+    if (setting != null
+        && env.containsKey(setting)
         && !String.valueOf(partitions).equals(env.get(setting))) {
-      out.add(r.finding("spec.partitions", partitions + " but the coordinator's " + setting
-          + " is " + env.get(setting)));
+      out.add(
+          r.finding(
+              "spec.partitions",
+              partitions + " but the coordinator's " + setting + " is " + env.get(setting)));
     }
     String replication = env.get("WATTSWEEP_TOPIC_REPLICATION");
     if (replication != null && !replication.equals(r.at("/spec/replicas").asText())) {
-      out.add(r.finding("spec.replicas", r.at("/spec/replicas").asText()
-          + " but the coordinator's WATTSWEEP_TOPIC_REPLICATION is " + replication));
+      out.add(
+          r.finding(
+              "spec.replicas",
+              r.at("/spec/replicas").asText()
+                  + " but the coordinator's WATTSWEEP_TOPIC_REPLICATION is "
+                  + replication));
     }
     for (String c : classes) {
       if (name.equals(code.jobsTopic(c)) && maxReplicas.get(c) > partitions) {
-        out.add(r.finding("spec.partitions", partitions + " partitions, but the " + c
-            + " workers' maxReplicaCount adds up to " + maxReplicas.get(c)
-            + ": one worker per partition takes jobs, the others would idle"));
+        out.add(
+            r.finding(
+                "spec.partitions",
+                partitions
+                    + " partitions, but the "
+                    + c
+                    + " workers' maxReplicaCount adds up to "
+                    + maxReplicas.get(c)
+                    + ": one worker per partition takes jobs, the others would idle"));
       }
     }
   }
 
-  private void acls(Resource r, Set<String> topics, Set<String> groups, Tally tally,
-      List<Finding> out) {
+  private void acls(
+      Resource r, Set<String> topics, Set<String> groups, Tally tally, List<Finding> out) {
     JsonNode acls = r.at("/spec/authorization/acls");
     for (int i = 0; i < acls.size(); i++) {
       tally.add("Kafka ACLs");
@@ -107,12 +135,19 @@ final class KafkaCheck {
       if (known == null) {
         continue;
       }
-      boolean ok = prefix ? known.stream().anyMatch(k -> k.startsWith(name))
-          : known.contains(name);
+      boolean ok = prefix ? known.stream().anyMatch(k -> k.startsWith(name)) : known.contains(name);
       if (!ok) {
-        out.add(r.finding("spec.authorization.acls[" + i + "].resource.name", "'" + name + "' ("
-            + (prefix ? "prefix" : "literal") + ") names no " + type + " the services use: "
-            + known));
+        out.add(
+            r.finding(
+                "spec.authorization.acls[" + i + "].resource.name",
+                "'"
+                    + name
+                    + "' ("
+                    + (prefix ? "prefix" : "literal")
+                    + ") names no "
+                    + type
+                    + " the services use: "
+                    + known));
       }
     }
   }

@@ -17,10 +17,19 @@ final class MonitoringCheck {
     Set<String> jobs = new TreeSet<>();
     for (Resource r : resources) {
       if (r.kind().equals("ServiceMonitor")) {
-        resources.stream().filter(s -> s.kind().equals("Service")
-            && Pods.selects(r.at("/spec/selector"), Pods.strings(s.at("/metadata/labels"))))
-            .forEach(s -> jobs.add(r.at("/spec/jobLabel").isMissingNode() ? s.name()
-                : Pods.strings(s.at("/metadata/labels")).get(r.at("/spec/jobLabel").asText())));
+        resources.stream()
+            .filter(
+                s ->
+                    s.kind().equals("Service")
+                        && Pods.selects(
+                            r.at("/spec/selector"), Pods.strings(s.at("/metadata/labels"))))
+            .forEach(
+                s ->
+                    jobs.add(
+                        r.at("/spec/jobLabel").isMissingNode()
+                            ? s.name()
+                            : Pods.strings(s.at("/metadata/labels"))
+                                .get(r.at("/spec/jobLabel").asText())));
       } else if (r.kind().equals("PodMonitor")) {
         String label = r.at("/spec/jobLabel").asText(null);
         for (Pods.Template t : Pods.templates(resources)) {
@@ -42,8 +51,10 @@ final class MonitoringCheck {
           while (m.find()) {
             tally.add("rule job names");
             if (!jobs.contains(m.group(1))) {
-              out.add(r.finding("spec.groups[" + g + "].rules[" + i + "].expr", "job \""
-                  + m.group(1) + "\" is no monitor's job; they give " + jobs));
+              out.add(
+                  r.finding(
+                      "spec.groups[" + g + "].rules[" + i + "].expr",
+                      "job \"" + m.group(1) + "\" is no monitor's job; they give " + jobs));
             }
           }
         }

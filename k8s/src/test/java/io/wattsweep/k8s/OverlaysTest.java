@@ -19,8 +19,8 @@ class OverlaysTest {
     assertTrue(resources.size() > 10, overlay + " rendered only " + resources.size());
     var tally = new Tally();
     List<Finding> findings = new ManifestChecks(CRDS, CODE).run(resources, tally);
-    System.out.println("overlay " + overlay + ": " + resources.size() + " resources; checked "
-        + tally);
+    System.out.println(
+        "overlay " + overlay + ": " + resources.size() + " resources; checked " + tally);
     assertEquals(List.of(), findings.stream().map(Finding::toString).toList());
   }
 }

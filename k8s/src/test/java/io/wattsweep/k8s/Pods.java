@@ -27,16 +27,17 @@ final class Pods {
   static List<Template> templates(List<Resource> resources) {
     var out = new ArrayList<Template>();
     for (Resource r : resources) {
-      String pointer = switch (r.kind()) {
-        case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> "/spec/template";
-        case "CronJob" -> "/spec/jobTemplate/spec/template";
-        case "ScaledJob" -> "/spec/jobTargetRef/template";
-        default -> null;
-      };
+      String pointer =
+          switch (r.kind()) {
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> "/spec/template";
+            case "CronJob" -> "/spec/jobTemplate/spec/template";
+            case "ScaledJob" -> "/spec/jobTargetRef/template";
+            default -> null;
+          };
       if (pointer != null) {
         JsonNode t = r.at(pointer);
-        out.add(new Template(r, pointer, strings(t.path("metadata").path("labels")),
-            t.path("spec")));
+        out.add(
+            new Template(r, pointer, strings(t.path("metadata").path("labels")), t.path("spec")));
       }
     }
     return out;
@@ -51,11 +52,19 @@ final class Pods {
     for (Resource r : resources) {
       if (r.kind().equals("KafkaNodePool")) {
         String cluster = r.at("/metadata/labels/strimzi.io~1cluster").asText();
-        var labels = new HashMap<>(Map.of("strimzi.io/cluster", cluster,
-            "strimzi.io/kind", "Kafka", "strimzi.io/name", cluster + "-kafka",
-            "strimzi.io/pool-name", r.name()));
-        r.at("/spec/roles").forEach(role -> labels.put("strimzi.io/" + role.asText() + "-role",
-            "true"));
+        var labels =
+            new HashMap<>(
+                Map.of(
+                    "strimzi.io/cluster",
+                    cluster,
+                    "strimzi.io/kind",
+                    "Kafka",
+                    "strimzi.io/name",
+                    cluster + "-kafka",
+                    "strimzi.io/pool-name",
+                    r.name()));
+        r.at("/spec/roles")
+            .forEach(role -> labels.put("strimzi.io/" + role.asText() + "-role", "true"));
         out.add(labels);
       } else if (r.kind().equals("Cluster") && r.group().equals("postgresql.cnpg.io")) {
         out.add(Map.of("cnpg.io/cluster", r.name(), "cnpg.io/podRole", "instance"));
@@ -72,8 +81,10 @@ final class Pods {
 
   /** Whether a label selector (matchLabels and matchExpressions) selects these labels. */
   static boolean selects(JsonNode selector, Map<String, String> labels) {
-    JsonNode matchLabels = selector.has("matchLabels") || selector.has("matchExpressions")
-        ? selector.path("matchLabels") : selector;
+    JsonNode matchLabels =
+        selector.has("matchLabels") || selector.has("matchExpressions")
+            ? selector.path("matchLabels")
+            : selector;
     var it = matchLabels.fields();
     while (it.hasNext()) {
       var e = it.next();
@@ -85,13 +96,14 @@ final class Pods {
       String key = expr.path("key").asText();
       var values = new ArrayList<String>();
       expr.path("values").forEach(v -> values.add(v.asText()));
-      boolean ok = switch (expr.path("operator").asText()) {
-        case "In" -> values.contains(labels.get(key));
-        case "NotIn" -> !values.contains(labels.get(key));
-        case "Exists" -> labels.containsKey(key);
-        case "DoesNotExist" -> !labels.containsKey(key);
-        default -> false;
-      };
+      boolean ok =
+          switch (expr.path("operator").asText()) {
+            case "In" -> values.contains(labels.get(key));
+            case "NotIn" -> !values.contains(labels.get(key));
+            case "Exists" -> labels.containsKey(key);
+            case "DoesNotExist" -> !labels.containsKey(key);
+            default -> false;
+          };
       if (!ok) {
         return false;
       }

@@ -24,20 +24,32 @@ class PrometheusRuleTest {
     String expected = generate();
     Files.createDirectories(Project.root().resolve("k8s/target"));
     Files.writeString(Project.root().resolve("k8s/target/prometheus-rules.yaml"), expected);
-    assertEquals(expected, Project.read(K8S_COPY), K8S_COPY + " differs from " + RULES
-        + "/*.yml: copy k8s/target/prometheus-rules.yaml, which this test wrote, over it");
+    assertEquals(
+        expected,
+        Project.read(K8S_COPY),
+        K8S_COPY
+            + " differs from "
+            + RULES
+            + "/*.yml: copy k8s/target/prometheus-rules.yaml, which this test wrote, over it");
   }
 
   /** The rule files' groups, each file's text indented under spec.groups. */
   static String generate() throws IOException {
-    var out = new ArrayList<>(List.of(
-        "# GENERATED from deploy/prometheus/rules/*.yml by k8s's PrometheusRuleTest: do not edit"
-            + " here.",
-        "# Change the rule files, run the test, and copy the k8s/target/prometheus-rules.yaml it"
-            + " writes.",
-        "apiVersion: monitoring.coreos.com/v1", "kind: PrometheusRule", "metadata:",
-        "  name: wattsweep", "  labels:", "    app.kubernetes.io/part-of: wattsweep", "spec:",
-        "  groups:"));
+    var out =
+        new ArrayList<>(
+            List.of(
+                "# GENERATED from deploy/prometheus/rules/*.yml by k8s's PrometheusRuleTest: do not edit"
+                    + " here.",
+                "# Change the rule files, run the test, and copy the k8s/target/prometheus-rules.yaml it"
+                    + " writes.",
+                "apiVersion: monitoring.coreos.com/v1",
+                "kind: PrometheusRule",
+                "metadata:",
+                "  name: wattsweep",
+                "  labels:",
+                "    app.kubernetes.io/part-of: wattsweep",
+                "spec:",
+                "  groups:"));
     List<Path> files;
     try (Stream<Path> s = Files.list(Project.root().resolve(RULES))) {
       files = s.filter(f -> f.toString().endsWith(".yml")).sorted().toList();

@@ -29,22 +29,32 @@ final class ReferenceCheck {
           }
         }
         case "Service" -> {
-          List<Pods.Template> pods = select(r, r.at("/spec/selector"), "spec.selector", templates,
-              List.of(), tally, out);
+          List<Pods.Template> pods =
+              select(r, r.at("/spec/selector"), "spec.selector", templates, List.of(), tally, out);
           JsonNode ports = r.at("/spec/ports");
           for (int i = 0; i < ports.size(); i++) {
-            namedPort(r, "spec.ports[" + i + "].targetPort", ports.get(i).path("targetPort"), pods,
-                tally, out);
+            namedPort(
+                r,
+                "spec.ports[" + i + "].targetPort",
+                ports.get(i).path("targetPort"),
+                pods,
+                tally,
+                out);
           }
         }
         case "ServiceMonitor" -> serviceMonitor(r, resources, tally, out);
         case "PodMonitor" -> {
-          List<Pods.Template> pods = select(r, r.at("/spec/selector"), "spec.selector", templates,
-              List.of(), tally, out);
+          List<Pods.Template> pods =
+              select(r, r.at("/spec/selector"), "spec.selector", templates, List.of(), tally, out);
           JsonNode endpoints = r.at("/spec/podMetricsEndpoints");
           for (int i = 0; i < endpoints.size(); i++) {
-            namedPort(r, "spec.podMetricsEndpoints[" + i + "].port", endpoints.get(i).path("port"),
-                pods, tally, out);
+            namedPort(
+                r,
+                "spec.podMetricsEndpoints[" + i + "].port",
+                endpoints.get(i).path("port"),
+                pods,
+                tally,
+                out);
           }
         }
         case "NetworkPolicy" -> networkPolicy(r, templates, operatorPods, tally, out);
@@ -53,12 +63,18 @@ final class ReferenceCheck {
           for (int i = 0; i < listeners.size(); i++) {
             JsonNode peers = listeners.get(i).path("networkPolicyPeers");
             for (int j = 0; j < peers.size(); j++) {
-              peer(r, peers.get(j), "spec.kafka.listeners[" + i + "].networkPolicyPeers[" + j + "]",
-                  templates, operatorPods, tally, out);
+              peer(
+                  r,
+                  peers.get(j),
+                  "spec.kafka.listeners[" + i + "].networkPolicyPeers[" + j + "]",
+                  templates,
+                  operatorPods,
+                  tally,
+                  out);
             }
           }
         }
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -74,9 +90,11 @@ final class ReferenceCheck {
           if (port.isTextual()) {
             tally.add("named ports");
             if (!names.contains(port.asText())) {
-              out.add(t.owner().finding(t.field("spec/containers[" + c + "]/" + probe + "/"
-                  + handler + "/port"), "no container port named '" + port.asText() + "': "
-                  + names));
+              out.add(
+                  t.owner()
+                      .finding(
+                          t.field("spec/containers[" + c + "]/" + probe + "/" + handler + "/port"),
+                          "no container port named '" + port.asText() + "': " + names));
             }
           }
         }
@@ -84,12 +102,18 @@ final class ReferenceCheck {
     }
   }
 
-  private void serviceMonitor(Resource r, List<Resource> resources, Tally tally,
-      List<Finding> out) {
+  private void serviceMonitor(
+      Resource r, List<Resource> resources, Tally tally, List<Finding> out) {
     tally.add("selectors");
-    var services = resources.stream().filter(s -> s.kind().equals("Service")
-        && s.namespace().equals(r.namespace())
-        && Pods.selects(r.at("/spec/selector"), Pods.strings(s.at("/metadata/labels")))).toList();
+    var services =
+        resources.stream()
+            .filter(
+                s ->
+                    s.kind().equals("Service")
+                        && s.namespace().equals(r.namespace())
+                        && Pods.selects(
+                            r.at("/spec/selector"), Pods.strings(s.at("/metadata/labels"))))
+            .toList();
     if (services.isEmpty()) {
       out.add(r.finding("spec.selector", "selects no Service in " + r.namespace()));
       return;
@@ -102,46 +126,74 @@ final class ReferenceCheck {
         Set<String> names = new HashSet<>();
         services.forEach(s -> s.at("/spec/ports").forEach(p -> names.add(p.path("name").asText())));
         if (!names.contains(port.asText())) {
-          out.add(r.finding("spec.endpoints[" + i + "].port", "the selected Services have no port"
-              + " named '" + port.asText() + "': " + names));
+          out.add(
+              r.finding(
+                  "spec.endpoints[" + i + "].port",
+                  "the selected Services have no port"
+                      + " named '"
+                      + port.asText()
+                      + "': "
+                      + names));
         }
       }
     }
   }
 
-  private void networkPolicy(Resource r, List<Pods.Template> templates,
-      List<Map<String, String>> operatorPods, Tally tally, List<Finding> out) {
-    List<Pods.Template> pods = select(r, r.at("/spec/podSelector"), "spec.podSelector", templates,
-        operatorPods, tally, out);
+  private void networkPolicy(
+      Resource r,
+      List<Pods.Template> templates,
+      List<Map<String, String>> operatorPods,
+      Tally tally,
+      List<Finding> out) {
+    List<Pods.Template> pods =
+        select(
+            r, r.at("/spec/podSelector"), "spec.podSelector", templates, operatorPods, tally, out);
     for (String direction : new String[] {"ingress", "egress"}) {
       JsonNode rules = r.at("/spec/" + direction);
       for (int i = 0; i < rules.size(); i++) {
         String field = "spec." + direction + "[" + i + "]";
         JsonNode peers = rules.get(i).path(direction.equals("ingress") ? "from" : "to");
         for (int j = 0; j < peers.size(); j++) {
-          peer(r, peers.get(j), field + (direction.equals("ingress") ? ".from[" : ".to[") + j + "]",
-              templates, operatorPods, tally, out);
+          peer(
+              r,
+              peers.get(j),
+              field + (direction.equals("ingress") ? ".from[" : ".to[") + j + "]",
+              templates,
+              operatorPods,
+              tally,
+              out);
         }
         JsonNode ports = rules.get(i).path("ports");
         for (int k = 0; k < ports.size() && direction.equals("ingress"); k++) {
-          namedPort(r, field + ".ports[" + k + "].port", ports.get(k).path("port"), pods, tally,
-              out);
+          namedPort(
+              r, field + ".ports[" + k + "].port", ports.get(k).path("port"), pods, tally, out);
         }
       }
     }
   }
 
   // A peer in this namespace (no namespaceSelector) must select pods of the overlay or operators.
-  private void peer(Resource r, JsonNode peer, String field, List<Pods.Template> templates,
-      List<Map<String, String>> operatorPods, Tally tally, List<Finding> out) {
+  private void peer(
+      Resource r,
+      JsonNode peer,
+      String field,
+      List<Pods.Template> templates,
+      List<Map<String, String>> operatorPods,
+      Tally tally,
+      List<Finding> out) {
     if (peer.has("podSelector") && !peer.has("namespaceSelector")) {
-      select(r, peer.path("podSelector"), field + ".podSelector", templates, operatorPods, tally,
-          out);
+      select(
+          r, peer.path("podSelector"), field + ".podSelector", templates, operatorPods, tally, out);
     }
   }
 
-  private List<Pods.Template> select(Resource r, JsonNode selector, String field,
-      List<Pods.Template> templates, List<Map<String, String>> operatorPods, Tally tally,
+  private List<Pods.Template> select(
+      Resource r,
+      JsonNode selector,
+      String field,
+      List<Pods.Template> templates,
+      List<Map<String, String>> operatorPods,
+      Tally tally,
       List<Finding> out) {
     tally.add("selectors");
     var selected = new ArrayList<Pods.Template>();
@@ -152,22 +204,34 @@ final class ReferenceCheck {
     }
     boolean operator = operatorPods.stream().anyMatch(l -> Pods.selects(selector, l));
     if (selected.isEmpty() && !operator) {
-      out.add(r.finding(field, "selects no pod of this overlay, nor one its operators make: "
-          + selector));
+      out.add(
+          r.finding(
+              field, "selects no pod of this overlay, nor one its operators make: " + selector));
     }
     return selected;
   }
 
-  private void namedPort(Resource r, String field, JsonNode port, List<Pods.Template> pods,
-      Tally tally, List<Finding> out) {
+  private void namedPort(
+      Resource r,
+      String field,
+      JsonNode port,
+      List<Pods.Template> pods,
+      Tally tally,
+      List<Finding> out) {
     if (!port.isTextual() || pods.isEmpty()) {
       return;
     }
     tally.add("named ports");
     for (Pods.Template t : pods) {
       if (!Containers.portNames(t).contains(port.asText())) {
-        out.add(r.finding(field, t.owner().id() + "'s pods have no port named '" + port.asText()
-            + "': " + Containers.portNames(t)));
+        out.add(
+            r.finding(
+                field,
+                t.owner().id()
+                    + "'s pods have no port named '"
+                    + port.asText()
+                    + "': "
+                    + Containers.portNames(t)));
       }
     }
   }

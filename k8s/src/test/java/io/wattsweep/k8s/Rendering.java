@@ -26,8 +26,10 @@ final class Rendering {
     try {
       p = new ProcessBuilder(command).directory(Project.root().toFile()).start();
     } catch (IOException e) {
-      throw new AssertionError("kubectl is not on the PATH: these checks render the overlays with"
-          + " `kubectl kustomize` (kubectl 1.32 or newer; it needs no cluster)", e);
+      throw new AssertionError(
+          "kubectl is not on the PATH: these checks render the overlays with"
+              + " `kubectl kustomize` (kubectl 1.32 or newer; it needs no cluster)",
+          e);
     }
     try {
       p.getOutputStream().close();

@@ -22,17 +22,30 @@ final class SchemaCheck {
       StructuralSchema.validateRoot(r.body(), crd, problems);
       CoreSchema.check(r.at("/metadata"), CoreSchema.model("V1ObjectMeta"), "metadata", problems);
       if (r.kind().equals("ScaledJob")) {
-        CoreSchema.check(r.at("/spec/jobTargetRef"), CoreSchema.model("V1JobSpec"),
-            "spec.jobTargetRef", problems);
+        CoreSchema.check(
+            r.at("/spec/jobTargetRef"),
+            CoreSchema.model("V1JobSpec"),
+            "spec.jobTargetRef",
+            problems);
       }
     } else if (crds.servesGroup(r.group())) {
-      problems.add(new String[] {"apiVersion", r.apiVersion() + " " + r.kind()
-          + " is not served by the CRDs in ../shared/k8s-crds"});
+      problems.add(
+          new String[] {
+            "apiVersion",
+            r.apiVersion() + " " + r.kind() + " is not served by the CRDs in ../shared/k8s-crds"
+          });
     } else {
       Class<?> model = CoreSchema.model(r.apiVersion(), r.kind());
       if (model == null) {
-        problems.add(new String[] {"kind", "no schema for " + r.apiVersion() + " " + r.kind()
-            + ": neither a Kubernetes kind nor a CRD in ../shared/k8s-crds"});
+        problems.add(
+            new String[] {
+              "kind",
+              "no schema for "
+                  + r.apiVersion()
+                  + " "
+                  + r.kind()
+                  + ": neither a Kubernetes kind nor a CRD in ../shared/k8s-crds"
+            });
       } else {
         CoreSchema.check(r.body(), model, "", problems);
       }

@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Validates a value against a CRD's structural schema as the API server treats it, and stricter
- * on one point: a field that the schema does not list is an error (the server would drop it
- * silently), unless x-kubernetes-preserve-unknown-fields or additionalProperties allows it. CEL
- * rules (x-kubernetes-validations) and formats are not evaluated.
+ * Validates a value against a CRD's structural schema as the API server treats it, and stricter on
+ * one point: a field that the schema does not list is an error (the server would drop it silently),
+ * unless x-kubernetes-preserve-unknown-fields or additionalProperties allows it. CEL rules
+ * (x-kubernetes-validations) and formats are not evaluated.
  */
 final class StructuralSchema {
   private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
@@ -26,8 +26,8 @@ final class StructuralSchema {
     validate(copy, schema, "", true, problems);
   }
 
-  static void validate(JsonNode value, JsonNode schema, String path, boolean strict,
-      List<String[]> problems) {
+  static void validate(
+      JsonNode value, JsonNode schema, String path, boolean strict, List<String[]> problems) {
     if (value.isNull()) {
       if (!schema.path("nullable").asBoolean()) {
         problems.add(new String[] {path, "null is not allowed here"});
@@ -62,65 +62,76 @@ final class StructuralSchema {
     }
   }
 
-  private static void object(JsonNode value, JsonNode schema, String path, boolean strict,
-      List<String[]> problems) {
+  private static void object(
+      JsonNode value, JsonNode schema, String path, boolean strict, List<String[]> problems) {
     JsonNode properties = schema.path("properties");
     JsonNode additional = schema.path("additionalProperties");
     boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean();
-    value.fields().forEachRemaining(e -> {
-      String field = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-      if (properties.has(e.getKey())) {
-        validate(e.getValue(), properties.get(e.getKey()), field, strict, problems);
-      } else if (additional.isObject()) {
-        validate(e.getValue(), additional, field, strict, problems);
-      } else if (strict && !preserve && !additional.asBoolean(false)) {
-        problems.add(new String[] {field, "unknown field (not in the CRD's schema)"});
-      }
-    });
+    value
+        .fields()
+        .forEachRemaining(
+            e -> {
+              String field = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+              if (properties.has(e.getKey())) {
+                validate(e.getValue(), properties.get(e.getKey()), field, strict, problems);
+              } else if (additional.isObject()) {
+                validate(e.getValue(), additional, field, strict, problems);
+              } else if (strict && !preserve && !additional.asBoolean(false)) {
+                problems.add(new String[] {field, "unknown field (not in the CRD's schema)"});
+              }
+            });
     for (JsonNode required : schema.path("required")) {
       if (!value.has(required.asText())) {
-        problems.add(new String[] {path.isEmpty() ? required.asText()
-            : path + "." + required.asText(), "required by the CRD's schema and missing"});
+        problems.add(
+            new String[] {
+              path.isEmpty() ? required.asText() : path + "." + required.asText(),
+              "required by the CRD's schema and missing"
+            });
       }
     }
   }
 
-  private static void scalar(JsonNode value, JsonNode schema, String path,
-      List<String[]> problems) {
+  private static void scalar(
+      JsonNode value, JsonNode schema, String path, List<String[]> problems) {
     if (schema.has("enum")) {
       boolean found = false;
       for (JsonNode e : schema.path("enum")) {
         found |= e.asText().equals(value.asText());
       }
       if (!found) {
-        problems.add(new String[] {path, "'" + value.asText() + "' is not one of "
-            + schema.path("enum")});
+        problems.add(
+            new String[] {path, "'" + value.asText() + "' is not one of " + schema.path("enum")});
       }
     }
     if (value.isTextual() && schema.has("pattern")) {
       Pattern p = PATTERNS.computeIfAbsent(schema.path("pattern").asText(), Pattern::compile);
       if (!p.matcher(value.asText()).find()) {
-        problems.add(new String[] {path, "'" + value.asText() + "' does not match "
-            + schema.path("pattern").asText()});
+        problems.add(
+            new String[] {
+              path, "'" + value.asText() + "' does not match " + schema.path("pattern").asText()
+            });
       }
     }
-    if (value.isTextual() && schema.has("minLength")
+    if (value.isTextual()
+        && schema.has("minLength")
         && value.asText().length() < schema.path("minLength").asInt()) {
       problems.add(new String[] {path, "shorter than " + schema.path("minLength")});
     }
-    if (value.isNumber() && schema.has("minimum")
+    if (value.isNumber()
+        && schema.has("minimum")
         && value.asDouble() < schema.path("minimum").asDouble()) {
       problems.add(new String[] {path, value + " is below the minimum " + schema.path("minimum")});
     }
-    if (value.isNumber() && schema.has("maximum")
+    if (value.isNumber()
+        && schema.has("maximum")
         && value.asDouble() > schema.path("maximum").asDouble()) {
       problems.add(new String[] {path, value + " is above the maximum " + schema.path("maximum")});
     }
   }
 
   // anyOf/oneOf/allOf constrain values (each branch's listed properties do not widen the object).
-  private static void combinators(JsonNode value, JsonNode schema, String path,
-      List<String[]> problems) {
+  private static void combinators(
+      JsonNode value, JsonNode schema, String path, List<String[]> problems) {
     for (String combinator : new String[] {"anyOf", "oneOf", "allOf"}) {
       JsonNode branches = schema.path(combinator);
       if (!branches.isArray()) {
@@ -132,14 +143,24 @@ final class StructuralSchema {
         validate(value, branch, path, false, branchProblems);
         matching += branchProblems.isEmpty() ? 1 : 0;
       }
-      boolean ok = switch (combinator) {
-        case "anyOf" -> matching >= 1;
-        case "oneOf" -> matching == 1;
-        default -> matching == branches.size();
-      };
+      boolean ok =
+          switch (combinator) {
+            case "anyOf" -> matching >= 1;
+            case "oneOf" -> matching == 1;
+            default -> matching == branches.size();
+          };
       if (!ok) {
-        problems.add(new String[] {path, "matches " + matching + " of the " + branches.size()
-            + " " + combinator + " alternatives"});
+        problems.add(
+            new String[] {
+              path,
+              "matches "
+                  + matching
+                  + " of the "
+                  + branches.size()
+                  + " "
+                  + combinator
+                  + " alternatives"
+            });
       }
     }
   }

@@ -37,8 +37,10 @@ final class Tarball {
         int mode = (int) octal(header, 100, 8);
         long size = octal(header, 124, 12);
         byte type = header[156];
-        byte[] data = type == 'L' || type == 'x' || wanted(name, longName, textsWanted)
-            ? in.readNBytes((int) size) : null;
+        byte[] data =
+            type == 'L' || type == 'x' || wanted(name, longName, textsWanted)
+                ? in.readNBytes((int) size)
+                : null;
         if (data == null) {
           skip(in, size);
         }

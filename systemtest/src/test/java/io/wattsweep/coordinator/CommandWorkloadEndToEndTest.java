@@ -26,13 +26,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Command workloads end to end: sweeps that name a command of the worker's commands file go
- * through the real broker to a worker process, which runs a Python script printing step markers
- * under the meter; the catalog holds what a user would see.
+ * Command workloads end to end: sweeps that name a command of the worker's commands file go through
+ * the real broker to a worker process, which runs a Python script printing step markers under the
+ * meter; the catalog holds what a user would see.
  */
 class CommandWorkloadEndToEndTest {
   /** Checks the job's environment (a wrong one exits 3), then marks one step per batch. */
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       import os, sys, time
       env = os.environ
       if "--crash" in sys.argv:
@@ -56,7 +57,8 @@ class CommandWorkloadEndToEndTest {
       print("trained", steps, "batches")
       """;
 
-  private static final String COMMANDS = """
+  private static final String COMMANDS =
+      """
       commands:
         steps:
           argv: [python3, steps.py]
@@ -96,12 +98,19 @@ class CommandWorkloadEndToEndTest {
     env.put("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", "200");
     env.put("WATTSWEEP_JOB_HEAP_MB", "256");
     env.put("WATTSWEEP_METRICS_PORT", "0");
-    worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-        WorkerMain.class.getName(), env, stack.dir.resolve("command-worker.log"), "256m");
+    worker =
+        ServiceProcess.start(
+            Installation.current(),
+            Program.WORKER,
+            WorkerMain.class.getName(),
+            env,
+            stack.dir.resolve("command-worker.log"),
+            "256m");
     var bodies = new LinkedHashMap<String, String>();
     bodies.put("worker-training", sweep("command:steps", ""));
-    bodies.put("sweep-training", sweep("command:steps-no-training",
-        "fullTraining: {datasetSize: 100, epochs: 3}\n"));
+    bodies.put(
+        "sweep-training",
+        sweep("command:steps-no-training", "fullTraining: {datasetSize: 100, epochs: 3}\n"));
     bodies.put("no-training", sweep("command:steps-no-training", ""));
     bodies.put("unknown", sweep("command:not-configured", ""));
     bodies.put("crash", sweep("command:crash", ""));
@@ -120,8 +129,14 @@ class CommandWorkloadEndToEndTest {
           done.put(id.getKey(), view);
         }
       }
-      assertTrue(System.nanoTime() < deadline, "sweeps not finished in 4 minutes: "
-          + done.keySet() + " of " + ids.keySet() + "; worker log: " + worker.log());
+      assertTrue(
+          System.nanoTime() < deadline,
+          "sweeps not finished in 4 minutes: "
+              + done.keySet()
+              + " of "
+              + ids.keySet()
+              + "; worker log: "
+              + worker.log());
       assertTrue(worker.isAlive(), "worker died; see " + worker.log());
       Thread.sleep(300);
     }
@@ -130,8 +145,11 @@ class CommandWorkloadEndToEndTest {
   }
 
   private static String sweep(String model, String extra) {
-    return "model: " + model + "\ngpuClass: [cpu]\nprecision: [fp32]\nbatchSize: [4]\n"
-        + "gpus: [1]\nwarmupBatches: 2\n" + extra;
+    return "model: "
+        + model
+        + "\ngpuClass: [cpu]\nprecision: [fp32]\nbatchSize: [4]\n"
+        + "gpus: [1]\nwarmupBatches: 2\n"
+        + extra;
   }
 
   private static SweepView.JobView onlyJob(String sweep) throws Exception {
@@ -151,7 +169,10 @@ class CommandWorkloadEndToEndTest {
     List<BatchView> batches = TestStack.get().catalog.batches(run.runId());
     assertEquals(10, batches.size());
     double sum = batches.stream().mapToDouble(BatchView::energyJoules).sum();
-    assertEquals(run.energyPerBatchJoules() * 10, sum, 1e-6 * sum,
+    assertEquals(
+        run.energyPerBatchJoules() * 10,
+        sum,
+        1e-6 * sum,
         "the batch windows tile the measured span");
     // Each step spins for 50 ms between its markers; the windows tile the measured span, so
     // their edges may shift from one window to the next, but the span holds the ten steps.
@@ -174,8 +195,11 @@ class CommandWorkloadEndToEndTest {
     assertEquals("no-job", p.netIdleBaseline());
     assertEquals(2, p.warmupBatches());
     assertEquals(false, p.powerSettled(), "2 warm-up batches are too few to tell");
-    JsonNode api = Json.MAPPER.readTree(TestStack.get().get("/api/v1/runs/" + run.runId()).body())
-        .get("run").get("protocol");
+    JsonNode api =
+        Json.MAPPER
+            .readTree(TestStack.get().get("/api/v1/runs/" + run.runId()).body())
+            .get("run")
+            .get("protocol");
     assertEquals("no-job", api.get("netIdleBaseline").asText(), api.toString());
     assertEquals(2, api.get("warmupBatches").asInt(), api.toString());
     assertEquals(false, api.get("powerSettled").asBoolean(true), api.toString());
@@ -191,8 +215,12 @@ class CommandWorkloadEndToEndTest {
     assertNull(fromSweep.fullTrainingNote());
     assertEquals("COMPLETED", none.state());
     assertNull(none.fullTraining());
-    assertTrue(none.fullTrainingNote().startsWith("no full-training extrapolation: command"
-        + " workload 'steps-no-training' has no built-in full training"), none.fullTrainingNote());
+    assertTrue(
+        none.fullTrainingNote()
+            .startsWith(
+                "no full-training extrapolation: command"
+                    + " workload 'steps-no-training' has no built-in full training"),
+        none.fullTrainingNote());
   }
 
   @Test
@@ -201,9 +229,15 @@ class CommandWorkloadEndToEndTest {
 
     assertEquals("FAILED", job.state());
     assertEquals("invalid-spec", job.run().failureReason());
-    assertTrue(job.run().failureMessage().contains("command workload 'not-configured' is not"
-        + " configured on this worker: its commands file "), job.run().failureMessage());
-    assertTrue(job.run().failureMessage().endsWith("names crash, steps, steps-no-training"),
+    assertTrue(
+        job.run()
+            .failureMessage()
+            .contains(
+                "command workload 'not-configured' is not"
+                    + " configured on this worker: its commands file "),
+        job.run().failureMessage());
+    assertTrue(
+        job.run().failureMessage().endsWith("names crash, steps, steps-no-training"),
         job.run().failureMessage());
   }
 
@@ -213,23 +247,30 @@ class CommandWorkloadEndToEndTest {
 
     assertEquals("FAILED", job.state());
     assertEquals("command-failed", job.run().failureReason());
-    assertTrue(job.run().failureMessage().startsWith("command workload 'crash' exited with"
-        + " status 3 after "), job.run().failureMessage());
-    assertTrue(job.run().failureMessage().contains("boom: the training script crashed"),
+    assertTrue(
+        job.run()
+            .failureMessage()
+            .startsWith("command workload 'crash' exited with" + " status 3 after "),
+        job.run().failureMessage());
+    assertTrue(
+        job.run().failureMessage().contains("boom: the training script crashed"),
         job.run().failureMessage());
   }
 
   @Test
   void workerRefusesToStartWithABrokenCommandsFile() throws Exception {
     var stack = TestStack.get();
-    Path file = Files.writeString(stack.dir.resolve("broken-commands.yaml"),
-        "commands:\n  train:\n    argv: \"python3 train.py\"\n");
+    Path file =
+        Files.writeString(
+            stack.dir.resolve("broken-commands.yaml"),
+            "commands:\n  train:\n    argv: \"python3 train.py\"\n");
     var env = new HashMap<>(stack.kafkaEnv());
     env.put("WATTSWEEP_COMMANDS_FILE", file.toString());
     env.put("WATTSWEEP_METRICS_PORT", "0");
     Path log = stack.dir.resolve("broken-worker.log");
-    try (var broken = ServiceProcess.start(Installation.current(), Program.WORKER,
-        WorkerMain.class.getName(), env, log, "128m")) {
+    try (var broken =
+        ServiceProcess.start(
+            Installation.current(), Program.WORKER, WorkerMain.class.getName(), env, log, "128m")) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (broken.isAlive()) {
         assertTrue(System.nanoTime() < deadline, "a worker with a broken commands file runs");
@@ -237,8 +278,12 @@ class CommandWorkloadEndToEndTest {
       }
     }
     String text = Files.readString(log);
-    assertTrue(text.contains("Worker did not start: commands file " + file.toAbsolutePath()
-        + ": commands.train.argv must be a non-empty list of strings, the program first (no"
-        + " shell): \"python3 train.py\""), text);
+    assertTrue(
+        text.contains(
+            "Worker did not start: commands file "
+                + file.toAbsolutePath()
+                + ": commands.train.argv must be a non-empty list of strings, the program first (no"
+                + " shell): \"python3 train.py\""),
+        text);
   }
 }

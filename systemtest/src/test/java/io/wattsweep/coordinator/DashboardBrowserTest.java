@@ -15,11 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The built-in dashboard in a real browser (headless Chromium) during a run: it draws the
- * running job's power from the live stream, lists the sweep and shows its jobs; once the job has
- * completed, its results and the report figure. The screenshots it saves,
- * coordinator/target/dashboard.png (during the run) and dashboard-finished.png, are for people to
- * look at.
+ * The built-in dashboard in a real browser (headless Chromium) during a run: it draws the running
+ * job's power from the live stream, lists the sweep and shows its jobs; once the job has completed,
+ * its results and the report figure. The screenshots it saves, coordinator/target/dashboard.png
+ * (during the run) and dashboard-finished.png, are for people to look at.
  */
 class DashboardBrowserTest {
   static final Path SCREENSHOT = TestStack.root().resolve("coordinator/target/dashboard.png");
@@ -27,7 +26,8 @@ class DashboardBrowserTest {
       TestStack.root().resolve("coordinator/target/dashboard-finished.png");
 
   /** What the page shows, read in the page. */
-  private static final String PAGE_STATE = """
+  private static final String PAGE_STATE =
+      """
       JSON.stringify({
         stream: document.body.dataset.stream,
         liveSamples: +document.body.dataset.liveSamples,
@@ -44,11 +44,16 @@ class DashboardBrowserTest {
   @Test
   void dashboardDrawsTheRunningJobsPowerFromTheLiveStream() throws Exception {
     Path chromium = HeadlessChromium.binary();
-    assertNotNull(chromium, "this test needs headless Chromium: apt-get install chromium"
-        + " (./wattsweep test installs it)");
+    assertNotNull(
+        chromium,
+        "this test needs headless Chromium: apt-get install chromium"
+            + " (./wattsweep test installs it)");
     TestStack stack = TestStack.get();
     MonitoredWorker worker = MonitoredWorker.get();
-    String sweepId = MonitoredWorker.submit(stack, """
+    String sweepId =
+        MonitoredWorker.submit(
+            stack,
+            """
         name: browser-test
         model: 3dgan
         scale: 0.25
@@ -58,7 +63,8 @@ class DashboardBrowserTest {
         gpus: [1]
         warmupBatches: 1
         measuredBatches: 100
-        """.formatted(MonitoredWorker.GPU_CLASS));
+        """
+                .formatted(MonitoredWorker.GPU_CLASS));
     awaitLivePower(stack, sweepId, Duration.ofSeconds(120));
 
     String url = "http://127.0.0.1:" + stack.port + "/dashboard/#" + sweepId;
@@ -72,10 +78,11 @@ class DashboardBrowserTest {
     }
 
     assertEquals("live", page.get("stream").asText(), page.toString());
-    assertTrue(page.get("liveSamples").asInt() > 0, "samples pushed after the page opened: "
-        + page);
+    assertTrue(
+        page.get("liveSamples").asInt() > 0, "samples pushed after the page opened: " + page);
     assertTrue(page.get("points").asInt() > 0, "points drawn on the chart: " + page);
-    assertTrue(page.get("charts").toString().contains("NVIDIA H200"),
+    assertTrue(
+        page.get("charts").toString().contains("NVIDIA H200"),
         "the chart names the device: " + page);
     assertTrue(page.get("watts").toString().contains("100"), "the fake GPU draws 100 W: " + page);
     assertTrue(page.get("sweeps").toString().contains(sweepId), page.toString());
@@ -86,9 +93,13 @@ class DashboardBrowserTest {
     List<Long> latencies = new ArrayList<>();
     later.get("latenciesMs").forEach(n -> latencies.add(n.asLong()));
     Collections.sort(latencies);
-    System.out.println("Live power in the page, sample taken -> received, ms: n="
-        + latencies.size() + " p50=" + latencies.get(latencies.size() / 2) + " max="
-        + latencies.get(latencies.size() - 1));
+    System.out.println(
+        "Live power in the page, sample taken -> received, ms: n="
+            + latencies.size()
+            + " p50="
+            + latencies.get(latencies.size() / 2)
+            + " max="
+            + latencies.get(latencies.size() - 1));
     worker.awaitFinished(stack, sweepId, Duration.ofMinutes(3));
 
     // Once the job has completed: the live status says so, and the report figure is served.
@@ -111,10 +122,14 @@ class DashboardBrowserTest {
       String shown = "";
       while (System.nanoTime() < deadline) {
         try {
-          shown = browser.eval("(() => { const f = document.getElementById('report-figure');"
-              + " return !document.getElementById('report').hidden && f.complete"
-              + " && f.naturalWidth > 0 ? document.querySelector('#results tbody tr').innerText"
-              + " : ''; })()").asText();
+          shown =
+              browser
+                  .eval(
+                      "(() => { const f = document.getElementById('report-figure');"
+                          + " return !document.getElementById('report').hidden && f.complete"
+                          + " && f.naturalWidth > 0 ? document.querySelector('#results tbody tr').innerText"
+                          + " : ''; })()")
+                  .asText();
         } catch (IllegalStateException loading) {
           shown = "";
         }
@@ -127,20 +142,20 @@ class DashboardBrowserTest {
       assertTrue(shown.contains(" J"), "energy per batch is shown: " + shown);
       assertTrue(shown.contains("4 per GPU, 4 global"), "the batch says what it counts: " + shown);
       String powerLink = browser.eval("document.getElementById('report-power').href").asText();
-      assertTrue(powerLink.contains("/dashboard/sweeps/" + sweepId + "/report/power.svg"),
-          powerLink);
+      assertTrue(
+          powerLink.contains("/dashboard/sweeps/" + sweepId + "/report/power.svg"), powerLink);
       browser.screenshot(FINISHED_SCREENSHOT);
     }
   }
 
-  private static JsonNode awaitPage(HeadlessChromium browser, Duration timeout)
-      throws Exception {
+  private static JsonNode awaitPage(HeadlessChromium browser, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode page = null;
     while (System.nanoTime() < deadline) {
       try {
         page = Json.MAPPER.readTree(browser.eval(PAGE_STATE).asText());
-        if (page.get("liveSamples").asInt() > 0 && page.get("points").asInt() > 0
+        if (page.get("liveSamples").asInt() > 0
+            && page.get("points").asInt() > 0
             && page.get("rows").size() > 0) {
           return page;
         }
@@ -149,8 +164,7 @@ class DashboardBrowserTest {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("the dashboard showed no live power within " + timeout + ": "
-        + page);
+    throw new AssertionError("the dashboard showed no live power within " + timeout + ": " + page);
   }
 
   /** Waits until the coordinator has heard a power sample of the sweep's running job. */

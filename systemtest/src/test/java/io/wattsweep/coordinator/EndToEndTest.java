@@ -50,8 +50,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole path on one machine: HTTP, Kafka, a worker process training the 3DGAN in TensorFlow
- * in job processes, events back through Kafka, the catalog.
+ * The whole path on one machine: HTTP, Kafka, a worker process training the 3DGAN in TensorFlow in
+ * job processes, events back through Kafka, the catalog.
  */
 class EndToEndTest {
   private static ServiceProcess worker;
@@ -75,9 +75,17 @@ class EndToEndTest {
       env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
       env.put("WATTSWEEP_METRICS_PORT", "0");
       env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
-      worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-          WorkerMain.class.getName(), env, stack.dir.resolve("worker.log"), "256m");
-      var res = stack.post("""
+      worker =
+          ServiceProcess.start(
+              Installation.current(),
+              Program.WORKER,
+              WorkerMain.class.getName(),
+              env,
+              stack.dir.resolve("worker.log"),
+              "256m");
+      var res =
+          stack.post(
+              """
           model: 3dgan
           scale: 0.25
           gpuClass: [cpu]
@@ -89,7 +97,8 @@ class EndToEndTest {
           metadata:
             project: end-to-end
             dataset: synthetic
-          """, "application/yaml");
+          """,
+              "application/yaml");
       assertEquals(201, res.statusCode(), res.body());
       sweepId = Json.MAPPER.readTree(res.body()).get("sweepId").asText();
     }
@@ -99,8 +108,9 @@ class EndToEndTest {
       if (view.finished()) {
         return view;
       }
-      assertTrue(System.nanoTime() < deadline, "sweep not finished in 5 minutes: " + view
-          + "\nworker log: " + worker.log());
+      assertTrue(
+          System.nanoTime() < deadline,
+          "sweep not finished in 5 minutes: " + view + "\nworker log: " + worker.log());
       assertTrue(worker.isAlive(), "worker died; see " + worker.log());
       Thread.sleep(500);
     }
@@ -112,7 +122,8 @@ class EndToEndTest {
 
     assertEquals(2, sweep.jobs().size());
     // The study's batch is per GPU: the 2-GPU job trains 2 on each of its towers.
-    assertEquals(List.of("2 per GPU, 2 global", "2 per GPU, 4 global"),
+    assertEquals(
+        List.of("2 per GPU, 2 global", "2 per GPU, 4 global"),
         sweep.jobs().stream().map(SweepView.JobView::batch).toList());
     for (SweepView.JobView job : sweep.jobs()) {
       assertEquals("COMPLETED", job.state(), "job " + job);
@@ -121,7 +132,10 @@ class EndToEndTest {
       List<BatchView> batches = TestStack.get().catalog.batches(run.runId());
       assertEquals(10, batches.size());
       double sum = batches.stream().mapToDouble(BatchView::energyJoules).sum();
-      assertEquals(run.energyPerBatchJoules() * 10, sum, 1e-6 * sum,
+      assertEquals(
+          run.energyPerBatchJoules() * 10,
+          sum,
+          1e-6 * sum,
           "the batch windows tile the measured span");
       assertTrue(run.energyPerBatchJoules() > 0 && run.secondsPerBatch() > 0, run.toString());
       // No NVML and no RAPL on a CPU worker here: the figure must say it is an estimate.
@@ -132,14 +146,16 @@ class EndToEndTest {
       // The study's 3DGAN training: 124,987 // global batch steps an epoch, 60 epochs.
       long batchesPerEpoch = 124_987 / (job.batchSize() * job.gpus());
       assertEquals(batchesPerEpoch * 60, run.fullTraining().batches());
-      assertEquals(run.energyPerBatchJoules() * run.fullTraining().batches(),
-          run.fullTraining().energyJoules(), 1e-6 * run.fullTraining().energyJoules());
+      assertEquals(
+          run.energyPerBatchJoules() * run.fullTraining().batches(),
+          run.fullTraining().energyJoules(),
+          1e-6 * run.fullTraining().energyJoules());
     }
   }
 
   /**
-   * A built-in model is idle once built: its net subtracts the idle measured then, and its
-   * warm-up ran until power settled or its cap, saying which.
+   * A built-in model is idle once built: its net subtracts the idle measured then, and its warm-up
+   * ran until power settled or its cap, saying which.
    */
   @Test
   void eachRunSaysItsNetSubtractedTheJobReadyIdleAndHowItWarmedUp() throws Exception {
@@ -149,8 +165,8 @@ class EndToEndTest {
       assertTrue(p.readyIdlePowerWatts() != null && p.readyIdlePowerWatts() > 0, p.toString());
       assertTrue(p.warmupBatches() >= 1 && p.warmupBatches() <= 8, p.toString());
       // Short of the cap, warm-up stopped because power settled, which takes 6 batches to tell.
-      assertTrue(p.warmupBatches() == 8 || p.powerSettled() && p.warmupBatches() >= 6,
-          p.toString());
+      assertTrue(
+          p.warmupBatches() == 8 || p.powerSettled() && p.warmupBatches() >= 6, p.toString());
     }
   }
 
@@ -171,8 +187,10 @@ class EndToEndTest {
       long counted = 0;
       for (JsonNode p : trace.get("points")) {
         counted += p.get("samples").asLong();
-        assertTrue(p.get("minWatts").asDouble() <= p.get("meanWatts").asDouble()
-            && p.get("meanWatts").asDouble() <= p.get("maxWatts").asDouble(), p.toString());
+        assertTrue(
+            p.get("minWatts").asDouble() <= p.get("meanWatts").asDouble()
+                && p.get("meanWatts").asDouble() <= p.get("maxWatts").asDouble(),
+            p.toString());
       }
       assertEquals(samples, counted, "every sample is in one bucket");
 
@@ -186,17 +204,27 @@ class EndToEndTest {
       var out = new ByteArrayOutputStream();
       var err = new ByteArrayOutputStream();
       String url = "http://127.0.0.1:" + stack.port;
-      assertEquals(0, Cli.run(new String[] {"--url", url, "power", runId, "--points", "3"},
-          new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8)), err.toString());
+      assertEquals(
+          0,
+          Cli.run(
+              new String[] {"--url", url, "power", runId, "--points", "3"},
+              new PrintStream(out, true, UTF_8),
+              new PrintStream(err, true, UTF_8)),
+          err.toString());
       String table = out.toString(UTF_8);
-      assertTrue(table.startsWith("Power of run " + runId + ": " + samples + " samples in"
-          + " buckets of "), table);
+      assertTrue(
+          table.startsWith(
+              "Power of run " + runId + ": " + samples + " samples in" + " buckets of "),
+          table);
       assertTrue(table.contains("\nmethod: tdp-estimate (estimate: not a measurement)\n"), table);
     }
     var err = new ByteArrayOutputStream();
-    assertEquals(1, Cli.run(new String[] {"--url", "http://127.0.0.1:" + stack.port, "power",
-        "run-nope"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true,
-        UTF_8)));
+    assertEquals(
+        1,
+        Cli.run(
+            new String[] {"--url", "http://127.0.0.1:" + stack.port, "power", "run-nope"},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, UTF_8)));
     assertTrue(err.toString(UTF_8).contains("run not found: 'run-nope'"), err.toString(UTF_8));
   }
 
@@ -208,26 +236,40 @@ class EndToEndTest {
     HttpResponse<String> res = stack.get("/api/v1/models/3dgan/versions");
     assertEquals(200, res.statusCode(), res.body());
     Map<String, JsonNode> byRun = new HashMap<>();
-    Json.MAPPER.readTree(res.body()).get("versions")
+    Json.MAPPER
+        .readTree(res.body())
+        .get("versions")
         .forEach(v -> byRun.put(v.get("runId").asText(), v));
 
     for (SweepView.JobView job : sweep.jobs()) {
       JsonNode version = byRun.get(job.run().runId());
       assertTrue(version != null, "no version for run " + job.run().runId() + ": " + res.body());
       Path file = Path.of(URI.create(version.get("artifactUri").asText()));
-      assertEquals(stack.dir.resolve("artifacts").resolve("3dgan").resolve(sweep.sweepId())
-          .resolve(job.jobId()).resolve(job.run().runId()).resolve("generator.zip"), file);
+      assertEquals(
+          stack
+              .dir
+              .resolve("artifacts")
+              .resolve("3dgan")
+              .resolve(sweep.sweepId())
+              .resolve(job.jobId())
+              .resolve(job.run().runId())
+              .resolve("generator.zip"),
+          file);
       byte[] bytes = Files.readAllBytes(file);
       assertEquals(bytes.length, version.get("artifactBytes").asLong());
-      assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
+      assertEquals(
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
           version.get("artifactSha256").asText());
       // What the worker built and the commit it was built from (this checkout's).
       String architecture = version.get("architecture").asText();
-      assertTrue(architecture.startsWith("generator (") && architecture.contains(
-          "\ndiscriminator ("), architecture);
+      assertTrue(
+          architecture.startsWith("generator (") && architecture.contains("\ndiscriminator ("),
+          architecture);
       assertEquals(SourceRevision.current(), version.get("sourceRevision").asText());
-      assertEquals("{\"project\":\"end-to-end\",\"dataset\":\"synthetic\"}",
-          version.get("metadata").toString(), "the sweep's metadata, in its order");
+      assertEquals(
+          "{\"project\":\"end-to-end\",\"dataset\":\"synthetic\"}",
+          version.get("metadata").toString(),
+          "the sweep's metadata, in its order");
     }
   }
 
@@ -238,14 +280,15 @@ class EndToEndTest {
     var stack = TestStack.get();
     String runId = sweep.jobs().get(0).run().runId();
     int version = -1;
-    for (JsonNode v : Json.MAPPER.readTree(stack.get("/api/v1/models/3dgan/versions").body())
-        .get("versions")) {
+    for (JsonNode v :
+        Json.MAPPER.readTree(stack.get("/api/v1/models/3dgan/versions").body()).get("versions")) {
       if (v.get("runId").asText().equals(runId)) {
         version = v.get("version").asInt();
       }
     }
-    var res = stack.send("PUT", "/api/v1/models/3dgan/aliases/e2e-best",
-        "{\"version\": " + version + "}");
+    var res =
+        stack.send(
+            "PUT", "/api/v1/models/3dgan/aliases/e2e-best", "{\"version\": " + version + "}");
     assertEquals(200, res.statusCode(), res.body());
     JsonNode named =
         Json.MAPPER.readTree(stack.get("/api/v1/models/3dgan/versions/e2e-best").body());
@@ -254,31 +297,58 @@ class EndToEndTest {
 
     var out = new ByteArrayOutputStream();
     String url = "http://127.0.0.1:" + stack.port;
-    assertEquals(0, Cli.run(new String[] {"--url", url, "versions", "3dgan"},
-        new PrintStream(out, true, UTF_8), System.err));
-    String row = out.toString(UTF_8).lines().filter(l -> l.contains(runId)).findFirst()
-        .orElseThrow();
+    assertEquals(
+        0,
+        Cli.run(
+            new String[] {"--url", url, "versions", "3dgan"},
+            new PrintStream(out, true, UTF_8),
+            System.err));
+    String row =
+        out.toString(UTF_8).lines().filter(l -> l.contains(runId)).findFirst().orElseThrow();
     assertTrue(row.startsWith(version + " ") && row.contains(" e2e-best "), row);
 
     var byMetadata = new ByteArrayOutputStream();
-    assertEquals(0, Cli.run(new String[] {"--url", url, "versions", "3dgan", "--metadata",
-        "project=end-to-end", "--metadata", "dataset=synthetic", "--format", "json"},
-        new PrintStream(byMetadata, true, UTF_8), System.err));
+    assertEquals(
+        0,
+        Cli.run(
+            new String[] {
+              "--url",
+              url,
+              "versions",
+              "3dgan",
+              "--metadata",
+              "project=end-to-end",
+              "--metadata",
+              "dataset=synthetic",
+              "--format",
+              "json"
+            },
+            new PrintStream(byMetadata, true, UTF_8),
+            System.err));
     var runs = new java.util.TreeSet<String>();
-    Json.MAPPER.readTree(byMetadata.toString(UTF_8)).get("versions")
+    Json.MAPPER
+        .readTree(byMetadata.toString(UTF_8))
+        .get("versions")
         .forEach(v -> runs.add(v.get("runId").asText()));
     var sweepRuns = new java.util.TreeSet<String>();
     sweep.jobs().forEach(j -> sweepRuns.add(j.run().runId()));
     assertEquals(sweepRuns, runs, "the sweep's metadata selects exactly its versions");
-    assertEquals("{\"versions\":[]}",
+    assertEquals(
+        "{\"versions\":[]}",
         stack.get("/api/v1/models/3dgan/versions?metadata.project=another").body());
     var selected = new java.util.TreeSet<String>();
-    Json.MAPPER.readTree(stack.get("/api/v1/runs?metadata.project=end-to-end").body()).get("runs")
+    Json.MAPPER
+        .readTree(stack.get("/api/v1/runs?metadata.project=end-to-end").body())
+        .get("runs")
         .forEach(r -> selected.add(r.get("runId").asText()));
     assertEquals(sweepRuns, selected, "runs are selected by their sweep's metadata too");
 
-    assertEquals(0, Cli.run(new String[] {"--url", url, "alias", "3dgan", "e2e-best",
-        "--delete"}, new PrintStream(new ByteArrayOutputStream()), System.err));
+    assertEquals(
+        0,
+        Cli.run(
+            new String[] {"--url", url, "alias", "3dgan", "e2e-best", "--delete"},
+            new PrintStream(new ByteArrayOutputStream()),
+            System.err));
     assertEquals(404, stack.get("/api/v1/models/3dgan/versions/e2e-best").statusCode());
   }
 
@@ -297,7 +367,8 @@ class EndToEndTest {
     }
     awaitIngested(stack.broker.bootstrapServers());
 
-    assertEquals(Json.MAPPER.writeValueAsString(before),
+    assertEquals(
+        Json.MAPPER.writeValueAsString(before),
         Json.MAPPER.writeValueAsString(stack.catalog.sweep(before.sweepId()).orElseThrow()));
     assertEquals(rowsBefore, rowCounts(stack.jdbcUrl));
   }
@@ -305,8 +376,8 @@ class EndToEndTest {
   private static Map<String, Long> rowCounts(String jdbcUrl) throws Exception {
     var counts = new HashMap<String, Long>();
     try (var c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
-      for (String table : List.of("sweeps", "jobs", "runs", "batches", "power_samples",
-          "events_seen")) {
+      for (String table :
+          List.of("sweeps", "jobs", "runs", "batches", "power_samples", "events_seen")) {
         try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
           rs.next();
           counts.put(table, rs.getLong(1));
@@ -322,8 +393,8 @@ class EndToEndTest {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "replay-test");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-        ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     var out = new ArrayList<ConsumerRecord<String, byte[]>>();
     try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
       consumer.subscribe(List.of(Topics.EVENTS));
@@ -352,17 +423,30 @@ class EndToEndTest {
     try (Admin admin = Admin.create(props)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (true) {
-        var partitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get()
-            .get(Topics.EVENTS).partitions();
+        var partitions =
+            admin
+                .describeTopics(List.of(Topics.EVENTS))
+                .allTopicNames()
+                .get()
+                .get(Topics.EVENTS)
+                .partitions();
         var request = new HashMap<TopicPartition, OffsetSpec>();
-        partitions.forEach(p ->
-            request.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
+        partitions.forEach(
+            p ->
+                request.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
         var ends = admin.listOffsets(request).all().get();
-        var committed = admin.listConsumerGroupOffsets(EventIngestor.GROUP)
-            .partitionsToOffsetAndMetadata().get();
-        boolean done = ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-            || (committed.get(e.getKey()) != null
-                && committed.get(e.getKey()).offset() >= e.getValue().offset()));
+        var committed =
+            admin
+                .listConsumerGroupOffsets(EventIngestor.GROUP)
+                .partitionsToOffsetAndMetadata()
+                .get();
+        boolean done =
+            ends.entrySet().stream()
+                .allMatch(
+                    e ->
+                        e.getValue().offset() == 0
+                            || (committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue().offset()));
         if (done) {
           return;
         }
@@ -371,5 +455,4 @@ class EndToEndTest {
       }
     }
   }
-
 }

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The monitoring files against real parts: a real Prometheus (the Debian package) with
- * deploy/prometheus's configuration and rules scrapes a running coordinator and a (fake-GPU)
- * worker while a sweep runs; then every query of every Grafana dashboard in deploy/grafana must
- * return data through Prometheus's HTTP API. promtool checks the configurations and runs the
- * rules' unit tests.
+ * deploy/prometheus's configuration and rules scrapes a running coordinator and a (fake-GPU) worker
+ * while a sweep runs; then every query of every Grafana dashboard in deploy/grafana must return
+ * data through Prometheus's HTTP API. promtool checks the configurations and runs the rules' unit
+ * tests.
  */
 class GrafanaQueriesTest {
   private static final Path DEPLOY = TestStack.root().resolve("deploy");
@@ -46,15 +46,24 @@ class GrafanaQueriesTest {
     Path dir = Files.createTempDirectory(stack.dir, "prometheus");
     int port = freePort();
     Path config = localConfig(dir, stack.port, worker.metricsPort);
-    Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-        "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-        "--log.level=warn").redirectErrorStream(true)
-        .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+    Process server =
+        new ProcessBuilder(
+                prometheus.toString(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=warn")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("prometheus.log").toFile())
+            .start();
     try {
       String api = "http://127.0.0.1:" + port;
       awaitReady(stack, api, server, dir.resolve("prometheus.log"));
       long start = System.currentTimeMillis() / 1000;
-      String sweepId = MonitoredWorker.submit(stack, """
+      String sweepId =
+          MonitoredWorker.submit(
+              stack,
+              """
           name: grafana-queries
           model: 3dgan
           scale: 0.25
@@ -63,7 +72,8 @@ class GrafanaQueriesTest {
           batchSize: [2, 4]
           gpus: [1]
           warmupBatches: 1
-          """.formatted(MonitoredWorker.GPU_CLASS));
+          """
+                  .formatted(MonitoredWorker.GPU_CLASS));
       worker.awaitFinished(stack, sweepId, Duration.ofMinutes(3));
       Thread.sleep(7_000); // the coordinator's gauges refresh every 5 s; a few more scrapes
       long end = System.currentTimeMillis() / 1000;
@@ -77,9 +87,15 @@ class GrafanaQueriesTest {
           empty.add(q.getKey() + "\n    " + q.getValue() + "\n    -> " + problem);
         }
       }
-      assertTrue(empty.isEmpty(), empty.size() + " of " + queries.size()
-          + " dashboard queries returned no data:\n" + String.join("\n", empty)
-          + "\nPrometheus targets: " + get(stack, api + "/api/v1/targets"));
+      assertTrue(
+          empty.isEmpty(),
+          empty.size()
+              + " of "
+              + queries.size()
+              + " dashboard queries returned no data:\n"
+              + String.join("\n", empty)
+              + "\nPrometheus targets: "
+              + get(stack, api + "/api/v1/targets"));
     } finally {
       server.destroy();
       if (!server.waitFor(10, TimeUnit.SECONDS)) {
@@ -102,7 +118,10 @@ class GrafanaQueriesTest {
     var checkRules = new ArrayList<>(List.of(promtool.toString(), "check", "rules"));
     checkRules.addAll(files);
     run(checkRules.toArray(String[]::new));
-    run(promtool, "test", "rules",
+    run(
+        promtool,
+        "test",
+        "rules",
         DEPLOY.resolve("prometheus/tests/wattsweep-rules-test.yml").toString());
   }
 
@@ -110,15 +129,21 @@ class GrafanaQueriesTest {
   private static Path localConfig(Path dir, int coordinatorPort, int workerPort)
       throws IOException {
     String deployed = Files.readString(DEPLOY.resolve("prometheus/prometheus.yml"));
-    String config = deployed
-        .replace("localhost:8080", "127.0.0.1:" + coordinatorPort)
-        .replace("localhost:9400", "127.0.0.1:" + workerPort)
-        .replace("scrape_interval: 5s", "scrape_interval: 1s")
-        .replace("evaluation_interval: 5s", "evaluation_interval: 1s");
-    for (String changed : List.of("127.0.0.1:" + coordinatorPort, "127.0.0.1:" + workerPort,
-        "scrape_interval: 1s", "evaluation_interval: 1s")) {
-      assertTrue(config.contains(changed), "deploy/prometheus/prometheus.yml changed shape; the"
-          + " test could not set " + changed);
+    String config =
+        deployed
+            .replace("localhost:8080", "127.0.0.1:" + coordinatorPort)
+            .replace("localhost:9400", "127.0.0.1:" + workerPort)
+            .replace("scrape_interval: 5s", "scrape_interval: 1s")
+            .replace("evaluation_interval: 5s", "evaluation_interval: 1s");
+    for (String changed :
+        List.of(
+            "127.0.0.1:" + coordinatorPort,
+            "127.0.0.1:" + workerPort,
+            "scrape_interval: 1s",
+            "evaluation_interval: 1s")) {
+      assertTrue(
+          config.contains(changed),
+          "deploy/prometheus/prometheus.yml changed shape; the" + " test could not set " + changed);
     }
     Path rules = Files.createDirectories(dir.resolve("rules"));
     try (Stream<Path> s = Files.list(DEPLOY.resolve("prometheus/rules"))) {
@@ -139,7 +164,8 @@ class GrafanaQueriesTest {
         for (JsonNode v : board.path("templating").path("list")) {
           if ("query".equals(v.path("type").asText())) {
             JsonNode q = v.path("query");
-            out.put(name + ": variable " + v.path("name").asText(),
+            out.put(
+                name + ": variable " + v.path("name").asText(),
                 q.isTextual() ? q.asText() : q.path("query").asText());
           }
         }
@@ -152,7 +178,8 @@ class GrafanaQueriesTest {
   private static void collectTargets(String file, JsonNode panels, Map<String, String> out) {
     for (JsonNode p : panels) {
       for (JsonNode t : p.path("targets")) {
-        out.put(file + ": " + p.path("title").asText() + " [" + t.path("refId").asText() + "]",
+        out.put(
+            file + ": " + p.path("title").asText() + " [" + t.path("refId").asText() + "]",
             t.path("expr").asText());
       }
       collectTargets(file, p.path("panels"), out);
@@ -164,18 +191,40 @@ class GrafanaQueriesTest {
       throws Exception {
     Matcher lv = LABEL_VALUES.matcher(query.strip());
     if (lv.matches()) { // Grafana's own function: the label's values among the series
-      JsonNode values = Json.MAPPER.readTree(get(stack, api + "/api/v1/label/" + lv.group(2)
-          + "/values?match[]=" + enc(lv.group(1)) + "&start=" + start + "&end=" + end));
+      JsonNode values =
+          Json.MAPPER.readTree(
+              get(
+                  stack,
+                  api
+                      + "/api/v1/label/"
+                      + lv.group(2)
+                      + "/values?match[]="
+                      + enc(lv.group(1))
+                      + "&start="
+                      + start
+                      + "&end="
+                      + end));
       return values.path("data").size() > 0 ? null : values.toString();
     }
-    String promql = query
-        .replace("$__rate_interval", "1m")
-        .replace("$__interval", "5s")
-        .replace("$__range", (end - start) + "s")
-        .replace("$worker", ".*");
+    String promql =
+        query
+            .replace("$__rate_interval", "1m")
+            .replace("$__interval", "5s")
+            .replace("$__range", (end - start) + "s")
+            .replace("$worker", ".*");
     assertTrue(!promql.contains("$"), "a Grafana variable this test does not know: " + query);
-    JsonNode res = Json.MAPPER.readTree(get(stack, api + "/api/v1/query_range?query=" + enc(promql)
-        + "&start=" + start + "&end=" + end + "&step=1"));
+    JsonNode res =
+        Json.MAPPER.readTree(
+            get(
+                stack,
+                api
+                    + "/api/v1/query_range?query="
+                    + enc(promql)
+                    + "&start="
+                    + start
+                    + "&end="
+                    + end
+                    + "&step=1"));
     if (!"success".equals(res.path("status").asText())) {
       return res.toString();
     }
@@ -196,8 +245,13 @@ class GrafanaQueriesTest {
     while (System.nanoTime() < deadline) {
       assertTrue(server.isAlive(), "prometheus exited: " + Files.readString(log));
       try {
-        if (stack.http.send(HttpRequest.newBuilder(URI.create(api + "/-/ready")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+        if (stack
+                .http
+                .send(
+                    HttpRequest.newBuilder(URI.create(api + "/-/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode()
+            == 200) {
           return;
         }
       } catch (IOException notYet) {
@@ -209,8 +263,10 @@ class GrafanaQueriesTest {
   }
 
   private static String get(TestStack stack, String url) throws Exception {
-    return stack.http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return stack
+        .http
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static String enc(String s) {
@@ -238,8 +294,11 @@ class GrafanaQueriesTest {
         return p;
       }
     }
-    assertNotNull(null, name + " is not installed: this test needs the Debian package"
-        + " prometheus (apt-get install prometheus; ./wattsweep test installs it)");
+    assertNotNull(
+        null,
+        name
+            + " is not installed: this test needs the Debian package"
+            + " prometheus (apt-get install prometheus; ./wattsweep test installs it)");
     return null;
   }
 

@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
 
 /**
  * A headless Chromium (the Debian package) driven over the DevTools protocol: a page with an open
- * event stream never finishes loading in the eyes of {@code --dump-dom} or
- * {@code --virtual-time-budget}, so the test evaluates JavaScript in the live page and takes its
+ * event stream never finishes loading in the eyes of {@code --dump-dom} or {@code
+ * --virtual-time-budget}, so the test evaluates JavaScript in the live page and takes its
  * screenshot whenever it chooses.
  */
 final class HeadlessChromium implements AutoCloseable {
@@ -70,19 +70,30 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /** Starts the browser on {@code url}, {@code width} x {@code height} pixels. */
-  static HeadlessChromium open(Path binary, String url, int width, int height)
-      throws Exception {
+  static HeadlessChromium open(Path binary, String url, int width, int height) throws Exception {
     Path profile = Files.createTempDirectory("wattsweep-chromium");
-    Process p = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox",
-        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
-        "--remote-debugging-port=0", "--remote-allow-origins=*", "--hide-scrollbars",
-        "--window-size=" + width + "," + height, url)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--remote-debugging-port=0",
+                "--remote-allow-origins=*",
+                "--hide-scrollbars",
+                "--window-size=" + width + "," + height,
+                url)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     var lines = new ArrayList<String>();
     String browserWs = null;
-    var err = new BufferedReader(new InputStreamReader(p.getErrorStream(),
-        StandardCharsets.UTF_8));
+    var err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (browserWs == null && System.nanoTime() < deadline) {
       String line = err.readLine();
@@ -97,19 +108,29 @@ final class HeadlessChromium implements AutoCloseable {
     }
     if (browserWs == null) {
       p.destroyForcibly();
-      throw new IllegalStateException("chromium did not open its DevTools port:\n"
-          + String.join("\n", lines));
+      throw new IllegalStateException(
+          "chromium did not open its DevTools port:\n" + String.join("\n", lines));
     }
-    Thread drain = new Thread(() -> err.lines().forEach(l -> { }), "chromium-stderr");
+    Thread drain = new Thread(() -> err.lines().forEach(l -> {}), "chromium-stderr");
     drain.setDaemon(true);
     drain.start();
     URI browser = URI.create(browserWs);
     var http = HttpClient.newHttpClient();
     String pageWs = null;
     while (pageWs == null && System.nanoTime() < deadline) {
-      JsonNode targets = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create("http://"
-              + browser.getHost() + ":" + browser.getPort() + "/json/list")).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      JsonNode targets =
+          Json.MAPPER.readTree(
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  "http://"
+                                      + browser.getHost()
+                                      + ":"
+                                      + browser.getPort()
+                                      + "/json/list"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
       for (JsonNode t : targets) {
         if ("page".equals(t.path("type").asText())) {
           pageWs = t.path("webSocketDebuggerUrl").asText();
@@ -120,21 +141,25 @@ final class HeadlessChromium implements AutoCloseable {
       }
     }
     var browserRef = new HeadlessChromium[1];
-    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(pageWs),
-        new WebSocket.Listener() {
-          private final StringBuilder text = new StringBuilder();
+    WebSocket ws =
+        http.newWebSocketBuilder()
+            .buildAsync(
+                URI.create(pageWs),
+                new WebSocket.Listener() {
+                  private final StringBuilder text = new StringBuilder();
 
-          @Override
-          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-              browserRef[0].received(text.toString());
-              text.setLength(0);
-            }
-            w.request(1);
-            return null;
-          }
-        }).get(10, TimeUnit.SECONDS);
+                  @Override
+                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    text.append(data);
+                    if (last) {
+                      browserRef[0].received(text.toString());
+                      text.setLength(0);
+                    }
+                    w.request(1);
+                    return null;
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
     browserRef[0] = new HeadlessChromium(p, profile, ws);
     browserRef[0].stderr.addAll(lines);
     return browserRef[0];
@@ -171,8 +196,8 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Evaluates a JavaScript expression in the page; returns its value (as JSON). */
   JsonNode eval(String expression) throws Exception {
-    ObjectNode params = Json.MAPPER.createObjectNode().put("expression", expression)
-        .put("returnByValue", true);
+    ObjectNode params =
+        Json.MAPPER.createObjectNode().put("expression", expression).put("returnByValue", true);
     JsonNode result = call("Runtime.evaluate", params);
     if (result.has("exceptionDetails")) {
       throw new IllegalStateException("page threw: " + result.get("exceptionDetails"));
@@ -230,32 +255,31 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Removes a directory tree; a file that vanishes on its own meanwhile is not an error. */
   private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path f,
-          BasicFileAttributes a) throws IOException {
-        Files.deleteIfExists(f);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+            Files.deleteIfExists(f);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path f, IOException e)
-          throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw e;
-      }
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e)
-          throws IOException {
-        if (e != null && !(e instanceof NoSuchFileException)) {
-          throw e;
-        }
-        Files.deleteIfExists(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            Files.deleteIfExists(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

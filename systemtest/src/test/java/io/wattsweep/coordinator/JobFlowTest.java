@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How jobs flow between worker processes through the real broker: a worker that joins mid-sweep
- * takes a queued job while the first is busy; a worker stopped with SIGTERM gives its run up,
- * exits 0, and its job runs on another worker, once; a busy worker killed with -9 has its job
- * completed once by another.
+ * takes a queued job while the first is busy; a worker stopped with SIGTERM gives its run up, exits
+ * 0, and its job runs on another worker, once; a busy worker killed with -9 has its job completed
+ * once by another.
  */
 class JobFlowTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -47,7 +47,9 @@ class JobFlowTest {
     workers.await("the sweep finished", WAIT, () -> sweep(sweepId).finished());
     List<RunRow> runs = workers.runs(sweepId);
     assertEquals(Map.of("COMPLETED", 2L), countByState(runs), "runs: " + runs);
-    assertEquals(2, runs.stream().map(RunRow::workerId).distinct().count(),
+    assertEquals(
+        2,
+        runs.stream().map(RunRow::workerId).distinct().count(),
         "one worker ran both jobs: " + runs);
   }
 
@@ -64,8 +66,8 @@ class JobFlowTest {
     workers.await("the sweep finished", WAIT, () -> sweep(sweepId).finished());
     List<RunRow> runs = workers.runs(sweepId);
     assertEquals(Map.of("ABANDONED", 1L, "COMPLETED", 1L), countByState(runs), "runs: " + runs);
-    RunRow aborted = runs.stream().filter(r -> r.state().equals("ABANDONED")).findFirst()
-        .orElseThrow();
+    RunRow aborted =
+        runs.stream().filter(r -> r.state().equals("ABANDONED")).findFirst().orElseThrow();
     assertEquals("aborted", aborted.failureReason());
     SweepView.JobView job = sweep(sweepId).jobs().get(0);
     assertEquals("COMPLETED", job.state());
@@ -84,8 +86,8 @@ class JobFlowTest {
     workers.await("the sweep finished", WAIT, () -> sweep(sweepId).finished());
     List<RunRow> runs = workers.runs(sweepId);
     assertEquals(Map.of("ABANDONED", 1L, "COMPLETED", 1L), countByState(runs), "runs: " + runs);
-    RunRow completed = runs.stream().filter(r -> r.state().equals("COMPLETED")).findFirst()
-        .orElseThrow();
+    RunRow completed =
+        runs.stream().filter(r -> r.state().equals("COMPLETED")).findFirst().orElseThrow();
     assertEquals("flow-survivor", completed.workerId());
     assertEquals(10, completed.measuredBatches());
     SweepView.JobView job = sweep(sweepId).jobs().get(0);

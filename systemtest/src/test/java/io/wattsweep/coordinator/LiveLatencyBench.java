@@ -23,9 +23,9 @@ import java.util.Locale;
 /**
  * Benchmark (not a test): how long after a power sample is taken (its {@code atMs}, on the job
  * process's clock) it reaches a client of the dashboard's live stream ({@code /api/v1/live}),
- * measured on one machine so both ends read the same clock. It starts what the tests start (a
- * local Kafka broker, a coordinator over in-memory H2, a CPU worker process), subscribes to the
- * stream, runs a sweep and prints the percentiles. See BENCHMARKS.md.
+ * measured on one machine so both ends read the same clock. It starts what the tests start (a local
+ * Kafka broker, a coordinator over in-memory H2, a CPU worker process), subscribes to the stream,
+ * runs a sweep and prints the percentiles. See BENCHMARKS.md.
  *
  * <pre>
  * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl systemtest test-compile
@@ -55,8 +55,14 @@ public final class LiveLatencyBench {
     env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
     env.put("WATTSWEEP_METRICS_PORT", "0");
     env.put("WATTSWEEP_ARTIFACT_STORE", "file:" + stack.dir.resolve("artifacts"));
-    ServiceProcess worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-        WorkerMain.class.getName(), env, stack.dir.resolve("bench-worker.log"), "256m");
+    ServiceProcess worker =
+        ServiceProcess.start(
+            Installation.current(),
+            Program.WORKER,
+            WorkerMain.class.getName(),
+            env,
+            stack.dir.resolve("bench-worker.log"),
+            "256m");
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
     String base = "http://127.0.0.1:" + stack.port;
     System.out.println("Dashboard at " + base + "/dashboard/");
@@ -64,14 +70,18 @@ public final class LiveLatencyBench {
     var toClient = Collections.synchronizedList(new ArrayList<Long>());
     var toCatalog = Collections.synchronizedList(new ArrayList<Long>());
     var batchToClient = Collections.synchronizedList(new ArrayList<Long>());
-    HttpResponse<InputStream> stream = stack.http.send(HttpRequest.newBuilder(
-            URI.create(base + "/api/v1/live")).build(), HttpResponse.BodyHandlers.ofInputStream());
-    Thread reader = new Thread(() -> read(stream.body(), toClient, toCatalog, batchToClient),
-        "sse-reader");
+    HttpResponse<InputStream> stream =
+        stack.http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/live")).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    Thread reader =
+        new Thread(() -> read(stream.body(), toClient, toCatalog, batchToClient), "sse-reader");
     reader.setDaemon(true);
     reader.start();
 
-    var res = stack.post("""
+    var res =
+        stack.post(
+            """
         name: live-latency-bench
         model: 3dgan
         scale: 0.25
@@ -81,11 +91,15 @@ public final class LiveLatencyBench {
         gpus: [1]
         warmupBatches: 1
         measuredBatches: %s
-        """.formatted(batchSizes, measured), "application/yaml");
+        """
+                .formatted(batchSizes, measured),
+            "application/yaml");
     String sweepId = Json.MAPPER.readTree(res.body()).get("sweepId").asText();
     System.out.println("Sweep " + sweepId + ": " + res.body());
     long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-    while (!Json.MAPPER.readTree(stack.get("/api/v1/sweeps/" + sweepId).body()).path("finished")
+    while (!Json.MAPPER
+        .readTree(stack.get("/api/v1/sweeps/" + sweepId).body())
+        .path("finished")
         .asBoolean()) {
       if (System.nanoTime() > deadline || !worker.isAlive()) {
         throw new IllegalStateException("sweep not finished; see " + worker.log());
@@ -93,9 +107,13 @@ public final class LiveLatencyBench {
       Thread.sleep(500);
     }
     Thread.sleep(1000);
-    System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-        System.getProperty("os.arch"), System.getProperty("java.version"));
+    System.out.printf(
+        Locale.ROOT,
+        "machine: %d cores, %s %s, Java %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"));
     report("power sample taken -> received by an SSE client", toClient);
     report("power sample taken -> in the catalog (coordinator's clock)", toCatalog);
     report("batch measured -> received by an SSE client", batchToClient);
@@ -106,8 +124,8 @@ public final class LiveLatencyBench {
     System.exit(0);
   }
 
-  private static void read(InputStream body, List<Long> toClient, List<Long> toCatalog,
-      List<Long> batchToClient) {
+  private static void read(
+      InputStream body, List<Long> toClient, List<Long> toCatalog, List<Long> batchToClient) {
     try (var in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
       String event = null;
       for (String line; (line = in.readLine()) != null; ) {
@@ -119,9 +137,16 @@ public final class LiveLatencyBench {
           if (event.equals("power")) {
             long ms = now - data.get("atMs").asLong();
             if (ms > 250) {
-              System.out.println("slow power sample: " + ms + " ms, seq " + data.get("seq")
-                  + " of run " + data.get("runId").asText() + ", in the catalog after "
-                  + (data.get("ingestedAtMs").asLong() - data.get("atMs").asLong()) + " ms");
+              System.out.println(
+                  "slow power sample: "
+                      + ms
+                      + " ms, seq "
+                      + data.get("seq")
+                      + " of run "
+                      + data.get("runId").asText()
+                      + ", in the catalog after "
+                      + (data.get("ingestedAtMs").asLong() - data.get("atMs").asLong())
+                      + " ms");
             }
             toClient.add(ms);
             toCatalog.add(data.get("ingestedAtMs").asLong() - data.get("atMs").asLong());
@@ -146,8 +171,14 @@ public final class LiveLatencyBench {
       System.out.println(what + ": no samples");
       return;
     }
-    System.out.printf(Locale.ROOT, "%s: n=%d p50=%d ms p90=%d ms p99=%d ms max=%d ms%n", what,
-        sorted.size(), pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
+    System.out.printf(
+        Locale.ROOT,
+        "%s: n=%d p50=%d ms p90=%d ms p99=%d ms max=%d ms%n",
+        what,
+        sorted.size(),
+        pct(sorted, 50),
+        pct(sorted, 90),
+        pct(sorted, 99),
         sorted.get(sorted.size() - 1));
   }
 

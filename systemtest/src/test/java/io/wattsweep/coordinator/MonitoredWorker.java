@@ -17,17 +17,19 @@ import java.util.regex.Pattern;
 
 /**
  * A worker process of GPU class {@value #GPU_CLASS} for the monitoring tests, shared by the test
- * classes of a run: it reads a fake libnvidia-ml through the real NVML binding (the worker
- * module's worker/src/test/c/fake_nvml.c, configured from the environment by
- * src/test/c/fake_nvml_env.c, compiled here with gcc: {@value #FAKE_GPUS}), so its metrics have
- * every per-GPU series a real GPU node has, while its jobs train on the CPU. Its metrics port is
- * a free one, read back from its log.
+ * classes of a run: it reads a fake libnvidia-ml through the real NVML binding (the worker module's
+ * worker/src/test/c/fake_nvml.c, configured from the environment by src/test/c/fake_nvml_env.c,
+ * compiled here with gcc: {@value #FAKE_GPUS}), so its metrics have every per-GPU series a real GPU
+ * node has, while its jobs train on the CPU. Its metrics port is a free one, read back from its
+ * log.
  */
 final class MonitoredWorker {
   static final String GPU_CLASS = "fakegpu";
   static final String WORKER_ID = "monitored-worker";
+
   /** Two H200s: GPU 0 (the one a one-GPU job uses) at 100 W, GPU 1 idle at 60 W. */
   static final String FAKE_GPUS = "gpus=2;watts=100,60;limit_watts=700;name=NVIDIA H200";
+
   private static final Pattern METRICS_PORT =
       Pattern.compile("Metrics at http://[^:]+:(\\d+)/metrics");
   private static MonitoredWorker instance;
@@ -61,8 +63,9 @@ final class MonitoredWorker {
     env.put("WATTSWEEP_POWER_SAMPLE_INTERVAL_MS", "200");
     env.put("WATTSWEEP_JOB_HEAP_MB", "1024");
     Path log = stack.dir.resolve("monitored-worker.log");
-    ServiceProcess worker = ServiceProcess.start(Installation.current(), Program.WORKER,
-        WorkerMain.class.getName(), env, log, "256m");
+    ServiceProcess worker =
+        ServiceProcess.start(
+            Installation.current(), Program.WORKER, WorkerMain.class.getName(), env, log, "256m");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (Files.exists(log)) {
@@ -77,8 +80,9 @@ final class MonitoredWorker {
       Thread.sleep(200);
     }
     worker.close();
-    throw new IllegalStateException("the worker did not log its metrics port; its log:\n"
-        + (Files.exists(log) ? Files.readString(log) : "(none)"));
+    throw new IllegalStateException(
+        "the worker did not log its metrics port; its log:\n"
+            + (Files.exists(log) ? Files.readString(log) : "(none)"));
   }
 
   /** Builds the fake libnvidia-ml, configured by FAKE_NVML_SPEC, in {@code dir}. */
@@ -87,8 +91,19 @@ final class MonitoredWorker {
     Path fake = TestStack.root().resolve("worker/src/test/c/fake_nvml.c");
     Path fromEnv = TestStack.root().resolve("systemtest/src/test/c/fake_nvml_env.c");
     Path library = dir.resolve("libnvidia-ml.so");
-    Process gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-o", library.toString(),
-        fake.toString(), fromEnv.toString(), "-lm").redirectErrorStream(true).start();
+    Process gcc =
+        new ProcessBuilder(
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-O1",
+                "-o",
+                library.toString(),
+                fake.toString(),
+                fromEnv.toString(),
+                "-lm")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (gcc.waitFor() != 0) {
       throw new IllegalStateException("gcc could not build the fake NVML:\n" + output);
@@ -114,8 +129,13 @@ final class MonitoredWorker {
         return sweep;
       }
       if (System.nanoTime() > deadline || !process.isAlive()) {
-        throw new IllegalStateException("sweep " + sweepId + " not finished: " + sweep
-            + "\nworker log: " + Files.readString(process.log()));
+        throw new IllegalStateException(
+            "sweep "
+                + sweepId
+                + " not finished: "
+                + sweep
+                + "\nworker log: "
+                + Files.readString(process.log()));
       }
       Thread.sleep(500);
     }

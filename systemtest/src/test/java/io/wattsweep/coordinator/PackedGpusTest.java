@@ -41,15 +41,17 @@ class PackedGpusTest {
     String sweepId = workers.submit(2, GPU_CLASS, "1, 2");
     workers.startOnGpus("packed", GPU_CLASS, 4);
 
-    workers.await("the sweep finished", WAIT,
-        () -> stack.catalog.sweep(sweepId).orElseThrow().finished());
+    workers.await(
+        "the sweep finished", WAIT, () -> stack.catalog.sweep(sweepId).orElseThrow().finished());
 
     List<RunRow> runs = workers.runs(sweepId);
     assertEquals(4, runs.size(), "runs: " + runs);
     assertTrue(runs.stream().allMatch(r -> r.state().equals("COMPLETED")), "runs: " + runs);
     Map<String, Run> byId = runs(stack, sweepId);
     for (RunRow r : runs) {
-      assertEquals(r.gpus(), byId.get(r.runId()).devices().size(),
+      assertEquals(
+          r.gpus(),
+          byId.get(r.runId()).devices().size(),
           "devices of run " + r.runId() + ": " + byId.get(r.runId()));
     }
     List<Run> all = new ArrayList<>(byId.values());
@@ -62,8 +64,8 @@ class PackedGpusTest {
           overlapping++;
           Set<Integer> shared = new HashSet<>(a.devices());
           shared.retainAll(b.devices());
-          assertTrue(shared.isEmpty(), "runs that overlap share GPUs " + shared + ": " + a
-              + " and " + b);
+          assertTrue(
+              shared.isEmpty(), "runs that overlap share GPUs " + shared + ": " + a + " and " + b);
         }
       }
     }
@@ -76,14 +78,15 @@ class PackedGpusTest {
   private static Map<String, Run> runs(TestStack stack, String sweepId) throws Exception {
     Map<String, Run> out = new HashMap<>();
     try (var c = DriverManager.getConnection(stack.jdbcUrl, "sa", "");
-        var ps = c.prepareStatement("SELECT r.run_id, r.started_at_ms, r.ended_at_ms,"
-            + " d.device_index FROM runs r JOIN jobs j ON j.job_id = r.job_id"
-            + " JOIN run_devices d ON d.run_id = r.run_id WHERE j.sweep_id = ?")) {
+        var ps =
+            c.prepareStatement(
+                "SELECT r.run_id, r.started_at_ms, r.ended_at_ms,"
+                    + " d.device_index FROM runs r JOIN jobs j ON j.job_id = r.job_id"
+                    + " JOIN run_devices d ON d.run_id = r.run_id WHERE j.sweep_id = ?")) {
       ps.setString(1, sweepId);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
-          Run run = out.computeIfAbsent(rs.getString(1),
-              id -> new Run(id, 0, 0, new HashSet<>()));
+          Run run = out.computeIfAbsent(rs.getString(1), id -> new Run(id, 0, 0, new HashSet<>()));
           run = new Run(run.runId(), rs.getLong(2), rs.getLong(3), run.devices());
           run.devices().add(rs.getInt(4));
           out.put(run.runId(), run);

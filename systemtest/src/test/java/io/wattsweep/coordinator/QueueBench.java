@@ -12,14 +12,14 @@ import java.util.stream.Collectors;
 
 /**
  * Benchmark (not a test): how jobs flow to free workers, with sleeping command jobs through the
- * real broker, a coordinator (in this JVM, over in-memory H2) and worker processes. It measures
- * the overhead per job (one worker running jobs one after another: makespan / jobs - job);
- * (a) the makespan of J equal jobs on W workers against the ideal and against 1.15 times the
- * ideal plus that overhead per wave (the issue's target);
- * (b) the time from a worker being ready (joined and polling) to a queued job's run starting on
- * it while another worker is mid-job; (c) jobs per worker in (a); (d) the time from kill -9 of a
- * busy worker to its job's run starting on another; (e) the same from SIGTERM; (f) the makespan of
- * four 1-GPU jobs on one worker that owns four (fake) GPUs. See BENCHMARKS.md.
+ * real broker, a coordinator (in this JVM, over in-memory H2) and worker processes. It measures the
+ * overhead per job (one worker running jobs one after another: makespan / jobs - job); (a) the
+ * makespan of J equal jobs on W workers against the ideal and against 1.15 times the ideal plus
+ * that overhead per wave (the issue's target); (b) the time from a worker being ready (joined and
+ * polling) to a queued job's run starting on it while another worker is mid-job; (c) jobs per
+ * worker in (a); (d) the time from kill -9 of a busy worker to its job's run starting on another;
+ * (e) the same from SIGTERM; (f) the makespan of four 1-GPU jobs on one worker that owns four
+ * (fake) GPUs. See BENCHMARKS.md.
  *
  * <pre>
  * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl systemtest test-compile
@@ -50,8 +50,14 @@ public final class QueueBench {
       makespan(stack, workers, () -> workers.submit(1));
       double makespan = makespan(stack, workers, () -> workers.submit(overheadJobs));
       overhead = makespan / overheadJobs - jobSeconds;
-      System.out.printf(Locale.ROOT, "overhead per job: %.2f s (%d jobs of %.1f s, one after"
-          + " another on one worker, in %.1f s)%n", overhead, overheadJobs, jobSeconds, makespan);
+      System.out.printf(
+          Locale.ROOT,
+          "overhead per job: %.2f s (%d jobs of %.1f s, one after"
+              + " another on one worker, in %.1f s)%n",
+          overhead,
+          overheadJobs,
+          jobSeconds,
+          makespan);
     }
 
     try (var workers = new SleepingWorkers(stack, jobSeconds)) {
@@ -66,11 +72,22 @@ public final class QueueBench {
       int waves = (jobs + workerCount - 1) / workerCount;
       double ideal = waves * jobSeconds;
       double target = 1.15 * waves * (jobSeconds + overhead);
-      Map<String, Long> perWorker = new TreeMap<>(workers.runs(sweep).stream()
-          .collect(Collectors.groupingBy(RunRow::workerId, Collectors.counting())));
-      System.out.printf(Locale.ROOT, "(a) %d jobs of %.1f s on %d workers: makespan %.1f s,"
+      Map<String, Long> perWorker =
+          new TreeMap<>(
+              workers.runs(sweep).stream()
+                  .collect(Collectors.groupingBy(RunRow::workerId, Collectors.counting())));
+      System.out.printf(
+          Locale.ROOT,
+          "(a) %d jobs of %.1f s on %d workers: makespan %.1f s,"
               + " ideal %.1f s (%.2fx); target 1.15 x %d waves x (job + overhead) = %.1f s: %s%n",
-          jobs, jobSeconds, workerCount, makespan, ideal, makespan / ideal, waves, target,
+          jobs,
+          jobSeconds,
+          workerCount,
+          makespan,
+          ideal,
+          makespan / ideal,
+          waves,
+          target,
           makespan <= target ? "met" : "not met");
       System.out.println("(c) jobs per worker: " + perWorker);
       started.forEach(ServiceProcess::close);
@@ -80,22 +97,29 @@ public final class QueueBench {
       ServiceProcess packed = workers.startOnGpus("packed", "packed", 4);
       workers.await("the worker ready", WAIT, () -> allReady(List.of(packed)));
       double makespan = makespan(stack, workers, () -> workers.submit(4, "packed", "1"));
-      System.out.printf(Locale.ROOT, "(f) 4 jobs of 1 GPU on a worker with 4 GPUs: makespan %.1f s"
-          + " (one job and its overhead: %.1f s)%n", makespan, jobSeconds + overhead);
+      System.out.printf(
+          Locale.ROOT,
+          "(f) 4 jobs of 1 GPU on a worker with 4 GPUs: makespan %.1f s"
+              + " (one job and its overhead: %.1f s)%n",
+          makespan,
+          jobSeconds + overhead);
     }
 
     for (int round = 1; round <= rounds; round++) {
       try (var workers = new SleepingWorkers(stack, Math.max(jobSeconds, 12))) {
-        System.out.printf(Locale.ROOT, "(b) round %d: ready to run started %.2f s%n", round,
+        System.out.printf(
+            Locale.ROOT,
+            "(b) round %d: ready to run started %.2f s%n",
+            round,
             joinLatency(stack, workers, round));
       }
       try (var workers = new SleepingWorkers(stack, Math.max(jobSeconds, 12))) {
-        System.out.println("(d) round " + round + ": kill -9 to "
-            + takeOverAfter(workers, "kill" + round, true));
+        System.out.println(
+            "(d) round " + round + ": kill -9 to " + takeOverAfter(workers, "kill" + round, true));
       }
       try (var workers = new SleepingWorkers(stack, Math.max(jobSeconds, 12))) {
-        System.out.println("(e) round " + round + ": SIGTERM to "
-            + takeOverAfter(workers, "term" + round, false));
+        System.out.println(
+            "(e) round " + round + ": SIGTERM to " + takeOverAfter(workers, "term" + round, false));
       }
     }
     System.exit(0);
@@ -106,8 +130,8 @@ public final class QueueBench {
       throws Exception {
     long t0 = System.currentTimeMillis();
     String sweep = submit.sweepId();
-    workers.await("the sweep finished", WAIT,
-        () -> stack.catalog.sweep(sweep).orElseThrow().finished());
+    workers.await(
+        "the sweep finished", WAIT, () -> stack.catalog.sweep(sweep).orElseThrow().finished());
     return (System.currentTimeMillis() - t0) / 1e3;
   }
 
@@ -120,18 +144,21 @@ public final class QueueBench {
     ServiceProcess joining = workers.start("joining-" + round);
     workers.await("the second job running", WAIT, () -> running(workers, sweep).size() == 2);
     long ready = SleepingWorkers.readyAtMs(joining);
-    long started = workers.runs(sweep).stream()
-        .filter(r -> r.workerId().equals("flow-joining-" + round))
-        .mapToLong(RunRow::startedAtMs).findFirst().orElseThrow();
-    workers.await("the sweep finished", WAIT,
-        () -> stack.catalog.sweep(sweep).orElseThrow().finished());
+    long started =
+        workers.runs(sweep).stream()
+            .filter(r -> r.workerId().equals("flow-joining-" + round))
+            .mapToLong(RunRow::startedAtMs)
+            .findFirst()
+            .orElseThrow();
+    workers.await(
+        "the sweep finished", WAIT, () -> stack.catalog.sweep(sweep).orElseThrow().finished());
     return (started - ready) / 1e3;
   }
 
   /**
-   * A job on one of two workers; that one is killed or stopped. Returns the seconds from the
-   * fault to the other worker starting the job's process (its log), and to the new run's start
-   * event (after the job's JVM has started and opened its meter).
+   * A job on one of two workers; that one is killed or stopped. Returns the seconds from the fault
+   * to the other worker starting the job's process (its log), and to the new run's start event
+   * (after the job's JVM has started and opened its meter).
    */
   private static String takeOverAfter(SleepingWorkers workers, String name, boolean kill)
       throws Exception {
@@ -149,17 +176,27 @@ public final class QueueBench {
     } else {
       busy.close();
     }
-    workers.await("the job running again", WAIT, () -> running(workers, sweep).stream()
-        .anyMatch(r -> !r.workerId().equals(busyId)));
-    long restarted = running(workers, sweep).stream()
-        .filter(r -> !r.workerId().equals(busyId)).mapToLong(RunRow::startedAtMs)
-        .findFirst().orElseThrow();
+    workers.await(
+        "the job running again",
+        WAIT,
+        () -> running(workers, sweep).stream().anyMatch(r -> !r.workerId().equals(busyId)));
+    long restarted =
+        running(workers, sweep).stream()
+            .filter(r -> !r.workerId().equals(busyId))
+            .mapToLong(RunRow::startedAtMs)
+            .findFirst()
+            .orElseThrow();
     long processStarted = SleepingWorkers.loggedAtMs(other, "started in process");
     // Nothing left running for the next scenario's workers to take over.
-    workers.await("the sweep finished", WAIT,
+    workers.await(
+        "the sweep finished",
+        WAIT,
         () -> TestStack.get().catalog.sweep(sweep).orElseThrow().finished());
-    return String.format(Locale.ROOT, "job process started elsewhere %.2f s, run started %.2f s",
-        (processStarted - faultAt) / 1e3, (restarted - faultAt) / 1e3);
+    return String.format(
+        Locale.ROOT,
+        "job process started elsewhere %.2f s, run started %.2f s",
+        (processStarted - faultAt) / 1e3,
+        (restarted - faultAt) / 1e3);
   }
 
   @FunctionalInterface

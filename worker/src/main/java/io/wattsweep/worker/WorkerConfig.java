@@ -29,24 +29,24 @@ import java.util.stream.IntStream;
  * @param powerSampleInterval WATTSWEEP_POWER_SAMPLE_INTERVAL_MS: live power samples of a run
  * @param idleBaseline WATTSWEEP_IDLE_BASELINE_MS: how long each of a run's two idle powers is
  *     measured, before the job's process builds anything and with it built
- * @param cpuTdpWatts WATTSWEEP_CPU_TDP_WATTS (watts): the TDP of this machine's CPUs, all
- *     packages together, for the estimate used where no energy counter can be read; unset (the
- *     default) means the CPU table ({@code io.wattsweep.worker.meter.CpuTdp}) by model name, else
- *     10 W per visible core
- * @param cpuIdleFraction WATTSWEEP_CPU_IDLE_FRACTION: idle power as a fraction of TDP, for the
- *     same estimate
+ * @param cpuTdpWatts WATTSWEEP_CPU_TDP_WATTS (watts): the TDP of this machine's CPUs, all packages
+ *     together, for the estimate used where no energy counter can be read; unset (the default)
+ *     means the CPU table ({@code io.wattsweep.worker.meter.CpuTdp}) by model name, else 10 W per
+ *     visible core
+ * @param cpuIdleFraction WATTSWEEP_CPU_IDLE_FRACTION: idle power as a fraction of TDP, for the same
+ *     estimate
  * @param powercapRoot WATTSWEEP_POWERCAP_ROOT (a directory): where the kernel's powercap (RAPL)
  *     zones are read, {@code /sys/class/powercap} by default; another path for a container that
  *     mounts the host's sysfs elsewhere
  * @param jobHeapMb WATTSWEEP_JOB_HEAP_MB: heap of each job's process
  * @param jobTimeout WATTSWEEP_JOB_TIMEOUT_MS: a job running longer is stopped and failed
- * @param metricsPort WATTSWEEP_METRICS_PORT: port of the worker's Prometheus endpoint
- *     ({@code /metrics}; default 9400, 0 picks a free one, which the start-up log names)
- * @param artifactStore WATTSWEEP_ARTIFACT_STORE: where runs put their trained generators, a
- *     {@code file:DIR} directory ({@code file:./wattsweep-data/artifacts}, relative to the
- *     worker's working directory, by default) or an {@code s3://BUCKET/PREFIX} object store
- * @param s3 how to reach the object store when {@code artifactStore} is {@code s3://}
- *     ({@link S3Access} lists its keys); null otherwise
+ * @param metricsPort WATTSWEEP_METRICS_PORT: port of the worker's Prometheus endpoint ({@code
+ *     /metrics}; default 9400, 0 picks a free one, which the start-up log names)
+ * @param artifactStore WATTSWEEP_ARTIFACT_STORE: where runs put their trained generators, a {@code
+ *     file:DIR} directory ({@code file:./wattsweep-data/artifacts}, relative to the worker's
+ *     working directory, by default) or an {@code s3://BUCKET/PREFIX} object store
+ * @param s3 how to reach the object store when {@code artifactStore} is {@code s3://} ({@link
+ *     S3Access} lists its keys); null otherwise
  * @param commandsFile WATTSWEEP_COMMANDS_FILE (a YAML or JSON file): the command workloads that
  *     jobs may name as {@code command:NAME}, each an argv run without a shell (format in {@code
  *     io.wattsweep.worker.command.CommandsFile}); unset (the default) means none, built-in models
@@ -58,25 +58,42 @@ import java.util.stream.IntStream;
  * @param stopGrace WATTSWEEP_STOP_GRACE_MS: how long a worker told to stop (SIGTERM) lets its
  *     running job go on before it gives the run up and hands the job back to the queue (0, the
  *     default: at once)
- * @param gpus WATTSWEEP_WORKER_GPUS: the GPUs this worker owns, as CUDA names them, for running jobs side
- *     by side, each on its own ({@code CUDA_VISIBLE_DEVICES}): a count ({@code 4}: the first four
- *     the worker sees) or a list ({@code 0,1,2,3}); unset means those CUDA_VISIBLE_DEVICES names.
- *     None (a CPU worker, or a GPU worker that names none) means one job at a time, its process
- *     seeing what the worker sees
+ * @param gpus WATTSWEEP_WORKER_GPUS: the GPUs this worker owns, as CUDA names them, for running
+ *     jobs side by side, each on its own ({@code CUDA_VISIBLE_DEVICES}): a count ({@code 4}: the
+ *     first four the worker sees) or a list ({@code 0,1,2,3}); unset means those
+ *     CUDA_VISIBLE_DEVICES names. None (a CPU worker, or a GPU worker that names none) means one
+ *     job at a time, its process seeing what the worker sees
  */
 public record WorkerConfig(
-    String kafkaBootstrap, KafkaSecurity kafkaSecurity, String gpuClass, String workerId,
-    Duration heartbeatInterval, Duration powerSampleInterval, Duration idleBaseline,
-    OptionalDouble cpuTdpWatts, double cpuIdleFraction, Path powercapRoot, int jobHeapMb,
-    Duration jobTimeout, int metricsPort, URI artifactStore, S3Access s3,
-    Optional<Path> commandsFile, boolean once, Duration idleExit, Duration stopGrace,
+    String kafkaBootstrap,
+    KafkaSecurity kafkaSecurity,
+    String gpuClass,
+    String workerId,
+    Duration heartbeatInterval,
+    Duration powerSampleInterval,
+    Duration idleBaseline,
+    OptionalDouble cpuTdpWatts,
+    double cpuIdleFraction,
+    Path powercapRoot,
+    int jobHeapMb,
+    Duration jobTimeout,
+    int metricsPort,
+    URI artifactStore,
+    S3Access s3,
+    Optional<Path> commandsFile,
+    boolean once,
+    Duration idleExit,
+    Duration stopGrace,
     List<String> gpus) {
 
   /** The environment variable that names the GPUs a worker packs its jobs on. */
   public static final String WORKER_GPUS = "WATTSWEEP_WORKER_GPUS";
+
   private static final String CPU = "cpu";
+
   /** More GPUs than any node holds: a typo, not a machine. */
   private static final int MAX_GPUS = 64;
+
   private static final String GPU_NAME = "[A-Za-z0-9][A-Za-z0-9:/_-]{0,99}";
 
   public WorkerConfig {
@@ -105,13 +122,19 @@ public record WorkerConfig(
     }
     gpus = List.copyOf(gpus);
     if (!gpus.isEmpty() && CPU.equals(gpuClass)) {
-      throw new IllegalArgumentException("WATTSWEEP_WORKER_GPUS names GPUs " + gpus
-          + ", but WATTSWEEP_GPU_CLASS is cpu: a CPU worker runs one job at a time");
+      throw new IllegalArgumentException(
+          "WATTSWEEP_WORKER_GPUS names GPUs "
+              + gpus
+              + ", but WATTSWEEP_GPU_CLASS is cpu: a CPU worker runs one job at a time");
     }
     ArtifactStore.parse(String.valueOf(artifactStore));
     if ("s3".equals(artifactStore.getScheme()) != (s3 != null)) {
-      throw new IllegalArgumentException("S3 access must be set exactly when "
-          + ArtifactStore.KEY + " is an s3:// URI: '" + artifactStore + "'");
+      throw new IllegalArgumentException(
+          "S3 access must be set exactly when "
+              + ArtifactStore.KEY
+              + " is an s3:// URI: '"
+              + artifactStore
+              + "'");
     }
   }
 
@@ -131,8 +154,7 @@ public record WorkerConfig(
     var e = new Env(env);
     String gpuClass = e.string("WATTSWEEP_GPU_CLASS", CPU);
     String tdp = e.string("WATTSWEEP_CPU_TDP_WATTS", null);
-    URI store = ArtifactStore.parse(
-        e.string(ArtifactStore.KEY, "file:./wattsweep-data/artifacts"));
+    URI store = ArtifactStore.parse(e.string(ArtifactStore.KEY, "file:./wattsweep-data/artifacts"));
     return new WorkerConfig(
         e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
         KafkaSecurity.fromEnv(e),
@@ -155,8 +177,7 @@ public record WorkerConfig(
         onceFlag || e.bool("WATTSWEEP_WORKER_ONCE", false),
         Duration.ofMillis(e.integer("WATTSWEEP_IDLE_EXIT_MS", 0)),
         Duration.ofMillis(e.integer("WATTSWEEP_STOP_GRACE_MS", 0)),
-        gpus(e.string(WORKER_GPUS, null), e.string("CUDA_VISIBLE_DEVICES", null),
-            gpuClass));
+        gpus(e.string(WORKER_GPUS, null), e.string("CUDA_VISIBLE_DEVICES", null), gpuClass));
   }
 
   /** WATTSWEEP_WORKER_GPUS read against CUDA_VISIBLE_DEVICES; see {@link WorkerConfig#gpus}. */
@@ -177,14 +198,22 @@ public record WorkerConfig(
     }
     if (count < 1 || count > MAX_GPUS) {
       throw new IllegalArgumentException(
-          "WATTSWEEP_WORKER_GPUS must be a count in [1, " + MAX_GPUS + "] or a list of GPUs: " + listed);
+          "WATTSWEEP_WORKER_GPUS must be a count in [1, "
+              + MAX_GPUS
+              + "] or a list of GPUs: "
+              + listed);
     }
     if (seen.isEmpty()) {
       return IntStream.range(0, count).mapToObj(Integer::toString).toList();
     }
     if (count > seen.size()) {
-      throw new IllegalArgumentException("WATTSWEEP_WORKER_GPUS is " + count
-          + ", but CUDA_VISIBLE_DEVICES names only " + seen.size() + ": " + visible);
+      throw new IllegalArgumentException(
+          "WATTSWEEP_WORKER_GPUS is "
+              + count
+              + ", but CUDA_VISIBLE_DEVICES names only "
+              + seen.size()
+              + ": "
+              + visible);
     }
     return seen.subList(0, count);
   }
@@ -214,8 +243,14 @@ public record WorkerConfig(
     for (String part : value.split(",", -1)) {
       String id = part.strip();
       if (!id.matches(GPU_NAME) || out.contains(id)) {
-        throw new IllegalArgumentException(key + " must list distinct GPUs (indices or UUIDs),"
-            + " comma-separated: '" + value + "' (at '" + part + "')");
+        throw new IllegalArgumentException(
+            key
+                + " must list distinct GPUs (indices or UUIDs),"
+                + " comma-separated: '"
+                + value
+                + "' (at '"
+                + part
+                + "')");
       }
       out.add(id);
     }

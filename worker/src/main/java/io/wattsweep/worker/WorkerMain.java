@@ -6,11 +6,11 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.Topics;
 import io.wattsweep.worker.command.CommandWorkloads;
-import io.wattsweep.worker.process.ProcessJobLauncher;
 import io.wattsweep.worker.job.WorkerVerticle;
 import io.wattsweep.worker.metrics.GpuSampler;
 import io.wattsweep.worker.metrics.MetricsVerticle;
 import io.wattsweep.worker.metrics.WorkerMetrics;
+import io.wattsweep.worker.process.ProcessJobLauncher;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -42,14 +42,24 @@ public final class WorkerMain {
     LOG.info("Starting with {}", config);
     try {
       CommandWorkloads commands = CommandWorkloads.load(config.commandsFile());
-      LOG.info("Command workloads: {}", commands.names().isEmpty() ? "none; " + commands.describe()
-          : String.join(", ", commands.names()) + " (from " + config.commandsFile().get() + ")");
+      LOG.info(
+          "Command workloads: {}",
+          commands.names().isEmpty()
+              ? "none; " + commands.describe()
+              : String.join(", ", commands.names())
+                  + " (from "
+                  + config.commandsFile().get()
+                  + ")");
     } catch (IllegalArgumentException e) {
       LOG.error("Worker did not start: {}", e.getMessage());
       System.exit(1);
     }
-    Map<String, String> consumerSettings = KafkaClientSettings.consumer(
-        config.kafkaBootstrap(), config.kafkaSecurity(), Topics.workerGroup(config.gpuClass()), 1);
+    Map<String, String> consumerSettings =
+        KafkaClientSettings.consumer(
+            config.kafkaBootstrap(),
+            config.kafkaSecurity(),
+            Topics.workerGroup(config.gpuClass()),
+            1);
     // A worker is in the group only while it is free and polling every half second: a member
     // that stops beating for 10 s is gone, and its partitions go to the other free workers.
     consumerSettings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
@@ -57,27 +67,43 @@ public final class WorkerMain {
     consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "60000");
     Vertx vertx = Vertx.vertx();
     var metrics = new WorkerMetrics(config.workerId(), config.gpuClass(), System::nanoTime);
-    var metricsEndpoint = new MetricsVerticle(config.metricsPort(), metrics,
-        () -> "cpu".equals(config.gpuClass()) ? Optional.empty()
-            : GpuSampler.start(System.getenv(), metrics, GpuSampler.DEFAULT_INTERVAL));
-    var verticle = new WorkerVerticle(config,
-        KafkaConsumer.create(vertx, consumerSettings),
-        KafkaProducer.create(vertx, KafkaClientSettings.producer(config.kafkaBootstrap(),
-            config.kafkaSecurity())),
-        new ProcessJobLauncher(config, System.getProperty("java.class.path")),
-        Clock.systemUTC(), InetAddress.getLocalHost().getHostName(), metrics,
-        () -> vertx.close().onComplete(ar -> System.exit(0)));
+    var metricsEndpoint =
+        new MetricsVerticle(
+            config.metricsPort(),
+            metrics,
+            () ->
+                "cpu".equals(config.gpuClass())
+                    ? Optional.empty()
+                    : GpuSampler.start(System.getenv(), metrics, GpuSampler.DEFAULT_INTERVAL));
+    var verticle =
+        new WorkerVerticle(
+            config,
+            KafkaConsumer.create(vertx, consumerSettings),
+            KafkaProducer.create(
+                vertx,
+                KafkaClientSettings.producer(config.kafkaBootstrap(), config.kafkaSecurity())),
+            new ProcessJobLauncher(config, System.getProperty("java.class.path")),
+            Clock.systemUTC(),
+            InetAddress.getLocalHost().getHostName(),
+            metrics,
+            () -> vertx.close().onComplete(ar -> System.exit(0)));
     // SIGTERM: the verticle hands its job back (see WorkerVerticle.stop), then the worker exits 0,
     // a clean stop rather than the 143 of a process killed by the signal.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      vertx.close().await();
-      Runtime.getRuntime().halt(0);
-    }, "worker-shutdown"));
-    vertx.deployVerticle(metricsEndpoint)
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  vertx.close().await();
+                  Runtime.getRuntime().halt(0);
+                },
+                "worker-shutdown"));
+    vertx
+        .deployVerticle(metricsEndpoint)
         .compose(id -> vertx.deployVerticle(verticle))
-        .onFailure(err -> {
-          LOG.error("Worker did not start: {}", err.toString());
-          System.exit(1);
-        });
+        .onFailure(
+            err -> {
+              LOG.error("Worker did not start: {}", err.toString());
+              System.exit(1);
+            });
   }
 }

@@ -3,7 +3,10 @@ package io.wattsweep.common.energy;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** How an energy figure was obtained. Every figure carries one, so an estimate never passes as a measurement. */
+/**
+ * How an energy figure was obtained. Every figure carries one, so an estimate never passes as a
+ * measurement.
+ */
 public enum EnergyMethod {
   /** Difference of NVML's total-energy counter at the window's edges. */
   NVML_ENERGY_COUNTER("nvml-energy-counter", false),

@@ -3,9 +3,9 @@ package io.wattsweep.common.energy;
 import io.wattsweep.common.spec.FullTraining;
 
 /**
- * What a completed run's measured span says: energy per batch (the span's energy over its
- * batches, as the study computed it), its spread over the batches, net of idle, and the full
- * training extrapolated from it.
+ * What a completed run's measured span says: energy per batch (the span's energy over its batches,
+ * as the study computed it), its spread over the batches, net of idle, and the full training
+ * extrapolated from it.
  *
  * @param fullTraining null where no full training is defined (a command workload without one)
  */
@@ -26,8 +26,13 @@ public record EnergyReport(
    * @param training what a full training means, or null for no extrapolation
    */
   public static EnergyReport of(
-      EnergyMethod method, int measuredBatches, double[] perBatchJoules, long spanDurationNanos,
-      double spanEnergyJoules, double idlePowerWatts, FullTraining training,
+      EnergyMethod method,
+      int measuredBatches,
+      double[] perBatchJoules,
+      long spanDurationNanos,
+      double spanEnergyJoules,
+      double idlePowerWatts,
+      FullTraining training,
       int globalBatchSize) {
     int n = measuredBatches;
     if (n < 1) {
@@ -42,8 +47,16 @@ public record EnergyReport(
     double net = Math.max(0, perBatch - idlePowerWatts * secondsPerBatch);
     // One batch gives no interval: NaN, shown as n/a, never as a false +-0.
     return new EnergyReport(
-        method, n, secondsPerBatch, perBatch, stats, idlePowerWatts, net,
-        training == null ? null : TrainingEstimate.of(perBatch, stats.ci95HalfWidth(),
-            secondsPerBatch, training, globalBatchSize));
+        method,
+        n,
+        secondsPerBatch,
+        perBatch,
+        stats,
+        idlePowerWatts,
+        net,
+        training == null
+            ? null
+            : TrainingEstimate.of(
+                perBatch, stats.ci95HalfWidth(), secondsPerBatch, training, globalBatchSize));
   }
 }

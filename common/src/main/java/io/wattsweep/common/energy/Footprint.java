@@ -4,8 +4,8 @@ package io.wattsweep.common.energy;
  * What an amount of device energy means at the facility: energy x PUE, its CO2-equivalent at a
  * grid's carbon intensity, and its cost at a price per kWh.
  *
- * @param gridIntensityGramsPerKwh grams of CO2e per kWh (475 by default: the world average that
- *     the IEA reported for 2019)
+ * @param gridIntensityGramsPerKwh grams of CO2e per kWh (475 by default: the world average that the
+ *     IEA reported for 2019)
  * @param pue power usage effectiveness of the data centre (1 counts the devices alone)
  * @param pricePerKwh price of a kWh, or null where none is configured (then no cost is shown)
  * @param currency the price's currency code

@@ -45,6 +45,8 @@ public record Stats(int n, double mean, double stdDev, double ci95HalfWidth) {
     // Cornish-Fisher expansion around the normal quantile: within 1e-3 above 30 degrees.
     double z = 1.959964;
     double v = degreesOfFreedom;
-    return z + (z * z * z + z) / (4 * v) + (5 * Math.pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * v * v);
+    return z
+        + (z * z * z + z) / (4 * v)
+        + (5 * Math.pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * v * v);
   }
 }

@@ -12,8 +12,11 @@ public record TrainingEstimate(
   private static final double JOULES_PER_KWH = 3.6e6;
 
   public static TrainingEstimate of(
-      double energyPerBatchJoules, double energyPerBatchCi95Joules, double secondsPerBatch,
-      FullTraining training, int globalBatchSize) {
+      double energyPerBatchJoules,
+      double energyPerBatchCi95Joules,
+      double secondsPerBatch,
+      FullTraining training,
+      int globalBatchSize) {
     long batches = training.batchesPerEpoch(globalBatchSize) * training.epochs();
     return new TrainingEstimate(
         batches,

@@ -3,11 +3,11 @@ package io.wattsweep.common.event;
 import java.util.regex.Pattern;
 
 /**
- * A file a run left in the artifact store (its trained generator): where it is, its SHA-256 and
- * its size. Only this reference travels through Kafka; the bytes never do.
+ * A file a run left in the artifact store (its trained generator): where it is, its SHA-256 and its
+ * size. Only this reference travels through Kafka; the bytes never do.
  *
- * @param uri where the store put it, e.g. {@code file:///data/artifacts/...} or
- *     {@code s3://bucket/prefix/...}
+ * @param uri where the store put it, e.g. {@code file:///data/artifacts/...} or {@code
+ *     s3://bucket/prefix/...}
  * @param sha256 the file's SHA-256, 64 lower-case hex digits
  * @param bytes the file's size in bytes
  */

@@ -8,9 +8,17 @@ package io.wattsweep.common.event;
  * @param energyResolutionJoules the quantum of that figure: a short window is only this exact
  */
 public record BatchMeasured(
-    String jobId, String runId, long seq, long atMs, int batchIndex, long durationNanos,
-    double energyJoules, double energyResolutionJoules, double discriminatorLoss,
-    double generatorLoss) implements RunEvent {
+    String jobId,
+    String runId,
+    long seq,
+    long atMs,
+    int batchIndex,
+    long durationNanos,
+    double energyJoules,
+    double energyResolutionJoules,
+    double discriminatorLoss,
+    double generatorLoss)
+    implements RunEvent {
   public BatchMeasured {
     RunEvent.check(jobId, runId, seq);
     if (batchIndex < 0) {

@@ -7,8 +7,13 @@ package io.wattsweep.common.event;
  * @param powerLimitWatts enforced power limit (GPU) or TDP (CPU); 0 where unknown
  */
 public record DeviceInfo(
-    int index, String kind, String uuid, String name, String architecture,
-    double powerLimitWatts, String driver) {
+    int index,
+    String kind,
+    String uuid,
+    String name,
+    String architecture,
+    double powerLimitWatts,
+    String driver) {
   public DeviceInfo {
     if (index < 0) {
       throw new IllegalArgumentException("device index must be >= 0: " + index);

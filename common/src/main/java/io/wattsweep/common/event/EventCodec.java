@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The wire format of every Kafka payload: JSON with a version field {@code "v"}. A reader refuses
- * a version it does not know rather than guess. Every field must be present, except those listed
- * in {@link #ADDED_FIELDS}: optional fields added to version 1 later, which read as null when an
- * older writer left them out.
+ * The wire format of every Kafka payload: JSON with a version field {@code "v"}. A reader refuses a
+ * version it does not know rather than guess. Every field must be present, except those listed in
+ * {@link #ADDED_FIELDS}: optional fields added to version 1 later, which read as null when an older
+ * writer left them out.
  */
 public final class EventCodec {
   /** The version this build writes and reads. */
@@ -21,10 +21,13 @@ public final class EventCodec {
 
   /** By event type: the fields added to version 1 after its first release. */
   static final Map<String, List<String>> ADDED_FIELDS =
-      Map.of("run-started",
+      Map.of(
+          "run-started",
           List.of("workerFullTraining", "architecture", "sourceRevision", "readyIdlePowerWatts"),
-          "run-completed", List.of("artifact", "warmupBatches", "powerSettled", "idleBaseline"),
-          "worker-heartbeat", List.of("jobIds"));
+          "run-completed",
+          List.of("artifact", "warmupBatches", "powerSettled", "idleBaseline"),
+          "worker-heartbeat",
+          List.of("jobIds"));
 
   /** The fields added to a job after its first release; a job has no type field. */
   static final List<String> ADDED_JOB_FIELDS = List.of("stopping", "dataset", "batchSemantics");
@@ -77,16 +80,23 @@ public final class EventCodec {
     } catch (Exception e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
       throw new DecodeException(
-          "cannot decode " + type.getSimpleName() + ": " + cause.getMessage()
-              + " in " + preview(bytes));
+          "cannot decode "
+              + type.getSimpleName()
+              + ": "
+              + cause.getMessage()
+              + " in "
+              + preview(bytes));
     }
   }
 
   private static void addedFieldsAsNull(ObjectNode tree, boolean job) {
     JsonNode type = tree.get("type");
-    List<String> added = job ? ADDED_JOB_FIELDS
-        : type != null && type.isTextual() ? ADDED_FIELDS.getOrDefault(type.textValue(), List.of())
-        : List.of();
+    List<String> added =
+        job
+            ? ADDED_JOB_FIELDS
+            : type != null && type.isTextual()
+                ? ADDED_FIELDS.getOrDefault(type.textValue(), List.of())
+                : List.of();
     for (String field : added) {
       if (!tree.has(field)) {
         tree.putNull(field);

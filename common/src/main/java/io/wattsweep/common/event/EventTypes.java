@@ -1,7 +1,6 @@
 package io.wattsweep.common.event;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
-import io.wattsweep.common.event.Event;
 import java.util.HashMap;
 import java.util.Map;
 

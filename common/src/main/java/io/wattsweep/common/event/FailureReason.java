@@ -14,13 +14,13 @@ public enum FailureReason {
    */
   COMMAND_FAILED("command-failed"),
   /**
-   * The worker was told to stop (SIGTERM) and gave the run up: not the job's fault, so the job
-   * goes back to the queue for another worker.
+   * The worker was told to stop (SIGTERM) and gave the run up: not the job's fault, so the job goes
+   * back to the queue for another worker.
    */
   ABORTED("aborted"),
   /**
-   * The run reported its completion, but the catalog holds fewer measured batches than it
-   * measured (set by the coordinator, never sent by a worker).
+   * The run reported its completion, but the catalog holds fewer measured batches than it measured
+   * (set by the coordinator, never sent by a worker).
    */
   INCOMPLETE("incomplete"),
   INTERNAL("internal");

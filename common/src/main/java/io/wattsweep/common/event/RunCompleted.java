@@ -5,8 +5,8 @@ import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.energy.IdleBaseline;
 
 /**
- * A run finished its measured span. The span's energy is the meter's difference at the span's
- * edges (not a sum of rounded per-batch figures).
+ * A run finished its measured span. The span's energy is the meter's difference at the span's edges
+ * (not a sum of rounded per-batch figures).
  *
  * <p>{@code artifact} is the trained generator the run saved after its span, or null in a payload
  * from a writer that did not save one (it is optional on the wire, see {@link EventCodec}).
@@ -14,31 +14,80 @@ import io.wattsweep.common.energy.IdleBaseline;
  * @param idlePowerWatts the idle power that "net of idle" subtracts, the one {@code idleBaseline}
  *     names
  * @param warmupBatches the warm-up batches run before the span; null from an older worker
- * @param powerSettled whether power had settled when warm-up ended; false where warm-up hit its
- *     cap first, or had too few batches to tell; null from an older worker
+ * @param powerSettled whether power had settled when warm-up ended; false where warm-up hit its cap
+ *     first, or had too few batches to tell; null from an older worker
  * @param idleBaseline which idle {@code idlePowerWatts} is; null from an older worker, whose
  *     baseline was the bare idle
  */
 public record RunCompleted(
-    String jobId, String runId, long seq, long atMs, int measuredBatches,
-    long spanDurationNanos, double spanEnergyJoules, double idlePowerWatts,
-    EnergyMethod energyMethod, Artifact artifact, Integer warmupBatches, Boolean powerSettled,
-    IdleBaseline idleBaseline) implements RunEvent {
+    String jobId,
+    String runId,
+    long seq,
+    long atMs,
+    int measuredBatches,
+    long spanDurationNanos,
+    double spanEnergyJoules,
+    double idlePowerWatts,
+    EnergyMethod energyMethod,
+    Artifact artifact,
+    Integer warmupBatches,
+    Boolean powerSettled,
+    IdleBaseline idleBaseline)
+    implements RunEvent {
 
   /** A completion as an older worker wrote it: nothing said of its warm-up or baseline. */
-  public RunCompleted(String jobId, String runId, long seq, long atMs, int measuredBatches,
-      long spanDurationNanos, double spanEnergyJoules, double idlePowerWatts,
-      EnergyMethod energyMethod, Artifact artifact) {
-    this(jobId, runId, seq, atMs, measuredBatches, spanDurationNanos, spanEnergyJoules,
-        idlePowerWatts, energyMethod, artifact, null, null, null);
+  public RunCompleted(
+      String jobId,
+      String runId,
+      long seq,
+      long atMs,
+      int measuredBatches,
+      long spanDurationNanos,
+      double spanEnergyJoules,
+      double idlePowerWatts,
+      EnergyMethod energyMethod,
+      Artifact artifact) {
+    this(
+        jobId,
+        runId,
+        seq,
+        atMs,
+        measuredBatches,
+        spanDurationNanos,
+        spanEnergyJoules,
+        idlePowerWatts,
+        energyMethod,
+        artifact,
+        null,
+        null,
+        null);
   }
 
   /** A completion without an artifact. */
-  public RunCompleted(String jobId, String runId, long seq, long atMs, int measuredBatches,
-      long spanDurationNanos, double spanEnergyJoules, double idlePowerWatts,
+  public RunCompleted(
+      String jobId,
+      String runId,
+      long seq,
+      long atMs,
+      int measuredBatches,
+      long spanDurationNanos,
+      double spanEnergyJoules,
+      double idlePowerWatts,
       EnergyMethod energyMethod) {
-    this(jobId, runId, seq, atMs, measuredBatches, spanDurationNanos, spanEnergyJoules,
-        idlePowerWatts, energyMethod, null, null, null, null);
+    this(
+        jobId,
+        runId,
+        seq,
+        atMs,
+        measuredBatches,
+        spanDurationNanos,
+        spanEnergyJoules,
+        idlePowerWatts,
+        energyMethod,
+        null,
+        null,
+        null,
+        null);
   }
 
   @JsonCreator

@@ -13,24 +13,39 @@ import java.util.List;
  * @param idlePowerWatts summed idle power of the devices, measured before the job's process built
  *     anything (no context, no session): the bare idle
  * @param readyIdlePowerWatts summed idle power of the devices with the job's process, context and
- *     session ready, before its first step: the baseline of "net of idle"; null where it cannot
- *     be measured (a command workload works from its start) or a worker that predates it
+ *     session ready, before its first step: the baseline of "net of idle"; null where it cannot be
+ *     measured (a command workload works from its start) or a worker that predates it
  * @param generatorParameters 0 where unknown (a command workload), as are the other sizes
  * @param framework the training framework and its version
  * @param workerFullTraining the full training that the worker's operator defined for a command
  *     workload, for the extrapolation of a job that names none; null otherwise
- * @param architecture the networks as built (each network's parameters, variables and shapes);
- *     null where wattsweep did not build the model (a command workload)
- * @param sourceRevision the git commit the worker was built from, "-dirty" appended when built
- *     with uncommitted changes; null where the build had no git repository
+ * @param architecture the networks as built (each network's parameters, variables and shapes); null
+ *     where wattsweep did not build the model (a command workload)
+ * @param sourceRevision the git commit the worker was built from, "-dirty" appended when built with
+ *     uncommitted changes; null where the build had no git repository
  */
 public record RunStarted(
-    String jobId, String runId, long seq, long atMs, String workerId, String host,
-    Precision precisionRequested, Precision precisionRan, String precisionNote,
-    List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
-    long generatorParameters, long discriminatorParameters, long flopsPerStep,
-    String framework, FullTraining workerFullTraining, String architecture,
-    String sourceRevision, Double readyIdlePowerWatts) implements RunEvent {
+    String jobId,
+    String runId,
+    long seq,
+    long atMs,
+    String workerId,
+    String host,
+    Precision precisionRequested,
+    Precision precisionRan,
+    String precisionNote,
+    List<DeviceInfo> devices,
+    EnergyMethod energyMethod,
+    double idlePowerWatts,
+    long generatorParameters,
+    long discriminatorParameters,
+    long flopsPerStep,
+    String framework,
+    FullTraining workerFullTraining,
+    String architecture,
+    String sourceRevision,
+    Double readyIdlePowerWatts)
+    implements RunEvent {
   public RunStarted {
     RunEvent.check(jobId, runId, seq);
     if (devices == null) {
@@ -45,39 +60,128 @@ public record RunStarted(
 
   /** A run as an older worker started it: no idle measured with the job ready. */
   public RunStarted(
-      String jobId, String runId, long seq, long atMs, String workerId, String host,
-      Precision precisionRequested, Precision precisionRan, String precisionNote,
-      List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
-      long generatorParameters, long discriminatorParameters, long flopsPerStep,
-      String framework, FullTraining workerFullTraining, String architecture,
+      String jobId,
+      String runId,
+      long seq,
+      long atMs,
+      String workerId,
+      String host,
+      Precision precisionRequested,
+      Precision precisionRan,
+      String precisionNote,
+      List<DeviceInfo> devices,
+      EnergyMethod energyMethod,
+      double idlePowerWatts,
+      long generatorParameters,
+      long discriminatorParameters,
+      long flopsPerStep,
+      String framework,
+      FullTraining workerFullTraining,
+      String architecture,
       String sourceRevision) {
-    this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
-        precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
-        discriminatorParameters, flopsPerStep, framework, workerFullTraining, architecture,
-        sourceRevision, null);
+    this(
+        jobId,
+        runId,
+        seq,
+        atMs,
+        workerId,
+        host,
+        precisionRequested,
+        precisionRan,
+        precisionNote,
+        devices,
+        energyMethod,
+        idlePowerWatts,
+        generatorParameters,
+        discriminatorParameters,
+        flopsPerStep,
+        framework,
+        workerFullTraining,
+        architecture,
+        sourceRevision,
+        null);
   }
 
   /** A run without architecture or source revision. */
   public RunStarted(
-      String jobId, String runId, long seq, long atMs, String workerId, String host,
-      Precision precisionRequested, Precision precisionRan, String precisionNote,
-      List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
-      long generatorParameters, long discriminatorParameters, long flopsPerStep,
-      String framework, FullTraining workerFullTraining) {
-    this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
-        precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
-        discriminatorParameters, flopsPerStep, framework, workerFullTraining, null, null, null);
+      String jobId,
+      String runId,
+      long seq,
+      long atMs,
+      String workerId,
+      String host,
+      Precision precisionRequested,
+      Precision precisionRan,
+      String precisionNote,
+      List<DeviceInfo> devices,
+      EnergyMethod energyMethod,
+      double idlePowerWatts,
+      long generatorParameters,
+      long discriminatorParameters,
+      long flopsPerStep,
+      String framework,
+      FullTraining workerFullTraining) {
+    this(
+        jobId,
+        runId,
+        seq,
+        atMs,
+        workerId,
+        host,
+        precisionRequested,
+        precisionRan,
+        precisionNote,
+        devices,
+        energyMethod,
+        idlePowerWatts,
+        generatorParameters,
+        discriminatorParameters,
+        flopsPerStep,
+        framework,
+        workerFullTraining,
+        null,
+        null,
+        null);
   }
 
   /** A run whose worker defines no full training of its own: a built-in model's. */
   public RunStarted(
-      String jobId, String runId, long seq, long atMs, String workerId, String host,
-      Precision precisionRequested, Precision precisionRan, String precisionNote,
-      List<DeviceInfo> devices, EnergyMethod energyMethod, double idlePowerWatts,
-      long generatorParameters, long discriminatorParameters, long flopsPerStep,
+      String jobId,
+      String runId,
+      long seq,
+      long atMs,
+      String workerId,
+      String host,
+      Precision precisionRequested,
+      Precision precisionRan,
+      String precisionNote,
+      List<DeviceInfo> devices,
+      EnergyMethod energyMethod,
+      double idlePowerWatts,
+      long generatorParameters,
+      long discriminatorParameters,
+      long flopsPerStep,
       String framework) {
-    this(jobId, runId, seq, atMs, workerId, host, precisionRequested, precisionRan,
-        precisionNote, devices, energyMethod, idlePowerWatts, generatorParameters,
-        discriminatorParameters, flopsPerStep, framework, null, null, null, null);
+    this(
+        jobId,
+        runId,
+        seq,
+        atMs,
+        workerId,
+        host,
+        precisionRequested,
+        precisionRan,
+        precisionNote,
+        devices,
+        energyMethod,
+        idlePowerWatts,
+        generatorParameters,
+        discriminatorParameters,
+        flopsPerStep,
+        framework,
+        null,
+        null,
+        null,
+        null);
   }
 }

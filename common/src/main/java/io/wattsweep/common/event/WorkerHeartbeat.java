@@ -3,10 +3,10 @@ package io.wattsweep.common.event;
 import java.util.List;
 
 /**
- * A worker is alive, and holds these jobs: those it runs and one it has taken and waits to place
- * on its GPUs; none when idle. {@code jobId} is the first of them, for readers of the first
- * release, which knew one job per worker; {@code jobIds}, added later, is all of them (null from
- * such an old writer: then the job {@code jobId} names, if any).
+ * A worker is alive, and holds these jobs: those it runs and one it has taken and waits to place on
+ * its GPUs; none when idle. {@code jobId} is the first of them, for readers of the first release,
+ * which knew one job per worker; {@code jobIds}, added later, is all of them (null from such an old
+ * writer: then the job {@code jobId} names, if any).
  */
 public record WorkerHeartbeat(
     String workerId, String gpuClass, String host, long atMs, String jobId, List<String> jobIds)

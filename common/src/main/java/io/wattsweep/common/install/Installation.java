@@ -79,8 +79,12 @@ public final class Installation {
   private List<Path> fromBuild(Program program) {
     Path target = root.resolve(program.module).resolve("target");
     Path file = target.resolve("classpath.txt");
-    String rebuild = "; build it with `" + BUILD_COMMAND + "` in " + root
-        + " (any ./wattsweep command builds on first use)";
+    String rebuild =
+        "; build it with `"
+            + BUILD_COMMAND
+            + "` in "
+            + root
+            + " (any ./wattsweep command builds on first use)";
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("missing " + file + rebuild);
     }
@@ -109,8 +113,13 @@ public final class Installation {
       }
     }
     if (jars.isEmpty()) {
-      throw new IllegalStateException("no jars in " + dir + ": " + root + " is neither a wattsweep"
-          + " checkout (it has no pom.xml) nor a whole unpacked distribution");
+      throw new IllegalStateException(
+          "no jars in "
+              + dir
+              + ": "
+              + root
+              + " is neither a wattsweep"
+              + " checkout (it has no pom.xml) nor a whole unpacked distribution");
     }
     return jars;
   }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
- * The JSON (and YAML) mappers of every module, configured once. Each constant is shared: use it
- * as it is, never reconfigure it. Where a reader needs other rules, they are a constant here that
- * says why.
+ * The JSON (and YAML) mappers of every module, configured once. Each constant is shared: use it as
+ * it is, never reconfigure it. Where a reader needs other rules, they are a constant here that says
+ * why.
  */
 public final class Json {
   /** Jackson's defaults: what the API answers, the catalog stores and files hold. */
@@ -19,8 +19,8 @@ public final class Json {
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /**
-   * Reads and writes Kafka payloads: an unknown field is a newer writer's, but a missing one is
-   * not silently 0 or null.
+   * Reads and writes Kafka payloads: an unknown field is a newer writer's, but a missing one is not
+   * silently 0 or null.
    */
   public static final ObjectMapper WIRE =
       new ObjectMapper()
@@ -38,8 +38,9 @@ public final class Json {
    * Reads a worker's commands file: a key given twice is refused, but a second YAML document is
    * ignored, as it always was, so that no file that workers read today stops them starting.
    */
-  public static final ObjectMapper COMMANDS_YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+  public static final ObjectMapper COMMANDS_YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
   private Json() {}
 

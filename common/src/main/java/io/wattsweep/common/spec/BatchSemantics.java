@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * What a sweep's {@code batchSize} counts. The study gives it per replica, as TF's
- * MirroredStrategy does: each GPU trains that many samples a step, so a step trains batchSize x
- * gpus and an epoch is {@code datasetSize // (batchSize x gpus)} steps. A global batch is split
- * evenly over the GPUs instead; catalog rows from before this choice existed mean that.
+ * What a sweep's {@code batchSize} counts. The study gives it per replica, as TF's MirroredStrategy
+ * does: each GPU trains that many samples a step, so a step trains batchSize x gpus and an epoch is
+ * {@code datasetSize // (batchSize x gpus)} steps. A global batch is split evenly over the GPUs
+ * instead; catalog rows from before this choice existed mean that.
  */
 public enum BatchSemantics {
   PER_GPU("per-gpu"),
@@ -38,15 +38,19 @@ public enum BatchSemantics {
       return batchSize;
     }
     if (batchSize % gpus != 0) {
-      throw new IllegalArgumentException("batchSize " + batchSize
-          + " must split evenly over gpus " + gpus + " (the global batch is split per GPU)");
+      throw new IllegalArgumentException(
+          "batchSize "
+              + batchSize
+              + " must split evenly over gpus "
+              + gpus
+              + " (the global batch is split per GPU)");
     }
     return batchSize / gpus;
   }
 
   /**
-   * The batch as tables and reports show it, the sweep's own number first: "64 per GPU, 256
-   * global" or "256 global, 64 per GPU".
+   * The batch as tables and reports show it, the sweep's own number first: "64 per GPU, 256 global"
+   * or "256 global, 64 per GPU".
    */
   public String describe(int batchSize, int gpus) {
     String perGpu = perGpuBatchSize(batchSize, gpus) + " per GPU";
@@ -66,9 +70,14 @@ public enum BatchSemantics {
         return s;
       }
     }
-    throw new IllegalArgumentException(field + " must be one of "
-        + Arrays.stream(values()).map(BatchSemantics::wireName).collect(Collectors.joining(", "))
-        + ": " + Checks.quote(value));
+    throw new IllegalArgumentException(
+        field
+            + " must be one of "
+            + Arrays.stream(values())
+                .map(BatchSemantics::wireName)
+                .collect(Collectors.joining(", "))
+            + ": "
+            + Checks.quote(value));
   }
 
   @JsonCreator

@@ -46,7 +46,8 @@ public enum BuiltInModel {
       "2211.15303",
       32,
       "the study's batch",
-      networks(Map.entry("generator", 18_734_214L),
+      networks(
+          Map.entry("generator", 18_734_214L),
           Map.entry("local-discriminator", 22_900_000L),
           Map.entry("global-discriminator", 23_050_000L)),
       "the study: the generator's count, the critics' as rounded there (about 22.9M and"
@@ -69,9 +70,18 @@ public enum BuiltInModel {
   private final FullTraining defaultFullTraining;
   private final String fullTrainingSource;
 
-  BuiltInModel(String wireName, String task, String description, String authors, String arxivId,
-      int studyBatchSize, String studyBatchSource, Map<String, Long> studyParameters,
-      String studyParametersSource, FullTraining defaultFullTraining, String fullTrainingSource) {
+  BuiltInModel(
+      String wireName,
+      String task,
+      String description,
+      String authors,
+      String arxivId,
+      int studyBatchSize,
+      String studyBatchSource,
+      Map<String, Long> studyParameters,
+      String studyParametersSource,
+      FullTraining defaultFullTraining,
+      String fullTrainingSource) {
     this.wireName = wireName;
     this.task = task;
     this.description = description;

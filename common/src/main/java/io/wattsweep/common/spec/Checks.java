@@ -44,8 +44,9 @@ public final class Checks {
       int cp = value.codePointAt(i);
       int type = Character.getType(cp);
       if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE) {
-        throw new IllegalArgumentException(String.format(
-            "%s must not hold control or format characters: U+%04X at %d", field, cp, i));
+        throw new IllegalArgumentException(
+            String.format(
+                "%s must not hold control or format characters: U+%04X at %d", field, cp, i));
       }
       i += Character.charCount(cp);
     }
@@ -95,7 +96,8 @@ public final class Checks {
 
   /** At most 200 characters of {@code text}, saying how long it was where it is longer. */
   public static String shortened(String text) {
-    return text.length() <= 200 ? text
+    return text.length() <= 200
+        ? text
         : text.substring(0, 200) + "... (" + text.length() + " characters)";
   }
 }

@@ -3,10 +3,10 @@ package io.wattsweep.common.spec;
 import java.util.regex.Pattern;
 
 /**
- * A workload that a worker's operator configured as a command, named in a sweep's {@code model}
- * as {@code command:NAME}. A sweep carries the name only, never a command line: the worker looks
- * the name up in its own commands file ({@code WATTSWEEP_COMMANDS_FILE}), so that submitting a
- * sweep cannot run arbitrary code on the GPU nodes.
+ * A workload that a worker's operator configured as a command, named in a sweep's {@code model} as
+ * {@code command:NAME}. A sweep carries the name only, never a command line: the worker looks the
+ * name up in its own commands file ({@code WATTSWEEP_COMMANDS_FILE}), so that submitting a sweep
+ * cannot run arbitrary code on the GPU nodes.
  */
 public final class CommandName {
   /** What a sweep's model starts with to name a command workload. */
@@ -48,9 +48,12 @@ public final class CommandName {
 
   private static void check(String field, String name, Object shown) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(field + " must name a command workload by a name of"
-          + " 1-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
-          + " (a sweep never carries a command line): " + Checks.quote(shown));
+      throw new IllegalArgumentException(
+          field
+              + " must name a command workload by a name of"
+              + " 1-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
+              + " (a sweep never carries a command line): "
+              + Checks.quote(shown));
     }
   }
 }

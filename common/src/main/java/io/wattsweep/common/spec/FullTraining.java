@@ -7,6 +7,7 @@ package io.wattsweep.common.spec;
 public record FullTraining(long datasetSize, int epochs) {
   /** A trillion samples, a million epochs: beyond any training, so a typo. */
   public static final long MAX_DATASET_SIZE = 1_000_000_000_000L;
+
   public static final int MAX_EPOCHS = 1_000_000;
 
   public FullTraining {
@@ -15,9 +16,9 @@ public record FullTraining(long datasetSize, int epochs) {
   }
 
   /**
-   * Batches in one epoch at this global batch size as the study counts them, {@code datasetSize
-   * // globalBatchSize}: a last partial batch is not trained; a dataset smaller than one batch is
-   * one batch.
+   * Batches in one epoch at this global batch size as the study counts them, {@code datasetSize //
+   * globalBatchSize}: a last partial batch is not trained; a dataset smaller than one batch is one
+   * batch.
    */
   public long batchesPerEpoch(int globalBatchSize) {
     return Math.max(1, datasetSize / globalBatchSize);

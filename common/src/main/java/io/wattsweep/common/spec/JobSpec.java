@@ -33,11 +33,33 @@ public record JobSpec(
     BatchSemantics batchSemantics) {
 
   /** A job with the study's fixed warm-up and measured batches, on synthetic data. */
-  public JobSpec(String jobId, String sweepId, String model, double scale, String gpuClass,
-      Precision precision, int batchSize, int gpus, int warmupBatches, int measuredBatches,
+  public JobSpec(
+      String jobId,
+      String sweepId,
+      String model,
+      double scale,
+      String gpuClass,
+      Precision precision,
+      int batchSize,
+      int gpus,
+      int warmupBatches,
+      int measuredBatches,
       FullTraining fullTraining) {
-    this(jobId, sweepId, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, null, null, null);
+    this(
+        jobId,
+        sweepId,
+        model,
+        scale,
+        gpuClass,
+        precision,
+        batchSize,
+        gpus,
+        warmupBatches,
+        measuredBatches,
+        fullTraining,
+        null,
+        null,
+        null);
   }
 
   public JobSpec {
@@ -53,8 +75,9 @@ public record JobSpec(
     Checks.atLeast("gpus", gpus, 1);
     Checks.atLeast("warmupBatches", warmupBatches, 0);
     Checks.atLeast("measuredBatches", measuredBatches, 1);
-    stopping = (stopping == null ? StoppingRules.fixed(warmupBatches, measuredBatches) : stopping)
-        .checkAgainst(warmupBatches, measuredBatches);
+    stopping =
+        (stopping == null ? StoppingRules.fixed(warmupBatches, measuredBatches) : stopping)
+            .checkAgainst(warmupBatches, measuredBatches);
     if (fullTraining == null
         && !CommandName.isCommand(model)
         && ModelName.parse("model", model).defaultFullTraining().isPresent()) {
@@ -73,7 +96,16 @@ public record JobSpec(
 
   /** A short human label: "3dgan@0.25 cpu fp32 b8 x1", "b8/GPU" where the batch is per GPU. */
   public String label() {
-    return model + "@" + scale + " " + gpuClass + " " + precision + " "
-        + batchSemantics.compact(batchSize) + " x" + gpus;
+    return model
+        + "@"
+        + scale
+        + " "
+        + gpuClass
+        + " "
+        + precision
+        + " "
+        + batchSemantics.compact(batchSize)
+        + " x"
+        + gpus;
   }
 }

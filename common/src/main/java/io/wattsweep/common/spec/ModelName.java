@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * What a sweep, a job or a query may name as its model: a {@link BuiltInModel} by its wire name,
- * or a command workload configured on the workers, as {@code command:NAME} ({@link CommandName}).
+ * What a sweep, a job or a query may name as its model: a {@link BuiltInModel} by its wire name, or
+ * a command workload configured on the workers, as {@code command:NAME} ({@link CommandName}).
  */
 public final class ModelName {
   private ModelName() {}
@@ -24,9 +24,14 @@ public final class ModelName {
     if (BuiltInModel.find(value).isPresent()) {
       return value;
     }
-    throw new IllegalArgumentException(field + " must be one of " + known() + ", or "
-        + CommandName.PREFIX + "NAME for a command workload configured on the workers: "
-        + Checks.quote(value));
+    throw new IllegalArgumentException(
+        field
+            + " must be one of "
+            + known()
+            + ", or "
+            + CommandName.PREFIX
+            + "NAME for a command workload configured on the workers: "
+            + Checks.quote(value));
   }
 
   /**
@@ -35,12 +40,16 @@ public final class ModelName {
    * @throws IllegalArgumentException naming the field, the value and the known names
    */
   public static BuiltInModel parse(String field, String value) {
-    return BuiltInModel.find(value).orElseThrow(() -> new IllegalArgumentException(
-        field + " must be one of " + known() + ": " + Checks.quote(value)));
+    return BuiltInModel.find(value)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    field + " must be one of " + known() + ": " + Checks.quote(value)));
   }
 
   private static String known() {
-    return Arrays.stream(BuiltInModel.values()).map(BuiltInModel::wireName)
+    return Arrays.stream(BuiltInModel.values())
+        .map(BuiltInModel::wireName)
         .collect(Collectors.joining(", "));
   }
 }

@@ -7,8 +7,8 @@ package io.wattsweep.common.spec;
  * 95% interval's half-width is under {@code targetCiShare} of the mean, at most {@code
  * maxMeasuredBatches}. Maximums equal to the minimums give the study's fixed counts.
  *
- * @param targetCiShare the half-width of the per-batch energies' 95% interval, as a share of
- *     their mean, at which measuring stops (0.02: within 2%)
+ * @param targetCiShare the half-width of the per-batch energies' 95% interval, as a share of their
+ *     mean, at which measuring stops (0.02: within 2%)
  */
 public record StoppingRules(int maxWarmupBatches, int maxMeasuredBatches, double targetCiShare) {
   /**
@@ -16,8 +16,10 @@ public record StoppingRules(int maxWarmupBatches, int maxMeasuredBatches, double
    * within this share of the mean of the {@link #SETTLE_WINDOW} before them.
    */
   public static final double SETTLED_SHARE = 0.02;
+
   public static final int SETTLE_WINDOW = 3;
   public static final double DEFAULT_TARGET_CI_SHARE = 0.02;
+
   /** An interval wider than half the mean is no target: a typo for a percentage, say. */
   public static final double MAX_TARGET_CI_SHARE = 0.5;
 
@@ -38,12 +40,15 @@ public record StoppingRules(int maxWarmupBatches, int maxMeasuredBatches, double
   /** Checks that the maximums are not below the minimums they extend. */
   StoppingRules checkAgainst(int warmupBatches, int measuredBatches) {
     if (maxWarmupBatches < warmupBatches) {
-      throw new IllegalArgumentException("maxWarmupBatches must be >= warmupBatches ("
-          + warmupBatches + "): " + maxWarmupBatches);
+      throw new IllegalArgumentException(
+          "maxWarmupBatches must be >= warmupBatches (" + warmupBatches + "): " + maxWarmupBatches);
     }
     if (maxMeasuredBatches < measuredBatches) {
-      throw new IllegalArgumentException("maxMeasuredBatches must be >= measuredBatches ("
-          + measuredBatches + "): " + maxMeasuredBatches);
+      throw new IllegalArgumentException(
+          "maxMeasuredBatches must be >= measuredBatches ("
+              + measuredBatches
+              + "): "
+              + maxMeasuredBatches);
     }
     return this;
   }

@@ -18,12 +18,28 @@ import java.util.function.Function;
 public final class SweepParser {
   private static final Set<String> FIELDS =
       Set.of(
-          "name", "model", "scale", "gpuClass", "precision", "batchSize", "gpus", "warmupBatches",
-          "maxWarmupBatches", "measuredBatches", "maxMeasuredBatches", "targetCiShare",
-          "fullTraining", "metadata", "dataset", "batchSemantics");
+          "name",
+          "model",
+          "scale",
+          "gpuClass",
+          "precision",
+          "batchSize",
+          "gpus",
+          "warmupBatches",
+          "maxWarmupBatches",
+          "measuredBatches",
+          "maxMeasuredBatches",
+          "targetCiShare",
+          "fullTraining",
+          "metadata",
+          "dataset",
+          "batchSemantics");
 
-  private static final String COMMAND_HINT = "; a sweep names a command workload by name only,"
-      + " as model: " + CommandName.PREFIX + "NAME, from those configured on the workers";
+  private static final String COMMAND_HINT =
+      "; a sweep names a command workload by name only,"
+          + " as model: "
+          + CommandName.PREFIX
+          + "NAME, from those configured on the workers";
 
   private SweepParser() {}
 
@@ -51,23 +67,43 @@ public final class SweepParser {
         .forEachRemaining(
             f -> {
               if (!FIELDS.contains(f)) {
-                throw new IllegalArgumentException("unknown field '" + shown(f) + "': "
-                    + shown(obj.get(f)) + "; known: " + FIELDS + (f.equals("command") ? COMMAND_HINT : ""));
+                throw new IllegalArgumentException(
+                    "unknown field '"
+                        + shown(f)
+                        + "': "
+                        + shown(obj.get(f))
+                        + "; known: "
+                        + FIELDS
+                        + (f.equals("command") ? COMMAND_HINT : ""));
               }
             });
     String model = text(obj, "model", true);
     // Checked before the maximums that default to them, so that an error names the minimum.
-    int warmup = Checks.between("warmupBatches",
-        integer(obj, "warmupBatches", SweepSpec.DEFAULT_WARMUP_BATCHES), 0,
-        SweepSpec.MAX_WARMUP_BATCHES);
-    int measured = Checks.between("measuredBatches",
-        integer(obj, "measuredBatches", SweepSpec.DEFAULT_MEASURED_BATCHES), 1,
-        SweepSpec.MAX_MEASURED_BATCHES);
+    int warmup =
+        Checks.between(
+            "warmupBatches",
+            integer(obj, "warmupBatches", SweepSpec.DEFAULT_WARMUP_BATCHES),
+            0,
+            SweepSpec.MAX_WARMUP_BATCHES);
+    int measured =
+        Checks.between(
+            "measuredBatches",
+            integer(obj, "measuredBatches", SweepSpec.DEFAULT_MEASURED_BATCHES),
+            1,
+            SweepSpec.MAX_MEASURED_BATCHES);
     // A command workload runs the counts it is told: by default, warm-up is fixed for it.
-    int maxWarmup = integer(obj, "maxWarmupBatches", CommandName.isCommand(model) ? warmup
-        : Math.max(warmup, SweepSpec.DEFAULT_MAX_WARMUP_BATCHES));
-    var stopping = new StoppingRules(maxWarmup, integer(obj, "maxMeasuredBatches", measured),
-        number(obj, "targetCiShare", StoppingRules.DEFAULT_TARGET_CI_SHARE));
+    int maxWarmup =
+        integer(
+            obj,
+            "maxWarmupBatches",
+            CommandName.isCommand(model)
+                ? warmup
+                : Math.max(warmup, SweepSpec.DEFAULT_MAX_WARMUP_BATCHES));
+    var stopping =
+        new StoppingRules(
+            maxWarmup,
+            integer(obj, "maxMeasuredBatches", measured),
+            number(obj, "targetCiShare", StoppingRules.DEFAULT_TARGET_CI_SHARE));
     return new SweepSpec(
         text(obj, "name", false),
         model,
@@ -100,14 +136,19 @@ public final class SweepParser {
       throw new IllegalArgumentException("metadata must be an object of key: value: " + shown(n));
     }
     var out = new LinkedHashMap<String, String>();
-    n.fields().forEachRemaining(e -> {
-      JsonNode v = e.getValue();
-      if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
-        throw new IllegalArgumentException("metadata." + shown(e.getKey())
-            + " must be a string, number or boolean: " + shown(v));
-      }
-      out.put(e.getKey(), v.asText());
-    });
+    n.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode v = e.getValue();
+              if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
+                throw new IllegalArgumentException(
+                    "metadata."
+                        + shown(e.getKey())
+                        + " must be a string, number or boolean: "
+                        + shown(v));
+              }
+              out.put(e.getKey(), v.asText());
+            });
     return out;
   }
 

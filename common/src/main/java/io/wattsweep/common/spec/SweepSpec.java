@@ -13,10 +13,10 @@ import java.util.Map;
  * one job per point of the grid.
  *
  * <p>The model is a built-in one or {@code command:NAME}, a command workload that the workers'
- * operators configured ({@link CommandName}). A command workload runs at its own size (scale 1)
- * and has no built-in full training: {@code fullTraining} stays null unless the sweep gives one,
- * and the worker's commands file may then define it. A built-in model without a known full
- * training ({@link ModelName#defaultFullTraining()}) keeps null too: nothing is extrapolated.
+ * operators configured ({@link CommandName}). A command workload runs at its own size (scale 1) and
+ * has no built-in full training: {@code fullTraining} stays null unless the sweep gives one, and
+ * the worker's commands file may then define it. A built-in model without a known full training
+ * ({@link ModelName#defaultFullTraining()}) keeps null too: nothing is extrapolated.
  *
  * <p>{@code warmupBatches} and {@code measuredBatches} are minimums; {@code stopping} says how far
  * past them a job may go to let power settle and to reach a target precision. A command workload
@@ -51,40 +51,89 @@ public record SweepSpec(
 
   /** The catalog keeps names of at most this many characters. */
   public static final int MAX_NAME_LENGTH = 200;
+
   public static final int MAX_WARMUP_BATCHES = 1_000;
   public static final int MAX_MEASURED_BATCHES = 10_000;
   public static final int MAX_BATCH_SIZE = 65_536;
+
   /** One job runs on one node: more GPUs than any node holds is a typo. */
   public static final int MAX_GPUS = 64;
+
   /** The catalog keeps dataset paths of at most this many characters. */
   public static final int MAX_DATASET_LENGTH = 1000;
+
   /** The one model that reads showers from files. */
   static final String DATASET_MODEL = "3dgan";
 
   public static final int DEFAULT_WARMUP_BATCHES = 2;
+
   /** As in the study: energy per batch averaged over 10 measured batches. */
   public static final int DEFAULT_MEASURED_BATCHES = 10;
+
   /**
    * Warm-up goes on until power settles, at most this many batches (fewer where the sweep's
-   * warmupBatches is higher): the cost bound of a run whose power never settles, such as one
-   * under the CPU estimate, which follows utilization from batch to batch.
+   * warmupBatches is higher): the cost bound of a run whose power never settles, such as one under
+   * the CPU estimate, which follows utilization from batch to batch.
    */
   public static final int DEFAULT_MAX_WARMUP_BATCHES = 30;
 
   /** A sweep with the study's fixed warm-up and measured batches, on synthetic data. */
-  public SweepSpec(String name, String model, double scale, List<String> gpuClass,
-      List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
-      int measuredBatches, FullTraining fullTraining, Map<String, String> metadata) {
-    this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, metadata, null, null, null);
+  public SweepSpec(
+      String name,
+      String model,
+      double scale,
+      List<String> gpuClass,
+      List<Precision> precision,
+      List<Integer> batchSize,
+      List<Integer> gpus,
+      int warmupBatches,
+      int measuredBatches,
+      FullTraining fullTraining,
+      Map<String, String> metadata) {
+    this(
+        name,
+        model,
+        scale,
+        gpuClass,
+        precision,
+        batchSize,
+        gpus,
+        warmupBatches,
+        measuredBatches,
+        fullTraining,
+        metadata,
+        null,
+        null,
+        null);
   }
 
   /** A sweep without metadata. */
-  public SweepSpec(String name, String model, double scale, List<String> gpuClass,
-      List<Precision> precision, List<Integer> batchSize, List<Integer> gpus, int warmupBatches,
-      int measuredBatches, FullTraining fullTraining) {
-    this(name, model, scale, gpuClass, precision, batchSize, gpus, warmupBatches,
-        measuredBatches, fullTraining, Map.of(), null, null, null);
+  public SweepSpec(
+      String name,
+      String model,
+      double scale,
+      List<String> gpuClass,
+      List<Precision> precision,
+      List<Integer> batchSize,
+      List<Integer> gpus,
+      int warmupBatches,
+      int measuredBatches,
+      FullTraining fullTraining) {
+    this(
+        name,
+        model,
+        scale,
+        gpuClass,
+        precision,
+        batchSize,
+        gpus,
+        warmupBatches,
+        measuredBatches,
+        fullTraining,
+        Map.of(),
+        null,
+        null,
+        null);
   }
 
   public SweepSpec {
@@ -95,8 +144,10 @@ public record SweepSpec(
     checkScale(scale);
     boolean command = CommandName.isCommand(model);
     if (command && scale != 1) {
-      throw new IllegalArgumentException("scale must be 1 for a command workload (scale sizes"
-          + " the built-in models only): " + scale);
+      throw new IllegalArgumentException(
+          "scale must be 1 for a command workload (scale sizes"
+              + " the built-in models only): "
+              + scale);
     }
     gpuClass = Checks.axis("gpuClass", gpuClass);
     gpuClass.forEach(c -> Checks.name("gpuClass", c));
@@ -107,12 +158,17 @@ public record SweepSpec(
     gpus.forEach(g -> Checks.between("gpus", g, 1, MAX_GPUS));
     Checks.between("warmupBatches", warmupBatches, 0, MAX_WARMUP_BATCHES);
     Checks.between("measuredBatches", measuredBatches, 1, MAX_MEASURED_BATCHES);
-    stopping = (stopping == null ? StoppingRules.fixed(warmupBatches, measuredBatches) : stopping)
-        .checkAgainst(warmupBatches, measuredBatches);
+    stopping =
+        (stopping == null ? StoppingRules.fixed(warmupBatches, measuredBatches) : stopping)
+            .checkAgainst(warmupBatches, measuredBatches);
     if (command && stopping.growsBeyond(warmupBatches, measuredBatches)) {
-      throw new IllegalArgumentException("maxWarmupBatches and maxMeasuredBatches must equal"
-          + " warmupBatches and measuredBatches for a command workload (it runs the counts it is"
-          + " given): " + stopping.maxWarmupBatches() + " and " + stopping.maxMeasuredBatches());
+      throw new IllegalArgumentException(
+          "maxWarmupBatches and maxMeasuredBatches must equal"
+              + " warmupBatches and measuredBatches for a command workload (it runs the counts it is"
+              + " given): "
+              + stopping.maxWarmupBatches()
+              + " and "
+              + stopping.maxMeasuredBatches());
     }
     checkDataset(dataset, model);
     batchSemantics = batchSemantics == null ? BatchSemantics.PER_GPU : batchSemantics;
@@ -148,8 +204,13 @@ public record SweepSpec(
     }
     Checks.printable("dataset", dataset, MAX_DATASET_LENGTH);
     if (!DATASET_MODEL.equals(model)) {
-      throw new IllegalArgumentException("dataset is read by model " + DATASET_MODEL
-          + " only, not " + Checks.quote(model) + ": " + Checks.quote(dataset));
+      throw new IllegalArgumentException(
+          "dataset is read by model "
+              + DATASET_MODEL
+              + " only, not "
+              + Checks.quote(model)
+              + ": "
+              + Checks.quote(dataset));
     }
     if (!dataset.startsWith("/")) {
       throw new IllegalArgumentException(
@@ -168,12 +229,35 @@ public record SweepSpec(
       for (Precision p : precision) {
         for (int b : batchSize) {
           for (int g : gpus) {
-            String point = model + "|" + scale + "|" + cls + "|" + p + "|" + b + "|" + g
-                + (batchSemantics == BatchSemantics.GLOBAL ? "" : "|" + batchSemantics);
+            String point =
+                model
+                    + "|"
+                    + scale
+                    + "|"
+                    + cls
+                    + "|"
+                    + p
+                    + "|"
+                    + b
+                    + "|"
+                    + g
+                    + (batchSemantics == BatchSemantics.GLOBAL ? "" : "|" + batchSemantics);
             jobs.add(
                 new JobSpec(
-                    jobId(sweepId, point), sweepId, model, scale, cls, p, b, g, warmupBatches,
-                    measuredBatches, fullTraining, stopping, dataset, batchSemantics));
+                    jobId(sweepId, point),
+                    sweepId,
+                    model,
+                    scale,
+                    cls,
+                    p,
+                    b,
+                    g,
+                    warmupBatches,
+                    measuredBatches,
+                    fullTraining,
+                    stopping,
+                    dataset,
+                    batchSemantics));
           }
         }
       }

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate for 127.0.0.1 and localhost, made by the JDK's keytool, in the forms
- * servers and clients read: a PKCS12 keystore and truststore, and PEM files. For the local
- * broker's TLS listener and for tests; never for a service that others reach.
+ * servers and clients read: a PKCS12 keystore and truststore, and PEM files. For the local broker's
+ * TLS listener and for tests; never for a service that others reach.
  *
  * @param keystore PKCS12: the private key and the certificate
  * @param truststore PKCS12: the certificate alone, for clients to trust
@@ -39,8 +39,13 @@ public record SelfSignedTls(
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     String password = HexFormat.of().formatHex(random);
-    var tls = new SelfSignedTls(dir.resolve("keystore.p12"), dir.resolve("truststore.p12"),
-        dir.resolve("certificate.pem"), dir.resolve("private-key.pem"), password);
+    var tls =
+        new SelfSignedTls(
+            dir.resolve("keystore.p12"),
+            dir.resolve("truststore.p12"),
+            dir.resolve("certificate.pem"),
+            dir.resolve("private-key.pem"),
+            password);
     try {
       Files.createDirectories(dir);
       for (Path p : List.of(tls.keystore, tls.truststore, tls.certificatePem, tls.privateKeyPem)) {
@@ -73,11 +78,31 @@ public record SelfSignedTls(
   /** The password reaches keytool through its environment, not its command line. */
   private static void keytool(SelfSignedTls tls) throws IOException {
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    var pb = new ProcessBuilder(keytool, "-genkeypair", "-alias", ALIAS, "-keyalg", "RSA",
-        "-keysize", "2048", "-validity", "30", "-dname", "CN=" + ALIAS,
-        "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-storetype", "PKCS12",
-        "-keystore", tls.keystore.toString(), "-storepass:env", PASSWORD_VARIABLE,
-        "-keypass:env", PASSWORD_VARIABLE).redirectErrorStream(true);
+    var pb =
+        new ProcessBuilder(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                ALIAS,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "30",
+                "-dname",
+                "CN=" + ALIAS,
+                "-ext",
+                "SAN=IP:127.0.0.1,DNS:localhost",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                tls.keystore.toString(),
+                "-storepass:env",
+                PASSWORD_VARIABLE,
+                "-keypass:env",
+                PASSWORD_VARIABLE)
+            .redirectErrorStream(true);
     pb.environment().put(PASSWORD_VARIABLE, tls.password);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -95,16 +120,20 @@ public record SelfSignedTls(
 
   private static void ownerOnly(Path file) throws IOException {
     try {
-      Files.createFile(file,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     }
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

@@ -23,21 +23,35 @@ class LayeringTest {
   private static final Pattern IMPORT =
       Pattern.compile("^import\\s+(?:static\\s+)?(io\\.wattsweep\\.[\\w.]+)", Pattern.MULTILINE);
 
-  /** A module's source file may not import {@code forbidden} unless it lives under {@code except}. */
+  /**
+   * A module's source file may not import {@code forbidden} unless it lives under {@code except}.
+   */
   record Rule(String module, String forbidden, String except, String why) {}
 
-  static final List<Rule> RULES = List.of(
-      new Rule("common", "io.wattsweep.coordinator", null, "common imports no service"),
-      new Rule("common", "io.wattsweep.worker", null, "common imports no service"),
-      new Rule("coordinator", "io.wattsweep.worker", null, "the services never import each other"),
-      new Rule("worker", "io.wattsweep.coordinator", null, "the services never import each other"),
-      new Rule("worker", "io.wattsweep.worker.train.internal", "io/wattsweep/worker/train/",
-          "train.internal is used only by train"),
-      new Rule("coordinator", "io.wattsweep.worker.train.internal", null,
-          "train.internal is used only by train"),
-      new Rule("common", "io.wattsweep.kafka", null, "common imports no launcher"),
-      new Rule("worker", "io.wattsweep.kafka", "test/java/",
-          "only the worker's tests start a local broker"));
+  static final List<Rule> RULES =
+      List.of(
+          new Rule("common", "io.wattsweep.coordinator", null, "common imports no service"),
+          new Rule("common", "io.wattsweep.worker", null, "common imports no service"),
+          new Rule(
+              "coordinator", "io.wattsweep.worker", null, "the services never import each other"),
+          new Rule(
+              "worker", "io.wattsweep.coordinator", null, "the services never import each other"),
+          new Rule(
+              "worker",
+              "io.wattsweep.worker.train.internal",
+              "io/wattsweep/worker/train/",
+              "train.internal is used only by train"),
+          new Rule(
+              "coordinator",
+              "io.wattsweep.worker.train.internal",
+              null,
+              "train.internal is used only by train"),
+          new Rule("common", "io.wattsweep.kafka", null, "common imports no launcher"),
+          new Rule(
+              "worker",
+              "io.wattsweep.kafka",
+              "test/java/",
+              "only the worker's tests start a local broker"));
 
   @Test
   void everyModuleKeepsToTheLayering() throws IOException {
@@ -61,20 +75,52 @@ class LayeringTest {
   /** The check itself: a wrong import of each kind is found, a right one is not. */
   @Test
   void aDeliberateWrongImportIsReported() {
-    assertEquals(1, violations("common", "main/java/io/wattsweep/common/X.java",
-        "package io.wattsweep.common;\nimport io.wattsweep.coordinator.catalog.Catalog;\n").size());
-    assertEquals(1, violations("worker", "main/java/io/wattsweep/worker/job/X.java",
-        "import static io.wattsweep.coordinator.cli.Cli.run;\n").size());
-    assertEquals(1, violations("worker", "main/java/io/wattsweep/worker/run/X.java",
-        "import io.wattsweep.worker.train.internal.ThreeDGan;\n").size());
-    assertEquals(1, violations("worker", "main/java/io/wattsweep/worker/job/X.java",
-        "import io.wattsweep.kafka.LocalBroker;\n").size());
-    assertEquals(List.of(), violations("worker", "test/java/io/wattsweep/worker/job/X.java",
-        "import io.wattsweep.kafka.LocalBroker;\n"));
-    assertEquals(List.of(), violations("worker", "test/java/io/wattsweep/worker/train/X.java",
-        "import io.wattsweep.worker.train.internal.ThreeDGan;\n"));
-    assertEquals(List.of(), violations("coordinator", "main/java/io/wattsweep/coordinator/X.java",
-        "import io.wattsweep.common.spec.SweepSpec;\n"));
+    assertEquals(
+        1,
+        violations(
+                "common",
+                "main/java/io/wattsweep/common/X.java",
+                "package io.wattsweep.common;\nimport io.wattsweep.coordinator.catalog.Catalog;\n")
+            .size());
+    assertEquals(
+        1,
+        violations(
+                "worker",
+                "main/java/io/wattsweep/worker/job/X.java",
+                "import static io.wattsweep.coordinator.cli.Cli.run;\n")
+            .size());
+    assertEquals(
+        1,
+        violations(
+                "worker",
+                "main/java/io/wattsweep/worker/run/X.java",
+                "import io.wattsweep.worker.train.internal.ThreeDGan;\n")
+            .size());
+    assertEquals(
+        1,
+        violations(
+                "worker",
+                "main/java/io/wattsweep/worker/job/X.java",
+                "import io.wattsweep.kafka.LocalBroker;\n")
+            .size());
+    assertEquals(
+        List.of(),
+        violations(
+            "worker",
+            "test/java/io/wattsweep/worker/job/X.java",
+            "import io.wattsweep.kafka.LocalBroker;\n"));
+    assertEquals(
+        List.of(),
+        violations(
+            "worker",
+            "test/java/io/wattsweep/worker/train/X.java",
+            "import io.wattsweep.worker.train.internal.ThreeDGan;\n"));
+    assertEquals(
+        List.of(),
+        violations(
+            "coordinator",
+            "main/java/io/wattsweep/coordinator/X.java",
+            "import io.wattsweep.common.spec.SweepSpec;\n"));
   }
 
   static List<String> violations(String module, String file, String source) {
@@ -83,8 +129,9 @@ class LayeringTest {
     while (m.find()) {
       String imported = m.group(1);
       for (Rule r : RULES) {
-        boolean applies = r.module().equals(module)
-            && (imported.equals(r.forbidden()) || imported.startsWith(r.forbidden() + "."));
+        boolean applies =
+            r.module().equals(module)
+                && (imported.equals(r.forbidden()) || imported.startsWith(r.forbidden() + "."));
         boolean excepted = r.except() != null && file.replace('\\', '/').contains(r.except());
         if (applies && !excepted) {
           out.add(module + "/src/" + file + " imports " + imported + ": " + r.why());

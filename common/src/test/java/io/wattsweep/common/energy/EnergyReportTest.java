@@ -95,8 +95,9 @@ class EnergyReportTest {
 
   @Test
   void withoutAFullTrainingThereIsNoExtrapolation() {
-    EnergyReport r = EnergyReport.of(
-        EnergyMethod.NVML_ENERGY_COUNTER, 4, PER_BATCH, SPAN_NANOS, 60.0, 0, null, 64);
+    EnergyReport r =
+        EnergyReport.of(
+            EnergyMethod.NVML_ENERGY_COUNTER, 4, PER_BATCH, SPAN_NANOS, 60.0, 0, null, 64);
 
     assertEquals(null, r.fullTraining());
     assertEquals(15.0, r.energyPerBatchJoules(), EPS);

@@ -87,17 +87,34 @@ class EventCodecTest {
           new FullTraining(360_000, 30));
 
   /** A command workload's start: sizes unknown, the worker's full training, losses NaN. */
-  static final RunStarted COMMAND_STARTED = new RunStarted("s2-0a1b2c3d4e", "s2-0a1b2c3d4e-r1",
-      0, AT, "worker-7", "gpu-node-3", Precision.FP32, Precision.FP32,
-      "not verified: the command was asked for fp32", List.of(), EnergyMethod.RAPL, 40.0, 0, 0,
-      0, "pytorch 2.4 (command workload resnet50)", new FullTraining(1_281_167, 90));
+  static final RunStarted COMMAND_STARTED =
+      new RunStarted(
+          "s2-0a1b2c3d4e",
+          "s2-0a1b2c3d4e-r1",
+          0,
+          AT,
+          "worker-7",
+          "gpu-node-3",
+          Precision.FP32,
+          Precision.FP32,
+          "not verified: the command was asked for fp32",
+          List.of(),
+          EnergyMethod.RAPL,
+          40.0,
+          0,
+          0,
+          0,
+          "pytorch 2.4 (command workload resnet50)",
+          new FullTraining(1_281_167, 90));
 
   static Stream<Arguments> everyEventType() {
     return Stream.of(
         Arguments.of(STARTED, "run-started"),
         Arguments.of(COMMAND_STARTED, "run-started"),
-        Arguments.of(new BatchMeasured("j1", "r1", 2, AT + 200, 0, 48_000_000L, 31.5, 0.001,
-            Double.NaN, Double.NaN), "batch-measured"),
+        Arguments.of(
+            new BatchMeasured(
+                "j1", "r1", 2, AT + 200, 0, 48_000_000L, 31.5, 0.001, Double.NaN, Double.NaN),
+            "batch-measured"),
         Arguments.of(SAMPLE, "power-sample"),
         Arguments.of(BATCH, "batch-measured"),
         Arguments.of(COMPLETED, "run-completed"),
@@ -106,7 +123,8 @@ class EventCodecTest {
         Arguments.of(HEARTBEAT, "worker-heartbeat"),
         Arguments.of(
             WorkerHeartbeat.of("worker-7", "cpu", "host-1", AT, List.of("j1")), "worker-heartbeat"),
-        Arguments.of(WorkerHeartbeat.of("worker-7", "a100", "host-1", AT, List.of("j1", "j2")),
+        Arguments.of(
+            WorkerHeartbeat.of("worker-7", "a100", "host-1", AT, List.of("j1", "j2")),
             "worker-heartbeat"));
   }
 
@@ -127,8 +145,19 @@ class EventCodecTest {
 
   @Test
   void aCommandJobWithoutFullTrainingRoundTripsEqual() {
-    JobSpec job = new JobSpec("s2-0a1b2c3d4e", "s2", "command:resnet50", 1.0, "a100",
-        Precision.BF16, 64, 1, 2, 10, null);
+    JobSpec job =
+        new JobSpec(
+            "s2-0a1b2c3d4e",
+            "s2",
+            "command:resnet50",
+            1.0,
+            "a100",
+            Precision.BF16,
+            64,
+            1,
+            2,
+            10,
+            null);
 
     assertEquals(job, EventCodec.decodeJob(EventCodec.encodeJob(job)));
   }
@@ -193,7 +222,8 @@ class EventCodecTest {
             "energyMethod is not known: 'guess'"),
         Arguments.of(
             "an artifact without a checksum",
-            edit(EventCodec.encode(COMPLETED_WITH_ARTIFACT),
+            edit(
+                EventCodec.encode(COMPLETED_WITH_ARTIFACT),
                 o -> {
                   ((ObjectNode) o.get("artifact")).put("sha256", "abc");
                   return o;
@@ -201,7 +231,8 @@ class EventCodecTest {
             "artifact.sha256 must be 64 lower-case hex digits: 'abc'"),
         Arguments.of(
             "an artifact of 0 bytes",
-            edit(EventCodec.encode(COMPLETED_WITH_ARTIFACT),
+            edit(
+                EventCodec.encode(COMPLETED_WITH_ARTIFACT),
                 o -> {
                   ((ObjectNode) o.get("artifact")).put("bytes", 0);
                   return o;
@@ -224,15 +255,33 @@ class EventCodecTest {
                 + "\"idlePowerWatts\":142.5,\"energyMethod\":\"rapl\",\"v\":1}");
 
     assertEquals(COMPLETED, EventCodec.decodeEvent(old));
-    assertTrue(Json.MAPPER.readTree(EventCodec.encode(COMPLETED_WITH_ARTIFACT)).get("artifact")
-        .get("sha256").textValue().equals(ARTIFACT.sha256()));
+    assertTrue(
+        Json.MAPPER
+            .readTree(EventCodec.encode(COMPLETED_WITH_ARTIFACT))
+            .get("artifact")
+            .get("sha256")
+            .textValue()
+            .equals(ARTIFACT.sha256()));
   }
 
   @Test
   void aRunsBaselineWarmUpAndReadyIdleRoundTripAndOlderPayloadsDecodeWithoutThem()
       throws IOException {
-    RunCompleted done = new RunCompleted("j1", "r1", 12, 1767225600900L, 27, 480_000_000L,
-        315.0, 151.0, EnergyMethod.RAPL, null, 9, true, IdleBaseline.JOB_READY);
+    RunCompleted done =
+        new RunCompleted(
+            "j1",
+            "r1",
+            12,
+            1767225600900L,
+            27,
+            480_000_000L,
+            315.0,
+            151.0,
+            EnergyMethod.RAPL,
+            null,
+            9,
+            true,
+            IdleBaseline.JOB_READY);
     JsonNode json = Json.MAPPER.readTree(EventCodec.encode(done));
     assertEquals(done, EventCodec.decodeEvent(EventCodec.encode(done)));
     assertEquals("job-ready", json.get("idleBaseline").textValue());
@@ -244,8 +293,7 @@ class EventCodecTest {
   }
 
   @Test
-  void aHeartbeatNamesAllItsJobsAndOneFromAWorkerOfOneJobAtATimeStillDecodes()
-      throws IOException {
+  void aHeartbeatNamesAllItsJobsAndOneFromAWorkerOfOneJobAtATimeStillDecodes() throws IOException {
     var two = WorkerHeartbeat.of("worker-7", "a100", "host-1", AT, List.of("j1", "j2"));
     JsonNode json = Json.MAPPER.readTree(EventCodec.encode(two));
     assertEquals("j1", json.get("jobId").textValue(), "the first job, for first-release readers");
@@ -253,7 +301,8 @@ class EventCodecTest {
 
     ObjectNode old = (ObjectNode) json;
     old.remove("jobIds");
-    WorkerHeartbeat decoded = (WorkerHeartbeat) EventCodec.decodeEvent(Json.MAPPER.writeValueAsBytes(old));
+    WorkerHeartbeat decoded =
+        (WorkerHeartbeat) EventCodec.decodeEvent(Json.MAPPER.writeValueAsBytes(old));
     assertEquals(List.of("j1"), decoded.jobIds());
     old.putNull("jobId");
     decoded = (WorkerHeartbeat) EventCodec.decodeEvent(Json.MAPPER.writeValueAsBytes(old));
@@ -268,8 +317,8 @@ class EventCodecTest {
     JobSpec decoded = EventCodec.decodeJob(Json.MAPPER.writeValueAsBytes(old));
 
     assertEquals(JOB, decoded);
-    assertEquals(StoppingRules.fixed(JOB.warmupBatches(), JOB.measuredBatches()),
-        decoded.stopping());
+    assertEquals(
+        StoppingRules.fixed(JOB.warmupBatches(), JOB.measuredBatches()), decoded.stopping());
   }
 
   @Test
@@ -285,8 +334,22 @@ class EventCodecTest {
 
   @Test
   void aJobFromACoordinatorBeforeBatchSemanticsDecodesWithAGlobalBatch() throws IOException {
-    JobSpec perGpu = new JobSpec("s1-0a1b2c3d4e", "s1", "3dgan", 0.5, "a100", Precision.FP32, 8,
-        2, 1, 4, new FullTraining(1_000, 3), null, null, BatchSemantics.PER_GPU);
+    JobSpec perGpu =
+        new JobSpec(
+            "s1-0a1b2c3d4e",
+            "s1",
+            "3dgan",
+            0.5,
+            "a100",
+            Precision.FP32,
+            8,
+            2,
+            1,
+            4,
+            new FullTraining(1_000, 3),
+            null,
+            null,
+            BatchSemantics.PER_GPU);
     ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encodeJob(perGpu));
     assertEquals("per-gpu", old.get("batchSemantics").asText());
     old.remove("batchSemantics");
@@ -312,13 +375,27 @@ class EventCodecTest {
 
   @Test
   void aStartFromAWriterBeforeArchitecturesDecodesWithoutOne() throws IOException {
-    RunStarted built = new RunStarted(STARTED.jobId(), STARTED.runId(), STARTED.seq(),
-        STARTED.atMs(), STARTED.workerId(), STARTED.host(), STARTED.precisionRequested(),
-        STARTED.precisionRan(), STARTED.precisionNote(), STARTED.devices(),
-        STARTED.energyMethod(), STARTED.idlePowerWatts(), STARTED.generatorParameters(),
-        STARTED.discriminatorParameters(), STARTED.flopsPerStep(), STARTED.framework(),
-        STARTED.workerFullTraining(), "generator (10 parameters): dense/w 2x5",
-        "9120b52addb297e72ff6c2176e71996c60ea7201");
+    RunStarted built =
+        new RunStarted(
+            STARTED.jobId(),
+            STARTED.runId(),
+            STARTED.seq(),
+            STARTED.atMs(),
+            STARTED.workerId(),
+            STARTED.host(),
+            STARTED.precisionRequested(),
+            STARTED.precisionRan(),
+            STARTED.precisionNote(),
+            STARTED.devices(),
+            STARTED.energyMethod(),
+            STARTED.idlePowerWatts(),
+            STARTED.generatorParameters(),
+            STARTED.discriminatorParameters(),
+            STARTED.flopsPerStep(),
+            STARTED.framework(),
+            STARTED.workerFullTraining(),
+            "generator (10 parameters): dense/w 2x5",
+            "9120b52addb297e72ff6c2176e71996c60ea7201");
     assertEquals(built, EventCodec.decodeEvent(EventCodec.encode(built)));
     ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encode(built));
     old.remove("architecture");

@@ -22,7 +22,8 @@ class InstallationTest {
     Path target = Files.createDirectories(root.resolve("worker/target"));
     Files.writeString(target.resolve("classpath.txt"), jar + "\n");
 
-    assertEquals(target.resolve("classes") + File.pathSeparator + jar,
+    assertEquals(
+        target.resolve("classes") + File.pathSeparator + jar,
         Installation.at(root).classpath(Program.WORKER));
   }
 
@@ -30,13 +31,16 @@ class InstallationTest {
   void checkoutWithoutABuildNamesTheMissingFileAndTheBuildCommand() throws IOException {
     Files.writeString(root.resolve("pom.xml"), "<project/>");
 
-    var failure = assertThrows(IllegalStateException.class,
-        () -> Installation.at(root).classpath(Program.KAFKA_BROKER));
+    var failure =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Installation.at(root).classpath(Program.KAFKA_BROKER));
 
-    assertTrue(failure.getMessage().contains(
-        root.resolve("deploy/kafka/target/classpath.txt").toString()), failure.getMessage());
-    assertTrue(failure.getMessage().contains("./mvnw -q install -DskipTests"),
+    assertTrue(
+        failure.getMessage().contains(root.resolve("deploy/kafka/target/classpath.txt").toString()),
         failure.getMessage());
+    assertTrue(
+        failure.getMessage().contains("./mvnw -q install -DskipTests"), failure.getMessage());
   }
 
   @Test
@@ -45,10 +49,13 @@ class InstallationTest {
     Path target = Files.createDirectories(root.resolve("deploy/kafka/target"));
     Files.writeString(target.resolve("classpath.txt"), "/gone/kafka_2.13-4.4.0.jar");
 
-    var failure = assertThrows(IllegalStateException.class,
-        () -> Installation.at(root).classpath(Program.KAFKA_BROKER));
+    var failure =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Installation.at(root).classpath(Program.KAFKA_BROKER));
 
-    assertTrue(failure.getMessage().contains("missing jar '/gone/kafka_2.13-4.4.0.jar'"),
+    assertTrue(
+        failure.getMessage().contains("missing jar '/gone/kafka_2.13-4.4.0.jar'"),
         failure.getMessage());
   }
 
@@ -63,19 +70,27 @@ class InstallationTest {
 
     var installation = Installation.at(root);
 
-    assertEquals(clients + File.pathSeparator + common,
-        installation.classpath(Program.COORDINATOR));
-    assertEquals(installation.classpath(Program.COORDINATOR),
-        installation.classpath(Program.WORKER));
+    assertEquals(
+        clients + File.pathSeparator + common, installation.classpath(Program.COORDINATOR));
+    assertEquals(
+        installation.classpath(Program.COORDINATOR), installation.classpath(Program.WORKER));
     assertEquals(broker.toString(), installation.classpath(Program.KAFKA_BROKER));
   }
 
   @Test
   void folderThatIsNeitherNamesWhatIsMissing() {
-    var failure = assertThrows(IllegalStateException.class,
-        () -> Installation.at(root).classpath(Program.COORDINATOR));
+    var failure =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Installation.at(root).classpath(Program.COORDINATOR));
 
-    assertEquals("no jars in " + root.resolve("lib") + ": " + root + " is neither a wattsweep"
-        + " checkout (it has no pom.xml) nor a whole unpacked distribution", failure.getMessage());
+    assertEquals(
+        "no jars in "
+            + root.resolve("lib")
+            + ": "
+            + root
+            + " is neither a wattsweep"
+            + " checkout (it has no pom.xml) nor a whole unpacked distribution",
+        failure.getMessage());
   }
 }

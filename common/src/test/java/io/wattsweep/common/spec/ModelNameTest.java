@@ -29,7 +29,8 @@ class ModelNameTest {
   @Test
   void vaeProGanHasNoDefaultFullTrainingAndSaysWhy() {
     assertEquals(Optional.empty(), BuiltInModel.VAE_PROGAN.defaultFullTraining());
-    assertTrue(BuiltInModel.VAE_PROGAN.fullTrainingSource().contains("total_kimg"),
+    assertTrue(
+        BuiltInModel.VAE_PROGAN.fullTrainingSource().contains("total_kimg"),
         BuiltInModel.VAE_PROGAN.fullTrainingSource());
   }
 
@@ -38,23 +39,37 @@ class ModelNameTest {
     assertEquals("3dgan", ModelName.check("model", "3dgan"));
     assertEquals("command:resnet50-pytorch", ModelName.check("model", "command:resnet50-pytorch"));
     assertEquals("command:bert_large.v2", ModelName.check("model", "command:bert_large.v2"));
-    assertEquals("command:" + "a".repeat(64), ModelName.check("model", "command:" + "a".repeat(64)));
+    assertEquals(
+        "command:" + "a".repeat(64), ModelName.check("model", "command:" + "a".repeat(64)));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"command:", "command:rm -rf /", "command:Train", "command:-x",
-      "command:../bin/sh", "command:a;b", "command:$(id)"})
+  @ValueSource(
+      strings = {
+        "command:",
+        "command:rm -rf /",
+        "command:Train",
+        "command:-x",
+        "command:../bin/sh",
+        "command:a;b",
+        "command:$(id)"
+      })
   void commandNamesThatAreNotPlainWordsAreRejectedNamingTheValue(String model) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> ModelName.check("model", model));
-    assertEquals("model must name a command workload by a name of 1-64 characters of a-z, 0-9,"
-        + " '.', '_' and '-', starting with a letter or digit (a sweep never carries a command"
-        + " line): '" + model + "'", e.getMessage());
+    assertEquals(
+        "model must name a command workload by a name of 1-64 characters of a-z, 0-9,"
+            + " '.', '_' and '-', starting with a letter or digit (a sweep never carries a command"
+            + " line): '"
+            + model
+            + "'",
+        e.getMessage());
   }
 
   @Test
   void commandNamesLongerThan64CharactersAreRejected() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ModelName.check("model", "command:" + "a".repeat(65)));
   }
 
@@ -62,8 +77,10 @@ class ModelNameTest {
   void checkNamesBothKindsOfModelForAnUnknownOne() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> ModelName.check("model", "stylegan"));
-    assertEquals("model must be one of 3dgan, vae-progan, or command:NAME for a command workload"
-        + " configured on the workers: 'stylegan'", e.getMessage());
+    assertEquals(
+        "model must be one of 3dgan, vae-progan, or command:NAME for a command workload"
+            + " configured on the workers: 'stylegan'",
+        e.getMessage());
   }
 
   @Test

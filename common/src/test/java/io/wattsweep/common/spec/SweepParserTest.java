@@ -66,7 +66,8 @@ class SweepParserTest {
             20,
             new FullTraining(400_000, 60),
             java.util.Map.of(),
-            new StoppingRules(SweepSpec.DEFAULT_MAX_WARMUP_BATCHES, 20, 0.02), null,
+            new StoppingRules(SweepSpec.DEFAULT_MAX_WARMUP_BATCHES, 20, 0.02),
+            null,
             BatchSemantics.PER_GPU),
         fromYaml);
   }
@@ -80,8 +81,9 @@ class SweepParserTest {
         () -> assertEquals(2, spec.warmupBatches()),
         () -> assertEquals(1.0, spec.scale()),
         () -> assertEquals("3dgan", spec.name()),
-        () -> assertEquals(BuiltInModel.GAN_3D.defaultFullTraining().orElseThrow(),
-            spec.fullTraining()),
+        () ->
+            assertEquals(
+                BuiltInModel.GAN_3D.defaultFullTraining().orElseThrow(), spec.fullTraining()),
         () -> assertEquals(new FullTraining(124_987, 60), spec.fullTraining()),
         // Warm-up goes on until power settles; measuring stays the study's fixed 10.
         () -> assertEquals(new StoppingRules(30, 10, 0.02), spec.stopping()),
@@ -91,18 +93,24 @@ class SweepParserTest {
 
   @Test
   void aGlobalBatchReachesEveryJobOfTheSweep() {
-    SweepSpec spec = SweepParser.parse("model: 3dgan\ngpuClass: a100\nprecision: fp32\n"
-        + "batchSize: 256\ngpus: [1, 4]\nbatchSemantics: global\n", true);
+    SweepSpec spec =
+        SweepParser.parse(
+            "model: 3dgan\ngpuClass: a100\nprecision: fp32\n"
+                + "batchSize: 256\ngpus: [1, 4]\nbatchSemantics: global\n",
+            true);
 
-    assertEquals(List.of(256, 256),
-        spec.expand("s1").stream().map(JobSpec::globalBatchSize).toList());
+    assertEquals(
+        List.of(256, 256), spec.expand("s1").stream().map(JobSpec::globalBatchSize).toList());
   }
 
   @Test
   void aSweepAskingForATargetPrecisionPassesItToEveryJob() {
-    SweepSpec spec = SweepParser.parse("model: 3dgan\ngpuClass: a100\nprecision: [fp32, bf16]\n"
-        + "batchSize: 8\ngpus: 1\nwarmupBatches: 5\nmaxWarmupBatches: 40\n"
-        + "maxMeasuredBatches: 200\ntargetCiShare: 0.01\n", true);
+    SweepSpec spec =
+        SweepParser.parse(
+            "model: 3dgan\ngpuClass: a100\nprecision: [fp32, bf16]\n"
+                + "batchSize: 8\ngpus: 1\nwarmupBatches: 5\nmaxWarmupBatches: 40\n"
+                + "maxMeasuredBatches: 200\ntargetCiShare: 0.01\n",
+            true);
 
     var expected = new StoppingRules(40, 200, 0.01);
     assertEquals(expected, spec.stopping());
@@ -111,8 +119,11 @@ class SweepParserTest {
 
   @Test
   void aCommandWorkloadRunsFixedCountsByDefault() {
-    SweepSpec spec = SweepParser.parse("model: command:resnet50-pytorch\ngpuClass: a100\n"
-        + "precision: fp32\nbatchSize: 8\ngpus: 1\nwarmupBatches: 4\n", true);
+    SweepSpec spec =
+        SweepParser.parse(
+            "model: command:resnet50-pytorch\ngpuClass: a100\n"
+                + "precision: fp32\nbatchSize: 8\ngpus: 1\nwarmupBatches: 4\n",
+            true);
 
     assertEquals(new StoppingRules(4, 10, 0.02), spec.stopping());
   }
@@ -162,10 +173,16 @@ class SweepParserTest {
             "gpuClass",
             "{\"a\":1}"),
         bad("unknown precision", with(MINIMAL, "precision", "\"fp8\""), "precision", "fp8"),
-        bad("unknown batchSemantics", with(MINIMAL, "batchSemantics", "\"per-node\""),
-            "batchSemantics", "per-node"),
-        bad("batchSemantics as a number", with(MINIMAL, "batchSemantics", "2"),
-            "batchSemantics", "2"),
+        bad(
+            "unknown batchSemantics",
+            with(MINIMAL, "batchSemantics", "\"per-node\""),
+            "batchSemantics",
+            "per-node"),
+        bad(
+            "batchSemantics as a number",
+            with(MINIMAL, "batchSemantics", "2"),
+            "batchSemantics",
+            "2"),
         bad(
             "measuredBatches of zero",
             with(MINIMAL, "measuredBatches", "0"),
@@ -205,68 +222,143 @@ class SweepParserTest {
             "gpuClass",
             "'A100'"),
         bad("gpuClass with a space", with(MINIMAL, "gpuClass", "\"a 100\""), "gpuClass", "'a 100'"),
-        bad("command line as a field", with(MINIMAL, "command", "\"rm -rf /\""), "command",
+        bad(
+            "command line as a field",
+            with(MINIMAL, "command", "\"rm -rf /\""),
+            "command",
             "\"rm -rf /\""),
-        bad("argv as a field", with(MINIMAL, "argv", "[\"sh\", \"-c\", \"id\"]"), "argv",
+        bad(
+            "argv as a field",
+            with(MINIMAL, "argv", "[\"sh\", \"-c\", \"id\"]"),
+            "argv",
             "[\"sh\",\"-c\",\"id\"]"),
-        bad("command line as a command name", with(MINIMAL, "model", "\"command:rm -rf /\""),
-            "model", "'command:rm -rf /'"),
-        bad("metadata as a list", with(MINIMAL, "metadata", "[\"a\"]"), "metadata",
-            "[\"a\"]"),
-        bad("metadata value as an object", with(MINIMAL, "metadata", "{\"team\": {\"a\": 1}}"),
-            "metadata.team", "{\"a\":1}"),
-        bad("metadata key with a space", with(MINIMAL, "metadata", "{\"my key\": \"x\"}"),
-            "metadata keys", "'my key'"),
-        bad("metadata value too long", with(MINIMAL, "metadata",
-            "{\"notes\": \"" + "x".repeat(Metadata.MAX_VALUE_LENGTH + 1) + "\"}"),
-            "metadata.notes", "1001"),
-        bad("a billion measured batches", with(MINIMAL, "measuredBatches", "1000000000"),
-            "measuredBatches", "1000000000"),
-        bad("warm-up past its cap", with(MINIMAL, "warmupBatches", "1001"), "warmupBatches",
+        bad(
+            "command line as a command name",
+            with(MINIMAL, "model", "\"command:rm -rf /\""),
+            "model",
+            "'command:rm -rf /'"),
+        bad("metadata as a list", with(MINIMAL, "metadata", "[\"a\"]"), "metadata", "[\"a\"]"),
+        bad(
+            "metadata value as an object",
+            with(MINIMAL, "metadata", "{\"team\": {\"a\": 1}}"),
+            "metadata.team",
+            "{\"a\":1}"),
+        bad(
+            "metadata key with a space",
+            with(MINIMAL, "metadata", "{\"my key\": \"x\"}"),
+            "metadata keys",
+            "'my key'"),
+        bad(
+            "metadata value too long",
+            with(
+                MINIMAL,
+                "metadata",
+                "{\"notes\": \"" + "x".repeat(Metadata.MAX_VALUE_LENGTH + 1) + "\"}"),
+            "metadata.notes",
             "1001"),
-        bad("maxMeasuredBatches below measuredBatches", with(MINIMAL, "maxMeasuredBatches", "5"),
-            "maxMeasuredBatches", "5"),
-        bad("maxMeasuredBatches past its cap", with(MINIMAL, "maxMeasuredBatches", "10001"),
-            "maxMeasuredBatches", "10001"),
-        bad("maxWarmupBatches below warmupBatches", with(with(MINIMAL, "warmupBatches", "8"),
-            "maxWarmupBatches", "4"), "maxWarmupBatches", "4"),
-        bad("maxWarmupBatches past its cap", with(MINIMAL, "maxWarmupBatches", "1001"),
-            "maxWarmupBatches", "1001"),
-        bad("targetCiShare as a percentage", with(MINIMAL, "targetCiShare", "2"),
-            "targetCiShare", "2.0"),
-        bad("targetCiShare of zero", with(MINIMAL, "targetCiShare", "0"), "targetCiShare",
-            "0.0"),
-        bad("targetCiShare as text", with(MINIMAL, "targetCiShare", "\"2%\""), "targetCiShare",
+        bad(
+            "a billion measured batches",
+            with(MINIMAL, "measuredBatches", "1000000000"),
+            "measuredBatches",
+            "1000000000"),
+        bad(
+            "warm-up past its cap",
+            with(MINIMAL, "warmupBatches", "1001"),
+            "warmupBatches",
+            "1001"),
+        bad(
+            "maxMeasuredBatches below measuredBatches",
+            with(MINIMAL, "maxMeasuredBatches", "5"),
+            "maxMeasuredBatches",
+            "5"),
+        bad(
+            "maxMeasuredBatches past its cap",
+            with(MINIMAL, "maxMeasuredBatches", "10001"),
+            "maxMeasuredBatches",
+            "10001"),
+        bad(
+            "maxWarmupBatches below warmupBatches",
+            with(with(MINIMAL, "warmupBatches", "8"), "maxWarmupBatches", "4"),
+            "maxWarmupBatches",
+            "4"),
+        bad(
+            "maxWarmupBatches past its cap",
+            with(MINIMAL, "maxWarmupBatches", "1001"),
+            "maxWarmupBatches",
+            "1001"),
+        bad(
+            "targetCiShare as a percentage",
+            with(MINIMAL, "targetCiShare", "2"),
+            "targetCiShare",
+            "2.0"),
+        bad("targetCiShare of zero", with(MINIMAL, "targetCiShare", "0"), "targetCiShare", "0.0"),
+        bad(
+            "targetCiShare as text",
+            with(MINIMAL, "targetCiShare", "\"2%\""),
+            "targetCiShare",
             "\"2%\""),
-        bad("a command workload asking for more batches", with(with(MINIMAL, "model",
-            "\"command:train\""), "maxMeasuredBatches", "50"), "maxMeasuredBatches", "50"),
+        bad(
+            "a command workload asking for more batches",
+            with(with(MINIMAL, "model", "\"command:train\""), "maxMeasuredBatches", "50"),
+            "maxMeasuredBatches",
+            "50"),
         bad("a million GPUs", with(MINIMAL, "gpus", "1048576"), "gpus", "1048576"),
-        bad("batchSize past its cap", with(MINIMAL, "batchSize", "131072"), "batchSize",
-            "131072"),
-        bad("a dataset past its cap", with(MINIMAL, "fullTraining",
-            "{\"datasetSize\": 10000000000000, \"epochs\": 2}"), "fullTraining.datasetSize",
+        bad("batchSize past its cap", with(MINIMAL, "batchSize", "131072"), "batchSize", "131072"),
+        bad(
+            "a dataset past its cap",
+            with(MINIMAL, "fullTraining", "{\"datasetSize\": 10000000000000, \"epochs\": 2}"),
+            "fullTraining.datasetSize",
             "10000000000000"),
-        bad("epochs past their cap", with(MINIMAL, "fullTraining",
-            "{\"datasetSize\": 100, \"epochs\": 1000001}"), "fullTraining.epochs", "1000001"),
-        bad("a name of 201 characters", with(MINIMAL, "name", "\"" + "n".repeat(201) + "\""),
-            "name", "201"),
-        bad("a name of 100,000 characters", with(MINIMAL, "name",
-            "\"" + "n".repeat(100_000) + "\""), "name", "100000"),
-        bad("an escape sequence in the name", with(MINIMAL, "name", "\"red\\u001b[31m\""),
-            "name", "U+001B"),
-        bad("a right-to-left override in the name", with(MINIMAL, "name", "\"a\\u202eb\""),
-            "name", "U+202E"),
-        bad("metadata that grows past its column when escaped", with(MINIMAL, "metadata",
-            metadataOfControlCharacters()), "metadata", "escapes counted"),
-        bad("an unknown field of 20,000 characters", with(MINIMAL, "x".repeat(20_000), "1"),
-            "unknown field", "(20000 characters)"),
-        bad("a relative dataset path", with(MINIMAL, "dataset", "\"data/ele.h5\""), "dataset",
+        bad(
+            "epochs past their cap",
+            with(MINIMAL, "fullTraining", "{\"datasetSize\": 100, \"epochs\": 1000001}"),
+            "fullTraining.epochs",
+            "1000001"),
+        bad(
+            "a name of 201 characters",
+            with(MINIMAL, "name", "\"" + "n".repeat(201) + "\""),
+            "name",
+            "201"),
+        bad(
+            "a name of 100,000 characters",
+            with(MINIMAL, "name", "\"" + "n".repeat(100_000) + "\""),
+            "name",
+            "100000"),
+        bad(
+            "an escape sequence in the name",
+            with(MINIMAL, "name", "\"red\\u001b[31m\""),
+            "name",
+            "U+001B"),
+        bad(
+            "a right-to-left override in the name",
+            with(MINIMAL, "name", "\"a\\u202eb\""),
+            "name",
+            "U+202E"),
+        bad(
+            "metadata that grows past its column when escaped",
+            with(MINIMAL, "metadata", metadataOfControlCharacters()),
+            "metadata",
+            "escapes counted"),
+        bad(
+            "an unknown field of 20,000 characters",
+            with(MINIMAL, "x".repeat(20_000), "1"),
+            "unknown field",
+            "(20000 characters)"),
+        bad(
+            "a relative dataset path",
+            with(MINIMAL, "dataset", "\"data/ele.h5\""),
+            "dataset",
             "data/ele.h5"),
-        bad("a dataset as a list", with(MINIMAL, "dataset", "[\"/d.h5\"]"), "dataset",
+        bad(
+            "a dataset as a list",
+            with(MINIMAL, "dataset", "[\"/d.h5\"]"),
+            "dataset",
             "[\"/d.h5\"]"),
-        bad("a dataset for a model that reads none",
+        bad(
+            "a dataset for a model that reads none",
             with(with(MINIMAL, "model", "\"vae-progan\""), "dataset", "\"/d.h5\""),
-            "dataset", "vae-progan"),
+            "dataset",
+            "vae-progan"),
         bad("missing model", without(MINIMAL, "model"), "model", "missing"),
         bad("missing gpus", without(MINIMAL, "gpus"), "gpus", "missing"));
   }
@@ -284,7 +376,9 @@ class SweepParserTest {
 
   @Test
   void metadataKeepsItsOrderAndNumbersAndBooleansAsText() {
-    SweepSpec spec = SweepParser.parse("""
+    SweepSpec spec =
+        SweepParser.parse(
+            """
         model: 3dgan
         gpuClass: cpu
         precision: fp32
@@ -294,12 +388,14 @@ class SweepParserTest {
           project: calo-sim
           dataset/version: 2
           baseline: true
-        """, true);
+        """,
+            true);
 
-    assertEquals(List.of("project", "dataset/version", "baseline"),
-        List.copyOf(spec.metadata().keySet()));
-    assertEquals(java.util.Map.of("project", "calo-sim", "dataset/version", "2", "baseline",
-        "true"), spec.metadata());
+    assertEquals(
+        List.of("project", "dataset/version", "baseline"), List.copyOf(spec.metadata().keySet()));
+    assertEquals(
+        java.util.Map.of("project", "calo-sim", "dataset/version", "2", "baseline", "true"),
+        spec.metadata());
     assertEquals(java.util.Map.of(), SweepParser.parse(MINIMAL, false).metadata());
   }
 
@@ -322,20 +418,33 @@ class SweepParserTest {
 
   @Test
   void aCommandFieldIsRefusedSayingHowASweepNamesACommandWorkload() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SweepParser.parse("model: 3dgan\ncommand: python3 train.py\ngpuClass: cpu\n"
-            + "precision: fp32\nbatchSize: 8\ngpus: 1\n", true));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SweepParser.parse(
+                    "model: 3dgan\ncommand: python3 train.py\ngpuClass: cpu\n"
+                        + "precision: fp32\nbatchSize: 8\ngpus: 1\n",
+                    true));
 
-    assertTrue(e.getMessage().startsWith("unknown field 'command': \"python3 train.py\"; known: "),
+    assertTrue(
+        e.getMessage().startsWith("unknown field 'command': \"python3 train.py\"; known: "),
         e.getMessage());
-    assertTrue(e.getMessage().endsWith("; a sweep names a command workload by name only, as"
-        + " model: command:NAME, from those configured on the workers"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "; a sweep names a command workload by name only, as"
+                    + " model: command:NAME, from those configured on the workers"),
+        e.getMessage());
   }
 
   @Test
   void aCommandWorkloadIsNamedAsItsModel() {
-    SweepSpec spec = SweepParser.parse("model: command:resnet50-pytorch\ngpuClass: a100\n"
-        + "precision: bf16\nbatchSize: 64\ngpus: 1\n", true);
+    SweepSpec spec =
+        SweepParser.parse(
+            "model: command:resnet50-pytorch\ngpuClass: a100\n"
+                + "precision: bf16\nbatchSize: 64\ngpus: 1\n",
+            true);
 
     assertEquals("command:resnet50-pytorch", spec.model());
   }
@@ -346,8 +455,9 @@ class SweepParserTest {
         SweepParser.parse(with(MINIMAL, "dataset", "\"/data/3dgan/EleEscan_1_1.h5\""), false);
 
     assertEquals("/data/3dgan/EleEscan_1_1.h5", spec.dataset());
-    assertTrue(spec.expand("s1").stream()
-        .allMatch(j -> "/data/3dgan/EleEscan_1_1.h5".equals(j.dataset())));
+    assertTrue(
+        spec.expand("s1").stream()
+            .allMatch(j -> "/data/3dgan/EleEscan_1_1.h5".equals(j.dataset())));
     assertEquals(null, SweepParser.parse(MINIMAL, false).expand("s1").get(0).dataset());
   }
 

@@ -25,8 +25,21 @@ class SweepSpecTest {
   }
 
   private static SweepSpec sweep(List<Integer> batchSize, List<Integer> gpus, BatchSemantics s) {
-    return new SweepSpec("grid", "3dgan", 0.5, List.of("cpu"), List.of(Precision.TF32), batchSize,
-        gpus, 1, 4, TRAINING, java.util.Map.of(), null, null, s);
+    return new SweepSpec(
+        "grid",
+        "3dgan",
+        0.5,
+        List.of("cpu"),
+        List.of(Precision.TF32),
+        batchSize,
+        gpus,
+        1,
+        4,
+        TRAINING,
+        java.util.Map.of(),
+        null,
+        null,
+        s);
   }
 
   @Test
@@ -119,9 +132,12 @@ class SweepSpecTest {
 
   @Test
   void aGlobalBatchThatDoesNotSplitOverTheGpusIsRejected() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> sweep(List.of(8, 6), List.of(1, 4), BatchSemantics.GLOBAL));
-    assertEquals("batchSize 6 must split evenly over gpus 4 (the global batch is split per GPU)",
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> sweep(List.of(8, 6), List.of(1, 4), BatchSemantics.GLOBAL));
+    assertEquals(
+        "batchSize 6 must split evenly over gpus 4 (the global batch is split per GPU)",
         e.getMessage());
   }
 
@@ -205,8 +221,17 @@ class SweepSpecTest {
   }
 
   private static SweepSpec commandSweep(double scale, FullTraining training) {
-    return new SweepSpec(null, "command:resnet50", scale, List.of("a100"),
-        List.of(Precision.BF16), List.of(64), List.of(1, 2), 2, 10, training);
+    return new SweepSpec(
+        null,
+        "command:resnet50",
+        scale,
+        List.of("a100"),
+        List.of(Precision.BF16),
+        List.of(64),
+        List.of(1, 2),
+        2,
+        10,
+        training);
   }
 
   @Test
@@ -215,8 +240,9 @@ class SweepSpecTest {
 
     assertEquals(null, spec.fullTraining());
     assertEquals("command:resnet50", spec.name());
-    assertTrue(spec.expand("s1").stream()
-        .allMatch(j -> j.fullTraining() == null && j.model().equals("command:resnet50")));
+    assertTrue(
+        spec.expand("s1").stream()
+            .allMatch(j -> j.fullTraining() == null && j.model().equals("command:resnet50")));
   }
 
   @Test
@@ -229,14 +255,25 @@ class SweepSpecTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> commandSweep(0.5, null));
 
-    assertEquals("scale must be 1 for a command workload (scale sizes the built-in models only):"
-        + " 0.5", e.getMessage());
+    assertEquals(
+        "scale must be 1 for a command workload (scale sizes the built-in models only):" + " 0.5",
+        e.getMessage());
   }
 
   @Test
   void aVaeProGanSweepWithoutFullTrainingExtrapolatesNothing() {
-    SweepSpec spec = new SweepSpec(null, "vae-progan", 1.0, List.of("a100"),
-        List.of(Precision.FP32), List.of(32), List.of(1), 2, 10, null);
+    SweepSpec spec =
+        new SweepSpec(
+            null,
+            "vae-progan",
+            1.0,
+            List.of("a100"),
+            List.of(Precision.FP32),
+            List.of(32),
+            List.of(1),
+            2,
+            10,
+            null);
 
     assertEquals(null, spec.fullTraining());
     assertEquals(null, spec.expand("s1").get(0).fullTraining());
@@ -244,8 +281,11 @@ class SweepSpecTest {
 
   @Test
   void aBuiltInModelsJobMustCarryAFullTrainingWhereOneIsKnown() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new JobSpec("s1-x", "s1", "3dgan", 1.0, "a100", Precision.FP32, 8, 1, 1, 10, null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new JobSpec("s1-x", "s1", "3dgan", 1.0, "a100", Precision.FP32, 8, 1, 1, 10, null));
 
     assertEquals("fullTraining must be set for built-in model 3dgan: null", e.getMessage());
   }

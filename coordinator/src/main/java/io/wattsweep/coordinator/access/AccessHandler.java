@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks each request against the {@link AccessPolicy} before any route sees it: no token or an
  * unknown one gets 401 with {@code WWW-Authenticate: Bearer}, a token whose role is too low 403
- * naming the role needed. A token comes in {@code Authorization: Bearer TOKEN}, or, for reads
- * only, in the cookie the dashboard's login sets: a browser sends cookies to any site's forms, so
- * a cookie never authorises a write.
+ * naming the role needed. A token comes in {@code Authorization: Bearer TOKEN}, or, for reads only,
+ * in the cookie the dashboard's login sets: a browser sends cookies to any site's forms, so a
+ * cookie never authorises a write.
  */
 public final class AccessHandler implements Handler<RoutingContext> {
   /** The dashboard's cookie, set by {@link LoginPage}. */
@@ -53,15 +53,27 @@ public final class AccessHandler implements Handler<RoutingContext> {
       ctx.next();
     } else if (caller.isEmpty()) {
       if (token != null) {
-        LOG.warn("Refused {} {} from {}: unknown token", req.method(), path,
-            req.remoteAddress());
+        LOG.warn("Refused {} {} from {}: unknown token", req.method(), path, req.remoteAddress());
       }
       unauthorized(ctx, path, token != null, needed.get());
     } else if (!caller.get().role().includes(needed.get())) {
-      LOG.info("Refused {} {} to {}: needs the {} role, has {}", req.method(), path,
-          caller.get().identity(), needed.get().label(), caller.get().role().label());
-      reply(ctx, 403, "this call needs the '" + needed.get().label() + "' role; the token of '"
-          + caller.get().identity() + "' has '" + caller.get().role().label() + "'");
+      LOG.info(
+          "Refused {} {} to {}: needs the {} role, has {}",
+          req.method(),
+          path,
+          caller.get().identity(),
+          needed.get().label(),
+          caller.get().role().label());
+      reply(
+          ctx,
+          403,
+          "this call needs the '"
+              + needed.get().label()
+              + "' role; the token of '"
+              + caller.get().identity()
+              + "' has '"
+              + caller.get().role().label()
+              + "'");
     } else {
       ctx.next();
     }
@@ -73,7 +85,8 @@ public final class AccessHandler implements Handler<RoutingContext> {
     if (header != null) {
       // Any other scheme is a token we do not know.
       return header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-          ? header.substring(BEARER.length()).strip() : "";
+          ? header.substring(BEARER.length()).strip()
+          : "";
     }
     if (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) {
       Cookie cookie = req.getCookie(COOKIE);
@@ -83,13 +96,21 @@ public final class AccessHandler implements Handler<RoutingContext> {
   }
 
   private static void unauthorized(RoutingContext ctx, String path, boolean sent, Role needed) {
-    ctx.response().putHeader("WWW-Authenticate",
-        "Bearer realm=\"wattsweep\"" + (sent ? ", error=\"invalid_token\"" : ""));
-    String message = sent ? "unknown token"
-        : "this call needs a token with the '" + needed.label() + "' role: send it as"
-            + " Authorization: Bearer TOKEN (the CLI sends $WATTSWEEP_TOKEN)";
+    ctx.response()
+        .putHeader(
+            "WWW-Authenticate",
+            "Bearer realm=\"wattsweep\"" + (sent ? ", error=\"invalid_token\"" : ""));
+    String message =
+        sent
+            ? "unknown token"
+            : "this call needs a token with the '"
+                + needed.label()
+                + "' role: send it as"
+                + " Authorization: Bearer TOKEN (the CLI sends $WATTSWEEP_TOKEN)";
     if (AccessPolicy.dashboardPage(path)) {
-      ctx.response().setStatusCode(401).putHeader("Content-Type", "text/html; charset=utf-8")
+      ctx.response()
+          .setStatusCode(401)
+          .putHeader("Content-Type", "text/html; charset=utf-8")
           .end(LoginPage.html(sent ? message : "The dashboard needs a token with the read role."));
     } else {
       reply(ctx, 401, message);
@@ -97,7 +118,9 @@ public final class AccessHandler implements Handler<RoutingContext> {
   }
 
   private static void reply(RoutingContext ctx, int status, String error) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", error).encode());
   }
 }

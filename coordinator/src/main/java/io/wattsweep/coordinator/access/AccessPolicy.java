@@ -26,27 +26,32 @@ public record AccessPolicy(Tokens tokens, boolean openMetrics, boolean openDashb
   /** The role {@code method} on {@code path} (normalised) needs; empty when it is open. */
   public Optional<Role> required(HttpMethod method, String path) {
     boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
-    if (tokens == null || path.equals("/health") || path.equals(LOGIN_PATH)
-        || read && (path.equals("/metrics") && openMetrics
-            || dashboard(path) && openDashboard)) {
+    if (tokens == null
+        || path.equals("/health")
+        || path.equals(LOGIN_PATH)
+        || read && (path.equals("/metrics") && openMetrics || dashboard(path) && openDashboard)) {
       return Optional.empty();
     }
     if (read) {
       return Optional.of(Role.READ);
     }
-    return Optional.of(method == HttpMethod.POST && path.equals("/api/v1/sweeps") ? Role.SUBMIT
-        : Role.ADMIN);
+    return Optional.of(
+        method == HttpMethod.POST && path.equals("/api/v1/sweeps") ? Role.SUBMIT : Role.ADMIN);
   }
 
   /** The dashboard's page, assets and reports, and the API reads its script makes. */
   static boolean dashboard(String path) {
-    return path.equals("/") || path.equals("/dashboard") || path.startsWith("/dashboard/")
+    return path.equals("/")
+        || path.equals("/dashboard")
+        || path.startsWith("/dashboard/")
         || DASHBOARD_READS.matcher(path).matches();
   }
 
   /** The dashboard's page itself, which a browser opens: it gets a login form, not JSON. */
   static boolean dashboardPage(String path) {
-    return path.equals("/") || path.equals("/dashboard") || path.equals("/dashboard/")
+    return path.equals("/")
+        || path.equals("/dashboard")
+        || path.equals("/dashboard/")
         || path.equals("/dashboard/index.html");
   }
 }

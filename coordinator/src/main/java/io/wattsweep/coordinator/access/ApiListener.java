@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where the API listens and who may use it. Without tokens it listens on 127.0.0.1 only and
- * takes every request from this machine (a sweep's submitter is then what the client's {@code
+ * Where the API listens and who may use it. Without tokens it listens on 127.0.0.1 only and takes
+ * every request from this machine (a sweep's submitter is then what the client's {@code
  * X-Wattsweep-User} header says); other interfaces without tokens need {@code --insecure}.
  *
  * @param host WATTSWEEP_HTTP_HOST: the address to listen on; 0.0.0.0 (every interface) by default
@@ -31,14 +31,20 @@ public record ApiListener(
 
   public ApiListener {
     if (!loopback(host) && policy.tokens() == null && !insecure) {
-      throw new IllegalArgumentException("WATTSWEEP_HTTP_HOST=" + host + " without "
-          + TOKENS_FILE + " needs --insecure (or WATTSWEEP_INSECURE=true): anyone who reaches"
-          + " the port could submit sweeps and move model aliases");
+      throw new IllegalArgumentException(
+          "WATTSWEEP_HTTP_HOST="
+              + host
+              + " without "
+              + TOKENS_FILE
+              + " needs --insecure (or WATTSWEEP_INSECURE=true): anyone who reaches"
+              + " the port could submit sweeps and move model aliases");
     }
     if ((tlsCertFile == null) != (tlsKeyFile == null)) {
-      throw new IllegalArgumentException("WATTSWEEP_TLS_CERT_FILE and WATTSWEEP_TLS_KEY_FILE go"
-          + " together: only " + (tlsCertFile == null ? "WATTSWEEP_TLS_KEY_FILE"
-              : "WATTSWEEP_TLS_CERT_FILE") + " is set");
+      throw new IllegalArgumentException(
+          "WATTSWEEP_TLS_CERT_FILE and WATTSWEEP_TLS_KEY_FILE go"
+              + " together: only "
+              + (tlsCertFile == null ? "WATTSWEEP_TLS_KEY_FILE" : "WATTSWEEP_TLS_CERT_FILE")
+              + " is set");
     }
     readable("WATTSWEEP_TLS_CERT_FILE", tlsCertFile);
     readable("WATTSWEEP_TLS_KEY_FILE", tlsKeyFile);
@@ -58,8 +64,12 @@ public record ApiListener(
     String key = env.string("WATTSWEEP_TLS_KEY_FILE", null);
     return new ApiListener(
         env.string("WATTSWEEP_HTTP_HOST", tokens != null || insecure ? "0.0.0.0" : "127.0.0.1"),
-        insecure, cert == null ? null : Path.of(cert), key == null ? null : Path.of(key),
-        new AccessPolicy(tokens, env.bool("WATTSWEEP_OPEN_METRICS", true),
+        insecure,
+        cert == null ? null : Path.of(cert),
+        key == null ? null : Path.of(key),
+        new AccessPolicy(
+            tokens,
+            env.bool("WATTSWEEP_OPEN_METRICS", true),
             env.bool("WATTSWEEP_OPEN_DASHBOARD", false)));
   }
 
@@ -76,13 +86,18 @@ public record ApiListener(
   public List<String> warnings() {
     List<String> out = new ArrayList<>();
     if (policy.tokens() == null && !loopback(host)) {
-      out.add("INSECURE: the API listens on " + host + " WITHOUT TOKENS: anyone who reaches"
-          + " its port may submit sweeps (GPU hours) and move model aliases; set "
-          + TOKENS_FILE + " instead of --insecure");
+      out.add(
+          "INSECURE: the API listens on "
+              + host
+              + " WITHOUT TOKENS: anyone who reaches"
+              + " its port may submit sweeps (GPU hours) and move model aliases; set "
+              + TOKENS_FILE
+              + " instead of --insecure");
     }
     if (policy.tokens() != null && !tls() && !loopback(host)) {
-      out.add("tokens cross the network in clear text: set WATTSWEEP_TLS_CERT_FILE and"
-          + " WATTSWEEP_TLS_KEY_FILE, or put TLS in front of the API");
+      out.add(
+          "tokens cross the network in clear text: set WATTSWEEP_TLS_CERT_FILE and"
+              + " WATTSWEEP_TLS_KEY_FILE, or put TLS in front of the API");
     }
     if (policy.tokens() != null && insecure) {
       out.add("--insecure is ignored: tokens are configured");
@@ -93,9 +108,11 @@ public record ApiListener(
   /** One line for the start-up log. */
   public String describe() {
     return policy.tokens() == null
-        ? "no tokens: every request from " + (loopback(host) ? "this machine" : "anywhere")
+        ? "no tokens: every request from "
+            + (loopback(host) ? "this machine" : "anywhere")
             + " is allowed, and a sweep's submitter is what its X-Wattsweep-User header says"
-        : policy.tokens() + (policy.openMetrics() ? ", /metrics open" : ", /metrics needs read")
+        : policy.tokens()
+            + (policy.openMetrics() ? ", /metrics open" : ", /metrics needs read")
             + (policy.openDashboard() ? ", dashboard open" : ", dashboard needs read");
   }
 

@@ -16,13 +16,14 @@ import java.util.regex.Pattern;
 /**
  * The API's tokens, kept as SHA-256 hashes: a tokens file (or a Kubernetes secret mounted as one)
  * holds one line per token, {@code sha256:HEX ROLE IDENTITY}, where HEX is the SHA-256 of the
- * token's UTF-8 bytes in hex, ROLE is read, submit or admin, and IDENTITY names the token's
- * holder; blank lines and lines starting with {@code #} are skipped. A plain hash suffices because
- * tokens are long random strings ({@link #newToken()}), not passwords a person chose.
+ * token's UTF-8 bytes in hex, ROLE is read, submit or admin, and IDENTITY names the token's holder;
+ * blank lines and lines starting with {@code #} are skipped. A plain hash suffices because tokens
+ * are long random strings ({@link #newToken()}), not passwords a person chose.
  */
 public final class Tokens {
   /** RFC 6750's b64token: what may follow "Bearer " (and sits safely in a cookie). */
   private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._~+/-]{1,512}=*");
+
   private static final Pattern HASH = Pattern.compile("sha256:[0-9a-fA-F]{64}");
   private static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9._@+:-]{1,200}");
   private static final String PREFIX = "sha256:";
@@ -40,16 +41,16 @@ public final class Tokens {
   /**
    * Reads a tokens file.
    *
-   * @throws IllegalArgumentException naming the file and the line that is wrong (never echoing
-   *     a hash field, which may hold a token pasted by mistake), or saying the file holds none
+   * @throws IllegalArgumentException naming the file and the line that is wrong (never echoing a
+   *     hash field, which may hold a token pasted by mistake), or saying the file holds none
    */
   public static Tokens load(Path file) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot be read: '" + file + "' ("
-          + e.getClass().getSimpleName() + ")");
+      throw new IllegalArgumentException(
+          "cannot be read: '" + file + "' (" + e.getClass().getSimpleName() + ")");
     }
     List<Entry> entries = new ArrayList<>();
     List<Integer> lineOf = new ArrayList<>();
@@ -61,12 +62,14 @@ public final class Tokens {
       String where = "'" + file + "' line " + (i + 1) + ": ";
       String[] fields = line.split("\\s+");
       if (fields.length != 3) {
-        throw new IllegalArgumentException(where + "must be 'sha256:HEX ROLE IDENTITY',"
-            + " 3 fields: " + fields.length);
+        throw new IllegalArgumentException(
+            where + "must be 'sha256:HEX ROLE IDENTITY'," + " 3 fields: " + fields.length);
       }
       if (!HASH.matcher(fields[0]).matches()) {
-        throw new IllegalArgumentException(where + "the first field must be sha256: and 64 hex"
-            + " digits, the SHA-256 of the token (never the token itself; not shown)");
+        throw new IllegalArgumentException(
+            where
+                + "the first field must be sha256: and 64 hex"
+                + " digits, the SHA-256 of the token (never the token itself; not shown)");
       }
       Role role;
       try {
@@ -75,8 +78,12 @@ public final class Tokens {
         throw new IllegalArgumentException(where + e.getMessage());
       }
       if (!IDENTITY.matcher(fields[2]).matches()) {
-        throw new IllegalArgumentException(where + "identity must be 1 to 200 letters, digits or"
-            + " . _ @ + : -: '" + fields[2] + "'");
+        throw new IllegalArgumentException(
+            where
+                + "identity must be 1 to 200 letters, digits or"
+                + " . _ @ + : -: '"
+                + fields[2]
+                + "'");
       }
       byte[] hash = HexFormat.of().parseHex(fields[0].substring(PREFIX.length()));
       for (int j = 0; j < entries.size(); j++) {
@@ -116,8 +123,8 @@ public final class Tokens {
   /** The tokens file's line for {@code token}; refuses a role or an identity the file would. */
   public static String line(String token, Role role, String identity) {
     if (!IDENTITY.matcher(identity).matches()) {
-      throw new IllegalArgumentException("identity must be 1 to 200 letters, digits or"
-          + " . _ @ + : -: '" + identity + "'");
+      throw new IllegalArgumentException(
+          "identity must be 1 to 200 letters, digits or" + " . _ @ + : -: '" + identity + "'");
     }
     return hash(token) + "  " + role.label() + "  " + identity;
   }

@@ -13,9 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API: the routes of {@link SweepApi}, {@link RunApi}, {@link BacklogApi} and
- * {@link ModelApi}, {@code GET /health}, and one failure handler; {@link #reply} is how they all
- * answer.
+ * The REST API: the routes of {@link SweepApi}, {@link RunApi}, {@link BacklogApi} and {@link
+ * ModelApi}, {@code GET /health}, and one failure handler; {@link #reply} is how they all answer.
  */
 public final class ApiRouter {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
@@ -38,7 +37,8 @@ public final class ApiRouter {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(status)
+    ctx.response()
+        .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(Json.toJson(body));
   }
@@ -62,10 +62,13 @@ public final class ApiRouter {
       message = "request refused (HTTP " + status + ")";
     } else {
       String id = errorId();
-      LOG.error("{} {} failed (error {})", ctx.request().method(), ctx.request().path(), id,
+      LOG.error(
+          "{} {} failed (error {})",
+          ctx.request().method(),
+          ctx.request().path(),
+          id,
           ctx.failure());
-      message = "the request failed on the coordinator; its log names the cause under error "
-          + id;
+      message = "the request failed on the coordinator; its log names the cause under error " + id;
     }
     reply(ctx, status, Map.of("error", message));
   }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/backlog}: queued and running jobs per GPU class and GPU count, all of them,
- * or one class and count ({@code ?gpuClass=a100&gpus=1}, zeros when it has none) as a flat object
- * that KEDA's metrics-api scaler reads ({@code valueLocation: queued}).
+ * {@code GET /api/v1/backlog}: queued and running jobs per GPU class and GPU count, all of them, or
+ * one class and count ({@code ?gpuClass=a100&gpus=1}, zeros when it has none) as a flat object that
+ * KEDA's metrics-api scaler reads ({@code valueLocation: queued}).
  */
 final class BacklogApi {
   private final Vertx vertx;
@@ -40,8 +40,11 @@ final class BacklogApi {
         }
       }
       if ((gpuClass == null) != (gpusText == null)) {
-        throw new IllegalArgumentException("gpuClass and gpus go together: gpuClass="
-            + quoted(gpuClass) + ", gpus=" + quoted(gpusText));
+        throw new IllegalArgumentException(
+            "gpuClass and gpus go together: gpuClass="
+                + quoted(gpuClass)
+                + ", gpus="
+                + quoted(gpusText));
       }
       if (gpuClass != null) {
         Checks.name("gpuClass", gpuClass);
@@ -51,13 +54,17 @@ final class BacklogApi {
       ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    vertx.executeBlocking(catalog::backlog).onFailure(ctx::fail).onSuccess(all -> {
-      if (gpuClass == null) {
-        ApiRouter.reply(ctx, 200, Map.of("backlog", all));
-      } else {
-        ApiRouter.reply(ctx, 200, one(all, gpuClass, gpus));
-      }
-    });
+    vertx
+        .executeBlocking(catalog::backlog)
+        .onFailure(ctx::fail)
+        .onSuccess(
+            all -> {
+              if (gpuClass == null) {
+                ApiRouter.reply(ctx, 200, Map.of("backlog", all));
+              } else {
+                ApiRouter.reply(ctx, 200, one(all, gpuClass, gpus));
+              }
+            });
   }
 
   private static Backlog one(List<Backlog> all, String gpuClass, int gpus) {

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * A model's versions and their aliases: {@code GET /api/v1/models/{model}/versions} (newest
- * first, each with its provenance, metadata, aliases and trained generator;
- * {@code ?metadata.KEY=VALUE} keeps those whose sweep's metadata has each pair), {@code GET
+ * A model's versions and their aliases: {@code GET /api/v1/models/{model}/versions} (newest first,
+ * each with its provenance, metadata, aliases and trained generator; {@code ?metadata.KEY=VALUE}
+ * keeps those whose sweep's metadata has each pair), {@code GET
  * /api/v1/models/{model}/versions/{number or alias}}, {@code PUT
  * /api/v1/models/{model}/aliases/{alias}} with {@code {"version": N}} (moves the alias there) and
  * {@code DELETE /api/v1/models/{model}/aliases/{alias}}.
@@ -40,7 +40,8 @@ final class ModelApi {
   void mount(Router router) {
     router.get("/api/v1/models/:model/versions").handler(this::versions);
     router.get("/api/v1/models/:model/versions/:version").handler(this::version);
-    router.put("/api/v1/models/:model/aliases/:alias")
+    router
+        .put("/api/v1/models/:model/aliases/:alias")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(this::setAlias);
     router.delete("/api/v1/models/:model/aliases/:alias").handler(this::deleteAlias);
@@ -58,8 +59,12 @@ final class ModelApi {
       ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    blocking(ctx, () -> catalog.modelVersions(model).stream()
-            .filter(v -> v.metadata().entrySet().containsAll(wanted.entrySet())).toList())
+    blocking(
+            ctx,
+            () ->
+                catalog.modelVersions(model).stream()
+                    .filter(v -> v.metadata().entrySet().containsAll(wanted.entrySet()))
+                    .toList())
         .onSuccess(v -> ApiRouter.reply(ctx, 200, Map.of("versions", v)));
   }
 
@@ -67,8 +72,8 @@ final class ModelApi {
   static Map<String, String> metadataFilter(MultiMap params) {
     for (String name : params.names()) {
       if (!name.startsWith(RunFilters.METADATA)) {
-        throw new IllegalArgumentException("unknown parameter '" + name
-            + "'; versions takes metadata.KEY=VALUE");
+        throw new IllegalArgumentException(
+            "unknown parameter '" + name + "'; versions takes metadata.KEY=VALUE");
       }
     }
     return RunFilters.metadata(params);
@@ -78,10 +83,21 @@ final class ModelApi {
     String model = model(ctx);
     String wanted = ctx.pathParam("version");
     if (model != null) {
-      blocking(ctx, () -> catalog.modelVersion(model, wanted)).onSuccess(found ->
-          found.ifPresentOrElse(v -> ApiRouter.reply(ctx, 200, Map.of("version", v)),
-              () -> ApiRouter.reply(ctx, 404, Map.of("error", "model '" + model
-                  + "' has no version or alias " + Checks.quote(wanted)))));
+      blocking(ctx, () -> catalog.modelVersion(model, wanted))
+          .onSuccess(
+              found ->
+                  found.ifPresentOrElse(
+                      v -> ApiRouter.reply(ctx, 200, Map.of("version", v)),
+                      () ->
+                          ApiRouter.reply(
+                              ctx,
+                              404,
+                              Map.of(
+                                  "error",
+                                  "model '"
+                                      + model
+                                      + "' has no version or alias "
+                                      + Checks.quote(wanted)))));
     }
   }
 
@@ -101,28 +117,34 @@ final class ModelApi {
     }
     String by = SweepApi.submitter(ctx);
     blocking(ctx, () -> catalog.setModelAlias(model, alias, version, clock.millis(), by))
-        .onSuccess(set -> {
-          if (set) {
-            ApiRouter.reply(ctx, 200, Map.of("model", model, "alias", alias, "version", version));
-          } else {
-            ApiRouter.reply(ctx, 404, Map.of("error", "model '" + model + "' has no version "
-                + version));
-          }
-        });
+        .onSuccess(
+            set -> {
+              if (set) {
+                ApiRouter.reply(
+                    ctx, 200, Map.of("model", model, "alias", alias, "version", version));
+              } else {
+                ApiRouter.reply(
+                    ctx, 404, Map.of("error", "model '" + model + "' has no version " + version));
+              }
+            });
   }
 
   private void deleteAlias(RoutingContext ctx) {
     String model = model(ctx);
     String alias = ctx.pathParam("alias");
     if (model != null) {
-      blocking(ctx, () -> catalog.deleteModelAlias(model, alias)).onSuccess(deleted -> {
-        if (deleted) {
-          ctx.response().setStatusCode(204).end();
-        } else {
-          ApiRouter.reply(ctx, 404, Map.of("error", "model '" + model + "' has no alias '"
-              + alias + "'"));
-        }
-      });
+      blocking(ctx, () -> catalog.deleteModelAlias(model, alias))
+          .onSuccess(
+              deleted -> {
+                if (deleted) {
+                  ctx.response().setStatusCode(204).end();
+                } else {
+                  ApiRouter.reply(
+                      ctx,
+                      404,
+                      Map.of("error", "model '" + model + "' has no alias '" + alias + "'"));
+                }
+              });
     }
   }
 
@@ -135,8 +157,9 @@ final class ModelApi {
       throw new IllegalArgumentException("body is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject() || root.size() != 1 || !root.has("version")) {
-      throw new IllegalArgumentException("body must be {\"version\": N}: "
-          + (root == null || root.isMissingNode() ? "empty" : root));
+      throw new IllegalArgumentException(
+          "body must be {\"version\": N}: "
+              + (root == null || root.isMissingNode() ? "empty" : root));
     }
     JsonNode v = root.get("version");
     if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {

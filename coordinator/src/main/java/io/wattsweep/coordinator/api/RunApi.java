@@ -18,12 +18,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * Catalog queries: {@code GET /api/v1/runs} (filters; {@code format=json|csv}),
- * {@code GET /api/v1/runs/{id}}, {@code GET /api/v1/runs/{id}/power?points=N&format=json|csv}
- * (the run's power trace in at most N time buckets, 500 by default), {@code GET
- * /api/v1/compare?runs=a,b},
- * {@code GET /api/v1/models/{model}/best?by=energy|time},
- * and {@code GET /api/v1/models/{model}/pareto}; a model's versions are {@link ModelApi}'s.
+ * Catalog queries: {@code GET /api/v1/runs} (filters; {@code format=json|csv}), {@code GET
+ * /api/v1/runs/{id}}, {@code GET /api/v1/runs/{id}/power?points=N&format=json|csv} (the run's power
+ * trace in at most N time buckets, 500 by default), {@code GET /api/v1/compare?runs=a,b}, {@code
+ * GET /api/v1/models/{model}/best?by=energy|time}, and {@code GET /api/v1/models/{model}/pareto}; a
+ * model's versions are {@link ModelApi}'s.
  */
 final class RunApi {
   private static final int DEFAULT_POINTS = 500;
@@ -52,31 +51,36 @@ final class RunApi {
     try {
       filter = RunFilters.parse(ctx.queryParams(), Set.of("format"));
       if (format != null && !format.equals("json") && !format.equals("csv")) {
-        throw new IllegalArgumentException(
-            "format must be json or csv: " + Checks.quote(format));
+        throw new IllegalArgumentException("format must be json or csv: " + Checks.quote(format));
       }
     } catch (IllegalArgumentException e) {
       ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    blocking(ctx, () -> catalog.runs(filter)).onSuccess(rows -> {
-      if ("csv".equals(format)) {
-        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"runs.csv\"")
-            .end(Csv.runs(rows));
-      } else {
-        ApiRouter.reply(ctx, 200, Map.of("runs", rows));
-      }
-    });
+    blocking(ctx, () -> catalog.runs(filter))
+        .onSuccess(
+            rows -> {
+              if ("csv".equals(format)) {
+                ctx.response()
+                    .putHeader("Content-Type", "text/csv; charset=utf-8")
+                    .putHeader("Content-Disposition", "attachment; filename=\"runs.csv\"")
+                    .end(Csv.runs(rows));
+              } else {
+                ApiRouter.reply(ctx, 200, Map.of("runs", rows));
+              }
+            });
   }
 
   private void show(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> catalog.run(id).map(r -> Map.of("run", r, "batches",
-            catalog.batches(id))))
-        .onSuccess(found -> found.ifPresentOrElse(body -> ApiRouter.reply(ctx, 200, body),
-            () -> ApiRouter.reply(ctx, 404,
-                Map.of("error", "run not found: " + Checks.quote(id)))));
+    blocking(ctx, () -> catalog.run(id).map(r -> Map.of("run", r, "batches", catalog.batches(id))))
+        .onSuccess(
+            found ->
+                found.ifPresentOrElse(
+                    body -> ApiRouter.reply(ctx, 200, body),
+                    () ->
+                        ApiRouter.reply(
+                            ctx, 404, Map.of("error", "run not found: " + Checks.quote(id)))));
   }
 
   private void power(RoutingContext ctx) {
@@ -88,30 +92,32 @@ final class RunApi {
     try {
       for (String name : params.names()) {
         if (!name.equals("format") && !name.equals("points")) {
-          throw new IllegalArgumentException("unknown parameter '" + name
-              + "'; power takes points and format");
+          throw new IllegalArgumentException(
+              "unknown parameter '" + name + "'; power takes points and format");
         }
       }
       if (format != null && !format.equals("json") && !format.equals("csv")) {
-        throw new IllegalArgumentException(
-            "format must be json or csv: " + Checks.quote(format));
+        throw new IllegalArgumentException("format must be json or csv: " + Checks.quote(format));
       }
       maxPoints = points == null ? DEFAULT_POINTS : parsePoints(points);
     } catch (IllegalArgumentException e) {
       ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
       return;
     }
-    blocking(ctx, () -> catalog.powerTrace(id, maxPoints)).onSuccess(found -> {
-      if (found.isEmpty()) {
-        ApiRouter.reply(ctx, 404, Map.of("error", "run not found: " + Checks.quote(id)));
-      } else if ("csv".equals(format)) {
-        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"power.csv\"")
-            .end(Csv.power(found.get()));
-      } else {
-        ApiRouter.reply(ctx, 200, found.get());
-      }
-    });
+    blocking(ctx, () -> catalog.powerTrace(id, maxPoints))
+        .onSuccess(
+            found -> {
+              if (found.isEmpty()) {
+                ApiRouter.reply(ctx, 404, Map.of("error", "run not found: " + Checks.quote(id)));
+              } else if ("csv".equals(format)) {
+                ctx.response()
+                    .putHeader("Content-Type", "text/csv; charset=utf-8")
+                    .putHeader("Content-Disposition", "attachment; filename=\"power.csv\"")
+                    .end(Csv.power(found.get()));
+              } else {
+                ApiRouter.reply(ctx, 200, found.get());
+              }
+            });
   }
 
   private static int parsePoints(String value) {
@@ -123,32 +129,36 @@ final class RunApi {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw new IllegalArgumentException("points must be an integer from 1 to " + MAX_POINTS
-        + ": " + Checks.quote(value));
+    throw new IllegalArgumentException(
+        "points must be an integer from 1 to " + MAX_POINTS + ": " + Checks.quote(value));
   }
 
   private void compare(RoutingContext ctx) {
     String ids = ctx.queryParams().get("runs");
     if (ids == null || ids.isBlank() || ctx.queryParams().size() != 1) {
-      ApiRouter.reply(ctx, 400, Map.of("error",
-          "compare takes runs=ID,ID,...: " + ctx.request().query()));
+      ApiRouter.reply(
+          ctx, 400, Map.of("error", "compare takes runs=ID,ID,...: " + ctx.request().query()));
       return;
     }
     List<String> wanted = Arrays.stream(ids.split(",")).map(String::trim).toList();
-    blocking(ctx, () -> {
-      var rows = new ArrayList<RunRow>();
-      var missing = new ArrayList<String>();
-      for (String id : wanted) {
-        catalog.run(id).ifPresentOrElse(rows::add, () -> missing.add(id));
-      }
-      return Map.entry(rows, missing);
-    }).onSuccess(r -> {
-      if (!r.getValue().isEmpty()) {
-        ApiRouter.reply(ctx, 404, Map.of("error", "runs not found: " + r.getValue()));
-      } else {
-        ApiRouter.reply(ctx, 200, Map.of("runs", r.getKey()));
-      }
-    });
+    blocking(
+            ctx,
+            () -> {
+              var rows = new ArrayList<RunRow>();
+              var missing = new ArrayList<String>();
+              for (String id : wanted) {
+                catalog.run(id).ifPresentOrElse(rows::add, () -> missing.add(id));
+              }
+              return Map.entry(rows, missing);
+            })
+        .onSuccess(
+            r -> {
+              if (!r.getValue().isEmpty()) {
+                ApiRouter.reply(ctx, 404, Map.of("error", "runs not found: " + r.getValue()));
+              } else {
+                ApiRouter.reply(ctx, 200, Map.of("runs", r.getKey()));
+              }
+            });
   }
 
   private void best(RoutingContext ctx) {
@@ -158,15 +168,25 @@ final class RunApi {
       return;
     }
     if (by != null && !by.equals("energy") && !by.equals("time")) {
-      ApiRouter.reply(ctx, 400,
-          Map.of("error", "by must be energy or time: " + Checks.quote(by)));
+      ApiRouter.reply(ctx, 400, Map.of("error", "by must be energy or time: " + Checks.quote(by)));
       return;
     }
-    blocking(ctx, () -> catalog.best(filter, !"time".equals(by))).onSuccess(best ->
-        best.ifPresentOrElse(r -> ApiRouter.reply(ctx, 200, Map.of("best", r,
-                "by", by == null ? "energy" : by)),
-            () -> ApiRouter.reply(ctx, 404, Map.of("error", "no completed run of model '"
-                + filter.model() + "' matches the selection"))));
+    blocking(ctx, () -> catalog.best(filter, !"time".equals(by)))
+        .onSuccess(
+            best ->
+                best.ifPresentOrElse(
+                    r ->
+                        ApiRouter.reply(
+                            ctx, 200, Map.of("best", r, "by", by == null ? "energy" : by)),
+                    () ->
+                        ApiRouter.reply(
+                            ctx,
+                            404,
+                            Map.of(
+                                "error",
+                                "no completed run of model '"
+                                    + filter.model()
+                                    + "' matches the selection"))));
   }
 
   private void pareto(RoutingContext ctx) {

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 final class RunFilters {
   /** The prefix of a metadata filter's parameter. */
   static final String METADATA = "metadata.";
+
   static final List<String> FILTERS =
       List.of("sweep", "model", "gpuClass", "precision", "batchSize", "gpus", "state");
 
@@ -30,8 +31,8 @@ final class RunFilters {
       if (!FILTERS.contains(name) && !extra.contains(name) && !name.startsWith(METADATA)) {
         var known = new TreeSet<>(FILTERS);
         known.addAll(extra);
-        throw new IllegalArgumentException("unknown filter '" + name + "'; known: " + known
-            + " and metadata.KEY");
+        throw new IllegalArgumentException(
+            "unknown filter '" + name + "'; known: " + known + " and metadata.KEY");
       }
     }
     String model = params.get("model");
@@ -44,16 +45,26 @@ final class RunFilters {
     }
     String state = params.get("state");
     if (state != null && Arrays.stream(JobState.values()).noneMatch(s -> s.name().equals(state))) {
-      throw new IllegalArgumentException("state must be one of "
-          + Arrays.toString(JobState.values()) + ": " + Checks.quote(state));
+      throw new IllegalArgumentException(
+          "state must be one of "
+              + Arrays.toString(JobState.values())
+              + ": "
+              + Checks.quote(state));
     }
-    return new RunFilter(params.get("sweep"), model, params.get("gpuClass"), precision,
-        positive(params, "batchSize"), positive(params, "gpus"), state, metadata(params));
+    return new RunFilter(
+        params.get("sweep"),
+        model,
+        params.get("gpuClass"),
+        precision,
+        positive(params, "batchSize"),
+        positive(params, "gpus"),
+        state,
+        metadata(params));
   }
 
   /**
-   * The {@code metadata.KEY=VALUE} parameters: pairs the sweep's metadata must hold. Each key
-   * once; other parameters are left to the caller.
+   * The {@code metadata.KEY=VALUE} parameters: pairs the sweep's metadata must hold. Each key once;
+   * other parameters are left to the caller.
    */
   static Map<String, String> metadata(MultiMap params) {
     var wanted = new LinkedHashMap<String, String>();
@@ -62,13 +73,13 @@ final class RunFilters {
         continue;
       }
       if (name.length() == METADATA.length()) {
-        throw new IllegalArgumentException("unknown parameter '" + name
-            + "'; metadata filters are metadata.KEY=VALUE");
+        throw new IllegalArgumentException(
+            "unknown parameter '" + name + "'; metadata filters are metadata.KEY=VALUE");
       }
       List<String> values = params.getAll(name);
       if (values.size() != 1) {
-        throw new IllegalArgumentException(name + " is given " + values.size() + " times: "
-            + values);
+        throw new IllegalArgumentException(
+            name + " is given " + values.size() + " times: " + values);
       }
       wanted.put(name.substring(METADATA.length()), values.get(0));
     }

@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sweep API: {@code POST /api/v1/sweeps} (JSON or YAML), {@code GET /api/v1/sweeps} and
- * {@code GET /api/v1/sweeps/{id}}.
+ * The sweep API: {@code POST /api/v1/sweeps} (JSON or YAML), {@code GET /api/v1/sweeps} and {@code
+ * GET /api/v1/sweeps/{id}}.
  */
 final class SweepApi {
   /** The header naming who submits a sweep, heeded only where no tokens are configured. */
@@ -50,7 +50,8 @@ final class SweepApi {
   }
 
   void mount(Router router) {
-    router.post("/api/v1/sweeps")
+    router
+        .post("/api/v1/sweeps")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(this::submit);
     router.get("/api/v1/sweeps").handler(this::list);
@@ -70,67 +71,116 @@ final class SweepApi {
     String sweepId = newSweepId();
     List<JobSpec> jobs = spec.expand(sweepId);
     long now = clock.millis();
-    vertx.executeBlocking(() -> {
-          catalog.insertSweep(sweepId, spec, Json.toJson(spec), jobs, now, submitter(ctx));
-          return null;
-        })
-        .onFailure(err -> {
-          String id = ApiRouter.errorId();
-          LOG.error("Sweep {} not stored (error {})", sweepId, id, err);
-          ApiRouter.reply(ctx, 500, Map.of("error", "the sweep was not stored: the catalog failed;"
-              + " the coordinator's log names the cause under error " + id));
-        })
-        .compose(v -> publisher.publish(jobs)
-            .compose(p -> vertx.executeBlocking(() -> {
-              catalog.markPublished(jobs.stream().map(JobSpec::jobId).toList(), clock.millis());
+    vertx
+        .executeBlocking(
+            () -> {
+              catalog.insertSweep(sweepId, spec, Json.toJson(spec), jobs, now, submitter(ctx));
               return null;
-            }))
-            .onSuccess(p -> {
-              LOG.info("Sweep {} ({}) stored and published: {} jobs", sweepId, spec.name(),
-                  jobs.size());
-              ApiRouter.reply(ctx, 201, Map.of("sweepId", sweepId, "jobs", jobs.size(),
-                  "status", "/api/v1/sweeps/" + sweepId));
             })
-            .onFailure(err -> {
-              LOG.warn("Sweep {} stored, its jobs not yet published: {}", sweepId,
-                  err.toString());
-              ApiRouter.reply(ctx, 503, Map.of("sweepId", sweepId, "error",
-                  "the sweep is stored but Kafka did not take all its jobs yet; they are"
-                  + " published again automatically: " + err.getMessage()));
-            }));
+        .onFailure(
+            err -> {
+              String id = ApiRouter.errorId();
+              LOG.error("Sweep {} not stored (error {})", sweepId, id, err);
+              ApiRouter.reply(
+                  ctx,
+                  500,
+                  Map.of(
+                      "error",
+                      "the sweep was not stored: the catalog failed;"
+                          + " the coordinator's log names the cause under error "
+                          + id));
+            })
+        .compose(
+            v ->
+                publisher
+                    .publish(jobs)
+                    .compose(
+                        p ->
+                            vertx.executeBlocking(
+                                () -> {
+                                  catalog.markPublished(
+                                      jobs.stream().map(JobSpec::jobId).toList(), clock.millis());
+                                  return null;
+                                }))
+                    .onSuccess(
+                        p -> {
+                          LOG.info(
+                              "Sweep {} ({}) stored and published: {} jobs",
+                              sweepId,
+                              spec.name(),
+                              jobs.size());
+                          ApiRouter.reply(
+                              ctx,
+                              201,
+                              Map.of(
+                                  "sweepId",
+                                  sweepId,
+                                  "jobs",
+                                  jobs.size(),
+                                  "status",
+                                  "/api/v1/sweeps/" + sweepId));
+                        })
+                    .onFailure(
+                        err -> {
+                          LOG.warn(
+                              "Sweep {} stored, its jobs not yet published: {}",
+                              sweepId,
+                              err.toString());
+                          ApiRouter.reply(
+                              ctx,
+                              503,
+                              Map.of(
+                                  "sweepId",
+                                  sweepId,
+                                  "error",
+                                  "the sweep is stored but Kafka did not take all its jobs yet; they are"
+                                      + " published again automatically: "
+                                      + err.getMessage()));
+                        }));
   }
 
   private void list(RoutingContext ctx) {
-    vertx.executeBlocking(catalog::sweeps)
+    vertx
+        .executeBlocking(catalog::sweeps)
         .onSuccess(s -> ApiRouter.reply(ctx, 200, Map.of("sweeps", s)))
         .onFailure(ctx::fail);
   }
 
   private void show(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    vertx.executeBlocking(() -> catalog.sweep(id))
-        .onSuccess(s -> s.ifPresentOrElse(
-            view -> ApiRouter.reply(ctx, 200, view),
-            () -> ApiRouter.reply(ctx, 404,
-                Map.of("error", "sweep not found: " + Checks.quote(id)))))
+    vertx
+        .executeBlocking(() -> catalog.sweep(id))
+        .onSuccess(
+            s ->
+                s.ifPresentOrElse(
+                    view -> ApiRouter.reply(ctx, 200, view),
+                    () ->
+                        ApiRouter.reply(
+                            ctx, 404, Map.of("error", "sweep not found: " + Checks.quote(id)))))
         .onFailure(ctx::fail);
   }
 
   /**
    * Who submits: the identity of the caller's token; without tokens configured (loopback only, or
-   * {@code --insecure}), whatever the client's {@link #USER_HEADER} says (the CLI sends the
-   * user's login name), since nothing proves who anyone is.
+   * {@code --insecure}), whatever the client's {@link #USER_HEADER} says (the CLI sends the user's
+   * login name), since nothing proves who anyone is.
    */
   static String submitter(RoutingContext ctx) {
-    return AccessHandler.caller(ctx).map(Caller::identity).orElseGet(() -> {
-      String user = ctx.request().getHeader(USER_HEADER);
-      return user == null || user.isBlank() ? "anonymous"
-          : user.substring(0, Math.min(user.length(), 200));
-    });
+    return AccessHandler.caller(ctx)
+        .map(Caller::identity)
+        .orElseGet(
+            () -> {
+              String user = ctx.request().getHeader(USER_HEADER);
+              return user == null || user.isBlank()
+                  ? "anonymous"
+                  : user.substring(0, Math.min(user.length(), 200));
+            });
   }
 
   private String newSweepId() {
-    return "sw-" + ID_TIME.format(clock.instant()) + "-"
+    return "sw-"
+        + ID_TIME.format(clock.instant())
+        + "-"
         + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
   }
 }

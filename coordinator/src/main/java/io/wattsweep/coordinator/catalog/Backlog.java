@@ -1,8 +1,8 @@
 package io.wattsweep.coordinator.catalog;
 
 /**
- * The work waiting for and held by the workers of one GPU class and GPU count: what an
- * autoscaler (KEDA) reads to start or stop workers.
+ * The work waiting for and held by the workers of one GPU class and GPU count: what an autoscaler
+ * (KEDA) reads to start or stop workers.
  *
  * @param queued jobs stored and not yet taken by a worker
  * @param running jobs a worker has started

@@ -49,8 +49,8 @@ public final class Catalog implements AutoCloseable {
   }
 
   /**
-   * How many times a job may go out before a run that comes back unfinished (aborted or lost)
-   * gives it up as FAILED; {@value JobReturns#DEFAULT_MAX_ATTEMPTS} unless set.
+   * How many times a job may go out before a run that comes back unfinished (aborted or lost) gives
+   * it up as FAILED; {@value JobReturns#DEFAULT_MAX_ATTEMPTS} unless set.
    */
   public Catalog maxAttempts(int attempts) {
     returns.maxAttempts(attempts);
@@ -82,19 +82,26 @@ public final class Catalog implements AutoCloseable {
    *
    * @param submittedBy who submitted it, for the provenance of the model versions it produces
    */
-  public synchronized void insertSweep(String sweepId, SweepSpec spec, String specJson,
-      List<JobSpec> jobs, long nowMs, String submittedBy) {
-    tx.run(() -> {
-      submissions.insertSweep(sweepId, spec, specJson, jobs, nowMs, submittedBy);
-      return null;
-    });
+  public synchronized void insertSweep(
+      String sweepId,
+      SweepSpec spec,
+      String specJson,
+      List<JobSpec> jobs,
+      long nowMs,
+      String submittedBy) {
+    tx.run(
+        () -> {
+          submissions.insertSweep(sweepId, spec, specJson, jobs, nowMs, submittedBy);
+          return null;
+        });
   }
 
   public synchronized void markPublished(List<String> jobIds, long nowMs) {
-    tx.run(() -> {
-      submissions.markPublished(jobIds, nowMs);
-      return null;
-    });
+    tx.run(
+        () -> {
+          submissions.markPublished(jobIds, nowMs);
+          return null;
+        });
   }
 
   /**
@@ -111,10 +118,10 @@ public final class Catalog implements AutoCloseable {
   }
 
   /**
-   * Applies events in one transaction, and in it moves the offsets of the partitions they were
-   * read from forward to {@code offsets}: after a crash the catalog holds the events of exactly
-   * the offsets it holds. An event already seen (same run and sequence number) changes nothing.
-   * Returns how many were new.
+   * Applies events in one transaction, and in it moves the offsets of the partitions they were read
+   * from forward to {@code offsets}: after a crash the catalog holds the events of exactly the
+   * offsets it holds. An event already seen (same run and sequence number) changes nothing. Returns
+   * how many were new.
    */
   public synchronized int ingest(List<RunEvent> events, List<EventOffset> offsets, long nowMs) {
     return ingestion.ingest(events, offsets, nowMs);
@@ -175,28 +182,27 @@ public final class Catalog implements AutoCloseable {
 
   /**
    * Runs still RUNNING that the catalog has not heard from since {@code silentSinceMs} become
-   * ABANDONED; their jobs, unless finished by another run, go out again or are given up after
-   * their last attempt ({@link JobReturns}). Returns the ids of the jobs queued again. A run's
-   * last-event time is written only every {@link RunActivity#TOUCH_EVERY_MS}, so a run counts
-   * as silent only when that time is older by as much again: never early, at most that late.
+   * ABANDONED; their jobs, unless finished by another run, go out again or are given up after their
+   * last attempt ({@link JobReturns}). Returns the ids of the jobs queued again. A run's last-event
+   * time is written only every {@link RunActivity#TOUCH_EVERY_MS}, so a run counts as silent only
+   * when that time is older by as much again: never early, at most that late.
    *
    * @param liveJobs jobs that live workers say they run: their runs are not lost, however silent
    */
-  public synchronized List<String> abandonSilentRuns(long silentSinceMs, long nowMs,
-      Set<String> liveJobs) {
+  public synchronized List<String> abandonSilentRuns(
+      long silentSinceMs, long nowMs, Set<String> liveJobs) {
     return tx.run(() -> lostRuns.abandonSilent(silentSinceMs, nowMs, liveJobs));
   }
 
   /**
    * A worker that stopped beating had claimed {@code jobId} (its last beat, at {@code lastBeatMs},
-   * named it): its running runs of the job become ABANDONED and the job goes out again (or is
-   * given up after its last attempt), as long as the claim is still the job's latest, that is,
-   * the job runs only on that worker, or is queued from a publication older than the claim (the
-   * worker died between taking the job and starting its run). Returns whether the job was
-   * queued again.
+   * named it): its running runs of the job become ABANDONED and the job goes out again (or is given
+   * up after its last attempt), as long as the claim is still the job's latest, that is, the job
+   * runs only on that worker, or is queued from a publication older than the claim (the worker died
+   * between taking the job and starting its run). Returns whether the job was queued again.
    */
-  public synchronized boolean returnLostClaim(String jobId, String workerId, long lastBeatMs,
-      long nowMs) {
+  public synchronized boolean returnLostClaim(
+      String jobId, String workerId, long lastBeatMs, long nowMs) {
     return tx.run(() -> lostRuns.returnClaim(jobId, workerId, lastBeatMs, nowMs));
   }
 
@@ -216,8 +222,8 @@ public final class Catalog implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the alias is not a valid name, naming it
    */
-  public synchronized boolean setModelAlias(String model, String alias, int version, long nowMs,
-      String setBy) {
+  public synchronized boolean setModelAlias(
+      String model, String alias, int version, long nowMs, String setBy) {
     ModelVersions.checkAlias(alias);
     return tx.run(() -> versions.setAlias(model, alias, version, nowMs, setBy));
   }

@@ -46,9 +46,9 @@ final class EventApplier {
   /**
    * Returns how many events were new; the rest (seen before, or of unknown jobs) change nothing.
    *
-   * @param checkStored whether to look up which samples and batches are stored already; without
-   *     it they are inserted as they are, and one stored before fails the transaction with a
-   *     duplicate key (the caller then applies the events again with the check)
+   * @param checkStored whether to look up which samples and batches are stored already; without it
+   *     they are inserted as they are, and one stored before fails the transaction with a duplicate
+   *     key (the caller then applies the events again with the check)
    */
   int applyAll(List<RunEvent> events, long nowMs, boolean checkStored) throws SQLException {
     measurements.begin();

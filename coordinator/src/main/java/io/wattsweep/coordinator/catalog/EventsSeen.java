@@ -28,8 +28,8 @@ final class EventsSeen {
     }
     Set<RunEvent> unseen = unseen(events);
     List<RunEvent> fresh = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO events_seen (run_id, seq, type) VALUES (?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO events_seen (run_id, seq, type) VALUES (?, ?, ?)")) {
       for (RunEvent e : events) {
         if (unseen.contains(e)) {
           fresh.add(e);
@@ -45,18 +45,21 @@ final class EventsSeen {
   }
 
   /**
-   * The events whose (run, seq) the ledger lacks. A run's events come nearly in order, so one
-   * index range scan per run finds the seqs already there.
+   * The events whose (run, seq) the ledger lacks. A run's events come nearly in order, so one index
+   * range scan per run finds the seqs already there.
    */
   private Set<RunEvent> unseen(List<RunEvent> events) throws SQLException {
     Map<String, long[]> ranges = new LinkedHashMap<>();
     for (RunEvent e : events) {
-      ranges.merge(e.runId(), new long[] {e.seq(), e.seq()},
+      ranges.merge(
+          e.runId(),
+          new long[] {e.seq(), e.seq()},
           (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
     }
     Map<String, Set<Long>> seen = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT seq FROM events_seen WHERE run_id = ? AND seq BETWEEN ? AND ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT seq FROM events_seen WHERE run_id = ? AND seq BETWEEN ? AND ?")) {
       for (var r : ranges.entrySet()) {
         ps.setString(1, r.getKey());
         ps.setLong(2, r.getValue()[0]);

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingests a poll of events and the offsets it was read up to in one transaction: after a crash
- * the catalog holds the events of exactly the offsets it holds.
+ * Ingests a poll of events and the offsets it was read up to in one transaction: after a crash the
+ * catalog holds the events of exactly the offsets it holds.
  */
 final class Ingestion {
   private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
@@ -40,8 +40,9 @@ final class Ingestion {
     }
   }
 
-  private int applyAndAdvance(List<RunEvent> events, List<EventOffset> offsets, long nowMs,
-      boolean checkStored) throws SQLException {
+  private int applyAndAdvance(
+      List<RunEvent> events, List<EventOffset> offsets, long nowMs, boolean checkStored)
+      throws SQLException {
     int applied = applier.applyAll(events, nowMs, checkStored);
     EventOffsets.advance(c, offsets);
     return applied;
@@ -50,7 +51,8 @@ final class Ingestion {
   /** A unique-key violation (SQLSTATE 23505 on H2 and PostgreSQL), anywhere in the chain. */
   private static boolean isDuplicateKey(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      for (var sql = t instanceof SQLException s ? s : null; sql != null;
+      for (var sql = t instanceof SQLException s ? s : null;
+          sql != null;
           sql = sql.getNextException()) {
         if ("23505".equals(sql.getSQLState())) {
           return true;

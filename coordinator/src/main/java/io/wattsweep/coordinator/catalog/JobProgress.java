@@ -26,9 +26,14 @@ final class JobProgress {
     if (!current.isBefore(to)) {
       return false;
     }
-    Jdbc.update(c, "UPDATE jobs SET state = ?, updated_at_ms = ?,"
+    Jdbc.update(
+        c,
+        "UPDATE jobs SET state = ?, updated_at_ms = ?,"
             + " result_run_id = COALESCE(?, result_run_id) WHERE job_id = ?",
-        to.name(), nowMs, resultRunId, jobId);
+        to.name(),
+        nowMs,
+        resultRunId,
+        jobId);
     return true;
   }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The jobs' rows as {@link JobSpec}s, read from a result set or looked up by id through a cache:
- * a job's fields never change after submission, only its state.
+ * The jobs' rows as {@link JobSpec}s, read from a result set or looked up by id through a cache: a
+ * job's fields never change after submission, only its state.
  */
 final class JobRows {
   private final Connection c;
@@ -39,8 +39,12 @@ final class JobRows {
       }
     }
     if (!missing.isEmpty()) {
-      try (var ps = Jdbc.prepare(c, "SELECT * FROM jobs WHERE job_id = ANY(?)",
-          c.createArrayOf("VARCHAR", missing.toArray())); ResultSet rs = ps.executeQuery()) {
+      try (var ps =
+              Jdbc.prepare(
+                  c,
+                  "SELECT * FROM jobs WHERE job_id = ANY(?)",
+                  c.createArrayOf("VARCHAR", missing.toArray()));
+          ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           JobSpec j = read(rs);
           cache.put(j.jobId(), j);
@@ -64,9 +68,12 @@ final class JobRows {
         rs.getInt("gpus"),
         rs.getInt("warmup_batches"),
         rs.getInt("measured_batches"),
-        rs.getObject("dataset_size") == null ? null
+        rs.getObject("dataset_size") == null
+            ? null
             : new FullTraining(rs.getLong("dataset_size"), rs.getInt("epochs")),
-        new StoppingRules(rs.getInt("max_warmup_batches"), rs.getInt("max_measured_batches"),
+        new StoppingRules(
+            rs.getInt("max_warmup_batches"),
+            rs.getInt("max_measured_batches"),
             rs.getDouble("target_ci_share")),
         rs.getString("dataset"),
         BatchSemantics.parse("batch_semantics", rs.getString("batch_semantics")));

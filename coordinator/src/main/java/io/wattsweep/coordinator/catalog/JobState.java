@@ -1,10 +1,10 @@
 package io.wattsweep.coordinator.catalog;
 
 /**
- * A job's (and a run's) state. Events only move a job forward (by rank), so a late or
- * redelivered event never takes a finished job back; the coordinator alone puts a job whose run
- * went silent back to QUEUED (the run becomes ABANDONED). A job has at most one COMPLETED run:
- * any other run of it that completes is SUPERSEDED, kept with its data and counted nowhere.
+ * A job's (and a run's) state. Events only move a job forward (by rank), so a late or redelivered
+ * event never takes a finished job back; the coordinator alone puts a job whose run went silent
+ * back to QUEUED (the run becomes ABANDONED). A job has at most one COMPLETED run: any other run of
+ * it that completes is SUPERSEDED, kept with its data and counted nowhere.
  */
 public enum JobState {
   QUEUED(0),

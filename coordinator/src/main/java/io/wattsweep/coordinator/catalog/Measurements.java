@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes power samples and measured batches, the frequent events, as JDBC batches: the samples
- * that {@link SampleDecimation} leaves out are folded into the stored sample of their window.
+ * Writes power samples and measured batches, the frequent events, as JDBC batches: the samples that
+ * {@link SampleDecimation} leaves out are folded into the stored sample of their window.
  */
 final class Measurements {
   private final Connection c;
+
   /** The left-out samples of each run's current decimation window. */
   private final SampleFolds folds = new SampleFolds();
 
@@ -40,13 +41,14 @@ final class Measurements {
   }
 
   /**
-   * Folds the samples that decimation leaves out into their windows, in the order the events
-   * came; returns what each stored sample that closes a window stands for.
+   * Folds the samples that decimation leaves out into their windows, in the order the events came;
+   * returns what each stored sample that closes a window stands for.
    */
   Map<RunEvent, SampleFolds.Summary> fold(List<RunEvent> events) {
     Map<RunEvent, SampleFolds.Summary> out = new IdentityHashMap<>();
     for (RunEvent e : events) {
-      if (e instanceof PowerSample p && p.seq() >= SampleDecimation.FULL_RATE_EVENTS
+      if (e instanceof PowerSample p
+          && p.seq() >= SampleDecimation.FULL_RATE_EVENTS
           && p.seq() <= SampleKeys.MAX_SEQ) {
         if (!SampleDecimation.stored(p.seq())) {
           folds.fold(p);
@@ -65,14 +67,19 @@ final class Measurements {
    * Inserts the samples and batches among {@code events}, under their runs' {@code keys}, each
    * sample with what {@code summaries} says it stands for.
    */
-  void insert(List<RunEvent> events, Map<String, Long> keys,
-      Map<RunEvent, SampleFolds.Summary> summaries) throws SQLException {
-    try (PreparedStatement samples = c.prepareStatement("INSERT INTO power_samples (sample_key,"
-            + " run_key, seq, at_ms, power_w, method, folded, min_w, max_w, mean_w)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement batches = c.prepareStatement("INSERT INTO batches (run_key,"
-            + " batch_index, at_ms, duration_ns, energy_j, resolution_j, d_loss, g_loss)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+  void insert(
+      List<RunEvent> events, Map<String, Long> keys, Map<RunEvent, SampleFolds.Summary> summaries)
+      throws SQLException {
+    try (PreparedStatement samples =
+            c.prepareStatement(
+                "INSERT INTO power_samples (sample_key,"
+                    + " run_key, seq, at_ms, power_w, method, folded, min_w, max_w, mean_w)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement batches =
+            c.prepareStatement(
+                "INSERT INTO batches (run_key,"
+                    + " batch_index, at_ms, duration_ns, energy_j, resolution_j, d_loss, g_loss)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (RunEvent e : events) {
         if (e instanceof PowerSample p) {
           long runKey = keys.get(p.runId());

@@ -4,8 +4,8 @@ import io.wattsweep.common.spec.BuiltInModel;
 import io.wattsweep.common.spec.CommandName;
 
 /**
- * The task and paper the catalog files a model under, as {@link BuiltInModel} gives them. A
- * command workload ({@code command:NAME}) is whatever its workers' operators configured: no paper.
+ * The task and paper the catalog files a model under, as {@link BuiltInModel} gives them. A command
+ * workload ({@code command:NAME}) is whatever its workers' operators configured: no paper.
  */
 final class ModelTaxonomy {
   private ModelTaxonomy() {}

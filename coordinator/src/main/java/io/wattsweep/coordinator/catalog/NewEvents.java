@@ -49,8 +49,11 @@ final class NewEvents {
       if (jobs.containsKey(e.jobId())) {
         known.add(e);
       } else {
-        LOG.warn("Event {} of run {} names job {}, which this catalog does not hold; skipped",
-            e.seq(), e.runId(), e.jobId());
+        LOG.warn(
+            "Event {} of run {} names job {}, which this catalog does not hold; skipped",
+            e.seq(),
+            e.runId(),
+            e.jobId());
       }
     }
     return known;
@@ -61,8 +64,8 @@ final class NewEvents {
    * recorded in events_seen as they are found new.
    *
    * @param keys the keys of the runs the catalog holds
-   * @param check whether to look up which samples and batches are stored already; without it
-   *     they are all new, and one stored before fails the transaction with a duplicate key
+   * @param check whether to look up which samples and batches are stored already; without it they
+   *     are all new, and one stored before fails the transaction with a duplicate key
    */
   List<RunEvent> fresh(List<RunEvent> events, Map<String, Long> keys, boolean check)
       throws SQLException {
@@ -76,9 +79,9 @@ final class NewEvents {
   }
 
   /**
-   * The samples and batches to insert: those not stored yet when {@code check}, else all; a run
-   * the catalog does not hold yet has none stored. Samples that {@link SampleDecimation} leaves
-   * out are not stored at all.
+   * The samples and batches to insert: those not stored yet when {@code check}, else all; a run the
+   * catalog does not hold yet has none stored. Samples that {@link SampleDecimation} leaves out are
+   * not stored at all.
    */
   private List<RunEvent> notStored(List<RunEvent> events, Map<String, Long> keys, boolean check)
       throws SQLException {
@@ -96,14 +99,20 @@ final class NewEvents {
         continue;
       }
       if (e instanceof PowerSample && e.seq() > SampleKeys.MAX_SEQ) {
-        LOG.warn("Power sample {} of run {} is past the {} a run can store; skipped", e.seq(),
-            e.runId(), SampleKeys.MAX_SEQ);
+        LOG.warn(
+            "Power sample {} of run {} is past the {} a run can store; skipped",
+            e.seq(),
+            e.runId(),
+            SampleKeys.MAX_SEQ);
         continue;
       }
       if (e instanceof BatchMeasured b
           && !batchesOfThisCall.add(List.of(b.runId(), b.batchIndex()))) {
-        LOG.warn("Event {} of run {} measures batch {} again, under another seq; skipped",
-            b.seq(), b.runId(), b.batchIndex());
+        LOG.warn(
+            "Event {} of run {} measures batch {} again, under another seq; skipped",
+            b.seq(),
+            b.runId(),
+            b.batchIndex());
         continue;
       }
       if (!check || !keys.containsKey(e.runId())) {
@@ -130,15 +139,19 @@ final class NewEvents {
     var present = new HashSet<Long>();
     Object[] sampleKeys =
         samples.stream().map(e -> SampleKeys.of(keys.get(e.runId()), e.seq())).toArray();
-    try (var ps = Jdbc.prepare(c, "SELECT sample_key FROM power_samples"
-        + " WHERE sample_key = ANY(?)", c.createArrayOf("BIGINT", sampleKeys));
+    try (var ps =
+            Jdbc.prepare(
+                c,
+                "SELECT sample_key FROM power_samples" + " WHERE sample_key = ANY(?)",
+                c.createArrayOf("BIGINT", sampleKeys));
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         present.add(rs.getLong(1));
       }
     }
     return samples.stream()
-        .filter(e -> !present.contains(SampleKeys.of(keys.get(e.runId()), e.seq()))).toList();
+        .filter(e -> !present.contains(SampleKeys.of(keys.get(e.runId()), e.seq())))
+        .toList();
   }
 
   /**
@@ -152,17 +165,26 @@ final class NewEvents {
     }
     var present = new HashSet<List<Long>>();
     Object[] runKeys = batches.stream().map(e -> keys.get(e.runId())).distinct().toArray();
-    var indexes = batches.stream().mapToInt(e -> ((BatchMeasured) e).batchIndex())
-        .summaryStatistics();
-    try (var ps = Jdbc.prepare(c, "SELECT run_key, batch_index FROM batches"
-            + " WHERE run_key = ANY(?) AND batch_index BETWEEN ? AND ?",
-            c.createArrayOf("BIGINT", runKeys), indexes.getMin(), indexes.getMax());
+    var indexes =
+        batches.stream().mapToInt(e -> ((BatchMeasured) e).batchIndex()).summaryStatistics();
+    try (var ps =
+            Jdbc.prepare(
+                c,
+                "SELECT run_key, batch_index FROM batches"
+                    + " WHERE run_key = ANY(?) AND batch_index BETWEEN ? AND ?",
+                c.createArrayOf("BIGINT", runKeys),
+                indexes.getMin(),
+                indexes.getMax());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         present.add(List.of(rs.getLong(1), rs.getLong(2)));
       }
     }
-    return batches.stream().filter(e -> !present.contains(
-        List.of(keys.get(e.runId()), (long) ((BatchMeasured) e).batchIndex()))).toList();
+    return batches.stream()
+        .filter(
+            e ->
+                !present.contains(
+                    List.of(keys.get(e.runId()), (long) ((BatchMeasured) e).batchIndex())))
+        .toList();
   }
 }

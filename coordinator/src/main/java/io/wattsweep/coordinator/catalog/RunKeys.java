@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Each run's integer key, the key of its samples and batches: a run's row is stored with the
- * first of its events that is new, and its key kept in a cache.
+ * Each run's integer key, the key of its samples and batches: a run's row is stored with the first
+ * of its events that is new, and its key kept in a cache.
  */
 final class RunKeys {
   private final Connection c;
@@ -60,8 +60,9 @@ final class RunKeys {
     if (firstOfRun.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (run_id, job_id, state,"
-        + " started_at_ms) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO runs (run_id, job_id, state," + " started_at_ms) VALUES (?, ?, ?, ?)")) {
       for (RunEvent e : firstOfRun.values()) {
         ps.setString(1, e.runId());
         ps.setString(2, e.jobId());
@@ -78,8 +79,12 @@ final class RunKeys {
 
   private Map<String, Long> select(Collection<String> runIds) throws SQLException {
     Map<String, Long> out = new HashMap<>();
-    try (var ps = Jdbc.prepare(c, "SELECT run_id, run_key FROM runs WHERE run_id = ANY(?)",
-        c.createArrayOf("VARCHAR", runIds.toArray())); ResultSet rs = ps.executeQuery()) {
+    try (var ps =
+            Jdbc.prepare(
+                c,
+                "SELECT run_id, run_key FROM runs WHERE run_id = ANY(?)",
+                c.createArrayOf("VARCHAR", runIds.toArray()));
+        ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getLong(2));
       }

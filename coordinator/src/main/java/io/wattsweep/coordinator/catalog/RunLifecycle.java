@@ -49,35 +49,62 @@ final class RunLifecycle {
   }
 
   private void started(RunStarted s, long nowMs) throws SQLException {
-    Jdbc.update(c, "UPDATE runs SET worker_id = ?, host = ?, started_at_ms = ?,"
+    Jdbc.update(
+        c,
+        "UPDATE runs SET worker_id = ?, host = ?, started_at_ms = ?,"
             + " precision_requested = ?, precision_ran = ?, precision_note = ?,"
             + " devices_json = ?, energy_method = ?, idle_power_w = ?, generator_params = ?,"
             + " discriminator_params = ?, flops_per_step = ?, framework = ?, architecture = ?,"
             + " source_revision = ?, ready_idle_power_w = ? WHERE run_id = ?",
-        s.workerId(), s.host(), s.atMs(), s.precisionRequested().wireName(),
-        s.precisionRan().wireName(), s.precisionNote(), Json.toJson(s.devices()),
-        s.energyMethod().wireName(), s.idlePowerWatts(), positiveOrNull(s.generatorParameters()),
-        positiveOrNull(s.discriminatorParameters()), positiveOrNull(s.flopsPerStep()),
-        s.framework(), truncate(s.architecture(), 16_000), truncate(s.sourceRevision(), 100),
-        s.readyIdlePowerWatts(), s.runId());
+        s.workerId(),
+        s.host(),
+        s.atMs(),
+        s.precisionRequested().wireName(),
+        s.precisionRan().wireName(),
+        s.precisionNote(),
+        Json.toJson(s.devices()),
+        s.energyMethod().wireName(),
+        s.idlePowerWatts(),
+        positiveOrNull(s.generatorParameters()),
+        positiveOrNull(s.discriminatorParameters()),
+        positiveOrNull(s.flopsPerStep()),
+        s.framework(),
+        truncate(s.architecture(), 16_000),
+        truncate(s.sourceRevision(), 100),
+        s.readyIdlePowerWatts(),
+        s.runId());
     if (s.workerFullTraining() != null) {
-      Jdbc.update(c, "UPDATE runs SET worker_dataset_size = ?, worker_epochs = ?"
-              + " WHERE run_id = ?",
-          s.workerFullTraining().datasetSize(), s.workerFullTraining().epochs(), s.runId());
+      Jdbc.update(
+          c,
+          "UPDATE runs SET worker_dataset_size = ?, worker_epochs = ?" + " WHERE run_id = ?",
+          s.workerFullTraining().datasetSize(),
+          s.workerFullTraining().epochs(),
+          s.runId());
     }
     for (DeviceInfo d : s.devices()) {
-      Jdbc.update(c, "MERGE INTO devices t USING (VALUES (CAST(? AS VARCHAR(100)))) AS s (uuid)"
+      Jdbc.update(
+          c,
+          "MERGE INTO devices t USING (VALUES (CAST(? AS VARCHAR(100)))) AS s (uuid)"
               + " ON t.uuid = s.uuid WHEN NOT MATCHED THEN INSERT (uuid, kind, name,"
               + " architecture, power_limit_w, driver, first_seen_at_ms)"
               + " VALUES (s.uuid, ?, ?, ?, ?, ?, ?)",
-          d.uuid(), d.kind(), d.name(), d.architecture(), d.powerLimitWatts(), d.driver(),
+          d.uuid(),
+          d.kind(),
+          d.name(),
+          d.architecture(),
+          d.powerLimitWatts(),
+          d.driver(),
           nowMs);
-      Jdbc.update(c, "MERGE INTO run_devices t USING (VALUES (CAST(? AS VARCHAR(120)),"
+      Jdbc.update(
+          c,
+          "MERGE INTO run_devices t USING (VALUES (CAST(? AS VARCHAR(120)),"
               + " CAST(? AS VARCHAR(100)))) AS s (run_id, uuid)"
               + " ON t.run_id = s.run_id AND t.device_uuid = s.uuid"
               + " WHEN NOT MATCHED THEN INSERT (run_id, device_uuid, device_index)"
               + " VALUES (s.run_id, s.uuid, ?)",
-          s.runId(), d.uuid(), d.index());
+          s.runId(),
+          d.uuid(),
+          d.index());
     }
     progress.advance(s.jobId(), JobState.RUNNING, null, nowMs);
   }
@@ -89,10 +116,15 @@ final class RunLifecycle {
    */
   private void failed(RunFailed f, long nowMs) throws SQLException {
     boolean aborted = f.reason() == FailureReason.ABORTED;
-    Jdbc.update(c, "UPDATE runs SET state = ?, ended_at_ms = ?, failure_reason = ?,"
+    Jdbc.update(
+        c,
+        "UPDATE runs SET state = ?, ended_at_ms = ?, failure_reason = ?,"
             + " failure_message = ? WHERE run_id = ?",
-        (aborted ? JobState.ABANDONED : JobState.FAILED).name(), f.atMs(),
-        f.reason().wireName(), truncate(f.message(), 4000), f.runId());
+        (aborted ? JobState.ABANDONED : JobState.FAILED).name(),
+        f.atMs(),
+        f.reason().wireName(),
+        truncate(f.message(), 4000),
+        f.runId());
     if (aborted) {
       returns.back(f.jobId(), "run " + f.runId() + " was aborted: " + f.message(), nowMs);
     } else {

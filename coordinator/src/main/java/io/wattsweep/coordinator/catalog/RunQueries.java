@@ -48,9 +48,12 @@ final class RunQueries {
       where.add("r.state <> ?");
       args.add(JobState.SUPERSEDED.name());
     }
-    String sql = SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY r.started_at_ms, r.run_id";
-    try (var ps = Jdbc.prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
+    String sql =
+        SELECT
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY r.started_at_ms, r.run_id";
+    try (var ps = Jdbc.prepare(c, sql, args.toArray());
+        ResultSet rs = ps.executeQuery()) {
       var out = new ArrayList<RunRow>();
       while (rs.next()) {
         if (f.metadata().isEmpty() || carries(rs.getString("sweep_metadata"), f.metadata())) {
@@ -67,8 +70,8 @@ final class RunQueries {
       return false;
     }
     try {
-      Map<String, String> metadata = Json.MAPPER.readValue(json,
-          new TypeReference<Map<String, String>>() {});
+      Map<String, String> metadata =
+          Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
       return metadata.entrySet().containsAll(wanted.entrySet());
     } catch (JsonProcessingException e) {
       throw new SQLException("a sweep's metadata is not a JSON object: " + json, e);
@@ -84,9 +87,13 @@ final class RunQueries {
 
   /** The measured batches of a run, in order. */
   List<BatchView> batches(String runId) throws SQLException {
-    try (var ps = Jdbc.prepare(c, "SELECT b.batch_index, b.duration_ns, b.energy_j,"
-            + " b.resolution_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
-            + " WHERE r.run_id = ? ORDER BY b.batch_index", runId);
+    try (var ps =
+            Jdbc.prepare(
+                c,
+                "SELECT b.batch_index, b.duration_ns, b.energy_j,"
+                    + " b.resolution_j FROM batches b JOIN runs r ON r.run_key = b.run_key"
+                    + " WHERE r.run_id = ? ORDER BY b.batch_index",
+                runId);
         ResultSet rs = ps.executeQuery()) {
       var out = new ArrayList<BatchView>();
       while (rs.next()) {
@@ -104,19 +111,20 @@ final class RunQueries {
   }
 
   Optional<RunRow> best(RunFilter f, boolean byEnergy) throws SQLException {
-    Comparator<RunRow> order = byEnergy
-        ? Comparator.comparing(RunRow::fullTrainingEnergyJoules)
-        : Comparator.comparing(RunRow::fullTrainingHours);
+    Comparator<RunRow> order =
+        byEnergy
+            ? Comparator.comparing(RunRow::fullTrainingEnergyJoules)
+            : Comparator.comparing(RunRow::fullTrainingHours);
     return measured(f).stream().min(order.thenComparing(RunRow::runId));
   }
 
-  /**
-   * Runs that no other run beats on both full-training energy and time, by ascending energy.
-   */
+  /** Runs that no other run beats on both full-training energy and time, by ascending energy. */
   List<RunRow> pareto(RunFilter f) throws SQLException {
     List<RunRow> all = new ArrayList<>(measured(f));
-    all.sort(Comparator.comparing(RunRow::fullTrainingEnergyJoules)
-        .thenComparing(RunRow::fullTrainingHours).thenComparing(RunRow::runId));
+    all.sort(
+        Comparator.comparing(RunRow::fullTrainingEnergyJoules)
+            .thenComparing(RunRow::fullTrainingHours)
+            .thenComparing(RunRow::runId));
     var front = new ArrayList<RunRow>();
     double fastest = Double.POSITIVE_INFINITY;
     for (RunRow r : all) {
@@ -133,12 +141,21 @@ final class RunQueries {
     Double ftJ = rs.getObject("full_training_energy_j", Double.class);
     Double ftS = rs.getObject("full_training_seconds", Double.class);
     return new RunRow(
-        rs.getString("run_id"), rs.getString("job_id"), rs.getString("sweep_id"),
-        rs.getString("model"), rs.getDouble("scale"), rs.getString("gpu_class"),
-        rs.getString("precision_name"), rs.getString("precision_ran"), rs.getInt("batch_size"),
+        rs.getString("run_id"),
+        rs.getString("job_id"),
+        rs.getString("sweep_id"),
+        rs.getString("model"),
+        rs.getDouble("scale"),
+        rs.getString("gpu_class"),
+        rs.getString("precision_name"),
+        rs.getString("precision_ran"),
+        rs.getInt("batch_size"),
         BatchSemantics.parse("batch_semantics", rs.getString("batch_semantics")),
-        rs.getInt("gpus"), rs.getString("state"), rs.getString("worker_id"),
-        rs.getObject("started_at_ms", Long.class), method,
+        rs.getInt("gpus"),
+        rs.getString("state"),
+        rs.getString("worker_id"),
+        rs.getObject("started_at_ms", Long.class),
+        method,
         method != null && EnergyMethod.parse(method).isEstimate(),
         rs.getObject("measured_batches", Integer.class),
         rs.getObject("seconds_per_batch", Double.class),
@@ -146,15 +163,18 @@ final class RunQueries {
         rs.getObject("energy_per_batch_ci95_j", Double.class),
         rs.getObject("net_energy_per_batch_j", Double.class),
         rs.getObject("idle_power_w", Double.class),
-        rs.getObject("full_training_batches", Long.class), ftJ,
+        rs.getObject("full_training_batches", Long.class),
+        ftJ,
         rs.getObject("full_training_ci95_j", Double.class),
         ftJ == null ? null : ftJ / 3.6e6,
         ftS == null ? null : ftS / 3600,
         ftJ == null ? null : footprint.co2eKilograms(ftJ),
         ftJ == null ? null : footprint.cost(ftJ),
         footprint.pricePerKwh() == null ? null : footprint.currency(),
-        rs.getString("failure_reason"), rs.getString("failure_message"),
-        rs.getString("precision_note"), rs.getString("full_training_note"),
+        rs.getString("failure_reason"),
+        rs.getString("failure_message"),
+        rs.getString("precision_note"),
+        rs.getString("full_training_note"),
         RunProtocol.read(rs));
   }
 

@@ -6,12 +6,12 @@ import java.util.Map;
 
 /**
  * The power samples that {@link SampleDecimation} leaves out, folded into the stored sample that
- * closes their window: a stored sample at seq W past the full-rate events stands for the samples
- * of seqs W-9 to W, and keeps how many it saw with their least, most and mean. A run's events
- * reach the catalog in order, so a window's left-out samples come before its stored one; one
- * redelivered is not counted twice. Folds live in memory: a window whose first samples reached
- * another coordinator (a rebalance, a restart) is summarised from those this one saw, and says
- * how many. Changes since {@link #begin} are undone by {@link #rollback}, with the transaction.
+ * closes their window: a stored sample at seq W past the full-rate events stands for the samples of
+ * seqs W-9 to W, and keeps how many it saw with their least, most and mean. A run's events reach
+ * the catalog in order, so a window's left-out samples come before its stored one; one redelivered
+ * is not counted twice. Folds live in memory: a window whose first samples reached another
+ * coordinator (a rebalance, a restart) is summarised from those this one saw, and says how many.
+ * Changes since {@link #begin} are undone by {@link #rollback}, with the transaction.
  */
 final class SampleFolds {
   /** What a stored sample stands for: {@code samples} samples, itself included. */
@@ -41,6 +41,7 @@ final class SampleFolds {
   }
 
   private final Map<String, Fold> folds = new Lru<>(20_000);
+
   /** Each run's fold as it was at {@link #begin} (null: none), for {@link #rollback}. */
   private final Map<String, Fold> before = new HashMap<>();
 
@@ -56,13 +57,14 @@ final class SampleFolds {
 
   /** Undoes the changes since {@link #begin}. */
   void rollback() {
-    before.forEach((run, fold) -> {
-      if (fold == null) {
-        folds.remove(run);
-      } else {
-        folds.put(run, fold);
-      }
-    });
+    before.forEach(
+        (run, fold) -> {
+          if (fold == null) {
+            folds.remove(run);
+          } else {
+            folds.put(run, fold);
+          }
+        });
     before.clear();
   }
 
@@ -91,8 +93,8 @@ final class SampleFolds {
   }
 
   /**
-   * Closes the window of a stored sample past the full-rate events; null where none of its
-   * window's other samples was folded here.
+   * Closes the window of a stored sample past the full-rate events; null where none of its window's
+   * other samples was folded here.
    */
   Summary close(PowerSample kept) {
     Fold f = folds.get(kept.runId());

@@ -20,10 +20,18 @@ final class Submissions {
   }
 
   /** Stores a sweep and its jobs as QUEUED; {@code submittedBy} may be null. */
-  void insertSweep(String sweepId, SweepSpec spec, String specJson, List<JobSpec> jobs,
-      long nowMs, String submittedBy) throws SQLException {
-    try (var ps = c.prepareStatement("INSERT INTO sweeps (sweep_id, name, model, spec_json,"
-        + " submitted_at_ms, submitted_by, metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+  void insertSweep(
+      String sweepId,
+      SweepSpec spec,
+      String specJson,
+      List<JobSpec> jobs,
+      long nowMs,
+      String submittedBy)
+      throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "INSERT INTO sweeps (sweep_id, name, model, spec_json,"
+                + " submitted_at_ms, submitted_by, metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, sweepId);
       ps.setString(2, spec.name());
       ps.setString(3, spec.model());
@@ -33,11 +41,13 @@ final class Submissions {
       ps.setString(7, metadataJson(spec));
       ps.executeUpdate();
     }
-    try (var ps = c.prepareStatement("INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale,"
-        + " gpu_class, precision_name, batch_size, gpus, warmup_batches, measured_batches,"
-        + " dataset_size, epochs, state, updated_at_ms, max_warmup_batches,"
-        + " max_measured_batches, target_ci_share, dataset, batch_semantics)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (var ps =
+        c.prepareStatement(
+            "INSERT INTO jobs (job_id, sweep_id, ordinal, model, scale,"
+                + " gpu_class, precision_name, batch_size, gpus, warmup_batches, measured_batches,"
+                + " dataset_size, epochs, state, updated_at_ms, max_warmup_batches,"
+                + " max_measured_batches, target_ci_share, dataset, batch_semantics)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       int ordinal = 0;
       for (JobSpec j : jobs) {
         ps.setString(1, j.jobId());
@@ -69,8 +79,10 @@ final class Submissions {
 
   /** Records that Kafka acknowledged the jobs' records, unless it had before. */
   void markPublished(List<String> jobIds, long nowMs) throws SQLException {
-    try (var ps = c.prepareStatement("UPDATE jobs SET published_at_ms = ? WHERE job_id = ?"
-        + " AND published_at_ms IS NULL")) {
+    try (var ps =
+        c.prepareStatement(
+            "UPDATE jobs SET published_at_ms = ? WHERE job_id = ?"
+                + " AND published_at_ms IS NULL")) {
       for (String id : jobIds) {
         ps.setLong(1, nowMs);
         ps.setString(2, id);
@@ -82,9 +94,14 @@ final class Submissions {
 
   /** Queued jobs not yet published, stored before {@code queuedBeforeMs} or queued again. */
   List<JobSpec> unpublishedJobs(long queuedBeforeMs) throws SQLException {
-    try (var ps = Jdbc.prepare(c, "SELECT * FROM jobs WHERE published_at_ms IS NULL"
-        + " AND state = 'QUEUED' AND (updated_at_ms < ? OR attempts > 0)"
-        + " ORDER BY sweep_id, ordinal", queuedBeforeMs); ResultSet rs = ps.executeQuery()) {
+    try (var ps =
+            Jdbc.prepare(
+                c,
+                "SELECT * FROM jobs WHERE published_at_ms IS NULL"
+                    + " AND state = 'QUEUED' AND (updated_at_ms < ? OR attempts > 0)"
+                    + " ORDER BY sweep_id, ordinal",
+                queuedBeforeMs);
+        ResultSet rs = ps.executeQuery()) {
       var out = new ArrayList<JobSpec>();
       while (rs.next()) {
         out.add(JobRows.read(rs));

@@ -49,17 +49,26 @@ final class SweepQueries {
       }
     }
     boolean finished = true;
-    try (var ps = Jdbc.prepare(c, JOB_WITH_RUN, sweepId); ResultSet rs = ps.executeQuery()) {
+    try (var ps = Jdbc.prepare(c, JOB_WITH_RUN, sweepId);
+        ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         JobState state = JobState.valueOf(rs.getString("state"));
         counts.merge(state.name(), 1, Integer::sum);
         finished &= state.isFinal();
-        jobs.add(new SweepView.JobView(
-            rs.getString("job_id"), rs.getString("model"), rs.getDouble("scale"),
-            rs.getString("gpu_class"), rs.getString("precision_name"), rs.getInt("batch_size"),
-            BatchSemantics.parse("batch_semantics", rs.getString("batch_semantics")),
-            rs.getInt("gpus"), state.name(), rs.getInt("attempts"),
-            rs.getString("gave_up_message"), run(rs)));
+        jobs.add(
+            new SweepView.JobView(
+                rs.getString("job_id"),
+                rs.getString("model"),
+                rs.getDouble("scale"),
+                rs.getString("gpu_class"),
+                rs.getString("precision_name"),
+                rs.getInt("batch_size"),
+                BatchSemantics.parse("batch_semantics", rs.getString("batch_semantics")),
+                rs.getInt("gpus"),
+                state.name(),
+                rs.getInt("attempts"),
+                rs.getString("gave_up_message"),
+                run(rs)));
       }
     }
     return Optional.of(new SweepView(sweepId, name, model, submitted, finished, counts, jobs));
@@ -67,16 +76,23 @@ final class SweepQueries {
 
   List<SweepView.Summary> sweeps() throws SQLException {
     var out = new ArrayList<SweepView.Summary>();
-    try (var ps = c.prepareStatement(
-            "SELECT s.sweep_id, s.name, s.model, s.submitted_at_ms, COUNT(j.job_id) AS jobs,"
-                + " SUM(CASE WHEN j.state IN ('COMPLETED', 'FAILED') THEN 1 ELSE 0 END) AS done"
-                + " FROM sweeps s JOIN jobs j ON j.sweep_id = s.sweep_id"
-                + " GROUP BY s.sweep_id, s.name, s.model, s.submitted_at_ms"
-                + " ORDER BY s.submitted_at_ms DESC");
+    try (var ps =
+            c.prepareStatement(
+                "SELECT s.sweep_id, s.name, s.model, s.submitted_at_ms, COUNT(j.job_id) AS jobs,"
+                    + " SUM(CASE WHEN j.state IN ('COMPLETED', 'FAILED') THEN 1 ELSE 0 END) AS done"
+                    + " FROM sweeps s JOIN jobs j ON j.sweep_id = s.sweep_id"
+                    + " GROUP BY s.sweep_id, s.name, s.model, s.submitted_at_ms"
+                    + " ORDER BY s.submitted_at_ms DESC");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new SweepView.Summary(rs.getString(1), rs.getString(2), rs.getString(3),
-            rs.getLong(4), rs.getInt(5), rs.getInt(6)));
+        out.add(
+            new SweepView.Summary(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getInt(5),
+                rs.getInt(6)));
       }
     }
     return out;
@@ -90,13 +106,25 @@ final class SweepQueries {
     String method = rs.getString("energy_method");
     Long ftBatches = (Long) rs.getObject("full_training_batches", Long.class);
     double ftJ = rs.getDouble("full_training_energy_j");
-    SweepView.Extrapolation ft = ftBatches == null ? null : new SweepView.Extrapolation(
-        ftBatches, ftJ, rs.getObject("full_training_ci95_j", Double.class), ftJ / 3.6e6,
-        rs.getDouble("full_training_seconds"), footprint.co2eKilograms(ftJ),
-        footprint.cost(ftJ), footprint.pricePerKwh() == null ? null : footprint.currency());
+    SweepView.Extrapolation ft =
+        ftBatches == null
+            ? null
+            : new SweepView.Extrapolation(
+                ftBatches,
+                ftJ,
+                rs.getObject("full_training_ci95_j", Double.class),
+                ftJ / 3.6e6,
+                rs.getDouble("full_training_seconds"),
+                footprint.co2eKilograms(ftJ),
+                footprint.cost(ftJ),
+                footprint.pricePerKwh() == null ? null : footprint.currency());
     return new SweepView.RunView(
-        runId, rs.getString("run_state"), rs.getString("worker_id"), rs.getString("precision_ran"),
-        rs.getString("precision_note"), method,
+        runId,
+        rs.getString("run_state"),
+        rs.getString("worker_id"),
+        rs.getString("precision_ran"),
+        rs.getString("precision_note"),
+        method,
         method != null && EnergyMethod.parse(method).isEstimate(),
         rs.getObject("measured_batches", Integer.class),
         rs.getObject("seconds_per_batch", Double.class),
@@ -104,11 +132,14 @@ final class SweepQueries {
         rs.getObject("energy_per_batch_sd_j", Double.class),
         rs.getObject("energy_per_batch_ci95_j", Double.class),
         rs.getObject("net_energy_per_batch_j", Double.class),
-        rs.getObject("idle_power_w", Double.class), ft,
+        rs.getObject("idle_power_w", Double.class),
+        ft,
         rs.getObject("generator_params", Long.class),
         rs.getObject("discriminator_params", Long.class),
-        rs.getObject("flops_per_step", Long.class), rs.getString("failure_reason"),
-        rs.getString("failure_message"), rs.getString("full_training_note"),
+        rs.getObject("flops_per_step", Long.class),
+        rs.getString("failure_reason"),
+        rs.getString("failure_message"),
+        rs.getString("full_training_note"),
         RunProtocol.read(rs));
   }
 }

@@ -33,17 +33,19 @@ final class ApiClient {
 
   /** Submits a sweep file's text; returns the sweep id, or throws with the API's message. */
   String submit(String body, boolean yaml) throws IOException {
-    var req = api.request("/api/v1/sweeps")
-        .header("Content-Type", yaml ? "application/yaml" : "application/json")
-        .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    var req =
+        api.request("/api/v1/sweeps")
+            .header("Content-Type", yaml ? "application/yaml" : "application/json")
+            .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     JsonNode reply = Json.TOLERANT.readTree(send(req, 201).body());
     return reply.get("sweepId").asText();
   }
 
   SweepView sweep(String id) throws IOException {
-    return Json.TOLERANT.readValue(send(request("/api/v1/sweeps/" + id), 200).body(),
-        SweepView.class);
+    return Json.TOLERANT.readValue(
+        send(request("/api/v1/sweeps/" + id), 200).body(), SweepView.class);
   }
 
   /** GET a path (with its query); the body, or an IOException with the API's message. */
@@ -53,25 +55,34 @@ final class ApiClient {
 
   /** Points a model's alias at a version (as this user); throws with the API's message. */
   void setAlias(String model, String alias, int version) throws IOException {
-    var req = api.request("/api/v1/models/" + model + "/aliases/" + alias)
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": " + version + "}")).build();
+    var req =
+        api.request("/api/v1/models/" + model + "/aliases/" + alias)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .header("X-Wattsweep-User", System.getProperty("user.name", "anonymous"))
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": " + version + "}"))
+            .build();
     send(req, 200);
   }
 
   void deleteAlias(String model, String alias) throws IOException {
-    send(api.request("/api/v1/models/" + model + "/aliases/" + alias)
-        .timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
+    send(
+        api.request("/api/v1/models/" + model + "/aliases/" + alias)
+            .timeout(Duration.ofSeconds(30))
+            .DELETE()
+            .build(),
+        204);
   }
 
   /** The power traces a report draws ({@link SweepReport#powerRunIds}), by run id. */
   Map<String, PowerTrace> powerTraces(SweepView sweep) throws IOException {
     var out = new HashMap<String, PowerTrace>();
     for (String runId : SweepReport.powerRunIds(sweep)) {
-      out.put(runId, Json.TOLERANT.readValue(body("/api/v1/runs/" + runId + "/power?points="
-          + SweepReport.POWER_POINTS), PowerTrace.class));
+      out.put(
+          runId,
+          Json.TOLERANT.readValue(
+              body("/api/v1/runs/" + runId + "/power?points=" + SweepReport.POWER_POINTS),
+              PowerTrace.class));
     }
     return out;
   }

@@ -42,8 +42,9 @@ final class ApiConnection {
     }
     String token = blankToNull(env.get("WATTSWEEP_TOKEN"));
     if (token != null && !Tokens.wellFormed(token)) {
-      throw new IllegalArgumentException("WATTSWEEP_TOKEN is not a token: letters, digits and"
-          + " . _ ~ + / - only, '=' at the end (its value is not shown)");
+      throw new IllegalArgumentException(
+          "WATTSWEEP_TOKEN is not a token: letters, digits and"
+              + " . _ ~ + / - only, '=' at the end (its value is not shown)");
     }
     var builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
     String caFile = blankToNull(env.get("WATTSWEEP_CA_FILE"));
@@ -55,8 +56,8 @@ final class ApiConnection {
 
   /** A coordinator this process started on loopback: plain HTTP, no token. */
   static ApiConnection plain(String url) {
-    return new ApiConnection(url,
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), null);
+    return new ApiConnection(
+        url, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), null);
   }
 
   /** A request for a path (and query) on the coordinator, with the token if there is one. */
@@ -89,11 +90,19 @@ final class ApiConnection {
       tls.init(null, trust.getTrustManagers(), null);
       return tls;
     } catch (IOException e) {
-      throw new IllegalArgumentException("WATTSWEEP_CA_FILE cannot be read: '" + caFile + "' ("
-          + e.getClass().getSimpleName() + ")");
+      throw new IllegalArgumentException(
+          "WATTSWEEP_CA_FILE cannot be read: '"
+              + caFile
+              + "' ("
+              + e.getClass().getSimpleName()
+              + ")");
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("WATTSWEEP_CA_FILE holds no usable PEM certificate: '"
-          + caFile + "' (" + e.getMessage() + ")");
+      throw new IllegalArgumentException(
+          "WATTSWEEP_CA_FILE holds no usable PEM certificate: '"
+              + caFile
+              + "' ("
+              + e.getMessage()
+              + ")");
     }
   }
 

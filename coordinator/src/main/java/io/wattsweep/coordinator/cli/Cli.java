@@ -16,13 +16,14 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
- * The {@code wattsweep} commands that talk to a coordinator: {@code submit FILE [--wait]},
- * {@code status [SWEEP_ID]} and {@code demo}, and {@code token} to make its tokens. {@code --url}
- * (or WATTSWEEP_URL) names the coordinator, http://127.0.0.1:8080 by default; {@link
- * ApiConnection} says how it is reached (https, WATTSWEEP_CA_FILE, WATTSWEEP_TOKEN).
+ * The {@code wattsweep} commands that talk to a coordinator: {@code submit FILE [--wait]}, {@code
+ * status [SWEEP_ID]} and {@code demo}, and {@code token} to make its tokens. {@code --url} (or
+ * WATTSWEEP_URL) names the coordinator, http://127.0.0.1:8080 by default; {@link ApiConnection}
+ * says how it is reached (https, WATTSWEEP_CA_FILE, WATTSWEEP_TOKEN).
  */
 public final class Cli {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: wattsweep COMMAND [ARGS]
         help                         this list
         demo                         start a local broker, coordinator and worker; run a demo sweep
@@ -70,8 +71,7 @@ public final class Cli {
   public static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err)
       throws Exception {
     List<String> args = new ArrayList<>(List.of(argv));
-    String url = option(args, "--url", env.getOrDefault("WATTSWEEP_URL",
-        "http://127.0.0.1:8080"));
+    String url = option(args, "--url", env.getOrDefault("WATTSWEEP_URL", "http://127.0.0.1:8080"));
     boolean wait = args.remove("--wait");
     if (args.isEmpty()) {
       err.print(USAGE);
@@ -87,15 +87,20 @@ public final class Cli {
           return Demo.run(Installation.current(), out);
         case "token":
           return TokenCommand.run(args, System.in, out, err);
-        case "submit": {
-          if (args.size() != 1) {
-            err.print(USAGE);
-            return 2;
+        case "submit":
+          {
+            if (args.size() != 1) {
+              err.print(USAGE);
+              return 2;
+            }
+            var connection = ApiConnection.fromEnv(url, env);
+            return submit(
+                new ApiClient(connection),
+                new LiveStatusClient(connection),
+                Path.of(args.get(0)),
+                wait,
+                out);
           }
-          var connection = ApiConnection.fromEnv(url, env);
-          return submit(new ApiClient(connection), new LiveStatusClient(connection),
-              Path.of(args.get(0)), wait, out);
-        }
         case "status":
           var api = new ApiClient(ApiConnection.fromEnv(url, env));
           if (args.isEmpty()) {
@@ -111,23 +116,23 @@ public final class Cli {
         case "versions":
         case "alias":
         case "power":
-          return QueryCommands.run(command, args, new ApiClient(ApiConnection.fromEnv(url, env)),
-              out, err);
-        case "report": {
-          String id = option(args, "--sweep", null);
-          String dir = option(args, "--out", null);
-          if (id == null || dir == null || !args.isEmpty()) {
-            err.print(USAGE);
-            return 2;
+          return QueryCommands.run(
+              command, args, new ApiClient(ApiConnection.fromEnv(url, env)), out, err);
+        case "report":
+          {
+            String id = option(args, "--sweep", null);
+            String dir = option(args, "--out", null);
+            if (id == null || dir == null || !args.isEmpty()) {
+              err.print(USAGE);
+              return 2;
+            }
+            var client = new ApiClient(ApiConnection.fromEnv(url, env));
+            SweepView sweep = client.sweep(id);
+            for (Path f : SweepReport.write(sweep, client.powerTraces(sweep), Path.of(dir))) {
+              out.println(f);
+            }
+            return 0;
           }
-          var client = new ApiClient(ApiConnection.fromEnv(url, env));
-          SweepView sweep = client.sweep(id);
-          for (Path f : SweepReport.write(sweep,
-              client.powerTraces(sweep), Path.of(dir))) {
-            out.println(f);
-          }
-          return 0;
-        }
         default:
           err.println(Printable.text("unknown command: '" + command + "'"));
           err.print(USAGE);
@@ -137,23 +142,39 @@ public final class Cli {
       err.println(Printable.text("wattsweep " + command + ": " + e.getMessage()));
       return 2;
     } catch (SSLException e) {
-      err.println(Printable.text("wattsweep " + command + ": TLS with " + url + " failed: "
-          + e.getMessage() + " (WATTSWEEP_CA_FILE names the CA that signed the coordinator's"
-          + " certificate)"));
+      err.println(
+          Printable.text(
+              "wattsweep "
+                  + command
+                  + ": TLS with "
+                  + url
+                  + " failed: "
+                  + e.getMessage()
+                  + " (WATTSWEEP_CA_FILE names the CA that signed the coordinator's"
+                  + " certificate)"));
       return 1;
     } catch (java.net.ConnectException e) {
-      err.println("wattsweep " + command + ": no coordinator answers at " + url
-          + " (start one with ./wattsweep coordinator, or pass --url)");
+      err.println(
+          "wattsweep "
+              + command
+              + ": no coordinator answers at "
+              + url
+              + " (start one with ./wattsweep coordinator, or pass --url)");
       return 1;
     } catch (IOException e) {
-      err.println(Printable.text("wattsweep " + command + ": "
-          + (e.getMessage() == null ? e.toString() : e.getMessage())));
+      err.println(
+          Printable.text(
+              "wattsweep "
+                  + command
+                  + ": "
+                  + (e.getMessage() == null ? e.toString() : e.getMessage())));
       return 1;
     }
   }
 
-  private static int submit(ApiClient api, LiveStatusClient live, Path file, boolean wait,
-      PrintStream out) throws IOException, InterruptedException {
+  private static int submit(
+      ApiClient api, LiveStatusClient live, Path file, boolean wait, PrintStream out)
+      throws IOException, InterruptedException {
     String name = file.getFileName().toString();
     boolean yaml = !name.endsWith(".json");
     String sweepId = api.submit(Files.readString(file), yaml);
@@ -171,8 +192,9 @@ public final class Cli {
    * Polls until every job of the sweep is finished, showing its progress bar: redrawn in place
    * every second on a terminal, else a new line whenever jobs or batches move on.
    */
-  static SweepView waitFor(ApiClient api, LiveStatusClient live, String sweepId,
-      Duration timeout, PrintStream out) throws IOException, InterruptedException {
+  static SweepView waitFor(
+      ApiClient api, LiveStatusClient live, String sweepId, Duration timeout, PrintStream out)
+      throws IOException, InterruptedException {
     boolean terminal = out == System.out && System.console() != null;
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";

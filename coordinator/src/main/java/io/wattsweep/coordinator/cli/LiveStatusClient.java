@@ -24,8 +24,11 @@ final class LiveStatusClient {
   }
 
   Optional<LiveStatus> fetch(String sweepId) {
-    var req = api.request("/api/v1/sweeps/" + sweepId + "/live")
-        .timeout(Duration.ofSeconds(2)).GET().build();
+    var req =
+        api.request("/api/v1/sweeps/" + sweepId + "/live")
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
     try {
       HttpResponse<String> res = api.http.send(req, HttpResponse.BodyHandlers.ofString());
       return res.statusCode() == 200

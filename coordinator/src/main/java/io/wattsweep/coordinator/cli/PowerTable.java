@@ -14,13 +14,18 @@ final class PowerTable {
     lines.add(new String[] {"from", "to", "samples", "mean", "min", "max"});
     long start = trace.points().isEmpty() ? 0 : trace.points().get(0).fromMs();
     for (PowerTrace.Point p : trace.points()) {
-      lines.add(new String[] {
-        seconds(p.fromMs() - start), seconds(p.toMs() - start), Long.toString(p.samples()),
-        watts(p.meanWatts()), watts(p.minWatts()), watts(p.maxWatts())
-      });
+      lines.add(
+          new String[] {
+            seconds(p.fromMs() - start), seconds(p.toMs() - start), Long.toString(p.samples()),
+            watts(p.meanWatts()), watts(p.minWatts()), watts(p.maxWatts())
+          });
     }
-    var out = new StringBuilder("Power of run ").append(trace.runId()).append(": ")
-        .append(trace.samples()).append(" samples");
+    var out =
+        new StringBuilder("Power of run ")
+            .append(trace.runId())
+            .append(": ")
+            .append(trace.samples())
+            .append(" samples");
     if (trace.bucketMs() > 0) {
       out.append(String.format(Locale.ROOT, " in buckets of %.1f s", trace.bucketMs() / 1e3));
     }
@@ -29,15 +34,22 @@ final class PowerTable {
       out.append("(no power samples stored for this run)\n");
       return out.toString();
     }
-    out.append("method: ").append(String.join(", ", trace.methods()))
-        .append(trace.estimate() ? " (estimate: not a measurement)" : "").append('\n');
+    out.append("method: ")
+        .append(String.join(", ", trace.methods()))
+        .append(trace.estimate() ? " (estimate: not a measurement)" : "")
+        .append('\n');
     if (trace.decimated()) {
-      out.append(String.format(Locale.ROOT, "past the run's first %,d events one sample in %d"
-          + " is stored, with the count, least, most and mean of those it stands for%n",
-          SampleDecimation.FULL_RATE_EVENTS, SampleDecimation.STRIDE));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "past the run's first %,d events one sample in %d"
+                  + " is stored, with the count, least, most and mean of those it stands for%n",
+              SampleDecimation.FULL_RATE_EVENTS,
+              SampleDecimation.STRIDE));
     }
-    out.append("Times are seconds from the first sample. A run's energy figures are its meter's,"
-        + " over each batch; they are not taken from these samples.\n");
+    out.append(
+        "Times are seconds from the first sample. A run's energy figures are its meter's,"
+            + " over each batch; they are not taken from these samples.\n");
     return out.toString();
   }
 

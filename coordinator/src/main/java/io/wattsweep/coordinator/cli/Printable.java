@@ -29,9 +29,10 @@ final class Printable {
       int cp = s.codePointAt(i);
       int next = i + Character.charCount(cp);
       boolean layout = cp == '\n' || cp == '\r' || cp == '\t';
-      boolean unsafe = (Character.isISOControl(cp) && !(keepLayout && layout))
-          || Character.getType(cp) == Character.FORMAT
-          || Character.getType(cp) == Character.SURROGATE;
+      boolean unsafe =
+          (Character.isISOControl(cp) && !(keepLayout && layout))
+              || Character.getType(cp) == Character.FORMAT
+              || Character.getType(cp) == Character.SURROGATE;
       if (unsafe && out == null) {
         out = new StringBuilder(s.length() + 16).append(s, 0, i);
       }

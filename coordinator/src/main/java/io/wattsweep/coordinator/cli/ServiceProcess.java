@@ -33,15 +33,23 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /** Starts {@code program}'s {@code mainClass} from {@code installation}. */
-  public static ServiceProcess start(Installation installation, Program program,
-      String mainClass, Map<String, String> env, Path log, String heap) throws IOException {
+  public static ServiceProcess start(
+      Installation installation,
+      Program program,
+      String mainClass,
+      Map<String, String> env,
+      Path log,
+      String heap)
+      throws IOException {
     String name = program.name().toLowerCase(Locale.ROOT);
     String classpath = installation.classpath(program);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", classpath, mainClass));
     Files.createDirectories(log.getParent());
-    var pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    var pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     Process p = pb.start();
     LOG.info("Started {} (pid {}), log in {}", name, p.pid(), log);

@@ -26,8 +26,13 @@ final class TokenCommand {
       Role role = Role.parse(args.get(1));
       String token = Tokens.newToken();
       String line = Tokens.line(token, role, args.get(2));
-      out.println("Token for " + args.get(2) + " (role " + role.label() + "), shown only here;"
-          + " they set it as WATTSWEEP_TOKEN:");
+      out.println(
+          "Token for "
+              + args.get(2)
+              + " (role "
+              + role.label()
+              + "), shown only here;"
+              + " they set it as WATTSWEEP_TOKEN:");
       out.println("  " + token);
       out.println("Its line for the coordinator's tokens file (WATTSWEEP_TOKENS_FILE):");
       out.println("  " + line);
@@ -36,8 +41,10 @@ final class TokenCommand {
     if (args.size() == 1 && args.get(0).equals("hash")) {
       String token = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!Tokens.wellFormed(token) || token.length() < MIN_LENGTH) {
-        err.println("wattsweep token hash: standard input must hold one token of at least "
-            + MIN_LENGTH + " letters, digits or . _ ~ + / - (wattsweep token new makes one)");
+        err.println(
+            "wattsweep token hash: standard input must hold one token of at least "
+                + MIN_LENGTH
+                + " letters, digits or . _ ~ + / - (wattsweep token new makes one)");
         return 2;
       }
       out.println(Tokens.hash(token));

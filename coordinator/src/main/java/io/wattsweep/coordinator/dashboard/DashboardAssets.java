@@ -14,11 +14,12 @@ import java.util.Optional;
  */
 public final class DashboardAssets {
   static final String ROOT = "io/wattsweep/coordinator/dashboard/web/";
-  private static final Map<String, String> TYPES = Map.of(
-      "index.html", "text/html; charset=utf-8",
-      "dashboard.js", "text/javascript; charset=utf-8",
-      "dashboard.css", "text/css; charset=utf-8",
-      "favicon.svg", "image/svg+xml");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "index.html", "text/html; charset=utf-8",
+          "dashboard.js", "text/javascript; charset=utf-8",
+          "dashboard.css", "text/css; charset=utf-8",
+          "favicon.svg", "image/svg+xml");
 
   /** One asset: its bytes and content type. */
   record Asset(Buffer body, String contentType) {}
@@ -33,16 +34,18 @@ public final class DashboardAssets {
   public static DashboardAssets load() {
     var out = new HashMap<String, Asset>();
     ClassLoader loader = DashboardAssets.class.getClassLoader();
-    TYPES.forEach((name, type) -> {
-      try (InputStream in = loader.getResourceAsStream(ROOT + name)) {
-        if (in == null) {
-          throw new IllegalStateException("dashboard asset missing from the jar: " + ROOT + name);
-        }
-        out.put(name, new Asset(Buffer.buffer(in.readAllBytes()), type));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read dashboard asset " + name, e);
-      }
-    });
+    TYPES.forEach(
+        (name, type) -> {
+          try (InputStream in = loader.getResourceAsStream(ROOT + name)) {
+            if (in == null) {
+              throw new IllegalStateException(
+                  "dashboard asset missing from the jar: " + ROOT + name);
+            }
+            out.put(name, new Asset(Buffer.buffer(in.readAllBytes()), type));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read dashboard asset " + name, e);
+          }
+        });
     return new DashboardAssets(out);
   }
 

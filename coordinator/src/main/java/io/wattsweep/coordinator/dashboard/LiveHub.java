@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * The live side of the dashboard: pushes every power sample, measured batch and run state change
  * the coordinator ingests to the browsers connected to {@code GET /api/v1/live} (server-sent
  * events), as soon as the catalog has it, and remembers recent runs in memory (their latest batch
- * and power, and the last minutes of power) so that a page opened mid-run, and
- * {@code GET /api/v1/sweeps/{id}/live}, see them at once without reading the catalog.
+ * and power, and the last minutes of power) so that a page opened mid-run, and {@code GET
+ * /api/v1/sweeps/{id}/live}, see them at once without reading the catalog.
  *
  * <p>Events of the stream: {@code snapshot} (on connect: the remembered runs with their power
  * history), {@code run} (a run started, completed or failed), {@code power}, {@code batch}. A
@@ -43,12 +43,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveHub implements EventIngestor.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
+
   /** How long power history is kept per run, and how long a finished run is remembered. */
   static final Duration HISTORY = Duration.ofMinutes(10);
+
   /** At most this many samples per run (a 5 Hz sampler over the history). */
   static final int MAX_SAMPLES_PER_RUN = 3000;
+
   /** At most this many runs remembered; the oldest go first. */
   static final int MAX_RUNS = 128;
+
   private static final long KEEPALIVE_MS = 15_000;
 
   private final Clock clock;
@@ -152,22 +156,33 @@ public final class LiveHub implements EventIngestor.Listener {
           || run.samples.peekFirst()[0] < p.atMs() - HISTORY.toMillis()) {
         run.samples.removeFirst();
       }
-      return frame("power", new JsonObject()
-          .put("jobId", p.jobId()).put("runId", p.runId()).put("seq", p.seq())
-          .put("atMs", p.atMs()).put("watts", p.powerWatts())
-          .put("method", run.method).put("estimate", run.estimate)
-          .put("ingestedAtMs", ingestedAtMs));
+      return frame(
+          "power",
+          new JsonObject()
+              .put("jobId", p.jobId())
+              .put("runId", p.runId())
+              .put("seq", p.seq())
+              .put("atMs", p.atMs())
+              .put("watts", p.powerWatts())
+              .put("method", run.method)
+              .put("estimate", run.estimate)
+              .put("ingestedAtMs", ingestedAtMs));
     }
     if (e instanceof BatchMeasured b) {
       run.batchesDone = Math.max(run.batchesDone, b.batchIndex() + 1);
       run.lastBatchAtMs = b.atMs();
-      return frame("batch", new JsonObject()
-          .put("jobId", b.jobId()).put("runId", b.runId()).put("seq", b.seq())
-          .put("atMs", b.atMs()).put("batchIndex", b.batchIndex())
-          .put("durationSeconds", b.durationNanos() / 1e9)
-          .put("energyJoules", b.energyJoules())
-          .put("resolutionJoules", b.energyResolutionJoules())
-          .put("ingestedAtMs", ingestedAtMs));
+      return frame(
+          "batch",
+          new JsonObject()
+              .put("jobId", b.jobId())
+              .put("runId", b.runId())
+              .put("seq", b.seq())
+              .put("atMs", b.atMs())
+              .put("batchIndex", b.batchIndex())
+              .put("durationSeconds", b.durationNanos() / 1e9)
+              .put("energyJoules", b.energyJoules())
+              .put("resolutionJoules", b.energyResolutionJoules())
+              .put("ingestedAtMs", ingestedAtMs));
     }
     if (e instanceof RunStarted s) {
       run.workerId = s.workerId();
@@ -263,26 +278,47 @@ public final class LiveHub implements EventIngestor.Listener {
     }
 
     LiveStatus.JobLive status() {
-      return new LiveStatus.JobLive(jobId, runId, workerId, state, batchesDone,
-          Double.isNaN(powerWatts) ? null : powerWatts, powerAtMs == 0 ? null : powerAtMs,
-          method, estimate);
+      return new LiveStatus.JobLive(
+          jobId,
+          runId,
+          workerId,
+          state,
+          batchesDone,
+          Double.isNaN(powerWatts) ? null : powerWatts,
+          powerAtMs == 0 ? null : powerAtMs,
+          method,
+          estimate);
     }
 
     JsonObject json(boolean withSamples) {
       var devs = new JsonArray();
       for (DeviceInfo d : devices) {
-        devs.add(new JsonObject().put("index", d.index()).put("kind", d.kind())
-            .put("uuid", d.uuid()).put("name", d.name())
-            .put("powerLimitWatts", d.powerLimitWatts()));
+        devs.add(
+            new JsonObject()
+                .put("index", d.index())
+                .put("kind", d.kind())
+                .put("uuid", d.uuid())
+                .put("name", d.name())
+                .put("powerLimitWatts", d.powerLimitWatts()));
       }
-      var o = new JsonObject().put("jobId", jobId).put("runId", runId)
-          .put("workerId", workerId).put("host", host).put("devices", devs)
-          .put("method", method).put("estimate", estimate).put("precisionRan", precisionRan)
-          .put("state", state).put("failure", failure).put("batchesDone", batchesDone)
-          .put("startedAtMs", startedAtMs).put("endedAtMs", endedAtMs)
-          .put("idleWatts", Double.isNaN(idleWatts) ? null : idleWatts)
-          .put("powerWatts", Double.isNaN(powerWatts) ? null : powerWatts)
-          .put("powerAtMs", powerAtMs);
+      var o =
+          new JsonObject()
+              .put("jobId", jobId)
+              .put("runId", runId)
+              .put("workerId", workerId)
+              .put("host", host)
+              .put("devices", devs)
+              .put("method", method)
+              .put("estimate", estimate)
+              .put("precisionRan", precisionRan)
+              .put("state", state)
+              .put("failure", failure)
+              .put("batchesDone", batchesDone)
+              .put("startedAtMs", startedAtMs)
+              .put("endedAtMs", endedAtMs)
+              .put("idleWatts", Double.isNaN(idleWatts) ? null : idleWatts)
+              .put("powerWatts", Double.isNaN(powerWatts) ? null : powerWatts)
+              .put("powerAtMs", powerAtMs);
       if (withSamples) {
         var s = new JsonArray();
         samples.forEach(p -> s.add(new JsonArray().add((long) p[0]).add(p[1])));

@@ -14,19 +14,20 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A sweep's report files (the study's figure, results.csv, report.html) for the dashboard,
- * rendered by {@link SweepReport} into a cache directory and rendered again only when another of
- * the sweep's jobs has finished. Blocking (it writes files): callers run it off the event loop.
+ * A sweep's report files (the study's figure, results.csv, report.html) for the dashboard, rendered
+ * by {@link SweepReport} into a cache directory and rendered again only when another of the sweep's
+ * jobs has finished. Blocking (it writes files): callers run it off the event loop.
  */
 public final class ReportFiles {
   private final Path cacheDir;
   private final Function<String, Optional<PowerTrace>> traces;
+
   /** Sweep id → the finished-jobs count its files were rendered at. */
   private final Map<String, Integer> renderedAt = new HashMap<>();
 
   /**
-   * @param traces a run's power trace by its id ({@link SweepReport#POWER_POINTS} points), for
-   *     the power figure
+   * @param traces a run's power trace by its id ({@link SweepReport#POWER_POINTS} points), for the
+   *     power figure
    */
   public ReportFiles(Path cacheDir, Function<String, Optional<PowerTrace>> traces) {
     this.cacheDir = cacheDir;
@@ -34,9 +35,9 @@ public final class ReportFiles {
   }
 
   /**
-   * The named report file of the sweep, rendering the report first if it is missing or stale;
-   * empty when no job of the sweep has completed yet (there is nothing to draw) or the name is
-   * not a report file.
+   * The named report file of the sweep, rendering the report first if it is missing or stale; empty
+   * when no job of the sweep has completed yet (there is nothing to draw) or the name is not a
+   * report file.
    */
   public synchronized Optional<Path> file(SweepView sweep, String name) throws IOException {
     int completed = sweep.jobCounts().getOrDefault("COMPLETED", 0);
@@ -59,8 +60,10 @@ public final class ReportFiles {
 
   /** The file names a report has; anything else is refused (no path tricks). */
   static Set<String> names() {
-    var names = SweepReport.PANELS.stream().flatMap(p -> Set.of(p + ".svg", p + ".png").stream())
-        .collect(Collectors.toSet());
+    var names =
+        SweepReport.PANELS.stream()
+            .flatMap(p -> Set.of(p + ".svg", p + ".png").stream())
+            .collect(Collectors.toSet());
     names.add(SweepReport.FIGURE + ".svg");
     names.add(SweepReport.FIGURE + ".png");
     names.add(SweepReport.POWER + ".svg");

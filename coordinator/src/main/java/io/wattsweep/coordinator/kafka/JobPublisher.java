@@ -21,10 +21,20 @@ public final class JobPublisher {
   /** Succeeds once Kafka has acknowledged every job. */
   public Future<Void> publish(List<JobSpec> jobs) {
     var classes = jobs.stream().map(JobSpec::gpuClass).distinct().toList();
-    return topics.ensureJobTopics(classes).compose(v -> Future.all(jobs.stream()
-            .map(j -> producer.send(KafkaProducerRecord.create(
-                Topics.jobs(j.gpuClass()), j.jobId(), EventCodec.encodeJob(j))))
-            .toList()))
+    return topics
+        .ensureJobTopics(classes)
+        .compose(
+            v ->
+                Future.all(
+                    jobs.stream()
+                        .map(
+                            j ->
+                                producer.send(
+                                    KafkaProducerRecord.create(
+                                        Topics.jobs(j.gpuClass()),
+                                        j.jobId(),
+                                        EventCodec.encodeJob(j))))
+                        .toList()))
         .mapEmpty();
   }
 }

@@ -22,8 +22,8 @@ public final class TopicSetup {
   private final short replication;
   private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-  public TopicSetup(KafkaAdminClient admin, int jobPartitions, int eventPartitions,
-      short replication) {
+  public TopicSetup(
+      KafkaAdminClient admin, int jobPartitions, int eventPartitions, short replication) {
     this.admin = admin;
     this.jobPartitions = jobPartitions;
     this.eventPartitions = eventPartitions;
@@ -42,8 +42,10 @@ public final class TopicSetup {
 
   /** The jobs topics of these classes (a sweep may name a class no worker has asked for yet). */
   public Future<Void> ensureJobTopics(Collection<String> gpuClasses) {
-    return ensure(gpuClasses.stream()
-        .map(c -> new NewTopic(Topics.jobs(c), jobPartitions, replication)).toList());
+    return ensure(
+        gpuClasses.stream()
+            .map(c -> new NewTopic(Topics.jobs(c), jobPartitions, replication))
+            .toList());
   }
 
   private Future<Void> ensure(List<NewTopic> wanted) {
@@ -51,19 +53,33 @@ public final class TopicSetup {
     if (unknown.isEmpty()) {
       return Future.succeededFuture();
     }
-    return admin.listTopics().compose(existing -> {
-      List<NewTopic> missing =
-          unknown.stream().filter(t -> !existing.contains(t.getName())).toList();
-      Future<Void> created = missing.isEmpty()
-          ? Future.succeededFuture()
-          : admin.createTopics(missing)
-              .recover(err -> isAlreadyExists(err) ? Future.succeededFuture() : Future.failedFuture(err));
-      return created.onSuccess(v -> {
-        missing.forEach(t -> LOG.info("Created topic {} ({} partitions)", t.getName(),
-            t.getNumPartitions()));
-        unknown.forEach(t -> known.add(t.getName()));
-      });
-    });
+    return admin
+        .listTopics()
+        .compose(
+            existing -> {
+              List<NewTopic> missing =
+                  unknown.stream().filter(t -> !existing.contains(t.getName())).toList();
+              Future<Void> created =
+                  missing.isEmpty()
+                      ? Future.succeededFuture()
+                      : admin
+                          .createTopics(missing)
+                          .recover(
+                              err ->
+                                  isAlreadyExists(err)
+                                      ? Future.succeededFuture()
+                                      : Future.failedFuture(err));
+              return created.onSuccess(
+                  v -> {
+                    missing.forEach(
+                        t ->
+                            LOG.info(
+                                "Created topic {} ({} partitions)",
+                                t.getName(),
+                                t.getNumPartitions()));
+                    unknown.forEach(t -> known.add(t.getName()));
+                  });
+            });
   }
 
   private static boolean isAlreadyExists(Throwable err) {

@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Refreshes the sweep and job gauges from the catalog every interval, on a worker thread. A
- * finished sweep's counts never change again, so each is read once; only unfinished sweeps are
- * read at every refresh.
+ * finished sweep's counts never change again, so each is read once; only unfinished sweeps are read
+ * at every refresh.
  */
 public final class CatalogGauges {
   /** How many of the latest sweeps get their own progress series. */
@@ -30,8 +30,8 @@ public final class CatalogGauges {
   private final Map<String, Map<String, Integer>> finishedCounts = new ConcurrentHashMap<>();
   private long timer = -1;
 
-  public CatalogGauges(Vertx vertx, Catalog catalog, CoordinatorMetrics metrics,
-      Duration interval) {
+  public CatalogGauges(
+      Vertx vertx, Catalog catalog, CoordinatorMetrics metrics, Duration interval) {
     this.vertx = vertx;
     this.catalog = catalog;
     this.metrics = metrics;
@@ -39,11 +39,19 @@ public final class CatalogGauges {
   }
 
   public void start() {
-    timer = Periodic.every(vertx, Duration.ZERO, interval, "Refreshing sweep and job gauges",
-        () -> vertx.executeBlocking(() -> {
-          refresh();
-          return null;
-        }, false));
+    timer =
+        Periodic.every(
+            vertx,
+            Duration.ZERO,
+            interval,
+            "Refreshing sweep and job gauges",
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      refresh();
+                      return null;
+                    },
+                    false));
   }
 
   public void stop() {

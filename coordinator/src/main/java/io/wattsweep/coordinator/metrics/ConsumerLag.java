@@ -38,8 +38,8 @@ public final class ConsumerLag {
   private Set<Pair> known = Set.of();
   private long timer = -1;
 
-  public ConsumerLag(Vertx vertx, KafkaAdminClient admin, CoordinatorMetrics metrics,
-      Duration interval) {
+  public ConsumerLag(
+      Vertx vertx, KafkaAdminClient admin, CoordinatorMetrics metrics, Duration interval) {
     this.vertx = vertx;
     this.admin = admin;
     this.metrics = metrics;
@@ -47,8 +47,8 @@ public final class ConsumerLag {
   }
 
   public void start() {
-    timer = Periodic.every(vertx, Duration.ZERO, interval, "Refreshing consumer lag",
-        this::refresh);
+    timer =
+        Periodic.every(vertx, Duration.ZERO, interval, "Refreshing consumer lag", this::refresh);
   }
 
   public void stop() {
@@ -56,25 +56,35 @@ public final class ConsumerLag {
   }
 
   Future<Void> refresh() {
-    return admin.listTopics().compose(topics -> {
-      List<Pair> pairs = pairs(topics);
-      List<String> names = pairs.stream().map(Pair::topic).distinct().toList();
-      return admin.describeTopics(names).compose(described -> {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        for (TopicDescription d : described.values()) {
-          d.getPartitions().forEach(p -> {
-            var tp = new TopicPartition(d.getName(), p.getPartition());
-            latest.put(tp, OffsetSpec.LATEST);
-            earliest.put(tp, OffsetSpec.EARLIEST);
-          });
-        }
-        Future<Map<TopicPartition, ListOffsetsResultInfo>> ends = admin.listOffsets(latest);
-        Future<Map<TopicPartition, ListOffsetsResultInfo>> starts = admin.listOffsets(earliest);
-        return Future.all(ends, starts).compose(v -> groups(pairs, ends.result(),
-            starts.result()));
-      });
-    });
+    return admin
+        .listTopics()
+        .compose(
+            topics -> {
+              List<Pair> pairs = pairs(topics);
+              List<String> names = pairs.stream().map(Pair::topic).distinct().toList();
+              return admin
+                  .describeTopics(names)
+                  .compose(
+                      described -> {
+                        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+                        for (TopicDescription d : described.values()) {
+                          d.getPartitions()
+                              .forEach(
+                                  p -> {
+                                    var tp = new TopicPartition(d.getName(), p.getPartition());
+                                    latest.put(tp, OffsetSpec.LATEST);
+                                    earliest.put(tp, OffsetSpec.EARLIEST);
+                                  });
+                        }
+                        Future<Map<TopicPartition, ListOffsetsResultInfo>> ends =
+                            admin.listOffsets(latest);
+                        Future<Map<TopicPartition, ListOffsetsResultInfo>> starts =
+                            admin.listOffsets(earliest);
+                        return Future.all(ends, starts)
+                            .compose(v -> groups(pairs, ends.result(), starts.result()));
+                      });
+            });
   }
 
   /** The coordinator's group, and one worker group per jobs topic that exists. */
@@ -84,36 +94,48 @@ public final class ConsumerLag {
       out.add(new Pair(EventIngestor.GROUP, Topics.EVENTS));
     }
     String prefix = Topics.jobs("");
-    topics.stream().filter(t -> t.startsWith(prefix)).sorted().forEach(t ->
-        out.add(new Pair(Topics.workerGroup(t.substring(prefix.length())), t)));
+    topics.stream()
+        .filter(t -> t.startsWith(prefix))
+        .sorted()
+        .forEach(t -> out.add(new Pair(Topics.workerGroup(t.substring(prefix.length())), t)));
     return out;
   }
 
-  private Future<Void> groups(List<Pair> pairs, Map<TopicPartition, ListOffsetsResultInfo> ends,
+  private Future<Void> groups(
+      List<Pair> pairs,
+      Map<TopicPartition, ListOffsetsResultInfo> ends,
       Map<TopicPartition, ListOffsetsResultInfo> starts) {
     var measured = new ArrayList<Future<?>>();
     var seen = new HashSet<Pair>();
     for (Pair pair : pairs) {
-      measured.add(admin.listConsumerGroupOffsets(pair.group()).onSuccess(committed -> {
-        metrics.consumerLag(pair.group(), pair.topic(), lag(pair.topic(), ends, starts,
-            committed));
-        synchronized (seen) {
-          seen.add(pair);
-        }
-      }));
+      measured.add(
+          admin
+              .listConsumerGroupOffsets(pair.group())
+              .onSuccess(
+                  committed -> {
+                    metrics.consumerLag(
+                        pair.group(), pair.topic(), lag(pair.topic(), ends, starts, committed));
+                    synchronized (seen) {
+                      seen.add(pair);
+                    }
+                  }));
     }
-    return Future.join(measured).transform(ar -> {
-      for (Pair gone : known) {
-        if (!seen.contains(gone)) {
-          metrics.forgetConsumerLag(gone.group(), gone.topic());
-        }
-      }
-      known = Set.copyOf(seen);
-      return ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause());
-    });
+    return Future.join(measured)
+        .transform(
+            ar -> {
+              for (Pair gone : known) {
+                if (!seen.contains(gone)) {
+                  metrics.forgetConsumerLag(gone.group(), gone.topic());
+                }
+              }
+              known = Set.copyOf(seen);
+              return ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause());
+            });
   }
 
-  static long lag(String topic, Map<TopicPartition, ListOffsetsResultInfo> ends,
+  static long lag(
+      String topic,
+      Map<TopicPartition, ListOffsetsResultInfo> ends,
       Map<TopicPartition, ListOffsetsResultInfo> starts,
       Map<TopicPartition, OffsetAndMetadata> committed) {
     long lag = 0;

@@ -24,90 +24,106 @@ import java.util.Set;
 public final class CoordinatorMetrics implements EventIngestor.Listener {
   /** Buckets from 5 ms to 2 min: live events arrive within a second, a backlog takes longer. */
   private static final double[] DELAY_BUCKETS_SECONDS = {
-      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120
+  };
+
   private static final double[] WRITE_BUCKETS_SECONDS = {
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
+  };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
-  private final Gauge sweeps = Gauge.builder()
-      .name("wattsweep_sweeps")
-      .help("Sweeps in the catalog by state: running (some job not finished) or finished")
-      .labelNames("state")
-      .register(registry);
+  private final Gauge sweeps =
+      Gauge.builder()
+          .name("wattsweep_sweeps")
+          .help("Sweeps in the catalog by state: running (some job not finished) or finished")
+          .labelNames("state")
+          .register(registry);
 
-  private final Gauge jobs = Gauge.builder()
-      .name("wattsweep_jobs")
-      .help("Jobs in the catalog by state: queued, running, completed, failed")
-      .labelNames("state")
-      .register(registry);
+  private final Gauge jobs =
+      Gauge.builder()
+          .name("wattsweep_jobs")
+          .help("Jobs in the catalog by state: queued, running, completed, failed")
+          .labelNames("state")
+          .register(registry);
 
-  private final Gauge sweepJobs = Gauge.builder()
-      .name("wattsweep_sweep_jobs")
-      .help("Jobs of each of the latest sweeps by state, for progress")
-      .labelNames("sweep_id", "sweep_name", "state")
-      .register(registry);
+  private final Gauge sweepJobs =
+      Gauge.builder()
+          .name("wattsweep_sweep_jobs")
+          .help("Jobs of each of the latest sweeps by state, for progress")
+          .labelNames("sweep_id", "sweep_name", "state")
+          .register(registry);
 
-  private final Gauge jobsQueued = Gauge.builder()
-      .name("wattsweep_jobs_queued")
-      .help("Jobs waiting for a worker, per GPU class and GPU count: what autoscalers read")
-      .labelNames("gpu_class", "gpus")
-      .register(registry);
+  private final Gauge jobsQueued =
+      Gauge.builder()
+          .name("wattsweep_jobs_queued")
+          .help("Jobs waiting for a worker, per GPU class and GPU count: what autoscalers read")
+          .labelNames("gpu_class", "gpus")
+          .register(registry);
 
   private final Set<List<String>> backlogSeen = new HashSet<>();
 
-  private final Gauge jobsRunning = Gauge.builder()
-      .name("wattsweep_jobs_running")
-      .help("Jobs a worker has started, per GPU class and GPU count")
-      .labelNames("gpu_class", "gpus")
-      .register(registry);
+  private final Gauge jobsRunning =
+      Gauge.builder()
+          .name("wattsweep_jobs_running")
+          .help("Jobs a worker has started, per GPU class and GPU count")
+          .labelNames("gpu_class", "gpus")
+          .register(registry);
 
-  private final Gauge workersLive = Gauge.builder()
-      .name("wattsweep_workers_live")
-      .help("Workers whose last heartbeat is recent enough to count them alive, per GPU class")
-      .labelNames("gpu_class")
-      .register(registry);
+  private final Gauge workersLive =
+      Gauge.builder()
+          .name("wattsweep_workers_live")
+          .help("Workers whose last heartbeat is recent enough to count them alive, per GPU class")
+          .labelNames("gpu_class")
+          .register(registry);
 
-  private final Counter eventsIngested = Counter.builder()
-      .name("wattsweep_events_ingested_total")
-      .help("Run events written to the catalog, by type (redeliveries included)")
-      .labelNames("type")
-      .register(registry);
+  private final Counter eventsIngested =
+      Counter.builder()
+          .name("wattsweep_events_ingested_total")
+          .help("Run events written to the catalog, by type (redeliveries included)")
+          .labelNames("type")
+          .register(registry);
 
-  private final Counter eventsRejected = Counter.builder()
-      .name("wattsweep_events_rejected_total")
-      .help("Event records that could not be decoded and went to the dead-letter topic")
-      .register(registry);
+  private final Counter eventsRejected =
+      Counter.builder()
+          .name("wattsweep_events_rejected_total")
+          .help("Event records that could not be decoded and went to the dead-letter topic")
+          .register(registry);
 
-  private final Histogram ingestDelay = Histogram.builder()
-      .name("wattsweep_event_ingest_delay_seconds")
-      .help("From an event's timestamp (worker's clock) to its write in the catalog")
-      .labelNames("type")
-      .classicOnly()
-      .classicUpperBounds(DELAY_BUCKETS_SECONDS)
-      .register(registry);
+  private final Histogram ingestDelay =
+      Histogram.builder()
+          .name("wattsweep_event_ingest_delay_seconds")
+          .help("From an event's timestamp (worker's clock) to its write in the catalog")
+          .labelNames("type")
+          .classicOnly()
+          .classicUpperBounds(DELAY_BUCKETS_SECONDS)
+          .register(registry);
 
-  private final Histogram catalogWrite = Histogram.builder()
-      .name("wattsweep_catalog_write_seconds")
-      .help("Duration of one catalog transaction that ingests a batch of events")
-      .classicOnly()
-      .classicUpperBounds(WRITE_BUCKETS_SECONDS)
-      .register(registry);
+  private final Histogram catalogWrite =
+      Histogram.builder()
+          .name("wattsweep_catalog_write_seconds")
+          .help("Duration of one catalog transaction that ingests a batch of events")
+          .classicOnly()
+          .classicUpperBounds(WRITE_BUCKETS_SECONDS)
+          .register(registry);
 
-  private final Gauge consumerLag = Gauge.builder()
-      .name("wattsweep_kafka_consumer_lag_records")
-      .help("Records not yet committed by a consumer group: end offsets minus committed offsets")
-      .labelNames("group", "topic")
-      .register(registry);
+  private final Gauge consumerLag =
+      Gauge.builder()
+          .name("wattsweep_kafka_consumer_lag_records")
+          .help(
+              "Records not yet committed by a consumer group: end offsets minus committed offsets")
+          .labelNames("group", "topic")
+          .register(registry);
 
-  private final Gauge liveClients = Gauge.builder()
-      .name("wattsweep_live_clients")
-      .help("Browsers connected to the live event stream (/api/v1/live)")
-      .register(registry);
+  private final Gauge liveClients =
+      Gauge.builder()
+          .name("wattsweep_live_clients")
+          .help("Browsers connected to the live event stream (/api/v1/live)")
+          .register(registry);
 
   public CoordinatorMetrics() {
-    for (String type : List.of("run-started", "power-sample", "batch-measured", "run-completed",
-        "run-failed")) {
+    for (String type :
+        List.of("run-started", "power-sample", "batch-measured", "run-completed", "run-failed")) {
       eventsIngested.initLabelValues(type);
       ingestDelay.initLabelValues(type);
     }

@@ -32,7 +32,8 @@ public final class MetricsEndpoint implements Handler<RoutingContext> {
       ctx.fail(500, e);
       return;
     }
-    ctx.response().putHeader("Content-Type", writer.getContentType())
+    ctx.response()
+        .putHeader("Content-Type", writer.getContentType())
         .end(Buffer.buffer(out.toByteArray()));
   }
 

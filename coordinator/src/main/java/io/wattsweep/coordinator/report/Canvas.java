@@ -2,11 +2,15 @@ package io.wattsweep.coordinator.report;
 
 /**
  * What a chart draws with, in figure units (1 unit = 1 CSS pixel). SVG and PNG implement it, so
- * both files come from one layout. Colours are "#rrggbb"; a null fill or stroke draws nothing.
- * Text is placed by its baseline.
+ * both files come from one layout. Colours are "#rrggbb"; a null fill or stroke draws nothing. Text
+ * is placed by its baseline.
  */
 interface Canvas {
-  enum Anchor { START, MIDDLE, END }
+  enum Anchor {
+    START,
+    MIDDLE,
+    END
+  }
 
   void line(double x1, double y1, double x2, double y2, String stroke, double width);
 
@@ -20,7 +24,13 @@ interface Canvas {
 
   /** Text, turned by {@code degrees} around (x, y); negative turns it anticlockwise. */
   void text(
-      String s, double x, double y, double size, boolean bold, String color, Anchor anchor,
+      String s,
+      double x,
+      double y,
+      double size,
+      boolean bold,
+      String color,
+      Anchor anchor,
       double degrees);
 
   default void text(

@@ -17,16 +17,19 @@ import java.util.TreeSet;
  * Lays a {@link Figure} out (heading, legend, panels side by side, footnotes) and paints it on a
  * {@link Canvas}. Each panel has its own y axis: energy per batch grows with the batch size, so a
  * shared axis would flatten the other panels. The axis starts at zero unless the panel's values
- * span more than {@value #LOG_RATIO}x (a CPU next to GPUs), where a linear axis would flatten
- * all but the largest series; then it is logarithmic and says so.
+ * span more than {@value #LOG_RATIO}x (a CPU next to GPUs), where a linear axis would flatten all
+ * but the largest series; then it is logarithmic and says so.
  */
 final class Chart {
   /** Width of the three-panel figure, in figure units (CSS pixels). */
   static final double WIDE = 1500;
+
   /** Width of a one-panel figure. */
   static final double NARROW = 660;
+
   /** PNG pixels per figure unit: sharp on high-density screens and in slides. */
   static final int PNG_SCALE = 2;
+
   /** Largest-to-smallest ratio of a panel's values above which its y axis is logarithmic. */
   static final int LOG_RATIO = 10;
 
@@ -59,10 +62,18 @@ final class Chart {
 
   private record LegendItem(String label, Series series, Glyph glyph, double x, double y) {}
 
-  private enum Glyph { SERIES, ERROR_BAR, HOLLOW }
+  private enum Glyph {
+    SERIES,
+    ERROR_BAR,
+    HOLLOW
+  }
 
   /** How a panel's category labels fit under their ticks. */
-  private enum TickStyle { ONE_LINE, TWO_LINES, TURNED }
+  private enum TickStyle {
+    ONE_LINE,
+    TWO_LINES,
+    TURNED
+  }
 
   Chart(Figure fig) {
     this.fig = fig;
@@ -71,21 +82,30 @@ final class Chart {
     this.panelWidth = (width - 2 * OUTER - (n - 1) * PANEL_GAP) / n;
     titleLines = lines(title(), 20, true, 2);
     captionLines = lines(fig.caption(), 13, false, 2);
-    double legendTop = 12 + titleLines.size() * TITLE_LINE + captionLines.size() * CAPTION_LINE
-        + 14;
+    double legendTop =
+        12 + titleLines.size() * TITLE_LINE + captionLines.size() * CAPTION_LINE + 14;
 
     List<Point> drawn = fig.panels().stream().flatMap(p -> p.points().stream()).toList();
     var items = new ArrayList<LegendItem>();
-    new TreeSet<>(drawn.stream().map(Point::series).toList()).forEach(i -> items.add(
-        new LegendItem(fig.series().get(i).gpuClass(), fig.series().get(i), Glyph.SERIES, 0, 0)));
+    new TreeSet<>(drawn.stream().map(Point::series).toList())
+        .forEach(
+            i ->
+                items.add(
+                    new LegendItem(
+                        fig.series().get(i).gpuClass(), fig.series().get(i), Glyph.SERIES, 0, 0)));
     if (drawn.stream().anyMatch(p -> p.ci95Joules() > 0)) {
       items.add(new LegendItem("95% CI", null, Glyph.ERROR_BAR, 0, 0));
     }
-    var estimates = new TreeSet<>(drawn.stream().filter(Point::estimate).map(Point::method)
-        .toList());
+    var estimates =
+        new TreeSet<>(drawn.stream().filter(Point::estimate).map(Point::method).toList());
     if (!estimates.isEmpty()) {
-      items.add(new LegendItem("hollow: " + String.join(", ", estimates)
-          + " (modelled, not measured)", null, Glyph.HOLLOW, 0, 0));
+      items.add(
+          new LegendItem(
+              "hollow: " + String.join(", ", estimates) + " (modelled, not measured)",
+              null,
+              Glyph.HOLLOW,
+              0,
+              0));
     }
     double x = OUTER;
     double y = legendTop;
@@ -106,11 +126,14 @@ final class Chart {
     for (Panel p : fig.panels()) {
       TickStyle style = tickStyle(p);
       tickStyles.add(style);
-      block = Math.max(block, switch (style) {
-        case ONE_LINE -> 22;
-        case TWO_LINES -> 36;
-        case TURNED -> 14 + Math.sin(Math.toRadians(-TICK_ANGLE)) * longestLabel(p) + 10;
-      });
+      block =
+          Math.max(
+              block,
+              switch (style) {
+                case ONE_LINE -> 22;
+                case TWO_LINES -> 36;
+                case TURNED -> 14 + Math.sin(Math.toRadians(-TICK_ANGLE)) * longestLabel(p) + 10;
+              });
     }
     tickBlock = block;
 
@@ -218,8 +241,10 @@ final class Chart {
   }
 
   private static double longestLabel(Panel p) {
-    return p.categories().stream().mapToDouble(l -> Canvas.textWidth(l, TICK_SIZE, false))
-        .max().orElse(0);
+    return p.categories().stream()
+        .mapToDouble(l -> Canvas.textWidth(l, TICK_SIZE, false))
+        .max()
+        .orElse(0);
   }
 
   /** "bf16→fp32" as "bf16→" and "fp32"; a label without an arrow stays whole. */
@@ -236,8 +261,14 @@ final class Chart {
     if (withTitle) {
       c.text(p.title(), px, top + 15, 15, true, INK, Anchor.START);
     }
-    c.text(fit(p.subtitle(), 13, false, panelWidth), px, withTitle ? top + 34 : top + 18, 13,
-        false, MUTED, Anchor.START);
+    c.text(
+        fit(p.subtitle(), 13, false, panelWidth),
+        px,
+        withTitle ? top + 34 : top + 18,
+        13,
+        false,
+        MUTED,
+        Anchor.START);
     double left = plotLeft(px);
     double right = plotRight(px);
     double plotTop = top + plotOffset();
@@ -251,10 +282,23 @@ final class Chart {
     }
     c.line(left, plotTop, left, bottom, AXIS, 1);
     c.line(left, bottom, right, bottom, AXIS, 1);
-    c.text("energy per batch (" + axis.unit() + (axis.log() ? ", log scale" : "") + ")",
-        px + 16, (plotTop + bottom) / 2, 13, false, INK, Anchor.MIDDLE, -90);
-    c.text(fit(p.xLabel(), 13, false, right - left), (left + right) / 2,
-        bottom + tickBlock + 16, 13, false, INK, Anchor.MIDDLE);
+    c.text(
+        "energy per batch (" + axis.unit() + (axis.log() ? ", log scale" : "") + ")",
+        px + 16,
+        (plotTop + bottom) / 2,
+        13,
+        false,
+        INK,
+        Anchor.MIDDLE,
+        -90);
+    c.text(
+        fit(p.xLabel(), 13, false, right - left),
+        (left + right) / 2,
+        bottom + tickBlock + 16,
+        13,
+        false,
+        INK,
+        Anchor.MIDDLE);
 
     int cats = p.categories().size();
     double spacing = (right - left) / Math.max(1, cats);
@@ -267,29 +311,37 @@ final class Chart {
         case TWO_LINES -> {
           List<String> parts = split(label);
           for (int i = 0; i < parts.size(); i++) {
-            c.text(parts.get(i), x, bottom + 18 + 14 * i, TICK_SIZE, false, INK,
-                Anchor.MIDDLE);
+            c.text(parts.get(i), x, bottom + 18 + 14 * i, TICK_SIZE, false, INK, Anchor.MIDDLE);
           }
         }
-        case TURNED -> c.text(label, x + 4, bottom + 16, TICK_SIZE, false, INK, Anchor.END,
-            TICK_ANGLE);
+        case TURNED ->
+            c.text(label, x + 4, bottom + 16, TICK_SIZE, false, INK, Anchor.END, TICK_ANGLE);
       }
     }
     if (p.points().isEmpty()) {
-      c.text("no runs to show", (left + right) / 2, (plotTop + bottom) / 2, 13, false, MUTED,
+      c.text(
+          "no runs to show",
+          (left + right) / 2,
+          (plotTop + bottom) / 2,
+          13,
+          false,
+          MUTED,
           Anchor.MIDDLE);
       return;
     }
 
     // Series side by side within a category, so their error bars do not hide each other.
-    List<Integer> present = new ArrayList<>(new TreeSet<>(
-        p.points().stream().map(Point::series).toList()));
+    List<Integer> present =
+        new ArrayList<>(new TreeSet<>(p.points().stream().map(Point::series).toList()));
     double dodge = Math.min(12, spacing * 0.5 / present.size());
     for (int s : present) {
       Series series = fig.series().get(s);
       double offset = (present.indexOf(s) - (present.size() - 1) / 2.0) * dodge;
-      List<Point> pts = p.points().stream().filter(pt -> pt.series() == s)
-          .sorted(Comparator.comparingInt(Point::category)).toList();
+      List<Point> pts =
+          p.points().stream()
+              .filter(pt -> pt.series() == s)
+              .sorted(Comparator.comparingInt(Point::category))
+              .toList();
       double[] xs = new double[pts.size()];
       double[] ys = new double[pts.size()];
       for (int i = 0; i < pts.size(); i++) {
@@ -303,7 +355,9 @@ final class Chart {
       for (int i = 0; i < pts.size(); i++) {
         Point pt = pts.get(i);
         if (pt.ci95Joules() > 0) {
-          errorBar(c, xs[i],
+          errorBar(
+              c,
+              xs[i],
               bottom - axis.fraction(pt.joules() + pt.ci95Joules()) * PLOT_HEIGHT,
               bottom - axis.fraction(pt.joules() - pt.ci95Joules()) * PLOT_HEIGHT,
               series.color());
@@ -331,12 +385,27 @@ final class Chart {
     switch (m) {
       case CIRCLE -> c.circle(x, y, r, fill, stroke, sw);
       case SQUARE -> c.rect(x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8, fill, stroke, sw);
-      case TRIANGLE -> c.polygon(new double[] {x, x + r * 1.1, x - r * 1.1},
-          new double[] {y - r * 1.2, y + r * 0.8, y + r * 0.8}, fill, stroke, sw);
-      case TRIANGLE_DOWN -> c.polygon(new double[] {x, x + r * 1.1, x - r * 1.1},
-          new double[] {y + r * 1.2, y - r * 0.8, y - r * 0.8}, fill, stroke, sw);
-      case DIAMOND -> c.polygon(new double[] {x, x + r * 1.1, x, x - r * 1.1},
-          new double[] {y - r * 1.3, y, y + r * 1.3, y}, fill, stroke, sw);
+      case TRIANGLE ->
+          c.polygon(
+              new double[] {x, x + r * 1.1, x - r * 1.1},
+              new double[] {y - r * 1.2, y + r * 0.8, y + r * 0.8},
+              fill,
+              stroke,
+              sw);
+      case TRIANGLE_DOWN ->
+          c.polygon(
+              new double[] {x, x + r * 1.1, x - r * 1.1},
+              new double[] {y + r * 1.2, y - r * 0.8, y - r * 0.8},
+              fill,
+              stroke,
+              sw);
+      case DIAMOND ->
+          c.polygon(
+              new double[] {x, x + r * 1.1, x, x - r * 1.1},
+              new double[] {y - r * 1.3, y, y + r * 1.3, y},
+              fill,
+              stroke,
+              sw);
     }
   }
 
@@ -357,8 +426,8 @@ final class Chart {
       return all;
     }
     var kept = new ArrayList<>(all.subList(0, most));
-    kept.set(most - 1, fit(String.join(" ", all.subList(most - 1, all.size())) + " ", size,
-        bold, max));
+    kept.set(
+        most - 1, fit(String.join(" ", all.subList(most - 1, all.size())) + " ", size, bold, max));
     return kept;
   }
 
@@ -427,15 +496,20 @@ final class Chart {
           all.add(m * Math.pow(10, k));
         }
       }
-      double min = all.stream().filter(t -> t <= low * (1 + 1e-9)).reduce((a, b) -> b)
-          .orElse(all.get(0));
-      double max = all.stream().filter(t -> t >= high * (1 - 1e-9)).findFirst()
-          .orElse(all.get(all.size() - 1));
+      double min =
+          all.stream().filter(t -> t <= low * (1 + 1e-9)).reduce((a, b) -> b).orElse(all.get(0));
+      double max =
+          all.stream()
+              .filter(t -> t >= high * (1 - 1e-9))
+              .findFirst()
+              .orElse(all.get(all.size() - 1));
       List<Double> ticks = all.stream().filter(t -> t >= min && t <= max).toList();
       if (ticks.size() > 9) {
         // Three decades or more: powers of ten only, or the labels crowd.
-        ticks = ticks.stream().filter(t -> Math.abs(Math.log10(t) - Math.rint(Math.log10(t)))
-            < 1e-9).toList();
+        ticks =
+            ticks.stream()
+                .filter(t -> Math.abs(Math.log10(t) - Math.rint(Math.log10(t))) < 1e-9)
+                .toList();
       }
       return new Axis(true, min, max, ticks, unitFor(max));
     }
@@ -450,10 +524,11 @@ final class Chart {
 
     /** Where {@code joules} sits, from 0 (bottom) to 1 (top), clamped to the axis. */
     double fraction(double joules) {
-      double f = log
-          ? (Math.log10(Math.max(joules, min)) - Math.log10(min))
-              / (Math.log10(max) - Math.log10(min))
-          : joules / max;
+      double f =
+          log
+              ? (Math.log10(Math.max(joules, min)) - Math.log10(min))
+                  / (Math.log10(max) - Math.log10(min))
+              : joules / max;
       return Math.max(0, Math.min(1, f));
     }
 
@@ -464,8 +539,8 @@ final class Chart {
         return Text.sig(v, 3);
       }
       double step = ticks.size() > 1 ? (ticks.get(1) - ticks.get(0)) / unitJoules : 1;
-      int decimals = Math.max(0,
-          new BigDecimal(step).round(new MathContext(6)).stripTrailingZeros().scale());
+      int decimals =
+          Math.max(0, new BigDecimal(step).round(new MathContext(6)).stripTrailingZeros().scale());
       return Text.fixed(v, decimals);
     }
   }

@@ -3,8 +3,8 @@ package io.wattsweep.coordinator.report;
 import java.util.List;
 
 /**
- * The study's figure as data: panels of energy per batch against one setting each, one series
- * per GPU class. Built by {@link FigureBuilder}, drawn by {@link Chart}.
+ * The study's figure as data: panels of energy per batch against one setting each, one series per
+ * GPU class. Built by {@link FigureBuilder}, drawn by {@link Chart}.
  *
  * @param sweepName what the heading names
  * @param caption one line under the heading (sweep id, model, progress)
@@ -12,7 +12,10 @@ import java.util.List;
  * @param footnotes what a reader needs to read the panels right, one sentence each
  */
 record Figure(
-    String sweepName, String caption, List<Series> series, List<Panel> panels,
+    String sweepName,
+    String caption,
+    List<Series> series,
+    List<Panel> panels,
     List<String> footnotes) {
 
   /** A GPU class: its colour and marker. */
@@ -26,18 +29,26 @@ record Figure(
    * @param estimate true when the energy is modelled, not measured (drawn hollow)
    */
   record Point(
-      int series, int category, double joules, double ci95Joules, boolean estimate,
+      int series,
+      int category,
+      double joules,
+      double ci95Joules,
+      boolean estimate,
       String method) {}
 
   /**
-   * A panel: the x axis is categorical (precisions, or the sweep's values of a numeric setting
-   * in ascending order).
+   * A panel: the x axis is categorical (precisions, or the sweep's values of a numeric setting in
+   * ascending order).
    *
    * @param subtitle the settings held fixed, so the reader knows which runs are shown
    * @param connect true to join a series' points (numeric settings)
    */
   record Panel(
-      String title, String subtitle, String xLabel, List<String> categories, List<Point> points,
+      String title,
+      String subtitle,
+      String xLabel,
+      List<String> categories,
+      List<Point> points,
       boolean connect) {}
 
   /** The same figure with one panel only (for the per-panel files). */
@@ -46,5 +57,11 @@ record Figure(
   }
 
   /** Marker shapes, so series stay apart in grey print and for colour-blind readers. */
-  enum Marker { CIRCLE, SQUARE, TRIANGLE, DIAMOND, TRIANGLE_DOWN }
+  enum Marker {
+    CIRCLE,
+    SQUARE,
+    TRIANGLE,
+    DIAMOND,
+    TRIANGLE_DOWN
+  }
 }

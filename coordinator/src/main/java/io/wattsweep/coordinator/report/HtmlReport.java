@@ -26,7 +26,8 @@ final class HtmlReport {
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-  private static final String STYLE = """
+  private static final String STYLE =
+      """
       body{font-family:"DejaVu Sans",Verdana,Arial,Helvetica,sans-serif;color:#222;margin:24px;
         max-width:1560px;line-height:1.4}
       h1{font-size:1.6em;margin:0 0 .2em}
@@ -52,48 +53,68 @@ final class HtmlReport {
    * @param inlinePower the power figure's SVG element, or null where there is none
    * @param files the files written beside it
    */
-  static String render(SweepView sweep, String inlineFigure, String inlinePower,
-      List<String> files) {
+  static String render(
+      SweepView sweep, String inlineFigure, String inlinePower, List<String> files) {
     var h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>wattsweep report: ").append(escape(sweep.name())).append("</title>\n")
-        .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n");
+        .append("<title>wattsweep report: ")
+        .append(escape(sweep.name()))
+        .append("</title>\n")
+        .append("<style>\n")
+        .append(STYLE)
+        .append("</style>\n</head>\n<body>\n");
     h.append("<h1>Energy to train: ").append(escape(sweep.name())).append("</h1>\n");
-    h.append("<p class=\"meta\">Sweep <code>").append(escape(sweep.sweepId()))
-        .append("</code> · model <b>").append(escape(sweep.model())).append("</b>");
+    h.append("<p class=\"meta\">Sweep <code>")
+        .append(escape(sweep.sweepId()))
+        .append("</code> · model <b>")
+        .append(escape(sweep.model()))
+        .append("</b>");
     if (!sweep.jobs().isEmpty()) {
       h.append(" at scale ").append(Text.sig(sweep.jobs().get(0).scale(), 3));
     }
-    h.append(" · submitted ").append(WHEN.format(Instant.ofEpochMilli(sweep.submittedAtMs())))
-        .append(" · ").append(sweep.jobs().size()).append(" jobs: ")
-        .append(escape(counts(sweep.jobCounts()))).append("</p>\n");
+    h.append(" · submitted ")
+        .append(WHEN.format(Instant.ofEpochMilli(sweep.submittedAtMs())))
+        .append(" · ")
+        .append(sweep.jobs().size())
+        .append(" jobs: ")
+        .append(escape(counts(sweep.jobCounts())))
+        .append("</p>\n");
     if (!sweep.finished()) {
-      h.append("<p class=\"warn\">This sweep was still running when this report was written:"
-          + " it shows the runs finished so far.</p>\n");
+      h.append(
+          "<p class=\"warn\">This sweep was still running when this report was written:"
+              + " it shows the runs finished so far.</p>\n");
     }
-    h.append("<h2>Energy per batch</h2>\n<figure>\n").append(inlineFigure)
+    h.append("<h2>Energy per batch</h2>\n<figure>\n")
+        .append(inlineFigure)
         .append("<figcaption>The same figure as files: ")
         .append(links(files, f -> !f.startsWith(SweepReport.POWER + ".")))
         .append(".</figcaption>\n</figure>\n");
     if (inlinePower != null) {
-      h.append("<h2>Power during each run</h2>\n<figure>\n").append(inlinePower)
+      h.append("<h2>Power during each run</h2>\n<figure>\n")
+          .append(inlinePower)
           .append("<figcaption>The same figure as files: ")
           .append(links(files, f -> f.startsWith(SweepReport.POWER + ".")))
-          .append(". Each run's full trace: <code>wattsweep power RUN_ID</code> or"
-              + " <code>GET /api/v1/runs/{id}/power</code>.</figcaption>\n</figure>\n");
+          .append(
+              ". Each run's full trace: <code>wattsweep power RUN_ID</code> or"
+                  + " <code>GET /api/v1/runs/{id}/power</code>.</figcaption>\n</figure>\n");
     }
     table(h, sweep);
     notes(h, sweep);
     h.append("<h2>Files</h2>\n<p>Every number above, one row per job: <a href=\"")
-        .append(SweepReport.CSV).append("\">").append(SweepReport.CSV).append("</a>.</p>\n");
+        .append(SweepReport.CSV)
+        .append("\">")
+        .append(SweepReport.CSV)
+        .append("</a>.</p>\n");
     h.append("</body>\n</html>\n");
     return h.toString();
   }
 
   /** Links to the figure files that {@code keep} accepts. */
   private static String links(List<String> files, java.util.function.Predicate<String> keep) {
-    return files.stream().filter(f -> f.endsWith(".svg") || f.endsWith(".png")).filter(keep)
+    return files.stream()
+        .filter(f -> f.endsWith(".svg") || f.endsWith(".png"))
+        .filter(keep)
         .map(f -> "<a href=\"" + escape(f) + "\">" + escape(f) + "</a>")
         .collect(Collectors.joining(", "));
   }
@@ -102,7 +123,8 @@ final class HtmlReport {
     if (counts == null) {
       return "";
     }
-    return counts.entrySet().stream().filter(e -> e.getValue() != null && e.getValue() > 0)
+    return counts.entrySet().stream()
+        .filter(e -> e.getValue() != null && e.getValue() > 0)
         .map(e -> e.getValue() + " " + e.getKey().toLowerCase(Locale.ROOT))
         .collect(Collectors.joining(", "));
   }
@@ -113,19 +135,27 @@ final class HtmlReport {
       h.append("<p>This sweep has no jobs.</p>\n");
       return;
     }
-    h.append("<table>\n<thead><tr><th>GPU class</th><th>precision</th>"
-        + "<th>batch</th><th>GPUs</th><th>state</th><th>time / batch</th>"
-        + "<th>energy / batch<br>± 95% CI</th><th>net of idle</th><th>method</th>"
-        + "<th>full training<br>(extrapolated) ± 95% CI</th><th>kWh</th>"
-        + "<th>training time</th></tr></thead>\n<tbody>\n");
+    h.append(
+        "<table>\n<thead><tr><th>GPU class</th><th>precision</th>"
+            + "<th>batch</th><th>GPUs</th><th>state</th><th>time / batch</th>"
+            + "<th>energy / batch<br>± 95% CI</th><th>net of idle</th><th>method</th>"
+            + "<th>full training<br>(extrapolated) ± 95% CI</th><th>kWh</th>"
+            + "<th>training time</th></tr></thead>\n<tbody>\n");
     for (JobView j : sweep.jobs()) {
       RunView r = j.run();
       boolean failed = r != null && r.failureReason() != null || "FAILED".equals(j.state());
       boolean estimate = r != null && r.energyIsEstimate() && !failed;
-      h.append("<tr").append(failed ? " class=\"failed\"" : estimate ? " class=\"estimate\"" : "")
-          .append("><td>").append(escape(j.gpuClass())).append("</td><td>")
-          .append(escape(precision(j))).append("</td><td>").append(escape(j.batch()))
-          .append("</td><td class=\"n\">").append(j.gpus()).append("</td><td>")
+      h.append("<tr")
+          .append(failed ? " class=\"failed\"" : estimate ? " class=\"estimate\"" : "")
+          .append("><td>")
+          .append(escape(j.gpuClass()))
+          .append("</td><td>")
+          .append(escape(precision(j)))
+          .append("</td><td>")
+          .append(escape(j.batch()))
+          .append("</td><td class=\"n\">")
+          .append(j.gpus())
+          .append("</td><td>")
           .append(escape(j.state() == null ? "" : j.state().toLowerCase(Locale.ROOT)))
           .append("</td>");
       if (r == null) {
@@ -140,14 +170,23 @@ final class HtmlReport {
         h.append("<td colspan=\"7\">").append(escape(why)).append("</td></tr>\n");
         continue;
       }
-      h.append("<td class=\"n\">").append(Text.finite(r.secondsPerBatch())
-              ? Text.duration(r.secondsPerBatch()) : "").append("</td>")
-          .append("<td class=\"n\">").append(energy(r)).append("</td>")
-          .append("<td class=\"n\">").append(Text.finite(r.netEnergyPerBatchJoules())
-              ? Text.sig(r.netEnergyPerBatchJoules(), 4) + " J" : "")
-          .append(protocol(r)).append("</td>")
-          .append("<td>").append(escape(r.energyMethod()))
-          .append(estimate ? "<span class=\"tag\">estimate</span>" : "").append("</td>");
+      h.append("<td class=\"n\">")
+          .append(Text.finite(r.secondsPerBatch()) ? Text.duration(r.secondsPerBatch()) : "")
+          .append("</td>")
+          .append("<td class=\"n\">")
+          .append(energy(r))
+          .append("</td>")
+          .append("<td class=\"n\">")
+          .append(
+              Text.finite(r.netEnergyPerBatchJoules())
+                  ? Text.sig(r.netEnergyPerBatchJoules(), 4) + " J"
+                  : "")
+          .append(protocol(r))
+          .append("</td>")
+          .append("<td>")
+          .append(escape(r.energyMethod()))
+          .append(estimate ? "<span class=\"tag\">estimate</span>" : "")
+          .append("</td>");
       Extrapolation ft = r.fullTraining();
       if (ft == null || !Double.isFinite(ft.energyJoules())) {
         h.append("<td></td><td></td><td></td></tr>\n");
@@ -157,11 +196,15 @@ final class HtmlReport {
       if (ft.energyCi95Joules() != null && ft.energyCi95Joules() > 0) {
         h.append(" ± ").append(Text.sig(ft.energyCi95Joules() / 1e6, 2));
       }
-      h.append(" MJ<br><small>").append(ft.batches()).append(" batches</small></td>")
-          .append("<td class=\"n\">").append(Double.isFinite(ft.energyKwh())
-              ? Text.sig(ft.energyKwh(), 4) : "").append("</td>")
-          .append("<td class=\"n\">").append(Double.isFinite(ft.durationSeconds())
-              ? Text.duration(ft.durationSeconds()) : "").append("</td></tr>\n");
+      h.append(" MJ<br><small>")
+          .append(ft.batches())
+          .append(" batches</small></td>")
+          .append("<td class=\"n\">")
+          .append(Double.isFinite(ft.energyKwh()) ? Text.sig(ft.energyKwh(), 4) : "")
+          .append("</td>")
+          .append("<td class=\"n\">")
+          .append(Double.isFinite(ft.durationSeconds()) ? Text.duration(ft.durationSeconds()) : "")
+          .append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n");
   }
@@ -169,7 +212,8 @@ final class HtmlReport {
   /** "fp32", "bf16 emulated", or "bf16 → ran fp32" where another precision ran. */
   static String precision(JobView j) {
     RunView r = j.run();
-    return r == null ? j.precision()
+    return r == null
+        ? j.precision()
         : PrecisionLabel.of(j.precision(), r.precisionRan(), r.precisionNote());
   }
 
@@ -195,43 +239,61 @@ final class HtmlReport {
       }
     }
     for (String m : methods) {
-      h.append("<li><code>").append(escape(m)).append("</code>: ")
-          .append(escape(Text.methodDescription(m))).append("</li>\n");
+      h.append("<li><code>")
+          .append(escape(m))
+          .append("</code>: ")
+          .append(escape(Text.methodDescription(m)))
+          .append("</li>\n");
     }
     if (anyEstimate) {
-      h.append("<li><b>Estimates are not measurements.</b> Rows tagged <i>estimate</i> and"
-          + " hollow markers in the figure are modelled figures; compare them with measured"
-          + " ones only as a rough guide.</li>\n");
+      h.append(
+          "<li><b>Estimates are not measurements.</b> Rows tagged <i>estimate</i> and"
+              + " hollow markers in the figure are modelled figures; compare them with measured"
+              + " ones only as a rough guide.</li>\n");
     }
-    h.append("<li><b>Energy per batch</b> is the energy of the measured span divided by its"
-        + " batches, summed over the job's GPUs, after the warm-up batches. The interval is the"
-        + " 95% confidence interval (Student's t) of the per-batch energies. <b>Net of idle</b>"
-        + " subtracts the idle power of the job's devices with its process and session ready"
-        + " (<i>job-ready</i>), or, where that cannot be measured (a command workload), before"
-        + " its process (<i>no-job</i>). Warm-up runs until power settles (the last 3 batches"
-        + " within 2% of the 3 before) or its cap; <i>not settled</i> says the cap came"
-        + " first.</li>\n");
-    h.append("<li><b>Full training is an extrapolation</b>, not a measurement: energy per batch"
-        + " × batches per epoch × epochs, with the interval scaled alike; 1 kWh = 3.6 MJ. Time"
-        + " to train is extrapolated the same way from the time per batch.</li>\n");
-    h.append("<li><b>Reading the figure:</b> each panel varies one setting and holds the other"
-        + " two at the configuration whose panels show the most runs (named under each panel"
-        + " title); the x axis of the precision panel is the precision that ran. Failed and"
-        + " unfinished jobs have no point; they are in the table.</li>\n");
+    h.append(
+        "<li><b>Energy per batch</b> is the energy of the measured span divided by its"
+            + " batches, summed over the job's GPUs, after the warm-up batches. The interval is the"
+            + " 95% confidence interval (Student's t) of the per-batch energies. <b>Net of idle</b>"
+            + " subtracts the idle power of the job's devices with its process and session ready"
+            + " (<i>job-ready</i>), or, where that cannot be measured (a command workload), before"
+            + " its process (<i>no-job</i>). Warm-up runs until power settles (the last 3 batches"
+            + " within 2% of the 3 before) or its cap; <i>not settled</i> says the cap came"
+            + " first.</li>\n");
+    h.append(
+        "<li><b>Full training is an extrapolation</b>, not a measurement: energy per batch"
+            + " × batches per epoch × epochs, with the interval scaled alike; 1 kWh = 3.6 MJ. Time"
+            + " to train is extrapolated the same way from the time per batch.</li>\n");
+    h.append(
+        "<li><b>Reading the figure:</b> each panel varies one setting and holds the other"
+            + " two at the configuration whose panels show the most runs (named under each panel"
+            + " title); the x axis of the precision panel is the precision that ran. Failed and"
+            + " unfinished jobs have no point; they are in the table.</li>\n");
     sweep.jobs().stream()
-        .filter(j -> j.run() != null && j.run().precisionNote() != null
-            && !j.run().precisionNote().isEmpty())
-        .collect(Collectors.groupingBy(j -> j.run().precisionNote(),
-            LinkedHashMap::new, Collectors.mapping(
-                j -> j.gpuClass() + " " + precision(j), Collectors.toCollection(TreeSet::new))))
-        .forEach((note, where) -> h.append("<li><b>Precision</b> (")
-            .append(escape(String.join("; ", where))).append("): ").append(escape(note))
-            .append("</li>\n"));
+        .filter(
+            j ->
+                j.run() != null
+                    && j.run().precisionNote() != null
+                    && !j.run().precisionNote().isEmpty())
+        .collect(
+            Collectors.groupingBy(
+                j -> j.run().precisionNote(),
+                LinkedHashMap::new,
+                Collectors.mapping(
+                    j -> j.gpuClass() + " " + precision(j), Collectors.toCollection(TreeSet::new))))
+        .forEach(
+            (note, where) ->
+                h.append("<li><b>Precision</b> (")
+                    .append(escape(String.join("; ", where)))
+                    .append("): ")
+                    .append(escape(note))
+                    .append("</li>\n"));
     sweep.jobs().stream()
         .map(j -> j.run() == null ? null : j.run().fullTrainingNote())
-        .filter(note -> note != null).distinct()
-        .forEach(note -> h.append("<li><b>Full training</b>: ").append(escape(note))
-            .append("</li>\n"));
+        .filter(note -> note != null)
+        .distinct()
+        .forEach(
+            note -> h.append("<li><b>Full training</b>: ").append(escape(note)).append("</li>\n"));
     h.append("</ul>\n");
   }
 
@@ -243,8 +305,10 @@ final class HtmlReport {
       parts.add(p.netIdleBaseline());
     }
     if (p.warmupBatches() != null) {
-      parts.add(p.warmupBatches() + " warm-up"
-          + (Boolean.TRUE.equals(p.powerSettled()) ? ", settled" : ", not settled"));
+      parts.add(
+          p.warmupBatches()
+              + " warm-up"
+              + (Boolean.TRUE.equals(p.powerSettled()) ? ", settled" : ", not settled"));
     }
     if (r.measuredBatches() != null) {
       parts.add(r.measuredBatches() + " measured");

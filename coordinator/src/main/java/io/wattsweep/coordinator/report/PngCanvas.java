@@ -26,14 +26,17 @@ final class PngCanvas implements Canvas, AutoCloseable {
 
   /** An image of {@code width x height} figure units at {@code scale} pixels per unit. */
   PngCanvas(double width, double height, int scale) {
-    image = new BufferedImage((int) Math.ceil(width * scale), (int) Math.ceil(height * scale),
-        BufferedImage.TYPE_INT_RGB);
+    image =
+        new BufferedImage(
+            (int) Math.ceil(width * scale),
+            (int) Math.ceil(height * scale),
+            BufferedImage.TYPE_INT_RGB);
     g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
-        RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS,
-        RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
     g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
     g.scale(scale, scale);
     g.setColor(Color.WHITE);
@@ -60,8 +63,8 @@ final class PngCanvas implements Canvas, AutoCloseable {
   }
 
   @Override
-  public void rect(double x, double y, double w, double h, String fill, String stroke,
-      double width) {
+  public void rect(
+      double x, double y, double w, double h, String fill, String stroke, double width) {
     shape(new Rectangle2D.Double(x, y, w, h), fill, stroke, width);
   }
 
@@ -82,10 +85,17 @@ final class PngCanvas implements Canvas, AutoCloseable {
   }
 
   @Override
-  public void text(String s, double x, double y, double size, boolean bold, String color,
-      Anchor anchor, double degrees) {
-    Font font = new Font(Font.SANS_SERIF, bold ? Font.BOLD : Font.PLAIN, 1).deriveFont(
-        (float) size);
+  public void text(
+      String s,
+      double x,
+      double y,
+      double size,
+      boolean bold,
+      String color,
+      Anchor anchor,
+      double degrees) {
+    Font font =
+        new Font(Font.SANS_SERIF, bold ? Font.BOLD : Font.PLAIN, 1).deriveFont((float) size);
     double w = font.getStringBounds(s, g.getFontRenderContext()).getWidth();
     double shift = anchor == Anchor.START ? 0 : anchor == Anchor.MIDDLE ? w / 2 : w;
     var saved = g.getTransform();

@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Each run's power over time, one strip per run, from the catalog's power trace: the mean of
- * each time bucket's samples as a line and the least to the most as a band, so a spike that a
- * mean would hide still shows. Strips from an estimate are grey and say so. Power samples are for
- * charts: a run's energy figures are its meter's over each batch.
+ * Each run's power over time, one strip per run, from the catalog's power trace: the mean of each
+ * time bucket's samples as a line and the least to the most as a band, so a spike that a mean would
+ * hide still shows. Strips from an estimate are grey and say so. Power samples are for charts: a
+ * run's energy figures are its meter's over each batch.
  */
 final class PowerChart {
   /** The base name of the files (.svg and .png). */
   static final String NAME = "power";
+
   /** How many points a strip asks the catalog for. */
   static final int POINTS = 300;
 
@@ -40,7 +41,9 @@ final class PowerChart {
   private final List<Strip> strips;
   private final long runs;
 
-  /** @param runs the sweep's runs, of which the strips are the first */
+  /**
+   * @param runs the sweep's runs, of which the strips are the first
+   */
   PowerChart(String sweepName, List<Strip> strips, long runs) {
     this.sweepName = sweepName;
     this.strips = List.copyOf(strips);
@@ -53,8 +56,12 @@ final class PowerChart {
 
   private String title() {
     return strips.size() < runs
-        ? String.format(Locale.ROOT, "Power during the first %d of %,d runs: %s", strips.size(),
-            runs, sweepName)
+        ? String.format(
+            Locale.ROOT,
+            "Power during the first %d of %,d runs: %s",
+            strips.size(),
+            runs,
+            sweepName)
         : "Power during each run: " + sweepName;
   }
 
@@ -79,11 +86,24 @@ final class PowerChart {
 
   void paint(Canvas c) {
     c.text(title(), OUTER, OUTER + 10, 20, true, INK, Anchor.START);
-    c.text("Line: the mean of each time bucket's samples; band: their least to their most."
-        + " Grey: an estimate, not a measurement.", OUTER, OUTER + 36, 13, false, MUTED,
+    c.text(
+        "Line: the mean of each time bucket's samples; band: their least to their most."
+            + " Grey: an estimate, not a measurement.",
+        OUTER,
+        OUTER + 36,
+        13,
+        false,
+        MUTED,
         Anchor.START);
-    c.text("Samples are for charts: a run's energy figures are its meter's over each batch, not"
-        + " sums of these.", OUTER, OUTER + 54, 13, false, MUTED, Anchor.START);
+    c.text(
+        "Samples are for charts: a run's energy figures are its meter's over each batch, not"
+            + " sums of these.",
+        OUTER,
+        OUTER + 54,
+        13,
+        false,
+        MUTED,
+        Anchor.START);
     for (int i = 0; i < strips.size(); i++) {
       strip(c, strips.get(i), HEADER + i * (STRIP_TOP + STRIP + STRIP_BOTTOM));
     }
@@ -99,8 +119,14 @@ final class PowerChart {
     double left = LEFT;
     double right = WIDTH - OUTER;
     if (t.points().isEmpty()) {
-      c.text("no power samples stored for this run", left, plotTop + STRIP / 2, 13, false,
-          MUTED, Anchor.START);
+      c.text(
+          "no power samples stored for this run",
+          left,
+          plotTop + STRIP / 2,
+          13,
+          false,
+          MUTED,
+          Anchor.START);
       c.endGroup();
       return;
     }
@@ -109,8 +135,7 @@ final class PowerChart {
     for (double tick : y.ticks()) {
       double py = bottom - y.fraction(tick) * STRIP;
       c.line(left, py, right, py, GRID, 1);
-      c.text(y.label(tick) + " " + watts(y), left - 8, py + 4, TICK_SIZE, false, INK,
-          Anchor.END);
+      c.text(y.label(tick) + " " + watts(y), left - 8, py + 4, TICK_SIZE, false, INK, Anchor.END);
     }
     long first = t.points().get(0).fromMs();
     long last = t.points().get(t.points().size() - 1).toMs();
@@ -120,8 +145,8 @@ final class PowerChart {
     for (double tick : x.ticks()) {
       double px = left + tick / xMax * (right - left);
       c.line(px, bottom, px, bottom + 5, AXIS, 1);
-      c.text(x.label(tick) + " " + unit.symbol, px, bottom + 20, TICK_SIZE, false, INK,
-          Anchor.MIDDLE);
+      c.text(
+          x.label(tick) + " " + unit.symbol, px, bottom + 20, TICK_SIZE, false, INK, Anchor.MIDDLE);
     }
     c.line(left, bottom, right, bottom, AXIS, 1);
     int n = t.points().size();
@@ -166,7 +191,9 @@ final class PowerChart {
 
   /** The x axis's unit: seconds, minutes or hours, so that its labels stay short. */
   private enum TimeUnit {
-    SECONDS(1, "s"), MINUTES(60, "min"), HOURS(3600, "h");
+    SECONDS(1, "s"),
+    MINUTES(60, "min"),
+    HOURS(3600, "h");
 
     final double seconds;
     final String symbol;

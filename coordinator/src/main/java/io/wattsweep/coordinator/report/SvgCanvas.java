@@ -11,8 +11,12 @@ final class SvgCanvas implements Canvas {
   /** A standalone .svg file. */
   String document(double width, double height, String title) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        + "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + n(width)
-        + "\" height=\"" + n(height) + "\"" + rest(width, height, title);
+        + "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\""
+        + n(width)
+        + "\" height=\""
+        + n(height)
+        + "\""
+        + rest(width, height, title);
   }
 
   /** For inlining in HTML, where the namespace is implied; scales to its container. */
@@ -21,16 +25,32 @@ final class SvgCanvas implements Canvas {
   }
 
   private String rest(double width, double height, String title) {
-    return " viewBox=\"0 0 " + n(width) + " " + n(height) + "\" font-family=\"" + FONT
-        + "\" role=\"img\" aria-label=\"" + Text.escape(title) + "\">\n<title>"
-        + Text.escape(title) + "</title>\n<rect width=\"" + n(width) + "\" height=\""
-        + n(height) + "\" fill=\"#ffffff\"/>\n" + body + "</svg>\n";
+    return " viewBox=\"0 0 "
+        + n(width)
+        + " "
+        + n(height)
+        + "\" font-family=\""
+        + FONT
+        + "\" role=\"img\" aria-label=\""
+        + Text.escape(title)
+        + "\">\n<title>"
+        + Text.escape(title)
+        + "</title>\n<rect width=\""
+        + n(width)
+        + "\" height=\""
+        + n(height)
+        + "\" fill=\"#ffffff\"/>\n"
+        + body
+        + "</svg>\n";
   }
 
   @Override
   public void beginGroup(String kind, String name) {
-    body.append("<g class=\"").append(Text.escape(kind)).append("\" data-name=\"")
-        .append(Text.escape(name)).append("\">\n");
+    body.append("<g class=\"")
+        .append(Text.escape(kind))
+        .append("\" data-name=\"")
+        .append(Text.escape(name))
+        .append("\">\n");
   }
 
   @Override
@@ -40,56 +60,99 @@ final class SvgCanvas implements Canvas {
 
   @Override
   public void line(double x1, double y1, double x2, double y2, String stroke, double width) {
-    body.append("<line x1=\"").append(n(x1)).append("\" y1=\"").append(n(y1))
-        .append("\" x2=\"").append(n(x2)).append("\" y2=\"").append(n(y2)).append('"')
-        .append(paint(null, stroke, width)).append("/>\n");
+    body.append("<line x1=\"")
+        .append(n(x1))
+        .append("\" y1=\"")
+        .append(n(y1))
+        .append("\" x2=\"")
+        .append(n(x2))
+        .append("\" y2=\"")
+        .append(n(y2))
+        .append('"')
+        .append(paint(null, stroke, width))
+        .append("/>\n");
   }
 
   @Override
   public void polyline(double[] xs, double[] ys, String stroke, double width) {
-    body.append("<polyline points=\"").append(points(xs, ys)).append('"')
-        .append(paint(null, stroke, width)).append(" stroke-linejoin=\"round\"/>\n");
+    body.append("<polyline points=\"")
+        .append(points(xs, ys))
+        .append('"')
+        .append(paint(null, stroke, width))
+        .append(" stroke-linejoin=\"round\"/>\n");
   }
 
   @Override
-  public void rect(double x, double y, double w, double h, String fill, String stroke,
-      double width) {
-    body.append("<rect x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" width=\"")
-        .append(n(w)).append("\" height=\"").append(n(h)).append('"')
-        .append(paint(fill, stroke, width)).append("/>\n");
+  public void rect(
+      double x, double y, double w, double h, String fill, String stroke, double width) {
+    body.append("<rect x=\"")
+        .append(n(x))
+        .append("\" y=\"")
+        .append(n(y))
+        .append("\" width=\"")
+        .append(n(w))
+        .append("\" height=\"")
+        .append(n(h))
+        .append('"')
+        .append(paint(fill, stroke, width))
+        .append("/>\n");
   }
 
   @Override
   public void circle(double cx, double cy, double r, String fill, String stroke, double width) {
-    body.append("<circle cx=\"").append(n(cx)).append("\" cy=\"").append(n(cy))
-        .append("\" r=\"").append(n(r)).append('"').append(paint(fill, stroke, width))
+    body.append("<circle cx=\"")
+        .append(n(cx))
+        .append("\" cy=\"")
+        .append(n(cy))
+        .append("\" r=\"")
+        .append(n(r))
+        .append('"')
+        .append(paint(fill, stroke, width))
         .append("/>\n");
   }
 
   @Override
   public void polygon(double[] xs, double[] ys, String fill, String stroke, double width) {
-    body.append("<polygon points=\"").append(points(xs, ys)).append('"')
-        .append(paint(fill, stroke, width)).append("/>\n");
+    body.append("<polygon points=\"")
+        .append(points(xs, ys))
+        .append('"')
+        .append(paint(fill, stroke, width))
+        .append("/>\n");
   }
 
   @Override
-  public void text(String s, double x, double y, double size, boolean bold, String color,
-      Anchor anchor, double degrees) {
-    body.append("<text x=\"").append(n(x)).append("\" y=\"").append(n(y))
-        .append("\" font-size=\"").append(n(size)).append('"');
+  public void text(
+      String s,
+      double x,
+      double y,
+      double size,
+      boolean bold,
+      String color,
+      Anchor anchor,
+      double degrees) {
+    body.append("<text x=\"")
+        .append(n(x))
+        .append("\" y=\"")
+        .append(n(y))
+        .append("\" font-size=\"")
+        .append(n(size))
+        .append('"');
     if (bold) {
       body.append(" font-weight=\"bold\"");
     }
     if (anchor != Anchor.START) {
-      body.append(" text-anchor=\"").append(anchor == Anchor.MIDDLE ? "middle" : "end")
-          .append('"');
+      body.append(" text-anchor=\"").append(anchor == Anchor.MIDDLE ? "middle" : "end").append('"');
     }
     if (degrees != 0) {
-      body.append(" transform=\"rotate(").append(n(degrees)).append(' ').append(n(x))
-          .append(' ').append(n(y)).append(")\"");
+      body.append(" transform=\"rotate(")
+          .append(n(degrees))
+          .append(' ')
+          .append(n(x))
+          .append(' ')
+          .append(n(y))
+          .append(")\"");
     }
-    body.append(" fill=\"").append(color).append("\">").append(Text.escape(s))
-        .append("</text>\n");
+    body.append(" fill=\"").append(color).append("\">").append(Text.escape(s)).append("</text>\n");
   }
 
   private static String paint(String fill, String stroke, double width) {

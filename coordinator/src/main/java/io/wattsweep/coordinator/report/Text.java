@@ -18,7 +18,9 @@ final class Text {
     if (value == 0) {
       return "0";
     }
-    return new BigDecimal(value).round(new MathContext(digits)).stripTrailingZeros()
+    return new BigDecimal(value)
+        .round(new MathContext(digits))
+        .stripTrailingZeros()
         .toPlainString();
   }
 
@@ -76,14 +78,18 @@ final class Text {
   /** What an energy method means, in a sentence a reader of the report can check. */
   static String methodDescription(String method) {
     return switch (method) {
-      case "nvml-energy-counter" -> "measured: the difference of NVML's total-energy counter at"
-          + " the edges of the measured batches, summed over the job's GPUs.";
-      case "nvml-instant-power" -> "measured: NVML's instant power integrated over the measured"
-          + " batches, where the GPU has no energy counter.";
-      case "rapl" -> "measured: the difference of the CPU's RAPL energy counter"
-          + " (/sys/class/powercap) over the measured batches.";
-      case "tdp-estimate" -> "NOT a measurement: power modelled from the processor's TDP and"
-          + " its utilization, because no energy counter (NVML, RAPL) could be read.";
+      case "nvml-energy-counter" ->
+          "measured: the difference of NVML's total-energy counter at"
+              + " the edges of the measured batches, summed over the job's GPUs.";
+      case "nvml-instant-power" ->
+          "measured: NVML's instant power integrated over the measured"
+              + " batches, where the GPU has no energy counter.";
+      case "rapl" ->
+          "measured: the difference of the CPU's RAPL energy counter"
+              + " (/sys/class/powercap) over the measured batches.";
+      case "tdp-estimate" ->
+          "NOT a measurement: power modelled from the processor's TDP and"
+              + " its utilization, because no energy counter (NVML, RAPL) could be read.";
       default -> "a method this report does not describe.";
     };
   }

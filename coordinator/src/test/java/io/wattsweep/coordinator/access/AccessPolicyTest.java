@@ -16,12 +16,16 @@ class AccessPolicyTest {
   @TempDir static Path dir;
 
   private static Tokens tokens() throws IOException {
-    return Tokens.load(Files.writeString(dir.resolve("tokens"),
-        Tokens.hash(Tokens.newToken()) + " read someone\n"));
+    return Tokens.load(
+        Files.writeString(
+            dir.resolve("tokens"), Tokens.hash(Tokens.newToken()) + " read someone\n"));
   }
 
   @ParameterizedTest(name = "{0} {1} needs {2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       GET    | /health                                 | open
       GET    | /metrics                                | open
       GET    | /dashboard/login                        | open
@@ -38,10 +42,11 @@ class AccessPolicyTest {
       POST   | /api/v1/sweeps/sw-1                     | admin
       POST   | /metrics                                | admin
       """)
-  void readsNeedReadSubmittingNeedsSubmitAndEveryOtherWriteAdmin(String method, String path,
-      String role) throws IOException {
+  void readsNeedReadSubmittingNeedsSubmitAndEveryOtherWriteAdmin(
+      String method, String path, String role) throws IOException {
     var policy = new AccessPolicy(tokens(), true, false);
-    assertEquals(role.equals("open") ? Optional.empty() : Optional.of(Role.parse(role)),
+    assertEquals(
+        role.equals("open") ? Optional.empty() : Optional.of(Role.parse(role)),
         policy.required(HttpMethod.valueOf(method), path));
   }
 
@@ -51,9 +56,17 @@ class AccessPolicyTest {
     var open = new AccessPolicy(tokens(), true, true);
 
     assertEquals(Optional.of(Role.READ), closed.required(HttpMethod.GET, "/metrics"));
-    for (String path : new String[] {"/", "/dashboard/", "/dashboard/dashboard.js",
-        "/api/v1/live", "/api/v1/sweeps", "/api/v1/sweeps/sw-1", "/api/v1/sweeps/sw-1/live",
-        "/dashboard/sweeps/sw-1/report/report.html"}) {
+    for (String path :
+        new String[] {
+          "/",
+          "/dashboard/",
+          "/dashboard/dashboard.js",
+          "/api/v1/live",
+          "/api/v1/sweeps",
+          "/api/v1/sweeps/sw-1",
+          "/api/v1/sweeps/sw-1/live",
+          "/dashboard/sweeps/sw-1/report/report.html"
+        }) {
       assertEquals(Optional.of(Role.READ), closed.required(HttpMethod.GET, path), path);
       assertEquals(Optional.empty(), open.required(HttpMethod.GET, path), path);
     }
@@ -66,7 +79,7 @@ class AccessPolicyTest {
   void withoutTokensEveryRequestIsOpen() {
     var none = new AccessPolicy(null, false, false);
     assertEquals(Optional.empty(), none.required(HttpMethod.POST, "/api/v1/sweeps"));
-    assertEquals(Optional.empty(),
-        none.required(HttpMethod.PUT, "/api/v1/models/3dgan/aliases/production"));
+    assertEquals(
+        Optional.empty(), none.required(HttpMethod.PUT, "/api/v1/models/3dgan/aliases/production"));
   }
 }

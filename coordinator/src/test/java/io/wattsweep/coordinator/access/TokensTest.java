@@ -23,12 +23,16 @@ class TokensTest {
 
   @Test
   void aTokensFileGivesEachTokenItsRoleAndIdentity() throws IOException {
-    Tokens tokens = Tokens.load(file("""
+    Tokens tokens =
+        Tokens.load(
+            file(
+                """
         # who may use the API
         %s  submit  alice
 
           %s\tREAD\tbob@example.org
-        """.formatted(Tokens.hash(ALICE), upperHex(Tokens.hash(BOB)))));
+        """
+                    .formatted(Tokens.hash(ALICE), upperHex(Tokens.hash(BOB)))));
 
     assertEquals(Optional.of(new Caller("alice", Role.SUBMIT)), tokens.find(ALICE));
     assertEquals(Optional.of(new Caller("bob@example.org", Role.READ)), tokens.find(BOB));
@@ -42,23 +46,37 @@ class TokensTest {
   @Test
   void theHashIsSha256OfTheTokenAsSha256sumGivesIt() {
     // printf %s abc | sha256sum
-    assertEquals("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    assertEquals(
+        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
         Tokens.hash("abc"));
   }
 
   @Test
   void aBadLineIsRefusedAtStartUpNamingTheVariableAndTheLine() throws IOException {
-    Path file = file("""
+    Path file =
+        file(
+            """
         # tokens
         %s  submit  alice
         %s  admin  bob
-        """.formatted(Tokens.hash(ALICE), BOB));
+        """
+                .formatted(Tokens.hash(ALICE), BOB));
 
-    var e = assertThrows(IllegalArgumentException.class, () -> CoordinatorConfig.fromEnv(
-        Map.of("WATTSWEEP_TOKENS_FILE", file.toString()), List.of()));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CoordinatorConfig.fromEnv(
+                    Map.of("WATTSWEEP_TOKENS_FILE", file.toString()), List.of()));
 
-    assertTrue(e.getMessage().startsWith("WATTSWEEP_TOKENS_FILE '" + file + "' line 3: the first"
-        + " field must be sha256: and 64 hex digits"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "WATTSWEEP_TOKENS_FILE '"
+                    + file
+                    + "' line 3: the first"
+                    + " field must be sha256: and 64 hex digits"),
+        e.getMessage());
     assertFalse(e.getMessage().contains(BOB), "a token pasted by mistake is not echoed");
   }
 
@@ -68,7 +86,8 @@ class TokensTest {
     assertRefused("line 1: role must be read, submit or admin: 'root'", hash + " root alice");
     assertRefused("line 1: must be 'sha256:HEX ROLE IDENTITY', 3 fields: 2", hash + " read");
     assertRefused("line 2: the same token as line 1", hash + " read a\n" + hash + " admin b");
-    assertRefused("line 1: identity must be 1 to 200 letters, digits or . _ @ + : -: 'a/b'",
+    assertRefused(
+        "line 1: identity must be 1 to 200 letters, digits or . _ @ + : -: 'a/b'",
         hash + " read a/b");
     assertRefused("holds no tokens", "# nobody yet\n");
   }

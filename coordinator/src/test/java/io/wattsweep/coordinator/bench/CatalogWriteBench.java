@@ -14,13 +14,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The catalog's side of ingestion alone: {@link Catalog#ingest} on decoded events, in the
- * ingestor's batches of 5,000, without Kafka or decoding. Prints the write's wall and CPU time
- * per event (the calling thread's, and the whole JVM's, which includes H2's background writer)
- * over the measured batches, after a warm-up; asserts nothing about speed.
+ * ingestor's batches of 5,000, without Kafka or decoding. Prints the write's wall and CPU time per
+ * event (the calling thread's, and the whole JVM's, which includes H2's background writer) over the
+ * measured batches, after a warm-up; asserts nothing about speed.
  *
  * <p>Run: {@code ./mvnw -pl coordinator -am test -Dtest=CatalogWriteBench -Dgroups=bench
- * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false} (sizes: {@code
- * -Dbench.warmup=N -Dbench.events=N -Dbench.runs=N}; {@code -Dbench.dbs=h2} for one database).
+ * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false} (sizes: {@code -Dbench.warmup=N
+ * -Dbench.events=N -Dbench.runs=N}; {@code -Dbench.dbs=h2} for one database).
  */
 @Tag("bench")
 class CatalogWriteBench {
@@ -39,8 +39,8 @@ class CatalogWriteBench {
       write(catalog, events(jobIds, "-warm", warmup));
       List<List<RunEvent>> batches = events(jobIds, "-bench", measured);
       var threads = ManagementFactory.getThreadMXBean();
-      var os = (com.sun.management.OperatingSystemMXBean)
-          ManagementFactory.getOperatingSystemMXBean();
+      var os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = threads.getCurrentThreadCpuTime();
       long jvm0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
@@ -49,10 +49,19 @@ class CatalogWriteBench {
       double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / measured;
       double jvm = (os.getProcessCpuTime() - jvm0) / 1e3 / measured;
       Arrays.sort(perBatch);
-      System.out.printf("BENCH %s catalog write: %d events in batches of %d: %.1f us/event wall"
+      System.out.printf(
+          "BENCH %s catalog write: %d events in batches of %d: %.1f us/event wall"
               + " (%.0f events/s; batch median %.1f, p90 %.1f us/event), CPU %.1f us/event in"
-              + " the writing thread, %.1f in the JVM%n", db, measured, BATCH, wall, 1e6 / wall,
-          perBatch[perBatch.length / 2], perBatch[perBatch.length * 9 / 10], cpu, jvm);
+              + " the writing thread, %.1f in the JVM%n",
+          db,
+          measured,
+          BATCH,
+          wall,
+          1e6 / wall,
+          perBatch[perBatch.length / 2],
+          perBatch[perBatch.length * 9 / 10],
+          cpu,
+          jvm);
     } finally {
       IngestBench.dropSchema(db, url);
     }
@@ -77,8 +86,7 @@ class CatalogWriteBench {
     for (int i = 0; i < n; i += BATCH) {
       List<RunEvent> batch = new ArrayList<>(BATCH);
       for (int j = i; j < Math.min(n, i + BATCH); j++) {
-        batch.add(LoadProducer.event(jobIds, runs, seqs, j % RUNS,
-            System.currentTimeMillis()));
+        batch.add(LoadProducer.event(jobIds, runs, seqs, j % RUNS, System.currentTimeMillis()));
       }
       batches.add(batch);
     }

@@ -12,7 +12,6 @@ import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
@@ -21,6 +20,7 @@ import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.SampleDecimation;
 import io.wattsweep.coordinator.catalog.SampleKeys;
 import io.wattsweep.coordinator.kafka.EventIngestor;
+import io.wattsweep.kafka.LocalBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -43,26 +43,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Ingestion from Kafka into the catalog, on H2 and on PostgreSQL, through the real {@link
  * EventIngestor}: (0) a warm-up backlog, so that what follows measures compiled code, as in a
- * coordinator that has run for a while; (1) throughput, draining a backlog with a new ingestor
- * in the same JVM; (2) the delay from an event's production to its visibility in a query: a
- * {@link LoadProducer} process streams events at a fixed rate (after a warm-up of its own) plus
- * a probe run's power sample every 5 ms, and a connection polls the catalog for the probe's
- * rows. Prints its figures, with the CPU time per event of the processes involved; asserts
- * nothing about speed, only that every event and every probe arrived.
+ * coordinator that has run for a while; (1) throughput, draining a backlog with a new ingestor in
+ * the same JVM; (2) the delay from an event's production to its visibility in a query: a {@link
+ * LoadProducer} process streams events at a fixed rate (after a warm-up of its own) plus a probe
+ * run's power sample every 5 ms, and a connection polls the catalog for the probe's rows. Prints
+ * its figures, with the CPU time per event of the processes involved; asserts nothing about speed,
+ * only that every event and every probe arrived.
  *
  * <p>Run: {@code ./mvnw -pl deploy/kafka,coordinator -am test -Dtest=IngestBench -Dgroups=bench
- * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false} (deploy/kafka writes the
- * broker's classpath file). Options: {@code -Dbench.dbs=h2} (one database), {@code
- * -Dbench.warmup=N} (warm-up events, default 200000; 0 measures a cold JVM), {@code
- * -Dbench.events=N} (backlog, default 300000), {@code -Dbench.rate=N} (events/s in the delay
- * phase, default 50000), {@code -Dbench.seconds=N} (delay phase, default 20), {@code
- * -Dbench.loadWarmup=N} (the producer's warm-up seconds, default 5), {@code -Dbench.linger=MS}
- * (the producer's linger.ms, default 20: one process stands in for many workers).
+ * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false} (deploy/kafka writes the broker's
+ * classpath file). Options: {@code -Dbench.dbs=h2} (one database), {@code -Dbench.warmup=N}
+ * (warm-up events, default 200000; 0 measures a cold JVM), {@code -Dbench.events=N} (backlog,
+ * default 300000), {@code -Dbench.rate=N} (events/s in the delay phase, default 50000), {@code
+ * -Dbench.seconds=N} (delay phase, default 20), {@code -Dbench.loadWarmup=N} (the producer's
+ * warm-up seconds, default 5), {@code -Dbench.linger=MS} (the producer's linger.ms, default 20: one
+ * process stands in for many workers).
  */
 @Tag("bench")
 class IngestBench {
   private static final Pattern SENT =
       Pattern.compile("sent (\\d+) events and (\\d+) probes, CPU (\\d+) ms");
+
   /** Runs of the backlogs: 6,000 events each in the default backlog, all stored. */
   private static final int RUNS = Integer.getInteger("bench.runs", 50);
 
@@ -78,13 +79,15 @@ class IngestBench {
     // As many runs as send this rate at 10 Hz each, like real workers: none is down-sampled.
     int liveRuns = Integer.getInteger("bench.liveRuns", Math.max(1, rate / 10));
     Path dir = Files.createTempDirectory("ingest-bench");
-    try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
-        Installation.current().classpath(Program.KAFKA_BROKER))
-        .withStartTimeout(Duration.ofSeconds(90)))) {
+    try (LocalBroker broker =
+        LocalBroker.start(
+            LocalBroker.Options.of(
+                    dir.resolve("kafka"), Installation.current().classpath(Program.KAFKA_BROKER))
+                .withStartTimeout(Duration.ofSeconds(90)))) {
       String url = jdbcUrl(db, dir);
       String app = "ingest-bench-" + UUID.randomUUID();
-      Catalog catalog = Catalog.open(db.equals("h2") ? url : url + "&ApplicationName=" + app,
-          user(db), "");
+      Catalog catalog =
+          Catalog.open(db.equals("h2") ? url : url + "&ApplicationName=" + app, user(db), "");
       List<String> jobIds = sweep(catalog).stream().map(JobSpec::jobId).toList();
       createTopic(broker.bootstrapServers());
       var producer = LoadProducer.producer(broker.bootstrapServers());
@@ -93,10 +96,14 @@ class IngestBench {
       // Counts what the ingestor wrote of the phase's runs, so that waiting costs no query.
       var ingested = new java.util.concurrent.atomic.AtomicLong();
       var phase = new java.util.concurrent.atomic.AtomicReference<>("-warm");
-      EventIngestor.Listener written = (events, atMs, nanos) -> ingested.addAndGet(
-          events.stream().filter(e -> e.runId().contains(phase.get())).count());
-      var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
-          KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
+      EventIngestor.Listener written =
+          (events, atMs, nanos) ->
+              ingested.addAndGet(
+                  events.stream().filter(e -> e.runId().contains(phase.get())).count());
+      var deadLetters =
+          KafkaProducer.<String, byte[]>create(
+              vertx,
+              KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
 
       // 0. Warm-up: a coordinator runs for days, so the figures below are for compiled code,
       // not for the JIT compiler's first seconds. Its runs are others than the measured ones.
@@ -114,8 +121,9 @@ class IngestBench {
       try (var c = DriverManager.getConnection(url, user(db), "")) {
         // CPU time of this JVM (consumer, decoding, H2), the broker and the PostgreSQL backend:
         // a figure that other work on the machine inflates far less than the elapsed time.
-        List<ProcessHandle> processes = new ArrayList<>(List.of(ProcessHandle.current(),
-            ProcessHandle.of(broker.pid()).orElseThrow()));
+        List<ProcessHandle> processes =
+            new ArrayList<>(
+                List.of(ProcessHandle.current(), ProcessHandle.of(broker.pid()).orElseThrow()));
         backendPid(c, app).flatMap(ProcessHandle::of).ifPresent(processes::add);
         long[] cpu0 = cpuNanos(processes);
         long t0 = System.nanoTime();
@@ -132,12 +140,20 @@ class IngestBench {
         }
         double cpuMicros = java.util.Arrays.stream(micros).sum();
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf("BENCH %s throughput: %d events in %.1f s = %.0f events/s;"
+        System.out.printf(
+            "BENCH %s throughput: %d events in %.1f s = %.0f events/s;"
                 + " CPU per event %.1f us (this JVM %.1f, broker %.1f, PostgreSQL backend %s),"
-                + " so %.0f events/s if the %d cores were free%n", db, backlog, s, backlog / s,
-            cpuMicros, micros[0], micros[1],
+                + " so %.0f events/s if the %d cores were free%n",
+            db,
+            backlog,
+            s,
+            backlog / s,
+            cpuMicros,
+            micros[0],
+            micros[1],
             micros.length > 2 ? String.format("%.1f", micros[2]) : "-",
-            cores * 1e6 / cpuMicros, cores);
+            cores * 1e6 / cpuMicros,
+            cores);
 
         // 2. Delay: steady load from another process, plus a probe run whose samples are
         // watched in the catalog. The load comes from new runs, whose samples are all stored
@@ -147,18 +163,27 @@ class IngestBench {
         List<Long> delays = Collections.synchronizedList(new ArrayList<>());
         var watcher = new Thread(() -> watch(url, db, probe, delays), "probe-watcher");
         watcher.start();
-        List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dbench.linger=" + System.getProperty("bench.linger", "20"),
-            "-cp", System.getProperty("java.class.path"), LoadProducer.class.getName(),
-            broker.bootstrapServers(), String.valueOf(rate), String.valueOf(loadWarmup),
-            String.valueOf(seconds), String.valueOf(liveRuns), "-live", probe));
+        List<String> command =
+            new ArrayList<>(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dbench.linger=" + System.getProperty("bench.linger", "20"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LoadProducer.class.getName(),
+                    broker.bootstrapServers(),
+                    String.valueOf(rate),
+                    String.valueOf(loadWarmup),
+                    String.valueOf(seconds),
+                    String.valueOf(liveRuns),
+                    "-live",
+                    probe));
         command.addAll(jobIds);
         Process load = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         long[] cpuLive0 = null;
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-            load.getInputStream()))) {
+        try (var lines =
+            new java.io.BufferedReader(new java.io.InputStreamReader(load.getInputStream()))) {
           for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             output.add(line);
             if (line.equals("measuring")) {
@@ -169,13 +194,19 @@ class IngestBench {
         if (load.waitFor() != 0 || cpuLive0 == null) {
           throw new AssertionError("the load producer failed: " + String.join("\n", output));
         }
-        Matcher said = output.stream().map(SENT::matcher).filter(Matcher::matches).findFirst()
-            .orElseThrow(() -> new AssertionError("the load producer said " + output));
+        Matcher said =
+            output.stream()
+                .map(SENT::matcher)
+                .filter(Matcher::matches)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the load producer said " + output));
         long sent = Long.parseLong(said.group(1));
         // The catalog keeps a long run's samples down-sampled (SampleDecimation): a probe run
         // longer than 30 s has some that are never stored.
-        long probes = java.util.stream.LongStream.range(0, Long.parseLong(said.group(2)))
-            .filter(SampleDecimation::stored).count();
+        long probes =
+            java.util.stream.LongStream.range(0, Long.parseLong(said.group(2)))
+                .filter(SampleDecimation::stored)
+                .count();
         // Every probe counts: wait until all are visible, so that a slow tail is not left out.
         long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (delays.size() < probes && System.nanoTime() < giveUp) {
@@ -194,13 +225,25 @@ class IngestBench {
           live[i] = (cpuLive1[i] - cpuLive0[i]) / 1e3 / sent;
         }
         double producerCpu = Long.parseLong(said.group(3)) * 1e3 / sent;
-        System.out.printf("BENCH %s delay at %d events/s for %d s (after %d s of warm-up): %d"
+        System.out.printf(
+            "BENCH %s delay at %d events/s for %d s (after %d s of warm-up): %d"
                 + " events sent (%.0f events/s), %d probes stored, p50 %d ms, p99 %d ms, max %d"
                 + " ms; CPU per event %.1f us (this JVM %.1f, broker %.1f, PostgreSQL backend %s,"
-                + " producer %.1f)%n", db, rate, seconds, loadWarmup, sent,
-            (double) sent / seconds, probes, pct(sorted, 0.50), pct(sorted, 0.99),
-            sorted.get(sorted.size() - 1), java.util.Arrays.stream(live).sum() + producerCpu,
-            live[0], live[1], live.length > 2 ? String.format("%.1f", live[2]) : "-",
+                + " producer %.1f)%n",
+            db,
+            rate,
+            seconds,
+            loadWarmup,
+            sent,
+            (double) sent / seconds,
+            probes,
+            pct(sorted, 0.50),
+            pct(sorted, 0.99),
+            sorted.get(sorted.size() - 1),
+            java.util.Arrays.stream(live).sum() + producerCpu,
+            live[0],
+            live[1],
+            live.length > 2 ? String.format("%.1f", live[2]) : "-",
             producerCpu);
       }
       producer.close();
@@ -212,18 +255,33 @@ class IngestBench {
     }
   }
 
-  private static EventIngestor ingestor(Vertx vertx, LocalBroker broker,
-      KafkaProducer<String, byte[]> deadLetters, Catalog catalog,
+  private static EventIngestor ingestor(
+      Vertx vertx,
+      LocalBroker broker,
+      KafkaProducer<String, byte[]> deadLetters,
+      Catalog catalog,
       EventIngestor.Listener written) {
-    return new EventIngestor(vertx, KafkaConsumer.create(vertx,
-            KafkaClientSettings.consumer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT,
-                EventIngestor.GROUP, EventIngestor.MAX_POLL_RECORDS)),
-        deadLetters, catalog, Clock.systemUTC(), List.of(written));
+    return new EventIngestor(
+        vertx,
+        KafkaConsumer.create(
+            vertx,
+            KafkaClientSettings.consumer(
+                broker.bootstrapServers(),
+                KafkaSecurity.PLAINTEXT,
+                EventIngestor.GROUP,
+                EventIngestor.MAX_POLL_RECORDS)),
+        deadLetters,
+        catalog,
+        Clock.systemUTC(),
+        List.of(written));
   }
 
   /** Sends {@code n} events of these runs and returns how many rows they make in the catalog. */
-  private static long produce(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> p,
-      List<String> jobIds, String suffix, int n) {
+  private static long produce(
+      org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> p,
+      List<String> jobIds,
+      String suffix,
+      int n) {
     List<String> runs = LoadProducer.runs(jobIds, suffix, RUNS);
     long[] seqs = new long[RUNS];
     long rows = 0;
@@ -255,8 +313,10 @@ class IngestBench {
   private static void watch(String url, String db, String probe, List<Long> delays) {
     try (var c = DriverManager.getConnection(url, user(db), "");
         var key = c.prepareStatement("SELECT run_key FROM runs WHERE run_id = ?");
-        var ps = c.prepareStatement("SELECT seq, at_ms FROM power_samples"
-            + " WHERE sample_key BETWEEN ? AND ? ORDER BY sample_key")) {
+        var ps =
+            c.prepareStatement(
+                "SELECT seq, at_ms FROM power_samples"
+                    + " WHERE sample_key BETWEEN ? AND ? ORDER BY sample_key")) {
       long runKey = -1;
       long last = -1;
       while (!Thread.currentThread().isInterrupted()) {
@@ -288,8 +348,18 @@ class IngestBench {
 
   /** A sweep of 16 jobs, stored in the catalog: the jobs the benches' events belong to. */
   static List<JobSpec> sweep(Catalog catalog) {
-    var spec = new SweepSpec("bench", "3dgan", 1.0, List.of("a100"), List.of(Precision.FP32),
-        List.of(8, 16, 32, 64), List.of(1, 2), 0, 10, new FullTraining(1000, 1));
+    var spec =
+        new SweepSpec(
+            "bench",
+            "3dgan",
+            1.0,
+            List.of("a100"),
+            List.of(Precision.FP32),
+            List.of(8, 16, 32, 64),
+            List.of(1, 2),
+            0,
+            10,
+            new FullTraining(1000, 1));
     List<JobSpec> jobs = spec.expand("sw-bench");
     catalog.insertSweep("sw-bench", spec, "{}", jobs, System.currentTimeMillis());
     return jobs;
@@ -299,15 +369,23 @@ class IngestBench {
     var props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 4, (short) 1),
-          new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(Topics.EVENTS, 4, (short) 1),
+                  new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1)))
+          .all()
+          .get();
     }
   }
 
   private static long count(java.sql.Connection c) throws Exception {
     // Samples and batches are keyed in their own tables; events_seen holds the lifecycle ones.
-    try (var rs = c.createStatement().executeQuery("SELECT (SELECT COUNT(*) FROM power_samples)"
-        + " + (SELECT COUNT(*) FROM batches) + (SELECT COUNT(*) FROM events_seen)")) {
+    try (var rs =
+        c.createStatement()
+            .executeQuery(
+                "SELECT (SELECT COUNT(*) FROM power_samples)"
+                    + " + (SELECT COUNT(*) FROM batches) + (SELECT COUNT(*) FROM events_seen)")) {
       rs.next();
       return rs.getLong(1);
     }
@@ -315,7 +393,8 @@ class IngestBench {
 
   private static long[] cpuNanos(List<ProcessHandle> processes) {
     return processes.stream()
-        .mapToLong(p -> p.info().totalCpuDuration().orElseThrow().toNanos()).toArray();
+        .mapToLong(p -> p.info().totalCpuDuration().orElseThrow().toNanos())
+        .toArray();
   }
 
   /** The PostgreSQL server process that serves the catalog's connection (named in its URL). */
@@ -324,8 +403,8 @@ class IngestBench {
     if (!c.getMetaData().getURL().startsWith("jdbc:postgresql:")) {
       return java.util.Optional.empty();
     }
-    try (var ps = c.prepareStatement(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+    try (var ps =
+        c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
       ps.setString(1, app);
       try (var rs = ps.executeQuery()) {
         return rs.next() ? java.util.Optional.of(rs.getLong(1)) : java.util.Optional.empty();
@@ -334,8 +413,9 @@ class IngestBench {
   }
 
   private static long pct(List<Long> sorted, double p) {
-    return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1,
-        Math.ceil(p * sorted.size()) - 1));
+    return sorted.isEmpty()
+        ? -1
+        : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
   }
 
   /** An H2 file in {@code dir}, or a new schema on the machine's PostgreSQL. */
@@ -349,8 +429,8 @@ class IngestBench {
       return "jdbc:h2:file:" + dir.resolve("catalog");
     }
     String schema = "bench" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres",
-        "")) {
+    try (var c =
+        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "")) {
       c.createStatement().execute("CREATE SCHEMA " + schema);
     }
     return "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema;
@@ -368,5 +448,4 @@ class IngestBench {
       }
     }
   }
-
 }

@@ -16,14 +16,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The workers' side of {@link IngestBench}: run events at a fixed rate, in a process of its own
- * so that producing them does not compete with the ingestor inside one JVM, plus a probe run's
- * power sample every 5 ms whose delay the bench measures. An event's {@code atMs} is when it was
- * sent, on this machine's clock, which the bench's own process shares.
+ * The workers' side of {@link IngestBench}: run events at a fixed rate, in a process of its own so
+ * that producing them does not compete with the ingestor inside one JVM, plus a probe run's power
+ * sample every 5 ms whose delay the bench measures. An event's {@code atMs} is when it was sent, on
+ * this machine's clock, which the bench's own process shares.
  *
- * <p>Arguments: bootstrap servers, events per second, warm-up seconds, measured seconds, number
- * of runs the load is spread over, run-id suffix, probe run id, then the job ids. Prints "measuring" when the warm-up ends, then how
- * many events and probes it sent while measuring, and its CPU time meanwhile.
+ * <p>Arguments: bootstrap servers, events per second, warm-up seconds, measured seconds, number of
+ * runs the load is spread over, run-id suffix, probe run id, then the job ids. Prints "measuring"
+ * when the warm-up ends, then how many events and probes it sent while measuring, and its CPU time
+ * meanwhile.
  */
 final class LoadProducer {
   private static final long PROBE_EVERY_NANOS = 5_000_000;
@@ -59,8 +60,14 @@ final class LoadProducer {
       long sentBefore = sender.sent;
       long probes = sender.sendFor(seconds, jobs.get(0) + " " + probe);
       producer.flush();
-      System.out.println("sent " + (sender.sent - sentBefore) + " events and " + probes
-          + " probes, CPU " + (cpuNanos() - cpuAtStart) / 1_000_000 + " ms");
+      System.out.println(
+          "sent "
+              + (sender.sent - sentBefore)
+              + " events and "
+              + probes
+              + " probes, CPU "
+              + (cpuNanos() - cpuAtStart) / 1_000_000
+              + " ms");
     }
   }
 
@@ -71,7 +78,9 @@ final class LoadProducer {
     private final int rate;
     private int sent;
 
-    Sender(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> load,
+    Sender(
+        KafkaProducer<String, byte[]> producer,
+        List<ProducerRecord<String, byte[]>> load,
         int rate) {
       this.producer = producer;
       this.load = load;
@@ -79,8 +88,8 @@ final class LoadProducer {
     }
 
     /**
-     * Sends for this many seconds, and a probe sample every 5 ms when {@code probe} is "JOB
-     * RUN"; returns how many probes it sent.
+     * Sends for this many seconds, and a probe sample every 5 ms when {@code probe} is "JOB RUN";
+     * returns how many probes it sent.
      */
     long sendFor(int seconds, String probe) {
       long start = System.nanoTime();
@@ -91,8 +100,15 @@ final class LoadProducer {
       for (long now = start; now < end; now = System.nanoTime()) {
         if (probe != null && now >= nextProbe) {
           String[] jobAndRun = probe.split(" ");
-          producer.send(record(new PowerSample(jobAndRun[0], jobAndRun[1], probeSeq++,
-              System.currentTimeMillis(), 100, EnergyMethod.TDP_ESTIMATE)));
+          producer.send(
+              record(
+                  new PowerSample(
+                      jobAndRun[0],
+                      jobAndRun[1],
+                      probeSeq++,
+                      System.currentTimeMillis(),
+                      100,
+                      EnergyMethod.TDP_ESTIMATE)));
           nextProbe += PROBE_EVERY_NANOS;
         }
         long due = Math.min(load.size(), from + (now - start) * rate / 1_000_000_000L);
@@ -119,8 +135,8 @@ final class LoadProducer {
     String job = jobs.get(r % jobs.size());
     long seq = seqs[r]++;
     return seq % 10 == 9
-        ? new BatchMeasured(job, runs.get(r), seq, atMs, (int) (seq / 10), 1_000_000, 1.5, 0.01,
-            0.7, 0.6)
+        ? new BatchMeasured(
+            job, runs.get(r), seq, atMs, (int) (seq / 10), 1_000_000, 1.5, 0.01, 0.7, 0.6)
         : new PowerSample(job, runs.get(r), seq, atMs, 250.0, EnergyMethod.NVML_ENERGY_COUNTER);
   }
 

@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The H2 release the catalog runs on keeps, after its JVM is killed (SIGKILL), every row that a
- * {@code CHECKPOINT SYNC} put on disk, also once it reuses freed file space. H2 2.5.250 and
- * 2.5.252 did not: a chunk written into reused space got a file header naming the chunk before
- * it, so a killed coordinator's catalog came back without its latest writes.
+ * {@code CHECKPOINT SYNC} put on disk, also once it reuses freed file space. H2 2.5.250 and 2.5.252
+ * did not: a chunk written into reused space got a file header naming the chunk before it, so a
+ * killed coordinator's catalog came back without its latest writes.
  */
 class H2DurabilityTest {
   /** Commits rows one at a time, each followed by a CHECKPOINT SYNC, then waits to be killed. */
@@ -41,10 +41,16 @@ class H2DurabilityTest {
     Path dir = Files.createTempDirectory("h2-durability");
     // Reuse freed space from the start, as H2 does after its retention time (45 s).
     String url = "jdbc:h2:file:" + dir.resolve("catalog") + ";RETENTION_TIME=0";
-    Process writer = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Writer.class.getName(), url,
-        String.valueOf(rows)).redirectErrorStream(true).start();
+    Process writer =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Writer.class.getName(),
+                url,
+                String.valueOf(rows))
+            .redirectErrorStream(true)
+            .start();
     try (var out = new BufferedReader(new InputStreamReader(writer.getInputStream()))) {
       String line = out.readLine();
       assertEquals("checkpointed", line, "the writer's first line");

@@ -11,15 +11,16 @@ class ModelTaxonomyTest {
   void builtInModelsAreFiledUnderTheirTaskAndPaper() {
     assertEquals("calorimeter shower simulation (3D GAN)", ModelTaxonomy.task("3dgan"));
     assertEquals("arXiv:2109.07388", ModelTaxonomy.paper("3dgan"));
-    assertEquals("satellite image tile generation (VAE + progressive GAN)",
+    assertEquals(
+        "satellite image tile generation (VAE + progressive GAN)",
         ModelTaxonomy.task("vae-progan"));
     assertEquals("arXiv:2211.15303", ModelTaxonomy.paper("vae-progan"));
   }
 
   @Test
   void aCommandWorkloadHasATaskButNoPaper() {
-    assertEquals("command workload configured on the workers",
-        ModelTaxonomy.task("command:resnet50"));
+    assertEquals(
+        "command workload configured on the workers", ModelTaxonomy.task("command:resnet50"));
     assertNull(ModelTaxonomy.paper("command:resnet50"));
     assertEquals("generative model", ModelTaxonomy.task("stylegan"));
   }

@@ -27,8 +27,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * other is kept whole as SUPERSEDED and counted nowhere. On H2 and on PostgreSQL.
  */
 class OneResultPerJobTest {
-  private static final SweepSpec SPEC = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"),
-      List.of(Precision.FP32), List.of(4, 8), List.of(1), 1, 3, new FullTraining(1000, 2));
+  private static final SweepSpec SPEC =
+      new SweepSpec(
+          "t",
+          "3dgan",
+          0.25,
+          List.of("cpu"),
+          List.of(Precision.FP32),
+          List.of(4, 8),
+          List.of(1),
+          1,
+          3,
+          new FullTraining(1000, 2));
 
   @AfterAll
   static void dropSchemas() throws Exception {
@@ -40,24 +50,57 @@ class OneResultPerJobTest {
   }
 
   /**
-   * A complete run of 3 batches whose energy and time are {@code scale} times those of
-   * {@link CatalogTest#run}; its events are stamped from {@code atMs} on.
+   * A complete run of 3 batches whose energy and time are {@code scale} times those of {@link
+   * CatalogTest#run}; its events are stamped from {@code atMs} on.
    */
   private static List<RunEvent> run(JobSpec job, String runId, double scale, long atMs) {
     var events = new ArrayList<RunEvent>();
     var cpu = new DeviceInfo(0, "cpu", "cpu-0", "test CPU", "amd64", 20, "");
-    events.add(new RunStarted(job.jobId(), runId, 0, atMs, "w1", "host", Precision.FP32,
-        Precision.FP32, "", List.of(cpu), EnergyMethod.TDP_ESTIMATE, 1.0, 100, 10, 1_000_000,
-        "test"));
-    events.add(new PowerSample(job.jobId(), runId, 1, atMs + 100, 15.0,
-        EnergyMethod.TDP_ESTIMATE));
+    events.add(
+        new RunStarted(
+            job.jobId(),
+            runId,
+            0,
+            atMs,
+            "w1",
+            "host",
+            Precision.FP32,
+            Precision.FP32,
+            "",
+            List.of(cpu),
+            EnergyMethod.TDP_ESTIMATE,
+            1.0,
+            100,
+            10,
+            1_000_000,
+            "test"));
+    events.add(new PowerSample(job.jobId(), runId, 1, atMs + 100, 15.0, EnergyMethod.TDP_ESTIMATE));
     double[] joules = {2, 3, 4};
     for (int i = 0; i < 3; i++) {
-      events.add(new BatchMeasured(job.jobId(), runId, 2 + i, atMs + 200 + i, i,
-          (long) (500_000_000L * scale), joules[i] * scale, 0.01, 0.7, 0.6));
+      events.add(
+          new BatchMeasured(
+              job.jobId(),
+              runId,
+              2 + i,
+              atMs + 200 + i,
+              i,
+              (long) (500_000_000L * scale),
+              joules[i] * scale,
+              0.01,
+              0.7,
+              0.6));
     }
-    events.add(new RunCompleted(job.jobId(), runId, 5, atMs + 1_000, 3,
-        (long) (1_500_000_000L * scale), 9.0 * scale, 1.0, EnergyMethod.TDP_ESTIMATE));
+    events.add(
+        new RunCompleted(
+            job.jobId(),
+            runId,
+            5,
+            atMs + 1_000,
+            3,
+            (long) (1_500_000_000L * scale),
+            9.0 * scale,
+            1.0,
+            EnergyMethod.TDP_ESTIMATE));
     return events;
   }
 
@@ -94,15 +137,16 @@ class OneResultPerJobTest {
       assertEquals(2, sweep.jobCounts().get("COMPLETED"));
       assertTrue(!sweep.jobCounts().containsKey("SUPERSEDED"), "a state of runs, not of jobs");
       assertEquals("r1", sweep.jobs().get(0).run().runId());
-      assertEquals(List.of("r3", "r1"), catalog.modelVersions("3dgan").stream()
-          .map(ModelVersion::runId).toList(), "one version per job");
+      assertEquals(
+          List.of("r3", "r1"),
+          catalog.modelVersions("3dgan").stream().map(ModelVersion::runId).toList(),
+          "one version per job");
     }
   }
 
   @ParameterizedTest
   @MethodSource("databases")
-  void aRunJudgedLostThatIsHeardFromAgainRunsAndGivesItsJobItsResult(String db)
-      throws Exception {
+  void aRunJudgedLostThatIsHeardFromAgainRunsAndGivesItsJobItsResult(String db) throws Exception {
     try (Catalog catalog = TestCatalogs.open(db)) {
       JobSpec job = SPEC.expand("sw-1").get(0);
       catalog.insertSweep("sw-1", SPEC, "{}", List.of(job), 1_000, "alice");

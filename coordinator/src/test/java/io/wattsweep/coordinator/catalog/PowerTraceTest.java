@@ -31,8 +31,18 @@ class PowerTraceTest {
   }
 
   private static JobSpec store(Catalog catalog) {
-    var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
-        List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
+    var spec =
+        new SweepSpec(
+            "t",
+            "3dgan",
+            0.25,
+            List.of("cpu"),
+            List.of(Precision.FP32),
+            List.of(4),
+            List.of(1),
+            1,
+            3,
+            new FullTraining(1000, 2));
     JobSpec job = spec.expand("sw-1").get(0);
     catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
     return job;
@@ -45,10 +55,11 @@ class PowerTraceTest {
       JobSpec job = store(catalog);
       var events = new ArrayList<RunEvent>();
       for (int i = 5; i >= 1; i--) {
-        events.add(new PowerSample(job.jobId(), "r1", i, 1_000 + 100 * i, 10.0 * i,
-            EnergyMethod.NVML_ENERGY_COUNTER));
-        events.add(new PowerSample(job.jobId(), "r2", i, 1_000 + 100 * i, 999,
-            EnergyMethod.TDP_ESTIMATE));
+        events.add(
+            new PowerSample(
+                job.jobId(), "r1", i, 1_000 + 100 * i, 10.0 * i, EnergyMethod.NVML_ENERGY_COUNTER));
+        events.add(
+            new PowerSample(job.jobId(), "r2", i, 1_000 + 100 * i, 999, EnergyMethod.TDP_ESTIMATE));
       }
       catalog.ingest(events, 2_000);
 
@@ -59,7 +70,8 @@ class PowerTraceTest {
       assertEquals(List.of("nvml-energy-counter"), trace.methods());
       assertFalse(trace.estimate(), "the other run's estimated samples are not this run's");
       assertFalse(trace.decimated());
-      assertEquals(List.of(10.0, 20.0, 30.0, 40.0, 50.0),
+      assertEquals(
+          List.of(10.0, 20.0, 30.0, 40.0, 50.0),
           trace.points().stream().map(PowerTrace.Point::meanWatts).toList());
       PowerTrace.Point p = trace.points().get(2);
       assertEquals(new PowerTrace.Point(1_300, 1_300, 1, 30, 30, 30), p);
@@ -112,8 +124,10 @@ class PowerTraceTest {
       assertTrue(trace.estimate());
       assertEquals(List.of("tdp-estimate"), trace.methods());
       assertEquals(5 + 3, trace.points().size(), "past the full-rate events, one row in ten");
-      assertEquals(5 + 1 + 10 + 10, trace.samples(), "6010 and 6020 each stand for ten;"
-          + " 6021-6024 wait for 6030");
+      assertEquals(
+          5 + 1 + 10 + 10,
+          trace.samples(),
+          "6010 and 6020 each stand for ten;" + " 6021-6024 wait for 6030");
     }
   }
 
@@ -121,8 +135,9 @@ class PowerTraceTest {
   private static List<RunEvent> samples(JobSpec job, long from, long to) {
     var events = new ArrayList<RunEvent>();
     for (long seq = from; seq <= to; seq++) {
-      events.add(new PowerSample(job.jobId(), "r1", seq, 10 * seq, seq == 6013 ? 700 : 100,
-          EnergyMethod.RAPL));
+      events.add(
+          new PowerSample(
+              job.jobId(), "r1", seq, 10 * seq, seq == 6013 ? 700 : 100, EnergyMethod.RAPL));
     }
     return events;
   }
@@ -141,13 +156,15 @@ class PowerTraceTest {
 
       // Stored: 5995-5999 and 6000 alone; 6010, 6020 and 6030 each for ten. 6031-6034 wait for
       // 6040, which has not come.
-      assertEquals(List.of(59_950L, 59_960L, 59_970L, 59_980L, 59_990L, 60_000L, 60_100L,
-          60_200L, 60_300L), trace.points().stream().map(PowerTrace.Point::fromMs).toList());
+      assertEquals(
+          List.of(59_950L, 59_960L, 59_970L, 59_980L, 59_990L, 60_000L, 60_100L, 60_200L, 60_300L),
+          trace.points().stream().map(PowerTrace.Point::fromMs).toList());
       assertEquals(5 + 1 + 3 * 10, trace.samples());
-      assertEquals(new PowerTrace.Point(60_200, 60_200, 10, 160, 100, 700),
-          trace.points().get(7), "the spike at 6013, left out, is in 6020's most and mean");
-      assertEquals(new PowerTrace.Point(60_100, 60_100, 10, 100, 100, 100),
-          trace.points().get(6));
+      assertEquals(
+          new PowerTrace.Point(60_200, 60_200, 10, 160, 100, 700),
+          trace.points().get(7),
+          "the spike at 6013, left out, is in 6020's most and mean");
+      assertEquals(new PowerTrace.Point(60_100, 60_100, 10, 100, 100, 100), trace.points().get(6));
 
       PowerTrace one = catalog.powerTrace("r1", 1).orElseThrow();
       assertEquals(1, one.points().size());
@@ -182,8 +199,11 @@ class PowerTraceTest {
   void anUnknownRunHasNoTraceAndARunWithoutSamplesAnEmptyOne(String db) throws Exception {
     try (Catalog catalog = TestCatalogs.open(db)) {
       JobSpec job = store(catalog);
-      catalog.ingest(List.of(new io.wattsweep.common.event.BatchMeasured(job.jobId(), "r1", 1,
-          2_000, 0, 1_000_000L, 1.0, 0.01, 0.5, 0.5)), 2_000);
+      catalog.ingest(
+          List.of(
+              new io.wattsweep.common.event.BatchMeasured(
+                  job.jobId(), "r1", 1, 2_000, 0, 1_000_000L, 1.0, 0.01, 0.5, 0.5)),
+          2_000);
 
       assertEquals(Optional.empty(), catalog.powerTrace("r-nope", 10));
       PowerTrace trace = catalog.powerTrace("r1", 10).orElseThrow();

@@ -24,14 +24,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A run's baselines, warm-up and interval as the catalog keeps them, and a job's stopping rules
- * as it republishes them, on H2 and on PostgreSQL.
+ * A run's baselines, warm-up and interval as the catalog keeps them, and a job's stopping rules as
+ * it republishes them, on H2 and on PostgreSQL.
  */
 class RunProtocolTest {
   private static final StoppingRules RULES = new StoppingRules(30, 200, 0.01);
-  private static final SweepSpec SPEC = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"),
-      List.of(Precision.FP32), List.of(4), List.of(1), 2, 3, new FullTraining(1000, 2),
-      Map.of(), RULES, null, null);
+  private static final SweepSpec SPEC =
+      new SweepSpec(
+          "t",
+          "3dgan",
+          0.25,
+          List.of("cpu"),
+          List.of(Precision.FP32),
+          List.of(4),
+          List.of(1),
+          2,
+          3,
+          new FullTraining(1000, 2),
+          Map.of(),
+          RULES,
+          null,
+          null);
 
   @AfterAll
   static void dropSchemas() throws Exception {
@@ -52,12 +65,41 @@ class RunProtocolTest {
   private static List<RunEvent> run(JobSpec job, RunCompleted completed) {
     var events = new ArrayList<RunEvent>();
     var cpu = new DeviceInfo(0, "cpu", "cpu-0", "test CPU", "amd64", 20, "");
-    events.add(new RunStarted(job.jobId(), "r1", 0, 2_000, "w1", "host", Precision.FP32,
-        Precision.FP32, "", List.of(cpu), EnergyMethod.RAPL, 1.0, 100, 10, 1_000_000, "test",
-        null, null, null, 2.0));
+    events.add(
+        new RunStarted(
+            job.jobId(),
+            "r1",
+            0,
+            2_000,
+            "w1",
+            "host",
+            Precision.FP32,
+            Precision.FP32,
+            "",
+            List.of(cpu),
+            EnergyMethod.RAPL,
+            1.0,
+            100,
+            10,
+            1_000_000,
+            "test",
+            null,
+            null,
+            null,
+            2.0));
     for (int i = 0; i < 4; i++) {
-      events.add(new BatchMeasured(job.jobId(), "r1", 1 + i, 2_200 + i, i, 500_000_000L,
-          i % 2 == 0 ? 2.9 : 3.1, 0.01, 0.7, 0.6));
+      events.add(
+          new BatchMeasured(
+              job.jobId(),
+              "r1",
+              1 + i,
+              2_200 + i,
+              i,
+              500_000_000L,
+              i % 2 == 0 ? 2.9 : 3.1,
+              0.01,
+              0.7,
+              0.6));
     }
     events.add(completed);
     return events;
@@ -80,8 +122,24 @@ class RunProtocolTest {
     try (Catalog catalog = TestCatalogs.open(db)) {
       JobSpec job = store(catalog);
 
-      catalog.ingest(run(job, new RunCompleted(job.jobId(), "r1", 5, 3_000, 4, 2_000_000_000L,
-          12.0, 2.0, EnergyMethod.RAPL, null, 7, true, IdleBaseline.JOB_READY)), 5_000);
+      catalog.ingest(
+          run(
+              job,
+              new RunCompleted(
+                  job.jobId(),
+                  "r1",
+                  5,
+                  3_000,
+                  4,
+                  2_000_000_000L,
+                  12.0,
+                  2.0,
+                  EnergyMethod.RAPL,
+                  null,
+                  7,
+                  true,
+                  IdleBaseline.JOB_READY)),
+          5_000);
 
       RunRow row = catalog.run("r1").orElseThrow();
       SweepView.RunView view = catalog.sweep("sw-1").orElseThrow().jobs().get(0).run();
@@ -105,8 +163,12 @@ class RunProtocolTest {
     try (Catalog catalog = TestCatalogs.open(db)) {
       JobSpec job = store(catalog);
 
-      catalog.ingest(run(job, new RunCompleted(job.jobId(), "r1", 5, 3_000, 4, 2_000_000_000L,
-          12.0, 1.0, EnergyMethod.RAPL)), 5_000);
+      catalog.ingest(
+          run(
+              job,
+              new RunCompleted(
+                  job.jobId(), "r1", 5, 3_000, 4, 2_000_000_000L, 12.0, 1.0, EnergyMethod.RAPL)),
+          5_000);
 
       RunProtocol p = catalog.run("r1").orElseThrow().protocol();
       assertAll(

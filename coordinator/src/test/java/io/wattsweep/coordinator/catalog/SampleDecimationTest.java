@@ -21,12 +21,22 @@ import org.junit.jupiter.api.Test;
 class SampleDecimationTest {
   @Test
   void longRunKeepsEverySampleAtFirstThenOneInTenWhateverTheOrderOrRepeats() throws Exception {
-    String url = "jdbc:h2:mem:d" + UUID.randomUUID().toString().replace("-", "")
-        + ";DB_CLOSE_DELAY=-1";
+    String url =
+        "jdbc:h2:mem:d" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
     try (Catalog catalog = Catalog.open(url, "sa", "");
         var sql = DriverManager.getConnection(url, "sa", "")) {
-      var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
-          List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
+      var spec =
+          new SweepSpec(
+              "t",
+              "3dgan",
+              0.25,
+              List.of("cpu"),
+              List.of(Precision.FP32),
+              List.of(4),
+              List.of(1),
+              1,
+              3,
+              new FullTraining(1000, 2));
       JobSpec job = spec.expand("sw-1").get(0);
       catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
       long first = SampleDecimation.FULL_RATE_EVENTS - 25;
@@ -40,15 +50,17 @@ class SampleDecimationTest {
       catalog.ingest(samples, 3_000);
 
       var stored = new ArrayList<Long>();
-      try (var rs = sql.createStatement().executeQuery("SELECT seq FROM power_samples"
-          + " ORDER BY seq")) {
+      try (var rs =
+          sql.createStatement().executeQuery("SELECT seq FROM power_samples" + " ORDER BY seq")) {
         while (rs.next()) {
           stored.add(rs.getLong(1));
         }
       }
-      List<Long> expected = LongStream.range(first, first + 50)
-          .filter(seq -> seq < SampleDecimation.FULL_RATE_EVENTS || seq % 10 == 0)
-          .boxed().toList();
+      List<Long> expected =
+          LongStream.range(first, first + 50)
+              .filter(seq -> seq < SampleDecimation.FULL_RATE_EVENTS || seq % 10 == 0)
+              .boxed()
+              .toList();
       assertEquals(25 + 3, expected.size());
       assertEquals(expected, stored);
     }

@@ -25,7 +25,7 @@ class TrainingChoiceTest {
   void aBuiltInModelWithoutAKnownFullTrainingExtrapolatesNothingAndSaysWhy() {
     TrainingChoice c = TrainingChoice.of(job("vae-progan", null), null);
     assertNull(c.training());
-    assertTrue(c.note().startsWith("no full-training extrapolation for vae-progan: none known"),
-        c.note());
+    assertTrue(
+        c.note().startsWith("no full-training extrapolation for vae-progan: none known"), c.note());
   }
 }

@@ -11,8 +11,8 @@ class PrintableTest {
 
   @Test
   void controlAndBidiCharactersArePrintedAsEscapes() {
-    assertEquals("red\\u001B[31m \\u202Eevil\\u0007",
-        Printable.text("red\u001b[31m \u202eevil\u0007"));
+    assertEquals(
+        "red\\u001B[31m \\u202Eevil\\u0007", Printable.text("red\u001b[31m \u202eevil\u0007"));
     assertEquals("two\nlines\tand a tab", Printable.text("two\nlines\tand a tab"));
     assertEquals("two\\u000Alines", Printable.cell("two\nlines"));
     assertEquals("lone \\uD800 surrogate", Printable.text("lone \ud800 surrogate"));
@@ -22,8 +22,9 @@ class PrintableTest {
 
   @Test
   void aTableCellCannotBreakTheTableOrReachTheTerminal() {
-    String table = ResultTable.format(List.of(
-        new String[] {"name", "state"}, new String[] {"a\u001b[2J\nb", "ok"}));
+    String table =
+        ResultTable.format(
+            List.of(new String[] {"name", "state"}, new String[] {"a\u001b[2J\nb", "ok"}));
     assertFalse(table.contains("\u001b"), table);
     assertEquals(2, table.split("\n").length, "a header and one row: " + table);
   }

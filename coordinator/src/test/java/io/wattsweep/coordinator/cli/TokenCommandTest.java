@@ -23,8 +23,13 @@ class TokenCommandTest {
   @Test
   void aNewTokensLineLetsTheCoordinatorKnowItsHolder() throws Exception {
     var out = new ByteArrayOutputStream();
-    assertEquals(0, TokenCommand.run(List.of("new", "submit", "alice"), stdin(""),
-        new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+    assertEquals(
+        0,
+        TokenCommand.run(
+            List.of("new", "submit", "alice"),
+            stdin(""),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err));
 
     String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
     String token = lines[1].strip();
@@ -36,13 +41,23 @@ class TokenCommandTest {
   void hashReadsTheTokenOnStandardInput() throws Exception {
     String token = Tokens.newToken();
     var out = new ByteArrayOutputStream();
-    assertEquals(0, TokenCommand.run(List.of("hash"), stdin(token + "\n"),
-        new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+    assertEquals(
+        0,
+        TokenCommand.run(
+            List.of("hash"),
+            stdin(token + "\n"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err));
     assertEquals(Tokens.hash(token) + "\n", out.toString(StandardCharsets.UTF_8));
 
     var err = new ByteArrayOutputStream();
-    assertEquals(2, TokenCommand.run(List.of("hash"), stdin("short"), System.out,
-        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertEquals(
+        2,
+        TokenCommand.run(
+            List.of("hash"),
+            stdin("short"),
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("at least 32"), err.toString());
   }
 

@@ -66,7 +66,9 @@ class LiveHubTest {
     JsonObject run = snapshot.data().getJsonArray("runs").getJsonObject(0);
     assertEquals(JOB, run.getString("jobId"));
     assertEquals("NVIDIA A100", run.getJsonArray("devices").getJsonObject(0).getString("name"));
-    assertEquals(312.5, run.getJsonArray("samples").getJsonArray(0).getDouble(1),
+    assertEquals(
+        312.5,
+        run.getJsonArray("samples").getJsonArray(0).getDouble(1),
         "a page opened mid-run draws the power so far at once");
 
     ingest(power(2, 2_000, 355.0), batch(3, 2_100, 0));
@@ -116,7 +118,8 @@ class LiveHubTest {
     DashboardAssets assets = DashboardAssets.load();
     for (String name : List.of("index.html", "dashboard.js", "dashboard.css")) {
       String text = assets.get(name).orElseThrow().body().toString(StandardCharsets.UTF_8);
-      assertFalse(text.matches("(?s).*(src|href|url)\\s*[=(]\\s*[\"']?(https?:)?//.*"),
+      assertFalse(
+          text.matches("(?s).*(src|href|url)\\s*[=(]\\s*[\"']?(https?:)?//.*"),
           name + " refers to another host");
       assertFalse(text.contains("import("), name);
     }
@@ -127,16 +130,32 @@ class LiveHubTest {
   private void ingest(RunEvent... events) {
     // The ingestor calls its listeners on its event loop; so does this test.
     Promise<Void> done = Promise.promise();
-    vertx.runOnContext(v -> {
-      hub.ingested(List.of(events), System.currentTimeMillis(), 1000);
-      done.complete();
-    });
+    vertx.runOnContext(
+        v -> {
+          hub.ingested(List.of(events), System.currentTimeMillis(), 1000);
+          done.complete();
+        });
     done.future().await();
   }
 
   private static RunStarted started() {
-    return new RunStarted(JOB, "run-1", 0, 500, "w1", "host", Precision.TF32, Precision.TF32,
-        "", List.of(GPU), EnergyMethod.NVML_ENERGY_COUNTER, 60.0, 1, 1, 1, "test");
+    return new RunStarted(
+        JOB,
+        "run-1",
+        0,
+        500,
+        "w1",
+        "host",
+        Precision.TF32,
+        Precision.TF32,
+        "",
+        List.of(GPU),
+        EnergyMethod.NVML_ENERGY_COUNTER,
+        60.0,
+        1,
+        1,
+        1,
+        "test");
   }
 
   private static PowerSample power(long seq, long atMs, double watts) {
@@ -151,29 +170,34 @@ class LiveHubTest {
 
   /** Opens the stream; frames arrive on the queue as a reader thread parses them. */
   private BlockingQueue<Frame> connect() throws Exception {
-    var req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
-        + "/api/v1/live")).header("Accept", "text/event-stream").build();
+    var req =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.actualPort() + "/api/v1/live"))
+            .header("Accept", "text/event-stream")
+            .build();
     HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, res.statusCode());
-    assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith(
-        "text/event-stream"));
+    assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
     BlockingQueue<Frame> frames = new ArrayBlockingQueue<>(100);
-    Thread reader = new Thread(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(res.body(),
-          StandardCharsets.UTF_8))) {
-        String event = null;
-        for (String line; (line = in.readLine()) != null; ) {
-          if (line.startsWith("event: ")) {
-            event = line.substring(7);
-          } else if (line.startsWith("data: ") && event != null) {
-            frames.add(new Frame(event, new JsonObject(line.substring(6))));
-            event = null;
-          }
-        }
-      } catch (Exception closed) {
-        // the test is over
-      }
-    }, "sse-reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var in =
+                  new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                String event = null;
+                for (String line; (line = in.readLine()) != null; ) {
+                  if (line.startsWith("event: ")) {
+                    event = line.substring(7);
+                  } else if (line.startsWith("data: ") && event != null) {
+                    frames.add(new Frame(event, new JsonObject(line.substring(6))));
+                    event = null;
+                  }
+                }
+              } catch (Exception closed) {
+                // the test is over
+              }
+            },
+            "sse-reader");
     reader.setDaemon(true);
     reader.start();
     return frames;

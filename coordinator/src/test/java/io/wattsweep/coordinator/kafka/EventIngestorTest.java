@@ -14,12 +14,12 @@ import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import io.wattsweep.coordinator.catalog.Catalog;
+import io.wattsweep.kafka.LocalBroker;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -67,22 +67,39 @@ class EventIngestorTest {
   @Test
   void eventsOfAFailedCatalogWriteAreWrittenWhenRetriedNotSkipped() throws Exception {
     var dir = Files.createTempDirectory("ingestor-test");
-    String url = "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "")
-        + ";DB_CLOSE_DELAY=-1";
+    String url =
+        "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
     Vertx vertx = Vertx.vertx();
-    try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
-            Installation.current().classpath(Program.KAFKA_BROKER))
-            .withStartTimeout(Duration.ofSeconds(90)));
+    try (LocalBroker broker =
+            LocalBroker.start(
+                LocalBroker.Options.of(
+                        dir.resolve("kafka"),
+                        Installation.current().classpath(Program.KAFKA_BROKER))
+                    .withStartTimeout(Duration.ofSeconds(90)));
         AutoCloseable closeVertxFirst = () -> vertx.close().await();
         Catalog catalog = Catalog.open(url, "sa", "");
         Connection sql = DriverManager.getConnection(url, "sa", "")) {
-      var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
-          List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
+      var spec =
+          new SweepSpec(
+              "t",
+              "3dgan",
+              0.25,
+              List.of("cpu"),
+              List.of(Precision.FP32),
+              List.of(4),
+              List.of(1),
+              1,
+              3,
+              new FullTraining(1000, 2));
       JobSpec job = spec.expand("sw-1").get(0);
       catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
       FailFirstWrite.FAILURES_LEFT.set(1);
-      sql.createStatement().execute("CREATE TRIGGER fail_first_write BEFORE INSERT ON"
-          + " power_samples FOR EACH ROW CALL '" + FailFirstWrite.class.getName() + "'");
+      sql.createStatement()
+          .execute(
+              "CREATE TRIGGER fail_first_write BEFORE INSERT ON"
+                  + " power_samples FOR EACH ROW CALL '"
+                  + FailFirstWrite.class.getName()
+                  + "'");
       try (var producer = producer(broker.bootstrapServers())) {
         for (int i = 0; i < EVENTS; i++) {
           var e = new PowerSample(job.jobId(), "r1", i, 2_000 + i, 10, EnergyMethod.RAPL);
@@ -90,12 +107,21 @@ class EventIngestorTest {
         }
       }
       // Small polls: the batch after the failed one is already taken when the write fails.
-      var consumerSettings = KafkaClientSettings.consumer(broker.bootstrapServers(),
-          KafkaSecurity.PLAINTEXT, EventIngestor.GROUP, 7);
-      var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
-          KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
-      var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx, consumerSettings),
-          deadLetters, catalog, Clock.systemUTC(), List.of());
+      var consumerSettings =
+          KafkaClientSettings.consumer(
+              broker.bootstrapServers(), KafkaSecurity.PLAINTEXT, EventIngestor.GROUP, 7);
+      var deadLetters =
+          KafkaProducer.<String, byte[]>create(
+              vertx,
+              KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
+      var ingestor =
+          new EventIngestor(
+              vertx,
+              KafkaConsumer.create(vertx, consumerSettings),
+              deadLetters,
+              catalog,
+              Clock.systemUTC(),
+              List.of());
       ingestor.start().await();
 
       assertTrue(FailFirstWrite.FAILED.await(60, TimeUnit.SECONDS), "no write was attempted");
@@ -112,32 +138,46 @@ class EventIngestorTest {
   }
 
   @Test
-  void isCaughtUpOnlyOnceTheCatalogHoldsWhatTheLogHeldInEveryPartitionItHasNow()
-      throws Exception {
+  void isCaughtUpOnlyOnceTheCatalogHoldsWhatTheLogHeldInEveryPartitionItHasNow() throws Exception {
     var dir = Files.createTempDirectory("ingestor-test");
-    String url = "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "")
-        + ";DB_CLOSE_DELAY=-1";
+    String url =
+        "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
     Vertx vertx = Vertx.vertx();
-    try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
-            Installation.current().classpath(Program.KAFKA_BROKER))
-            .withStartTimeout(Duration.ofSeconds(90)));
+    try (LocalBroker broker =
+            LocalBroker.start(
+                LocalBroker.Options.of(
+                        dir.resolve("kafka"),
+                        Installation.current().classpath(Program.KAFKA_BROKER))
+                    .withStartTimeout(Duration.ofSeconds(90)));
         AutoCloseable closeVertxFirst = () -> vertx.close().await();
-        Admin admin = Admin.create(Map.<String, Object>of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        Admin admin =
+            Admin.create(
+                Map.<String, Object>of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         Catalog catalog = Catalog.open(url, "sa", "");
         Connection sql = DriverManager.getConnection(url, "sa", "");
         var producer = producer(broker.bootstrapServers())) {
       admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 2, (short) 1))).all().get();
-      var spec = new SweepSpec("t", "3dgan", 0.25, List.of("cpu"), List.of(Precision.FP32),
-          List.of(4), List.of(1), 1, 3, new FullTraining(1000, 2));
+      var spec =
+          new SweepSpec(
+              "t",
+              "3dgan",
+              0.25,
+              List.of("cpu"),
+              List.of(Precision.FP32),
+              List.of(4),
+              List.of(1),
+              1,
+              3,
+              new FullTraining(1000, 2));
       JobSpec job = spec.expand("sw-1").get(0);
       catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
       int events = 3_000;
       var sent = new ArrayList<Future<?>>();
       for (int i = 0; i < events; i++) {
         var e = new PowerSample(job.jobId(), "r1", i, 2_000 + i, 10, EnergyMethod.RAPL);
-        sent.add(producer.send(new ProducerRecord<>(Topics.EVENTS, e.jobId(),
-            EventCodec.encode(e))));
+        sent.add(
+            producer.send(new ProducerRecord<>(Topics.EVENTS, e.jobId(), EventCodec.encode(e))));
       }
       // Every sample in the log before reading starts: one a loaded broker timed out would
       // otherwise count as one the ingestor missed.
@@ -145,22 +185,31 @@ class EventIngestorTest {
         f.get();
       }
       // Small polls: catching up takes many catalog writes.
-      var deadLetters = KafkaProducer.<String, byte[]>create(vertx,
-          KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
-      var ingestor = new EventIngestor(vertx, KafkaConsumer.create(vertx,
-          KafkaClientSettings.consumer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT,
-              EventIngestor.GROUP, 50)),
-          deadLetters, catalog, Clock.systemUTC(), List.of());
+      var deadLetters =
+          KafkaProducer.<String, byte[]>create(
+              vertx,
+              KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
+      var ingestor =
+          new EventIngestor(
+              vertx,
+              KafkaConsumer.create(
+                  vertx,
+                  KafkaClientSettings.consumer(
+                      broker.bootstrapServers(), KafkaSecurity.PLAINTEXT, EventIngestor.GROUP, 50)),
+              deadLetters,
+              catalog,
+              Clock.systemUTC(),
+              List.of());
       ingestor.start().await();
 
       awaitCaughtUp(ingestor);
       assertEquals(events, samples(sql), "caught up with samples still unread");
 
       admin.createPartitions(Map.of(Topics.EVENTS, NewPartitions.increaseTo(4))).all().get();
-      var late = new PowerSample(job.jobId(), "r1", events, 2_000 + events, 10,
-          EnergyMethod.RAPL);
-      producer.send(new ProducerRecord<>(Topics.EVENTS, 3, late.jobId(),
-          EventCodec.encode(late))).get();
+      var late = new PowerSample(job.jobId(), "r1", events, 2_000 + events, 10, EnergyMethod.RAPL);
+      producer
+          .send(new ProducerRecord<>(Topics.EVENTS, 3, late.jobId(), EventCodec.encode(late)))
+          .get();
       awaitCaughtUp(ingestor);
       assertEquals(events + 1, samples(sql), "the sample in the added partition is read");
 
@@ -178,8 +227,8 @@ class EventIngestorTest {
   }
 
   private static long samples(Connection sql) throws SQLException {
-    try (var rs = sql.createStatement().executeQuery("SELECT COUNT(DISTINCT seq)"
-        + " FROM power_samples")) {
+    try (var rs =
+        sql.createStatement().executeQuery("SELECT COUNT(DISTINCT seq)" + " FROM power_samples")) {
       rs.next();
       return rs.getLong(1);
     }

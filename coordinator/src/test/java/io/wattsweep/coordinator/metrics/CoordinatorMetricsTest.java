@@ -33,23 +33,30 @@ class CoordinatorMetricsTest {
 
   @Test
   void ingestedEventsCountByTypeWithTheirDelayAndTheCatalogWrite() throws IOException {
-    var sample = new PowerSample("sw-1-aaaaaaaaaa", "run-1", 1, 10_000, 40,
-        EnergyMethod.TDP_ESTIMATE);
-    var late = new PowerSample("sw-1-aaaaaaaaaa", "run-1", 2, 7_000, 41,
-        EnergyMethod.TDP_ESTIMATE);
+    var sample =
+        new PowerSample("sw-1-aaaaaaaaaa", "run-1", 1, 10_000, 40, EnergyMethod.TDP_ESTIMATE);
+    var late = new PowerSample("sw-1-aaaaaaaaaa", "run-1", 2, 7_000, 41, EnergyMethod.TDP_ESTIMATE);
     metrics.ingested(List.of(sample, late), 10_040, 3_000_000);
     metrics.rejected("not JSON");
 
     String text = scrape();
     assertEquals(2.0, value(text, "wattsweep_events_ingested_total{type=\"power-sample\"}"));
-    assertEquals(0.0, value(text, "wattsweep_events_ingested_total{type=\"run-started\"}"),
+    assertEquals(
+        0.0,
+        value(text, "wattsweep_events_ingested_total{type=\"run-started\"}"),
         "every type is there from the start, so rates see the first event");
-    assertEquals(1.0, value(text,
-        "wattsweep_event_ingest_delay_seconds_bucket{type=\"power-sample\",le=\"0.05\"}"));
-    assertEquals(2.0, value(text,
-        "wattsweep_event_ingest_delay_seconds_bucket{type=\"power-sample\",le=\"5.0\"}"));
-    assertEquals(0.04 + 3.04, value(text,
-        "wattsweep_event_ingest_delay_seconds_sum{type=\"power-sample\"}"),
+    assertEquals(
+        1.0,
+        value(
+            text,
+            "wattsweep_event_ingest_delay_seconds_bucket{type=\"power-sample\",le=\"0.05\"}"));
+    assertEquals(
+        2.0,
+        value(
+            text, "wattsweep_event_ingest_delay_seconds_bucket{type=\"power-sample\",le=\"5.0\"}"));
+    assertEquals(
+        0.04 + 3.04,
+        value(text, "wattsweep_event_ingest_delay_seconds_sum{type=\"power-sample\"}"),
         1e-9);
     assertEquals(0.003, value(text, "wattsweep_catalog_write_seconds_sum"), 1e-9);
     assertEquals(1.0, value(text, "wattsweep_events_rejected_total"));
@@ -57,17 +64,44 @@ class CoordinatorMetricsTest {
 
   @Test
   void sweepsAndJobsAreCountedByStateFromTheCatalog() throws IOException {
-    String db = "jdbc:h2:mem:m" + UUID.randomUUID().toString().replace("-", "")
-        + ";DB_CLOSE_DELAY=-1";
+    String db =
+        "jdbc:h2:mem:m" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
     try (Catalog catalog = Catalog.open(db, "sa", "")) {
-      var spec = new SweepSpec("progress-test", "3dgan", 0.25, List.of("cpu"),
-          List.of(Precision.FP32), List.of(4, 8), List.of(1), 1, 3, new FullTraining(1000, 2));
+      var spec =
+          new SweepSpec(
+              "progress-test",
+              "3dgan",
+              0.25,
+              List.of("cpu"),
+              List.of(Precision.FP32),
+              List.of(4, 8),
+              List.of(1),
+              1,
+              3,
+              new FullTraining(1000, 2));
       List<JobSpec> jobs = spec.expand("sw-progress");
       catalog.insertSweep("sw-progress", spec, "{}", jobs, 1_000);
       var cpu = new DeviceInfo(0, "cpu", "cpu-0", "test CPU", "amd64", 20, "");
-      catalog.ingest(List.of(new RunStarted(jobs.get(0).jobId(), "run-1", 0, 2_000, "w1", "h",
-          Precision.FP32, Precision.FP32, "", List.of(cpu), EnergyMethod.TDP_ESTIMATE, 1.0, 1,
-          1, 1, "test")), 2_000);
+      catalog.ingest(
+          List.of(
+              new RunStarted(
+                  jobs.get(0).jobId(),
+                  "run-1",
+                  0,
+                  2_000,
+                  "w1",
+                  "h",
+                  Precision.FP32,
+                  Precision.FP32,
+                  "",
+                  List.of(cpu),
+                  EnergyMethod.TDP_ESTIMATE,
+                  1.0,
+                  1,
+                  1,
+                  1,
+                  "test")),
+          2_000);
 
       new CatalogGauges(null, catalog, metrics, null).refresh();
 
@@ -77,8 +111,12 @@ class CoordinatorMetricsTest {
       assertEquals(1.0, value(text, "wattsweep_jobs{state=\"running\"}"));
       assertEquals(1.0, value(text, "wattsweep_jobs{state=\"queued\"}"));
       assertEquals(0.0, value(text, "wattsweep_jobs{state=\"completed\"}"));
-      assertEquals(1.0, value(text, "wattsweep_sweep_jobs{state=\"queued\",sweep_id="
-          + "\"sw-progress\",sweep_name=\"progress-test\"}"));
+      assertEquals(
+          1.0,
+          value(
+              text,
+              "wattsweep_sweep_jobs{state=\"queued\",sweep_id="
+                  + "\"sw-progress\",sweep_name=\"progress-test\"}"));
     }
   }
 
@@ -98,17 +136,34 @@ class CoordinatorMetricsTest {
     var p0 = new TopicPartition("wattsweep.jobs.a100", 0);
     var p1 = new TopicPartition("wattsweep.jobs.a100", 1);
     var other = new TopicPartition("wattsweep.events", 0);
-    Map<TopicPartition, ListOffsetsResultInfo> ends = Map.of(
-        p0, new ListOffsetsResultInfo(10, 0, null), p1, new ListOffsetsResultInfo(7, 0, null),
-        other, new ListOffsetsResultInfo(1000, 0, null));
-    Map<TopicPartition, ListOffsetsResultInfo> starts = Map.of(
-        p0, new ListOffsetsResultInfo(0, 0, null), p1, new ListOffsetsResultInfo(2, 0, null),
-        other, new ListOffsetsResultInfo(0, 0, null));
+    Map<TopicPartition, ListOffsetsResultInfo> ends =
+        Map.of(
+            p0,
+            new ListOffsetsResultInfo(10, 0, null),
+            p1,
+            new ListOffsetsResultInfo(7, 0, null),
+            other,
+            new ListOffsetsResultInfo(1000, 0, null));
+    Map<TopicPartition, ListOffsetsResultInfo> starts =
+        Map.of(
+            p0,
+            new ListOffsetsResultInfo(0, 0, null),
+            p1,
+            new ListOffsetsResultInfo(2, 0, null),
+            other,
+            new ListOffsetsResultInfo(0, 0, null));
 
-    assertEquals(4 + 5, ConsumerLag.lag("wattsweep.jobs.a100", ends, starts,
-        Map.of(p0, new OffsetAndMetadata(6, ""))));
-    assertEquals(0, ConsumerLag.lag("wattsweep.jobs.a100", ends, starts,
-        Map.of(p0, new OffsetAndMetadata(10, ""), p1, new OffsetAndMetadata(7, ""))));
+    assertEquals(
+        4 + 5,
+        ConsumerLag.lag(
+            "wattsweep.jobs.a100", ends, starts, Map.of(p0, new OffsetAndMetadata(6, ""))));
+    assertEquals(
+        0,
+        ConsumerLag.lag(
+            "wattsweep.jobs.a100",
+            ends,
+            starts,
+            Map.of(p0, new OffsetAndMetadata(10, ""), p1, new OffsetAndMetadata(7, ""))));
   }
 
   private String scrape() throws IOException {
@@ -118,8 +173,8 @@ class CoordinatorMetricsTest {
   }
 
   private static double value(String text, String series) {
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
-        .matcher(text);
+    Matcher m =
+        Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
     assertTrue(m.find(), "no sample " + series + " in:\n" + text);
     return Double.parseDouble(m.group(1));
   }

@@ -31,6 +31,7 @@ import org.w3c.dom.NodeList;
 class ReportFilesTest {
   /** The study sweep's report, written once: rendering PNGs takes a while on a small machine. */
   @TempDir static Path dir;
+
   private static List<Path> files;
 
   @BeforeAll
@@ -47,12 +48,14 @@ class ReportFilesTest {
       assertEquals(dir, f.getParent());
       names.add(f.getFileName().toString());
     }
-    assertEquals(Set.of(
-        "energy-per-batch.svg", "energy-per-batch.png",
-        "energy-vs-precision.svg", "energy-vs-precision.png",
-        "energy-vs-batch-size.svg", "energy-vs-batch-size.png",
-        "energy-vs-gpus.svg", "energy-vs-gpus.png",
-        "results.csv", "report.html"), names);
+    assertEquals(
+        Set.of(
+            "energy-per-batch.svg", "energy-per-batch.png",
+            "energy-vs-precision.svg", "energy-vs-precision.png",
+            "energy-vs-batch-size.svg", "energy-vs-batch-size.png",
+            "energy-vs-gpus.svg", "energy-vs-gpus.png",
+            "results.csv", "report.html"),
+        names);
   }
 
   @Test
@@ -73,12 +76,11 @@ class ReportFilesTest {
     long batches = 25_000L * 30;
     assertEquals(String.valueOf(batches), ok.get("full_training_batches"));
     assertEquals(20.0 * batches, Double.parseDouble(ok.get("full_training_energy_j")), 1e-6);
-    assertEquals(20.0 * batches / 1e6,
-        Double.parseDouble(ok.get("full_training_energy_mj")), 1e-9);
-    assertEquals(20.0 * batches / 3.6e6,
-        Double.parseDouble(ok.get("full_training_energy_kwh")), 1e-9);
-    assertEquals(20.0 / 250 * batches,
-        Double.parseDouble(ok.get("full_training_duration_s")), 1e-6);
+    assertEquals(20.0 * batches / 1e6, Double.parseDouble(ok.get("full_training_energy_mj")), 1e-9);
+    assertEquals(
+        20.0 * batches / 3.6e6, Double.parseDouble(ok.get("full_training_energy_kwh")), 1e-9);
+    assertEquals(
+        20.0 / 250 * batches, Double.parseDouble(ok.get("full_training_duration_s")), 1e-6);
 
     Map<String, String> ranOther = row(rows, ReportFixtures.jobId("v100", "bf16", 8, 1));
     assertEquals("bf16", ranOther.get("precision_requested"));
@@ -94,14 +96,15 @@ class ReportFilesTest {
     Map<String, String> failed = row(rows, ReportFixtures.jobId("a100", "fp32", 16, 2));
     assertEquals("FAILED", failed.get("state"));
     assertEquals("out-of-memory", failed.get("failure_reason"));
-    assertEquals("OOM when allocating tensor, shape [16, 64, 51, 51, 25]",
-        failed.get("failure_message"));
+    assertEquals(
+        "OOM when allocating tensor, shape [16, 64, 51, 51, 25]", failed.get("failure_message"));
     assertEquals("", failed.get("energy_per_batch_j"));
     assertEquals("", failed.get("full_training_energy_j"));
 
     String text = Files.readString(dir.resolve("results.csv"));
-    assertFalse(text.contains("NaN") || text.contains("null") || text.contains("E-")
-        || text.contains("E+"), text);
+    assertFalse(
+        text.contains("NaN") || text.contains("null") || text.contains("E-") || text.contains("E+"),
+        text);
   }
 
   @Test
@@ -125,7 +128,8 @@ class ReportFilesTest {
     assertEquals("http://www.w3.org/2000/svg", root.getNamespaceURI());
 
     List<Element> panels = groups(svg, "panel");
-    assertEquals(List.of("vs precision", "vs batch size", "vs number of GPUs"),
+    assertEquals(
+        List.of("vs precision", "vs batch size", "vs number of GPUs"),
         panels.stream().map(p -> p.getAttribute("data-name")).toList());
     for (Element panel : panels) {
       List<String> series = new ArrayList<>();
@@ -135,8 +139,8 @@ class ReportFilesTest {
       }
       assertEquals(List.of("a100", "v100"), series, panel.getAttribute("data-name"));
     }
-    assertEquals(List.of("a100", "v100", "95% CI",
-            "hollow: tdp-estimate (modelled, not measured)"),
+    assertEquals(
+        List.of("a100", "v100", "95% CI", "hollow: tdp-estimate (modelled, not measured)"),
         groups(svg, "legend").stream().map(g -> g.getAttribute("data-name")).toList());
     String text = root.getTextContent();
     assertTrue(text.contains("tdp-estimate: modelled, not measured"), text);

@@ -23,9 +23,9 @@ final class ReportFixtures {
   private ReportFixtures() {}
 
   /**
-   * a100 and v100, fp32 and bf16, batch sizes 8 and 16, 1 and 2 GPUs (16 jobs). On v100 bf16 ran
-   * as fp32; a100 fp32 b16 x2 ran out of memory; v100 fp32 b16 x1 is a tdp-estimate; a100 bf16
-   * b8 x2 has no confidence interval.
+   * a100 and v100, fp32 and bf16, batch sizes 8 and 16, 1 and 2 GPUs (16 jobs). On v100 bf16 ran as
+   * fp32; a100 fp32 b16 x2 ran out of memory; v100 fp32 b16 x1 is a tdp-estimate; a100 bf16 b8 x2
+   * has no confidence interval.
    */
   static SweepView studySweep() {
     var jobs = new ArrayList<JobView>();
@@ -63,29 +63,79 @@ final class ReportFixtures {
   static JobView job(String cls, String precision, int batch, int gpus) {
     String id = jobId(cls, precision, batch, gpus);
     String ran = cls.equals("v100") && precision.equals("bf16") ? "fp32" : precision;
-    String note = ran.equals(precision) ? ""
-        : "bf16 needs an Ampere or newer GPU; this run used fp32 on the GPU";
+    String note =
+        ran.equals(precision)
+            ? ""
+            : "bf16 needs an Ampere or newer GPU; this run used fp32 on the GPU";
     if (cls.equals("a100") && precision.equals("fp32") && batch == 16 && gpus == 2) {
-      RunView failed = new RunView("r-" + id, "FAILED", "w1", ran, note, null, false, null, null,
-          null, null, null, null, 55.0, null, 1_000L, 2_000L, 3_000L, "out-of-memory",
-          "OOM when allocating tensor, shape [16, 64, 51, 51, 25]", null, UNSAID);
-      return new JobView(id, "3dgan", 0.25, cls, precision, batch, GLOBAL, gpus, "FAILED", 0, null,
-          failed);
+      RunView failed =
+          new RunView(
+              "r-" + id,
+              "FAILED",
+              "w1",
+              ran,
+              note,
+              null,
+              false,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              55.0,
+              null,
+              1_000L,
+              2_000L,
+              3_000L,
+              "out-of-memory",
+              "OOM when allocating tensor, shape [16, 64, 51, 51, 25]",
+              null,
+              UNSAID);
+      return new JobView(
+          id, "3dgan", 0.25, cls, precision, batch, GLOBAL, gpus, "FAILED", 0, null, failed);
     }
-    boolean estimate = cls.equals("v100") && precision.equals("fp32") && batch == 16
-        && gpus == 1;
+    boolean estimate = cls.equals("v100") && precision.equals("fp32") && batch == 16 && gpus == 1;
     double e = joules(cls, precision, batch, gpus);
-    Double ci = cls.equals("a100") && precision.equals("bf16") && batch == 8 && gpus == 2
-        ? null : e * 0.04;
+    Double ci =
+        cls.equals("a100") && precision.equals("bf16") && batch == 8 && gpus == 2 ? null : e * 0.04;
     double seconds = e / 250;
     long batches = (DATASET + batch - 1) / batch * EPOCHS;
-    var ft = new Extrapolation(batches, e * batches, ci == null ? null : ci * batches,
-        e * batches / 3.6e6, seconds * batches, e * batches / 3.6e6 * 0.475, null, null);
-    RunView run = new RunView("r-" + id, "COMPLETED", "w1", ran, note,
-        estimate ? "tdp-estimate" : "nvml-energy-counter", estimate, 10, seconds, e, e * 0.05,
-        ci, e * 0.8, 55.0, ft, 1_000L, 2_000L, 3_000L, null, null, null,
-        new RunProtocol(60.0, "job-ready", 6, true, ci == null ? null : ci / e));
-    return new JobView(id, "3dgan", 0.25, cls, precision, batch, GLOBAL, gpus, "COMPLETED", 0, null,
-        run);
+    var ft =
+        new Extrapolation(
+            batches,
+            e * batches,
+            ci == null ? null : ci * batches,
+            e * batches / 3.6e6,
+            seconds * batches,
+            e * batches / 3.6e6 * 0.475,
+            null,
+            null);
+    RunView run =
+        new RunView(
+            "r-" + id,
+            "COMPLETED",
+            "w1",
+            ran,
+            note,
+            estimate ? "tdp-estimate" : "nvml-energy-counter",
+            estimate,
+            10,
+            seconds,
+            e,
+            e * 0.05,
+            ci,
+            e * 0.8,
+            55.0,
+            ft,
+            1_000L,
+            2_000L,
+            3_000L,
+            null,
+            null,
+            null,
+            new RunProtocol(60.0, "job-ready", 6, true, ci == null ? null : ci / e));
+    return new JobView(
+        id, "3dgan", 0.25, cls, precision, batch, GLOBAL, gpus, "COMPLETED", 0, null, run);
   }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tarball as a user gets it: unpacked outside the checkout, run from another folder with an
- * empty home (so no ~/.m2) and a PATH that holds java and the shell tools the launcher uses, but
- * no Maven.
+ * empty home (so no ~/.m2) and a PATH that holds java and the shell tools the launcher uses, but no
+ * Maven.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DistributionIT {
@@ -40,8 +40,10 @@ class DistributionIT {
   @BeforeAll
   static void unpack() throws Exception {
     Path unpacked = Files.createDirectory(dir.resolve("unpacked"));
-    Process tar = new ProcessBuilder("tar", "-xzf", TARBALL.toString(), "-C", unpacked.toString())
-        .inheritIO().start();
+    Process tar =
+        new ProcessBuilder("tar", "-xzf", TARBALL.toString(), "-C", unpacked.toString())
+            .inheritIO()
+            .start();
     assertEquals(0, tar.waitFor(), "tar -xzf " + TARBALL);
     installed = unpacked.resolve(NAME);
     home = Files.createDirectory(dir.resolve("home"));
@@ -72,9 +74,22 @@ class DistributionIT {
 
     assertEquals(0, help.exitCode(), help.output());
     assertTrue(help.output().startsWith("usage: wattsweep COMMAND [ARGS]"), help.output());
-    for (String command : List.of("help", "demo", "coordinator", "worker", "kafka", "meter",
-        "models", "submit", "status", "report", "runs", "versions")) {
-      assertTrue(Pattern.compile("(?m)^  " + command + " ").matcher(help.output()).find(),
+    for (String command :
+        List.of(
+            "help",
+            "demo",
+            "coordinator",
+            "worker",
+            "kafka",
+            "meter",
+            "models",
+            "submit",
+            "status",
+            "report",
+            "runs",
+            "versions")) {
+      assertTrue(
+          Pattern.compile("(?m)^  " + command + " ").matcher(help.output()).find(),
           command + " missing from:\n" + help.output());
     }
   }
@@ -84,11 +99,15 @@ class DistributionIT {
     Run models = run("models");
 
     assertEquals(0, models.exitCode(), models.output());
-    assertTrue(models.output().startsWith("MODEL        SCALE  BATCH   GFLOP/STEP    PARAMETERS"),
+    assertTrue(
+        models.output().startsWith("MODEL        SCALE  BATCH   GFLOP/STEP    PARAMETERS"),
         models.output());
     for (String model : List.of("3dgan", "vae-progan")) {
-      assertTrue(Pattern.compile("(?m)^" + model + " +1\\.000 +\\d+ +[\\d,.]+ +[\\d,]+  \\w")
-          .matcher(models.output()).find(), model + " missing from:\n" + models.output());
+      assertTrue(
+          Pattern.compile("(?m)^" + model + " +1\\.000 +\\d+ +[\\d,.]+ +[\\d,]+  \\w")
+              .matcher(models.output())
+              .find(),
+          model + " missing from:\n" + models.output());
     }
   }
 
@@ -96,8 +115,8 @@ class DistributionIT {
   void kafkaRunsTheLocalBrokerFromItsOwnJarsUntilStopped() throws Exception {
     Process kafka = start("kafka", "--port", "0", "--data", work.resolve("kafka").toString());
     List<String> lines = new ArrayList<>();
-    try (var out = new BufferedReader(
-        new InputStreamReader(kafka.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var out =
+        new BufferedReader(new InputStreamReader(kafka.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
         lines.add(line);
         if (line.startsWith("Kafka broker ready at 127.0.0.1:")) {
@@ -108,7 +127,8 @@ class DistributionIT {
       kafka.destroyForcibly();
     }
 
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Kafka broker ready at")),
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith("Kafka broker ready at")),
         String.join("\n", lines));
     assertTrue(lines.contains("Kafka broker stopped"), String.join("\n", lines));
     assertNoMavenRepositoryIn(home);
@@ -147,8 +167,8 @@ class DistributionIT {
 
   /** A script rather than a link, which the temporary folder's clean-up warns about. */
   private static void addTool(String name, Path target) throws IOException {
-    Path script = Files.writeString(tools.resolve(name),
-        "#!/bin/sh\nexec '" + target + "' \"$@\"\n");
+    Path script =
+        Files.writeString(tools.resolve(name), "#!/bin/sh\nexec '" + target + "' \"$@\"\n");
     assertTrue(script.toFile().setExecutable(true));
   }
 

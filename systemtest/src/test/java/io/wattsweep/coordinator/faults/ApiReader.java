@@ -15,12 +15,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the coordinator's API shows of a sweep: its runs and their measured batches, read as a
- * user would, so that the invariants are checked on what users see rather than on the tables.
+ * What the coordinator's API shows of a sweep: its runs and their measured batches, read as a user
+ * would, so that the invariants are checked on what users see rather than on the tables.
  */
 final class ApiReader {
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String base;
 
   ApiReader(int port) {
@@ -28,14 +28,18 @@ final class ApiReader {
   }
 
   /** One run as listed, with the batch indexes its page shows. */
-  record Run(String runId, String jobId, String state, int measuredBatches,
-      TreeSet<Integer> batches) {}
+  record Run(
+      String runId, String jobId, String state, int measuredBatches, TreeSet<Integer> batches) {}
 
   String submit(String yaml) throws IOException, InterruptedException {
-    var res = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sweeps"))
-        .header("Content-Type", "application/yaml").timeout(Duration.ofSeconds(20))
-        .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    var res =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/sweeps"))
+                .header("Content-Type", "application/yaml")
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString(yaml))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (res.statusCode() != 201) {
       throw new IllegalStateException("sweep refused: " + res.statusCode() + " " + res.body());
     }
@@ -43,8 +47,13 @@ final class ApiReader {
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
-    var res = http.send(HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    var res =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(20))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (res.statusCode() != 200) {
       throw new IOException("GET " + path + ": " + res.statusCode() + " " + res.body());
     }
@@ -64,8 +73,14 @@ final class ApiReader {
       for (JsonNode b : get("/api/v1/runs/" + id).get("batches")) {
         batches.add(b.get("batchIndex").asInt());
       }
-      runs.put(id, new Run(id, r.get("jobId").asText(), r.get("state").asText(),
-          r.path("measuredBatches").asInt(0), batches));
+      runs.put(
+          id,
+          new Run(
+              id,
+              r.get("jobId").asText(),
+              r.get("state").asText(),
+              r.path("measuredBatches").asInt(0),
+              batches));
     }
     return runs;
   }
@@ -121,8 +136,11 @@ final class ApiReader {
         return;
       } catch (IOException e) {
         if (!coordinator.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("the coordinator did not answer in " + timeout
-              + (coordinator.isAlive() ? "" : "; it exited with " + coordinator.exitValue()), e);
+          throw new IllegalStateException(
+              "the coordinator did not answer in "
+                  + timeout
+                  + (coordinator.isAlive() ? "" : "; it exited with " + coordinator.exitValue()),
+              e);
         }
       }
       Thread.sleep(200);

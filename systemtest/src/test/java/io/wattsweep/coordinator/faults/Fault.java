@@ -13,8 +13,9 @@ enum Fault {
   /** SIGKILL to the worker, then a new worker. */
   WORKER_KILL(true) {
     @Override
-    void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
-        Findings findings) throws Exception {
+    void inject(
+        FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown, Findings findings)
+        throws Exception {
       List<ProcessHandle> jobs = stack.workerDescendants();
       stack.killWorker();
       findings.orphans(this, survivors(jobs));
@@ -24,8 +25,9 @@ enum Fault {
   /** SIGTERM to the worker, which gives its run up and hands the job back; then a new worker. */
   WORKER_TERM(true) {
     @Override
-    void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
-        Findings findings) throws Exception {
+    void inject(
+        FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown, Findings findings)
+        throws Exception {
       List<ProcessHandle> jobs = stack.workerDescendants();
       int status = stack.stopWorker();
       if (status != 0) {
@@ -38,8 +40,9 @@ enum Fault {
   /** SIGKILL to the coordinator, then a new one on the same catalog. */
   COORDINATOR_KILL(false) {
     @Override
-    void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
-        Findings findings) throws Exception {
+    void inject(
+        FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown, Findings findings)
+        throws Exception {
       stack.killCoordinator();
       stack.startCoordinator();
       findings.compare(this, shown, stack.api.runs(sweepId));
@@ -48,8 +51,9 @@ enum Fault {
   /** SIGKILL to the broker, then a new one on the same log folder and port. */
   BROKER_KILL(false) {
     @Override
-    void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
-        Findings findings) throws Exception {
+    void inject(
+        FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown, Findings findings)
+        throws Exception {
       stack.killAndRestartBroker();
     }
   };
@@ -64,9 +68,9 @@ enum Fault {
     this.stopsRun = stopsRun;
   }
 
-  abstract void inject(FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown,
-        Findings findings)
-        throws Exception;
+  abstract void inject(
+      FaultStack stack, String sweepId, Map<String, ApiReader.Run> shown, Findings findings)
+      throws Exception;
 
   /** The processes of {@code jobs} still alive after {@link #ORPHAN_GRACE}. */
   private static List<ProcessHandle> survivors(List<ProcessHandle> jobs)

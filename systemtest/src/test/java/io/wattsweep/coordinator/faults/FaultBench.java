@@ -11,16 +11,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The longer version of {@link FaultInjectionTest}, run by hand: a sweep of more command jobs
- * and rounds of faults drawn at random (seeded), each while a run is mid-way. Prints the faults
+ * The longer version of {@link FaultInjectionTest}, run by hand: a sweep of more command jobs and
+ * rounds of faults drawn at random (seeded), each while a run is mid-way. Prints the faults
  * injected and survived (the API showed a batch measured after each), the runs lost (jobs not
- * COMPLETED), the duplicates counted (COMPLETED runs beyond one per job), the time to recover
- * from each kind of fault, and every broken invariant; asserts nothing, as a bench.
+ * COMPLETED), the duplicates counted (COMPLETED runs beyond one per job), the time to recover from
+ * each kind of fault, and every broken invariant; asserts nothing, as a bench.
  *
  * <p>Run: {@code ./mvnw -o -pl systemtest test -Dtest=FaultBench -Dgroups=bench
- * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. Options: {@code
- * -Dbench.dbs=h2} (default h2,postgresql), {@code -Dbench.rounds=N} (faults, default 12),
- * {@code -Dbench.seed=N} (default 1).
+ * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. Options: {@code -Dbench.dbs=h2}
+ * (default h2,postgresql), {@code -Dbench.rounds=N} (faults, default 12), {@code -Dbench.seed=N}
+ * (default 1).
  */
 @Tag("bench")
 class FaultBench {
@@ -40,21 +40,32 @@ class FaultBench {
     long start = System.nanoTime();
     Findings found;
     try (FaultStack stack = FaultStack.start(db)) {
-      found = new FaultScenario(stack, Duration.ofSeconds(90L * rounds + 120))
-          .run(2 * rounds + 2, faults);
+      found =
+          new FaultScenario(stack, Duration.ofSeconds(90L * rounds + 120))
+              .run(2 * rounds + 2, faults);
     }
-    System.out.printf("%nFaultBench on %s, %d rounds in %.0f s; faults drawn %s%n", db, rounds,
-        (System.nanoTime() - start) / 1e9, faults);
-    System.out.printf("faults injected: %d of %d; survived: %d; runs lost: %d;"
-            + " duplicates counted: %d%n", found.injected().size(), rounds,
-        found.recoveries().size(), found.runsLost(), found.duplicates());
+    System.out.printf(
+        "%nFaultBench on %s, %d rounds in %.0f s; faults drawn %s%n",
+        db, rounds, (System.nanoTime() - start) / 1e9, faults);
+    System.out.printf(
+        "faults injected: %d of %d; survived: %d; runs lost: %d;" + " duplicates counted: %d%n",
+        found.injected().size(),
+        rounds,
+        found.recoveries().size(),
+        found.runsLost(),
+        found.duplicates());
     for (Fault f : Fault.values()) {
-      List<Double> seconds = found.recoveries().stream().filter(r -> r.fault() == f)
-          .map(r -> r.time().toMillis() / 1000.0).sorted().toList();
+      List<Double> seconds =
+          found.recoveries().stream()
+              .filter(r -> r.fault() == f)
+              .map(r -> r.time().toMillis() / 1000.0)
+              .sorted()
+              .toList();
       if (!seconds.isEmpty()) {
         int n = seconds.size();
         double median = (seconds.get((n - 1) / 2) + seconds.get(n / 2)) / 2;
-        System.out.printf("time to recover from %s (%d): median %.1f s, max %.1f s, all %s%n",
+        System.out.printf(
+            "time to recover from %s (%d): median %.1f s, max %.1f s, all %s%n",
             f, n, median, seconds.get(n - 1), seconds);
       }
     }

@@ -18,16 +18,21 @@ import org.slf4j.LoggerFactory;
  */
 final class FaultScenario {
   private static final Logger LOG = LoggerFactory.getLogger(FaultScenario.class);
+
   /** A run counts as mid-run from this many measured batches shown (of 10). */
   private static final int MID_RUN_BATCHES = 3;
+
   private static final Duration POLL = Duration.ofMillis(250);
+
   /** How long to wait for a run's next batch before a fault; a batch takes 0.35 s. */
   private static final Duration NEXT_BATCH = Duration.ofSeconds(5);
 
   private final FaultStack stack;
   private final long deadline;
 
-  /** @param timeout for the whole scenario; past it, the end state is checked as it is */
+  /**
+   * @param timeout for the whole scenario; past it, the end state is checked as it is
+   */
   FaultScenario(FaultStack stack, Duration timeout) {
     this.stack = stack;
     this.deadline = System.nanoTime() + timeout.toNanos();
@@ -41,8 +46,8 @@ final class FaultScenario {
     for (Fault fault : faults) {
       String victim = awaitMidRun(sweepId, hit);
       if (victim == null) {
-        LOG.warn("No run mid-way: every job finished, or past the deadline; {} not injected",
-            fault);
+        LOG.warn(
+            "No run mid-way: every job finished, or past the deadline; {} not injected", fault);
         break;
       }
       hit.add(victim);
@@ -51,7 +56,10 @@ final class FaultScenario {
       Map<String, ApiReader.Run> before = stack.api.runsOnNextBatch(sweepId, NEXT_BATCH);
       String stopped = fault.stopsRun ? victim : null;
       long start = System.nanoTime();
-      LOG.info("Injecting {} while run {} shows {} batches", fault, victim,
+      LOG.info(
+          "Injecting {} while run {} shows {} batches",
+          fault,
+          victim,
           before.get(victim).batches().size());
       fault.inject(stack, sweepId, before, findings);
       findings.injected(fault);
@@ -66,8 +74,12 @@ final class FaultScenario {
 
   /** Jobs of the command workload, one per batch size. */
   private static String sweep(int jobs) {
-    return "model: command:" + FaultStack.COMMAND + "\ngpuClass: [cpu]\nprecision: [fp32]\n"
-        + "batchSize: " + IntStream.rangeClosed(1, jobs).boxed().toList() + "\ngpus: [1]\n"
+    return "model: command:"
+        + FaultStack.COMMAND
+        + "\ngpuClass: [cpu]\nprecision: [fp32]\n"
+        + "batchSize: "
+        + IntStream.rangeClosed(1, jobs).boxed().toList()
+        + "\ngpus: [1]\n"
         + "warmupBatches: 2\nmeasuredBatches: 10\n";
   }
 
@@ -110,24 +122,29 @@ final class FaultScenario {
   }
 
   private static int shownBatches(Map<String, ApiReader.Run> runs, String stopped) {
-    return runs.values().stream().filter(r -> !r.runId().equals(stopped))
-        .mapToInt(r -> r.batches().size()).sum();
+    return runs.values().stream()
+        .filter(r -> !r.runId().equals(stopped))
+        .mapToInt(r -> r.batches().size())
+        .sum();
   }
 
   /**
-   * Waits until every job is finished, no run is running and the worker group has committed
-   * every job record, so that nothing can run again; or until the deadline.
+   * Waits until every job is finished, no run is running and the worker group has committed every
+   * job record, so that nothing can run again; or until the deadline.
    */
   private void awaitQuiet(String sweepId) throws Exception {
     while (System.nanoTime() < deadline) {
-      if (finished(sweepId) && stack.api.runIds(sweepId, "RUNNING").isEmpty()
+      if (finished(sweepId)
+          && stack.api.runIds(sweepId, "RUNNING").isEmpty()
           && stack.jobsTopicDrained()) {
         return;
       }
       Thread.sleep(POLL.toMillis());
     }
-    LOG.warn("Not quiet before the deadline; jobs {}",
-        stack.api.jobStates(sweepId).entrySet().stream().map(Object::toString)
+    LOG.warn(
+        "Not quiet before the deadline; jobs {}",
+        stack.api.jobStates(sweepId).entrySet().stream()
+            .map(Object::toString)
             .collect(Collectors.joining(", ")));
   }
 }

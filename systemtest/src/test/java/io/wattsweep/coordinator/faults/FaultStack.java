@@ -15,9 +15,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,28 +29,34 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A broker, a coordinator and a worker, each a process of its own, that a test may kill and
- * start again on the same data: the broker on its log folder and port, the coordinator on its
- * catalog (an H2 file or a PostgreSQL schema of its own, dropped on close) and API port. The
- * worker runs one command workload, {@value #COMMAND}, a Python script that sleeps {@value
- * #STEP_SECONDS} s per batch, so that runs are cheap and last long enough to be killed mid-run.
+ * A broker, a coordinator and a worker, each a process of its own, that a test may kill and start
+ * again on the same data: the broker on its log folder and port, the coordinator on its catalog (an
+ * H2 file or a PostgreSQL schema of its own, dropped on close) and API port. The worker runs one
+ * command workload, {@value #COMMAND}, a Python script that sleeps {@value #STEP_SECONDS} s per
+ * batch, so that runs are cheap and last long enough to be killed mid-run.
  */
 final class FaultStack implements AutoCloseable {
   static final String COMMAND = "sleepy";
   static final String STEP_SECONDS = "0.35";
+
   /** A run silent this long is judged lost by the coordinator, which queues its job again. */
   static final Duration RUN_TIMEOUT = Duration.ofSeconds(6);
+
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       import os, time
       steps = int(os.environ["WATTSWEEP_WARMUP_BATCHES"]) \\
           + int(os.environ["WATTSWEEP_MEASURED_BATCHES"])
       for i in range(steps):
           print("WATTSWEEP_STEP batch", flush=True)
           time.sleep(%s)
-      """.formatted(STEP_SECONDS);
-  private static final String COMMANDS = "commands:\n  " + COMMAND
-      + ":\n    argv: [python3, sleepy.py]\n    fullTraining: {datasetSize: 100, epochs: 1}\n";
+      """
+          .formatted(STEP_SECONDS);
+  private static final String COMMANDS =
+      "commands:\n  "
+          + COMMAND
+          + ":\n    argv: [python3, sleepy.py]\n    fullTraining: {datasetSize: 100, epochs: 1}\n";
 
   final Path dir;
   final String db;
@@ -104,9 +110,12 @@ final class FaultStack implements AutoCloseable {
   }
 
   void startBroker(int port) {
-    broker = LocalBroker.start(LocalBroker.Options.of(dir.resolve("kafka"),
-        installation.classpath(Program.KAFKA_BROKER)).withPort(port)
-        .withStartTimeout(Duration.ofSeconds(90)));
+    broker =
+        LocalBroker.start(
+            LocalBroker.Options.of(
+                    dir.resolve("kafka"), installation.classpath(Program.KAFKA_BROKER))
+                .withPort(port)
+                .withStartTimeout(Duration.ofSeconds(90)));
   }
 
   /** SIGKILL to the broker; then a new one on the same log folder and port. */
@@ -126,8 +135,7 @@ final class FaultStack implements AutoCloseable {
     env.put("WATTSWEEP_EVENT_PARTITIONS", "2");
     env.put("WATTSWEEP_REPUBLISH_INTERVAL_MS", "2000");
     env.put("WATTSWEEP_RUN_TIMEOUT_MS", Long.toString(RUN_TIMEOUT.toMillis()));
-    coordinator = launch(Program.COORDINATOR, CoordinatorMain.class.getName(),
-        env, "512m");
+    coordinator = launch(Program.COORDINATOR, CoordinatorMain.class.getName(), env, "512m");
     api.awaitHealthy(Duration.ofSeconds(90), coordinator);
   }
 
@@ -170,21 +178,42 @@ final class FaultStack implements AutoCloseable {
   }
 
   /**
-   * Whether every job record of the worker group has been committed: nothing is left for a
-   * worker to take, or to take again.
+   * Whether every job record of the worker group has been committed: nothing is left for a worker
+   * to take, or to take again.
    */
   boolean jobsTopicDrained() throws Exception {
-    try (Admin admin = Admin.create(Map.<String, Object>of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       String topic = Topics.jobs("cpu");
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
-          .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      var ends = admin.listOffsets(partitions.stream().collect(
-          Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get();
-      var committed = admin.listConsumerGroupOffsets(Topics.workerGroup("cpu"))
-          .partitionsToOffsetAndMetadata().get();
-      return partitions.stream().allMatch(p -> ends.get(p).offset() == 0
-          || (committed.get(p) != null && committed.get(p).offset() >= ends.get(p).offset()));
+      var partitions =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get()
+              .get(topic)
+              .partitions()
+              .stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      var ends =
+          admin
+              .listOffsets(
+                  partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+              .all()
+              .get();
+      var committed =
+          admin
+              .listConsumerGroupOffsets(Topics.workerGroup("cpu"))
+              .partitionsToOffsetAndMetadata()
+              .get();
+      return partitions.stream()
+          .allMatch(
+              p ->
+                  ends.get(p).offset() == 0
+                      || (committed.get(p) != null
+                          && committed.get(p).offset() >= ends.get(p).offset()));
     }
   }
 
@@ -197,14 +226,15 @@ final class FaultStack implements AutoCloseable {
     return Map.of("WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers());
   }
 
-  private Process launch(Program program, String mainClass, Map<String, String> env,
-      String heap) throws IOException {
+  private Process launch(Program program, String mainClass, Map<String, String> env, String heap)
+      throws IOException {
     starts++;
     String name = program.name().toLowerCase(Locale.ROOT);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var pb = new ProcessBuilder(java, "-Xmx" + heap, "-cp", installation.classpath(program),
-        mainClass).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + "-" + starts + ".log").toFile());
+    var pb =
+        new ProcessBuilder(java, "-Xmx" + heap, "-cp", installation.classpath(program), mainClass)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + "-" + starts + ".log").toFile());
     pb.environment().putAll(env);
     return pb.start();
   }

@@ -3,9 +3,9 @@ package io.wattsweep.worker.artifact;
 import java.util.regex.Pattern;
 
 /**
- * What an artifact is of: a run of a job of a sweep of a model. It lays artifacts out as
- * {@code MODEL/SWEEP/JOB/RUN/FILE} in every store, so that a person finds a run's artifact by
- * what they know of it.
+ * What an artifact is of: a run of a job of a sweep of a model. It lays artifacts out as {@code
+ * MODEL/SWEEP/JOB/RUN/FILE} in every store, so that a person finds a run's artifact by what they
+ * know of it.
  *
  * @param file the artifact's file name, e.g. {@code generator.zip}
  */
@@ -28,9 +28,11 @@ public record ArtifactKey(String model, String sweepId, String jobId, String run
 
   private static void segment(String field, String value) {
     if (value == null || !SEGMENT.matcher(value).matches()) {
-      throw new IllegalArgumentException(field + " must be 1-200 of A-Z, a-z, 0-9, '.', '_' and"
-          + " '-', not starting with '.' or '-', to name an artifact: "
-          + (value == null ? "null" : "'" + value + "'"));
+      throw new IllegalArgumentException(
+          field
+              + " must be 1-200 of A-Z, a-z, 0-9, '.', '_' and"
+              + " '-', not starting with '.' or '-', to name an artifact: "
+              + (value == null ? "null" : "'" + value + "'"));
     }
   }
 }

@@ -30,16 +30,16 @@ public interface ArtifactStore {
   URI put(ArtifactKey key, Path file, String sha256) throws IOException;
 
   /**
-   * Parses a store URI, rejecting what no store understands with a message that names {@link
-   * #KEY} and the value.
+   * Parses a store URI, rejecting what no store understands with a message that names {@link #KEY}
+   * and the value.
    */
   static URI parse(String value) {
     URI uri;
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(KEY + " is not a URI (" + e.getReason() + "): '"
-          + value + "'");
+      throw new IllegalArgumentException(
+          KEY + " is not a URI (" + e.getReason() + "): '" + value + "'");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme();
     switch (scheme) {
@@ -50,8 +50,7 @@ public interface ArtifactStore {
         S3Store.bucket(uri);
         return uri;
       default:
-        throw new IllegalArgumentException(KEY + " must be a file: or s3:// URI: '" + value
-            + "'");
+        throw new IllegalArgumentException(KEY + " must be a file: or s3:// URI: '" + value + "'");
     }
   }
 
@@ -59,10 +58,12 @@ public interface ArtifactStore {
   static ArtifactStore open(URI uri, S3Access s3) {
     if ("s3".equals(uri.getScheme())) {
       if (s3 == null) {
-        throw new IllegalArgumentException(KEY + " names an S3 bucket, but no S3 access is"
-            + " configured: '" + uri + "'");
+        throw new IllegalArgumentException(
+            KEY + " names an S3 bucket, but no S3 access is" + " configured: '" + uri + "'");
       }
-      return new S3Store(uri, s3,
+      return new S3Store(
+          uri,
+          s3,
           HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
           Clock.systemUTC());
     }

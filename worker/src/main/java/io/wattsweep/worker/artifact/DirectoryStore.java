@@ -10,9 +10,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Artifacts as files under a directory ({@code file:DIR}), laid out by {@link ArtifactKey}. Not
- * content-addressed: each run's generator is its own file (different seeds and configurations
- * never give the same bytes, so deduplication would save nothing), and the path says which run it
- * is; the SHA-256 in the catalog checks the bytes.
+ * content-addressed: each run's generator is its own file (different seeds and configurations never
+ * give the same bytes, so deduplication would save nothing), and the path says which run it is; the
+ * SHA-256 in the catalog checks the bytes.
  */
 public final class DirectoryStore implements ArtifactStore {
   private final Path root;
@@ -22,15 +22,15 @@ public final class DirectoryStore implements ArtifactStore {
   }
 
   /**
-   * The directory of a {@code file:} URI: {@code file:///abs/dir}, {@code file:/abs/dir}, or
-   * {@code file:rel/dir} relative to the working directory.
+   * The directory of a {@code file:} URI: {@code file:///abs/dir}, {@code file:/abs/dir}, or {@code
+   * file:rel/dir} relative to the working directory.
    */
   static Path directory(URI uri) {
     String path = uri.isOpaque() ? uri.getSchemeSpecificPart() : uri.getPath();
     String host = uri.getAuthority();
     if (path == null || path.isBlank() || (host != null && !host.equals("localhost"))) {
-      throw new IllegalArgumentException(KEY + " must name a local directory, as file:DIR or"
-          + " file:///DIR: '" + uri + "'");
+      throw new IllegalArgumentException(
+          KEY + " must name a local directory, as file:DIR or" + " file:///DIR: '" + uri + "'");
     }
     return Path.of(path).toAbsolutePath().normalize();
   }
@@ -46,8 +46,8 @@ public final class DirectoryStore implements ArtifactStore {
       try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
         channel.force(true);
       }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(partial);
     }

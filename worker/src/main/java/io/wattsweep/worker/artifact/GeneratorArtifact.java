@@ -55,8 +55,13 @@ public final class GeneratorArtifact {
       Path zip = work.resolve(FILE);
       Packed packed = pack(checkpoint, zip);
       String uri = store.put(key, zip, packed.sha256()).toString();
-      LOG.info("Run {}: generator saved to {} ({} bytes, sha256 {}) in {} ms", key.runId(), uri,
-          packed.bytes(), packed.sha256(), (System.nanoTime() - t0) / 1_000_000);
+      LOG.info(
+          "Run {}: generator saved to {} ({} bytes, sha256 {}) in {} ms",
+          key.runId(),
+          uri,
+          packed.bytes(),
+          packed.sha256(),
+          (System.nanoTime() - t0) / 1_000_000);
       return new Artifact(uri, packed.sha256(), packed.bytes());
     } finally {
       FileTrees.delete(work);
@@ -70,15 +75,19 @@ public final class GeneratorArtifact {
   static Packed pack(Path directory, Path zip) throws IOException {
     List<Path> files;
     try (Stream<Path> all = Files.walk(directory)) {
-      files = all.filter(Files::isRegularFile).map(directory::relativize)
-          .sorted(Comparator.comparing(GeneratorArtifact::entryName)).toList();
+      files =
+          all.filter(Files::isRegularFile)
+              .map(directory::relativize)
+              .sorted(Comparator.comparing(GeneratorArtifact::entryName))
+              .toList();
     }
     if (files.isEmpty()) {
       throw new IOException("the generator's checkpoint is empty: " + directory);
     }
     MessageDigest sha256 = sha256();
-    try (OutputStream out = new DigestOutputStream(
-            new BufferedOutputStream(Files.newOutputStream(zip), 1 << 16), sha256);
+    try (OutputStream out =
+            new DigestOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(zip), 1 << 16), sha256);
         ZipOutputStream z = new ZipOutputStream(out)) {
       // Weights are noise to a compressor; the fastest level keeps most of what it can win.
       z.setLevel(Deflater.BEST_SPEED);
@@ -104,5 +113,4 @@ public final class GeneratorArtifact {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
-
 }

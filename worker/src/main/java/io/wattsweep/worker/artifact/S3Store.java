@@ -42,8 +42,12 @@ public final class S3Store implements ArtifactStore {
   static String bucket(URI uri) {
     String bucket = uri.getAuthority();
     if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-      throw new IllegalArgumentException(KEY + " must be s3://BUCKET[/PREFIX] with a bucket of"
-          + " 3-63 of a-z, 0-9, '.' and '-': '" + uri + "'");
+      throw new IllegalArgumentException(
+          KEY
+              + " must be s3://BUCKET[/PREFIX] with a bucket of"
+              + " 3-63 of a-z, 0-9, '.' and '-': '"
+              + uri
+              + "'");
     }
     return bucket;
   }
@@ -53,8 +57,10 @@ public final class S3Store implements ArtifactStore {
     String object = prefix.isEmpty() ? key.path() : prefix + "/" + key.path();
     String path = "/" + bucket + "/" + object;
     URI endpoint = access.endpoint();
-    String host = endpoint.getPort() == -1 ? endpoint.getHost()
-        : endpoint.getHost() + ":" + endpoint.getPort();
+    String host =
+        endpoint.getPort() == -1
+            ? endpoint.getHost()
+            : endpoint.getHost() + ":" + endpoint.getPort();
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("host", host);
     headers.put("x-amz-content-sha256", sha256);
@@ -62,15 +68,17 @@ public final class S3Store implements ArtifactStore {
     if (access.sessionToken() != null) {
       headers.put("x-amz-security-token", access.sessionToken());
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create(endpoint.getScheme() + "://" + host + SigV4.encode(path, false)))
-        .PUT(HttpRequest.BodyPublishers.ofFile(file))
-        .header("Authorization", signer.authorization("PUT", path, Map.of(), headers, sha256));
-    headers.forEach((k, v) -> {
-      if (!k.equals("host")) {
-        request.header(k, v);
-      }
-    });
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create(endpoint.getScheme() + "://" + host + SigV4.encode(path, false)))
+            .PUT(HttpRequest.BodyPublishers.ofFile(file))
+            .header("Authorization", signer.authorization("PUT", path, Map.of(), headers, sha256));
+    headers.forEach(
+        (k, v) -> {
+          if (!k.equals("host")) {
+            request.header(k, v);
+          }
+        });
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -80,16 +88,27 @@ public final class S3Store implements ArtifactStore {
     }
     if (response.statusCode() / 100 != 2) {
       String body = response.body();
-      throw new IOException("S3 PUT of " + object + " into bucket " + bucket + " at " + endpoint
-          + " answered " + response.statusCode() + ": "
-          + (body.length() > 500 ? body.substring(0, 500) + "..." : body));
+      throw new IOException(
+          "S3 PUT of "
+              + object
+              + " into bucket "
+              + bucket
+              + " at "
+              + endpoint
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + (body.length() > 500 ? body.substring(0, 500) + "..." : body));
     }
     return URI.create("s3://" + bucket + "/" + SigV4.encode(object, false));
   }
 
   @Override
   public String toString() {
-    return "S3 bucket " + bucket + (prefix.isEmpty() ? "" : " prefix " + prefix) + " at "
+    return "S3 bucket "
+        + bucket
+        + (prefix.isEmpty() ? "" : " prefix " + prefix)
+        + " at "
         + access.endpoint();
   }
 }

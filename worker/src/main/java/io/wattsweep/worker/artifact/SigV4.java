@@ -38,8 +38,12 @@ final class SigV4 {
    * @param headers the headers to sign, {@code host} and {@code x-amz-date} among them
    * @param payloadSha256 the body's SHA-256 in hex, as sent in {@code x-amz-content-sha256}
    */
-  String authorization(String method, String path, Map<String, String> query,
-      Map<String, String> headers, String payloadSha256) {
+  String authorization(
+      String method,
+      String path,
+      Map<String, String> query,
+      Map<String, String> headers,
+      String payloadSha256) {
     SortedMap<String, String> signed = lowerCased(headers);
     String amzDate = signed.get("x-amz-date");
     if (amzDate == null || amzDate.length() < 8) {
@@ -47,25 +51,48 @@ final class SigV4 {
     }
     String day = amzDate.substring(0, 8);
     String scope = day + "/" + region + "/" + service + "/aws4_request";
-    String toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
-        + hex(sha256(canonicalRequest(method, path, query, signed, payloadSha256)));
+    String toSign =
+        ALGORITHM
+            + "\n"
+            + amzDate
+            + "\n"
+            + scope
+            + "\n"
+            + hex(sha256(canonicalRequest(method, path, query, signed, payloadSha256)));
     byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), day);
     key = hmac(hmac(hmac(key, region), service), "aws4_request");
-    return ALGORITHM + " Credential=" + accessKeyId + "/" + scope + ", SignedHeaders="
-        + String.join(";", signed.keySet()) + ", Signature=" + hex(hmac(key, toSign));
+    return ALGORITHM
+        + " Credential="
+        + accessKeyId
+        + "/"
+        + scope
+        + ", SignedHeaders="
+        + String.join(";", signed.keySet())
+        + ", Signature="
+        + hex(hmac(key, toSign));
   }
 
-  static String canonicalRequest(String method, String path, Map<String, String> query,
-      Map<String, String> headers, String payloadSha256) {
+  static String canonicalRequest(
+      String method,
+      String path,
+      Map<String, String> query,
+      Map<String, String> headers,
+      String payloadSha256) {
     SortedMap<String, String> signed = lowerCased(headers);
     var out = new StringBuilder(method).append('\n').append(encode(path, false)).append('\n');
     var params = new TreeMap<String, String>();
     query.forEach((k, v) -> params.put(encode(k, true), encode(v, true)));
-    out.append(params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining("&"))).append('\n');
+    out.append(
+            params.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("&")))
+        .append('\n');
     signed.forEach((k, v) -> out.append(k).append(':').append(v).append('\n'));
-    return out.append('\n').append(String.join(";", signed.keySet())).append('\n')
-        .append(payloadSha256).toString();
+    return out.append('\n')
+        .append(String.join(";", signed.keySet()))
+        .append('\n')
+        .append(payloadSha256)
+        .toString();
   }
 
   /** RFC 3986: everything but unreserved characters (and '/' in a path) as %XX. */
@@ -73,8 +100,14 @@ final class SigV4 {
     var out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !slash)) {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~'
+          || (c == '/' && !slash)) {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xff));
@@ -98,8 +131,8 @@ final class SigV4 {
   /** Names lower-cased, values trimmed with inner runs of spaces made one. */
   private static SortedMap<String, String> lowerCased(Map<String, String> headers) {
     var out = new TreeMap<String, String>();
-    headers.forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT),
-        v.trim().replaceAll(" +", " ")));
+    headers.forEach(
+        (k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v.trim().replaceAll(" +", " ")));
     return out;
   }
 

@@ -29,21 +29,21 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code wattsweep meter [--gpus LIST] [--interval-ms N] [--json FILE] -- COMMAND ARGS...}: runs
  * any command (a PyTorch or TensorFlow training script, say), meters the energy it takes with the
- * best meter this machine has, and prints wall time, energy and mean power per device and in
- * total, with the method; exits with the command's status.
+ * best meter this machine has, and prints wall time, energy and mean power per device and in total,
+ * with the method; exits with the command's status.
  *
- * <p>The meter: NVML for the GPUs named by {@code --gpus} (the command gets them as
- * {@code CUDA_VISIBLE_DEVICES}), else those in {@code CUDA_VISIBLE_DEVICES}, else every GPU; where
- * NVML cannot be used, the CPU packages' RAPL counters; else an estimate from the CPU's TDP and
+ * <p>The meter: NVML for the GPUs named by {@code --gpus} (the command gets them as {@code
+ * CUDA_VISIBLE_DEVICES}), else those in {@code CUDA_VISIBLE_DEVICES}, else every GPU; where NVML
+ * cannot be used, the CPU packages' RAPL counters; else an estimate from the CPU's TDP and
  * utilization, labelled as one. The energy of the run and of each step is the difference of the
  * meter's counter at its edges; power is sampled every {@code --interval-ms} for display, and to
  * integrate instant power on GPUs without an energy counter. Energy is the devices' whole energy
  * over the run, other processes' share included: a meter cannot tell processes apart.
  *
- * <p>Steps: the command may print {@link StepMarker} lines ({@code WATTSWEEP_STEP <name>},
- * {@code WATTSWEEP_STEP_END}) on its standard output to get energy per step, each with its
- * quantum. The command's standard input and error are its own; its standard output is passed
- * through byte for byte as it arrives. The report goes to standard error, as {@code time}'s does.
+ * <p>Steps: the command may print {@link StepMarker} lines ({@code WATTSWEEP_STEP <name>}, {@code
+ * WATTSWEEP_STEP_END}) on its standard output to get energy per step, each with its quantum. The
+ * command's standard input and error are its own; its standard output is passed through byte for
+ * byte as it arrives. The report goes to standard error, as {@code time}'s does.
  */
 public final class MeterCommand {
   private static final Logger LOG = LoggerFactory.getLogger(MeterCommand.class);
@@ -62,8 +62,7 @@ public final class MeterCommand {
   private final PrintStream err;
   private final LongSupplier nanoClock;
 
-  MeterCommand(Map<String, String> env, OutputStream out, PrintStream err,
-      LongSupplier nanoClock) {
+  MeterCommand(Map<String, String> env, OutputStream out, PrintStream err, LongSupplier nanoClock) {
     this.env = env;
     this.out = out;
     this.err = err;
@@ -75,8 +74,8 @@ public final class MeterCommand {
       System.out.println(MeterOptions.USAGE);
       return;
     }
-    int status = new MeterCommand(System.getenv(), System.out, System.err, System::nanoTime)
-        .run(args);
+    int status =
+        new MeterCommand(System.getenv(), System.out, System.err, System::nanoTime).run(args);
     System.exit(status);
   }
 
@@ -105,10 +104,11 @@ public final class MeterCommand {
   }
 
   private int meter(MeterOptions options, PowerMeter meter, String why) {
-    ProcessBuilder builder = new ProcessBuilder(options.command())
-        .redirectInput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .redirectOutput(ProcessBuilder.Redirect.PIPE);
+    ProcessBuilder builder =
+        new ProcessBuilder(options.command())
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(ProcessBuilder.Redirect.PIPE);
     Map<String, String> childEnv = builder.environment();
     childEnv.clear();
     childEnv.putAll(env);
@@ -126,8 +126,8 @@ public final class MeterCommand {
       process = builder.start();
     } catch (IOException e) {
       sampler.close();
-      err.println("wattsweep meter: cannot run " + options.command().get(0) + ": "
-          + e.getMessage());
+      err.println(
+          "wattsweep meter: cannot run " + options.command().get(0) + ": " + e.getMessage());
       return CANNOT_RUN;
     } catch (RuntimeException e) {
       sampler.close();
@@ -150,8 +150,9 @@ public final class MeterCommand {
       status = 130;
     }
     if (pump.isAlive()) {
-      LOG.warn("the command exited but its output is still open (a child process of it holds"
-          + " it); the run ends at the command's exit");
+      LOG.warn(
+          "the command exited but its output is still open (a child process of it holds"
+              + " it); the run ends at the command's exit");
     }
     Optional<Edge> end = recorder.finish();
     long endNanos = end.map(Edge::nanos).orElseGet(nanoClock::getAsLong);
@@ -161,8 +162,17 @@ public final class MeterCommand {
     } catch (IllegalStateException e) {
       // The JVM is shutting down already; the hook runs and finds the process ended.
     }
-    MeterResult result = MeterResult.of(options.command(), status, meter, why, recorder,
-        end.orElse(null), endNanos, sampler.stats(), options.interval());
+    MeterResult result =
+        MeterResult.of(
+            options.command(),
+            status,
+            meter,
+            why,
+            recorder,
+            end.orElse(null),
+            endNanos,
+            sampler.stats(),
+            options.interval());
     err.print(result.render());
     err.flush();
     options.json().ifPresent(file -> writeJson(file, result));
@@ -233,8 +243,8 @@ public final class MeterCommand {
       if (visible == null) {
         return nvml(PerGpuNvmlMeter.openAll(env, options.interval()));
       }
-      List<String> listed = Arrays.stream(visible.split(",")).map(String::strip)
-          .filter(s -> !s.isEmpty()).toList();
+      List<String> listed =
+          Arrays.stream(visible.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
       if (listed.isEmpty()) {
         nvmlProblem = "CUDA_VISIBLE_DEVICES is empty: the command sees no GPU";
       } else {
@@ -253,8 +263,8 @@ public final class MeterCommand {
   }
 
   private static Selected nvml(PerGpuNvmlMeter meter) {
-    String gpus = meter.devices().stream().map(d -> d.index() + " (" + d.name() + ")").toList()
-        .toString();
+    String gpus =
+        meter.devices().stream().map(d -> d.index() + " (" + d.name() + ")").toList().toString();
     return new Selected(meter, "NVML on GPU(s) " + gpus + " (the CPU is not metered)");
   }
 }

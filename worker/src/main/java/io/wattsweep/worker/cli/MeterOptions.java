@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The meter command's arguments: {@code [--gpus LIST] [--interval-ms N] [--json FILE] --
- * COMMAND ARGS...}.
+ * The meter command's arguments: {@code [--gpus LIST] [--interval-ms N] [--json FILE] -- COMMAND
+ * ARGS...}.
  *
  * @param gpus GPU indexes or UUIDs to meter and to give the command, if named
  * @param interval how often power is sampled
@@ -18,28 +18,30 @@ import java.util.Optional;
  */
 record MeterOptions(
     Optional<List<String>> gpus, Duration interval, Optional<Path> json, List<String> command) {
-  static final String USAGE = String.join("\n",
-      "usage: wattsweep meter [--gpus LIST] [--interval-ms N] [--json FILE] -- COMMAND ARGS...",
-      "",
-      "Runs COMMAND, meters the energy it takes and prints wall time, energy and mean power",
-      "per device and in total, with the method (nvml-energy-counter, nvml-instant-power, rapl,",
-      "or tdp-estimate, which is an estimate). Exits with COMMAND's exit status. The energy is",
-      "the devices' whole energy while COMMAND runs, other work on them included: a GPU's or a",
-      "CPU package's, or, for the estimate, the whole machine's CPU utilization.",
-      "",
-      "  --gpus LIST       GPUs to meter, as CUDA_VISIBLE_DEVICES takes them (0,1 or GPU UUIDs);",
-      "                    COMMAND gets CUDA_VISIBLE_DEVICES=LIST. Default: the GPUs in",
-      "                    CUDA_VISIBLE_DEVICES, else every GPU; without NVML, the CPU (RAPL,",
-      "                    else a TDP estimate)",
-      "  --interval-ms N   how often power is sampled (default 100)",
-      "  --json FILE       also write the results to FILE as JSON",
-      "",
-      "Steps: COMMAND may print these lines on its standard output (flushed at once) to get",
-      "energy, time and mean power per step:",
-      "  WATTSWEEP_STEP <name>   a step named <name> begins; the step before it ends",
-      "  WATTSWEEP_STEP_END      the step in progress ends",
-      "The lines are passed through like all of COMMAND's output. PYTHONUNBUFFERED=1 is set for",
-      "COMMAND unless it is already set, so that a Python script's markers arrive on time.");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: wattsweep meter [--gpus LIST] [--interval-ms N] [--json FILE] -- COMMAND ARGS...",
+          "",
+          "Runs COMMAND, meters the energy it takes and prints wall time, energy and mean power",
+          "per device and in total, with the method (nvml-energy-counter, nvml-instant-power, rapl,",
+          "or tdp-estimate, which is an estimate). Exits with COMMAND's exit status. The energy is",
+          "the devices' whole energy while COMMAND runs, other work on them included: a GPU's or a",
+          "CPU package's, or, for the estimate, the whole machine's CPU utilization.",
+          "",
+          "  --gpus LIST       GPUs to meter, as CUDA_VISIBLE_DEVICES takes them (0,1 or GPU UUIDs);",
+          "                    COMMAND gets CUDA_VISIBLE_DEVICES=LIST. Default: the GPUs in",
+          "                    CUDA_VISIBLE_DEVICES, else every GPU; without NVML, the CPU (RAPL,",
+          "                    else a TDP estimate)",
+          "  --interval-ms N   how often power is sampled (default 100)",
+          "  --json FILE       also write the results to FILE as JSON",
+          "",
+          "Steps: COMMAND may print these lines on its standard output (flushed at once) to get",
+          "energy, time and mean power per step:",
+          "  WATTSWEEP_STEP <name>   a step named <name> begins; the step before it ends",
+          "  WATTSWEEP_STEP_END      the step in progress ends",
+          "The lines are passed through like all of COMMAND's output. PYTHONUNBUFFERED=1 is set for",
+          "COMMAND unless it is already set, so that a Python script's markers arrive on time.");
 
   /** A command line the meter cannot run; the message says why. */
   static final class UsageException extends RuntimeException {
@@ -60,8 +62,8 @@ record MeterOptions(
   }
 
   /**
-   * Parses the arguments; the command starts after {@code --} or at the first argument that is
-   * not an option.
+   * Parses the arguments; the command starts after {@code --} or at the first argument that is not
+   * an option.
    *
    * @throws UsageException naming the bad argument
    */
@@ -99,7 +101,10 @@ record MeterOptions(
       }
       i++;
     }
-    return new MeterOptions(gpus, interval, json,
+    return new MeterOptions(
+        gpus,
+        interval,
+        json,
         List.copyOf(Arrays.asList(args).subList(Math.min(i, args.length), args.length)));
   }
 
@@ -123,8 +128,8 @@ record MeterOptions(
       }
       return ms;
     } catch (NumberFormatException e) {
-      throw new UsageException("--interval-ms must be a whole number of milliseconds: '"
-          + value + "'");
+      throw new UsageException(
+          "--interval-ms must be a whole number of milliseconds: '" + value + "'");
     }
   }
 }

@@ -3,11 +3,11 @@ package io.wattsweep.worker.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.event.DeviceInfo;
+import io.wattsweep.worker.cli.StepRecorder.Edge;
+import io.wattsweep.worker.cli.StepRecorder.Step;
 import io.wattsweep.worker.meter.PerGpuNvmlMeter;
 import io.wattsweep.worker.meter.PowerMeter;
 import io.wattsweep.worker.meter.PowerSampler;
-import io.wattsweep.worker.cli.StepRecorder.Edge;
-import io.wattsweep.worker.cli.StepRecorder.Step;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +54,12 @@ record MeterResult(
    * @param method this device's method, which may differ from the total's on a mixed GPU node
    */
   record DeviceResult(
-      int index, String kind, String id, String name, String method, Double energyJoules,
+      int index,
+      String kind,
+      String id,
+      String name,
+      String method,
+      Double energyJoules,
       Double meanPowerWatts) {}
 
   /**
@@ -65,23 +70,37 @@ record MeterResult(
    * @param deviceEnergyJoules each device's share, where the meter tells them apart
    */
   record StepResult(
-      int index, String name, double startSeconds, double seconds, double energyJoules,
-      double meanPowerWatts, double resolutionJoules, List<Double> deviceEnergyJoules) {}
+      int index,
+      String name,
+      double startSeconds,
+      double seconds,
+      double energyJoules,
+      double meanPowerWatts,
+      double resolutionJoules,
+      List<Double> deviceEnergyJoules) {}
 
   /** Power readings of the sampler (display only). */
   record PowerStats(long intervalMs, long samples, Double meanWatts, Double maxWatts) {}
 
-  static MeterResult of(List<String> command, int exitCode, PowerMeter meter, String why,
-      StepRecorder recorder, Edge end, long endNanos, PowerSampler.Stats power,
+  static MeterResult of(
+      List<String> command,
+      int exitCode,
+      PowerMeter meter,
+      String why,
+      StepRecorder recorder,
+      Edge end,
+      long endNanos,
+      PowerSampler.Stats power,
       Duration interval) {
     Edge origin = recorder.origin();
     double wall = (endNanos - origin.nanos()) / 1e9;
     EnergyMethod method = meter.method();
     Double energy = end == null ? null : end.joules() - origin.joules();
     List<DeviceInfo> infos = meter.devices();
-    List<String> methods = meter instanceof PerGpuNvmlMeter gpus
-        ? gpus.methods().stream().map(EnergyMethod::wireName).toList()
-        : infos.stream().map(d -> method.wireName()).toList();
+    List<String> methods =
+        meter instanceof PerGpuNvmlMeter gpus
+            ? gpus.methods().stream().map(EnergyMethod::wireName).toList()
+            : infos.stream().map(d -> method.wireName()).toList();
     List<DeviceResult> devices = new ArrayList<>();
     for (int i = 0; i < infos.size(); i++) {
       DeviceInfo d = infos.get(i);
@@ -91,8 +110,15 @@ record MeterResult(
       } else if (end != null && infos.size() == 1) {
         joules = energy;
       }
-      devices.add(new DeviceResult(d.index(), d.kind(), d.uuid(), d.name(), methods.get(i),
-          joules, joules == null ? null : perSecond(joules, wall)));
+      devices.add(
+          new DeviceResult(
+              d.index(),
+              d.kind(),
+              d.uuid(),
+              d.name(),
+              methods.get(i),
+              joules,
+              joules == null ? null : perSecond(joules, wall)));
     }
     List<StepResult> steps = new ArrayList<>();
     for (Step s : recorder.steps()) {
@@ -102,15 +128,33 @@ record MeterResult(
       for (int i = 0; i < s.end().deviceJoules().size(); i++) {
         perDevice.add(s.end().deviceJoules().get(i) - s.start().deviceJoules().get(i));
       }
-      steps.add(new StepResult(s.index(), s.name(), (s.start().nanos() - origin.nanos()) / 1e9,
-          seconds, joules, perSecond(joules, seconds),
-          Math.max(s.start().resolutionJoules(), s.end().resolutionJoules()),
-          List.copyOf(perDevice)));
+      steps.add(
+          new StepResult(
+              s.index(),
+              s.name(),
+              (s.start().nanos() - origin.nanos()) / 1e9,
+              seconds,
+              joules,
+              perSecond(joules, seconds),
+              Math.max(s.start().resolutionJoules(), s.end().resolutionJoules()),
+              List.copyOf(perDevice)));
     }
-    return new MeterResult(List.copyOf(command), exitCode, method.wireName(), method.isEstimate(),
-        why, wall, energy, energy == null ? null : perSecond(energy, wall),
-        end == null ? null : end.resolutionJoules(), List.copyOf(devices), List.copyOf(steps),
-        new PowerStats(interval.toMillis(), power.samples(), finite(power.meanWatts()),
+    return new MeterResult(
+        List.copyOf(command),
+        exitCode,
+        method.wireName(),
+        method.isEstimate(),
+        why,
+        wall,
+        energy,
+        energy == null ? null : perSecond(energy, wall),
+        end == null ? null : end.resolutionJoules(),
+        List.copyOf(devices),
+        List.copyOf(steps),
+        new PowerStats(
+            interval.toMillis(),
+            power.samples(),
+            finite(power.meanWatts()),
             finite(power.maxWatts())),
         recorder.failure().map(RuntimeException::toString).orElse(null));
   }
@@ -127,41 +171,64 @@ record MeterResult(
   String render() {
     String est = estimate ? " (estimate)" : "";
     var b = new StringBuilder();
-    b.append(String.format(Locale.ROOT,
-        "%nwattsweep meter: %s exited with status %d after %.3f s%n", quote(command), exitCode,
-        wallSeconds));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%nwattsweep meter: %s exited with status %d after %.3f s%n",
+            quote(command),
+            exitCode,
+            wallSeconds));
     b.append("method: ").append(method).append(est).append('\n');
     b.append("  why: ").append(why).append('\n');
     if (meterError != null) {
-      b.append("METER FAILED: ").append(meterError)
+      b.append("METER FAILED: ")
+          .append(meterError)
           .append("; no energy can be reported for the run\n");
     }
     if (energyJoules != null) {
-      b.append(String.format(Locale.ROOT,
-          "total: %.3f s, %s%s, mean power %s%s (quantum %s)%n", wallSeconds,
-          joules(energyJoules), est, watts(meanPowerWatts), est, joules(resolutionJoules)));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "total: %.3f s, %s%s, mean power %s%s (quantum %s)%n",
+              wallSeconds,
+              joules(energyJoules),
+              est,
+              watts(meanPowerWatts),
+              est,
+              joules(resolutionJoules)));
     }
     if (power.samples() > 0) {
-      b.append(String.format(Locale.ROOT,
-          "power readings every %d ms (display only, never integrated): %d, mean %s, peak %s%n",
-          power.intervalMs(), power.samples(), watts(power.meanWatts()),
-          watts(power.maxWatts())));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "power readings every %d ms (display only, never integrated): %d, mean %s, peak %s%n",
+              power.intervalMs(),
+              power.samples(),
+              watts(power.meanWatts()),
+              watts(power.maxWatts())));
     }
     if (!devices.isEmpty()) {
       b.append('\n');
       List<List<String>> rows = new ArrayList<>();
       rows.add(List.of("device", "name", "method", "energy J", "mean W"));
       for (DeviceResult d : devices) {
-        rows.add(List.of(d.kind() + " " + d.index() + " " + d.id(), d.name(), d.method(),
-            number(d.energyJoules()), number(d.meanPowerWatts())));
+        rows.add(
+            List.of(
+                d.kind() + " " + d.index() + " " + d.id(),
+                d.name(),
+                d.method(),
+                number(d.energyJoules()),
+                number(d.meanPowerWatts())));
       }
-      rows.add(List.of("total", "", method + est, number(energyJoules),
-          number(meanPowerWatts)));
+      rows.add(List.of("total", "", method + est, number(energyJoules), number(meanPowerWatts)));
       table(b, rows);
     }
     if (!steps.isEmpty()) {
-      b.append(String.format(Locale.ROOT, "%nsteps (WATTSWEEP_STEP markers)%s:%n",
-          estimate ? ", energies are estimates" : ""));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nsteps (WATTSWEEP_STEP markers)%s:%n",
+              estimate ? ", energies are estimates" : ""));
       table(b, stepRows());
     }
     return b.toString();
@@ -171,13 +238,20 @@ record MeterResult(
   private List<List<String>> stepRows() {
     List<List<String>> rows = new ArrayList<>();
     if (steps.size() <= 40) {
-      rows.add(List.of("#", "step", "start s", "time s", "energy J", "mean W", "quantum J",
-          "quantum %"));
+      rows.add(
+          List.of(
+              "#", "step", "start s", "time s", "energy J", "mean W", "quantum J", "quantum %"));
       for (StepResult s : steps) {
-        rows.add(List.of(Integer.toString(s.index() + 1), s.name(),
-            fixed(s.startSeconds(), 3), fixed(s.seconds(), 3), fixed(s.energyJoules(), 3),
-            fixed(s.meanPowerWatts(), 2), fixed(s.resolutionJoules(), 3),
-            percent(s.resolutionJoules(), s.energyJoules())));
+        rows.add(
+            List.of(
+                Integer.toString(s.index() + 1),
+                s.name(),
+                fixed(s.startSeconds(), 3),
+                fixed(s.seconds(), 3),
+                fixed(s.energyJoules(), 3),
+                fixed(s.meanPowerWatts(), 2),
+                fixed(s.resolutionJoules(), 3),
+                percent(s.resolutionJoules(), s.energyJoules())));
       }
       return rows;
     }
@@ -189,11 +263,20 @@ record MeterResult(
       t[2] += s.energyJoules();
       t[3] = Math.max(t[3], s.resolutionJoules());
     }
-    rows.add(List.of("step", "count", "time s", "energy J", "mean W", "J per step",
-        "quantum J per step"));
-    byName.forEach((name, t) -> rows.add(List.of(name, Long.toString((long) t[0]),
-        fixed(t[1], 3), fixed(t[2], 3), fixed(perSecond(t[2], t[1]), 2), fixed(t[2] / t[0], 3),
-        fixed(t[3], 3))));
+    rows.add(
+        List.of(
+            "step", "count", "time s", "energy J", "mean W", "J per step", "quantum J per step"));
+    byName.forEach(
+        (name, t) ->
+            rows.add(
+                List.of(
+                    name,
+                    Long.toString((long) t[0]),
+                    fixed(t[1], 3),
+                    fixed(t[2], 3),
+                    fixed(perSecond(t[2], t[1]), 2),
+                    fixed(t[2] / t[0], 3),
+                    fixed(t[3], 3))));
     return rows;
   }
 
@@ -232,9 +315,11 @@ record MeterResult(
       return "-";
     }
     double a = Math.abs(j);
-    return a >= 1e6 ? String.format(Locale.ROOT, "%.3f MJ", j / 1e6)
-        : a >= 1e3 ? String.format(Locale.ROOT, "%.3f kJ", j / 1e3)
-        : String.format(Locale.ROOT, "%.3f J", j);
+    return a >= 1e6
+        ? String.format(Locale.ROOT, "%.3f MJ", j / 1e6)
+        : a >= 1e3
+            ? String.format(Locale.ROOT, "%.3f kJ", j / 1e3)
+            : String.format(Locale.ROOT, "%.3f J", j);
   }
 
   private static String watts(Double w) {

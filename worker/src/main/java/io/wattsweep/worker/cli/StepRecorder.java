@@ -118,7 +118,8 @@ final class StepRecorder {
       return Optional.of(new Edge(nanos, joules, devices, meter.resolutionJoules()));
     } catch (RuntimeException e) {
       if (failure == null) {
-        LOG.error("the meter failed; no energy can be reported for the rest of the run: {}",
+        LOG.error(
+            "the meter failed; no energy can be reported for the rest of the run: {}",
             e.toString());
       }
       failure = e;

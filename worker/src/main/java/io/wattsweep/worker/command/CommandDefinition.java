@@ -17,8 +17,12 @@ import java.util.Map;
  *     no extrapolation
  */
 public record CommandDefinition(
-    String name, List<String> argv, Path workingDirectory, Map<String, String> env,
-    String framework, FullTraining fullTraining) {
+    String name,
+    List<String> argv,
+    Path workingDirectory,
+    Map<String, String> env,
+    String framework,
+    FullTraining fullTraining) {
 
   public CommandDefinition {
     argv = List.copyOf(argv);

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A job's workload that is a command from the worker's commands file, run as a child of the job's
- * process and stepped by the step markers it prints ({@link StepMarker}: one {@code
- * WATTSWEEP_STEP} line per batch).
+ * process and stepped by the step markers it prints ({@link StepMarker}: one {@code WATTSWEEP_STEP}
+ * line per batch).
  *
  * <p>A step ends at the next marker ({@code WATTSWEEP_STEP} or {@code WATTSWEEP_STEP_END}) or at
  * the command's exit; {@link #step()} returns then, so that the run reads the meter at each step's
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * measured; the measured span starts where the first measured step starts ({@link
  * #awaitStepStart()}), and its batches tile it as built-in runs' do, so time between a {@code
  * WATTSWEEP_STEP_END} and the next {@code WATTSWEEP_STEP} counts toward the next batch. The run
- * completes once the command exits with 0 ({@link #finish()}); markers after the last measured
- * step are ignored.
+ * completes once the command exits with 0 ({@link #finish()}); markers after the last measured step
+ * are ignored.
  *
  * <p>The command gets the job in its environment: {@code WATTSWEEP_JOB_ID}, {@code
  * WATTSWEEP_WORKLOAD} (its name), {@code WATTSWEEP_BATCH_SIZE} (global), {@code
@@ -59,7 +59,11 @@ public final class CommandWorkload implements Workload {
   private static final Logger LOG = LoggerFactory.getLogger(CommandWorkload.class);
   private static final StepLosses NO_LOSSES = new StepLosses(Double.NaN, Double.NaN);
 
-  private enum Signal { BEGIN, END, EXIT }
+  private enum Signal {
+    BEGIN,
+    END,
+    EXIT
+  }
 
   private final CommandDefinition command;
   private final WorkloadSpec spec;
@@ -73,8 +77,8 @@ public final class CommandWorkload implements Workload {
   private boolean inStep;
   private boolean exited;
 
-  private CommandWorkload(CommandDefinition command, WorkloadSpec spec, Process process,
-      Path artifactDir) {
+  private CommandWorkload(
+      CommandDefinition command, WorkloadSpec spec, Process process, Path artifactDir) {
     this.command = command;
     this.spec = spec;
     this.process = process;
@@ -94,20 +98,21 @@ public final class CommandWorkload implements Workload {
    * @throws IllegalStateException where the commands file cannot be read any more
    * @throws CommandFailedException where the command cannot be started
    */
-  public static CommandWorkload open(WorkloadSpec spec, WorkerConfig config,
-      Map<String, String> env) {
+  public static CommandWorkload open(
+      WorkloadSpec spec, WorkerConfig config, Map<String, String> env) {
     String name = CommandName.of("model", spec.model());
     CommandWorkloads commands;
     try {
       commands = CommandWorkloads.load(config.commandsFile());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("the worker's commands file changed and is now wrong: "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the worker's commands file changed and is now wrong: " + e.getMessage(), e);
     }
     CommandDefinition command = commands.named(name);
-    var builder = new ProcessBuilder(command.argv())
-        .directory(command.workingDirectory().toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    var builder =
+        new ProcessBuilder(command.argv())
+            .directory(command.workingDirectory().toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().putAll(command.env());
     builder.environment().putAll(jobEnv(spec, config, env));
     builder.environment().putIfAbsent("PYTHONUNBUFFERED", "1");
@@ -116,21 +121,30 @@ public final class CommandWorkload implements Workload {
       artifactDir = Files.createTempDirectory("wattsweep-command-artifact-");
       builder.environment().put("WATTSWEEP_ARTIFACT_DIR", artifactDir.toString());
       Process process = builder.start();
-      LOG.info("Job {} runs command workload {} in process {}: {}", spec.jobId(), name,
-          process.pid(), command.argv());
+      LOG.info(
+          "Job {} runs command workload {} in process {}: {}",
+          spec.jobId(),
+          name,
+          process.pid(),
+          command.argv());
       return new CommandWorkload(command, spec, process, artifactDir);
     } catch (IOException e) {
       if (artifactDir != null) {
         FileTrees.delete(artifactDir);
       }
-      throw new CommandFailedException("command workload '" + name + "' cannot be started ("
-          + command.argv() + "): " + e.getMessage());
+      throw new CommandFailedException(
+          "command workload '"
+              + name
+              + "' cannot be started ("
+              + command.argv()
+              + "): "
+              + e.getMessage());
     }
   }
 
   /** What wattsweep tells the command about its job. */
-  static Map<String, String> jobEnv(WorkloadSpec spec, WorkerConfig config,
-      Map<String, String> env) {
+  static Map<String, String> jobEnv(
+      WorkloadSpec spec, WorkerConfig config, Map<String, String> env) {
     var out = new HashMap<String, String>();
     out.put("WATTSWEEP_JOB_ID", spec.jobId());
     out.put("WATTSWEEP_WORKLOAD", CommandName.of("model", spec.model()));
@@ -154,19 +168,21 @@ public final class CommandWorkload implements Workload {
     }
     String visible = env.get("CUDA_VISIBLE_DEVICES");
     if (visible == null) {
-      return IntStream.range(0, gpus).mapToObj(Integer::toString)
-          .collect(Collectors.joining(","));
+      return IntStream.range(0, gpus).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
-    return Arrays.stream(visible.split(",")).map(String::strip).limit(gpus)
+    return Arrays.stream(visible.split(","))
+        .map(String::strip)
+        .limit(gpus)
         .collect(Collectors.joining(","));
   }
 
   private void pump() {
-    try (var out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
-        Optional<StepMarker> marker = line.length() <= StepMarker.MAX_LINE_CHARS
-            ? StepMarker.parse(line) : Optional.empty();
+        Optional<StepMarker> marker =
+            line.length() <= StepMarker.MAX_LINE_CHARS ? StepMarker.parse(line) : Optional.empty();
         if (marker.isPresent()) {
           signals.add(marker.get().isEnd() ? Signal.END : Signal.BEGIN);
         } else {
@@ -225,8 +241,10 @@ public final class CommandWorkload implements Workload {
     }
     long extra = signals.stream().filter(s -> s == Signal.BEGIN).count();
     if (extra > 0) {
-      LOG.info("Job {}'s command marked {} more step(s) after the last measured one; ignored",
-          spec.jobId(), extra);
+      LOG.info(
+          "Job {}'s command marked {} more step(s) after the last measured one; ignored",
+          spec.jobId(),
+          extra);
     }
   }
 
@@ -240,8 +258,8 @@ public final class CommandWorkload implements Workload {
       return s;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for job " + spec.jobId()
-          + "'s command", e);
+      throw new IllegalStateException(
+          "interrupted while waiting for job " + spec.jobId() + "'s command", e);
     }
   }
 
@@ -251,20 +269,33 @@ public final class CommandWorkload implements Workload {
       return process.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for job " + spec.jobId()
-          + "'s command to exit", e);
+      throw new IllegalStateException(
+          "interrupted while waiting for job " + spec.jobId() + "'s command to exit", e);
     }
   }
 
   private CommandFailedException failed(int status) {
-    String what = status != 0
-        ? "exited with status " + status + " after " + stepsDone + " of the " + stepsNeeded
-            + " steps the job needs"
-        : "exited with status 0 having ended " + stepsDone + " of the " + stepsNeeded
-            + " steps the job needs (" + spec.warmupBatches() + " warm-up + "
-            + spec.measuredBatches() + " measured, as WATTSWEEP_WARMUP_BATCHES and"
-            + " WATTSWEEP_MEASURED_BATCHES say): it must print a '" + StepMarker.BEGIN
-            + "' line as each batch begins";
+    String what =
+        status != 0
+            ? "exited with status "
+                + status
+                + " after "
+                + stepsDone
+                + " of the "
+                + stepsNeeded
+                + " steps the job needs"
+            : "exited with status 0 having ended "
+                + stepsDone
+                + " of the "
+                + stepsNeeded
+                + " steps the job needs ("
+                + spec.warmupBatches()
+                + " warm-up + "
+                + spec.measuredBatches()
+                + " measured, as WATTSWEEP_WARMUP_BATCHES and"
+                + " WATTSWEEP_MEASURED_BATCHES say): it must print a '"
+                + StepMarker.BEGIN
+                + "' line as each batch begins";
     String tail;
     try {
       tail = errors.await();
@@ -272,8 +303,12 @@ public final class CommandWorkload implements Workload {
       Thread.currentThread().interrupt();
       tail = "";
     }
-    return new CommandFailedException("command workload '" + command.name() + "' " + what
-        + (tail.isEmpty() ? "" : "; its last output: " + tail));
+    return new CommandFailedException(
+        "command workload '"
+            + command.name()
+            + "' "
+            + what
+            + (tail.isEmpty() ? "" : "; its last output: " + tail));
   }
 
   /** Where the command was told to write its artifact ({@code WATTSWEEP_ARTIFACT_DIR}). */
@@ -287,8 +322,14 @@ public final class CommandWorkload implements Workload {
     try {
       return FileTrees.copy(artifactDir, directory) > 0;
     } catch (IOException e) {
-      throw new UncheckedIOException("copying what command workload '" + command.name()
-          + "' wrote into " + artifactDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "copying what command workload '"
+              + command.name()
+              + "' wrote into "
+              + artifactDir
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -305,7 +346,9 @@ public final class CommandWorkload implements Workload {
 
   @Override
   public String precisionNote() {
-    return "not verified: the command was asked for " + spec.precision() + " (WATTSWEEP_PRECISION"
+    return "not verified: the command was asked for "
+        + spec.precision()
+        + " (WATTSWEEP_PRECISION"
         + (spec.precision() == Precision.FP32 ? ", NVIDIA_TF32_OVERRIDE=0" : "")
         + "); wattsweep cannot see the precision a command runs";
   }

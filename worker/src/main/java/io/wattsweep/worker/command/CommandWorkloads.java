@@ -46,8 +46,8 @@ public final class CommandWorkloads {
   public CommandDefinition named(String name) {
     CommandDefinition c = commands.get(name);
     if (c == null) {
-      throw new IllegalArgumentException("command workload '" + name + "' is not configured on"
-          + " this worker: " + describe());
+      throw new IllegalArgumentException(
+          "command workload '" + name + "' is not configured on" + " this worker: " + describe());
     }
     return c;
   }

@@ -29,10 +29,10 @@ import java.util.regex.Pattern;
  *     fullTraining: {datasetSize: 1281167, epochs: 90}   # optional; for the extrapolation
  * </pre>
  *
- * Everything is checked when the file is read: names, that {@code argv[0]} is an executable (on
- * the worker's PATH where it has no '/'), that the directory exists, and that {@code env} sets
- * none of the variables wattsweep sets for each job ({@code WATTSWEEP_*}, {@code
- * CUDA_VISIBLE_DEVICES}). Errors name the file, the entry, the field and the value.
+ * Everything is checked when the file is read: names, that {@code argv[0]} is an executable (on the
+ * worker's PATH where it has no '/'), that the directory exists, and that {@code env} sets none of
+ * the variables wattsweep sets for each job ({@code WATTSWEEP_*}, {@code CUDA_VISIBLE_DEVICES}).
+ * Errors name the file, the entry, the field and the value.
  */
 final class CommandsFile {
   private static final Set<String> FIELDS =
@@ -54,9 +54,10 @@ final class CommandsFile {
     try {
       root = Json.COMMANDS_YAML.readTree(Files.readString(file));
     } catch (IOException e) {
-      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-          ? "is not valid YAML or JSON: " + j.getOriginalMessage()
-          : "cannot be read: " + e;
+      String why =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+              ? "is not valid YAML or JSON: " + j.getOriginalMessage()
+              : "cannot be read: " + e;
       throw error(why);
     }
     if (root == null || !root.isObject()) {
@@ -93,13 +94,16 @@ final class CommandsFile {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!FIELDS.contains(field)) {
-        throw error(at + " has an unknown field '" + field + "'; known: argv, "
-            + optionalFields());
+        throw error(at + " has an unknown field '" + field + "'; known: argv, " + optionalFields());
       }
     }
     Path dir = directory(at + ".workingDirectory", node.get("workingDirectory"));
     List<String> argv = argv(at + ".argv", node.get("argv"), dir);
-    return new CommandDefinition(name, argv, dir, env(at + ".env", node.get("env")),
+    return new CommandDefinition(
+        name,
+        argv,
+        dir,
+        env(at + ".env", node.get("env")),
         framework(at + ".framework", node.get("framework")),
         fullTraining(at + ".fullTraining", node.get("fullTraining")));
   }
@@ -110,15 +114,15 @@ final class CommandsFile {
 
   private List<String> argv(String field, JsonNode node, Path dir) {
     if (node == null || !node.isArray() || node.isEmpty()) {
-      throw error(field + " must be a non-empty list of strings, the program first (no shell): "
-          + node);
+      throw error(
+          field + " must be a non-empty list of strings, the program first (no shell): " + node);
     }
     var argv = new ArrayList<String>();
     for (int i = 0; i < node.size(); i++) {
       JsonNode arg = node.get(i);
       if (!arg.isTextual() || (i == 0 && arg.asText().isBlank())) {
-        throw error(field + "[" + i + "] must be a" + (i == 0 ? " non-blank" : "") + " string: "
-            + arg);
+        throw error(
+            field + "[" + i + "] must be a" + (i == 0 ? " non-blank" : "") + " string: " + arg);
       }
       argv.add(arg.asText());
     }
@@ -178,8 +182,8 @@ final class CommandsFile {
         throw error(field + " has a name that is not a variable name: '" + name + "'");
       }
       if (name.startsWith("WATTSWEEP_") || name.equals("CUDA_VISIBLE_DEVICES")) {
-        throw error(field + "." + name + " is set by wattsweep for each job and cannot be"
-            + " configured");
+        throw error(
+            field + "." + name + " is set by wattsweep for each job and cannot be" + " configured");
       }
       JsonNode v = e.getValue();
       if (!v.isValueNode() || v.isNull()) {

@@ -7,15 +7,15 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code WATTSWEEP_STEP <name>}: a step named {@code <name>} (the rest of the line, trimmed)
- *       begins, and the step in progress, if any, ends. Without a name the step is called
- *       {@code step-<n>}, n counting from 1.
- *   <li>{@code WATTSWEEP_STEP_END}: the step in progress ends; what follows is in no step until
- *       the next {@code WATTSWEEP_STEP}.
+ *       begins, and the step in progress, if any, ends. Without a name the step is called {@code
+ *       step-<n>}, n counting from 1.
+ *   <li>{@code WATTSWEEP_STEP_END}: the step in progress ends; what follows is in no step until the
+ *       next {@code WATTSWEEP_STEP}.
  * </ul>
  *
- * The marker starts the line; trailing white space and a carriage return are ignored. The same
- * name may recur (one step per batch, say): each occurrence is its own step. Command workloads
- * ({@code io.wattsweep.worker.command}) print the same lines, one step per batch.
+ * The marker starts the line; trailing white space and a carriage return are ignored. The same name
+ * may recur (one step per batch, say): each occurrence is its own step. Command workloads ({@code
+ * io.wattsweep.worker.command}) print the same lines, one step per batch.
  *
  * @param name the step's name, or empty for {@code WATTSWEEP_STEP_END}
  */

@@ -4,18 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The GPUs of a worker, and which of them are free. A job takes as many as it asks for, the
- * first free ones in the worker's order, and gives them back when it ends; its process sees only
- * those ({@code CUDA_VISIBLE_DEVICES}). A worker whose devices are not listed (a CPU worker, or a
- * GPU worker that names none) has one slot, which any job takes whole, its process seeing what
- * the worker sees: one job at a time. Not thread-safe: the worker's event loop owns it.
+ * The GPUs of a worker, and which of them are free. A job takes as many as it asks for, the first
+ * free ones in the worker's order, and gives them back when it ends; its process sees only those
+ * ({@code CUDA_VISIBLE_DEVICES}). A worker whose devices are not listed (a CPU worker, or a GPU
+ * worker that names none) has one slot, which any job takes whole, its process seeing what the
+ * worker sees: one job at a time. Not thread-safe: the worker's event loop owns it.
  */
 final class Devices {
   private final List<String> ids;
   private final boolean[] taken;
   private boolean slotTaken;
 
-  /** @param ids the devices as CUDA names them; none for a worker of one job at a time */
+  /**
+   * @param ids the devices as CUDA names them; none for a worker of one job at a time
+   */
   Devices(List<String> ids) {
     this.ids = List.copyOf(ids);
     this.taken = new boolean[ids.size()];

@@ -39,8 +39,7 @@ public record CpuInventory(
     try {
       return parse(Files.readAllLines(cpuinfo));
     } catch (IOException e) {
-      return new CpuInventory(
-          "unknown CPU", Runtime.getRuntime().availableProcessors(), 1, false);
+      return new CpuInventory("unknown CPU", Runtime.getRuntime().availableProcessors(), 1, false);
     }
   }
 
@@ -62,7 +61,7 @@ public record CpuInventory(
         case "physical id" -> physicalIds.add(value);
         // x86 says "flags"; the word is the same on every processor line.
         case "flags" -> hypervisor |= (" " + value + " ").contains(" hypervisor ");
-        default -> { }
+        default -> {}
       }
     }
     return new CpuInventory(

@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The TDP that the {@code tdp-estimate} meter models this machine's CPUs with, and where the
- * figure comes from: {@code WATTSWEEP_CPU_TDP_WATTS} where set; else the package TDP of the CPU
- * model from a table of common server CPUs (resource {@value #TABLE_RESOURCE}, each figure with
- * its vendor source), scaled to this machine; else {@value #FALLBACK_WATTS_PER_CORE} W per core,
- * a guess that says it is one.
+ * The TDP that the {@code tdp-estimate} meter models this machine's CPUs with, and where the figure
+ * comes from: {@code WATTSWEEP_CPU_TDP_WATTS} where set; else the package TDP of the CPU model from
+ * a table of common server CPUs (resource {@value #TABLE_RESOURCE}, each figure with its vendor
+ * source), scaled to this machine; else {@value #FALLBACK_WATTS_PER_CORE} W per core, a guess that
+ * says it is one.
  *
  * <p>Scaling a table figure: on bare metal, the package TDP times the packages (sockets); in a
  * virtual machine (the "hypervisor" CPU flag), the package TDP times the share of the package's
@@ -85,34 +85,63 @@ public record CpuTdp(double watts, Source source, String basis) {
 
   static CpuTdp resolve(OptionalDouble configured, CpuInventory cpu, int cores, List<Row> rows) {
     if (configured.isPresent()) {
-      return new CpuTdp(configured.getAsDouble(), Source.CONFIGURED,
-          String.format(Locale.ROOT, "TDP %s W from WATTSWEEP_CPU_TDP_WATTS",
+      return new CpuTdp(
+          configured.getAsDouble(),
+          Source.CONFIGURED,
+          String.format(
+              Locale.ROOT,
+              "TDP %s W from WATTSWEEP_CPU_TDP_WATTS",
               watts(configured.getAsDouble())));
     }
     Optional<Row> row = lookup(cpu.modelName(), rows);
     if (row.isEmpty()) {
       double watts = FALLBACK_WATTS_PER_CORE * cores;
-      return new CpuTdp(watts, Source.PER_CORE_FALLBACK,
-          String.format(Locale.ROOT,
+      return new CpuTdp(
+          watts,
+          Source.PER_CORE_FALLBACK,
+          String.format(
+              Locale.ROOT,
               "TDP %s W assumed (%s W per core x %d cores): CPU model '%s' is not in the TDP"
                   + " table; set WATTSWEEP_CPU_TDP_WATTS for a better estimate",
-              watts(watts), watts(FALLBACK_WATTS_PER_CORE), cores, cpu.modelName()));
+              watts(watts),
+              watts(FALLBACK_WATTS_PER_CORE),
+              cores,
+              cpu.modelName()));
     }
     Row r = row.get();
-    String perPackage = String.format(Locale.ROOT,
-        "'%s' matches %s: %s W per %d-thread package (%s)", cpu.modelName(), r.pattern().pattern(), watts(r.packageWatts()), r.threadsPerPackage(),
-        r.source());
+    String perPackage =
+        String.format(
+            Locale.ROOT,
+            "'%s' matches %s: %s W per %d-thread package (%s)",
+            cpu.modelName(),
+            r.pattern().pattern(),
+            watts(r.packageWatts()),
+            r.threadsPerPackage(),
+            r.source());
     if (cpu.virtualMachine()) {
       double watts = r.packageWatts() * cpu.logicalCpus() / r.threadsPerPackage();
-      return new CpuTdp(watts, Source.TABLE,
-          String.format(Locale.ROOT, "TDP %s W from the CPU table: %s, x %d/%d threads of the"
+      return new CpuTdp(
+          watts,
+          Source.TABLE,
+          String.format(
+              Locale.ROOT,
+              "TDP %s W from the CPU table: %s, x %d/%d threads of the"
                   + " package in this virtual machine",
-              watts(watts), perPackage, cpu.logicalCpus(), r.threadsPerPackage()));
+              watts(watts),
+              perPackage,
+              cpu.logicalCpus(),
+              r.threadsPerPackage()));
     }
     double watts = r.packageWatts() * cpu.packages();
-    return new CpuTdp(watts, Source.TABLE,
-        String.format(Locale.ROOT, "TDP %s W from the CPU table: %s, x %d package(s)",
-            watts(watts), perPackage, cpu.packages()));
+    return new CpuTdp(
+        watts,
+        Source.TABLE,
+        String.format(
+            Locale.ROOT,
+            "TDP %s W from the CPU table: %s, x %d package(s)",
+            watts(watts),
+            perPackage,
+            cpu.packages()));
   }
 
   /** The first row whose pattern is found in the model name. */
@@ -143,17 +172,21 @@ public record CpuTdp(double watts, Source source, String basis) {
       Matcher m = ROW.matcher(line);
       if (!m.matches()) {
         throw new IllegalArgumentException(
-            "CPU TDP table line " + (i + 1) + " is not 'regex | watts | threads # source': "
+            "CPU TDP table line "
+                + (i + 1)
+                + " is not 'regex | watts | threads # source': "
                 + line);
       }
       try {
-        rows.add(new Row(Pattern.compile(m.group(1), Pattern.CASE_INSENSITIVE),
-            Double.parseDouble(m.group(2)), Integer.parseInt(m.group(3)),
-            m.group(4) == null ? "no source given" : m.group(4).strip()));
+        rows.add(
+            new Row(
+                Pattern.compile(m.group(1), Pattern.CASE_INSENSITIVE),
+                Double.parseDouble(m.group(2)),
+                Integer.parseInt(m.group(3)),
+                m.group(4) == null ? "no source given" : m.group(4).strip()));
       } catch (PatternSyntaxException | NumberFormatException e) {
         throw new IllegalArgumentException(
-            "CPU TDP table line " + (i + 1) + " is malformed (" + e.getMessage() + "): " + line,
-            e);
+            "CPU TDP table line " + (i + 1) + " is malformed (" + e.getMessage() + "): " + line, e);
       }
     }
     return List.copyOf(rows);

@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Not a measurement: the CPU's power modelled as idle + (TDP - idle) x utilization, with the
- * machine-wide utilization read from {@code /proc/stat} between calls. Used where neither NVML
- * nor RAPL can be read, and labelled {@link EnergyMethod#TDP_ESTIMATE} everywhere.
+ * machine-wide utilization read from {@code /proc/stat} between calls. Used where neither NVML nor
+ * RAPL can be read, and labelled {@link EnergyMethod#TDP_ESTIMATE} everywhere.
  */
 public final class CpuTdpEstimateMeter implements PowerMeter {
   /** The kernel counts CPU time in ticks of 10 ms (USER_HZ = 100). */
@@ -48,8 +48,8 @@ public final class CpuTdpEstimateMeter implements PowerMeter {
     this.procStat = procStat;
     this.nanoClock = nanoClock;
     this.device =
-        new DeviceInfo(0, "cpu", "cpu-0", CpuInfo.modelName(), System.getProperty("os.arch"),
-            tdpWatts, "");
+        new DeviceInfo(
+            0, "cpu", "cpu-0", CpuInfo.modelName(), System.getProperty("os.arch"), tdpWatts, "");
     this.lastNanos = nanoClock.getAsLong();
     this.lastTicks = readTicks();
     this.lastWatts = idleWatts;

@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Several GPUs, each metered by its own one-GPU {@link NvmlPowerMeter}, so that each GPU's
- * energy can be told apart: the meter command reports per GPU and in total. Each GPU uses its
- * energy counter where it has one, else its integrated instant power; where the GPUs differ, the
- * total is labelled {@link EnergyMethod#NVML_INSTANT_POWER} and {@link #methods()} tells which.
+ * Several GPUs, each metered by its own one-GPU {@link NvmlPowerMeter}, so that each GPU's energy
+ * can be told apart: the meter command reports per GPU and in total. Each GPU uses its energy
+ * counter where it has one, else its integrated instant power; where the GPUs differ, the total is
+ * labelled {@link EnergyMethod#NVML_INSTANT_POWER} and {@link #methods()} tells which.
  */
 public final class PerGpuNvmlMeter implements DeviceEnergyMeter {
   private static final Logger LOG = LoggerFactory.getLogger(PerGpuNvmlMeter.class);
@@ -36,8 +36,10 @@ public final class PerGpuNvmlMeter implements DeviceEnergyMeter {
     Set<EnergyMethod> methods = new HashSet<>(methods());
     this.method = methods.size() == 1 ? methods.iterator().next() : EnergyMethod.NVML_INSTANT_POWER;
     if (methods.size() > 1) {
-      LOG.warn("GPUs differ in how NVML measures them ({}): the total is labelled {}",
-          methods(), method);
+      LOG.warn(
+          "GPUs differ in how NVML measures them ({}): the total is labelled {}",
+          methods(),
+          method);
     }
   }
 
@@ -64,13 +66,17 @@ public final class PerGpuNvmlMeter implements DeviceEnergyMeter {
         try {
           meter = openOne(gpu, env, samplePeriod);
         } catch (IllegalStateException e) {
-          throw new IllegalArgumentException("GPU '" + gpu + "' cannot be metered: "
-              + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "GPU '" + gpu + "' cannot be metered: " + e.getMessage(), e);
         }
         opened.add(meter);
         if (!uuids.add(meter.devices().get(0).uuid())) {
-          throw new IllegalArgumentException("GPU '" + gpu + "' is named twice (it is "
-              + meter.devices().get(0).uuid() + "); each GPU is metered once");
+          throw new IllegalArgumentException(
+              "GPU '"
+                  + gpu
+                  + "' is named twice (it is "
+                  + meter.devices().get(0).uuid()
+                  + "); each GPU is metered once");
         }
       }
       return new PerGpuNvmlMeter(opened);

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * Energy and power of the devices a job trains on, summed over them. A window's energy is the
- * difference of {@link #energyJoules()} at its edges; {@link #powerWatts()} is for live charts
- * only and is never integrated into energy by callers. Implementations are thread-safe: the
- * training thread reads window edges while a sampler thread reads power.
+ * difference of {@link #energyJoules()} at its edges; {@link #powerWatts()} is for live charts only
+ * and is never integrated into energy by callers. Implementations are thread-safe: the training
+ * thread reads window edges while a sampler thread reads power.
  */
 public interface PowerMeter extends AutoCloseable {
   EnergyMethod method();

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Picks the meter of a job, the best that this machine can read: NVML's energy counters on a GPU
  * worker where {@code libnvidia-ml} loads; else the CPU packages' RAPL counters where readable;
- * else an estimate from the CPU's TDP and utilization, which says it is one. Each choice, and why
- * a better one was passed over, is logged.
+ * else an estimate from the CPU's TDP and utilization, which says it is one. Each choice, and why a
+ * better one was passed over, is logged.
  */
 public final class PowerMeters {
   private static final Logger LOG = LoggerFactory.getLogger(PowerMeters.class);
@@ -33,9 +33,12 @@ public final class PowerMeters {
         return NvmlPowerMeter.open(gpus, env);
       } catch (NvmlUnavailableException e) {
         // The CPU's energy is no stand-in for a GPU job's: fail the run rather than mislabel it.
-        throw new MeterUnavailableException("GPU class " + config.gpuClass()
-            + " needs NVML to meter its GPUs, and NVML is not available: "
-            + brief(e.reason()), e);
+        throw new MeterUnavailableException(
+            "GPU class "
+                + config.gpuClass()
+                + " needs NVML to meter its GPUs, and NVML is not available: "
+                + brief(e.reason()),
+            e);
       }
     }
     return openCpu(config).meter();
@@ -47,8 +50,8 @@ public final class PowerMeters {
   }
 
   /**
-   * The first line of a reason, at most 200 characters: JNA's load failures list the whole
-   * class path, which buries the point in a log line.
+   * The first line of a reason, at most 200 characters: JNA's load failures list the whole class
+   * path, which buries the point in a log line.
    */
   public static String brief(String reason) {
     String text = reason == null ? "" : reason.strip();
@@ -68,19 +71,27 @@ public final class PowerMeters {
     String raplProblem;
     try {
       RaplMeter rapl = RaplMeter.open(config.powercapRoot(), System::nanoTime);
-      String why = "RAPL counters of " + rapl.devices().size() + " CPU package(s) under "
-          + config.powercapRoot();
+      String why =
+          "RAPL counters of "
+              + rapl.devices().size()
+              + " CPU package(s) under "
+              + config.powercapRoot();
       LOG.info("Energy meter: {}", why);
       return new Choice(rapl, why);
     } catch (MeterUnavailableException e) {
       raplProblem = e.reason();
     }
     CpuTdp tdp = CpuTdp.resolve(config.cpuTdpWatts(), cpu, cores);
-    String why = "not a measurement: CPU power modelled from its utilization and " + tdp.basis()
-        + "; RAPL is not available (" + raplProblem + ")";
+    String why =
+        "not a measurement: CPU power modelled from its utilization and "
+            + tdp.basis()
+            + "; RAPL is not available ("
+            + raplProblem
+            + ")";
     LOG.warn("Energy meter: TDP estimate, {}", why);
-    PowerMeter meter = new CpuTdpEstimateMeter(tdp.watts(), config.cpuIdleFraction(),
-        Path.of("/proc/stat"), System::nanoTime);
+    PowerMeter meter =
+        new CpuTdpEstimateMeter(
+            tdp.watts(), config.cpuIdleFraction(), Path.of("/proc/stat"), System::nanoTime);
     return new Choice(meter, why);
   }
 }

@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a meter's power on its own thread at a fixed rate (10 Hz, NVML's refresh, by default),
- * keeping the mean and the peak. The readings are for display; they also keep counters that
- * must be read often fresh: RAPL's wrap tracking and the TDP estimate's utilization. Energy
- * never comes from here: it is the meter's counter at a window's edges.
+ * keeping the mean and the peak. The readings are for display; they also keep counters that must be
+ * read often fresh: RAPL's wrap tracking and the TDP estimate's utilization. Energy never comes
+ * from here: it is the meter's counter at a window's edges.
  *
  * <p>A reading that fails is counted and logged once; sampling goes on.
  */
@@ -65,8 +65,8 @@ public final class PowerSampler implements AutoCloseable {
 
   /** What was seen so far. */
   public synchronized Stats stats() {
-    return new Stats(samples, failures, samples == 0 ? Double.NaN : sumWatts / samples, maxWatts,
-        lastFailure);
+    return new Stats(
+        samples, failures, samples == 0 ? Double.NaN : sumWatts / samples, maxWatts, lastFailure);
   }
 
   /** Stops sampling and waits for a reading in progress to end. Idempotent. */
@@ -114,8 +114,7 @@ public final class PowerSampler implements AutoCloseable {
         lastFailure = String.valueOf(e.getMessage());
       }
       if (first) {
-        LOG.warn("power reading failed (later failures are counted, not logged): {}",
-            e.toString());
+        LOG.warn("power reading failed (later failures are counted, not logged): {}", e.toString());
       }
       return;
     }

@@ -24,25 +24,25 @@ import org.slf4j.LoggerFactory;
  * Energy of the CPU packages from the kernel's RAPL counters under {@code /sys/class/powercap}
  * ({@link EnergyMethod#RAPL}), summed over the packages.
  *
- * <p>Zones: every top-level powercap zone ({@code <type>:<n>}, such as {@code intel-rapl:0})
- * whose {@code name} is {@code package-<n>}. Intel CPUs and AMD Zen CPUs (kernel 5.8 and later)
- * both expose their package counters this way; sub-zones ({@code core}, {@code dram}) and the
- * platform zone ({@code psys}) are left out, as a package's counter already covers its cores.
- * Where a package appears twice ({@code intel-rapl-mmio:0} beside {@code intel-rapl:0}) it is
- * counted once, from the MSR zone.
+ * <p>Zones: every top-level powercap zone ({@code <type>:<n>}, such as {@code intel-rapl:0}) whose
+ * {@code name} is {@code package-<n>}. Intel CPUs and AMD Zen CPUs (kernel 5.8 and later) both
+ * expose their package counters this way; sub-zones ({@code core}, {@code dram}) and the platform
+ * zone ({@code psys}) are left out, as a package's counter already covers its cores. Where a
+ * package appears twice ({@code intel-rapl-mmio:0} beside {@code intel-rapl:0}) it is counted once,
+ * from the MSR zone.
  *
  * <p>Counter wrap: {@code energy_uj} counts up to {@code max_energy_range_uj} and starts again at
  * 0. The meter keeps each zone's last value and adds {@code max_energy_range_uj} when a value goes
- * down, which is exact to one hardware unit (at most 61 µJ) per wrap. A counter wraps every
- * {@code max_energy_range_uj} / power (tens of minutes on Intel, minutes on some AMD parts at full
- * load), so the meter must be read more often than that: {@link PowerSampler} does.
+ * down, which is exact to one hardware unit (at most 61 µJ) per wrap. A counter wraps every {@code
+ * max_energy_range_uj} / power (tens of minutes on Intel, minutes on some AMD parts at full load),
+ * so the meter must be read more often than that: {@link PowerSampler} does.
  *
  * <p>Resolution: the counter counts microjoules (hardware units of 15.3 or 61 µJ), but the
  * processor refreshes it only about every millisecond, so a window's energy is exact to about
  * present power x 1 ms; see {@link #resolutionJoules()}.
  *
- * <p>Reading {@code energy_uj} takes root since Linux 5.10 (the PLATYPUS side channel): where it
- * is not readable the meter is unavailable, and the reason says how to allow it. Thread-safe.
+ * <p>Reading {@code energy_uj} takes root since Linux 5.10 (the PLATYPUS side channel): where it is
+ * not readable the meter is unavailable, and the reason says how to allow it. Thread-safe.
  */
 public final class RaplMeter implements DeviceEnergyMeter {
   private static final Logger LOG = LoggerFactory.getLogger(RaplMeter.class);
@@ -92,8 +92,8 @@ public final class RaplMeter implements DeviceEnergyMeter {
   private long powerUj; // guarded by this
   private double lastWatts; // guarded by this
 
-  private RaplMeter(List<Zone> zones, List<DeviceInfo> devices, SysFs sysfs,
-      LongSupplier nanoClock) {
+  private RaplMeter(
+      List<Zone> zones, List<DeviceInfo> devices, SysFs sysfs, LongSupplier nanoClock) {
     this.zones = zones;
     this.devices = devices;
     this.sysfs = sysfs;
@@ -106,8 +106,8 @@ public final class RaplMeter implements DeviceEnergyMeter {
    *
    * @param root the powercap class directory ({@code /sys/class/powercap}, or a test's copy)
    * @param nanoClock a monotonic clock in nanoseconds, for {@link #powerWatts()}
-   * @throws MeterUnavailableException if there is no package zone or one cannot be read, with
-   *     the reason
+   * @throws MeterUnavailableException if there is no package zone or one cannot be read, with the
+   *     reason
    */
   public static RaplMeter open(Path root, LongSupplier nanoClock) {
     return open(root, nanoClock, Files::readString, CpuInventory.read().modelName());
@@ -127,20 +127,30 @@ public final class RaplMeter implements DeviceEnergyMeter {
         }
         long first = readMicrojoules(sysfs, c.dir().resolve("energy_uj"), c);
         zones.add(new Zone(c.dirName(), c.dir().resolve("energy_uj"), max, first));
-        devices.add(new DeviceInfo(c.pkg(), "cpu", c.dirName(), modelName,
-            System.getProperty("os.arch"), powerLimitWatts(sysfs, c.dir()), c.type()));
+        devices.add(
+            new DeviceInfo(
+                c.pkg(),
+                "cpu",
+                c.dirName(),
+                modelName,
+                System.getProperty("os.arch"),
+                powerLimitWatts(sysfs, c.dir()),
+                c.type()));
       } catch (MeterUnavailableException e) {
         problems.add(e.reason());
       }
     }
     if (!problems.isEmpty()) {
       // Part of the packages would be part of the energy: none rather than a wrong total.
-      throw new MeterUnavailableException("RAPL energy cannot be read under " + root + ": "
-          + String.join("; ", problems));
+      throw new MeterUnavailableException(
+          "RAPL energy cannot be read under " + root + ": " + String.join("; ", problems));
     }
     RaplMeter meter = new RaplMeter(List.copyOf(zones), List.copyOf(devices), sysfs, nanoClock);
-    LOG.info("RAPL meter open on {} CPU package zone(s) under {}: {}; counters wrap every {} J",
-        zones.size(), root, zones.stream().map(z -> z.dirName).toList(),
+    LOG.info(
+        "RAPL meter open on {} CPU package zone(s) under {}: {}; counters wrap every {} J",
+        zones.size(),
+        root,
+        zones.stream().map(z -> z.dirName).toList(),
         zones.stream().map(z -> z.maxRangeUj / 1_000_000).toList());
     return meter;
   }
@@ -148,8 +158,10 @@ public final class RaplMeter implements DeviceEnergyMeter {
   /** The package zones under root, one per package, MSR zones before MMIO ones. */
   private static List<Candidate> packageZones(Path root, SysFs sysfs) {
     if (!Files.isDirectory(root)) {
-      throw new MeterUnavailableException(root + " does not exist: this machine exposes no"
-          + " powercap (RAPL) zones (no RAPL driver, or a VM or container without them)");
+      throw new MeterUnavailableException(
+          root
+              + " does not exist: this machine exposes no"
+              + " powercap (RAPL) zones (no RAPL driver, or a VM or container without them)");
     }
     List<Candidate> found = new ArrayList<>();
     List<String> others = new ArrayList<>();
@@ -177,9 +189,10 @@ public final class RaplMeter implements DeviceEnergyMeter {
     } catch (IOException e) {
       throw new MeterUnavailableException("cannot list " + root + ": " + e, e);
     }
-    found.sort(Comparator.comparingInt(Candidate::pkg)
-        .thenComparing(c -> c.type().contains("mmio"))
-        .thenComparing(Candidate::dirName));
+    found.sort(
+        Comparator.comparingInt(Candidate::pkg)
+            .thenComparing(c -> c.type().contains("mmio"))
+            .thenComparing(Candidate::dirName));
     Set<Integer> seen = new HashSet<>();
     List<Candidate> packages = new ArrayList<>();
     for (Candidate c : found) {
@@ -190,8 +203,10 @@ public final class RaplMeter implements DeviceEnergyMeter {
       }
     }
     if (packages.isEmpty()) {
-      throw new MeterUnavailableException("no RAPL package zone under " + root
-          + (others.isEmpty() ? " (no zones at all)" : " (zones found: " + others + ")"));
+      throw new MeterUnavailableException(
+          "no RAPL package zone under "
+              + root
+              + (others.isEmpty() ? " (no zones at all)" : " (zones found: " + others + ")"));
     }
     return packages;
   }
@@ -204,10 +219,14 @@ public final class RaplMeter implements DeviceEnergyMeter {
     } catch (NoSuchFileException e) {
       throw new MeterUnavailableException(label + " is missing");
     } catch (AccessDeniedException e) {
-      throw new MeterUnavailableException(label + " is not readable by user '"
-          + System.getProperty("user.name") + "' (since Linux 5.10 only root may read RAPL"
-          + " energy; an administrator can allow it with chmod o+r on the energy_uj files, made"
-          + " lasting by a udev rule)", e);
+      throw new MeterUnavailableException(
+          label
+              + " is not readable by user '"
+              + System.getProperty("user.name")
+              + "' (since Linux 5.10 only root may read RAPL"
+              + " energy; an administrator can allow it with chmod o+r on the energy_uj files, made"
+              + " lasting by a udev rule)",
+          e);
     } catch (IOException e) {
       throw new MeterUnavailableException(label + " cannot be read: " + e, e);
     }
@@ -262,8 +281,8 @@ public final class RaplMeter implements DeviceEnergyMeter {
   /**
    * {@inheritDoc}
    *
-   * <p>The counters' slope since the previous call (0 until 10 ms have passed since the
-   * opening). Each call also keeps the wrap tracking fresh.
+   * <p>The counters' slope since the previous call (0 until 10 ms have passed since the opening).
+   * Each call also keeps the wrap tracking fresh.
    */
   @Override
   public synchronized double powerWatts() {

@@ -21,15 +21,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads every GPU this worker may use through NVML, in the worker's own process, about once a
  * second whether or not a job runs, into {@link WorkerMetrics}: power, the energy counter's gain,
- * utilization, memory, temperature and SM clock. Each GPU has its own one-GPU meter, so each
- * GPU's energy is its own. A GPU that fails to read is logged once and skipped.
+ * utilization, memory, temperature and SM clock. Each GPU has its own one-GPU meter, so each GPU's
+ * energy is its own. A GPU that fails to read is logged once and skipped.
  */
 public final class GpuSampler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GpuSampler.class);
+
   /** How often the GPUs are read: NVML calls cost about 2 ms each, so not more. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
   /** More GPUs than any node has: where probing stops at the latest. */
   private static final int MAX_PROBED_GPUS = 64;
+
   private static final String VISIBLE = "CUDA_VISIBLE_DEVICES";
 
   private final List<NvmlPowerMeter> gpus;
@@ -43,20 +46,22 @@ public final class GpuSampler implements AutoCloseable {
     this.metrics = metrics;
     this.lastJoules = new double[gpus.size()];
     this.failing = new boolean[gpus.size()];
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "gpu-metrics-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "gpu-metrics-sampler");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Opens NVML on the GPUs named by {@code CUDA_VISIBLE_DEVICES} in {@code env}, else on every
-   * GPU of the node, and starts sampling. Blocking. Empty where NVML cannot be used: the caller
-   * keeps the device metrics that the runs' own events give.
+   * Opens NVML on the GPUs named by {@code CUDA_VISIBLE_DEVICES} in {@code env}, else on every GPU
+   * of the node, and starts sampling. Blocking. Empty where NVML cannot be used: the caller keeps
+   * the device metrics that the runs' own events give.
    */
-  public static Optional<GpuSampler> start(Map<String, String> env, WorkerMetrics metrics,
-      Duration interval) {
+  public static Optional<GpuSampler> start(
+      Map<String, String> env, WorkerMetrics metrics, Duration interval) {
     List<NvmlPowerMeter> opened = new ArrayList<>();
     try {
       for (String gpu : gpusOf(env)) {
@@ -70,8 +75,10 @@ public final class GpuSampler implements AutoCloseable {
       }
     } catch (NvmlUnavailableException e) {
       opened.forEach(NvmlPowerMeter::close);
-      LOG.warn("GPU metrics: NVML is not available ({}); device metrics come from the runs'"
-          + " power samples instead", PowerMeters.brief(e.reason()));
+      LOG.warn(
+          "GPU metrics: NVML is not available ({}); device metrics come from the runs'"
+              + " power samples instead",
+          PowerMeters.brief(e.reason()));
       return Optional.empty();
     }
     if (opened.isEmpty()) {
@@ -83,18 +90,25 @@ public final class GpuSampler implements AutoCloseable {
       sampler.lastJoules[i] = opened.get(i).energyJoules();
     }
     metrics.nvmlSampling(true);
-    sampler.timer.scheduleAtFixedRate(sampler::sample, 0, interval.toMillis(),
-        TimeUnit.MILLISECONDS);
-    LOG.info("GPU metrics: sampling {} GPU(s) every {} ms: {}", opened.size(),
-        interval.toMillis(), opened.stream().map(m -> m.devices().get(0))
-            .map(d -> d.index() + " " + d.name() + " (" + d.uuid() + ")").toList());
+    sampler.timer.scheduleAtFixedRate(
+        sampler::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info(
+        "GPU metrics: sampling {} GPU(s) every {} ms: {}",
+        opened.size(),
+        interval.toMillis(),
+        opened.stream()
+            .map(m -> m.devices().get(0))
+            .map(d -> d.index() + " " + d.name() + " (" + d.uuid() + ")")
+            .toList());
     return Optional.of(sampler);
   }
 
   private static List<String> gpusOf(Map<String, String> env) {
     String visible = env.get(VISIBLE);
     if (visible != null && !visible.isBlank()) {
-      return Arrays.stream(visible.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+      return Arrays.stream(visible.split(","))
+          .map(String::strip)
+          .filter(s -> !s.isEmpty())
           .toList();
     }
     var all = new ArrayList<String>();
@@ -119,7 +133,10 @@ public final class GpuSampler implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         if (!failing[i]) {
-          LOG.warn("GPU metrics: GPU {} ({}) cannot be read: {}", device.index(), device.uuid(),
+          LOG.warn(
+              "GPU metrics: GPU {} ({}) cannot be read: {}",
+              device.index(),
+              device.uuid(),
               e.toString());
           failing[i] = true;
         }

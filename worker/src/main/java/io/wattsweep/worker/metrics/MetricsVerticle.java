@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's Prometheus endpoint: a small HTTP server answering {@code GET /metrics} on its own
- * port, and, on a GPU worker, the NVML sampler that feeds it. Its port is logged at start (the
- * port may be 0: a free one).
+ * port, and, on a GPU worker, the NVML sampler that feeds it. Its port is logged at start (the port
+ * may be 0: a free one).
  */
 public final class MetricsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsVerticle.class);
@@ -32,11 +32,11 @@ public final class MetricsVerticle extends VerticleBase {
   private long expireTimer = -1;
 
   /**
-   * @param gpuSampler opens the GPU sampler (blocking; run off the event loop), or gives none on
-   *     a CPU worker
+   * @param gpuSampler opens the GPU sampler (blocking; run off the event loop), or gives none on a
+   *     CPU worker
    */
-  public MetricsVerticle(int port, WorkerMetrics metrics,
-      Callable<Optional<GpuSampler>> gpuSampler) {
+  public MetricsVerticle(
+      int port, WorkerMetrics metrics, Callable<Optional<GpuSampler>> gpuSampler) {
     this.port = port;
     this.metrics = metrics;
     this.gpuSampler = gpuSampler;
@@ -49,28 +49,39 @@ public final class MetricsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(gpuSampler)
-        .compose(s -> {
-          sampler = s;
-          return vertx.createHttpServer().requestHandler(this::handle).listen(port, "0.0.0.0");
-        })
-        .onSuccess(s -> {
-          server = s;
-          expireTimer = vertx.setPeriodic(EXPIRE_INTERVAL_MS, id -> metrics.expire());
-          LOG.info("Metrics at http://0.0.0.0:{}/metrics", s.actualPort());
-        })
-        .onFailure(err -> LOG.error("Metrics endpoint did not start on port {} (set"
-            + " WATTSWEEP_METRICS_PORT to a free port, or 0): {}", port, err.toString()));
+    return vertx
+        .executeBlocking(gpuSampler)
+        .compose(
+            s -> {
+              sampler = s;
+              return vertx.createHttpServer().requestHandler(this::handle).listen(port, "0.0.0.0");
+            })
+        .onSuccess(
+            s -> {
+              server = s;
+              expireTimer = vertx.setPeriodic(EXPIRE_INTERVAL_MS, id -> metrics.expire());
+              LOG.info("Metrics at http://0.0.0.0:{}/metrics", s.actualPort());
+            })
+        .onFailure(
+            err ->
+                LOG.error(
+                    "Metrics endpoint did not start on port {} (set"
+                        + " WATTSWEEP_METRICS_PORT to a free port, or 0): {}",
+                    port,
+                    err.toString()));
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(expireTimer);
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.compose(v -> vertx.executeBlocking(() -> {
-      sampler.ifPresent(GpuSampler::close);
-      return null;
-    }));
+    return closed.compose(
+        v ->
+            vertx.executeBlocking(
+                () -> {
+                  sampler.ifPresent(GpuSampler::close);
+                  return null;
+                }));
   }
 
   private void handle(HttpServerRequest req) {
@@ -89,7 +100,8 @@ public final class MetricsVerticle extends VerticleBase {
       req.response().setStatusCode(500).end(e.toString());
       return;
     }
-    req.response().putHeader("Content-Type", writer.getContentType())
+    req.response()
+        .putHeader("Content-Type", writer.getContentType())
         .end(Buffer.buffer(out.toByteArray()));
   }
 }

@@ -9,16 +9,17 @@ import io.wattsweep.common.spec.JobSpec;
  */
 public interface RunObserver {
   /** Hears nothing. */
-  RunObserver NONE = new RunObserver() {
-    @Override
-    public void jobStarted(JobSpec job, String runId) {}
+  RunObserver NONE =
+      new RunObserver() {
+        @Override
+        public void jobStarted(JobSpec job, String runId) {}
 
-    @Override
-    public void event(JobSpec job, RunEvent event) {}
+        @Override
+        public void event(JobSpec job, RunEvent event) {}
 
-    @Override
-    public void jobEnded(JobSpec job, String runId) {}
-  };
+        @Override
+        public void jobEnded(JobSpec job, String runId) {}
+      };
 
   /** The worker took a job and starts its run. */
   void jobStarted(JobSpec job, String runId);

@@ -32,115 +32,143 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per device (labels {@code worker, gpu, uuid, name, job_id}; {@code job_id} is empty while a
  * device runs no job, and is not called {@code job} because Prometheus gives that label to the
- * scrape job): power, energy, utilization, memory, temperature and SM clock. On a GPU worker
- * they come from NVML in this process ({@link GpuSampler}, about once a second, whether or not a
- * job runs). On a CPU worker they come from the runs' own events: power from their power samples
- * and energy from their measured batches (the job's meter; idle time between batches is not
- * counted), each labelled with the meter's {@code method}, so a {@code tdp-estimate} never passes
- * for a measurement.
+ * scrape job): power, energy, utilization, memory, temperature and SM clock. On a GPU worker they
+ * come from NVML in this process ({@link GpuSampler}, about once a second, whether or not a job
+ * runs). On a CPU worker they come from the runs' own events: power from their power samples and
+ * energy from their measured batches (the job's meter; idle time between batches is not counted),
+ * each labelled with the meter's {@code method}, so a {@code tdp-estimate} never passes for a
+ * measurement.
  *
- * <p>Per worker: the current job, measured batches, their energy and duration by configuration,
- * and jobs by outcome. Thread-safe.
+ * <p>Per worker: the current job, measured batches, their energy and duration by configuration, and
+ * jobs by outcome. Thread-safe.
  */
 public final class WorkerMetrics implements RunObserver {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMetrics.class);
+
   /** Counters of a device under a job that ended stay this long, so the last scrape sees them. */
   static final Duration LINGER = Duration.ofSeconds(60);
+
   private static final double[] BATCH_BUCKETS_SECONDS = {
-      0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 150, 600};
+    0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 150, 600
+  };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
-  private final Gauge gpuPower = Gauge.builder()
-      .name("wattsweep_gpu_power_watts")
-      .help("Present power of a device (instant where NVML has it); method: the meter behind it")
-      .labelNames("worker", "gpu", "uuid", "name", "job_id", "method")
-      .register(registry);
+  private final Gauge gpuPower =
+      Gauge.builder()
+          .name("wattsweep_gpu_power_watts")
+          .help(
+              "Present power of a device (instant where NVML has it); method: the meter behind it")
+          .labelNames("worker", "gpu", "uuid", "name", "job_id", "method")
+          .register(registry);
 
-  private final Counter gpuEnergy = Counter.builder()
-      .name("wattsweep_gpu_energy_joules")
-      .help("Energy of a device: NVML's energy counter on a GPU worker; on a CPU worker the"
-          + " measured batches' energy; method: the meter behind it")
-      .labelNames("worker", "gpu", "uuid", "name", "job_id", "method")
-      .register(registry);
+  private final Counter gpuEnergy =
+      Counter.builder()
+          .name("wattsweep_gpu_energy_joules")
+          .help(
+              "Energy of a device: NVML's energy counter on a GPU worker; on a CPU worker the"
+                  + " measured batches' energy; method: the meter behind it")
+          .labelNames("worker", "gpu", "uuid", "name", "job_id", "method")
+          .register(registry);
 
-  private final Gauge gpuPowerLimit = Gauge.builder()
-      .name("wattsweep_gpu_power_limit_watts")
-      .help("Enforced power limit of a GPU (TDP of a CPU), as its meter reports it")
-      .labelNames("worker", "gpu", "uuid", "name")
-      .register(registry);
+  private final Gauge gpuPowerLimit =
+      Gauge.builder()
+          .name("wattsweep_gpu_power_limit_watts")
+          .help("Enforced power limit of a GPU (TDP of a CPU), as its meter reports it")
+          .labelNames("worker", "gpu", "uuid", "name")
+          .register(registry);
 
-  private final Gauge gpuUtilization = Gauge.builder()
-      .name("wattsweep_gpu_utilization_ratio")
-      .help("Share of the last sample period a kernel ran on the GPU (0 to 1)")
-      .labelNames("worker", "gpu", "uuid", "name", "job_id")
-      .register(registry);
+  private final Gauge gpuUtilization =
+      Gauge.builder()
+          .name("wattsweep_gpu_utilization_ratio")
+          .help("Share of the last sample period a kernel ran on the GPU (0 to 1)")
+          .labelNames("worker", "gpu", "uuid", "name", "job_id")
+          .register(registry);
 
-  private final Gauge gpuMemoryUsed = Gauge.builder()
-      .name("wattsweep_gpu_memory_used_bytes")
-      .help("GPU memory in use")
-      .labelNames("worker", "gpu", "uuid", "name", "job_id")
-      .register(registry);
+  private final Gauge gpuMemoryUsed =
+      Gauge.builder()
+          .name("wattsweep_gpu_memory_used_bytes")
+          .help("GPU memory in use")
+          .labelNames("worker", "gpu", "uuid", "name", "job_id")
+          .register(registry);
 
-  private final Gauge gpuMemoryTotal = Gauge.builder()
-      .name("wattsweep_gpu_memory_total_bytes")
-      .help("GPU memory in all")
-      .labelNames("worker", "gpu", "uuid", "name")
-      .register(registry);
+  private final Gauge gpuMemoryTotal =
+      Gauge.builder()
+          .name("wattsweep_gpu_memory_total_bytes")
+          .help("GPU memory in all")
+          .labelNames("worker", "gpu", "uuid", "name")
+          .register(registry);
 
-  private final Gauge gpuTemperature = Gauge.builder()
-      .name("wattsweep_gpu_temperature_celsius")
-      .help("GPU die temperature")
-      .labelNames("worker", "gpu", "uuid", "name", "job_id")
-      .register(registry);
+  private final Gauge gpuTemperature =
+      Gauge.builder()
+          .name("wattsweep_gpu_temperature_celsius")
+          .help("GPU die temperature")
+          .labelNames("worker", "gpu", "uuid", "name", "job_id")
+          .register(registry);
 
-  private final Gauge gpuSmClock = Gauge.builder()
-      .name("wattsweep_gpu_sm_clock_hertz")
-      .help("Clock of the GPU's streaming multiprocessors")
-      .labelNames("worker", "gpu", "uuid", "name", "job_id")
-      .register(registry);
+  private final Gauge gpuSmClock =
+      Gauge.builder()
+          .name("wattsweep_gpu_sm_clock_hertz")
+          .help("Clock of the GPU's streaming multiprocessors")
+          .labelNames("worker", "gpu", "uuid", "name", "job_id")
+          .register(registry);
 
-  private final Info job = Info.builder()
-      .name("wattsweep_worker_job_info")
-      .help("The job this worker runs now (absent while idle)")
-      .labelNames("worker", "job_id", "sweep_id", "model", "precision", "batch_size", "gpus",
-          "gpu_class")
-      .register(registry);
+  private final Info job =
+      Info.builder()
+          .name("wattsweep_worker_job_info")
+          .help("The job this worker runs now (absent while idle)")
+          .labelNames(
+              "worker",
+              "job_id",
+              "sweep_id",
+              "model",
+              "precision",
+              "batch_size",
+              "gpus",
+              "gpu_class")
+          .register(registry);
 
-  private final Gauge busy = Gauge.builder()
-      .name("wattsweep_worker_busy")
-      .help("1 while the worker runs a job, else 0")
-      .labelNames("worker", "gpu_class")
-      .register(registry);
+  private final Gauge busy =
+      Gauge.builder()
+          .name("wattsweep_worker_busy")
+          .help("1 while the worker runs a job, else 0")
+          .labelNames("worker", "gpu_class")
+          .register(registry);
 
-  private final Counter batches = Counter.builder()
-      .name("wattsweep_batches")
-      .help("Measured batches done, by configuration (precision: requested; precision_ran: what"
-          + " ran)")
-      .labelNames("worker", "model", "precision", "precision_ran", "batch_size", "gpus")
-      .register(registry);
+  private final Counter batches =
+      Counter.builder()
+          .name("wattsweep_batches")
+          .help(
+              "Measured batches done, by configuration (precision: requested; precision_ran: what"
+                  + " ran)")
+          .labelNames("worker", "model", "precision", "precision_ran", "batch_size", "gpus")
+          .register(registry);
 
-  private final Counter batchEnergy = Counter.builder()
-      .name("wattsweep_batch_energy_joules")
-      .help("Energy of the measured batches (summed over the job's devices), by configuration;"
-          + " method: the meter behind it")
-      .labelNames("worker", "model", "precision", "precision_ran", "batch_size", "gpus",
-          "method")
-      .register(registry);
+  private final Counter batchEnergy =
+      Counter.builder()
+          .name("wattsweep_batch_energy_joules")
+          .help(
+              "Energy of the measured batches (summed over the job's devices), by configuration;"
+                  + " method: the meter behind it")
+          .labelNames(
+              "worker", "model", "precision", "precision_ran", "batch_size", "gpus", "method")
+          .register(registry);
 
-  private final Histogram batchDuration = Histogram.builder()
-      .name("wattsweep_batch_duration_seconds")
-      .help("Duration of a measured batch (one full GAN training step), by configuration")
-      .labelNames("worker", "model", "precision", "precision_ran", "batch_size", "gpus")
-      .classicOnly()
-      .classicUpperBounds(BATCH_BUCKETS_SECONDS)
-      .register(registry);
+  private final Histogram batchDuration =
+      Histogram.builder()
+          .name("wattsweep_batch_duration_seconds")
+          .help("Duration of a measured batch (one full GAN training step), by configuration")
+          .labelNames("worker", "model", "precision", "precision_ran", "batch_size", "gpus")
+          .classicOnly()
+          .classicUpperBounds(BATCH_BUCKETS_SECONDS)
+          .register(registry);
 
-  private final Counter jobs = Counter.builder()
-      .name("wattsweep_worker_jobs")
-      .help("Jobs this worker finished, by outcome (completed, failed) and failure reason")
-      .labelNames("worker", "gpu_class", "outcome", "reason")
-      .register(registry);
+  private final Counter jobs =
+      Counter.builder()
+          .name("wattsweep_worker_jobs")
+          .help("Jobs this worker finished, by outcome (completed, failed) and failure reason")
+          .labelNames("worker", "gpu_class", "outcome", "reason")
+          .register(registry);
 
   private final String worker;
   private final String gpuClass;
@@ -179,9 +207,17 @@ public final class WorkerMetrics implements RunObserver {
   public synchronized void jobStarted(JobSpec job, String runId) {
     current = job;
     started = null;
-    jobInfo = new String[] {worker, job.jobId(), job.sweepId(), job.model(),
-        job.precision().wireName(), Integer.toString(job.batchSize()), Integer.toString(job.gpus()),
-        job.gpuClass()};
+    jobInfo =
+        new String[] {
+          worker,
+          job.jobId(),
+          job.sweepId(),
+          job.model(),
+          job.precision().wireName(),
+          Integer.toString(job.batchSize()),
+          Integer.toString(job.gpus()),
+          job.gpuClass()
+        };
     this.job.addLabelValues(jobInfo);
     busy.labelValues(worker, gpuClass).set(1);
   }
@@ -201,8 +237,8 @@ public final class WorkerMetrics implements RunObserver {
           }
         }
       } else if (event instanceof PowerSample p && !nvmlSampling) {
-        String[] labels = append(append(deviceLabels(devices()), job.jobId()),
-            p.method().wireName());
+        String[] labels =
+            append(append(deviceLabels(devices()), job.jobId()), p.method().wireName());
         if (eventPowerLabels != null && !List.of(eventPowerLabels).equals(List.of(labels))) {
           gpuPower.remove(eventPowerLabels);
         }
@@ -251,11 +287,10 @@ public final class WorkerMetrics implements RunObserver {
   }
 
   /**
-   * One NVML sample of a GPU: its reading and the energy its counter gained since the last one.
-   * The GPU's series carry the job whose run uses it, if any.
+   * One NVML sample of a GPU: its reading and the energy its counter gained since the last one. The
+   * GPU's series carry the job whose run uses it, if any.
    */
-  synchronized void gpuSample(DeviceInfo device, GpuReading r, double energyJoules,
-      String method) {
+  synchronized void gpuSample(DeviceInfo device, GpuReading r, double energyJoules, String method) {
     String[] base = {worker, Integer.toString(device.index()), device.uuid(), device.name()};
     String jobId = jobUsing(device.uuid());
     String[] withJob = append(base, jobId);
@@ -311,8 +346,9 @@ public final class WorkerMetrics implements RunObserver {
     if (eventEnergyLabels != null && List.of(eventEnergyLabels).equals(lingering)) {
       return true;
     }
-    return deviceLabels.values().stream().anyMatch(l -> l.length < labels.length
-        && List.of(l).equals(lingering.subList(0, l.length)));
+    return deviceLabels.values().stream()
+        .anyMatch(
+            l -> l.length < labels.length && List.of(l).equals(lingering.subList(0, l.length)));
   }
 
   private void expireLater(Consumer<String[]> remove, String[] labels) {
@@ -336,16 +372,23 @@ public final class WorkerMetrics implements RunObserver {
     if (devices.isEmpty()) {
       return new String[] {worker, "", "", ""};
     }
-    return new String[] {worker,
-        devices.stream().map(d -> Integer.toString(d.index())).collect(Collectors.joining("+")),
-        devices.stream().map(DeviceInfo::uuid).collect(Collectors.joining("+")),
-        devices.stream().map(DeviceInfo::name).distinct().collect(Collectors.joining("+"))};
+    return new String[] {
+      worker,
+      devices.stream().map(d -> Integer.toString(d.index())).collect(Collectors.joining("+")),
+      devices.stream().map(DeviceInfo::uuid).collect(Collectors.joining("+")),
+      devices.stream().map(DeviceInfo::name).distinct().collect(Collectors.joining("+"))
+    };
   }
 
   private String[] config(JobSpec job, RunStarted s) {
-    return new String[] {worker, job.model(), job.precision().wireName(),
-        s == null ? job.precision().wireName() : s.precisionRan().wireName(),
-        Integer.toString(job.batchSize()), Integer.toString(job.gpus())};
+    return new String[] {
+      worker,
+      job.model(),
+      job.precision().wireName(),
+      s == null ? job.precision().wireName() : s.precisionRan().wireName(),
+      Integer.toString(job.batchSize()),
+      Integer.toString(job.gpus())
+    };
   }
 
   private static String[] append(String[] labels, String value) {

@@ -9,8 +9,8 @@ import java.util.ArrayDeque;
 
 /**
  * Passes a child process's standard error (a job's process, a command workload) through to this
- * process's own, and keeps its last lines: when a process dies without saying why in an event,
- * they are the reason.
+ * process's own, and keeps its last lines: when a process dies without saying why in an event, they
+ * are the reason.
  */
 public final class ErrorTail {
   private final ArrayDeque<String> lines = new ArrayDeque<>();

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class ParentWatch {
   private static final Logger LOG = LoggerFactory.getLogger(ParentWatch.class);
   static final Duration INTERVAL = Duration.ofMillis(200);
+
   /** The environment variable in which a worker gives its job's process the worker's pid. */
   public static final String PARENT_PID = "WATTSWEEP_PARENT_PID";
 
@@ -26,11 +27,15 @@ public final class ParentWatch {
   public static void start() {
     String named = System.getenv(PARENT_PID);
     OptionalLong expected = named == null ? parentPid() : OptionalLong.of(Long.parseLong(named));
-    start(expected, ParentWatch::parentPid, INTERVAL, () -> {
-      LOG.error("The worker that started this job is gone; stopping the job without a word");
-      ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
-      Runtime.getRuntime().halt(3);
-    });
+    start(
+        expected,
+        ParentWatch::parentPid,
+        INTERVAL,
+        () -> {
+          LOG.error("The worker that started this job is gone; stopping the job without a word");
+          ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+          Runtime.getRuntime().halt(3);
+        });
   }
 
   /**
@@ -38,25 +43,30 @@ public final class ParentWatch {
    * @param parent the current parent's pid, empty when there is none
    * @param orphaned runs once, on the watching thread, when the parent is not the expected one
    */
-  static Thread start(OptionalLong expected, Supplier<OptionalLong> parent, Duration interval,
-      Runnable orphaned) {
-    Thread t = new Thread(() -> {
-      try {
-        while (parent.get().equals(expected)) {
-          Thread.sleep(interval.toMillis());
-        }
-        orphaned.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "parent-watch");
+  static Thread start(
+      OptionalLong expected, Supplier<OptionalLong> parent, Duration interval, Runnable orphaned) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (parent.get().equals(expected)) {
+                  Thread.sleep(interval.toMillis());
+                }
+                orphaned.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "parent-watch");
     t.setDaemon(true);
     t.start();
     return t;
   }
 
   private static OptionalLong parentPid() {
-    return ProcessHandle.current().parent().map(p -> OptionalLong.of(p.pid()))
+    return ProcessHandle.current()
+        .parent()
+        .map(p -> OptionalLong.of(p.pid()))
         .orElse(OptionalLong.empty());
   }
 }

@@ -46,8 +46,16 @@ public final class ProcessJobLauncher implements JobLauncher {
   public Outcome run(JobSpec job, String runId, List<String> gpus, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + config.jobHeapMb() + "m",
-        "-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx" + config.jobHeapMb() + "m",
+                "-cp",
+                classpath,
+                JobProcess.class.getName(),
+                runId,
+                config.workerId()));
     var pb = new ProcessBuilder(cmd);
     withoutKafkaSettings(pb.environment());
     if (tf32Off(job)) {
@@ -65,36 +73,43 @@ public final class ProcessJobLauncher implements JobLauncher {
       pb.environment().put("TF_ENABLE_ONEDNN_OPTS", oneDnnOpts(job));
     }
     Process p = pb.start();
-    LOG.info("Job {} run {} started in process {}{}", job.jobId(), runId, p.pid(),
+    LOG.info(
+        "Job {} run {} started in process {}{}",
+        job.jobId(),
+        runId,
+        p.pid(),
         gpus.isEmpty() ? "" : " on GPUs " + String.join(",", gpus));
     try (OutputStream in = p.getOutputStream()) {
       in.write(EventCodec.encodeJob(job));
     }
     var errors = new ErrorTail(p.getErrorStream(), 20);
     var timedOut = new AtomicBoolean();
-    Thread watchdog = new Thread(() -> {
-      try {
-        if (!p.waitFor(config.jobTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-          timedOut.set(true);
-          LOG.warn("Job {} ran past {}; stopping it", job.jobId(), config.jobTimeout());
-          destroyTree(p);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "job-watchdog");
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                if (!p.waitFor(config.jobTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                  timedOut.set(true);
+                  LOG.warn("Job {} ran past {}; stopping it", job.jobId(), config.jobTimeout());
+                  destroyTree(p);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "job-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
     // The job's process ends itself when this worker is gone (JobProcess watches its parent), so
     // that a stopping worker can give its job a grace instead of killing it at once.
     running.add(p);
     boolean read = false;
-    try (var out = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
         if (line.startsWith(EventSink.MARKER)) {
-          byte[] payload = line.substring(EventSink.MARKER.length())
-              .getBytes(StandardCharsets.UTF_8);
+          byte[] payload =
+              line.substring(EventSink.MARKER.length()).getBytes(StandardCharsets.UTF_8);
           onEvent.accept((RunEvent) EventCodec.decodeEvent(payload));
         } else if (!line.isBlank()) {
           LOG.info("[{}] {}", job.jobId(), line);

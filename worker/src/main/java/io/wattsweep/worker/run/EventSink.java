@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.LongFunction;
 
 /**
- * Where a job process writes its events: one line each on standard output, behind a marker so
- * that nothing else a library prints there is taken for an event. Assigns the run's sequence
- * numbers; safe to call from the training and sampler threads.
+ * Where a job process writes its events: one line each on standard output, behind a marker so that
+ * nothing else a library prints there is taken for an event. Assigns the run's sequence numbers;
+ * safe to call from the training and sampler threads.
  */
 public final class EventSink {
   /** Lines that start with this carry one encoded event. */

@@ -12,8 +12,10 @@ final class Failures {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String name = c.getClass().getName();
       String message = String.valueOf(c.getMessage());
-      if (c instanceof OutOfMemoryError || name.contains("ResourceExhausted")
-          || message.contains("OOM when allocating") || message.contains("out of memory")) {
+      if (c instanceof OutOfMemoryError
+          || name.contains("ResourceExhausted")
+          || message.contains("OOM when allocating")
+          || message.contains("out of memory")) {
         return FailureReason.OUT_OF_MEMORY;
       }
       if (c instanceof MeterUnavailableException) {
@@ -31,7 +33,8 @@ final class Failures {
 
   static String describe(Throwable t) {
     String m = t.getMessage();
-    if (t instanceof JobRun.InvalidSpecException || t instanceof MeterUnavailableException
+    if (t instanceof JobRun.InvalidSpecException
+        || t instanceof MeterUnavailableException
         || t instanceof CommandFailedException) {
       return m;
     }

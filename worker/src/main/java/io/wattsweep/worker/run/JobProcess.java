@@ -14,8 +14,8 @@ import java.time.Clock;
  * The entry point of a job's own process: reads the job from standard input, runs it, writes its
  * events to standard output ({@link EventSink}) and logs to standard error. A separate process
  * keeps a job's precision settings, device memory and crashes away from the worker. A job that
- * names a command workload ({@code command:NAME}) runs that command as this process's child.
- * It ends within a fraction of a second of its worker ({@link ParentWatch}).
+ * names a command workload ({@code command:NAME}) runs that command as this process's child. It
+ * ends within a fraction of a second of its worker ({@link ParentWatch}).
  *
  * <p>Arguments: run id, worker id.
  */
@@ -30,13 +30,22 @@ public final class JobProcess {
     ParentWatch.start();
     JobSpec job = EventCodec.decodeJob(System.in.readAllBytes());
     WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
-    var run = new JobRun(job, args[0], args[1], InetAddress.getLocalHost().getHostName(),
-        new EventSink(System.out), Clock.systemUTC(), System::nanoTime);
-    run.run(new JobRun.Parts(
-        gpus -> PowerMeters.open(gpus, config, System.getenv()),
-        new JobWorkloads(config, System.getenv())::open,
-        config.idleBaseline(), config.powerSampleInterval(),
-        ArtifactStore.open(config.artifactStore(), config.s3())));
+    var run =
+        new JobRun(
+            job,
+            args[0],
+            args[1],
+            InetAddress.getLocalHost().getHostName(),
+            new EventSink(System.out),
+            Clock.systemUTC(),
+            System::nanoTime);
+    run.run(
+        new JobRun.Parts(
+            gpus -> PowerMeters.open(gpus, config, System.getenv()),
+            new JobWorkloads(config, System.getenv())::open,
+            config.idleBaseline(),
+            config.powerSampleInterval(),
+            ArtifactStore.open(config.artifactStore(), config.s3())));
     // TensorFlow leaves non-daemon threads behind; the run's outcome is already written.
     System.exit(0);
   }

@@ -46,13 +46,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRun {
   private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+
   /** The framework that trains, as recorded with each run: the versions the build uses. */
   public static final String FRAMEWORK = framework();
 
   /** Where the run gets its meter and its workload, and where it puts its generator. */
   public record Parts(
-      IntFunction<PowerMeter> meters, Function<WorkloadSpec, Workload> workloads,
-      Duration idleBaseline, Duration powerSampleInterval, ArtifactStore artifacts) {}
+      IntFunction<PowerMeter> meters,
+      Function<WorkloadSpec, Workload> workloads,
+      Duration idleBaseline,
+      Duration powerSampleInterval,
+      ArtifactStore artifacts) {}
 
   private final JobSpec job;
   private final String runId;
@@ -63,8 +67,14 @@ public final class JobRun {
   private final LongSupplier nanoTime;
   private ScheduledExecutorService sampler;
 
-  public JobRun(JobSpec job, String runId, String workerId, String host, EventSink sink,
-      Clock clock, LongSupplier nanoTime) {
+  public JobRun(
+      JobSpec job,
+      String runId,
+      String workerId,
+      String host,
+      EventSink sink,
+      Clock clock,
+      LongSupplier nanoTime) {
     this.job = job;
     this.runId = runId;
     this.workerId = workerId;
@@ -89,16 +99,18 @@ public final class JobRun {
       startSampler(meter, parts.powerSampleInterval());
       WarmUp warmUp = warmUp(meter, workload);
       workload.awaitStepStart();
-      Baseline baseline = readyIdleWatts == null
-          ? new Baseline(bareIdleWatts, IdleBaseline.NO_JOB)
-          : new Baseline(readyIdleWatts, IdleBaseline.JOB_READY);
+      Baseline baseline =
+          readyIdleWatts == null
+              ? new Baseline(bareIdleWatts, IdleBaseline.NO_JOB)
+              : new Baseline(readyIdleWatts, IdleBaseline.JOB_READY);
       measure(meter, workload, baseline, warmUp, parts.artifacts(), artifact);
     } catch (Throwable t) {
       stopSampler();
       FailureReason reason = Failures.classify(t);
       LOG.error("Run {} of job {} failed ({})", runId, job.jobId(), reason, t);
-      sink.emit(seq -> new RunFailed(job.jobId(), runId, seq, clock.millis(), reason,
-          Failures.describe(t)));
+      sink.emit(
+          seq ->
+              new RunFailed(job.jobId(), runId, seq, clock.millis(), reason, Failures.describe(t)));
     } finally {
       stopSampler();
       if (workload != null) {
@@ -120,9 +132,9 @@ public final class JobRun {
 
   /**
    * A spec this worker cannot run is the job's fault, not the worker's. Only the workload's own
-   * argument checks count: TensorFlow's runtime errors subclass IllegalArgumentException too.
-   * The workload is given the global batch, which its towers split: a per-GPU batch gives each
-   * tower the job's batchSize.
+   * argument checks count: TensorFlow's runtime errors subclass IllegalArgumentException too. The
+   * workload is given the global batch, which its towers split: a per-GPU batch gives each tower
+   * the job's batchSize.
    */
   private Workload openWorkload(Parts parts) {
     try {
@@ -153,15 +165,32 @@ public final class JobRun {
     return (e1 - e0) / ((t1 - t0) / 1e9);
   }
 
-  private void started(PowerMeter meter, Workload workload, double bareIdleWatts,
-      Double readyIdleWatts) {
+  private void started(
+      PowerMeter meter, Workload workload, double bareIdleWatts, Double readyIdleWatts) {
     ModelInfo info = workload.info();
-    sink.emit(seq -> new RunStarted(job.jobId(), runId, seq, clock.millis(), workerId, host,
-        job.precision(), workload.precisionRan(), workload.precisionNote(), meter.devices(),
-        meter.method(), bareIdleWatts, info.generatorParameters(),
-        info.discriminatorParameters(), info.flopsPerStep(), workload.framework().orElse(FRAMEWORK),
-        workload.fullTraining().orElse(null), workload.architecture().orElse(null),
-        SourceRevision.current(), readyIdleWatts));
+    sink.emit(
+        seq ->
+            new RunStarted(
+                job.jobId(),
+                runId,
+                seq,
+                clock.millis(),
+                workerId,
+                host,
+                job.precision(),
+                workload.precisionRan(),
+                workload.precisionNote(),
+                meter.devices(),
+                meter.method(),
+                bareIdleWatts,
+                info.generatorParameters(),
+                info.discriminatorParameters(),
+                info.flopsPerStep(),
+                workload.framework().orElse(FRAMEWORK),
+                workload.fullTraining().orElse(null),
+                workload.architecture().orElse(null),
+                SourceRevision.current(),
+                readyIdleWatts));
   }
 
   /** The idle power that net subtracts, and which idle it is. */
@@ -171,8 +200,8 @@ public final class JobRun {
   private record WarmUp(int batches, boolean settled) {}
 
   /**
-   * At least the job's warm-up batches, then more until power settles or the cap is reached.
-   * Each batch's power is its window's energy over its duration, read at its edges.
+   * At least the job's warm-up batches, then more until power settles or the cap is reached. Each
+   * batch's power is its window's energy over its duration, read at its edges.
    */
   private WarmUp warmUp(PowerMeter meter, Workload workload) {
     int cap = job.stopping().maxWarmupBatches();
@@ -190,15 +219,24 @@ public final class JobRun {
       edgeJ = endJ;
     }
     if (!settled && cap > job.warmupBatches()) {
-      LOG.warn("Run {} of job {}: power had not settled after {} warm-up batches (the cap)",
-          runId, job.jobId(), cap);
+      LOG.warn(
+          "Run {} of job {}: power had not settled after {} warm-up batches (the cap)",
+          runId,
+          job.jobId(),
+          cap);
     }
     return new WarmUp(watts.size(), settled);
   }
 
   /** Each batch's window ends where the next begins, so the windows tile the span exactly. */
-  private void measure(PowerMeter meter, Workload workload, Baseline baseline, WarmUp warmUp,
-      ArtifactStore artifacts, ArtifactKey artifactKey) throws IOException {
+  private void measure(
+      PowerMeter meter,
+      Workload workload,
+      Baseline baseline,
+      WarmUp warmUp,
+      ArtifactStore artifacts,
+      ArtifactKey artifactKey)
+      throws IOException {
     long spanStart = nanoTime.getAsLong();
     double spanStartJ = energy(meter);
     long edge = spanStart;
@@ -212,9 +250,19 @@ public final class JobRun {
       long duration = Math.max(1, end - edge);
       double joules = endJ - edgeJ;
       joulesPerBatch.add(joules);
-      sink.emit(seq -> new BatchMeasured(job.jobId(), runId, seq, clock.millis(), index,
-          duration, joules, meter.resolutionJoules(), losses.discriminator(),
-          losses.generator()));
+      sink.emit(
+          seq ->
+              new BatchMeasured(
+                  job.jobId(),
+                  runId,
+                  seq,
+                  clock.millis(),
+                  index,
+                  duration,
+                  joules,
+                  meter.resolutionJoules(),
+                  losses.discriminator(),
+                  losses.generator()));
       edge = end;
       edgeJ = endJ;
     }
@@ -225,9 +273,22 @@ public final class JobRun {
     stopSampler();
     // After the span's last meter read: saving costs no measured energy.
     Artifact artifact = GeneratorArtifact.save(workload, artifacts, artifactKey);
-    sink.emit(seq -> new RunCompleted(job.jobId(), runId, seq, clock.millis(),
-        joulesPerBatch.size(), span, spanJ, baseline.watts(), meter.method(), artifact,
-        warmUp.batches(), warmUp.settled(), baseline.kind()));
+    sink.emit(
+        seq ->
+            new RunCompleted(
+                job.jobId(),
+                runId,
+                seq,
+                clock.millis(),
+                joulesPerBatch.size(),
+                span,
+                spanJ,
+                baseline.watts(),
+                meter.method(),
+                artifact,
+                warmUp.batches(),
+                warmUp.settled(),
+                baseline.kind()));
   }
 
   /**
@@ -242,8 +303,8 @@ public final class JobRun {
     if (n >= job.stopping().maxMeasuredBatches()) {
       return true;
     }
-    double share = Stats.of(joulesPerBatch.stream().mapToDouble(Double::doubleValue).toArray())
-        .ci95Share();
+    double share =
+        Stats.of(joulesPerBatch.stream().mapToDouble(Double::doubleValue).toArray()).ci95Share();
     return share < job.stopping().targetCiShare();
   }
 
@@ -251,8 +312,10 @@ public final class JobRun {
   private ArtifactKey artifactKey() {
     try {
       // "command:NAME" is stored under "command.NAME": a colon names no folder everywhere.
-      String model = CommandName.isCommand(job.model())
-          ? "command." + CommandName.of("model", job.model()) : job.model();
+      String model =
+          CommandName.isCommand(job.model())
+              ? "command." + CommandName.of("model", job.model())
+              : job.model();
       return new ArtifactKey(model, job.sweepId(), job.jobId(), runId, GeneratorArtifact.FILE);
     } catch (IllegalArgumentException e) {
       throw new InvalidSpecException(e);
@@ -260,20 +323,28 @@ public final class JobRun {
   }
 
   private void startSampler(PowerMeter meter, Duration interval) {
-    sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "power-sampler");
-      t.setDaemon(true);
-      return t;
-    });
-    sampler.scheduleAtFixedRate(() -> {
-      try {
-        double watts = meter.powerWatts();
-        sink.emit(seq -> new PowerSample(job.jobId(), runId, seq, clock.millis(), watts,
-            meter.method()));
-      } catch (RuntimeException e) {
-        LOG.warn("Power sample of run {} failed: {}", runId, e.toString());
-      }
-    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "power-sampler");
+              t.setDaemon(true);
+              return t;
+            });
+    sampler.scheduleAtFixedRate(
+        () -> {
+          try {
+            double watts = meter.powerWatts();
+            sink.emit(
+                seq ->
+                    new PowerSample(
+                        job.jobId(), runId, seq, clock.millis(), watts, meter.method()));
+          } catch (RuntimeException e) {
+            LOG.warn("Power sample of run {} failed: {}", runId, e.toString());
+          }
+        },
+        0,
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** Stops the sampler and waits for a read in flight, so the meter is not closed under it. */
@@ -303,7 +374,6 @@ public final class JobRun {
       super(cause.getMessage(), cause);
     }
   }
-
 
   /** framework.properties, which Maven filters with the TensorFlow versions of the build. */
   private static String framework() {

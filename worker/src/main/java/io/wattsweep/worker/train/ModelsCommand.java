@@ -14,6 +14,7 @@ import java.util.Map;
 public final class ModelsCommand {
 
   private static final List<Double> DEFAULT_SCALES = List.of(1.0, 0.25);
+
   /** The published size, which the study's parameter counts are for. */
   private static final double FULL_SIZE = 1.0;
 

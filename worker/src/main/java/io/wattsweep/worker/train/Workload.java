@@ -25,23 +25,23 @@ public interface Workload extends AutoCloseable {
   /**
    * Writes the generator's current weights into {@code directory} (which exists) as a TensorFlow
    * checkpoint: {@code generator.index} and {@code generator.data-00000-of-00001}, each tensor
-   * named after its variable. The other networks and the optimizers' state are left out. A
-   * command workload copies what its command wrote into {@code WATTSWEEP_ARTIFACT_DIR}. Blocking.
+   * named after its variable. The other networks and the optimizers' state are left out. A command
+   * workload copies what its command wrote into {@code WATTSWEEP_ARTIFACT_DIR}. Blocking.
    *
    * @return false where there is nothing to save (a command that wrote no files)
    */
   boolean saveGenerator(Path directory);
 
   /**
-   * Blocks until the next step is about to start: the measured span begins there. Built-in
-   * models start their steps at once; a command workload waits for its next step marker.
+   * Blocks until the next step is about to start: the measured span begins there. Built-in models
+   * start their steps at once; a command workload waits for its next step marker.
    */
   default void awaitStepStart() {}
 
   /**
-   * True where the built workload holds its devices ready (context, session, memory) and idle
-   * until its first step, so that idle measured then is the baseline that net of idle subtracts.
-   * A command workload is at work from its start: its runs fall back on the bare idle.
+   * True where the built workload holds its devices ready (context, session, memory) and idle until
+   * its first step, so that idle measured then is the baseline that net of idle subtracts. A
+   * command workload is at work from its start: its runs fall back on the bare idle.
    */
   default boolean idleWhenBuilt() {
     return true;

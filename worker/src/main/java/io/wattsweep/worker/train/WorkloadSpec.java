@@ -48,8 +48,17 @@ public record WorkloadSpec(
    * @throws IllegalArgumentException naming the field and value where no workload can run it
    */
   public static WorkloadSpec of(JobSpec job, long seed) {
-    return new WorkloadSpec(job.model(), job.scale(), job.precision(), job.globalBatchSize(),
-        job.gpus(), seed, job.dataset(), job.jobId(), job.warmupBatches(), job.measuredBatches());
+    return new WorkloadSpec(
+        job.model(),
+        job.scale(),
+        job.precision(),
+        job.globalBatchSize(),
+        job.gpus(),
+        seed,
+        job.dataset(),
+        job.jobId(),
+        job.warmupBatches(),
+        job.measuredBatches());
   }
 
   /** Rejects values no model can build, naming the field and the value. */
@@ -84,9 +93,12 @@ public record WorkloadSpec(
     }
     if (dataset != null && !BuiltInModel.GAN_3D.wireName().equals(model)) {
       throw new IllegalArgumentException(
-          "dataset is read by model " + BuiltInModel.GAN_3D.wireName() + " only, not "
+          "dataset is read by model "
+              + BuiltInModel.GAN_3D.wireName()
+              + " only, not "
               + quoted(model)
-              + ": " + quoted(dataset));
+              + ": "
+              + quoted(dataset));
     }
   }
 

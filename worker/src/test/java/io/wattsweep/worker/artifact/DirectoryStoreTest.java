@@ -35,20 +35,25 @@ class DirectoryStoreTest {
 
   @Test
   void aRelativeFileUriIsADirectoryUnderTheWorkingDirectory() {
-    assertEquals(Path.of("wattsweep-data/artifacts").toAbsolutePath(),
+    assertEquals(
+        Path.of("wattsweep-data/artifacts").toAbsolutePath(),
         DirectoryStore.directory(URI.create("file:./wattsweep-data/artifacts")));
-    assertEquals(Path.of("/data/artifacts"),
-        DirectoryStore.directory(URI.create("file:///data/artifacts")));
-    assertEquals(Path.of("/data/artifacts"),
-        DirectoryStore.directory(URI.create("file:/data/artifacts")));
+    assertEquals(
+        Path.of("/data/artifacts"), DirectoryStore.directory(URI.create("file:///data/artifacts")));
+    assertEquals(
+        Path.of("/data/artifacts"), DirectoryStore.directory(URI.create("file:/data/artifacts")));
   }
 
   @Test
   void idsThatWouldLeaveTheirDirectoryAreRejectedNamingTheField() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ArtifactKey("3dgan", "s1", "../../etc", "r1", "generator.zip"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ArtifactKey("3dgan", "s1", "../../etc", "r1", "generator.zip"));
 
-    assertEquals("jobId must be 1-200 of A-Z, a-z, 0-9, '.', '_' and '-', not starting with '.'"
-        + " or '-', to name an artifact: '../../etc'", e.getMessage());
+    assertEquals(
+        "jobId must be 1-200 of A-Z, a-z, 0-9, '.', '_' and '-', not starting with '.'"
+            + " or '-', to name an artifact: '../../etc'",
+        e.getMessage());
   }
 }

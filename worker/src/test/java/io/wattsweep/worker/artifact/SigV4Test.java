@@ -54,8 +54,7 @@ class SigV4Test {
             "x-amz-content-sha256", EMPTY_SHA256,
             "x-amz-date", "20130524T000000Z");
 
-    String canonical =
-        SigV4.canonicalRequest("GET", "/test.txt", Map.of(), headers, EMPTY_SHA256);
+    String canonical = SigV4.canonicalRequest("GET", "/test.txt", Map.of(), headers, EMPTY_SHA256);
     String authorization = s3.authorization("GET", "/test.txt", Map.of(), headers, EMPTY_SHA256);
 
     assertEquals(

@@ -56,8 +56,9 @@ class MeterCommandTest {
   }
 
   private int run(Map<String, String> env, String... args) {
-    return new MeterCommand(env, out,
-        new PrintStream(err, true, StandardCharsets.UTF_8), System::nanoTime).run(args);
+    return new MeterCommand(
+            env, out, new PrintStream(err, true, StandardCharsets.UTF_8), System::nanoTime)
+        .run(args);
   }
 
   private String out() {
@@ -81,15 +82,18 @@ class MeterCommandTest {
   @Test
   void stepsTileTheRunAndTheExitStatusIsTheCommands() throws IOException {
     Path file = dir.resolve("cpu/meter.json");
-    String script = "echo hello; echo WATTSWEEP_STEP first; sleep 0.3;"
-        + " echo WATTSWEEP_STEP second; sleep 0.2; echo WATTSWEEP_STEP_END; printf 'no newline';"
-        + " exit 3";
+    String script =
+        "echo hello; echo WATTSWEEP_STEP first; sleep 0.3;"
+            + " echo WATTSWEEP_STEP second; sleep 0.2; echo WATTSWEEP_STEP_END; printf 'no newline';"
+            + " exit 3";
 
     int status = run(cpuOnly(), "--json", file.toString(), "--", "sh", "-c", script);
 
     assertEquals(3, status, err());
-    assertEquals("hello\nWATTSWEEP_STEP first\nWATTSWEEP_STEP second\nWATTSWEEP_STEP_END\n"
-        + "no newline", out(), "the output passes through unchanged");
+    assertEquals(
+        "hello\nWATTSWEEP_STEP first\nWATTSWEEP_STEP second\nWATTSWEEP_STEP_END\n" + "no newline",
+        out(),
+        "the output passes through unchanged");
     assertTrue(err().contains("method: tdp-estimate (estimate)"), err());
     assertTrue(err().contains("TDP 50 W from WATTSWEEP_CPU_TDP_WATTS"), err());
     JsonNode result = json(file);
@@ -104,7 +108,10 @@ class MeterCommandTest {
     assertEquals(0.3, first, 0.05, "first step");
     assertEquals(0.2, second, 0.05, "second step");
     double secondStart = steps.get(1).get("startSeconds").asDouble();
-    assertEquals(steps.get(0).get("startSeconds").asDouble() + first, secondStart, 1e-9,
+    assertEquals(
+        steps.get(0).get("startSeconds").asDouble() + first,
+        secondStart,
+        1e-9,
         "a step ends where the next begins");
     double wall = result.get("wallSeconds").asDouble();
     assertTrue(secondStart + second <= wall, "the steps lie inside the run");
@@ -118,11 +125,12 @@ class MeterCommandTest {
   void listedGpusAreGivenToTheCommandAndMeteredOneByOne() throws IOException {
     nvml.configure("gpus=3;watts=300,150,75");
     Path file = dir.resolve("gpu/meter.json");
-    String script = "echo \"gpus=$CUDA_VISIBLE_DEVICES\"; echo WATTSWEEP_STEP load; sleep 0.6;"
-        + " echo WATTSWEEP_STEP_END; sleep 0.1";
+    String script =
+        "echo \"gpus=$CUDA_VISIBLE_DEVICES\"; echo WATTSWEEP_STEP load; sleep 0.6;"
+            + " echo WATTSWEEP_STEP_END; sleep 0.1";
 
-    int status = run(withFakeNvml(), "--gpus", "1,0", "--json", file.toString(), "--", "sh",
-        "-c", script);
+    int status =
+        run(withFakeNvml(), "--gpus", "1,0", "--json", file.toString(), "--", "sh", "-c", script);
 
     assertEquals(0, status, err());
     assertTrue(out().startsWith("gpus=1,0\n"), out());
@@ -136,9 +144,11 @@ class MeterCommandTest {
     // The counter ticks every 100 ms: each device is exact to its power x 0.1 s.
     assertEnergy(150, wall, devices.get(0).get("energyJoules").asDouble());
     assertEnergy(300, wall, devices.get(1).get("energyJoules").asDouble());
-    assertEquals(devices.get(0).get("energyJoules").asDouble()
-        + devices.get(1).get("energyJoules").asDouble(),
-        result.get("energyJoules").asDouble(), 1e-6);
+    assertEquals(
+        devices.get(0).get("energyJoules").asDouble()
+            + devices.get(1).get("energyJoules").asDouble(),
+        result.get("energyJoules").asDouble(),
+        1e-6);
     JsonNode step = result.get("steps").get(0);
     assertEquals("load", step.get("name").asText());
     assertEnergy(450, step.get("seconds").asDouble(), step.get("energyJoules").asDouble());
@@ -197,8 +207,9 @@ class MeterCommandTest {
   @Test
   void manyStepsAreGroupedByName() throws IOException {
     Path file = dir.resolve("many/meter.json");
-    String script = "i=0; while [ $i -lt 45 ]; do echo WATTSWEEP_STEP batch; i=$((i+1)); done;"
-        + " echo WATTSWEEP_STEP; echo WATTSWEEP_STEP";
+    String script =
+        "i=0; while [ $i -lt 45 ]; do echo WATTSWEEP_STEP batch; i=$((i+1)); done;"
+            + " echo WATTSWEEP_STEP; echo WATTSWEEP_STEP";
     int status = run(cpuOnly(), "--json", file.toString(), "--", "sh", "-c", script);
     assertEquals(0, status, err());
     JsonNode steps = json(file).get("steps");

@@ -14,8 +14,18 @@ import org.junit.jupiter.api.Test;
 class MeterOptionsTest {
   @Test
   void optionsThenTheCommandAfterTheSeparator() {
-    MeterOptions o = MeterOptions.parse("--gpus", "0, GPU-abc", "--interval-ms=50", "--json",
-        "out/m.json", "--", "python3", "train.py", "--epochs", "3");
+    MeterOptions o =
+        MeterOptions.parse(
+            "--gpus",
+            "0, GPU-abc",
+            "--interval-ms=50",
+            "--json",
+            "out/m.json",
+            "--",
+            "python3",
+            "train.py",
+            "--epochs",
+            "3");
     assertEquals(Optional.of(List.of("0", "GPU-abc")), o.gpus());
     assertEquals(Duration.ofMillis(50), o.interval());
     assertEquals(Optional.of(Path.of("out/m.json")), o.json());

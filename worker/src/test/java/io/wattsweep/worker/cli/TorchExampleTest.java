@@ -42,8 +42,10 @@ class TorchExampleTest {
   void twoBatchesOfTheTorch3dganRunUnderTheMeterWithTheJavaModelsParameterCounts()
       throws IOException {
     Optional<String> python = pythonWithTorch();
-    assertTrue(python.isPresent(), "this test needs a python3 with torch: apt-get install"
-        + " python3-torch (./wattsweep test installs it)");
+    assertTrue(
+        python.isPresent(),
+        "this test needs a python3 with torch: apt-get install"
+            + " python3-torch (./wattsweep test installs it)");
     Path json = dir.resolve("meter.json");
     Map<String, String> env = new HashMap<>(System.getenv());
     env.remove("CUDA_VISIBLE_DEVICES");
@@ -52,18 +54,35 @@ class TorchExampleTest {
     env.put("WATTSWEEP_CPU_TDP_WATTS", "50");
 
     int status =
-        new MeterCommand(env, out, new PrintStream(err, true, StandardCharsets.UTF_8),
-            System::nanoTime)
-            .run("--json", json.toString(), "--", python.get(), SCRIPT.toString(), "--device",
-                "cpu", "--batch", "1", "--steps", "2");
+        new MeterCommand(
+                env, out, new PrintStream(err, true, StandardCharsets.UTF_8), System::nanoTime)
+            .run(
+                "--json",
+                json.toString(),
+                "--",
+                python.get(),
+                SCRIPT.toString(),
+                "--device",
+                "cpu",
+                "--batch",
+                "1",
+                "--steps",
+                "2");
 
     String printed = out.toString(StandardCharsets.UTF_8);
     ModelInfo java = Workloads.describe(BuiltInModel.GAN_3D, 1, 1);
     JsonNode steps = Json.MAPPER.readTree(json.toFile()).get("steps");
     assertAll(
         () -> assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8)),
-        () -> assertTrue(printed.contains("generator " + java.generatorParameters()
-            + " and discriminator " + java.discriminatorParameters() + " parameters"), printed),
+        () ->
+            assertTrue(
+                printed.contains(
+                    "generator "
+                        + java.generatorParameters()
+                        + " and discriminator "
+                        + java.discriminatorParameters()
+                        + " parameters"),
+                printed),
         () -> assertEquals(2, steps.size(), steps.toString()),
         () -> assertTrue(steps.get(0).get("name").asText().equals("batch"), steps.toString()),
         () -> assertTrue(steps.get(1).get("seconds").asDouble() > 0, steps.toString()));
@@ -71,14 +90,18 @@ class TorchExampleTest {
 
   /** The first of the usual interpreters that imports torch. */
   private static Optional<String> pythonWithTorch() {
-    return Stream.of("python3", "/usr/bin/python3").filter(TorchExampleTest::importsTorch)
+    return Stream.of("python3", "/usr/bin/python3")
+        .filter(TorchExampleTest::importsTorch)
         .findFirst();
   }
 
   private static boolean importsTorch(String python) {
     try {
-      Process p = new ProcessBuilder(List.of(python, "-c", "import torch"))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(List.of(python, "-c", "import torch"))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
       return false;

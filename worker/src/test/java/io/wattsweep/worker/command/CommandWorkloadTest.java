@@ -24,8 +24,19 @@ class CommandWorkloadTest {
   @TempDir Path dir;
 
   private static WorkloadSpec spec(String name, int warmup, int measured, Precision precision) {
-    return spec(new JobSpec("s1-abc", "s1", "command:" + name, 1.0, "cpu", precision, 8, 1, warmup,
-        measured, null));
+    return spec(
+        new JobSpec(
+            "s1-abc",
+            "s1",
+            "command:" + name,
+            1.0,
+            "cpu",
+            precision,
+            8,
+            1,
+            warmup,
+            measured,
+            null));
   }
 
   private static WorkloadSpec spec(JobSpec job) {
@@ -35,15 +46,19 @@ class CommandWorkloadTest {
   /** A worker config whose commands file runs {@code script} with python3 as workload "w". */
   private WorkerConfig config(String script) throws Exception {
     Files.writeString(dir.resolve("w.py"), script);
-    Path file = Files.writeString(dir.resolve("commands.yaml"),
-        "commands:\n  w:\n    argv: [python3, w.py]\n"
-            + "    fullTraining: {datasetSize: 100, epochs: 2}\n");
+    Path file =
+        Files.writeString(
+            dir.resolve("commands.yaml"),
+            "commands:\n  w:\n    argv: [python3, w.py]\n"
+                + "    fullTraining: {datasetSize: 100, epochs: 2}\n");
     return WorkerConfig.fromEnv(Map.of("WATTSWEEP_COMMANDS_FILE", file.toString()));
   }
 
   @Test
   void eachStepEndsAtTheNextMarkerAndTheRunEndsAtACleanExit() throws Exception {
-    var config = config("""
+    var config =
+        config(
+            """
         import time
         print("loading", flush=True)
         time.sleep(0.3)
@@ -67,7 +82,8 @@ class CommandWorkloadTest {
       }
       w.finish();
       assertEquals(Precision.BF16, w.precisionRan());
-      assertTrue(w.precisionNote().startsWith("not verified: the command was asked for bf16"),
+      assertTrue(
+          w.precisionNote().startsWith("not verified: the command was asked for bf16"),
           w.precisionNote());
       assertEquals(new FullTraining(100, 2), w.fullTraining().orElseThrow());
       assertEquals(0, w.info().generatorParameters());
@@ -76,7 +92,9 @@ class CommandWorkloadTest {
 
   @Test
   void whatTheCommandWritesToItsArtifactDirIsItsArtifactAndIsRemovedAtClose() throws Exception {
-    var config = config("""
+    var config =
+        config(
+            """
         import os
         out = os.environ["WATTSWEEP_ARTIFACT_DIR"]
         os.makedirs(os.path.join(out, "variables"))
@@ -101,7 +119,9 @@ class CommandWorkloadTest {
 
   @Test
   void aCommandThatWritesNoArtifactLeavesNone() throws Exception {
-    var config = config("""
+    var config =
+        config(
+            """
         print("WATTSWEEP_STEP", flush=True)
         """);
     Path saved = Files.createDirectory(dir.resolve("saved"));
@@ -114,7 +134,9 @@ class CommandWorkloadTest {
 
   @Test
   void tooFewMarkersFailTheRunSayingHowManyItNeeds() throws Exception {
-    var config = config("""
+    var config =
+        config(
+            """
         for i in range(3):
             print("WATTSWEEP_STEP", flush=True)
         """);
@@ -125,16 +147,20 @@ class CommandWorkloadTest {
       w.awaitStepStart();
       var e = assertThrows(CommandFailedException.class, w::step);
 
-      assertEquals("command workload 'w' exited with status 0 having ended 3 of the 12 steps"
-          + " the job needs (2 warm-up + 10 measured, as WATTSWEEP_WARMUP_BATCHES and"
-          + " WATTSWEEP_MEASURED_BATCHES say): it must print a 'WATTSWEEP_STEP' line as each"
-          + " batch begins", e.getMessage());
+      assertEquals(
+          "command workload 'w' exited with status 0 having ended 3 of the 12 steps"
+              + " the job needs (2 warm-up + 10 measured, as WATTSWEEP_WARMUP_BATCHES and"
+              + " WATTSWEEP_MEASURED_BATCHES say): it must print a 'WATTSWEEP_STEP' line as each"
+              + " batch begins",
+          e.getMessage());
     }
   }
 
   @Test
   void anErrorExitFailsWithTheStatusAndTheLastLinesOfStandardError() throws Exception {
-    var config = config("""
+    var config =
+        config(
+            """
         import sys
         print("WATTSWEEP_STEP", flush=True)
         print("RuntimeError: CUDA error: an illegal memory access", file=sys.stderr)
@@ -144,15 +170,18 @@ class CommandWorkloadTest {
     try (var w = CommandWorkload.open(spec("w", 1, 1, Precision.FP32), config, Map.of())) {
       var e = assertThrows(CommandFailedException.class, w::step);
 
-      assertEquals("command workload 'w' exited with status 7 after 1 of the 2 steps the job"
-          + " needs; its last output: RuntimeError: CUDA error: an illegal memory access",
+      assertEquals(
+          "command workload 'w' exited with status 7 after 1 of the 2 steps the job"
+              + " needs; its last output: RuntimeError: CUDA error: an illegal memory access",
           e.getMessage());
     }
   }
 
   @Test
   void anErrorExitAfterTheLastStepFailsTheRun() throws Exception {
-    var config = config("""
+    var config =
+        config(
+            """
         import sys
         print("WATTSWEEP_STEP", flush=True)
         print("WATTSWEEP_STEP", flush=True)
@@ -166,8 +195,10 @@ class CommandWorkloadTest {
       w.step();
       var e = assertThrows(CommandFailedException.class, w::finish);
 
-      assertTrue(e.getMessage().startsWith("command workload 'w' exited with status 2 after 2 of"
-          + " the 2 steps"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .startsWith("command workload 'w' exited with status 2 after 2 of" + " the 2 steps"),
+          e.getMessage());
     }
   }
 
@@ -175,24 +206,37 @@ class CommandWorkloadTest {
   void aNameTheWorkerDoesNotHaveIsAnInvalidSpecListingItsNames() throws Exception {
     var config = config("print('never run')");
 
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> CommandWorkload.open(spec("resnet50", 2, 10, Precision.FP32), config, Map.of()));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CommandWorkload.open(spec("resnet50", 2, 10, Precision.FP32), config, Map.of()));
 
-    assertEquals("command workload 'resnet50' is not configured on this worker: its commands"
-        + " file " + dir.resolve("commands.yaml").toAbsolutePath() + " names w", e.getMessage());
+    assertEquals(
+        "command workload 'resnet50' is not configured on this worker: its commands"
+            + " file "
+            + dir.resolve("commands.yaml").toAbsolutePath()
+            + " names w",
+        e.getMessage());
   }
 
   @Test
   void closeStopsACommandThatDoesNotExit() throws Exception {
-    var config = config("""
+    var config =
+        config(
+            """
         import time
         print("WATTSWEEP_STEP", flush=True)
         time.sleep(600)
         """);
     var w = CommandWorkload.open(spec("w", 1, 1, Precision.FP32), config, Map.of());
     w.awaitStepStart();
-    long pid = ProcessHandle.current().descendants().filter(p -> p.info().commandLine()
-        .map(c -> c.contains("w.py")).orElse(false)).findFirst().orElseThrow().pid();
+    long pid =
+        ProcessHandle.current()
+            .descendants()
+            .filter(p -> p.info().commandLine().map(c -> c.contains("w.py")).orElse(false))
+            .findFirst()
+            .orElseThrow()
+            .pid();
 
     w.close();
 
@@ -201,20 +245,40 @@ class CommandWorkloadTest {
 
   @Test
   void theEnvironmentDescribesTheJobAndItsGpus() {
-    var gpuJob = new JobSpec("s1-abc", "s1", "command:w", 1.0, "a100", Precision.FP32, 64, 2,
-        3, 10, null);
+    var gpuJob =
+        new JobSpec("s1-abc", "s1", "command:w", 1.0, "a100", Precision.FP32, 64, 2, 3, 10, null);
     var gpuWorker = WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100"));
 
-    Map<String, String> env = CommandWorkload.jobEnv(spec(gpuJob), gpuWorker,
-        Map.of("CUDA_VISIBLE_DEVICES", "3, 5,7"));
+    Map<String, String> env =
+        CommandWorkload.jobEnv(spec(gpuJob), gpuWorker, Map.of("CUDA_VISIBLE_DEVICES", "3, 5,7"));
     Map<String, String> allGpus = CommandWorkload.jobEnv(spec(gpuJob), gpuWorker, Map.of());
-    Map<String, String> cpu = CommandWorkload.jobEnv(spec("w", 2, 10, Precision.BF16),
-        WorkerConfig.fromEnv(Map.of()), Map.of("CUDA_VISIBLE_DEVICES", "0"));
+    Map<String, String> cpu =
+        CommandWorkload.jobEnv(
+            spec("w", 2, 10, Precision.BF16),
+            WorkerConfig.fromEnv(Map.of()),
+            Map.of("CUDA_VISIBLE_DEVICES", "0"));
 
-    assertEquals(Map.of("WATTSWEEP_JOB_ID", "s1-abc", "WATTSWEEP_WORKLOAD", "w",
-        "WATTSWEEP_BATCH_SIZE", "64", "WATTSWEEP_PRECISION", "fp32", "WATTSWEEP_GPUS", "2",
-        "WATTSWEEP_WARMUP_BATCHES", "3", "WATTSWEEP_MEASURED_BATCHES", "10",
-        "CUDA_VISIBLE_DEVICES", "3,5", "NVIDIA_TF32_OVERRIDE", "0"), env);
+    assertEquals(
+        Map.of(
+            "WATTSWEEP_JOB_ID",
+            "s1-abc",
+            "WATTSWEEP_WORKLOAD",
+            "w",
+            "WATTSWEEP_BATCH_SIZE",
+            "64",
+            "WATTSWEEP_PRECISION",
+            "fp32",
+            "WATTSWEEP_GPUS",
+            "2",
+            "WATTSWEEP_WARMUP_BATCHES",
+            "3",
+            "WATTSWEEP_MEASURED_BATCHES",
+            "10",
+            "CUDA_VISIBLE_DEVICES",
+            "3,5",
+            "NVIDIA_TF32_OVERRIDE",
+            "0"),
+        env);
     assertEquals("0,1", allGpus.get("CUDA_VISIBLE_DEVICES"));
     assertEquals("", cpu.get("CUDA_VISIBLE_DEVICES"), "a CPU worker meters no GPU");
     assertFalse(cpu.containsKey("NVIDIA_TF32_OVERRIDE"), "only fp32 turns TF32 off");
@@ -222,11 +286,26 @@ class CommandWorkloadTest {
 
   @Test
   void aPerGpuBatchReachesTheCommandAsItsGlobalBatch() {
-    var perGpu = new JobSpec("s1-abc", "s1", "command:w", 1.0, "a100", Precision.FP32, 32, 2,
-        3, 10, null, null, null, BatchSemantics.PER_GPU);
+    var perGpu =
+        new JobSpec(
+            "s1-abc",
+            "s1",
+            "command:w",
+            1.0,
+            "a100",
+            Precision.FP32,
+            32,
+            2,
+            3,
+            10,
+            null,
+            null,
+            null,
+            BatchSemantics.PER_GPU);
 
-    Map<String, String> env = CommandWorkload.jobEnv(spec(perGpu),
-        WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100")), Map.of());
+    Map<String, String> env =
+        CommandWorkload.jobEnv(
+            spec(perGpu), WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100")), Map.of());
 
     assertEquals("64", env.get("WATTSWEEP_BATCH_SIZE"));
   }

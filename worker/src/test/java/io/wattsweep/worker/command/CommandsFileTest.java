@@ -26,7 +26,9 @@ class CommandsFileTest {
   @Test
   void readsEachWorkloadWithItsDefaultsAndOptions() throws Exception {
     Files.createDirectories(dir.resolve("bench"));
-    Path file = write("""
+    Path file =
+        write(
+            """
         commands:
           resnet50-pytorch:
             argv: [python3, train.py, --synthetic]
@@ -62,15 +64,23 @@ class CommandsFileTest {
 
   @Test
   void noFileMeansNoCommandWorkloads() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> CommandWorkloads.load(Optional.empty()).named("resnet50"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CommandWorkloads.load(Optional.empty()).named("resnet50"));
 
-    assertEquals("command workload 'resnet50' is not configured on this worker: it has no"
-        + " commands file (WATTSWEEP_COMMANDS_FILE is unset)", e.getMessage());
+    assertEquals(
+        "command workload 'resnet50' is not configured on this worker: it has no"
+            + " commands file (WATTSWEEP_COMMANDS_FILE is unset)",
+        e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      textBlock =
+          """
       bad name         | {commands: {Bad_Name: {argv: [/bin/true]}}} | commands.Bad_Name must name a command workload by a name of 1-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit (a sweep never carries a command line): 'Bad_Name'
       argv as string   | {commands: {a: {argv: 'sh -c id'}}} | commands.a.argv must be a non-empty list of strings, the program first (no shell): "sh -c id"
       argv empty       | {commands: {a: {argv: []}}} | commands.a.argv must be a non-empty list of strings, the program first (no shell): []
@@ -88,16 +98,19 @@ class CommandsFileTest {
       unknown key      | {commands: {a: {argv: [/bin/true]}}, shell: /bin/sh} | has an unknown key 'shell'; known: [commands]
       not a map        | [a] | must be a map with the key 'commands': ["a"]
       """)
-  void badEntriesAreRefusedNamingTheFileTheEntryAndTheField(String what, String yaml,
-      String message) throws Exception {
+  void badEntriesAreRefusedNamingTheFileTheEntryAndTheField(
+      String what, String yaml, String message) throws Exception {
     Path file = write(yaml);
 
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> CommandWorkloads.load(Optional.of(file)), what);
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> CommandWorkloads.load(Optional.of(file)), what);
 
     String expected = "commands file " + file.toAbsolutePath() + ": " + message;
-    assertEquals(expected, e.getMessage().substring(0, Math.min(e.getMessage().length(),
-        expected.length())), e.getMessage());
+    assertEquals(
+        expected,
+        e.getMessage().substring(0, Math.min(e.getMessage().length(), expected.length())),
+        e.getMessage());
   }
 
   @Test
@@ -105,14 +118,23 @@ class CommandsFileTest {
     Path missing = dir.resolve("missing.yaml");
     Path malformed = write("commands: [a\n");
 
-    var gone = assertThrows(IllegalArgumentException.class,
-        () -> CommandWorkloads.load(Optional.of(missing)));
-    var broken = assertThrows(IllegalArgumentException.class,
-        () -> CommandWorkloads.load(Optional.of(malformed)));
+    var gone =
+        assertThrows(
+            IllegalArgumentException.class, () -> CommandWorkloads.load(Optional.of(missing)));
+    var broken =
+        assertThrows(
+            IllegalArgumentException.class, () -> CommandWorkloads.load(Optional.of(malformed)));
 
-    assertEquals("commands file " + missing + ": cannot be read:"
-        + " java.nio.file.NoSuchFileException: " + missing, gone.getMessage());
-    assertEquals(0, broken.getMessage().indexOf("commands file " + malformed
-        + ": is not valid YAML or JSON: "), broken.getMessage());
+    assertEquals(
+        "commands file "
+            + missing
+            + ": cannot be read:"
+            + " java.nio.file.NoSuchFileException: "
+            + missing,
+        gone.getMessage());
+    assertEquals(
+        0,
+        broken.getMessage().indexOf("commands file " + malformed + ": is not valid YAML or JSON: "),
+        broken.getMessage());
   }
 }

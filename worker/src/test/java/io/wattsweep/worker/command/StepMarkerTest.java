@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class StepMarkerTest {
   @Test
   void beginNamesTheStepAndEndHasNoName() {
-    assertEquals(Optional.of(new StepMarker(Optional.of("fp32 matmul"))),
+    assertEquals(
+        Optional.of(new StepMarker(Optional.of("fp32 matmul"))),
         StepMarker.parse("WATTSWEEP_STEP  fp32 matmul \r"));
     assertEquals(Optional.of(new StepMarker(Optional.of(""))), StepMarker.parse("WATTSWEEP_STEP"));
     assertTrue(StepMarker.parse("WATTSWEEP_STEP_END").get().isEnd());

@@ -16,8 +16,7 @@ record PlayedRunLauncher(int batches) implements JobLauncher {
   static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
   @Override
-  public Outcome run(JobSpec job, String runId, List<String> gpus,
-      Consumer<RunEvent> onEvent) {
+  public Outcome run(JobSpec job, String runId, List<String> gpus, Consumer<RunEvent> onEvent) {
     onEvent.accept(started(job, runId));
     for (int i = 0; i < batches; i++) {
       onEvent.accept(batch(job, runId, i + 1, i));

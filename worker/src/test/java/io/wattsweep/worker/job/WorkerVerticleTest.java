@@ -22,10 +22,10 @@ import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.event.WorkerHeartbeat;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
-import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
+import io.wattsweep.kafka.LocalBroker;
 import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.metrics.RunObserver;
 import io.wattsweep.worker.process.JobLauncher;
@@ -87,11 +87,14 @@ class WorkerVerticleTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = LocalBroker.start(LocalBroker.Options.of(dataDir,
-            Installation.current().classpath(Program.KAFKA_BROKER))
-        .withStartTimeout(Duration.ofSeconds(90)));
-    admin = Admin.create(new HashMap<>(
-        KafkaClientSettings.admin(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT)));
+    broker =
+        LocalBroker.start(
+            LocalBroker.Options.of(dataDir, Installation.current().classpath(Program.KAFKA_BROKER))
+                .withStartTimeout(Duration.ofSeconds(90)));
+    admin =
+        Admin.create(
+            new HashMap<>(
+                KafkaClientSettings.admin(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT)));
     admin
         .createTopics(
             List.of(
@@ -162,13 +165,17 @@ class WorkerVerticleTest {
     }
     var launches = new AtomicInteger();
     var exited = new CountDownLatch(1);
-    JobLauncher launcher = (spec, runId, gpus, onEvent) -> {
-      launches.incrementAndGet();
-      return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
-    };
+    JobLauncher launcher =
+        (spec, runId, gpus, onEvent) -> {
+          launches.incrementAndGet();
+          return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
+        };
 
-    vertx.deployVerticle(worker(vertx, launcher, Map.of("WATTSWEEP_WORKER_ONCE", "true"),
-        CLOCK, exited::countDown)).onComplete(ctx.succeedingThenComplete());
+    vertx
+        .deployVerticle(
+            worker(
+                vertx, launcher, Map.of("WATTSWEEP_WORKER_ONCE", "true"), CLOCK, exited::countDown))
+        .onComplete(ctx.succeedingThenComplete());
 
     assertTrue(exited.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the worker did not exit");
     Thread.sleep(1_000);
@@ -181,8 +188,14 @@ class WorkerVerticleTest {
     var exited = new CountDownLatch(1);
     long start = System.nanoTime();
 
-    vertx.deployVerticle(worker(vertx, new PlayedRunLauncher(1),
-        Map.of("WATTSWEEP_IDLE_EXIT_MS", "1500"), Clock.systemUTC(), exited::countDown))
+    vertx
+        .deployVerticle(
+            worker(
+                vertx,
+                new PlayedRunLauncher(1),
+                Map.of("WATTSWEEP_IDLE_EXIT_MS", "1500"),
+                Clock.systemUTC(),
+                exited::countDown))
         .onComplete(ctx.succeedingThenComplete());
 
     assertTrue(exited.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the idle worker did not exit");
@@ -190,8 +203,8 @@ class WorkerVerticleTest {
   }
 
   @Test
-  void aBusyWorkerHasClaimedItsJobAndLeftTheNextToAWorkerThatJoinsMidRun(Vertx vertx,
-      VertxTestContext ctx) throws Exception {
+  void aBusyWorkerHasClaimedItsJobAndLeftTheNextToAWorkerThatJoinsMidRun(
+      Vertx vertx, VertxTestContext ctx) throws Exception {
     JobSpec job = job("claimed");
     JobSpec next = job("next-in-line");
     long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
@@ -223,13 +236,19 @@ class WorkerVerticleTest {
       assertTrue(awaitCommitted(jobOffset + 1) >= jobOffset + 1, "the job was not claimed");
       // A worker that joins while the first is mid-run takes the next job at once.
       var tookNext = new CountDownLatch(1);
-      vertx.deployVerticle(worker(vertx, (spec, runId, gpus, onEvent) -> {
-        if (spec.jobId().equals(next.jobId())) {
-          tookNext.countDown();
-        }
-        return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
-      })).await();
-      assertTrue(tookNext.await(WAIT.toSeconds(), TimeUnit.SECONDS),
+      vertx
+          .deployVerticle(
+              worker(
+                  vertx,
+                  (spec, runId, gpus, onEvent) -> {
+                    if (spec.jobId().equals(next.jobId())) {
+                      tookNext.countDown();
+                    }
+                    return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
+                  }))
+          .await();
+      assertTrue(
+          tookNext.await(WAIT.toSeconds(), TimeUnit.SECONDS),
           "the next job waited for the busy worker, which has not finished its own");
     } finally {
       finish.countDown();
@@ -273,30 +292,34 @@ class WorkerVerticleTest {
   }
 
   @Test
-  void aStoppedWorkerGivesItsRunUpAsAborted(Vertx vertx,
-      VertxTestContext ctx) throws Exception {
+  void aStoppedWorkerGivesItsRunUpAsAborted(Vertx vertx, VertxTestContext ctx) throws Exception {
     JobSpec job = job("stopped");
     long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
     var midRun = new CountDownLatch(1);
     var aborted = new CountDownLatch(1);
-    JobLauncher blocking = new JobLauncher() {
-      @Override
-      public Outcome run(JobSpec spec, String runId, List<String> gpus,
-          java.util.function.Consumer<RunEvent> onEvent) throws InterruptedException {
-        if (!spec.jobId().equals(job.jobId())) {
-          return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
-        }
-        onEvent.accept(PlayedRunLauncher.started(spec, runId));
-        midRun.countDown();
-        aborted.await(30, TimeUnit.SECONDS);
-        return new Outcome(137, false, "");
-      }
+    JobLauncher blocking =
+        new JobLauncher() {
+          @Override
+          public Outcome run(
+              JobSpec spec,
+              String runId,
+              List<String> gpus,
+              java.util.function.Consumer<RunEvent> onEvent)
+              throws InterruptedException {
+            if (!spec.jobId().equals(job.jobId())) {
+              return new PlayedRunLauncher(1).run(spec, runId, gpus, onEvent);
+            }
+            onEvent.accept(PlayedRunLauncher.started(spec, runId));
+            midRun.countDown();
+            aborted.await(30, TimeUnit.SECONDS);
+            return new Outcome(137, false, "");
+          }
 
-      @Override
-      public void abort() {
-        aborted.countDown();
-      }
-    };
+          @Override
+          public void abort() {
+            aborted.countDown();
+          }
+        };
     String id = vertx.deployVerticle(worker(vertx, blocking)).await();
     assertTrue(midRun.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the job did not start");
 
@@ -305,8 +328,7 @@ class WorkerVerticleTest {
     List<RunEvent> events = eventsOf(job.jobId(), e -> e instanceof RunFailed);
     RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
     assertEquals(FailureReason.ABORTED, failed.reason());
-    assertTrue(failed.message().contains("the coordinator queues the job again"),
-        failed.message());
+    assertTrue(failed.message().contains("the coordinator queues the job again"), failed.message());
     // The record was claimed: the coordinator, hearing the run was aborted, sends the job again.
     assertTrue(committed() >= jobOffset + 1, "the job was run without being claimed");
     ctx.completeNow();
@@ -339,8 +361,8 @@ class WorkerVerticleTest {
   }
 
   @Test
-  void aRunStoppedAtTheTimeoutIsFailedWithTheLastLinesOfItsOutput(Vertx vertx,
-      VertxTestContext ctx) throws Exception {
+  void aRunStoppedAtTheTimeoutIsFailedWithTheLastLinesOfItsOutput(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     JobSpec job = job("too-slow");
     long jobOffset = produce(JOBS, job.jobId(), EventCodec.encodeJob(job));
     Checkpoint deployed = ctx.checkpoint();
@@ -358,8 +380,10 @@ class WorkerVerticleTest {
     List<RunEvent> events = eventsOf(job.jobId());
     RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
     assertEquals(FailureReason.INTERNAL, failed.reason(), "our own kill is no out-of-memory");
-    assertEquals("job ran past PT30M (WATTSWEEP_JOB_TIMEOUT_MS) and was stopped; its last"
-        + " output: epoch 1/90, batch 4000", failed.message());
+    assertEquals(
+        "job ran past PT30M (WATTSWEEP_JOB_TIMEOUT_MS) and was stopped; its last"
+            + " output: epoch 1/90, batch 4000",
+        failed.message());
     assertEquals(jobOffset + 1, awaitCommitted(jobOffset + 1));
     ctx.completeNow();
   }
@@ -368,11 +392,18 @@ class WorkerVerticleTest {
   void aWorkerOfFourGpusRunsJobsSideBySideOnTheirOwnGpusAndHoldsAWideJobUntilItFits(
       Vertx vertx, VertxTestContext ctx) throws Exception {
     String gpuClass = "gpu4";
-    admin.createTopics(List.of(new NewTopic(Topics.jobs(gpuClass), 1, (short) 1))).all()
+    admin
+        .createTopics(List.of(new NewTopic(Topics.jobs(gpuClass), 1, (short) 1)))
+        .all()
         .get(30, TimeUnit.SECONDS);
-    List<JobSpec> jobs = List.of(job("pack-a", gpuClass, 1), job("pack-b", gpuClass, 1),
-        job("pack-c", gpuClass, 2), job("pack-d", gpuClass, 3), job("pack-e", gpuClass, 1),
-        job("pack-wide", gpuClass, 5));
+    List<JobSpec> jobs =
+        List.of(
+            job("pack-a", gpuClass, 1),
+            job("pack-b", gpuClass, 1),
+            job("pack-c", gpuClass, 2),
+            job("pack-d", gpuClass, 3),
+            job("pack-e", gpuClass, 1),
+            job("pack-wide", gpuClass, 5));
     long wideOffset = -1;
     for (JobSpec j : jobs) {
       wideOffset = produce(Topics.jobs(gpuClass), j.jobId(), EventCodec.encodeJob(j));
@@ -382,27 +413,37 @@ class WorkerVerticleTest {
     List<String> startOrder = new CopyOnWriteArrayList<>();
     var runningNow = new AtomicInteger();
     var mostAtOnce = new AtomicInteger();
-    JobLauncher launcher = (spec, runId, gpus, onEvent) -> {
-      placed.put(spec.jobId(), gpus);
-      startOrder.add(spec.jobId());
-      mostAtOnce.accumulateAndGet(runningNow.incrementAndGet(), Math::max);
-      onEvent.accept(PlayedRunLauncher.started(spec, runId));
-      release.computeIfAbsent(spec.jobId(), k -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS);
-      runningNow.decrementAndGet();
-      onEvent.accept(PlayedRunLauncher.batch(spec, runId, 1, 0));
-      onEvent.accept(PlayedRunLauncher.completed(spec, runId, 2, 1));
-      return new JobLauncher.Outcome(0, false, "");
-    };
-    vertx.deployVerticle(worker(vertx, launcher, Map.of("WATTSWEEP_GPU_CLASS", gpuClass,
-        "WATTSWEEP_WORKER_GPUS", "4"), CLOCK, () -> {})).await();
+    JobLauncher launcher =
+        (spec, runId, gpus, onEvent) -> {
+          placed.put(spec.jobId(), gpus);
+          startOrder.add(spec.jobId());
+          mostAtOnce.accumulateAndGet(runningNow.incrementAndGet(), Math::max);
+          onEvent.accept(PlayedRunLauncher.started(spec, runId));
+          release
+              .computeIfAbsent(spec.jobId(), k -> new CountDownLatch(1))
+              .await(60, TimeUnit.SECONDS);
+          runningNow.decrementAndGet();
+          onEvent.accept(PlayedRunLauncher.batch(spec, runId, 1, 0));
+          onEvent.accept(PlayedRunLauncher.completed(spec, runId, 2, 1));
+          return new JobLauncher.Outcome(0, false, "");
+        };
+    vertx
+        .deployVerticle(
+            worker(
+                vertx,
+                launcher,
+                Map.of("WATTSWEEP_GPU_CLASS", gpuClass, "WATTSWEEP_WORKER_GPUS", "4"),
+                CLOCK,
+                () -> {}))
+        .await();
     String a = jobs.get(0).jobId();
     String b = jobs.get(1).jobId();
     String c = jobs.get(2).jobId();
     String d = jobs.get(3).jobId();
     String e = jobs.get(4).jobId();
 
-    awaitTrue("a, b and c running side by side", () -> placed.keySet().containsAll(
-        List.of(a, b, c)));
+    awaitTrue(
+        "a, b and c running side by side", () -> placed.keySet().containsAll(List.of(a, b, c)));
     assertEquals(List.of("0"), placed.get(a));
     assertEquals(List.of("1"), placed.get(b));
     assertEquals(List.of("2", "3"), placed.get(c));
@@ -424,7 +465,9 @@ class WorkerVerticleTest {
     assertInstanceOf(RunCompleted.class, eEvents.get(eEvents.size() - 1), eEvents.toString());
     Thread.sleep(1_000);
     assertEquals(5, startOrder.size(), "a job of 5 GPUs ran on a worker of 4");
-    assertEquals(wideOffset, committedOf(GROUP, Topics.jobs(gpuClass)),
+    assertEquals(
+        wideOffset,
+        committedOf(GROUP, Topics.jobs(gpuClass)),
         "the job too wide for this worker was not left to the group");
     ctx.completeNow();
   }
@@ -446,14 +489,16 @@ class WorkerVerticleTest {
     return worker(vertx, launcher, Map.of(), CLOCK, () -> {});
   }
 
-  private static WorkerVerticle worker(Vertx vertx, JobLauncher launcher,
-      Map<String, String> settings, Clock clock, Runnable exit) {
+  private static WorkerVerticle worker(
+      Vertx vertx, JobLauncher launcher, Map<String, String> settings, Clock clock, Runnable exit) {
     String bootstrap = broker.bootstrapServers();
-    var env = new HashMap<>(Map.of(
-        "WATTSWEEP_KAFKA_BOOTSTRAP", bootstrap,
-        "WATTSWEEP_GPU_CLASS", "cpu",
-        "WATTSWEEP_WORKER_ID", "test-worker",
-        "WATTSWEEP_HEARTBEAT_INTERVAL_MS", "200"));
+    var env =
+        new HashMap<>(
+            Map.of(
+                "WATTSWEEP_KAFKA_BOOTSTRAP", bootstrap,
+                "WATTSWEEP_GPU_CLASS", "cpu",
+                "WATTSWEEP_WORKER_ID", "test-worker",
+                "WATTSWEEP_HEARTBEAT_INTERVAL_MS", "200"));
     env.putAll(settings);
     return new WorkerVerticle(
         WorkerConfig.fromEnv(env),

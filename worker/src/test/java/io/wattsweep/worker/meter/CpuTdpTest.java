@@ -26,7 +26,8 @@ class CpuTdpTest {
     List<CpuTdp.Row> rows = CpuTdp.table();
     assertTrue(rows.size() >= 24, "rows: " + rows.size());
     for (CpuTdp.Row row : rows) {
-      assertTrue(row.source().startsWith("amd.com") || row.source().startsWith("ark.intel.com"),
+      assertTrue(
+          row.source().startsWith("amd.com") || row.source().startsWith("ark.intel.com"),
           row.pattern() + " cites " + row.source());
       assertTrue(row.packageWatts() >= 100 && row.packageWatts() <= 500, row.toString());
     }
@@ -49,8 +50,9 @@ class CpuTdpTest {
 
   @Test
   void bareMetalCountsEveryPackage() {
-    CpuTdp tdp = CpuTdp.resolve(OptionalDouble.empty(),
-        bareMetal("AMD EPYC 7763 64-Core Processor", 256, 2), 256);
+    CpuTdp tdp =
+        CpuTdp.resolve(
+            OptionalDouble.empty(), bareMetal("AMD EPYC 7763 64-Core Processor", 256, 2), 256);
     assertEquals(560, tdp.watts(), 1e-9);
     assertTrue(tdp.basis().contains("x 2 package(s)"), tdp.basis());
     assertTrue(tdp.basis().contains("amd.com"), tdp.basis());
@@ -58,8 +60,11 @@ class CpuTdpTest {
 
   @Test
   void virtualMachineGetsItsShareOfThePackage() {
-    CpuTdp tdp = CpuTdp.resolve(OptionalDouble.empty(),
-        new CpuInventory("AMD EPYC 7763 64-Core Processor", 8, 1, true), 8);
+    CpuTdp tdp =
+        CpuTdp.resolve(
+            OptionalDouble.empty(),
+            new CpuInventory("AMD EPYC 7763 64-Core Processor", 8, 1, true),
+            8);
     assertEquals(280.0 * 8 / 128, tdp.watts(), 1e-9);
     assertTrue(tdp.basis().contains("8/128 threads"), tdp.basis());
   }
@@ -75,16 +80,18 @@ class CpuTdpTest {
 
   @Test
   void configuredTdpWins() {
-    CpuTdp tdp = CpuTdp.resolve(OptionalDouble.of(95),
-        bareMetal("AMD EPYC 7763 64-Core Processor", 128, 1), 128);
-    assertEquals(new CpuTdp(95, Source.CONFIGURED, "TDP 95 W from WATTSWEEP_CPU_TDP_WATTS"),
-        tdp);
+    CpuTdp tdp =
+        CpuTdp.resolve(
+            OptionalDouble.of(95), bareMetal("AMD EPYC 7763 64-Core Processor", 128, 1), 128);
+    assertEquals(new CpuTdp(95, Source.CONFIGURED, "TDP 95 W from WATTSWEEP_CPU_TDP_WATTS"), tdp);
   }
 
   @Test
   void malformedTableLineIsRejectedWithItsNumber() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CpuTdp.parse(List.of("# comment", "EPYC 1234 | lots | 8")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CpuTdp.parse(List.of("# comment", "EPYC 1234 | lots | 8")));
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     assertFalse(CpuTdp.parse(List.of("EPYC 1\\b | 100 | 8 # somewhere")).isEmpty());
   }

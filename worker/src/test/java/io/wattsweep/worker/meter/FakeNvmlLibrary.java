@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * The fake libnvidia-ml of src/test/c/fake_nvml.c, compiled with gcc into a directory, with its
- * steering exports. Each build is its own library file, so its state is its own. Used by tests
- * and by the benchmark mains, so it needs no test framework.
+ * steering exports. Each build is its own library file, so its state is its own. Used by tests and
+ * by the benchmark mains, so it needs no test framework.
  */
 public final class FakeNvmlLibrary {
   /** The fake's extra exports, for steering it (see fake_nvml.c). */
@@ -39,8 +39,20 @@ public final class FakeNvmlLibrary {
   public static FakeNvmlLibrary build(Path dir) throws IOException, InterruptedException {
     Path source = Path.of(System.getProperty("basedir", "."), "src/test/c/fake_nvml.c");
     Path library = dir.resolve("libnvidia-ml.so");
-    Process gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o",
-        library.toString(), source.toString(), "-lm").redirectErrorStream(true).start();
+    Process gcc =
+        new ProcessBuilder(
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-O1",
+                "-Wall",
+                "-Werror",
+                "-o",
+                library.toString(),
+                source.toString(),
+                "-lm")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (gcc.waitFor() != 0) {
       throw new IllegalStateException("gcc failed:\n" + output);

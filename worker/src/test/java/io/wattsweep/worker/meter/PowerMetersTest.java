@@ -48,8 +48,8 @@ class PowerMetersTest {
   @Test
   void gpuWorkerUsesNvml() {
     nvml.configure("gpus=1;watts=300");
-    Map<String, String> env = env("WATTSWEEP_GPU_CLASS", "h200",
-        "WATTSWEEP_NVML_LIBRARY", nvml.file().toString());
+    Map<String, String> env =
+        env("WATTSWEEP_GPU_CLASS", "h200", "WATTSWEEP_NVML_LIBRARY", nvml.file().toString());
     try (PowerMeter meter = open(env)) {
       assertInstanceOf(NvmlPowerMeter.class, meter);
       assertEquals(EnergyMethod.NVML_ENERGY_COUNTER, meter.method());
@@ -58,8 +58,9 @@ class PowerMetersTest {
 
   @Test
   void gpuWorkerWithoutNvmlRefusesToReportTheCpuInstead() {
-    var e = org.junit.jupiter.api.Assertions.assertThrows(MeterUnavailableException.class,
-        () -> open(env("WATTSWEEP_GPU_CLASS", "h200")));
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            MeterUnavailableException.class, () -> open(env("WATTSWEEP_GPU_CLASS", "h200")));
     org.junit.jupiter.api.Assertions.assertTrue(
         e.getMessage().startsWith("GPU class h200 needs NVML to meter its GPUs"), e.getMessage());
   }
@@ -74,8 +75,12 @@ class PowerMetersTest {
 
   @Test
   void withoutRaplTheEstimateSaysWhyAndWhatItRestsOn() throws IOException {
-    Map<String, String> env = env("WATTSWEEP_POWERCAP_ROOT", dir.resolve("absent").toString(),
-        "WATTSWEEP_CPU_TDP_WATTS", "120");
+    Map<String, String> env =
+        env(
+            "WATTSWEEP_POWERCAP_ROOT",
+            dir.resolve("absent").toString(),
+            "WATTSWEEP_CPU_TDP_WATTS",
+            "120");
     PowerMeters.Choice choice = PowerMeters.openCpu(WorkerConfig.fromEnv(env));
     try (PowerMeter meter = choice.meter()) {
       assertEquals(EnergyMethod.TDP_ESTIMATE, meter.method());
@@ -89,8 +94,8 @@ class PowerMetersTest {
 
   @Test
   void withoutTdpSettingTheEstimateUsesTheTableOrTenWattsPerCore() {
-    WorkerConfig config = WorkerConfig.fromEnv(
-        env("WATTSWEEP_POWERCAP_ROOT", dir.resolve("absent").toString()));
+    WorkerConfig config =
+        WorkerConfig.fromEnv(env("WATTSWEEP_POWERCAP_ROOT", dir.resolve("absent").toString()));
     CpuInventory epyc = new CpuInventory("AMD EPYC 7543 32-Core Processor", 64, 1, false);
     PowerMeters.Choice table = PowerMeters.openCpu(config, epyc, 64);
     table.meter().close();

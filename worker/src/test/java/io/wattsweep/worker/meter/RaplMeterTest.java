@@ -60,10 +60,22 @@ class RaplMeterTest {
       assertEquals(EnergyMethod.RAPL, meter.method());
       assertEquals(
           List.of(
-              new DeviceInfo(0, "cpu", "intel-rapl:0", "Test CPU",
-                  System.getProperty("os.arch"), 280, "intel-rapl"),
-              new DeviceInfo(1, "cpu", "intel-rapl:1", "Test CPU",
-                  System.getProperty("os.arch"), 0, "intel-rapl")),
+              new DeviceInfo(
+                  0,
+                  "cpu",
+                  "intel-rapl:0",
+                  "Test CPU",
+                  System.getProperty("os.arch"),
+                  280,
+                  "intel-rapl"),
+              new DeviceInfo(
+                  1,
+                  "cpu",
+                  "intel-rapl:1",
+                  "Test CPU",
+                  System.getProperty("os.arch"),
+                  0,
+                  "intel-rapl")),
           meter.devices());
       assertEquals(0, meter.energyJoules(), 0);
 
@@ -125,16 +137,18 @@ class RaplMeterTest {
     zone("intel-rapl:0", "package-0", 0, RANGE_UJ);
     zone("intel-rapl:1", "package-1", 0, RANGE_UJ);
     // As the kernel answers a user other than root since Linux 5.10.
-    RaplMeter.SysFs rootOnly = file -> {
-      if (file.endsWith("energy_uj") && file.toString().contains("intel-rapl:1")) {
-        throw new AccessDeniedException(file.toString());
-      }
-      return Files.readString(file);
-    };
-    MeterUnavailableException e = assertThrows(MeterUnavailableException.class,
-        () -> RaplMeter.open(root, nanos::get, rootOnly, "Test CPU"));
-    assertTrue(e.reason().contains("intel-rapl:1/energy_uj is not readable by user"),
-        e.reason());
+    RaplMeter.SysFs rootOnly =
+        file -> {
+          if (file.endsWith("energy_uj") && file.toString().contains("intel-rapl:1")) {
+            throw new AccessDeniedException(file.toString());
+          }
+          return Files.readString(file);
+        };
+    MeterUnavailableException e =
+        assertThrows(
+            MeterUnavailableException.class,
+            () -> RaplMeter.open(root, nanos::get, rootOnly, "Test CPU"));
+    assertTrue(e.reason().contains("intel-rapl:1/energy_uj is not readable by user"), e.reason());
     assertTrue(e.reason().contains("only root may read RAPL energy"), e.reason());
   }
 
@@ -144,16 +158,16 @@ class RaplMeterTest {
     Path energy = zone.resolve("energy_uj");
     Files.setPosixFilePermissions(energy, PosixFilePermissions.fromString("-w-------"));
     assumeFalse(Files.isReadable(energy), "root reads any file: covered by the injected case");
-    MeterUnavailableException e = assertThrows(MeterUnavailableException.class,
-        () -> RaplMeter.open(root, nanos::get));
+    MeterUnavailableException e =
+        assertThrows(MeterUnavailableException.class, () -> RaplMeter.open(root, nanos::get));
     assertTrue(e.reason().contains("not readable by user"), e.reason());
   }
 
   @Test
   void noPowercapDirectoryMakesItUnavailable() {
     Path absent = root.resolve("absent");
-    MeterUnavailableException e = assertThrows(MeterUnavailableException.class,
-        () -> RaplMeter.open(absent, nanos::get));
+    MeterUnavailableException e =
+        assertThrows(MeterUnavailableException.class, () -> RaplMeter.open(absent, nanos::get));
     assertTrue(e.reason().contains(absent + " does not exist"), e.reason());
   }
 

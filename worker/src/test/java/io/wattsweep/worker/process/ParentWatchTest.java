@@ -20,8 +20,11 @@ class ParentWatchTest {
   void aChangedParentIsNoticedAndOnlyThen() throws Exception {
     var parent = new AtomicLong(100);
     var orphaned = new CountDownLatch(1);
-    ParentWatch.start(OptionalLong.of(100), () -> OptionalLong.of(parent.get()),
-        Duration.ofMillis(10), orphaned::countDown);
+    ParentWatch.start(
+        OptionalLong.of(100),
+        () -> OptionalLong.of(parent.get()),
+        Duration.ofMillis(10),
+        orphaned::countDown);
 
     assertFalse(orphaned.await(100, TimeUnit.MILLISECONDS), "orphaned while the parent lives");
     parent.set(1);
@@ -32,14 +35,25 @@ class ParentWatchTest {
   @Test
   void aProcessWhoseParentIsKilledEndsItself() throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String probe = String.join(" ", javaBin, "-cp", "'" + System.getProperty("java.class.path")
-        + "'", "'" + Probe.class.getName() + "'");
+    String probe =
+        String.join(
+            " ",
+            javaBin,
+            "-cp",
+            "'" + System.getProperty("java.class.path") + "'",
+            "'" + Probe.class.getName() + "'");
     // bash stays the probe's parent (it waits), as a worker waits for its job's process.
-    Process parent = new ProcessBuilder("bash", "-c",
-        ParentWatch.PARENT_PID + "=$$ " + probe + " & echo $!; wait")
-        .redirectErrorStream(true).start();
-    long pid = Long.parseLong(new BufferedReader(new InputStreamReader(
-        parent.getInputStream(), StandardCharsets.UTF_8)).readLine().trim());
+    Process parent =
+        new ProcessBuilder(
+                "bash", "-c", ParentWatch.PARENT_PID + "=$$ " + probe + " & echo $!; wait")
+            .redirectErrorStream(true)
+            .start();
+    long pid =
+        Long.parseLong(
+            new BufferedReader(
+                    new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))
+                .readLine()
+                .trim());
     ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
     Thread.sleep(1_500);
     assertTrue(child.isAlive(), "the probe ended before its parent did");

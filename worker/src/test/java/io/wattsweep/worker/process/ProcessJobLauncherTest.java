@@ -14,7 +14,17 @@ import org.junit.jupiter.api.Test;
 class ProcessJobLauncherTest {
 
   private static JobSpec job(Precision precision, int gpus) {
-    return new JobSpec("sw-1-job", "sw-1", "3dgan", 0.25, "cpu", precision, 4, gpus, 2, 10,
+    return new JobSpec(
+        "sw-1-job",
+        "sw-1",
+        "3dgan",
+        0.25,
+        "cpu",
+        precision,
+        4,
+        gpus,
+        2,
+        10,
         new FullTraining(360000, 30));
   }
 
@@ -36,12 +46,14 @@ class ProcessJobLauncherTest {
 
   @Test
   void jobProcessesGetNoKafkaCredentials() {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "WATTSWEEP_KAFKA_BOOTSTRAP", "kafka:9093",
-        "WATTSWEEP_KAFKA_SASL_PASSWORD", "secret",
-        "WATTSWEEP_KAFKA_SASL_PASSWORD_FILE", "/run/secrets/kafka",
-        "WATTSWEEP_GPU_CLASS", "a100",
-        "PATH", "/usr/bin"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "WATTSWEEP_KAFKA_BOOTSTRAP", "kafka:9093",
+                "WATTSWEEP_KAFKA_SASL_PASSWORD", "secret",
+                "WATTSWEEP_KAFKA_SASL_PASSWORD_FILE", "/run/secrets/kafka",
+                "WATTSWEEP_GPU_CLASS", "a100",
+                "PATH", "/usr/bin"));
 
     ProcessJobLauncher.withoutKafkaSettings(env);
 

@@ -43,7 +43,8 @@ class CommandJobRunTest {
    * Marks every step the job needs, or with "--oom" fails at its second as PyTorch does; with
    * "--save" writes a model file where the worker said.
    */
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       import os, sys
       env = os.environ
       if "--save" in sys.argv:
@@ -62,7 +63,10 @@ class CommandJobRunTest {
 
   private List<RunEvent> run(String model) throws Exception {
     Files.writeString(dir.resolve("steps.py"), SCRIPT);
-    Path file = Files.writeString(dir.resolve("commands.yaml"), """
+    Path file =
+        Files.writeString(
+            dir.resolve("commands.yaml"),
+            """
         commands:
           steps:
             argv: [python3, steps.py, --save]
@@ -78,15 +82,27 @@ class CommandJobRunTest {
     WorkerConfig config = WorkerConfig.fromEnv(Map.of("WATTSWEEP_COMMANDS_FILE", file.toString()));
     var job = new JobSpec("s1-abc", "s1", model, 1.0, "cpu", Precision.TF32, 8, 1, 2, 10, null);
     var meter = new FakeMeter(EnergyMethod.RAPL, 1.0);
-    new JobRun(job, "s1-abc-r1", "worker-1", "host-1",
-        new EventSink(new PrintStream(out, true, StandardCharsets.UTF_8)), Clock.systemUTC(),
-        System::nanoTime)
-        .run(new JobRun.Parts(gpus -> meter, new JobWorkloads(config, Map.of())::open,
-            Duration.ZERO, Duration.ofHours(1), new DirectoryStore(dir.resolve("artifacts"))));
+    new JobRun(
+            job,
+            "s1-abc-r1",
+            "worker-1",
+            "host-1",
+            new EventSink(new PrintStream(out, true, StandardCharsets.UTF_8)),
+            Clock.systemUTC(),
+            System::nanoTime)
+        .run(
+            new JobRun.Parts(
+                gpus -> meter,
+                new JobWorkloads(config, Map.of())::open,
+                Duration.ZERO,
+                Duration.ofHours(1),
+                new DirectoryStore(dir.resolve("artifacts"))));
     var events = new ArrayList<RunEvent>();
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-      RunEvent e = (RunEvent) EventCodec.decodeEvent(line.substring(EventSink.MARKER.length())
-          .getBytes(StandardCharsets.UTF_8));
+      RunEvent e =
+          (RunEvent)
+              EventCodec.decodeEvent(
+                  line.substring(EventSink.MARKER.length()).getBytes(StandardCharsets.UTF_8));
       if (!(e instanceof PowerSample)) {
         events.add(e);
       }
@@ -116,8 +132,10 @@ class CommandJobRunTest {
     // What the command saved is the run's artifact, packed like a generator's checkpoint.
     Path zip = Path.of(java.net.URI.create(done.artifact().uri()));
     try (var z = new java.util.zip.ZipFile(zip.toFile())) {
-      assertEquals("trained", new String(z.getInputStream(z.getEntry("model.pt")).readAllBytes(),
-          StandardCharsets.UTF_8));
+      assertEquals(
+          "trained",
+          new String(
+              z.getInputStream(z.getEntry("model.pt")).readAllBytes(), StandardCharsets.UTF_8));
     }
     assertEquals(Files.size(zip), done.artifact().bytes());
   }
@@ -128,8 +146,11 @@ class CommandJobRunTest {
 
     RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
     assertEquals(FailureReason.INVALID_SPEC, failed.reason());
-    assertTrue(failed.message().startsWith("command workload 'resnet50' is not configured on this"
-        + " worker"), failed.message());
+    assertTrue(
+        failed
+            .message()
+            .startsWith("command workload 'resnet50' is not configured on this" + " worker"),
+        failed.message());
   }
 
   @Test
@@ -138,8 +159,13 @@ class CommandJobRunTest {
 
     RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
     assertEquals(FailureReason.OUT_OF_MEMORY, failed.reason());
-    assertTrue(failed.message().endsWith("its last output: torch.OutOfMemoryError: CUDA out of"
-        + " memory. Tried to allocate 2.00 GiB"), failed.message());
+    assertTrue(
+        failed
+            .message()
+            .endsWith(
+                "its last output: torch.OutOfMemoryError: CUDA out of"
+                    + " memory. Tried to allocate 2.00 GiB"),
+        failed.message());
   }
 
   @Test
@@ -148,8 +174,12 @@ class CommandJobRunTest {
 
     RunFailed failed = assertInstanceOf(RunFailed.class, events.get(events.size() - 1));
     assertEquals(FailureReason.COMMAND_FAILED, failed.reason());
-    assertTrue(failed.message().startsWith("command workload 'few' exited with status 0 having"
-        + " ended 5 of the 12 steps"), failed.message());
+    assertTrue(
+        failed
+            .message()
+            .startsWith(
+                "command workload 'few' exited with status 0 having" + " ended 5 of the 12 steps"),
+        failed.message());
     assertTrue(events.stream().noneMatch(e -> e instanceof RunCompleted), events.toString());
   }
 

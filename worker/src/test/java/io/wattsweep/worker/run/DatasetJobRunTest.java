@@ -48,11 +48,16 @@ class DatasetJobRunTest {
 
     assertTrue(events.get(events.size() - 1) instanceof RunCompleted, events.toString());
     List<BatchMeasured> batches =
-        events.stream().filter(BatchMeasured.class::isInstance).map(BatchMeasured.class::cast)
+        events.stream()
+            .filter(BatchMeasured.class::isInstance)
+            .map(BatchMeasured.class::cast)
             .toList();
     assertEquals(2, batches.size());
-    assertTrue(batches.stream().allMatch(b -> Double.isFinite(b.discriminatorLoss())
-        && Double.isFinite(b.generatorLoss())), batches.toString());
+    assertTrue(
+        batches.stream()
+            .allMatch(
+                b -> Double.isFinite(b.discriminatorLoss()) && Double.isFinite(b.generatorLoss())),
+        batches.toString());
   }
 
   @Test
@@ -80,20 +85,47 @@ class DatasetJobRunTest {
 
   /** Runs a full-size 3DGAN job at batch 1 on {@code dataset}; returns its events but samples. */
   private List<RunEvent> run(String dataset) {
-    var job = new JobSpec("s1-dataset0001", "s1", "3dgan", 1, "cpu", Precision.FP32, 1, 1, 0, 2,
-        new FullTraining(1_000, 1), null, dataset, null);
+    var job =
+        new JobSpec(
+            "s1-dataset0001",
+            "s1",
+            "3dgan",
+            1,
+            "cpu",
+            Precision.FP32,
+            1,
+            1,
+            0,
+            2,
+            new FullTraining(1_000, 1),
+            null,
+            dataset,
+            null);
     var meter = new FakeMeter(EnergyMethod.TDP_ESTIMATE, 1.0);
     var clock = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
     AtomicLong nanos = new AtomicLong();
     var sink = new EventSink(new PrintStream(out, true, StandardCharsets.UTF_8));
-    new JobRun(job, "s1-dataset0001-r1", "worker-1", "host-1", sink, clock,
-        () -> nanos.addAndGet(1_000_000))
-        .run(new JobRun.Parts(gpus -> meter, Workloads::open, Duration.ZERO, Duration.ofHours(1),
-            new DirectoryStore(dir.resolve("artifacts"))));
+    new JobRun(
+            job,
+            "s1-dataset0001-r1",
+            "worker-1",
+            "host-1",
+            sink,
+            clock,
+            () -> nanos.addAndGet(1_000_000))
+        .run(
+            new JobRun.Parts(
+                gpus -> meter,
+                Workloads::open,
+                Duration.ZERO,
+                Duration.ofHours(1),
+                new DirectoryStore(dir.resolve("artifacts"))));
     List<RunEvent> events = new ArrayList<>();
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-      RunEvent e = (RunEvent) EventCodec.decodeEvent(
-          line.substring(EventSink.MARKER.length()).getBytes(StandardCharsets.UTF_8));
+      RunEvent e =
+          (RunEvent)
+              EventCodec.decodeEvent(
+                  line.substring(EventSink.MARKER.length()).getBytes(StandardCharsets.UTF_8));
       if (!(e instanceof PowerSample)) {
         events.add(e);
       }

@@ -86,8 +86,9 @@ class JobRunTest {
    * built, start and end (+0.125 J over 1 ms = 125 W), warm-up start, the end of each of the 2
    * warm-up batches, span start, then the end of each of the 3 measured batches.
    */
-  private static final double[] ENERGY_STEPS =
-      {1_000.0, 0.05, 1.0, 0.125, 1.0, 2.0, 2.0, 7.0, 10.0, 20.0, 30.5};
+  private static final double[] ENERGY_STEPS = {
+    1_000.0, 0.05, 1.0, 0.125, 1.0, 2.0, 2.0, 7.0, 10.0, 20.0, 30.5
+  };
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final EventSink sink = new EventSink(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -112,7 +113,8 @@ class JobRunTest {
   }
 
   private static JobRun.Parts parts(
-      IntFunction<PowerMeter> meters, Function<WorkloadSpec, Workload> workloads,
+      IntFunction<PowerMeter> meters,
+      Function<WorkloadSpec, Workload> workloads,
       ArtifactStore store) {
     return new JobRun.Parts(meters, workloads, Duration.ZERO, NO_MORE_SAMPLES, store);
   }
@@ -173,8 +175,9 @@ class JobRunTest {
 
   @Test
   void theFrameworkNamesTheTensorFlowVersionsTheBuildUses() {
-    assertTrue(JobRun.FRAMEWORK.matches(
-        "tensorflow-java \\d+\\.\\d+\\.\\d+ \\(TensorFlow \\d+\\.\\d+\\)"), JobRun.FRAMEWORK);
+    assertTrue(
+        JobRun.FRAMEWORK.matches("tensorflow-java \\d+\\.\\d+\\.\\d+ \\(TensorFlow \\d+\\.\\d+\\)"),
+        JobRun.FRAMEWORK);
   }
 
   @Test
@@ -198,7 +201,8 @@ class JobRunTest {
         () ->
             assertEquals(
                 HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
+                    .formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
                 artifact.sha256()),
         // The generator as it was after all 5 steps (2 warm-up, 3 measured).
         () -> assertEquals(Map.of("generator.index", "steps 5"), unzip(file)));
@@ -354,8 +358,9 @@ class JobRunTest {
     var workload = new FakeWorkload();
     workload.idleWhenBuilt = false;
     // No idle with the job built: bare idle, warm-up start and ends, span start, batches.
-    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER,
-        1_000.0, 0.05, 1.0, 2.0, 2.0, 7.0, 10.0, 20.0, 30.5);
+    var meter =
+        new FakeMeter(
+            EnergyMethod.NVML_ENERGY_COUNTER, 1_000.0, 0.05, 1.0, 2.0, 2.0, 7.0, 10.0, 20.0, 30.5);
 
     run().run(parts(gpus -> meter, spec -> workload));
 
@@ -370,14 +375,26 @@ class JobRunTest {
 
   /** A job of 3dgan with these batch counts; its full training is beside the point here. */
   private static JobSpec job(int warmup, int maxWarmup, int measured, int maxMeasured) {
-    return new JobSpec("s1-0123456789", "s1", "3dgan", 0.25, "cpu", Precision.FP32, 16, 2,
-        warmup, measured, new FullTraining(1_000, 1),
-        new StoppingRules(maxWarmup, maxMeasured, 0.02), null, null);
+    return new JobSpec(
+        "s1-0123456789",
+        "s1",
+        "3dgan",
+        0.25,
+        "cpu",
+        Precision.FP32,
+        16,
+        2,
+        warmup,
+        measured,
+        new FullTraining(1_000, 1),
+        new StoppingRules(maxWarmup, maxMeasured, 0.02),
+        null,
+        null);
   }
 
   /**
-   * Energy steps for a run without warm-up: idle reads (4), span start, then {@code batches}
-   * (the last one repeats).
+   * Energy steps for a run without warm-up: idle reads (4), span start, then {@code batches} (the
+   * last one repeats).
    */
   private static double[] withoutWarmUp(double... batches) {
     double[] steps = new double[5 + batches.length];
@@ -430,9 +447,12 @@ class JobRunTest {
 
   @Test
   void aMeterTooNoisyForTheTargetStopsAtTheCap() {
-    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER,
-        withoutWarmUp(5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5,
-            15, 5, 15, 5, 15, 5, 15, 5, 15));
+    var meter =
+        new FakeMeter(
+            EnergyMethod.NVML_ENERGY_COUNTER,
+            withoutWarmUp(
+                5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15, 5, 15,
+                5, 15, 5, 15, 5, 15));
 
     run(job(0, 0, 10, 25)).run(parts(gpus -> meter, spec -> new FakeWorkload()));
 
@@ -443,8 +463,24 @@ class JobRunTest {
   @Test
   void warmUpGoesOnUntilPowerSettles() {
     // Idle (4 reads), warm-up start, then warm-up batches whose power falls until the sixth.
-    var meter = new FakeMeter(EnergyMethod.NVML_ENERGY_COUNTER,
-        0, 0, 0, 0, 0, 2.0, 1.8, 1.6, 1.4, 1.2, 1.0, 1.0, 1.0, 1.0, 1.0);
+    var meter =
+        new FakeMeter(
+            EnergyMethod.NVML_ENERGY_COUNTER,
+            0,
+            0,
+            0,
+            0,
+            0,
+            2.0,
+            1.8,
+            1.6,
+            1.4,
+            1.2,
+            1.0,
+            1.0,
+            1.0,
+            1.0,
+            1.0);
     var workload = new FakeWorkload();
 
     run(job(2, 30, 3, 3)).run(parts(gpus -> meter, spec -> workload));
@@ -520,8 +556,19 @@ class JobRunTest {
 
     WorkloadSpec spec = asked.get();
     assertEquals(2, gpusAsked.get());
-    assertEquals(new WorkloadSpec("3dgan", 0.25, Precision.TF32, 16, 2, spec.seed(), null,
-        JOB.jobId(), JOB.warmupBatches(), JOB.measuredBatches()), spec);
+    assertEquals(
+        new WorkloadSpec(
+            "3dgan",
+            0.25,
+            Precision.TF32,
+            16,
+            2,
+            spec.seed(),
+            null,
+            JOB.jobId(),
+            JOB.warmupBatches(),
+            JOB.measuredBatches()),
+        spec);
   }
 
   @Test
@@ -664,8 +711,8 @@ class JobRunTest {
   /**
    * Bug (JobRun.run, finally block): the power sampler is only {@code shutdownNow()}-ed, never
    * awaited, so a power read in progress (about 2 ms of NVML; up to 500 ms in this fake) outlives
-   * the run: the meter is closed under it and its PowerSample is written after RunCompleted.
-   * Passes once JobRun stops and awaits the sampler before it writes the terminal event.
+   * the run: the meter is closed under it and its PowerSample is written after RunCompleted. Passes
+   * once JobRun stops and awaits the sampler before it writes the terminal event.
    */
   @Test
   void theMeterIsNotClosedWhileTheSamplerReadsIt() {

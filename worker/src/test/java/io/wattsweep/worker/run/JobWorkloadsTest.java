@@ -21,16 +21,19 @@ class JobWorkloadsTest {
   @TempDir Path dir;
 
   private static WorkloadSpec spec(String model) {
-    return WorkloadSpec.of(new JobSpec("s1-abc", "s1", model, 1.0, "cpu", Precision.FP32, 8, 1, 0,
-        1, null), 1);
+    return WorkloadSpec.of(
+        new JobSpec("s1-abc", "s1", model, 1.0, "cpu", Precision.FP32, 8, 1, 0, 1, null), 1);
   }
 
   @Test
   void aCommandModelOpensTheConfiguredCommand() throws Exception {
-    Path file = Files.writeString(dir.resolve("commands.yaml"),
-        "commands:\n  w:\n    argv: [python3, -c, 'print(\"WATTSWEEP_STEP\")']\n");
-    var workloads = new JobWorkloads(
-        WorkerConfig.fromEnv(Map.of("WATTSWEEP_COMMANDS_FILE", file.toString())), Map.of());
+    Path file =
+        Files.writeString(
+            dir.resolve("commands.yaml"),
+            "commands:\n  w:\n    argv: [python3, -c, 'print(\"WATTSWEEP_STEP\")']\n");
+    var workloads =
+        new JobWorkloads(
+            WorkerConfig.fromEnv(Map.of("WATTSWEEP_COMMANDS_FILE", file.toString())), Map.of());
 
     try (Workload w = workloads.open(spec("command:w"))) {
       assertInstanceOf(CommandWorkload.class, w);
@@ -41,12 +44,15 @@ class JobWorkloadsTest {
   void aModelThisWorkerLacksIsRejectedNamingIt() {
     var workloads = new JobWorkloads(WorkerConfig.fromEnv(Map.of()), Map.of());
 
-    IllegalArgumentException command = assertThrows(IllegalArgumentException.class,
-        () -> workloads.open(spec("command:w")));
-    assertTrue(command.getMessage().startsWith("command workload 'w' is not configured"),
+    IllegalArgumentException command =
+        assertThrows(IllegalArgumentException.class, () -> workloads.open(spec("command:w")));
+    assertTrue(
+        command.getMessage().startsWith("command workload 'w' is not configured"),
         command.getMessage());
-    IllegalArgumentException builtIn = assertThrows(IllegalArgumentException.class,
-        () -> workloads.open(new WorkloadSpec("stylegan", 1, Precision.FP32, 8, 1, 1)));
+    IllegalArgumentException builtIn =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> workloads.open(new WorkloadSpec("stylegan", 1, Precision.FP32, 8, 1, 1)));
     assertEquals("model must be one of 3dgan, vae-progan: 'stylegan'", builtIn.getMessage());
   }
 }

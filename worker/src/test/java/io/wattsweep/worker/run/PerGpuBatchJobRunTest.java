@@ -46,8 +46,22 @@ class PerGpuBatchJobRunTest {
 
   @Test
   void twoTowersEachTrainTheJobsBatch() {
-    var job = new JobSpec("s1-pergpu0001", "s1", "3dgan", 0.25, "cpu", Precision.FP32, 2, 2, 0,
-        2, new FullTraining(1_000, 1), null, null, BatchSemantics.PER_GPU);
+    var job =
+        new JobSpec(
+            "s1-pergpu0001",
+            "s1",
+            "3dgan",
+            0.25,
+            "cpu",
+            Precision.FP32,
+            2,
+            2,
+            0,
+            2,
+            new FullTraining(1_000, 1),
+            null,
+            null,
+            BatchSemantics.PER_GPU);
     var opened = new AtomicReference<WorkloadSpec>();
 
     List<RunEvent> events = run(job, opened);
@@ -57,8 +71,11 @@ class PerGpuBatchJobRunTest {
     assertAll(
         () -> assertEquals(4, opened.get().batchSize(), "the global batch the towers split"),
         () -> assertEquals(2, opened.get().devices()),
-        () -> assertEquals(Workloads.describe(BuiltInModel.GAN_3D, 0.25, 4).flopsPerStep(),
-            started.flopsPerStep(), "a step's FLOPs are those of 2 x 2 samples"));
+        () ->
+            assertEquals(
+                Workloads.describe(BuiltInModel.GAN_3D, 0.25, 4).flopsPerStep(),
+                started.flopsPerStep(),
+                "a step's FLOPs are those of 2 x 2 samples"));
   }
 
   /** Runs {@code job} on the real workloads, keeping what it opened; its events but samples. */
@@ -67,18 +84,30 @@ class PerGpuBatchJobRunTest {
     var clock = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
     AtomicLong nanos = new AtomicLong();
     var sink = new EventSink(new PrintStream(out, true, StandardCharsets.UTF_8));
-    new JobRun(job, job.jobId() + "-r1", "worker-1", "host-1", sink, clock,
-        () -> nanos.addAndGet(1_000_000))
-        .run(new JobRun.Parts(gpus -> meter,
-            spec -> {
-              opened.set(spec);
-              return Workloads.open(spec);
-            },
-            Duration.ZERO, Duration.ofHours(1), new DirectoryStore(dir.resolve("artifacts"))));
+    new JobRun(
+            job,
+            job.jobId() + "-r1",
+            "worker-1",
+            "host-1",
+            sink,
+            clock,
+            () -> nanos.addAndGet(1_000_000))
+        .run(
+            new JobRun.Parts(
+                gpus -> meter,
+                spec -> {
+                  opened.set(spec);
+                  return Workloads.open(spec);
+                },
+                Duration.ZERO,
+                Duration.ofHours(1),
+                new DirectoryStore(dir.resolve("artifacts"))));
     List<RunEvent> events = new ArrayList<>();
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-      RunEvent e = (RunEvent) EventCodec.decodeEvent(
-          line.substring(EventSink.MARKER.length()).getBytes(StandardCharsets.UTF_8));
+      RunEvent e =
+          (RunEvent)
+              EventCodec.decodeEvent(
+                  line.substring(EventSink.MARKER.length()).getBytes(StandardCharsets.UTF_8));
       if (!(e instanceof PowerSample)) {
         events.add(e);
       }

@@ -20,8 +20,10 @@ final class Architectures {
    */
   static void assertDescribes(String architecture, Map<String, Long> parametersByNetwork) {
     List<String> lines = architecture.lines().toList();
-    assertEquals(List.copyOf(parametersByNetwork.keySet()),
-        lines.stream().map(l -> l.substring(0, l.indexOf(' '))).toList(), architecture);
+    assertEquals(
+        List.copyOf(parametersByNetwork.keySet()),
+        lines.stream().map(l -> l.substring(0, l.indexOf(' '))).toList(),
+        architecture);
     for (String line : lines) {
       var m = LINE.matcher(line);
       assertTrue(m.matches(), line);

@@ -39,8 +39,8 @@ class ModelsCommandTest {
     assertEquals(4, full.parametersByNetwork().size());
     assertTrue(full.totalParameters() > 75_000_000 && full.totalParameters() < 90_000_000);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
-            () -> Workloads.describe(BuiltInModel.GAN_3D, 0, 64));
+        assertThrows(
+            IllegalArgumentException.class, () -> Workloads.describe(BuiltInModel.GAN_3D, 0, 64));
     assertEquals("scale must be in (0, 1]: 0.0", e.getMessage());
   }
 
@@ -62,14 +62,26 @@ class ModelsCommandTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ModelsCommand.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(1.0));
     String out = bytes.toString(StandardCharsets.UTF_8);
-    assertTrue(out.contains("  parameters: ours generator 1,364,983 | discriminator 87,354;"
-        + " the study's generator 1,364,983 | discriminator 87,354"), out);
-    assertTrue(out.contains("  full training: 124,987 samples x 60 epochs: 1,952 batches an epoch"
-        + " at batch 64, 117,120 in all (the study's training: 124,987 showers an epoch"), out);
-    assertTrue(out.contains("the study's generator 18,734,214 | local-discriminator 22,900,000 |"
-        + " global-discriminator 23,050,000"), out);
-    assertTrue(out.contains("  full training: none known: the study's code counts training in"
-        + " thousands of images shown (total_kimg"), out);
+    assertTrue(
+        out.contains(
+            "  parameters: ours generator 1,364,983 | discriminator 87,354;"
+                + " the study's generator 1,364,983 | discriminator 87,354"),
+        out);
+    assertTrue(
+        out.contains(
+            "  full training: 124,987 samples x 60 epochs: 1,952 batches an epoch"
+                + " at batch 64, 117,120 in all (the study's training: 124,987 showers an epoch"),
+        out);
+    assertTrue(
+        out.contains(
+            "the study's generator 18,734,214 | local-discriminator 22,900,000 |"
+                + " global-discriminator 23,050,000"),
+        out);
+    assertTrue(
+        out.contains(
+            "  full training: none known: the study's code counts training in"
+                + " thousands of images shown (total_kimg"),
+        out);
   }
 
   /** At scale 1 each network the study counted is within 1% of its count. */
@@ -80,7 +92,8 @@ class ModelsCommandTest {
       m.studyParameters()
           .forEach(
               (network, study) ->
-                  assertEquals(study, ours.get(network), study * 0.01, m.wireName() + " " + network));
+                  assertEquals(
+                      study, ours.get(network), study * 0.01, m.wireName() + " " + network));
     }
   }
 }

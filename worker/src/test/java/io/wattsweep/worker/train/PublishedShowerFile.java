@@ -5,8 +5,8 @@ import io.jhdf.WritableHdfFile;
 import java.nio.file.Path;
 
 /**
- * Writes HDF5 files in the layout of the 3DGAN's published showers ({@code ECAL} events x X x Y x
- * Z in GeV, {@code energy} in GeV, {@code theta} in radians), with jHDF, for tests that read them
+ * Writes HDF5 files in the layout of the 3DGAN's published showers ({@code ECAL} events x X x Y x Z
+ * in GeV, {@code energy} in GeV, {@code theta} in radians), with jHDF, for tests that read them
  * back as a worker does. Event {@code e} has a primary energy of {@code 10 (e + 1)} GeV, an angle
  * of 1.5 rad, and two hit cells at the centre of the middle layer: {@code e + 1} GeV and 0.5 GeV
  * beside it; every other cell is empty, as most cells of a real shower are.

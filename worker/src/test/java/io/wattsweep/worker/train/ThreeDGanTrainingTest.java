@@ -99,8 +99,12 @@ class ThreeDGanTrainingTest {
   void tf32OnCpuRunsFp32AndSaysSo() {
     try (Workload gan = Workloads.open(new WorkloadSpec("3dgan", 0.1, Precision.TF32, 2, 1, 1))) {
       assertEquals(Precision.FP32, gan.precisionRan());
-      assertTrue(gan.precisionNote().startsWith("tf32 needs an Ampere or newer NVIDIA GPU; this"
-          + " run used fp32 on the CPU; CPU kernels: "), gan.precisionNote());
+      assertTrue(
+          gan.precisionNote()
+              .startsWith(
+                  "tf32 needs an Ampere or newer NVIDIA GPU; this"
+                      + " run used fp32 on the CPU; CPU kernels: "),
+          gan.precisionNote());
     }
   }
 

@@ -40,11 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The broker runs as a child JVM on its own classpath ({@link
  * Installation.Program#KAFKA_BROKER}), because it needs the Kafka 4.x jars while the services use
- * kafka-clients 3.7 through vertx-kafka-client, and one classpath cannot hold both. Its output
- * goes to {@code broker.log} in the data directory; its storage in {@code logs/} is formatted on
- * the first start and reused by later ones. A JVM shutdown hook stops the child if the caller
- * forgets to {@link #close()} it, and the child stops itself within seconds if this JVM dies
- * without running its hooks (SIGKILL).
+ * kafka-clients 3.7 through vertx-kafka-client, and one classpath cannot hold both. Its output goes
+ * to {@code broker.log} in the data directory; its storage in {@code logs/} is formatted on the
+ * first start and reused by later ones. A JVM shutdown hook stops the child if the caller forgets
+ * to {@link #close()} it, and the child stops itself within seconds if this JVM dies without
+ * running its hooks (SIGKILL).
  *
  * <p>Its listener is PLAINTEXT, or SASL_SSL ({@link Options#withSaslSsl}) to try the services'
  * Kafka security settings: a self-signed certificate for 127.0.0.1 and one SCRAM-SHA-512 user,
@@ -81,8 +81,8 @@ public final class LocalBroker implements AutoCloseable {
    * @param startTimeout how long formatting and start-up may take together
    * @param brokerProperties server.properties settings that replace or add to the defaults
    * @param saslSsl null for a PLAINTEXT listener; else the listener is SASL_SSL (a self-signed
-   *     certificate made at each start, see {@link #clientSecurity()}) and this SCRAM-SHA-512
-   *     user, added when the storage is formatted, may log in
+   *     certificate made at each start, see {@link #clientSecurity()}) and this SCRAM-SHA-512 user,
+   *     added when the storage is formatted, may log in
    */
   public record Options(
       Path dataDir,
@@ -132,7 +132,12 @@ public final class LocalBroker implements AutoCloseable {
 
     /** These options with a SASL_SSL listener where {@code user} logs in. */
     public Options withSaslSsl(ScramUser user) {
-      return new Options(dataDir, classpath, port, startTimeout, brokerProperties,
+      return new Options(
+          dataDir,
+          classpath,
+          port,
+          startTimeout,
+          brokerProperties,
           Objects.requireNonNull(user, "user"));
     }
   }
@@ -170,8 +175,13 @@ public final class LocalBroker implements AutoCloseable {
   private final Thread shutdownHook;
   private boolean stopped;
 
-  private LocalBroker(Process process, Path dataDir, int port, int controllerPort,
-      String clusterId, KafkaSecurity clientSecurity) {
+  private LocalBroker(
+      Process process,
+      Path dataDir,
+      int port,
+      int controllerPort,
+      String clusterId,
+      KafkaSecurity clientSecurity) {
     this.process = process;
     this.dataDir = dataDir;
     this.port = port;
@@ -185,9 +195,9 @@ public final class LocalBroker implements AutoCloseable {
    * Formats the storage if it is new, starts the broker and waits until it lists itself as a live
    * node.
    *
-   * @throws IllegalStateException when the port is taken, or the broker exits or stays silent
-   *     past the start timeout (the message ends with the tail of broker.log); the child process
-   *     is gone by then
+   * @throws IllegalStateException when the port is taken, or the broker exits or stays silent past
+   *     the start timeout (the message ends with the tail of broker.log); the child process is gone
+   *     by then
    * @throws UncheckedIOException when the data directory cannot be written
    */
   public static LocalBroker start(Options options) {
@@ -216,9 +226,18 @@ public final class LocalBroker implements AutoCloseable {
     if (user != null) {
       SelfSignedTls tls = SelfSignedTls.create(dataDir.resolve(TLS_DIR));
       settings.putAll(ServerProperties.saslSsl(tls, user));
-      clientSecurity = new KafkaSecurity("SASL_SSL", ServerProperties.SCRAM_MECHANISM,
-          user.name(), user.password(), tls.truststore(), "PKCS12", tls.password(), null, null,
-          null);
+      clientSecurity =
+          new KafkaSecurity(
+              "SASL_SSL",
+              ServerProperties.SCRAM_MECHANISM,
+              user.name(),
+              user.password(),
+              tls.truststore(),
+              "PKCS12",
+              tls.password(),
+              null,
+              null,
+              null);
     }
     settings.putAll(options.brokerProperties());
     ServerProperties.write(
@@ -281,8 +300,8 @@ public final class LocalBroker implements AutoCloseable {
   }
 
   /**
-   * How clients reach this broker: PLAINTEXT, or SASL_SSL as the options' SCRAM user, trusting
-   * the broker's self-signed certificate.
+   * How clients reach this broker: PLAINTEXT, or SASL_SSL as the options' SCRAM user, trusting the
+   * broker's self-signed certificate.
    */
   public KafkaSecurity clientSecurity() {
     return clientSecurity;
@@ -470,25 +489,31 @@ public final class LocalBroker implements AutoCloseable {
     String clusterId = Uuid.randomUuid().toString();
     LOG.info("Formatting Kafka storage for cluster {} ({})", clusterId, propertiesFile);
     List<String> command =
-        new ArrayList<>(List.of(
-            javaBinary(),
-            "-Xmx256m",
-            // A short-lived tool: start fast rather than run fast.
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-cp",
-            classpath,
-            "kafka.tools.StorageTool",
-            "format",
-            "--cluster-id",
-            clusterId,
-            "--config",
-            propertiesFile.toString()));
+        new ArrayList<>(
+            List.of(
+                javaBinary(),
+                "-Xmx256m",
+                // A short-lived tool: start fast rather than run fast.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                classpath,
+                "kafka.tools.StorageTool",
+                "format",
+                "--cluster-id",
+                clusterId,
+                "--config",
+                propertiesFile.toString()));
     if (user != null) {
       // SCRAM credentials live in the metadata log: only a new storage can take them here.
       command.add("--add-scram");
-      command.add(ServerProperties.SCRAM_MECHANISM + "=[name=" + user.name() + ",password="
-          + user.password() + "]");
+      command.add(
+          ServerProperties.SCRAM_MECHANISM
+              + "=[name="
+              + user.name()
+              + ",password="
+              + user.password()
+              + "]");
     }
     Process tool = launch(command, propertiesFile.getParent(), logFile);
     try {

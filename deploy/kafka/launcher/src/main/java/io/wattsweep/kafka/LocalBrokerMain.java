@@ -107,9 +107,7 @@ public final class LocalBrokerMain {
       }
     }
     String classpath = Installation.current().classpath(Installation.Program.KAFKA_BROKER);
-    return LocalBroker.Options.of(dataDir, classpath)
-        .withPort(port)
-        .withStartTimeout(startTimeout);
+    return LocalBroker.Options.of(dataDir, classpath).withPort(port).withStartTimeout(startTimeout);
   }
 
   private static int parseInt(String flag, String value) {

@@ -26,11 +26,11 @@ final class ServerProperties {
   /**
    * The settings for a broker on {@code port} with its controller on {@code controllerPort},
    * keeping its data in {@code logDir}; {@code overrides} win over the defaults. The broker's
-   * listener is named for its protocol (PLAINTEXT or SASL_SSL); the controller's is PLAINTEXT
-   * on loopback either way.
+   * listener is named for its protocol (PLAINTEXT or SASL_SSL); the controller's is PLAINTEXT on
+   * loopback either way.
    */
-  static Map<String, String> of(int port, int controllerPort, Path logDir, String protocol,
-      Map<String, String> overrides) {
+  static Map<String, String> of(
+      int port, int controllerPort, Path logDir, String protocol, Map<String, String> overrides) {
     String host = LocalBroker.HOST;
     Map<String, String> p = new LinkedHashMap<>();
     p.put("process.roles", "broker,controller");
@@ -38,10 +38,22 @@ final class ServerProperties {
     // A static quorum: the controller's endpoint lives in this file only, not in the metadata
     // log, so every start may pick a new controller port on formatted storage.
     p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
-    p.put("listeners", protocol + "://" + host + ":" + port + ","
-        + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
+    p.put(
+        "listeners",
+        protocol
+            + "://"
+            + host
+            + ":"
+            + port
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + host
+            + ":"
+            + controllerPort);
     p.put("advertised.listeners", protocol + "://" + host + ":" + port);
-    p.put("listener.security.protocol.map",
+    p.put(
+        "listener.security.protocol.map",
         protocol + ":" + protocol + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
     p.put("controller.listener.names", CONTROLLER_LISTENER);
     p.put("inter.broker.listener.name", protocol);
@@ -76,16 +88,22 @@ final class ServerProperties {
   }
 
   /**
-   * A SASL_SSL listener: TLS with the key in {@code tls}, SCRAM-SHA-512 logins. The broker talks
-   * to itself over it as {@code user}.
+   * A SASL_SSL listener: TLS with the key in {@code tls}, SCRAM-SHA-512 logins. The broker talks to
+   * itself over it as {@code user}.
    */
   static Map<String, String> saslSsl(SelfSignedTls tls, LocalBroker.ScramUser user) {
     String prefix = "listener.name.sasl_ssl." + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".";
     Map<String, String> p = new LinkedHashMap<>();
     p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
     p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
-    p.put(prefix + "sasl.jaas.config", ScramLoginModule.class.getName() + " required username=\""
-        + user.name() + "\" password=\"" + user.password() + "\";");
+    p.put(
+        prefix + "sasl.jaas.config",
+        ScramLoginModule.class.getName()
+            + " required username=\""
+            + user.name()
+            + "\" password=\""
+            + user.password()
+            + "\";");
     p.put("ssl.keystore.type", "PKCS12");
     p.put("ssl.keystore.location", tls.keystore().toString());
     p.put("ssl.keystore.password", tls.password());

@@ -46,8 +46,9 @@ class LocalBrokerTest {
 
   @Test
   void startsAnswersAndStopsCleanly() throws Exception {
-    LocalBroker broker = LocalBroker.start(
-        LocalBroker.Options.of(dataDir, BROKER_CLASSPATH).withStartTimeout(START_TIMEOUT));
+    LocalBroker broker =
+        LocalBroker.start(
+            LocalBroker.Options.of(dataDir, BROKER_CLASSPATH).withStartTimeout(START_TIMEOUT));
     try {
       assertEquals("127.0.0.1:" + broker.port(), broker.bootstrapServers());
       createTopic(broker, "wattsweep.test.jobs");
@@ -133,8 +134,7 @@ class LocalBrokerTest {
   void refusesAPortInUse() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(LocalBroker.HOST))) {
       LocalBroker.Options options =
-          LocalBroker.Options.of(dataDir, BROKER_CLASSPATH)
-              .withPort(taken.getLocalPort());
+          LocalBroker.Options.of(dataDir, BROKER_CLASSPATH).withPort(taken.getLocalPort());
 
       IllegalStateException failure =
           assertThrows(IllegalStateException.class, () -> LocalBroker.start(options));

@@ -45,9 +45,11 @@ class SaslSslBrokerTest {
 
   @BeforeAll
   static void startBroker() {
-    broker = LocalBroker.start(LocalBroker.Options.of(dataDir,
-            Installation.current().classpath(Installation.Program.KAFKA_BROKER))
-        .withSaslSsl(new LocalBroker.ScramUser("alice", PASSWORD)));
+    broker =
+        LocalBroker.start(
+            LocalBroker.Options.of(
+                    dataDir, Installation.current().classpath(Installation.Program.KAFKA_BROKER))
+                .withSaslSsl(new LocalBroker.ScramUser("alice", PASSWORD)));
   }
 
   @AfterAll
@@ -61,18 +63,28 @@ class SaslSslBrokerTest {
   void theRightPasswordRoundTripsARecordOverSaslSsl() throws Exception {
     KafkaSecurity alice = security(PASSWORD);
     String topic = "wattsweep.test.secure";
-    try (Admin admin = Admin.create(new HashMap<String, Object>(
-        KafkaClientSettings.admin(broker.bootstrapServers(), alice)))) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all()
+    try (Admin admin =
+        Admin.create(
+            new HashMap<String, Object>(
+                KafkaClientSettings.admin(broker.bootstrapServers(), alice)))) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
           .get(60, TimeUnit.SECONDS);
     }
-    try (var producer = new KafkaProducer<String, byte[]>(new HashMap<String, Object>(
-        KafkaClientSettings.producer(broker.bootstrapServers(), alice)))) {
-      producer.send(new ProducerRecord<>(topic, "job-1",
-          "over TLS".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+    try (var producer =
+        new KafkaProducer<String, byte[]>(
+            new HashMap<String, Object>(
+                KafkaClientSettings.producer(broker.bootstrapServers(), alice)))) {
+      producer
+          .send(new ProducerRecord<>(topic, "job-1", "over TLS".getBytes(StandardCharsets.UTF_8)))
+          .get(60, TimeUnit.SECONDS);
     }
-    try (var consumer = new KafkaConsumer<String, byte[]>(new HashMap<String, Object>(
-        KafkaClientSettings.consumer(broker.bootstrapServers(), alice, "secure-test", 10)))) {
+    try (var consumer =
+        new KafkaConsumer<String, byte[]>(
+            new HashMap<String, Object>(
+                KafkaClientSettings.consumer(
+                    broker.bootstrapServers(), alice, "secure-test", 10)))) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
@@ -88,14 +100,18 @@ class SaslSslBrokerTest {
 
   @Test
   void aWrongPasswordIsRefusedSayingAuthenticationFailed() {
-    var config = new HashMap<String, Object>(
-        KafkaClientSettings.admin(broker.bootstrapServers(), security("not-" + PASSWORD)));
+    var config =
+        new HashMap<String, Object>(
+            KafkaClientSettings.admin(broker.bootstrapServers(), security("not-" + PASSWORD)));
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     try (Admin admin = Admin.create(config)) {
-      var failure = assertThrows(ExecutionException.class,
-          () -> admin.describeCluster().nodes().get(60, TimeUnit.SECONDS));
+      var failure =
+          assertThrows(
+              ExecutionException.class,
+              () -> admin.describeCluster().nodes().get(60, TimeUnit.SECONDS));
       assertInstanceOf(SaslAuthenticationException.class, failure.getCause());
-      assertTrue(failure.getCause().getMessage().contains("Authentication failed"),
+      assertTrue(
+          failure.getCause().getMessage().contains("Authentication failed"),
           failure.getCause().getMessage());
     }
   }
@@ -103,13 +119,21 @@ class SaslSslBrokerTest {
   /** Built from the variables an operator sets, as the services build theirs. */
   private static KafkaSecurity security(String password) {
     KafkaSecurity trusted = broker.clientSecurity();
-    return KafkaSecurity.fromEnv(new Env(Map.of(
-        "WATTSWEEP_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-        "WATTSWEEP_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
-        "WATTSWEEP_KAFKA_SASL_USERNAME", "alice",
-        "WATTSWEEP_KAFKA_SASL_PASSWORD", password,
-        "WATTSWEEP_KAFKA_TRUSTSTORE_FILE", trusted.truststoreFile().toString(),
-        "WATTSWEEP_KAFKA_TRUSTSTORE_PASSWORD", trusted.truststorePassword())));
+    return KafkaSecurity.fromEnv(
+        new Env(
+            Map.of(
+                "WATTSWEEP_KAFKA_SECURITY_PROTOCOL",
+                "SASL_SSL",
+                "WATTSWEEP_KAFKA_SASL_MECHANISM",
+                "SCRAM-SHA-512",
+                "WATTSWEEP_KAFKA_SASL_USERNAME",
+                "alice",
+                "WATTSWEEP_KAFKA_SASL_PASSWORD",
+                password,
+                "WATTSWEEP_KAFKA_TRUSTSTORE_FILE",
+                trusted.truststoreFile().toString(),
+                "WATTSWEEP_KAFKA_TRUSTSTORE_PASSWORD",
+                trusted.truststorePassword())));
   }
 
   private static byte[] randomBytes() {

@@ -8,10 +8,10 @@ import com.sun.jna.ptr.PointerByReference;
 
 /**
  * JNA binding of the parts of NVIDIA's management library ({@code libnvidia-ml.so.1}) that
- * wattsweep reads. Every function returns an {@code nvmlReturn_t}; the meter turns a failure
- * into an {@link NvmlException} that carries NVML's own text for it. A device handle
- * ({@code nvmlDevice_t}) is an opaque {@link Pointer}. Unsigned C values arrive in Java's signed
- * types of the same width.
+ * wattsweep reads. Every function returns an {@code nvmlReturn_t}; the meter turns a failure into
+ * an {@link NvmlException} that carries NVML's own text for it. A device handle ({@code
+ * nvmlDevice_t}) is an opaque {@link Pointer}. Unsigned C values arrive in Java's signed types of
+ * the same width.
  *
  * <p>Load it through {@link NvmlPowerMeter#open}, which honours the {@value #LIBRARY_PROPERTY}
  * system property and the {@value #LIBRARY_ENV} environment variable (tests point them at a fake).
@@ -71,8 +71,8 @@ public interface Nvml extends Library {
   int nvmlDeviceGetUUID(Pointer device, byte[] uuid, int length);
 
   /**
-   * Fills an {@code nvmlPciInfo_t}: {@code char busIdLegacy[16]}, five {@code unsigned int}s,
-   * then {@code char busId[32]} at byte 36.
+   * Fills an {@code nvmlPciInfo_t}: {@code char busIdLegacy[16]}, five {@code unsigned int}s, then
+   * {@code char busId[32]} at byte 36.
    */
   int nvmlDeviceGetPciInfo_v3(Pointer device, Pointer pci);
 

@@ -1,8 +1,8 @@
 package io.wattsweep.worker.meter.nvml;
 
 /**
- * An NVML call failed. Carries the call, NVML's return code and NVML's own text for it
- * ({@code nvmlErrorString}), so a job's failure reason says what the driver said.
+ * An NVML call failed. Carries the call, NVML's return code and NVML's own text for it ({@code
+ * nvmlErrorString}), so a job's failure reason says what the driver said.
  */
 public class NvmlException extends RuntimeException {
   private static final long serialVersionUID = 1L;

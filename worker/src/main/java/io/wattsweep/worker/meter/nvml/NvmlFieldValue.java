@@ -13,12 +13,10 @@ import com.sun.jna.Structure.FieldOrder;
  * 32 nvmlValue_t value (an 8-byte union)
  * </pre>
  *
- * The union is kept as its raw 8 bytes in {@link #value} and decoded by {@link #valueType}, so
- * JNA needs no union mapping; the decoding reads the low bytes first, as on x86-64 and arm64.
+ * The union is kept as its raw 8 bytes in {@link #value} and decoded by {@link #valueType}, so JNA
+ * needs no union mapping; the decoding reads the low bytes first, as on x86-64 and arm64.
  */
-@FieldOrder({
-  "fieldId", "scopeId", "timestamp", "latencyUsec", "valueType", "nvmlReturn", "value"
-})
+@FieldOrder({"fieldId", "scopeId", "timestamp", "latencyUsec", "valueType", "nvmlReturn", "value"})
 public class NvmlFieldValue extends Structure {
   public static final int VALUE_TYPE_DOUBLE = 0;
   public static final int VALUE_TYPE_UNSIGNED_INT = 1;

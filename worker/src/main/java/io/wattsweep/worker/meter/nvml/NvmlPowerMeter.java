@@ -22,18 +22,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Energy and power of a job's NVIDIA GPUs through NVML, summed over them.
  *
- * <p>Energy is the GPUs' total-energy counter ({@link EnergyMethod#NVML_ENERGY_COUNTER}), read
- * at each call. Where any of the GPUs lacks the counter (before Volta), every GPU's instant power
+ * <p>Energy is the GPUs' total-energy counter ({@link EnergyMethod#NVML_ENERGY_COUNTER}), read at
+ * each call. Where any of the GPUs lacks the counter (before Volta), every GPU's instant power
  * (field {@code NVML_FI_DEV_POWER_INSTANT}) is integrated instead by trapezoids on a monotonic
- * clock ({@link EnergyMethod#NVML_INSTANT_POWER}): a sampler thread adds a sample each period,
- * and each {@link #energyJoules()} adds one more, so a window's edges are sampled when it is read.
+ * clock ({@link EnergyMethod#NVML_INSTANT_POWER}): a sampler thread adds a sample each period, and
+ * each {@link #energyJoules()} adds one more, so a window's edges are sampled when it is read.
  * {@code nvmlDeviceGetPowerUsage}, a one-second average on Hopper, is never integrated: it only
  * stands in for instant power in {@link #powerWatts()}, for display, where a driver lacks the
  * field.
  *
  * <p>Resolution: the counter counts millijoules but NVML refreshes it (and the power readings)
- * about every 100 ms, so a window's energy is exact only to about present power x 0.1 s (45 J
- * for two GPUs drawing 450 W together); see {@link #resolutionJoules()}.
+ * about every 100 ms, so a window's energy is exact only to about present power x 0.1 s (45 J for
+ * two GPUs drawing 450 W together); see {@link #resolutionJoules()}.
  *
  * <p>{@link DeviceInfo#index()} is NVML's index of the GPU on the node. Thread-safe; NVML calls
  * cost about 2 ms each on a virtual machine, so callers read power no more often than they chart.
@@ -112,8 +112,8 @@ public final class NvmlPowerMeter implements PowerMeter {
   /**
    * Opens the first {@code gpus} GPUs this process may use.
    *
-   * @param env the environment: {@code CUDA_VISIBLE_DEVICES} (indexes or GPU UUIDs) picks the
-   *     GPUs, {@value Nvml#LIBRARY_ENV} may name the library (the system property {@value
+   * @param env the environment: {@code CUDA_VISIBLE_DEVICES} (indexes or GPU UUIDs) picks the GPUs,
+   *     {@value Nvml#LIBRARY_ENV} may name the library (the system property {@value
    *     Nvml#LIBRARY_PROPERTY} takes precedence)
    * @param samplePeriod how often instant power is sampled where the energy counter is missing
    * @param nanoClock a monotonic clock in nanoseconds, for integrating instant power
@@ -139,9 +139,18 @@ public final class NvmlPowerMeter implements PowerMeter {
       List<Handle> visible = VisibleDevices.resolve(nvml, env, notes);
       if (visible.size() < gpus) {
         throw new IllegalStateException(
-            "the job asks for " + gpus + " GPU(s) but " + visible.size() + " are visible to it"
-                + " (NVML sees " + nvml.deviceCount() + "; " + VisibleDevices.CUDA_VISIBLE_DEVICES
-                + "=" + describe(env.get(VisibleDevices.CUDA_VISIBLE_DEVICES)) + ")"
+            "the job asks for "
+                + gpus
+                + " GPU(s) but "
+                + visible.size()
+                + " are visible to it"
+                + " (NVML sees "
+                + nvml.deviceCount()
+                + "; "
+                + VisibleDevices.CUDA_VISIBLE_DEVICES
+                + "="
+                + describe(env.get(VisibleDevices.CUDA_VISIBLE_DEVICES))
+                + ")"
                 + (notes.isEmpty() ? "" : ": " + String.join("; ", notes)));
       }
       String driver = nvml.driverVersion();
@@ -153,14 +162,24 @@ public final class NvmlPowerMeter implements PowerMeter {
         Handle gpu = new Handle(visibleGpu.pointer(), "GPU " + index + " (" + uuid + ")");
         DeviceInfo info =
             new DeviceInfo(
-                index, "gpu", uuid, nvml.name(gpu), nvml.architecture(gpu),
-                nvml.powerLimitWatts(gpu).orElse(0), driver);
+                index,
+                "gpu",
+                uuid,
+                nvml.name(gpu),
+                nvml.architecture(gpu),
+                nvml.powerLimitWatts(gpu).orElse(0),
+                driver);
         chosen.add(gpu);
         devices.add(info);
         LOG.info(
             "GPU {}: {} {} ({}) at PCI {}, power limit {} W, driver {}",
-            index, info.name(), uuid, info.architecture(), nvml.pciBusId(gpu).orElse("unknown"),
-            info.powerLimitWatts(), driver);
+            index,
+            info.name(),
+            uuid,
+            info.architecture(),
+            nvml.pciBusId(gpu).orElse("unknown"),
+            info.powerLimitWatts(),
+            driver);
       }
       long[] origin = new long[gpus];
       boolean[] instant = new boolean[gpus];
@@ -178,19 +197,27 @@ public final class NvmlPowerMeter implements PowerMeter {
         for (int i = 0; i < gpus; i++) {
           if (!instant[i]) {
             throw new NvmlUnavailableException(
-                chosen.get(i).label() + " supports neither NVML's energy counter nor its instant"
+                chosen.get(i).label()
+                    + " supports neither NVML's energy counter nor its instant"
                     + " power, and the averaged power reading is not integrated into energy");
           }
         }
         LOG.warn(
             "NVML energy counter not supported on {}: integrating instant power of all {} GPU(s)"
                 + " every {} ms instead",
-            withoutCounter, gpus, samplePeriod.toMillis());
+            withoutCounter,
+            gpus,
+            samplePeriod.toMillis());
       }
       NvmlPowerMeter meter =
           new NvmlPowerMeter(
-              nvml, List.copyOf(chosen), List.copyOf(devices),
-              withoutCounter.isEmpty() ? origin : null, instant, samplePeriod, nanoClock);
+              nvml,
+              List.copyOf(chosen),
+              List.copyOf(devices),
+              withoutCounter.isEmpty() ? origin : null,
+              instant,
+              samplePeriod,
+              nanoClock);
       LOG.info(
           "NVML meter open on {} GPU(s) from {}, method {}", gpus, nvml.source(), meter.method);
       return meter;
@@ -219,8 +246,8 @@ public final class NvmlPowerMeter implements PowerMeter {
    *
    * <p>The origin is the meter's opening.
    *
-   * @throws NvmlException if NVML fails, as when a GPU is lost; while integrating instant power,
-   *     a failure (the sampler's too) is raised again on every later call
+   * @throws NvmlException if NVML fails, as when a GPU is lost; while integrating instant power, a
+   *     failure (the sampler's too) is raised again on every later call
    */
   @Override
   public double energyJoules() {
@@ -234,8 +261,10 @@ public final class NvmlPowerMeter implements PowerMeter {
           long now =
               nvml.energyMillijoules(gpu)
                   .orElseThrow(
-                      () -> nvml.failure(Nvml.ERROR_NOT_SUPPORTED,
-                          "nvmlDeviceGetTotalEnergyConsumption on " + gpu.label()));
+                      () ->
+                          nvml.failure(
+                              Nvml.ERROR_NOT_SUPPORTED,
+                              "nvmlDeviceGetTotalEnergyConsumption on " + gpu.label()));
           millijoules += now - originMillijoules[i];
         }
         return millijoules / 1000.0;
@@ -292,9 +321,15 @@ public final class NvmlPowerMeter implements PowerMeter {
         long[] memory = nvml.memoryBytes(gpu).orElse(new long[] {-1, -1});
         readings.add(
             new GpuReading(
-                devices.get(i).index(), devices.get(i).uuid(), displayPowerWatts(i),
-                utilization[0], utilization[1], memory[1], memory[0],
-                nvml.temperatureCelsius(gpu).orElse(-1), nvml.smClockMhz(gpu).orElse(-1)));
+                devices.get(i).index(),
+                devices.get(i).uuid(),
+                displayPowerWatts(i),
+                utilization[0],
+                utilization[1],
+                memory[1],
+                memory[0],
+                nvml.temperatureCelsius(gpu).orElse(-1),
+                nvml.smClockMhz(gpu).orElse(-1)));
       }
       return List.copyOf(readings);
     } finally {
@@ -347,8 +382,8 @@ public final class NvmlPowerMeter implements PowerMeter {
   }
 
   /**
-   * Adds a sample of all GPUs' instant power now; returns the energy so far. A failure is kept
-   * and raised by every later call: energy with a gap in it would be wrong energy.
+   * Adds a sample of all GPUs' instant power now; returns the energy so far. A failure is kept and
+   * raised by every later call: energy with a gap in it would be wrong energy.
    */
   private double integrateToNow() {
     // One lock over the reads and the clock keeps samples in time order across threads.
@@ -365,9 +400,11 @@ public final class NvmlPowerMeter implements PowerMeter {
           watts +=
               nvml.instantPowerWatts(gpu)
                   .orElseThrow(
-                      () -> nvml.failure(Nvml.ERROR_NOT_SUPPORTED,
-                          "nvmlDeviceGetFieldValues(NVML_FI_DEV_POWER_INSTANT) on "
-                              + gpu.label()));
+                      () ->
+                          nvml.failure(
+                              Nvml.ERROR_NOT_SUPPORTED,
+                              "nvmlDeviceGetFieldValues(NVML_FI_DEV_POWER_INSTANT) on "
+                                  + gpu.label()));
         }
         lastPowerWatts = watts;
         return integrator.add(nanoClock.getAsLong(), watts);

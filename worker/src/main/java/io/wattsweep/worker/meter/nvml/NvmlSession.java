@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An initialised NVML with typed calls: each checks its return code, and "not supported" comes
- * back as an empty optional where a caller can do without the value. NVML is thread-safe, so a
- * session may be used from several threads.
+ * An initialised NVML with typed calls: each checks its return code, and "not supported" comes back
+ * as an empty optional where a caller can do without the value. NVML is thread-safe, so a session
+ * may be used from several threads.
  */
 final class NvmlSession {
   private static final Logger LOG = LoggerFactory.getLogger(NvmlSession.class);
@@ -94,7 +94,9 @@ final class NvmlSession {
     return source;
   }
 
-  /** @throws NvmlException unless {@code rc} is {@link Nvml#SUCCESS} */
+  /**
+   * @throws NvmlException unless {@code rc} is {@link Nvml#SUCCESS}
+   */
   void check(int rc, String call) {
     if (rc != Nvml.SUCCESS) {
       throw failure(rc, call);
@@ -254,8 +256,8 @@ final class NvmlSession {
   }
 
   /**
-   * Present power in watts from field {@link Nvml#FI_DEV_POWER_INSTANT}; empty where the driver
-   * or board does not know the field (older drivers answer "invalid argument" for it).
+   * Present power in watts from field {@link Nvml#FI_DEV_POWER_INSTANT}; empty where the driver or
+   * board does not know the field (older drivers answer "invalid argument" for it).
    */
   OptionalDouble instantPowerWatts(Handle device) {
     NvmlFieldValue[] values = (NvmlFieldValue[]) new NvmlFieldValue().toArray(1);

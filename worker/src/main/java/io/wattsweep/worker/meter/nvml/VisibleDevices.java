@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GPUs this process may use, read from {@code CUDA_VISIBLE_DEVICES} the way CUDA reads it:
- * a comma list of indexes or GPU UUIDs (a unique prefix such as {@code GPU-8932f937} will do);
- * unset means every GPU; the list ends at the first entry that names no GPU. Indexes are NVML's,
- * which CUDA's equal when {@code CUDA_DEVICE_ORDER=PCI_BUS_ID} or the GPUs are all alike.
+ * The GPUs this process may use, read from {@code CUDA_VISIBLE_DEVICES} the way CUDA reads it: a
+ * comma list of indexes or GPU UUIDs (a unique prefix such as {@code GPU-8932f937} will do); unset
+ * means every GPU; the list ends at the first entry that names no GPU. Indexes are NVML's, which
+ * CUDA's equal when {@code CUDA_DEVICE_ORDER=PCI_BUS_ID} or the GPUs are all alike.
  */
 final class VisibleDevices {
   private static final Logger LOG = LoggerFactory.getLogger(VisibleDevices.class);
@@ -54,11 +54,17 @@ final class VisibleDevices {
       } else if (token.startsWith("MIG-")) {
         // The counter and the power readings belong to the whole GPU, shared with other slices.
         throw new NvmlUnavailableException(
-            CUDA_VISIBLE_DEVICES + " names a MIG instance (" + token + "): NVML measures energy"
+            CUDA_VISIBLE_DEVICES
+                + " names a MIG instance ("
+                + token
+                + "): NVML measures energy"
                 + " per physical GPU only, so a MIG slice's energy cannot be measured");
       } else {
         notes.add(
-            CUDA_VISIBLE_DEVICES + " entry '" + token + "' names no GPU; CUDA ignores it and"
+            CUDA_VISIBLE_DEVICES
+                + " entry '"
+                + token
+                + "' names no GPU; CUDA ignores it and"
                 + " every entry after it");
         break;
       }
@@ -89,7 +95,11 @@ final class VisibleDevices {
       if (entry instanceof Index i) {
         if (i.index() >= count) {
           notes.add(
-              CUDA_VISIBLE_DEVICES + " entry " + i.index() + " is past the " + count
+              CUDA_VISIBLE_DEVICES
+                  + " entry "
+                  + i.index()
+                  + " is past the "
+                  + count
                   + " GPUs NVML sees; CUDA ignores it and every entry after it");
           break;
         }
@@ -144,7 +154,9 @@ final class VisibleDevices {
       return Optional.of(nvml.handleByIndex(matches.get(0)));
     }
     notes.add(
-        CUDA_VISIBLE_DEVICES + " entry " + prefix
+        CUDA_VISIBLE_DEVICES
+            + " entry "
+            + prefix
             + (matches.isEmpty() ? " matches no GPU" : " matches GPUs " + matches)
             + "; CUDA ignores it and every entry after it");
     return Optional.empty();
@@ -160,7 +172,8 @@ final class VisibleDevices {
       LOG.warn(
           "{} names GPUs by index on a node with different GPUs {}, and CUDA_DEVICE_ORDER is not"
               + " PCI_BUS_ID: CUDA's indexes may not be NVML's, so the meter may read other GPUs",
-          CUDA_VISIBLE_DEVICES, names);
+          CUDA_VISIBLE_DEVICES,
+          names);
     }
   }
 }

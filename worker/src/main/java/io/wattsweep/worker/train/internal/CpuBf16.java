@@ -15,8 +15,7 @@ final class CpuBf16 {
 
   /** oneDNN's ISA caps that keep it from the bf16 instructions even where the CPU has them. */
   private static final Set<String> CAPS_WITHOUT_BF16 =
-      Set.of("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE",
-          "AVX512_CORE_VNNI");
+      Set.of("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE", "AVX512_CORE_VNNI");
 
   private CpuBf16() {}
 
@@ -38,12 +37,13 @@ final class CpuBf16 {
   static Optional<String> emulated(String cpuinfo, String maxIsa) {
     String flags = " " + cpuinfo.replaceAll("\\s+", " ") + " ";
     if (!flags.contains(" avx512_bf16 ") && !flags.contains(" amx_bf16 ")) {
-      return Optional.of("this CPU has no bf16 instructions (neither avx512_bf16 nor amx_bf16),"
-          + " so bf16 is converted to and from fp32");
+      return Optional.of(
+          "this CPU has no bf16 instructions (neither avx512_bf16 nor amx_bf16),"
+              + " so bf16 is converted to and from fp32");
     }
     if (maxIsa != null && CAPS_WITHOUT_BF16.contains(maxIsa.trim().toUpperCase(Locale.ROOT))) {
-      return Optional.of("ONEDNN_MAX_CPU_ISA=" + maxIsa + " keeps oneDNN from this CPU's bf16"
-          + " instructions");
+      return Optional.of(
+          "ONEDNN_MAX_CPU_ISA=" + maxIsa + " keeps oneDNN from this CPU's bf16" + " instructions");
     }
     return Optional.empty();
   }

@@ -10,9 +10,8 @@ import org.tensorflow.types.TFloat32;
 /**
  * The layer shapes the networks are made of, as raw TensorFlow ops: 3D ones for the 3DGAN (NDHWC
  * layout; its convolutions are {@link Conv3dLayer}), 2D ones for the VAE-ProGAN (NHWC); products
- * are {@link Compute}'s. Everything
- * the ProGAN critic uses has a second-order gradient in TensorFlow's C++ registry, which its
- * gradient penalty needs.
+ * are {@link Compute}'s. Everything the ProGAN critic uses has a second-order gradient in
+ * TensorFlow's C++ registry, which its gradient penalty needs.
  */
 public final class Layers {
 

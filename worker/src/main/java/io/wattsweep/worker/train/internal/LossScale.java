@@ -61,16 +61,14 @@ public final class LossScale {
   }
 
   /**
-   * The update that {@code apply} builds, run only when every gradient is finite, together with
-   * the scale's adjustment for this step.
+   * The update that {@code apply} builds, run only when every gradient is finite, together with the
+   * scale's adjustment for this step.
    *
    * @param gradients unscaled; {@code apply} gets them as values that exist only when all are
    *     finite
    */
   public Op guard(
-      Ops tf,
-      List<Operand<TFloat32>> gradients,
-      Function<List<Operand<TFloat32>>, Op> apply) {
+      Ops tf, List<Operand<TFloat32>> gradients, Function<List<Operand<TFloat32>>, Op> apply) {
     if (scale == null) {
       return apply.apply(gradients);
     }
@@ -101,8 +99,8 @@ public final class LossScale {
     var halved = tf.math.maximum(tf.math.div(scale, tf.constant(2f)), tf.constant(1f));
     var kept = tf.select(finite, tf.identity(scale), halved);
     var newScale = tf.select(grow, tf.math.mul(scale, tf.constant(2f)), kept);
-    var newSteps = tf.select(tf.math.logicalAnd(finite, tf.math.logicalNot(grow)), counted,
-        tf.constant(0));
+    var newSteps =
+        tf.select(tf.math.logicalAnd(finite, tf.math.logicalNot(grow)), counted, tf.constant(0));
     // Both new values are read before either is written.
     Ops after = tf.withControlDependencies(List.of(newScale, newSteps));
     return tf.withControlDependencies(

@@ -20,6 +20,7 @@ public final class Params {
   private final long seed;
   private final long stream;
   private final List<Variable<TFloat32>> variables = new ArrayList<>();
+
   /** Each variable as its layer and role, e.g. "dense/b" (the graph may name it "dense_1/b"). */
   private final List<String> labels = new ArrayList<>();
 
@@ -52,7 +53,8 @@ public final class Params {
     Ops named = init.withSubScope(name);
     var draw = named.random.statelessRandomUniform(named.constant(shape), named.constant(key()));
     var centred = named.math.sub(named.math.mul(draw, named.constant(2f)), named.constant(1f));
-    return register(name + "/w",
+    return register(
+        name + "/w",
         named.withName("w").variable(named.math.mul(centred, named.constant((float) limit))));
   }
 
@@ -60,7 +62,8 @@ public final class Params {
   Variable<TFloat32> truncatedNormal(String name, double stddev, long... shape) {
     Ops named = init.withSubScope(name);
     var draw = named.random.statelessTruncatedNormal(named.constant(shape), named.constant(key()));
-    return register(name + "/w",
+    return register(
+        name + "/w",
         named.withName("w").variable(named.math.mul(draw, named.constant((float) stddev))));
   }
 
@@ -84,7 +87,8 @@ public final class Params {
   /** A vector of zeros at start, e.g. a batch norm's offset. */
   public Variable<TFloat32> zeros(String name, String variable, long size) {
     Ops named = init.withSubScope(name);
-    return register(name + "/" + variable,
+    return register(
+        name + "/" + variable,
         named
             .withName(variable)
             .variable(named.zeros(named.constant(new long[] {size}), TFloat32.class)));
@@ -93,7 +97,8 @@ public final class Params {
   /** A vector of ones at start, e.g. a batch norm's scale. */
   public Variable<TFloat32> ones(String name, String variable, long size) {
     Ops named = init.withSubScope(name);
-    return register(name + "/" + variable,
+    return register(
+        name + "/" + variable,
         named
             .withName(variable)
             .variable(named.fill(named.constant(new long[] {size}), named.constant(1f))));
@@ -114,8 +119,8 @@ public final class Params {
 
   /**
    * The network as built: each variable's layer and role and its shape, in building order, e.g.
-   * {@code "conv0/w 5x5x5x1x8, conv0/b 8"}. The layer is the name the network gives it; the
-   * graph may suffix a second scope of one name ("conv0_1/b"), the checkpoint's tensor names.
+   * {@code "conv0/w 5x5x5x1x8, conv0/b 8"}. The layer is the name the network gives it; the graph
+   * may suffix a second scope of one name ("conv0_1/b"), the checkpoint's tensor names.
    */
   String summary() {
     var parts = new ArrayList<String>();
@@ -132,8 +137,11 @@ public final class Params {
   /** Networks as built, one line each: its name, its parameters, then its {@link #summary}. */
   public static String describe(Map<String, Params> networks) {
     var lines = new ArrayList<String>();
-    networks.forEach((name, p) -> lines.add(String.format(Locale.ROOT, "%s (%,d parameters): %s",
-        name, p.count(), p.summary())));
+    networks.forEach(
+        (name, p) ->
+            lines.add(
+                String.format(
+                    Locale.ROOT, "%s (%,d parameters): %s", name, p.count(), p.summary())));
     return String.join("\n", lines);
   }
 

@@ -15,9 +15,9 @@ import org.tensorflow.op.Ops;
  *
  * <p>The C API builds gradients in a scope of its own, on no device, so TensorFlow would place them
  * all on device 0; and TensorFlow Java cannot set an op's device once built. The C API's {@code
- * TF_SetRequestedDevice} (what Python's {@code op._set_device} calls) can, given the graph's
- * native handle, which TensorFlow Java keeps package-private: it is reached by reflection, and
- * only before a session runs the graph.
+ * TF_SetRequestedDevice} (what Python's {@code op._set_device} calls) can, given the graph's native
+ * handle, which TensorFlow Java keeps package-private: it is reached by reflection, and only before
+ * a session runs the graph.
  */
 public final class PlacedGradients {
 
@@ -61,8 +61,12 @@ public final class PlacedGradients {
       return m.invoke(target);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalStateException(
-          "cannot place gradients with this TensorFlow Java (" + type.getName() + "." + method
-              + "): " + e,
+          "cannot place gradients with this TensorFlow Java ("
+              + type.getName()
+              + "."
+              + method
+              + "): "
+              + e,
           e);
     }
   }

@@ -43,8 +43,13 @@ public final class PrecisionPlan {
    * @param bf16Emulated why the CPU emulates bf16, empty where it has bf16 instructions; read only
    *     when bf16 ran on a CPU
    */
-  PrecisionPlan(Precision requested, boolean gpu, Supplier<OptionalInt> cudaMajor,
-      String tf32Override, String onednnOpts, Supplier<Optional<String>> bf16Emulated) {
+  PrecisionPlan(
+      Precision requested,
+      boolean gpu,
+      Supplier<OptionalInt> cudaMajor,
+      String tf32Override,
+      String onednnOpts,
+      Supplier<Optional<String>> bf16Emulated) {
     this.requested = requested;
     this.gpu = gpu;
     this.cudaMajor = cudaMajor;
@@ -75,9 +80,9 @@ public final class PrecisionPlan {
   }
 
   /**
-   * What the graph computes its convolutions and matrix products in: bf16 itself on GPUs of
-   * compute capability 8.0 or newer, where TensorFlow's bf16 rewrite, which only covers CPUs,
-   * would leave them in fp32.
+   * What the graph computes its convolutions and matrix products in: bf16 itself on GPUs of compute
+   * capability 8.0 or newer, where TensorFlow's bf16 rewrite, which only covers CPUs, would leave
+   * them in fp32.
    */
   public Compute compute() {
     return gpu && lowPrecisionType() == DataType.DT_BFLOAT16 ? Compute.BF16 : Compute.FP32;
@@ -98,9 +103,9 @@ public final class PrecisionPlan {
   }
 
   /**
-   * Which CPU kernels TensorFlow ran. bf16 needs oneDNN's, and the worker turns them off for jobs on
-   * logical CPU devices (see ProcessJobLauncher), so a CPU figure is partly the kernel library's:
-   * every CPU run says which it had.
+   * Which CPU kernels TensorFlow ran. bf16 needs oneDNN's, and the worker turns them off for jobs
+   * on logical CPU devices (see ProcessJobLauncher), so a CPU figure is partly the kernel
+   * library's: every CPU run says which it had.
    */
   private String cpuKernels() {
     if ("0".equals(onednnOpts)) {
@@ -110,7 +115,8 @@ public final class PrecisionPlan {
       return "CPU kernels: oneDNN (TF_ENABLE_ONEDNN_OPTS=1)";
     }
     return "CPU kernels: TensorFlow's choice for this CPU (TF_ENABLE_ONEDNN_OPTS "
-        + (onednnOpts == null ? "not set" : "= '" + onednnOpts + "'") + ")";
+        + (onednnOpts == null ? "not set" : "= '" + onednnOpts + "'")
+        + ")";
   }
 
   private Outcome precision(Collection<GraphDef> executed) {
@@ -131,9 +137,11 @@ public final class PrecisionPlan {
                   + " fp32 arithmetic); this run used fp32 on the CPU");
         }
         return lowPrecisionConvolutions(executed, DataType.DT_HALF, gpu)
-            ? new Outcome(Precision.MIXED_FP16, "loss scaling dynamic (initial 2^15, halved and the"
-                + " step skipped on non-finite gradients, doubled after 2000 finite steps); "
-                + fp32Ops())
+            ? new Outcome(
+                Precision.MIXED_FP16,
+                "loss scaling dynamic (initial 2^15, halved and the"
+                    + " step skipped on non-finite gradients, doubled after 2000 finite steps); "
+                    + fp32Ops())
             : gpuFloat32(
                 "the auto-mixed-precision rewrite left the convolutions in fp32 (it needs"
                     + " compute capability 7.0 or newer); ");
@@ -158,13 +166,18 @@ public final class PrecisionPlan {
     if (compute() != Compute.BF16) {
       return gpuFloat32(
           "bf16 on a GPU needs compute capability 8.0 or newer"
-              + cudaMajor().stream().mapToObj(m -> " (this GPU's is " + m + ".x)")
-                  .findFirst().orElse(" (NVML could not report this GPU's)")
+              + cudaMajor().stream()
+                  .mapToObj(m -> " (this GPU's is " + m + ".x)")
+                  .findFirst()
+                  .orElse(" (NVML could not report this GPU's)")
               + "; ");
     }
     return lowPrecisionConvolutions(executed, DataType.DT_BFLOAT16, gpu)
-        ? new Outcome(Precision.BF16, "bf16 on the GPU, cast in the graph around each convolution"
-            + " and matrix product (TensorFlow's bf16 rewrite covers only CPUs); " + fp32Ops())
+        ? new Outcome(
+            Precision.BF16,
+            "bf16 on the GPU, cast in the graph around each convolution"
+                + " and matrix product (TensorFlow's bf16 rewrite covers only CPUs); "
+                + fp32Ops())
         : gpuFloat32("the bf16 graph's convolutions did not run in bf16; ");
   }
 
@@ -173,7 +186,8 @@ public final class PrecisionPlan {
     return "0".equals(tf32Override)
         ? "TF32 off for the ops left in fp32 (NVIDIA_TF32_OVERRIDE=0)"
         : "the ops left in fp32 may have run as tf32 (NVIDIA_TF32_OVERRIDE "
-            + (tf32Override == null ? "not set" : "= '" + tf32Override + "'") + ")";
+            + (tf32Override == null ? "not set" : "= '" + tf32Override + "'")
+            + ")";
   }
 
   /**

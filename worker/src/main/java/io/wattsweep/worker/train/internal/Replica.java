@@ -23,8 +23,12 @@ public record Replica(int index, int batch, long seed) {
   public Replica {
     if (index < 0 || index >= STREAM_STRIDE || batch < 1) {
       throw new IllegalArgumentException(
-          "a replica must have 0 <= index < " + STREAM_STRIDE + " and batch >= 1: " + index
-              + ", " + batch);
+          "a replica must have 0 <= index < "
+              + STREAM_STRIDE
+              + " and batch >= 1: "
+              + index
+              + ", "
+              + batch);
     }
   }
 

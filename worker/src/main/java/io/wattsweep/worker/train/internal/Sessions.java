@@ -52,9 +52,8 @@ public final class Sessions {
   }
 
   /**
-   * Adds a forward pass of a generator on constant inputs (n rows, flattened) to {@code graph}
-   * and returns its output, flattened: how a saved generator is compared with the one that
-   * trained.
+   * Adds a forward pass of a generator on constant inputs (n rows, flattened) to {@code graph} and
+   * returns its output, flattened: how a saved generator is compared with the one that trained.
    */
   public static float[] generate(
       Graph graph, Session session, Forward forward, float[] input, int n) {

@@ -20,8 +20,8 @@ public final class Towers {
   }
 
   /**
-   * {@code count} towers that TensorFlow places on the host's one CPU device: the same ops with
-   * the same shapes as towers on {@code count} devices, which is what those are checked against.
+   * {@code count} towers that TensorFlow places on the host's one CPU device: the same ops with the
+   * same shapes as towers on {@code count} devices, which is what those are checked against.
    */
   public static Towers onOneDevice(int count) {
     List<DeviceSpec> devices = new ArrayList<>();

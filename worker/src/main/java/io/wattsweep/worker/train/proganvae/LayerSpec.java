@@ -2,9 +2,8 @@ package io.wattsweep.worker.train.proganvae;
 
 /**
  * One row of a layer table: a square SAME convolution (stride 1, or 2 to halve its input) at an
- * output resolution, or a dense layer.
- * The table both builds a network's variables and counts its parameters and multiply-adds, so the
- * reported numbers are those of the graph that trains.
+ * output resolution, or a dense layer. The table both builds a network's variables and counts its
+ * parameters and multiply-adds, so the reported numbers are those of the graph that trains.
  *
  * @param name the variables' scope, e.g. "64x64_conv0"
  * @param kernel the kernel side; 0 for a dense layer

@@ -3,10 +3,10 @@ package io.wattsweep.worker.train.proganvae;
 /**
  * Sizes of the VAE-ProGAN at a scale. At 1 the tile is 128 x 128 (its 2 x 2 context 256 x 256) of
  * one channel, as the study trained it, each neighbour is encoded to 4 x 4 x 128 = 2048 values, and
- * feature maps follow ProGAN's schedule
- * (Karras et al. 2018: min(512, 16384 / resolution), i.e. 512 up to 32 x 32, then 256, 128, 64). A
- * smaller scale multiplies every channel count by the scale and shrinks the tile to the largest
- * power of two at most 128 x sqrt(scale) (0.25: 64, 0.125: 32), so a CPU steps it quickly.
+ * feature maps follow ProGAN's schedule (Karras et al. 2018: min(512, 16384 / resolution), i.e. 512
+ * up to 32 x 32, then 256, 128, 64). A smaller scale multiplies every channel count by the scale
+ * and shrinks the tile to the largest power of two at most 128 x sqrt(scale) (0.25: 64, 0.125: 32),
+ * so a CPU steps it quickly.
  *
  * @param tile side of the generated tile
  * @param encoding channels of each neighbour's 4 x 4 encoding (128 at scale 1)

@@ -100,8 +100,13 @@ final class ProGanGraph {
    * @param compute what the networks' convolutions and matrix products compute in
    */
   ProGanGraph(
-      Graph graph, ProGanDims d, int batchSize, long seed, Towers towers,
-      boolean dynamicLossScale, Compute compute) {
+      Graph graph,
+      ProGanDims d,
+      int batchSize,
+      long seed,
+      Towers towers,
+      boolean dynamicLossScale,
+      Compute compute) {
     Ops tf = Ops.create(graph);
     contextPool = tf.withName("context_pool").placeholder(TFloat32.class);
     indices = tf.withName("indices").placeholder(TInt32.class);

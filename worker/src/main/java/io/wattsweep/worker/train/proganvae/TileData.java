@@ -12,9 +12,8 @@ import org.tensorflow.types.TInt32;
  * neighbours and the tile to generate, bottom right), cut from one continuous field of the image's
  * channels, so the neighbours are consistent with the missing tile. A field is a smooth land-cover
  * texture (a few low-frequency waves per channel on a random base level), a straight boundary
- * between two covers
- * (land and water, say) with a sharp edge, and a thin bright line (a road), squashed into [-1, 1]
- * as image pixels are for a GAN.
+ * between two covers (land and water, say) with a sharp edge, and a thin bright line (a road),
+ * squashed into [-1, 1] as image pixels are for a GAN.
  *
  * <p>A pool of scenes is made up front and batches are gathered from it in the graph (see {@link
  * BatchCycle}).
@@ -37,7 +36,8 @@ final class TileData implements AutoCloseable {
       scene(side, random, values, s * pixels);
     }
     contexts =
-        TFloat32.tensorOf(Shape.of(size, side, side, CHANNELS), DataBuffers.of(values, true, false));
+        TFloat32.tensorOf(
+            Shape.of(size, side, side, CHANNELS), DataBuffers.of(values, true, false));
     cycle = new BatchCycle(size, batchSize);
   }
 

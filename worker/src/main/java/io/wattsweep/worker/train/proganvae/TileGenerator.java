@@ -14,9 +14,9 @@ import org.tensorflow.types.TFloat32;
  * three neighbours' encodings, one 3 x 3 convolution at 4 x 4, then two per resolution with
  * nearest-neighbour 2x upsampling between resolutions, pixel norm after every convolution, then a
  * linear 1 x 1 "to RGB" layer to the image's channels (18,734,214 parameters at scale 1 in the
- * study; 18,731,393 here: the study's network holds 2,821 more, not identified). Only the
- * stable phase is built: the fade-in of a newly added resolution is a short blend during growth and
- * is not measured.
+ * study; 18,731,393 here: the study's network holds 2,821 more, not identified). Only the stable
+ * phase is built: the fade-in of a newly added resolution is a short blend during growth and is not
+ * measured.
  */
 final class TileGenerator {
 

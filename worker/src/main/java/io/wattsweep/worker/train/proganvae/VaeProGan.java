@@ -38,10 +38,10 @@ import org.tensorflow.types.TInt32;
  * <p>What the paper and the study say is followed (one-channel 128 x 128 tiles, 4 x 4 start, 2048
  * values per neighbour, an encoder of five stride-2 convolutions and a dense layer run forward
  * only, the study's generator and critic widths, pixel norm, equalized learning rate, local and
- * global discriminators); the rest is ProGAN as published (Karras et al. 2018: feature maps, WGAN-GP with
- * drift, Adam 1e-3 / 0 / 0.99, minibatch standard deviation). The fully grown network is built and
- * measured: the fade-in phases of progressive growing are short transitions at lower cost and are
- * not measured.
+ * global discriminators); the rest is ProGAN as published (Karras et al. 2018: feature maps,
+ * WGAN-GP with drift, Adam 1e-3 / 0 / 0.99, minibatch standard deviation). The fully grown network
+ * is built and measured: the fade-in phases of progressive growing are short transitions at lower
+ * cost and are not measured.
  */
 public final class VaeProGan extends GanWorkload<ProGanGraph> {
 
@@ -144,9 +144,11 @@ public final class VaeProGan extends GanWorkload<ProGanGraph> {
           new TileEncoder(tf, dims, 0, Compute.FP32).params().count(),
           new TileGenerator(tf, dims, 0, Compute.FP32).params().count(),
           new TileCritic(tf, "local_critic", dims, dims.tile(), 0, 13, Compute.FP32)
-              .params().count(),
+              .params()
+              .count(),
           new TileCritic(tf, "global_critic", dims, dims.context(), 0, 14, Compute.FP32)
-              .params().count(),
+              .params()
+              .count(),
           batchSize);
     }
   }
@@ -225,7 +227,6 @@ public final class VaeProGan extends GanWorkload<ProGanGraph> {
     return Sessions.read(session, variables(network));
   }
 
-
   @Override
   protected List<Variable<TFloat32>> generatorVariables() {
     return net.generator.params().all();
@@ -264,8 +265,7 @@ public final class VaeProGan extends GanWorkload<ProGanGraph> {
     return fed(data, session, net, batch);
   }
 
-  private static Session.Runner fed(
-      TileData data, Session session, ProGanGraph net, TInt32 batch) {
+  private static Session.Runner fed(TileData data, Session session, ProGanGraph net, TInt32 batch) {
     return session.runner().feed(net.contextPool, data.contexts()).feed(net.indices, batch);
   }
 

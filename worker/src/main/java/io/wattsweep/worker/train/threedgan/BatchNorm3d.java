@@ -26,7 +26,9 @@ final class BatchNorm3d {
     beta = params.zeros(name, "beta", channels);
   }
 
-  /** @param x (batch, x, y, z, channels) */
+  /**
+   * @param x (batch, x, y, z, channels)
+   */
   Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
     var axes = tf.constant(new int[] {0, 1, 2, 3});
     var mean = tf.math.mean(x, axes, Mean.keepDims(true));

@@ -14,10 +14,10 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * A 3DGAN's pool of showers and labels held in graph variables, which TensorFlow keeps on the
- * device that reads them: {@link #load} copies the pool there once, after the session starts, and
- * a step then feeds only its batch's indices. Feeding the pool to every session run instead made
- * each of a step's four runs take the whole pool (up to {@link BatchCycle#MAX_POOL_BYTES}) as
- * input, a host-to-device copy inside the measured window on a GPU.
+ * device that reads them: {@link #load} copies the pool there once, after the session starts, and a
+ * step then feeds only its batch's indices. Feeding the pool to every session run instead made each
+ * of a step's four runs take the whole pool (up to {@link BatchCycle#MAX_POOL_BYTES}) as input, a
+ * host-to-device copy inside the measured window on a GPU.
  */
 final class DevicePool {
 

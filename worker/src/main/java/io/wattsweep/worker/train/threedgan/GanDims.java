@@ -1,4 +1,5 @@
 package io.wattsweep.worker.train.threedgan;
+
 import io.wattsweep.worker.train.internal.Grid;
 
 /**

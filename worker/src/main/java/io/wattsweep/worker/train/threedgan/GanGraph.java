@@ -64,8 +64,8 @@ final class GanGraph {
 
   /**
    * @param poolSize how many events the pool holds
-   * @param towers one replica each, with its slice of the batch, its own batch-norm
-   *     statistics and its own random draws
+   * @param towers one replica each, with its slice of the batch, its own batch-norm statistics and
+   *     its own random draws
    * @param dynamicLossScale whether each optimizer scales its losses for fp16 (see {@link
    *     LossScale})
    * @param compute what the networks' convolutions and matrix products compute in
@@ -116,15 +116,15 @@ final class GanGraph {
       var real = discriminator.forward(t, images.get(i), replica, REAL_DROPOUT);
       var realLoss = GanLosses.of(t, real, true, targets);
       realLosses.add(realLoss);
-      realGrads.add(TowerGradients.of(graph, t, "real_gradients" + i, realLoss, discriminatorScale,
-          dVars));
+      realGrads.add(
+          TowerGradients.of(graph, t, "real_gradients" + i, realLoss, discriminatorScale, dVars));
 
       var fakes = generator.forward(t, input(t, replica, targets, dims, FAKE_NOISE), replica);
       var fake = discriminator.forward(t, fakes, replica, FAKE_DROPOUT);
       var fakeLoss = GanLosses.of(t, fake, false, targets);
       fakeLosses.add(fakeLoss);
-      fakeGrads.add(TowerGradients.of(graph, t, "fake_gradients" + i, fakeLoss, discriminatorScale,
-          dVars));
+      fakeGrads.add(
+          TowerGradients.of(graph, t, "fake_gradients" + i, fakeLoss, discriminatorScale, dVars));
 
       var showers =
           generator.forward(t, input(t, replica, targets, dims, GENERATOR_NOISE), replica);

@@ -62,8 +62,8 @@ final class ShowerData implements AutoCloseable {
    * The pool for a batch: synthetic showers drawn from {@code seed} when {@code dataset} is null,
    * else the first events of the dataset's files.
    *
-   * @throws IllegalArgumentException naming the file and the HDF5 dataset when the files cannot
-   *     be read as the model needs them
+   * @throws IllegalArgumentException naming the file and the HDF5 dataset when the files cannot be
+   *     read as the model needs them
    */
   static ShowerData of(GanDims dims, int batchSize, long seed, String dataset) {
     int size = BatchCycle.poolSize(batchSize, 4L * dims.image().cells());

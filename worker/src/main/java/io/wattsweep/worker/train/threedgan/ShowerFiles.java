@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Geant4 showers from HDF5 files in the layout of the 3DGAN's published data: datasets {@code
- * ECAL} (events x 51 x 51 x 25 deposits in GeV, x, y, z order), {@code energy} (the primary
- * energy in GeV, one per event) and {@code theta} (the incidence angle in radians; {@code angle}
- * is taken where {@code theta} is missing). They are prepared as the published training prepares
- * them (see {@link ShowerData}). Read with jHDF, in pure Java: the workers need no HDF5 library.
+ * Geant4 showers from HDF5 files in the layout of the 3DGAN's published data: datasets {@code ECAL}
+ * (events x 51 x 51 x 25 deposits in GeV, x, y, z order), {@code energy} (the primary energy in
+ * GeV, one per event) and {@code theta} (the incidence angle in radians; {@code angle} is taken
+ * where {@code theta} is missing). They are prepared as the published training prepares them (see
+ * {@link ShowerData}). Read with jHDF, in pure Java: the workers need no HDF5 library.
  *
- * <p>Every problem is the job's: a missing file, a missing dataset or a shape the model cannot
- * take is an {@link IllegalArgumentException} naming the file and the HDF5 dataset, which fails
- * the job as {@code invalid-spec}.
+ * <p>Every problem is the job's: a missing file, a missing dataset or a shape the model cannot take
+ * is an {@link IllegalArgumentException} naming the file and the HDF5 dataset, which fails the job
+ * as {@code invalid-spec}.
  */
 final class ShowerFiles {
 
@@ -45,8 +45,8 @@ final class ShowerFiles {
       total += counts[f];
     }
     if (total == 0) {
-      throw new IllegalArgumentException("dataset " + dataset + ": HDF5 dataset " + ECAL
-          + " holds no events");
+      throw new IllegalArgumentException(
+          "dataset " + dataset + ": HDF5 dataset " + ECAL + " holds no events");
     }
     var pool = new ShowerData.Pool(image, total);
     int at = 0;
@@ -82,24 +82,29 @@ final class ShowerFiles {
       int[] ecal = dataset(hdf, file, ECAL).getDimensions();
       int[] expected = {image.x(), image.y(), image.z()};
       if (ecal.length != 4 || !Arrays.equals(Arrays.copyOfRange(ecal, 1, 4), expected)) {
-        throw new IllegalArgumentException(String.format(
-            "dataset file %s: HDF5 dataset %s must be events x %d x %d x %d for this model's"
-                + " scale: %s", file, ECAL, image.x(), image.y(), image.z(), shape(ecal)));
+        throw new IllegalArgumentException(
+            String.format(
+                "dataset file %s: HDF5 dataset %s must be events x %d x %d x %d for this model's"
+                    + " scale: %s",
+                file, ECAL, image.x(), image.y(), image.z(), shape(ecal)));
       }
       for (String label : List.of(ENERGY, angleName(hdf, file))) {
         int[] dims = dataset(hdf, file, label).getDimensions();
-        boolean perEvent = dims.length > 0 && dims[0] >= ecal[0]
-            && Arrays.stream(dims).skip(1).allMatch(d -> d == 1);
+        boolean perEvent =
+            dims.length > 0
+                && dims[0] >= ecal[0]
+                && Arrays.stream(dims).skip(1).allMatch(d -> d == 1);
         if (!perEvent) {
-          throw new IllegalArgumentException(String.format(
-              "dataset file %s: HDF5 dataset %s must hold one value per event (%d): %s",
-              file, label, ecal[0], shape(dims)));
+          throw new IllegalArgumentException(
+              String.format(
+                  "dataset file %s: HDF5 dataset %s must hold one value per event (%d): %s",
+                  file, label, ecal[0], shape(dims)));
         }
       }
       return ecal[0];
     } catch (HdfException e) {
-      throw new IllegalArgumentException("dataset file is not readable as HDF5: " + file + ": "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "dataset file is not readable as HDF5: " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -107,8 +112,11 @@ final class ShowerFiles {
     int cells = Math.toIntExact(image.cells());
     try (HdfFile hdf = new HdfFile(file)) {
       float[] deposits = new float[n * cells];
-      flatten(dataset(hdf, file, ECAL).getData(
-          new long[] {0, 0, 0, 0}, new int[] {n, image.x(), image.y(), image.z()}), deposits, 0,
+      flatten(
+          dataset(hdf, file, ECAL)
+              .getData(new long[] {0, 0, 0, 0}, new int[] {n, image.x(), image.y(), image.z()}),
+          deposits,
+          0,
           file + " " + ECAL);
       float[] energies = column(hdf, file, ENERGY, n);
       float[] angles = column(hdf, file, angleName(hdf, file), n);
@@ -125,26 +133,32 @@ final class ShowerFiles {
         pool.angles()[at + e] = angles[e];
       }
     } catch (HdfException e) {
-      throw new IllegalArgumentException("dataset file is not readable as HDF5: " + file + ": "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "dataset file is not readable as HDF5: " + file + ": " + e.getMessage(), e);
     }
   }
 
   private static Dataset dataset(HdfFile hdf, Path file, String name) {
     Node node = hdf.getChildren().get(name);
     if (!(node instanceof Dataset d)) {
-      throw new IllegalArgumentException(String.format(
-          "dataset file %s has no HDF5 dataset %s; it holds %s", file, name,
-          hdf.getChildren().keySet()));
+      throw new IllegalArgumentException(
+          String.format(
+              "dataset file %s has no HDF5 dataset %s; it holds %s",
+              file, name, hdf.getChildren().keySet()));
     }
     return d;
   }
 
   private static String angleName(HdfFile hdf, Path file) {
-    return ANGLES.stream().filter(a -> hdf.getChildren().get(a) instanceof Dataset).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(String.format(
-            "dataset file %s has no HDF5 dataset %s; it holds %s", file,
-            String.join(" or ", ANGLES), hdf.getChildren().keySet())));
+    return ANGLES.stream()
+        .filter(a -> hdf.getChildren().get(a) instanceof Dataset)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    String.format(
+                        "dataset file %s has no HDF5 dataset %s; it holds %s",
+                        file, String.join(" or ", ANGLES), hdf.getChildren().keySet())));
   }
 
   /** The first {@code n} values of a per-event dataset. */
@@ -176,14 +190,19 @@ final class ShowerFiles {
       }
       return at;
     }
-    throw new IllegalArgumentException("dataset file and HDF5 dataset " + where
-        + " must hold floating-point values: "
-        + (array == null ? "null" : array.getClass().getSimpleName()
-            + (array.getClass().isArray() ? " of " + Array.getLength(array) : "")));
+    throw new IllegalArgumentException(
+        "dataset file and HDF5 dataset "
+            + where
+            + " must hold floating-point values: "
+            + (array == null
+                ? "null"
+                : array.getClass().getSimpleName()
+                    + (array.getClass().isArray() ? " of " + Array.getLength(array) : "")));
   }
 
   private static String shape(int[] dims) {
-    return dims.length == 0 ? "a scalar"
+    return dims.length == 0
+        ? "a scalar"
         : String.join(" x ", Arrays.stream(dims).mapToObj(Integer::toString).toList());
   }
 }

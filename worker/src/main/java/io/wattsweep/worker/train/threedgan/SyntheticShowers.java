@@ -11,22 +11,22 @@ import java.util.SplittableRandom;
  * event's angle: its barycentre moves by cot(angle) cells per layer, so that the discriminator's
  * angle output reads back about the angle the event was made with.
  *
- * <p>Geant4 showers are mostly empty cells: energy arrives in discrete particle hits, so a cell
- * far from the axis usually gets none. Here each cell gets a Poisson number of hits of {@link
- * #HIT_GEV} each, with the smooth profile's deposit as its mean: cells off the core stay zero,
- * the number of occupied cells grows with the energy, and the total deposit fluctuates as a
- * sampling calorimeter's does. Where the figures come from:
+ * <p>Geant4 showers are mostly empty cells: energy arrives in discrete particle hits, so a cell far
+ * from the axis usually gets none. Here each cell gets a Poisson number of hits of {@link #HIT_GEV}
+ * each, with the smooth profile's deposit as its mean: cells off the core stay zero, the number of
+ * occupied cells grows with the energy, and the total deposit fluctuates as a sampling
+ * calorimeter's does. Where the figures come from:
  *
  * <ul>
- *   <li>the visible fraction of the primary energy: the published 3DGAN analysis code's fit of
- *       the ECAL sum over Ep for electrons ({@code GetEcalFit}, {@code mod=1}, in {@code
+ *   <li>the visible fraction of the primary energy: the published 3DGAN analysis code's fit of the
+ *       ECAL sum over Ep for electrons ({@code GetEcalFit}, {@code mod=1}, in {@code
  *       analysis/utils/GANutils.py} of the 3DGAN repositories, svalleco/3Dgan and
  *       interTwin-eu/DetectorSim-3DGAN): about 2.2% at 2 GeV, 2.0% at 100 GeV, 1.8% at 500 GeV;
- *   <li>the energy range 2-500 GeV and angles 60-120 degrees: the variable-angle training sample
- *       of Khattak et al.;
+ *   <li>the energy range 2-500 GeV and angles 60-120 degrees: the variable-angle training sample of
+ *       Khattak et al.;
  *   <li>{@link #HIT_GEV}, and so the occupancy: an assumption. No published figure for the cell
- *       occupancy of these showers was found. With 1 MeV hits, about 0.7% of the 51 x 51 x 25
- *       cells hold energy below 50 GeV and 3.6% above 400 GeV (ShowerDataTest prints them).
+ *       occupancy of these showers was found. With 1 MeV hits, about 0.7% of the 51 x 51 x 25 cells
+ *       hold energy below 50 GeV and 3.6% above 400 GeV (ShowerDataTest prints them).
  * </ul>
  */
 final class SyntheticShowers {

@@ -31,8 +31,8 @@ import org.tensorflow.types.TInt32;
 /**
  * The variable-angle 3DGAN (Khattak et al., arXiv 2109.07388) training in TensorFlow graph mode on
  * synthetic calorimeter showers or a sweep's HDF5 files of Geant4 showers, as the published code
- * trains it: per batch, the discriminator is
- * updated on the real showers and then on generated ones, and the generator twice.
+ * trains it: per batch, the discriminator is updated on the real showers and then on generated
+ * ones, and the generator twice.
  */
 public final class ThreeDGan extends GanWorkload<GanGraph> {
 
@@ -201,8 +201,8 @@ public final class ThreeDGan extends GanWorkload<GanGraph> {
   }
 
   /**
-   * Runs {@code update} on the next batch as a step does and returns the partition graphs that
-   * ran, one per device, each node with the device it ran on.
+   * Runs {@code update} on the next batch as a step does and returns the partition graphs that ran,
+   * one per device, each node with the device it ran on.
    */
   List<GraphDef> graphsRan(Update update) {
     try (TInt32 batch = data.nextIndices()) {
@@ -216,7 +216,6 @@ public final class ThreeDGan extends GanWorkload<GanGraph> {
     }
   }
 
-
   /**
    * The generator's showers for {@code n} inputs ((n, latent) flat: energy, angle, noise), as
    * trained, with the n inputs' own batch-norm statistics.
@@ -226,11 +225,9 @@ public final class ThreeDGan extends GanWorkload<GanGraph> {
   }
 
   /** What {@code generator} makes of {@code n} inputs, as one replica. */
-  static float[] generate(
-      Graph graph, Session session, Generator generator, float[] input, int n) {
+  static float[] generate(Graph graph, Session session, Generator generator, float[] input, int n) {
     Replica one = new Replica(0, n, 0);
-    return Sessions.generate(
-        graph, session, (tf, in) -> generator.forward(tf, in, one), input, n);
+    return Sessions.generate(graph, session, (tf, in) -> generator.forward(tf, in, one), input, n);
   }
 
   @Override

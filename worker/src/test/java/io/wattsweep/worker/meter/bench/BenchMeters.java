@@ -22,10 +22,10 @@ final class BenchMeters {
    * Opens a meter.
    *
    * @param name {@code none} (a meter that reads nothing: the sampler thread's own cost), {@code
-   *     tdp} (the estimate over this machine's /proc/stat), {@code nvml-fake-N}
-   *     (NvmlPowerMeter over the fake libnvidia-ml with N GPUs, energy counter), {@code nvml-N}
-   *     (the system's NVML, the first N GPUs this process may use: on a GPU machine), or {@code
-   *     rapl-fake} (RaplMeter over a powercap tree of two packages in a temporary directory)
+   *     tdp} (the estimate over this machine's /proc/stat), {@code nvml-fake-N} (NvmlPowerMeter
+   *     over the fake libnvidia-ml with N GPUs, energy counter), {@code nvml-N} (the system's NVML,
+   *     the first N GPUs this process may use: on a GPU machine), or {@code rapl-fake} (RaplMeter
+   *     over a powercap tree of two packages in a temporary directory)
    */
   static PowerMeter open(String name, Path scratch) throws IOException, InterruptedException {
     if (name.equals("none")) {
@@ -38,8 +38,11 @@ final class BenchMeters {
       int gpus = Integer.parseInt(name.substring("nvml-fake-".length()));
       FakeNvmlLibrary fake = FakeNvmlLibrary.build(Files.createTempDirectory(scratch, "nvml"));
       fake.configure("gpus=" + gpus + ";watts=300");
-      return NvmlPowerMeter.open(gpus, Map.of("WATTSWEEP_NVML_LIBRARY", fake.file().toString()),
-          Duration.ofMillis(100), System::nanoTime);
+      return NvmlPowerMeter.open(
+          gpus,
+          Map.of("WATTSWEEP_NVML_LIBRARY", fake.file().toString()),
+          Duration.ofMillis(100),
+          System::nanoTime);
     }
     if (name.matches("nvml-[0-9]+")) {
       int gpus = Integer.parseInt(name.substring("nvml-".length()));

@@ -24,17 +24,23 @@ public final class SamplerCpuCost {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    String[] meters = args.length > 2
-        ? java.util.Arrays.copyOfRange(args, 2, args.length)
-        : new String[] {"tdp", "nvml-fake-1", "nvml-fake-8", "rapl-fake"};
+    String[] meters =
+        args.length > 2
+            ? java.util.Arrays.copyOfRange(args, 2, args.length)
+            : new String[] {"tdp", "nvml-fake-1", "nvml-fake-8", "rapl-fake"};
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    var os = (com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     Path scratch = Files.createTempDirectory("sampler-cpu-cost");
-    System.out.printf(Locale.ROOT, "sampler at 10 Hz, %d s windows, %d repetitions, %d CPUs%n",
-        seconds, reps, Runtime.getRuntime().availableProcessors());
-    System.out.println("meter         rep  readings  sampler thread %core  process %core"
-        + "  process without sampler %core  per reading us");
+    System.out.printf(
+        Locale.ROOT,
+        "sampler at 10 Hz, %d s windows, %d repetitions, %d CPUs%n",
+        seconds,
+        reps,
+        Runtime.getRuntime().availableProcessors());
+    System.out.println(
+        "meter         rep  readings  sampler thread %core  process %core"
+            + "  process without sampler %core  per reading us");
     for (String name : meters) {
       try (PowerMeter meter = BenchMeters.open(name, scratch)) {
         // Warm up: the first readings load classes and JIT-compile the path.
@@ -58,9 +64,16 @@ public final class SamplerCpuCost {
           long wall = System.nanoTime() - w0;
           long readings = sampler.stats().samples();
           sampler.close();
-          System.out.printf(Locale.ROOT, "%-12s  %3d  %8d  %25.3f  %13.3f  %29.3f  %14.1f%n",
-              name, rep, readings, 100.0 * thread / wall, 100.0 * process / wall,
-              100.0 * baseline, thread / 1e3 / Math.max(1, readings));
+          System.out.printf(
+              Locale.ROOT,
+              "%-12s  %3d  %8d  %25.3f  %13.3f  %29.3f  %14.1f%n",
+              name,
+              rep,
+              readings,
+              100.0 * thread / wall,
+              100.0 * process / wall,
+              100.0 * baseline,
+              thread / 1e3 / Math.max(1, readings));
         }
       }
     }

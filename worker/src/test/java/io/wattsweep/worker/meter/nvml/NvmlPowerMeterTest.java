@@ -54,8 +54,16 @@ class NvmlPowerMeterTest {
     library = dir.resolve("libnvidia-ml.so");
     Process gcc =
         new ProcessBuilder(
-                "gcc", "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", library.toString(),
-                source.toString(), "-lm")
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-O1",
+                "-Wall",
+                "-Werror",
+                "-o",
+                library.toString(),
+                source.toString(),
+                "-lm")
             .redirectErrorStream(true)
             .start();
     String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -167,8 +175,7 @@ class NvmlPowerMeterTest {
       assertEquals(400, meter.energyJoules(), 1e-9);
     }
     // A full UUID and a unique prefix of one, as CUDA accepts.
-    try (NvmlPowerMeter meter =
-        open(2, env("CUDA_VISIBLE_DEVICES", UUID_3 + ", GPU-fa4e0001"))) {
+    try (NvmlPowerMeter meter = open(2, env("CUDA_VISIBLE_DEVICES", UUID_3 + ", GPU-fa4e0001"))) {
       assertEquals(
           List.of(UUID_3, UUID_1), meter.devices().stream().map(DeviceInfo::uuid).toList());
       assertEquals(List.of(3, 1), meter.devices().stream().map(DeviceInfo::index).toList());
@@ -185,8 +192,7 @@ class NvmlPowerMeterTest {
     configure("gpus=4;clock=manual");
     IllegalStateException e =
         assertThrows(
-            IllegalStateException.class,
-            () -> open(2, env("CUDA_VISIBLE_DEVICES", "1,bogus,3")));
+            IllegalStateException.class, () -> open(2, env("CUDA_VISIBLE_DEVICES", "1,bogus,3")));
     assertTrue(e.getMessage().contains("asks for 2 GPU(s) but 1 are visible"), e.getMessage());
     assertTrue(e.getMessage().contains("'bogus'"), e.getMessage());
     assertTrue(e.getMessage().contains("NVML sees 4"), e.getMessage());
@@ -232,16 +238,14 @@ class NvmlPowerMeterTest {
   @Test
   void initFailureIsReportedAsUnavailableWithNvmlsReason() {
     configure("init_fail=1");
-    NvmlUnavailableException e =
-        assertThrows(NvmlUnavailableException.class, () -> open(1, env()));
+    NvmlUnavailableException e = assertThrows(NvmlUnavailableException.class, () -> open(1, env()));
     assertTrue(e.reason().contains("Driver Not Loaded"), e.reason());
   }
 
   @Test
   void gpuWithNeitherCounterNorInstantPowerIsUnavailable() {
     configure("gpus=2;energy_unsupported=all;instant_unsupported=1;clock=manual");
-    NvmlUnavailableException e =
-        assertThrows(NvmlUnavailableException.class, () -> open(2, env()));
+    NvmlUnavailableException e = assertThrows(NvmlUnavailableException.class, () -> open(2, env()));
     assertTrue(e.reason().contains("GPU 1 (" + UUID_1 + ") supports neither"), e.reason());
   }
 
@@ -253,10 +257,10 @@ class NvmlPowerMeterTest {
     try (NvmlPowerMeter meter = open(2, env())) {
       assertEquals(
           List.of(
-              new DeviceInfo(0, "gpu", UUID_0, "NVIDIA A100-SXM4-80GB", "ampere", 400,
-                  "535.104.05"),
-              new DeviceInfo(1, "gpu", UUID_1, "NVIDIA A100-SXM4-80GB", "ampere", 400,
-                  "535.104.05")),
+              new DeviceInfo(
+                  0, "gpu", UUID_0, "NVIDIA A100-SXM4-80GB", "ampere", 400, "535.104.05"),
+              new DeviceInfo(
+                  1, "gpu", UUID_1, "NVIDIA A100-SXM4-80GB", "ampere", 400, "535.104.05")),
           meter.devices());
     }
     configure("gpus=1;clock=manual");

@@ -31,8 +31,7 @@ class NvmlVisibleDevicesTest {
 
   @Test
   void theListEndsAtTheFirstEntryThatNamesNoGpu() {
-    assertEquals(
-        Optional.of(List.of(new Index(1))), VisibleDevices.parse("1,-1,2", notes));
+    assertEquals(Optional.of(List.of(new Index(1))), VisibleDevices.parse("1,-1,2", notes));
     assertTrue(notes.get(0).contains("'-1'"), notes.toString());
   }
 

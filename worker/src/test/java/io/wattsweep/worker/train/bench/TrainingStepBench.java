@@ -30,10 +30,10 @@ import org.tensorflow.types.TFloat32;
  * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}. Options: {@code
  * -Dbench.configs=3dgan:1:2,3dgan:0.25:4:2} (model:scale:batch[:towers], comma-separated; towers
  * are data-parallel on as many logical CPU devices, default 1, the batch being global), {@code
- * -Dbench.precision=bf16} (default fp32; the test run turns oneDNN off, so a bf16 run needs it on in
- * the POM's surefire environment), {@code
- * -Dbench.steps=N} timed steps per configuration (default 3) after {@code -Dbench.warmup=N}
- * (default 1), {@code -Dbench.matmul=N} the matrix side (default 2048).
+ * -Dbench.precision=bf16} (default fp32; the test run turns oneDNN off, so a bf16 run needs it on
+ * in the POM's surefire environment), {@code -Dbench.steps=N} timed steps per configuration
+ * (default 3) after {@code -Dbench.warmup=N} (default 1), {@code -Dbench.matmul=N} the matrix side
+ * (default 2048).
  */
 @Tag("bench")
 class TrainingStepBench {
@@ -45,7 +45,8 @@ class TrainingStepBench {
   void trainingStepTimes() throws IOException {
     String[] configs = System.getProperty("bench.configs", DEFAULT_CONFIGS).split(",");
     int steps = Integer.getInteger("bench.steps", 3);
-    Precision precision = Precision.parse("bench.precision", System.getProperty("bench.precision", "fp32"));
+    Precision precision =
+        Precision.parse("bench.precision", System.getProperty("bench.precision", "fp32"));
     int warmup = Integer.getInteger("bench.warmup", 1);
     int side = Integer.getInteger("bench.matmul", 2048);
     System.out.printf(

@@ -93,7 +93,8 @@ class LossScaleTest {
     }
 
     void set(float newScale, int newSteps) {
-      session.runner()
+      session
+          .runner()
           .addTarget(tf.assign(scale.scale, tf.constant(newScale)))
           .addTarget(tf.assign(scale.finiteSteps, tf.constant(newSteps)))
           .run()

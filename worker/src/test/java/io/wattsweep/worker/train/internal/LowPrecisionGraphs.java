@@ -28,11 +28,15 @@ public final class LowPrecisionGraphs {
 
   /** The global batch, split over two towers. */
   public static final int BATCH = 4;
+
   public static final long SEED = 5;
 
   /** A built graph, its session and what one generator update and one forward pass need. */
   public record Built(
-      Session session, Session.Runner update, Session.Runner forward, LossScale scale,
+      Session session,
+      Session.Runner update,
+      Session.Runner forward,
+      LossScale scale,
       List<Variable<TFloat32>> generator) {}
 
   private LowPrecisionGraphs() {}

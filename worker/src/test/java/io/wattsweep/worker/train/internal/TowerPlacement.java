@@ -65,10 +65,19 @@ public final class TowerPlacement {
           StringBuilder counts = new StringBuilder(run + ":");
           for (int i = 0; i < TOWERS; i++) {
             counts.append(
-                String.format(" tower %d ran %d ops, %d on another device;", i, ran[i], elsewhere[i]));
+                String.format(
+                    " tower %d ran %d ops, %d on another device;", i, ran[i], elsewhere[i]));
             if (ran[i] == 0 || elsewhere[i] > 0) {
-              failures.add(run + ": tower " + i + " ran " + ran[i] + " ops, " + elsewhere[i]
-                  + " on another device, e.g. " + examples);
+              failures.add(
+                  run
+                      + ": tower "
+                      + i
+                      + " ran "
+                      + ran[i]
+                      + " ops, "
+                      + elsewhere[i]
+                      + " on another device, e.g. "
+                      + examples);
             }
           }
           System.out.println(counts);

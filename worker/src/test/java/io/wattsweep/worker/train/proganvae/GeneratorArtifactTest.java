@@ -47,11 +47,12 @@ class GeneratorArtifactTest {
         Session session = new Session(graph)) {
       List<Variable<TFloat32>> variables =
           new TileGenerator(Ops.create(graph), ProGanDims.of(spec.scale()), 42, Compute.FP32)
-              .params().all();
+              .params()
+              .all();
       session.initialize();
       assertFalse(Arrays.equals(trained, Sessions.read(session, variables)));
-      Checkpoints.restore(graph, session, variables,
-          unpacked.resolve(Workload.GENERATOR_CHECKPOINT));
+      Checkpoints.restore(
+          graph, session, variables, unpacked.resolve(Workload.GENERATOR_CHECKPOINT));
 
       assertArrayEquals(trained, Sessions.read(session, variables));
     }

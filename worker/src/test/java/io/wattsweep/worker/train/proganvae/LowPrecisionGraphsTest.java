@@ -19,16 +19,22 @@ class LowPrecisionGraphsTest {
 
   private static Built progan(Graph graph, TileData data, TInt32 batch, Compute compute) {
     ProGanGraph net =
-        new ProGanGraph(graph, ProGanDims.of(0.03), BATCH, SEED, Towers.onOneDevice(2), true,
-            compute);
+        new ProGanGraph(
+            graph, ProGanDims.of(0.03), BATCH, SEED, Towers.onOneDevice(2), true, compute);
     Session session = new Session(graph);
     session.initialize();
     TFloat32 contexts = data.contexts();
     return new Built(
         session,
-        session.runner().feed(net.contextPool, contexts).feed(net.indices, batch)
+        session
+            .runner()
+            .feed(net.contextPool, contexts)
+            .feed(net.indices, batch)
             .addTarget(net.generatorUpdate),
-        session.runner().feed(net.contextPool, contexts).feed(net.indices, batch)
+        session
+            .runner()
+            .feed(net.contextPool, contexts)
+            .feed(net.indices, batch)
             .fetch(net.discriminatorLoss),
         net.generatorScale,
         net.generator.params().all());

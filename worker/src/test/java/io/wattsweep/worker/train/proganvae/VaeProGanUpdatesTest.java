@@ -24,8 +24,8 @@ class VaeProGanUpdatesTest {
   void eachNetworksStepLeavesTheOtherNetworksAndTheFrozenEncoderUnchanged() {
     try (VaeProGan gan =
         VaeProGan.open(new WorkloadSpec("vae-progan", 0.03, Precision.FP32, 4, 1, 3))) {
-      for (Network stepped : List.of(
-          Network.GENERATOR, Network.LOCAL_DISCRIMINATOR, Network.GLOBAL_DISCRIMINATOR)) {
+      for (Network stepped :
+          List.of(Network.GENERATOR, Network.LOCAL_DISCRIMINATOR, Network.GLOBAL_DISCRIMINATOR)) {
         Map<Network, float[]> before = new EnumMap<>(Network.class);
         for (Network n : Network.values()) {
           before.put(n, gan.weights(n));
@@ -70,8 +70,8 @@ class VaeProGanUpdatesTest {
 
   /**
    * The table at scale 1, counted by hand. Convolutions 3x3 unless said; "a->b" is in and out
-   * channels, each with b biases. ProGAN feature maps: 512 to 32x32, then 256, 128, 64. Images
-   * have one channel.
+   * channels, each with b biases. ProGAN feature maps: 512 to 32x32, then 256, 128, 64. Images have
+   * one channel.
    */
   @Test
   void fullSizeLayerTableHasTheExpectedParameters() {
@@ -96,8 +96,17 @@ class VaeProGanUpdatesTest {
     // Encoder, stride 2 from 128x128: 1->64, 64->128, 128->256, 256->512, 512->512; dense
     // 4x4x512 -> 2048.
     long encoder =
-        9L * 1 * 64 + 64 + 9L * 64 * 128 + 128 + 9L * 128 * 256 + 256 + 9L * 256 * 512 + 512
-            + conv512 + 8192L * 2048 + 2048;
+        9L * 1 * 64
+            + 64
+            + 9L * 64 * 128
+            + 128
+            + 9L * 128 * 256
+            + 256
+            + 9L * 256 * 512
+            + 512
+            + conv512
+            + 8192L * 2048
+            + 2048;
     Map<Network, Long> table = VaeProGan.tableParameters(1);
     assertAll(
         () -> assertEquals(20_688_896L, encoder),

@@ -28,7 +28,9 @@ import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 
-/** A trained 3DGAN generator saved as an artifact is that generator: restored, it gives its output. */
+/**
+ * A trained 3DGAN generator saved as an artifact is that generator: restored, it gives its output.
+ */
 class GeneratorArtifactTest {
   private static final WorkloadSpec SPEC = new WorkloadSpec("3dgan", 0.25, Precision.FP32, 4, 1, 7);
 
@@ -54,8 +56,7 @@ class GeneratorArtifactTest {
     Path zip = Path.of(URI.create(artifact.uri()));
     assertEquals(sha256(zip), artifact.sha256());
     assertEquals(Files.size(zip), artifact.bytes());
-    assertEquals(
-        List.of("generator.data-00000-of-00001", "generator.index"), unzip(zip, unpacked));
+    assertEquals(List.of("generator.data-00000-of-00001", "generator.index"), unzip(zip, unpacked));
 
     try (Graph graph = new Graph();
         Session session = new Session(graph)) {
@@ -63,8 +64,8 @@ class GeneratorArtifactTest {
       Generator fresh = new Generator(Ops.create(graph), dims, 99, Compute.FP32);
       session.initialize();
       float[] before = ThreeDGan.generate(graph, session, fresh, input, 3);
-      Checkpoints.restore(graph, session, fresh.params().all(),
-          unpacked.resolve(Workload.GENERATOR_CHECKPOINT));
+      Checkpoints.restore(
+          graph, session, fresh.params().all(), unpacked.resolve(Workload.GENERATOR_CHECKPOINT));
       float[] after = ThreeDGan.generate(graph, session, fresh, input, 3);
 
       assertFalse(Arrays.equals(trained, before), "the fresh generator already matched");

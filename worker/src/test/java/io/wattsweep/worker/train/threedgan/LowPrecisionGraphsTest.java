@@ -21,8 +21,8 @@ class LowPrecisionGraphsTest {
     Conv3dGradient.register();
     GanDims dims = GanDims.of(0.125);
     GanGraph net =
-        new GanGraph(graph, dims, BATCH, data.poolSize(), SEED, Towers.onOneDevice(2), true,
-            compute);
+        new GanGraph(
+            graph, dims, BATCH, data.poolSize(), SEED, Towers.onOneDevice(2), true, compute);
     Session session = new Session(graph);
     session.initialize();
     net.pool.load(session, data);

@@ -40,8 +40,10 @@ class ShowerDataTest {
     double finalMost = mostOccupied;
     assertAll(
         () -> assertTrue(finalMost < 0.5, "most cells of every shower are empty: " + finalMost),
-        () -> assertTrue(highShare > 3 * lowShare,
-            "occupancy rises with energy: " + lowShare + " -> " + highShare));
+        () ->
+            assertTrue(
+                highShare > 3 * lowShare,
+                "occupancy rises with energy: " + lowShare + " -> " + highShare));
   }
 
   @Test
@@ -56,7 +58,10 @@ class ShowerDataTest {
     System.out.printf("ECAL sum against the published fit: worst relative deviation %.4f%n", worst);
     // Poisson fluctuations of 1 MeV hits: at 2 GeV (44 MeV, about 44 hits) 1/sqrt(44) = 15%.
     assertTrue(worst < 0.6, "ecal sums stray from the fit: " + worst);
-    assertEquals(2.0188, SyntheticShowers.meanDepositGev(100), 1e-4,
+    assertEquals(
+        2.0188,
+        SyntheticShowers.meanDepositGev(100),
+        1e-4,
         "the fit's 2% of 100 GeV, (0.0018 - 0.023 + 0.11 - 0.28 + 2.21) GeV");
   }
 

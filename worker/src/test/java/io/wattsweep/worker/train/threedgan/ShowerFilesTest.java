@@ -55,8 +55,8 @@ class ShowerFilesTest {
   void aMissingFileIsRefusedNamingIt() {
     Path missing = dir.resolve("nowhere.h5");
 
-    var e = assertThrows(
-        IllegalArgumentException.class, () -> ShowerFiles.read(missing, PUBLISHED, 4));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> ShowerFiles.read(missing, PUBLISHED, 4));
 
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
   }
@@ -65,8 +65,8 @@ class ShowerFilesTest {
   void aShapeTheModelCannotTakeIsRefusedNamingTheFileAndTheDataset() {
     Path file = PublishedShowerFile.write(dir.resolve("small.h5"), 2, 25, 25, 25);
 
-    var e = assertThrows(
-        IllegalArgumentException.class, () -> ShowerFiles.read(file, PUBLISHED, 4));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> ShowerFiles.read(file, PUBLISHED, 4));
 
     assertAll(
         () -> assertTrue(e.getMessage().contains(file.toString()), e.getMessage()),
@@ -82,8 +82,8 @@ class ShowerFilesTest {
       hdf.putDataset("energy", new float[] {100});
     }
 
-    var e = assertThrows(
-        IllegalArgumentException.class, () -> ShowerFiles.read(file, PUBLISHED, 4));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> ShowerFiles.read(file, PUBLISHED, 4));
 
     assertAll(
         () -> assertTrue(e.getMessage().contains(file.toString()), e.getMessage()),
@@ -95,8 +95,8 @@ class ShowerFilesTest {
   void aFileThatIsNotHdf5IsRefusedNamingIt() throws Exception {
     Path file = Files.writeString(dir.resolve("text.h5"), "not HDF5");
 
-    var e = assertThrows(
-        IllegalArgumentException.class, () -> ShowerFiles.read(file, PUBLISHED, 4));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> ShowerFiles.read(file, PUBLISHED, 4));
 
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
   }
