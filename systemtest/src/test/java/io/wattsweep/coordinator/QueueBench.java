@@ -1,5 +1,6 @@
 package io.wattsweep.coordinator;
 
+import io.wattsweep.common.Topics;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import java.time.Duration;
@@ -9,6 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.ConsumerGroupState;
 
 /**
  * Benchmark (not a test): how jobs flow to free workers, with sleeping command jobs through the
@@ -66,6 +70,7 @@ public final class QueueBench {
         started.add(workers.start("makespan-" + i));
       }
       workers.await("all workers ready", WAIT, () -> allReady(started));
+      awaitGroup(stack, workers, workerCount);
       String[] sweepId = new String[1];
       double makespan = makespan(stack, workers, () -> sweepId[0] = workers.submit(jobs));
       String sweep = sweepId[0];
@@ -123,6 +128,26 @@ public final class QueueBench {
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * Waits until the workers' group is stable with {@code members} members: workers that have been
+   * in their group a while, as a sweep finds them, rather than still joining when it arrives.
+   */
+  private static void awaitGroup(TestStack stack, SleepingWorkers workers, int members)
+      throws Exception {
+    String group = Topics.workerGroup("cpu");
+    Map<String, Object> settings =
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers());
+    try (Admin admin = Admin.create(settings)) {
+      workers.await(
+          "the workers' group stable with " + members + " members",
+          WAIT,
+          () -> {
+            var d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            return d.state() == ConsumerGroupState.STABLE && d.members().size() == members;
+          });
+    }
   }
 
   /** Seconds from a sweep's submission to its end. */

@@ -62,8 +62,11 @@ public final class WorkerMain {
             1);
     // A worker is in the group only while it is free and polling every half second: a member
     // that stops beating for 10 s is gone, and its partitions go to the other free workers.
+    // Members learn of a rebalance (a worker leaving with a job, or joining) from their next
+    // heartbeat: every half second, so that a free worker gets the partitions of one that just
+    // took a job within about that long (at 3 s, the first wave of a sweep waited seconds).
     consumerSettings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-    consumerSettings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    consumerSettings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
     consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "60000");
     Vertx vertx = Vertx.vertx();
     var metrics = new WorkerMetrics(config.workerId(), config.gpuClass(), System::nanoTime);

@@ -2,6 +2,7 @@ package io.wattsweep.worker.process;
 
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.RunEvent;
+import io.wattsweep.common.spec.CommandName;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.WorkerConfig;
@@ -46,16 +47,9 @@ public final class ProcessJobLauncher implements JobLauncher {
   public Outcome run(JobSpec job, String runId, List<String> gpus, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-Xmx" + config.jobHeapMb() + "m",
-                "-cp",
-                classpath,
-                JobProcess.class.getName(),
-                runId,
-                config.workerId()));
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + config.jobHeapMb() + "m"));
+    cmd.addAll(jvmOptions(job));
+    cmd.addAll(List.of("-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
     var pb = new ProcessBuilder(cmd);
     withoutKafkaSettings(pb.environment());
     if (tf32Off(job)) {
@@ -134,6 +128,18 @@ public final class ProcessJobLauncher implements JobLauncher {
       LOG.warn("Stopping the running job's process {}", p.pid());
       destroyTree(p);
     }
+  }
+
+  /**
+   * The job process's JVM options beyond its heap. A command workload's process only watches its
+   * command and meters the devices (the training runs in the command's own process), so it starts
+   * light: the client compiler alone and the serial collector, which leave the CPU to the command
+   * and to the jobs beside it. A built-in model trains in this JVM, which keeps the JVM's defaults.
+   */
+  static List<String> jvmOptions(JobSpec job) {
+    return CommandName.isCommand(job.model())
+        ? List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+        : List.of();
   }
 
   /**

@@ -8,16 +8,21 @@ import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProcessJobLauncherTest {
 
   private static JobSpec job(Precision precision, int gpus) {
+    return job("3dgan", precision, gpus);
+  }
+
+  private static JobSpec job(String model, Precision precision, int gpus) {
     return new JobSpec(
         "sw-1-job",
         "sw-1",
-        "3dgan",
+        model,
         0.25,
         "cpu",
         precision,
@@ -34,6 +39,14 @@ class ProcessJobLauncherTest {
     assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.BF16, 1)));
     assertEquals("0", ProcessJobLauncher.oneDnnOpts(job(Precision.FP32, 2)));
     assertEquals("1", ProcessJobLauncher.oneDnnOpts(job(Precision.BF16, 2)));
+  }
+
+  @Test
+  void aCommandWorkloadsProcessStartsLightAndABuiltInModelsKeepsTheJvmDefaults() {
+    assertEquals(
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+        ProcessJobLauncher.jvmOptions(job("command:sleep", Precision.FP32, 1)));
+    assertEquals(List.of(), ProcessJobLauncher.jvmOptions(job(Precision.FP32, 1)));
   }
 
   @Test
