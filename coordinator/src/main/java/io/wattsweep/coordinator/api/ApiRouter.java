@@ -44,6 +44,11 @@ public final class ApiRouter {
   }
 
   /** A short id that ties a 5xx answer to its logged cause. */
+  /** An error answer: {@code {"error": message}}. */
+  public static void error(RoutingContext ctx, int status, String message) {
+    reply(ctx, status, Map.of("error", message));
+  }
+
   static String errorId() {
     return String.format("%08x", ThreadLocalRandom.current().nextInt());
   }
@@ -70,6 +75,6 @@ public final class ApiRouter {
           ctx.failure());
       message = "the request failed on the coordinator; its log names the cause under error " + id;
     }
-    reply(ctx, status, Map.of("error", message));
+    error(ctx, status, message);
   }
 }

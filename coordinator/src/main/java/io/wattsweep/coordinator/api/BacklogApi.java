@@ -51,7 +51,7 @@ final class BacklogApi {
       }
       gpus = gpusText == null ? 0 : parseGpus(gpusText);
     } catch (IllegalArgumentException e) {
-      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.error(ctx, 400, e.getMessage());
       return;
     }
     vertx

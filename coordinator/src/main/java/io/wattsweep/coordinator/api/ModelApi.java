@@ -56,7 +56,7 @@ final class ModelApi {
     try {
       wanted = metadataFilter(ctx.queryParams());
     } catch (IllegalArgumentException e) {
-      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.error(ctx, 400, e.getMessage());
       return;
     }
     blocking(
@@ -89,15 +89,13 @@ final class ModelApi {
                   found.ifPresentOrElse(
                       v -> ApiRouter.reply(ctx, 200, Map.of("version", v)),
                       () ->
-                          ApiRouter.reply(
+                          ApiRouter.error(
                               ctx,
                               404,
-                              Map.of(
-                                  "error",
-                                  "model '"
-                                      + model
-                                      + "' has no version or alias "
-                                      + Checks.quote(wanted)))));
+                              "model '"
+                                  + model
+                                  + "' has no version or alias "
+                                  + Checks.quote(wanted))));
     }
   }
 
@@ -112,7 +110,7 @@ final class ModelApi {
       Catalog.checkAlias(alias);
       version = versionOf(ctx.body().asString("UTF-8"));
     } catch (IllegalArgumentException e) {
-      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.error(ctx, 400, e.getMessage());
       return;
     }
     String by = SweepApi.submitter(ctx);
@@ -123,8 +121,7 @@ final class ModelApi {
                 ApiRouter.reply(
                     ctx, 200, Map.of("model", model, "alias", alias, "version", version));
               } else {
-                ApiRouter.reply(
-                    ctx, 404, Map.of("error", "model '" + model + "' has no version " + version));
+                ApiRouter.error(ctx, 404, "model '" + model + "' has no version " + version);
               }
             });
   }
@@ -139,10 +136,7 @@ final class ModelApi {
                 if (deleted) {
                   ctx.response().setStatusCode(204).end();
                 } else {
-                  ApiRouter.reply(
-                      ctx,
-                      404,
-                      Map.of("error", "model '" + model + "' has no alias '" + alias + "'"));
+                  ApiRouter.error(ctx, 404, "model '" + model + "' has no alias '" + alias + "'");
                 }
               });
     }
@@ -175,7 +169,7 @@ final class ModelApi {
       ModelName.check("model", model);
       return model;
     } catch (IllegalArgumentException e) {
-      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.error(ctx, 400, e.getMessage());
       return null;
     }
   }

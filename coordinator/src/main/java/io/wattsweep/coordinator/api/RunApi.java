@@ -54,7 +54,7 @@ final class RunApi {
         throw new IllegalArgumentException("format must be json or csv: " + Checks.quote(format));
       }
     } catch (IllegalArgumentException e) {
-      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.error(ctx, 400, e.getMessage());
       return;
     }
     blocking(ctx, () -> catalog.runs(filter))
@@ -78,9 +78,7 @@ final class RunApi {
             found ->
                 found.ifPresentOrElse(
                     body -> ApiRouter.reply(ctx, 200, body),
-                    () ->
-                        ApiRouter.reply(
-                            ctx, 404, Map.of("error", "run not found: " + Checks.quote(id)))));
+                    () -> ApiRouter.error(ctx, 404, "run not found: " + Checks.quote(id))));
   }
 
   private void power(RoutingContext ctx) {
@@ -101,14 +99,14 @@ final class RunApi {
       }
       maxPoints = points == null ? DEFAULT_POINTS : parsePoints(points);
     } catch (IllegalArgumentException e) {
-      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.error(ctx, 400, e.getMessage());
       return;
     }
     blocking(ctx, () -> catalog.powerTrace(id, maxPoints))
         .onSuccess(
             found -> {
               if (found.isEmpty()) {
-                ApiRouter.reply(ctx, 404, Map.of("error", "run not found: " + Checks.quote(id)));
+                ApiRouter.error(ctx, 404, "run not found: " + Checks.quote(id));
               } else if ("csv".equals(format)) {
                 ctx.response()
                     .putHeader("Content-Type", "text/csv; charset=utf-8")
@@ -136,8 +134,7 @@ final class RunApi {
   private void compare(RoutingContext ctx) {
     String ids = ctx.queryParams().get("runs");
     if (ids == null || ids.isBlank() || ctx.queryParams().size() != 1) {
-      ApiRouter.reply(
-          ctx, 400, Map.of("error", "compare takes runs=ID,ID,...: " + ctx.request().query()));
+      ApiRouter.error(ctx, 400, "compare takes runs=ID,ID,...: " + ctx.request().query());
       return;
     }
     List<String> wanted = Arrays.stream(ids.split(",")).map(String::trim).toList();
@@ -154,7 +151,7 @@ final class RunApi {
         .onSuccess(
             r -> {
               if (!r.getValue().isEmpty()) {
-                ApiRouter.reply(ctx, 404, Map.of("error", "runs not found: " + r.getValue()));
+                ApiRouter.error(ctx, 404, "runs not found: " + r.getValue());
               } else {
                 ApiRouter.reply(ctx, 200, Map.of("runs", r.getKey()));
               }
@@ -168,7 +165,7 @@ final class RunApi {
       return;
     }
     if (by != null && !by.equals("energy") && !by.equals("time")) {
-      ApiRouter.reply(ctx, 400, Map.of("error", "by must be energy or time: " + Checks.quote(by)));
+      ApiRouter.error(ctx, 400, "by must be energy or time: " + Checks.quote(by));
       return;
     }
     blocking(ctx, () -> catalog.best(filter, !"time".equals(by)))
@@ -179,14 +176,12 @@ final class RunApi {
                         ApiRouter.reply(
                             ctx, 200, Map.of("best", r, "by", by == null ? "energy" : by)),
                     () ->
-                        ApiRouter.reply(
+                        ApiRouter.error(
                             ctx,
                             404,
-                            Map.of(
-                                "error",
-                                "no completed run of model '"
-                                    + filter.model()
-                                    + "' matches the selection"))));
+                            "no completed run of model '"
+                                + filter.model()
+                                + "' matches the selection")));
   }
 
   private void pareto(RoutingContext ctx) {
@@ -204,7 +199,7 @@ final class RunApi {
       ModelName.check("model", model);
       return RunFilters.parse(ctx.queryParams(), extra).withModel(model);
     } catch (IllegalArgumentException e) {
-      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.error(ctx, 400, e.getMessage());
       return null;
     }
   }

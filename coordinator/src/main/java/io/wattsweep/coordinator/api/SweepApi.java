@@ -65,7 +65,7 @@ final class SweepApi {
     try {
       spec = SweepParser.parse(ctx.body().asString("UTF-8"), yaml);
     } catch (IllegalArgumentException e) {
-      ApiRouter.reply(ctx, 400, Map.of("error", e.getMessage()));
+      ApiRouter.error(ctx, 400, e.getMessage());
       return;
     }
     String sweepId = newSweepId();
@@ -81,14 +81,12 @@ final class SweepApi {
             err -> {
               String id = ApiRouter.errorId();
               LOG.error("Sweep {} not stored (error {})", sweepId, id, err);
-              ApiRouter.reply(
+              ApiRouter.error(
                   ctx,
                   500,
-                  Map.of(
-                      "error",
-                      "the sweep was not stored: the catalog failed;"
-                          + " the coordinator's log names the cause under error "
-                          + id));
+                  "the sweep was not stored: the catalog failed;"
+                      + " the coordinator's log names the cause under error "
+                      + id);
             })
         .compose(
             v ->
@@ -154,9 +152,7 @@ final class SweepApi {
             s ->
                 s.ifPresentOrElse(
                     view -> ApiRouter.reply(ctx, 200, view),
-                    () ->
-                        ApiRouter.reply(
-                            ctx, 404, Map.of("error", "sweep not found: " + Checks.quote(id)))))
+                    () -> ApiRouter.error(ctx, 404, "sweep not found: " + Checks.quote(id))))
         .onFailure(ctx::fail);
   }
 

@@ -103,9 +103,7 @@ public final class Dashboard {
                                 clock.millis(),
                                 hub.jobs(
                                     s.jobs().stream().map(SweepView.JobView::jobId).toList()))),
-                    () ->
-                        ApiRouter.reply(
-                            ctx, 404, Map.of("error", "sweep not found: '" + id + "'"))))
+                    () -> ApiRouter.error(ctx, 404, "sweep not found: '" + id + "'")))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -131,16 +129,14 @@ public final class Dashboard {
                             .putHeader("Cache-Control", "no-cache")
                             .sendFile(p.toString()),
                     () ->
-                        ApiRouter.reply(
+                        ApiRouter.error(
                             ctx,
                             404,
-                            Map.of(
-                                "error",
-                                "no report file '"
-                                    + file
-                                    + "' for sweep '"
-                                    + id
-                                    + "' (a report exists once a job has completed)"))))
+                            "no report file '"
+                                + file
+                                + "' for sweep '"
+                                + id
+                                + "' (a report exists once a job has completed)")))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -151,6 +147,6 @@ public final class Dashboard {
 
   private static void fail(RoutingContext ctx, Throwable err) {
     LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), err.toString());
-    ApiRouter.reply(ctx, 500, Map.of("error", err.toString()));
+    ApiRouter.error(ctx, 500, err.toString());
   }
 }
