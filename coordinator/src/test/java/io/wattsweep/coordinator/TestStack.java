@@ -21,16 +21,16 @@ import java.util.Map;
  * One real Kafka broker and one coordinator (in this JVM, over an in-memory H2 catalog) shared by
  * the test classes of a run; stopped when the JVM exits.
  */
-final class TestStack {
+public final class TestStack {
   private static TestStack instance;
 
-  final Path dir;
-  final LocalBroker broker;
-  final Catalog catalog;
-  final String jdbcUrl;
-  final Vertx vertx;
-  final int port;
-  final HttpClient http = HttpClient.newHttpClient();
+  public final Path dir;
+  public final LocalBroker broker;
+  public final Catalog catalog;
+  public final String jdbcUrl;
+  public final Vertx vertx;
+  public final int port;
+  public final HttpClient http = HttpClient.newHttpClient();
 
   private TestStack() throws IOException {
     dir = Files.createTempDirectory("wattsweep-test");
@@ -57,7 +57,7 @@ final class TestStack {
   }
 
   /** A coordinator on a free port of 127.0.0.1, with this stack's broker and catalog. */
-  Map<String, String> coordinatorEnv() {
+  public Map<String, String> coordinatorEnv() {
     return Map.of(
         "WATTSWEEP_HTTP_PORT", "0",
         "WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
@@ -67,18 +67,18 @@ final class TestStack {
         "WATTSWEEP_REPUBLISH_INTERVAL_MS", "5000");
   }
 
-  static synchronized TestStack get() throws IOException {
+  public static synchronized TestStack get() throws IOException {
     if (instance == null) {
       instance = new TestStack();
     }
     return instance;
   }
 
-  static Path root() {
+  public static Path root() {
     return Path.of(System.getProperty("wattsweep.root", ".."));
   }
 
-  HttpResponse<String> post(String body, String contentType)
+  public HttpResponse<String> post(String body, String contentType)
       throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sweeps"))
@@ -88,14 +88,14 @@ final class TestStack {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** Any method on any path, with a JSON body (or none, where {@code body} is null). */
-  HttpResponse<String> send(String method, String path, String body)
+  public HttpResponse<String> send(String method, String path, String body)
       throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -114,7 +114,7 @@ final class TestStack {
    * its jobs get the kernels a worker chooses (the test JVM's own setting, oneDNN off for towers on
    * logical CPUs, would make every job run on Eigen, ten times slower).
    */
-  Map<String, String> kafkaEnv() {
+  public Map<String, String> kafkaEnv() {
     return Map.of(
         "WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(), "TF_ENABLE_ONEDNN_OPTS", "");
   }

@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator.faults;
+package io.wattsweep.systemtest.faults;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.json.Json;
+import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.RunFilter;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.cli.ServiceProcess;

@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.json.Json;
+import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.ModelVersion;
 import io.wattsweep.coordinator.catalog.RunProtocol;

@@ -1,6 +1,7 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import io.wattsweep.common.Topics;
+import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.ConsumerGroupState;
  * <pre>
  * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl systemtest test-compile
  * java -Dwattsweep.root=$PWD -cp "systemtest/target/test-classes:$(cat systemtest/target/classpath.txt)" \
- *   io.wattsweep.coordinator.QueueBench [--jobs 12] [--workers 4] [--job-seconds 6] [--rounds 3] [--overhead-jobs 4]
+ *   io.wattsweep.systemtest.QueueBench [--jobs 12] [--workers 4] [--job-seconds 6] [--rounds 3] [--overhead-jobs 4]
  * </pre>
  */
 public final class QueueBench {

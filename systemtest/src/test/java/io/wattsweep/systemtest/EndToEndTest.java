@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,7 @@ import io.wattsweep.common.Topics;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.json.Json;
+import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.BatchView;
 import io.wattsweep.coordinator.catalog.RunProtocol;
 import io.wattsweep.coordinator.catalog.SweepView;

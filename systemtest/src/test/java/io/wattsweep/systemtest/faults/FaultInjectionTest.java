@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator.faults;
+package io.wattsweep.systemtest.faults;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;

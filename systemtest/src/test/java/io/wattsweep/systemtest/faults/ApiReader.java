@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator.faults;
+package io.wattsweep.systemtest.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wattsweep.common.json.Json;

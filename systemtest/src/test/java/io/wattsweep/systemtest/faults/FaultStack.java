@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator.faults;
+package io.wattsweep.systemtest.faults;
 
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.install.Installation;

@@ -1,9 +1,10 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.json.Json;
+import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import io.wattsweep.worker.WorkerMain;
 import java.io.BufferedReader;
@@ -30,7 +31,7 @@ import java.util.Locale;
  * <pre>
  * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl systemtest test-compile
  * java -Dwattsweep.root=$PWD -cp "systemtest/target/test-classes:$(cat systemtest/target/classpath.txt)" \
- *   io.wattsweep.coordinator.LiveLatencyBench [--sample-ms 250] [--batch-sizes 2,4,8] \
+ *   io.wattsweep.systemtest.LiveLatencyBench [--sample-ms 250] [--batch-sizes 2,4,8] \
  *   [--measured-batches 60] [--hold]
  * </pre>
  *

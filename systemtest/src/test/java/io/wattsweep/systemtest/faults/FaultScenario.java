@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator.faults;
+package io.wattsweep.systemtest.faults;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -1,9 +1,10 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wattsweep.common.install.Installation;
 import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.json.Json;
+import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.cli.ServiceProcess;
 import io.wattsweep.worker.WorkerMain;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wattsweep.common.json.Json;
+import io.wattsweep.coordinator.TestStack;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,7 +1,8 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.catalog.SweepView;
 import io.wattsweep.coordinator.cli.ServiceProcess;

@@ -1,4 +1,4 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

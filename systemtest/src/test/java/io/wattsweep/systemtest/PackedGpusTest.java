@@ -1,8 +1,9 @@
-package io.wattsweep.coordinator;
+package io.wattsweep.systemtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.RunRow;
 import java.sql.DriverManager;
 import java.time.Duration;
