@@ -52,8 +52,8 @@ public final class QueueBench {
       workers.await("the worker ready", WAIT, () -> allReady(List.of(one)));
       // One job first, untimed: the first sweep pays for the coordinator's and the broker's
       // first use (class loading, JIT, topic metadata), which is no per-job overhead.
-      makespan(stack, workers, () -> workers.submit(1));
-      double makespan = makespan(stack, workers, () -> workers.submit(overheadJobs));
+      runSweep(stack, workers, () -> workers.submit(1));
+      double makespan = runSweep(stack, workers, () -> workers.submit(overheadJobs)).seconds();
       overhead = makespan / overheadJobs - jobSeconds;
       System.out.printf(
           Locale.ROOT,
@@ -72,9 +72,9 @@ public final class QueueBench {
       }
       workers.await("all workers ready", WAIT, () -> allReady(started));
       awaitGroup(stack, workers, workerCount);
-      String[] sweepId = new String[1];
-      double makespan = makespan(stack, workers, () -> sweepId[0] = workers.submit(jobs));
-      String sweep = sweepId[0];
+      Finished run = runSweep(stack, workers, () -> workers.submit(jobs));
+      double makespan = run.seconds();
+      String sweep = run.sweepId();
       int waves = (jobs + workerCount - 1) / workerCount;
       double ideal = waves * jobSeconds;
       double target = 1.15 * waves * (jobSeconds + overhead);
@@ -102,7 +102,7 @@ public final class QueueBench {
     try (var workers = new SleepingWorkers(stack, jobSeconds)) {
       ServiceProcess packed = workers.startOnGpus("packed", "packed", 4);
       workers.await("the worker ready", WAIT, () -> allReady(List.of(packed)));
-      double makespan = makespan(stack, workers, () -> workers.submit(4, "packed", "1"));
+      double makespan = runSweep(stack, workers, () -> workers.submit(4, "packed", "1")).seconds();
       System.out.printf(
           Locale.ROOT,
           "(f) 4 jobs of 1 GPU on a worker with 4 GPUs: makespan %.1f s"
@@ -151,14 +151,17 @@ public final class QueueBench {
     }
   }
 
-  /** Seconds from a sweep's submission to its end. */
-  private static double makespan(TestStack stack, SleepingWorkers workers, Submission submit)
+  /** A sweep that has finished, and the seconds from its submission to its end. */
+  private record Finished(String sweepId, double seconds) {}
+
+  /** Submits a sweep and waits for its end. */
+  private static Finished runSweep(TestStack stack, SleepingWorkers workers, Submission submit)
       throws Exception {
     long t0 = System.currentTimeMillis();
     String sweep = submit.sweepId();
     workers.await(
         "the sweep finished", WAIT, () -> stack.catalog.sweep(sweep).orElseThrow().finished());
-    return (System.currentTimeMillis() - t0) / 1e3;
+    return new Finished(sweep, (System.currentTimeMillis() - t0) / 1e3);
   }
 
   /** One worker busy, a second job queued; a new worker's ready time to that job's start. */

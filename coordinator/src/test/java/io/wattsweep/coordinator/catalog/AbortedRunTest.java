@@ -26,25 +26,31 @@ class AbortedRunTest {
     return TestCatalogs.databases();
   }
 
+  /** A sweep of one job, stored and published. */
+  private static JobSpec publishedJob(Catalog catalog, String sweepId) {
+    var spec =
+        new SweepSpec(
+            "t",
+            "3dgan",
+            0.25,
+            List.of("cpu"),
+            List.of(Precision.FP32),
+            List.of(4),
+            List.of(1),
+            1,
+            3,
+            new FullTraining(1000, 2));
+    JobSpec job = spec.expand(sweepId).get(0);
+    catalog.insertSweep(sweepId, spec, "{}", List.of(job), 1_000, "alice");
+    catalog.markPublished(List.of(job.jobId()), 1_100);
+    return job;
+  }
+
   @ParameterizedTest
   @MethodSource("databases")
   void aJobHandedBackBeforeItStartedGoesOutAgainAtOnce(String db) throws Exception {
     try (Catalog catalog = TestCatalogs.open(db)) {
-      var spec =
-          new SweepSpec(
-              "t",
-              "3dgan",
-              0.25,
-              List.of("cpu"),
-              List.of(Precision.FP32),
-              List.of(4),
-              List.of(1),
-              1,
-              3,
-              new FullTraining(1000, 2));
-      JobSpec job = spec.expand("sw-1").get(0);
-      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000, "alice");
-      catalog.markPublished(List.of(job.jobId()), 1_100);
+      JobSpec job = publishedJob(catalog, "sw-1");
 
       // A worker stopped while the job waited for its GPUs: the run's one event is its end.
       catalog.ingest(
@@ -73,21 +79,7 @@ class AbortedRunTest {
   @MethodSource("databases")
   void anAbortedRunSendsItsJobOutAgainAtOnce(String db) throws Exception {
     try (Catalog catalog = TestCatalogs.open(db)) {
-      var spec =
-          new SweepSpec(
-              "t",
-              "3dgan",
-              0.25,
-              List.of("cpu"),
-              List.of(Precision.FP32),
-              List.of(4),
-              List.of(1),
-              1,
-              3,
-              new FullTraining(1000, 2));
-      JobSpec job = spec.expand("sw-1").get(0);
-      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000, "alice");
-      catalog.markPublished(List.of(job.jobId()), 1_100);
+      JobSpec job = publishedJob(catalog, "sw-1");
       List<RunEvent> first = CatalogTest.run(job, "run-1");
       catalog.ingest(first.subList(0, 3), 2_000);
 
@@ -123,21 +115,7 @@ class AbortedRunTest {
   @MethodSource("databases")
   void aJobThatComesBackAsOftenAsTheLimitAllowsIsGivenUp(String db) throws Exception {
     try (Catalog catalog = TestCatalogs.open(db).maxAttempts(2)) {
-      var spec =
-          new SweepSpec(
-              "t",
-              "3dgan",
-              0.25,
-              List.of("cpu"),
-              List.of(Precision.FP32),
-              List.of(4),
-              List.of(1),
-              1,
-              3,
-              new FullTraining(1000, 2));
-      JobSpec job = spec.expand("sw-2").get(0);
-      catalog.insertSweep("sw-2", spec, "{}", List.of(job), 1_000, "alice");
-      catalog.markPublished(List.of(job.jobId()), 1_100);
+      JobSpec job = publishedJob(catalog, "sw-2");
       for (int attempt = 1; attempt <= 2; attempt++) {
         String runId = "run-" + attempt;
         catalog.ingest(CatalogTest.run(job, runId).subList(0, 3), 2_000 * attempt);

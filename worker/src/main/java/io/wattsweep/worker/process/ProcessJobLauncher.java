@@ -51,12 +51,10 @@ public final class ProcessJobLauncher implements JobLauncher {
     cmd.addAll(jvmOptions(job));
     cmd.addAll(List.of("-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
     var pb = new ProcessBuilder(cmd);
-    withoutKafkaSettings(pb.environment());
+    withoutWorkerSettings(pb.environment());
     if (tf32Off(job)) {
       pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
     }
-    // The job's GPUs are its CUDA_VISIBLE_DEVICES, a part of the worker's.
-    pb.environment().remove(WorkerConfig.WORKER_GPUS);
     if (!gpus.isEmpty()) {
       pb.environment().put("CUDA_VISIBLE_DEVICES", String.join(",", gpus));
     }
@@ -143,11 +141,14 @@ public final class ProcessJobLauncher implements JobLauncher {
   }
 
   /**
-   * A job's process writes its events to standard output and never talks to Kafka: it, and the
-   * command workload it may run, get neither the broker's address nor the Kafka credentials.
+   * What the worker's environment holds for the worker alone. A job's process writes its events to
+   * standard output and never talks to Kafka: it, and the command workload it may run, get neither
+   * the broker's address nor the Kafka credentials. Its GPUs are its own CUDA_VISIBLE_DEVICES, a
+   * part of the worker's, so it does not get the worker's GPUs either.
    */
-  static void withoutKafkaSettings(Map<String, String> env) {
-    env.keySet().removeIf(key -> key.startsWith(KAFKA_PREFIX));
+  static void withoutWorkerSettings(Map<String, String> env) {
+    env.keySet()
+        .removeIf(key -> key.startsWith(KAFKA_PREFIX) || key.equals(WorkerConfig.WORKER_GPUS));
   }
 
   /** The job's process and what it started (a command workload): killed, it cannot stop them. */
