@@ -1,5 +1,6 @@
 package io.wattsweep.worker.job;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -398,36 +399,7 @@ public final class WorkerVerticle extends VerticleBase {
             d -> {
               var ar = outcome.future();
               if (!tracker.finished()) {
-                String why =
-                    ar.failed()
-                        ? "job process could not run: " + ar.cause()
-                        : (ar.result().timedOut()
-                                ? "job ran past "
-                                    + config.jobTimeout()
-                                    + " (WATTSWEEP_JOB_TIMEOUT_MS) and was stopped"
-                                : "job process exited with "
-                                    + ar.result().exitCode()
-                                    + " before the run ended")
-                            + (ar.result().errorTail().isEmpty()
-                                ? ""
-                                : "; its last output: " + ar.result().errorTail());
-                // 137 is SIGKILL: the kernel's OOM killer, unless our own watchdog or stop sent it.
-                FailureReason reason =
-                    stopping
-                        ? FailureReason.ABORTED
-                        : ar.succeeded() && !ar.result().timedOut() && ar.result().exitCode() == 137
-                            ? FailureReason.OUT_OF_MEMORY
-                            : FailureReason.INTERNAL;
-                if (stopping) {
-                  why =
-                      "the worker was told to stop and gave the run up after its grace of "
-                          + config.stopGrace()
-                          + " (WATTSWEEP_STOP_GRACE_MS); the coordinator queues the"
-                          + " job again";
-                }
-                var failed =
-                    new RunFailed(
-                        job.jobId(), runId, tracker.nextSeq(), clock.millis(), reason, why);
+                var failed = failure(job, runId, tracker.nextSeq(), ar);
                 observe(() -> observer.event(job, failed));
                 sends.add(send(failed));
               }
@@ -435,6 +407,40 @@ public final class WorkerVerticle extends VerticleBase {
             })
         .onComplete(ar -> observe(() -> observer.jobEnded(job, runId)))
         .mapEmpty();
+  }
+
+  /** The last event of a run whose process ended without sending one, and why. */
+  private RunFailed failure(
+      JobSpec job, String runId, long seq, AsyncResult<JobLauncher.Outcome> ar) {
+    FailureReason reason = FailureReason.INTERNAL;
+    String why;
+    if (stopping) {
+      reason = FailureReason.ABORTED;
+      why =
+          "the worker was told to stop and gave the run up after its grace of "
+              + config.stopGrace()
+              + " (WATTSWEEP_STOP_GRACE_MS); the coordinator queues the job again";
+    } else if (ar.failed()) {
+      why = "job process could not run: " + ar.cause();
+    } else {
+      JobLauncher.Outcome out = ar.result();
+      if (out.timedOut()) {
+        why = "job ran past " + config.jobTimeout() + " (WATTSWEEP_JOB_TIMEOUT_MS) and was stopped";
+      } else if (out.exitCode() == 137) {
+        // SIGKILL, and neither our watchdog nor our stop sent it: the kernel's OOM killer, most
+        // likely; a person's kill -9 looks the same from here.
+        reason = FailureReason.OUT_OF_MEMORY;
+        why =
+            "job process exited with 137 (SIGKILL: most likely the kernel's out-of-memory killer,"
+                + " else a kill -9) before the run ended";
+      } else {
+        why = "job process exited with " + out.exitCode() + " before the run ended";
+      }
+      if (!out.errorTail().isEmpty()) {
+        why += "; its last output: " + out.errorTail();
+      }
+    }
+    return new RunFailed(job.jobId(), runId, seq, clock.millis(), reason, why);
   }
 
   /** Metrics never stop a job. */
