@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.wattsweep.coordinator.catalog.Catalog;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorMain.class);
+
+  /** How long a stopping coordinator waits for its Kafka clients to close. */
+  private static final long SHUTDOWN_BOUND_MS = 30_000;
 
   private CoordinatorMain() {}
 
@@ -38,7 +43,15 @@ public final class CoordinatorMain {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  vertx.close().await();
+                  // With the broker away, the Kafka clients' close never ends: bounded, so that
+                  // the catalog (whose commits are on disk already) is closed and the stop ends.
+                  try {
+                    vertx.close().await(SHUTDOWN_BOUND_MS, TimeUnit.MILLISECONDS);
+                  } catch (TimeoutException e) {
+                    LOG.warn(
+                        "Stopping without a clean close of the Kafka clients after {} ms",
+                        SHUTDOWN_BOUND_MS);
+                  }
                   catalog.close();
                 },
                 "coordinator-shutdown"));

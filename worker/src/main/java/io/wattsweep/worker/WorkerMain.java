@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerMain {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+  /** How long past its stop grace a stopping worker waits for its last events to be sent. */
+  private static final long SHUTDOWN_MARGIN_MS = 30_000;
 
   private WorkerMain() {}
 
@@ -96,7 +101,19 @@ public final class WorkerMain {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  vertx.close().await();
+                  // With the broker away, the last events and the clients' close never end:
+                  // bounded, so that a stop is a stop (the coordinator learns of the jobs
+                  // from the worker's silence instead).
+                  long bound = config.stopGrace().toMillis() + SHUTDOWN_MARGIN_MS;
+                  try {
+                    vertx.close().await(bound, TimeUnit.MILLISECONDS);
+                  } catch (TimeoutException e) {
+                    LOG.warn(
+                        "Stopped after {} ms without the broker's acknowledgements of its last"
+                            + " events (WATTSWEEP_STOP_GRACE_MS + {} ms)",
+                        bound,
+                        SHUTDOWN_MARGIN_MS);
+                  }
                   Runtime.getRuntime().halt(0);
                 },
                 "worker-shutdown"));
