@@ -71,7 +71,11 @@ class RunReaperTest {
           List.of(1),
           1,
           3,
-          new FullTraining(1000, 2));
+          new FullTraining(1000, 2),
+          Map.of(),
+          null,
+          null,
+          null);
 
   private static LocalBroker broker;
   private static org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer;
@@ -253,7 +257,11 @@ class RunReaperTest {
         100,
         10,
         1_000_000,
-        "test");
+        "test",
+        null,
+        null,
+        null,
+        null);
   }
 
   /**

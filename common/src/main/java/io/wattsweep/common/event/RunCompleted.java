@@ -35,61 +35,6 @@ public record RunCompleted(
     IdleBaseline idleBaseline)
     implements RunEvent {
 
-  /** A completion as an older worker wrote it: nothing said of its warm-up or baseline. */
-  public RunCompleted(
-      String jobId,
-      String runId,
-      long seq,
-      long atMs,
-      int measuredBatches,
-      long spanDurationNanos,
-      double spanEnergyJoules,
-      double idlePowerWatts,
-      EnergyMethod energyMethod,
-      Artifact artifact) {
-    this(
-        jobId,
-        runId,
-        seq,
-        atMs,
-        measuredBatches,
-        spanDurationNanos,
-        spanEnergyJoules,
-        idlePowerWatts,
-        energyMethod,
-        artifact,
-        null,
-        null,
-        null);
-  }
-
-  /** A completion without an artifact. */
-  public RunCompleted(
-      String jobId,
-      String runId,
-      long seq,
-      long atMs,
-      int measuredBatches,
-      long spanDurationNanos,
-      double spanEnergyJoules,
-      double idlePowerWatts,
-      EnergyMethod energyMethod) {
-    this(
-        jobId,
-        runId,
-        seq,
-        atMs,
-        measuredBatches,
-        spanDurationNanos,
-        spanEnergyJoules,
-        idlePowerWatts,
-        energyMethod,
-        null,
-        null,
-        null,
-        null);
-  }
-
   @JsonCreator
   public RunCompleted {
     RunEvent.check(jobId, runId, seq);

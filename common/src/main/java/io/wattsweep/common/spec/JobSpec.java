@@ -32,36 +32,6 @@ public record JobSpec(
     String dataset,
     BatchSemantics batchSemantics) {
 
-  /** A job with the study's fixed warm-up and measured batches, on synthetic data. */
-  public JobSpec(
-      String jobId,
-      String sweepId,
-      String model,
-      double scale,
-      String gpuClass,
-      Precision precision,
-      int batchSize,
-      int gpus,
-      int warmupBatches,
-      int measuredBatches,
-      FullTraining fullTraining) {
-    this(
-        jobId,
-        sweepId,
-        model,
-        scale,
-        gpuClass,
-        precision,
-        batchSize,
-        gpus,
-        warmupBatches,
-        measuredBatches,
-        fullTraining,
-        null,
-        null,
-        null);
-  }
-
   public JobSpec {
     Checks.notBlank("jobId", jobId);
     Checks.notBlank("sweepId", sweepId);

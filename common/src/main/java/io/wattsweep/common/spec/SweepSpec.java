@@ -77,65 +77,6 @@ public record SweepSpec(
    */
   public static final int DEFAULT_MAX_WARMUP_BATCHES = 30;
 
-  /** A sweep with the study's fixed warm-up and measured batches, on synthetic data. */
-  public SweepSpec(
-      String name,
-      String model,
-      double scale,
-      List<String> gpuClass,
-      List<Precision> precision,
-      List<Integer> batchSize,
-      List<Integer> gpus,
-      int warmupBatches,
-      int measuredBatches,
-      FullTraining fullTraining,
-      Map<String, String> metadata) {
-    this(
-        name,
-        model,
-        scale,
-        gpuClass,
-        precision,
-        batchSize,
-        gpus,
-        warmupBatches,
-        measuredBatches,
-        fullTraining,
-        metadata,
-        null,
-        null,
-        null);
-  }
-
-  /** A sweep without metadata. */
-  public SweepSpec(
-      String name,
-      String model,
-      double scale,
-      List<String> gpuClass,
-      List<Precision> precision,
-      List<Integer> batchSize,
-      List<Integer> gpus,
-      int warmupBatches,
-      int measuredBatches,
-      FullTraining fullTraining) {
-    this(
-        name,
-        model,
-        scale,
-        gpuClass,
-        precision,
-        batchSize,
-        gpus,
-        warmupBatches,
-        measuredBatches,
-        fullTraining,
-        Map.of(),
-        null,
-        null,
-        null);
-  }
-
   public SweepSpec {
     name = name == null || name.isBlank() ? model : name;
     Checks.printable("name", name, MAX_NAME_LENGTH);

@@ -46,13 +46,30 @@ class EventCodecTest {
           872_000L,
           131_000L,
           9_400_000_000L,
-          "tensorflow-java 1.1.0 (TensorFlow 2.18)");
+          "tensorflow-java 1.1.0 (TensorFlow 2.18)",
+          null,
+          null,
+          null,
+          null);
   static final PowerSample SAMPLE =
       new PowerSample("j1", "r1", 1, AT + 100, 512.25, EnergyMethod.TDP_ESTIMATE);
   static final BatchMeasured BATCH =
       new BatchMeasured("j1", "r1", 2, AT + 200, 0, 48_000_000L, 31.5, 0.001, 0.693, 1.386);
   static final RunCompleted COMPLETED =
-      new RunCompleted("j1", "r1", 12, AT + 900, 10, 480_000_000L, 315.0, 142.5, EnergyMethod.RAPL);
+      new RunCompleted(
+          "j1",
+          "r1",
+          12,
+          AT + 900,
+          10,
+          480_000_000L,
+          315.0,
+          142.5,
+          EnergyMethod.RAPL,
+          null,
+          null,
+          null,
+          null);
   static final Artifact ARTIFACT =
       new Artifact(
           "s3://models/wattsweep/3dgan/s1/j1/r1/generator.zip",
@@ -60,7 +77,19 @@ class EventCodecTest {
           1_234_567L);
   static final RunCompleted COMPLETED_WITH_ARTIFACT =
       new RunCompleted(
-          "j1", "r1", 12, AT + 900, 10, 480_000_000L, 315.0, 142.5, EnergyMethod.RAPL, ARTIFACT);
+          "j1",
+          "r1",
+          12,
+          AT + 900,
+          10,
+          480_000_000L,
+          315.0,
+          142.5,
+          EnergyMethod.RAPL,
+          ARTIFACT,
+          null,
+          null,
+          null);
   static final RunFailed FAILED =
       new RunFailed(
           "j1",
@@ -84,7 +113,10 @@ class EventCodecTest {
           2,
           2,
           10,
-          new FullTraining(360_000, 30));
+          new FullTraining(360_000, 30),
+          null,
+          null,
+          null);
 
   /** A command workload's start: sizes unknown, the worker's full training, losses NaN. */
   static final RunStarted COMMAND_STARTED =
@@ -105,7 +137,10 @@ class EventCodecTest {
           0,
           0,
           "pytorch 2.4 (command workload resnet50)",
-          new FullTraining(1_281_167, 90));
+          new FullTraining(1_281_167, 90),
+          null,
+          null,
+          null);
 
   static Stream<Arguments> everyEventType() {
     return Stream.of(
@@ -157,6 +192,9 @@ class EventCodecTest {
             1,
             2,
             10,
+            null,
+            null,
+            null,
             null);
 
     assertEquals(job, EventCodec.decodeJob(EventCodec.encodeJob(job)));
@@ -395,7 +433,8 @@ class EventCodecTest {
             STARTED.framework(),
             STARTED.workerFullTraining(),
             "generator (10 parameters): dense/w 2x5",
-            "9120b52addb297e72ff6c2176e71996c60ea7201");
+            "9120b52addb297e72ff6c2176e71996c60ea7201",
+            null);
     assertEquals(built, EventCodec.decodeEvent(EventCodec.encode(built)));
     ObjectNode old = (ObjectNode) Json.MAPPER.readTree(EventCodec.encode(built));
     old.remove("architecture");

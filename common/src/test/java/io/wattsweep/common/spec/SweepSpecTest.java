@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -21,7 +22,8 @@ class SweepSpecTest {
       List<Integer> batchSize,
       List<Integer> gpus) {
     return new SweepSpec(
-        "grid", "3dgan", 0.5, gpuClass, precision, batchSize, gpus, 1, 4, TRAINING);
+        "grid", "3dgan", 0.5, gpuClass, precision, batchSize, gpus, 1, 4, TRAINING, Map.of(), null,
+        null, null);
   }
 
   private static SweepSpec sweep(List<Integer> batchSize, List<Integer> gpus, BatchSemantics s) {
@@ -231,7 +233,11 @@ class SweepSpecTest {
         List.of(1, 2),
         2,
         10,
-        training);
+        training,
+        Map.of(),
+        null,
+        null,
+        null);
   }
 
   @Test
@@ -273,6 +279,10 @@ class SweepSpecTest {
             List.of(1),
             2,
             10,
+            null,
+            Map.of(),
+            null,
+            null,
             null);
 
     assertEquals(null, spec.fullTraining());
@@ -285,7 +295,21 @@ class SweepSpecTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new JobSpec("s1-x", "s1", "3dgan", 1.0, "a100", Precision.FP32, 8, 1, 1, 10, null));
+                new JobSpec(
+                    "s1-x",
+                    "s1",
+                    "3dgan",
+                    1.0,
+                    "a100",
+                    Precision.FP32,
+                    8,
+                    1,
+                    1,
+                    10,
+                    null,
+                    null,
+                    null,
+                    null));
 
     assertEquals("fullTraining must be set for built-in model 3dgan: null", e.getMessage());
   }

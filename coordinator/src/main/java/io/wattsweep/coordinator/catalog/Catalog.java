@@ -71,12 +71,6 @@ public final class Catalog implements AutoCloseable {
     return new Catalog(Connections.open(jdbcUrl, user, password), footprint);
   }
 
-  /** Stores a sweep and its jobs as QUEUED, all or nothing, without a submitter. */
-  public synchronized void insertSweep(
-      String sweepId, SweepSpec spec, String specJson, List<JobSpec> jobs, long nowMs) {
-    insertSweep(sweepId, spec, specJson, jobs, nowMs, null);
-  }
-
   /**
    * Stores a sweep and its jobs as QUEUED, all or nothing.
    *

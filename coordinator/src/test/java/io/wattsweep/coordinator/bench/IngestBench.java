@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -359,9 +360,13 @@ class IngestBench {
             List.of(1, 2),
             0,
             10,
-            new FullTraining(1000, 1));
+            new FullTraining(1000, 1),
+            Map.of(),
+            null,
+            null,
+            null);
     List<JobSpec> jobs = spec.expand("sw-bench");
-    catalog.insertSweep("sw-bench", spec, "{}", jobs, System.currentTimeMillis());
+    catalog.insertSweep("sw-bench", spec, "{}", jobs, System.currentTimeMillis(), null);
     return jobs;
   }
 

@@ -10,6 +10,7 @@ import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,11 @@ class AbortedRunTest {
             List.of(1),
             1,
             3,
-            new FullTraining(1000, 2));
+            new FullTraining(1000, 2),
+            Map.of(),
+            null,
+            null,
+            null);
     JobSpec job = spec.expand(sweepId).get(0);
     catalog.insertSweep(sweepId, spec, "{}", List.of(job), 1_000, "alice");
     catalog.markPublished(List.of(job.jobId()), 1_100);

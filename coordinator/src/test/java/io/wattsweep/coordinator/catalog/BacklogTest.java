@@ -7,6 +7,7 @@ import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,11 @@ class BacklogTest {
               List.of(1, 2),
               1,
               3,
-              new FullTraining(1000, 2));
+              new FullTraining(1000, 2),
+              Map.of(),
+              null,
+              null,
+              null);
       List<JobSpec> jobs = spec.expand("sw-1");
       catalog.insertSweep("sw-1", spec, "{}", jobs, 1_000, "alice");
       JobSpec running =

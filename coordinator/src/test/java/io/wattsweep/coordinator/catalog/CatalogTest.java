@@ -21,6 +21,7 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +54,11 @@ class CatalogTest {
           List.of(1),
           1,
           3,
-          new FullTraining(1000, 2));
+          new FullTraining(1000, 2),
+          Map.of(),
+          null,
+          null,
+          null);
 
   private static List<JobSpec> store(Catalog catalog, String sweepId) {
     List<JobSpec> jobs = SPEC.expand(sweepId);
@@ -82,7 +87,11 @@ class CatalogTest {
             100,
             10,
             1_000_000,
-            "test"));
+            "test",
+            null,
+            null,
+            null,
+            null));
     events.add(new PowerSample(job.jobId(), runId, 1, 2_100, 15.0, EnergyMethod.TDP_ESTIMATE));
     double[] joules = {2, 3, 4};
     for (int i = 0; i < 3; i++) {
@@ -92,7 +101,19 @@ class CatalogTest {
     }
     events.add(
         new RunCompleted(
-            job.jobId(), runId, 5, 3_000, 3, 1_500_000_000L, 9.0, 1.0, EnergyMethod.TDP_ESTIMATE));
+            job.jobId(),
+            runId,
+            5,
+            3_000,
+            3,
+            1_500_000_000L,
+            9.0,
+            1.0,
+            EnergyMethod.TDP_ESTIMATE,
+            null,
+            null,
+            null,
+            null));
     return events;
   }
 
@@ -292,7 +313,8 @@ class CatalogTest {
                   s.framework(),
                   s.workerFullTraining(),
                   architecture,
-                  revision)
+                  revision,
+                  null)
               : e);
     }
     return out;
@@ -314,7 +336,10 @@ class CatalogTest {
                   c.spanEnergyJoules(),
                   c.idlePowerWatts(),
                   c.energyMethod(),
-                  artifact)
+                  artifact,
+                  null,
+                  null,
+                  null)
               : e);
     }
     return out;
@@ -498,7 +523,11 @@ class CatalogTest {
             100,
             10,
             1_000_000,
-            "test"));
+            "test",
+            null,
+            null,
+            null,
+            null));
     for (int i = 0; i < 3; i++) {
       events.add(
           new BatchMeasured(
@@ -514,7 +543,11 @@ class CatalogTest {
             spanNanos,
             6 * e,
             1.0,
-            EnergyMethod.NVML_ENERGY_COUNTER));
+            EnergyMethod.NVML_ENERGY_COUNTER,
+            null,
+            null,
+            null,
+            null));
     catalog.ingest(events, 5_000);
   }
 

@@ -43,7 +43,10 @@ class ModelVersionsTest {
             1,
             3,
             new FullTraining(1000, 2),
-            metadata);
+            metadata,
+            null,
+            null,
+            null);
     List<JobSpec> jobs = spec.expand("sw-1");
     catalog.insertSweep("sw-1", spec, "{}", jobs, 1_000, "alice");
     catalog.ingest(CatalogTest.run(jobs.get(0), "r1"), 5_000);
@@ -84,7 +87,10 @@ class ModelVersionsTest {
               1,
               3,
               new FullTraining(1000, 2),
-              Map.of("project", "other"));
+              Map.of("project", "other"),
+              null,
+              null,
+              null);
       List<JobSpec> jobs = other.expand("sw-2");
       catalog.insertSweep("sw-2", other, "{}", jobs, 1_000, "bob");
       catalog.ingest(CatalogTest.run(jobs.get(0), "r3"), 7_000);

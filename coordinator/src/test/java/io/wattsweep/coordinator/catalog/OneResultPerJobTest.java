@@ -16,6 +16,7 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,11 @@ class OneResultPerJobTest {
           List.of(1),
           1,
           3,
-          new FullTraining(1000, 2));
+          new FullTraining(1000, 2),
+          Map.of(),
+          null,
+          null,
+          null);
 
   @AfterAll
   static void dropSchemas() throws Exception {
@@ -73,7 +78,11 @@ class OneResultPerJobTest {
             100,
             10,
             1_000_000,
-            "test"));
+            "test",
+            null,
+            null,
+            null,
+            null));
     events.add(new PowerSample(job.jobId(), runId, 1, atMs + 100, 15.0, EnergyMethod.TDP_ESTIMATE));
     double[] joules = {2, 3, 4};
     for (int i = 0; i < 3; i++) {
@@ -100,7 +109,11 @@ class OneResultPerJobTest {
             (long) (1_500_000_000L * scale),
             9.0 * scale,
             1.0,
-            EnergyMethod.TDP_ESTIMATE));
+            EnergyMethod.TDP_ESTIMATE,
+            null,
+            null,
+            null,
+            null));
     return events;
   }
 

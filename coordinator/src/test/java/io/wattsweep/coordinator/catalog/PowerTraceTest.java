@@ -13,6 +13,7 @@ import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -42,9 +43,13 @@ class PowerTraceTest {
             List.of(1),
             1,
             3,
-            new FullTraining(1000, 2));
+            new FullTraining(1000, 2),
+            Map.of(),
+            null,
+            null,
+            null);
     JobSpec job = spec.expand("sw-1").get(0);
-    catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
+    catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000, null);
     return job;
   }
 

@@ -167,7 +167,19 @@ class RunProtocolTest {
           run(
               job,
               new RunCompleted(
-                  job.jobId(), "r1", 5, 3_000, 4, 2_000_000_000L, 12.0, 1.0, EnergyMethod.RAPL)),
+                  job.jobId(),
+                  "r1",
+                  5,
+                  3_000,
+                  4,
+                  2_000_000_000L,
+                  12.0,
+                  1.0,
+                  EnergyMethod.RAPL,
+                  null,
+                  null,
+                  null,
+                  null)),
           5_000);
 
       RunProtocol p = catalog.run("r1").orElseThrow().protocol();

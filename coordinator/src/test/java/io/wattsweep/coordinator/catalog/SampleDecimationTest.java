@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -36,9 +37,13 @@ class SampleDecimationTest {
               List.of(1),
               1,
               3,
-              new FullTraining(1000, 2));
+              new FullTraining(1000, 2),
+              Map.of(),
+              null,
+              null,
+              null);
       JobSpec job = spec.expand("sw-1").get(0);
-      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
+      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000, null);
       long first = SampleDecimation.FULL_RATE_EVENTS - 25;
       List<RunEvent> samples = new ArrayList<>();
       for (long seq = first; seq < first + 50; seq++) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class TrainingChoiceTest {
 
   private static JobSpec job(String model, FullTraining training) {
-    return new JobSpec("s1-x", "s1", model, 1.0, "a100", Precision.FP32, 32, 1, 1, 10, training);
+    return new JobSpec(
+        "s1-x", "s1", model, 1.0, "a100", Precision.FP32, 32, 1, 1, 10, training, null, null, null);
   }
 
   @Test

@@ -155,7 +155,11 @@ class LiveHubTest {
         1,
         1,
         1,
-        "test");
+        "test",
+        null,
+        null,
+        null,
+        null);
   }
 
   private static PowerSample power(long seq, long atMs, double watts) {

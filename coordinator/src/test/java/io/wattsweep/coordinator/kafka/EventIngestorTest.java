@@ -90,9 +90,13 @@ class EventIngestorTest {
               List.of(1),
               1,
               3,
-              new FullTraining(1000, 2));
+              new FullTraining(1000, 2),
+              Map.of(),
+              null,
+              null,
+              null);
       JobSpec job = spec.expand("sw-1").get(0);
-      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
+      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000, null);
       FailFirstWrite.FAILURES_LEFT.set(1);
       sql.createStatement()
           .execute(
@@ -169,9 +173,13 @@ class EventIngestorTest {
               List.of(1),
               1,
               3,
-              new FullTraining(1000, 2));
+              new FullTraining(1000, 2),
+              Map.of(),
+              null,
+              null,
+              null);
       JobSpec job = spec.expand("sw-1").get(0);
-      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000);
+      catalog.insertSweep("sw-1", spec, "{}", List.of(job), 1_000, null);
       int events = 3_000;
       var sent = new ArrayList<Future<?>>();
       for (int i = 0; i < events; i++) {

@@ -145,7 +145,11 @@ class IngestorKillTest {
                         100,
                         10,
                         1_000_000,
-                        "test"))
+                        "test",
+                        null,
+                        null,
+                        null,
+                        null))
             .toList());
     long perBatch = SAMPLES_PER_BATCH + 1;
     for (int b = 0; b < BATCHES; b++) {
@@ -185,7 +189,11 @@ class IngestorKillTest {
                         BATCHES * 500_000_000L,
                         2.0 * BATCHES,
                         1.0,
-                        EnergyMethod.TDP_ESTIMATE))
+                        EnergyMethod.TDP_ESTIMATE,
+                        null,
+                        null,
+                        null,
+                        null))
             .toList());
     return rounds;
   }
@@ -232,10 +240,14 @@ class IngestorKillTest {
             List.of(1),
             1,
             BATCHES,
-            new FullTraining(1000, 2));
+            new FullTraining(1000, 2),
+            Map.of(),
+            null,
+            null,
+            null);
     List<JobSpec> jobs = spec.expand("sw-kill");
     try (Catalog catalog = Catalog.open(url, user, "")) {
-      catalog.insertSweep("sw-kill", spec, "{}", jobs, 1_000);
+      catalog.insertSweep("sw-kill", spec, "{}", jobs, 1_000, null);
     }
     return jobs;
   }

@@ -78,9 +78,13 @@ class CoordinatorMetricsTest {
               List.of(1),
               1,
               3,
-              new FullTraining(1000, 2));
+              new FullTraining(1000, 2),
+              Map.of(),
+              null,
+              null,
+              null);
       List<JobSpec> jobs = spec.expand("sw-progress");
-      catalog.insertSweep("sw-progress", spec, "{}", jobs, 1_000);
+      catalog.insertSweep("sw-progress", spec, "{}", jobs, 1_000, null);
       var cpu = new DeviceInfo(0, "cpu", "cpu-0", "test CPU", "amd64", 20, "");
       catalog.ingest(
           List.of(
@@ -100,7 +104,11 @@ class CoordinatorMetricsTest {
                   1,
                   1,
                   1,
-                  "test")),
+                  "test",
+                  null,
+                  null,
+                  null,
+                  null)),
           2_000);
 
       new CatalogGauges(null, catalog, metrics, null).refresh();

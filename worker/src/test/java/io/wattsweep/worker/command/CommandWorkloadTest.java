@@ -36,6 +36,9 @@ class CommandWorkloadTest {
             1,
             warmup,
             measured,
+            null,
+            null,
+            null,
             null));
   }
 
@@ -246,7 +249,21 @@ class CommandWorkloadTest {
   @Test
   void theEnvironmentDescribesTheJobAndItsGpus() {
     var gpuJob =
-        new JobSpec("s1-abc", "s1", "command:w", 1.0, "a100", Precision.FP32, 64, 2, 3, 10, null);
+        new JobSpec(
+            "s1-abc",
+            "s1",
+            "command:w",
+            1.0,
+            "a100",
+            Precision.FP32,
+            64,
+            2,
+            3,
+            10,
+            null,
+            null,
+            null,
+            null);
     var gpuWorker = WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100"));
 
     Map<String, String> env =

@@ -42,7 +42,11 @@ record PlayedRunLauncher(int batches) implements JobLauncher {
         1,
         1,
         1,
-        "fake");
+        "fake",
+        null,
+        null,
+        null,
+        null);
   }
 
   static BatchMeasured batch(JobSpec job, String runId, long seq, int index) {
@@ -60,6 +64,10 @@ record PlayedRunLauncher(int batches) implements JobLauncher {
         batches * 1_000_000L,
         batches * 2.5,
         20.0,
-        EnergyMethod.TDP_ESTIMATE);
+        EnergyMethod.TDP_ESTIMATE,
+        null,
+        null,
+        null,
+        null);
   }
 }

@@ -530,7 +530,10 @@ class WorkerVerticleTest {
         gpus,
         0,
         2,
-        new FullTraining(1_000, 1));
+        new FullTraining(1_000, 1),
+        null,
+        null,
+        null);
   }
 
   private static long produce(String topic, String key, byte[] value) throws Exception {

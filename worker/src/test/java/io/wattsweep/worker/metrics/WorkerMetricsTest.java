@@ -104,7 +104,11 @@ class WorkerMetricsTest {
             2_000_000_000L,
             40.0,
             5.0,
-            EnergyMethod.TDP_ESTIMATE));
+            EnergyMethod.TDP_ESTIMATE,
+            null,
+            null,
+            null,
+            null));
     metrics.jobEnded(job, "run-2");
 
     String text = scrape();
@@ -240,7 +244,10 @@ class WorkerMetricsTest {
         1,
         1,
         10,
-        new FullTraining(360_000, 30));
+        new FullTraining(360_000, 30),
+        null,
+        null,
+        null);
   }
 
   private static RunStarted started(
@@ -261,7 +268,11 @@ class WorkerMetricsTest {
         1000,
         1000,
         1_000_000,
-        "test");
+        "test",
+        null,
+        null,
+        null,
+        null);
   }
 
   private static BatchMeasured batch(

@@ -30,7 +30,10 @@ class ProcessJobLauncherTest {
         gpus,
         2,
         10,
-        new FullTraining(360000, 30));
+        new FullTraining(360000, 30),
+        null,
+        null,
+        null);
   }
 
   @Test

@@ -80,7 +80,9 @@ class CommandJobRunTest {
             argv: [python3, steps.py, --few]
         """);
     WorkerConfig config = WorkerConfig.fromEnv(Map.of("WATTSWEEP_COMMANDS_FILE", file.toString()));
-    var job = new JobSpec("s1-abc", "s1", model, 1.0, "cpu", Precision.TF32, 8, 1, 2, 10, null);
+    var job =
+        new JobSpec(
+            "s1-abc", "s1", model, 1.0, "cpu", Precision.TF32, 8, 1, 2, 10, null, null, null, null);
     var meter = new FakeMeter(EnergyMethod.RAPL, 1.0);
     new JobRun(
             job,

@@ -79,7 +79,10 @@ class JobRunTest {
           2,
           2,
           3,
-          new FullTraining(1_000, 1));
+          new FullTraining(1_000, 1),
+          null,
+          null,
+          null);
 
   /**
    * Energy read at: bare idle start, bare idle end (+0.05 J over 1 ms = 50 W), idle with the job

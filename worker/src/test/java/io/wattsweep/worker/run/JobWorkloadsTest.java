@@ -22,7 +22,9 @@ class JobWorkloadsTest {
 
   private static WorkloadSpec spec(String model) {
     return WorkloadSpec.of(
-        new JobSpec("s1-abc", "s1", model, 1.0, "cpu", Precision.FP32, 8, 1, 0, 1, null), 1);
+        new JobSpec(
+            "s1-abc", "s1", model, 1.0, "cpu", Precision.FP32, 8, 1, 0, 1, null, null, null, null),
+        1);
   }
 
   @Test
