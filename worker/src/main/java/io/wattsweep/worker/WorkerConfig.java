@@ -63,6 +63,9 @@ import java.util.stream.IntStream;
  *     first four the worker sees) or a list ({@code 0,1,2,3}); unset means those
  *     CUDA_VISIBLE_DEVICES names. None (a CPU worker, or a GPU worker that names none) means one
  *     job at a time, its process seeing what the worker sees
+ * @param jobClassArchives WATTSWEEP_JOB_CDS_DIR: where the class-data archives that start job
+ *     processes faster are kept ({@code JobClassArchive}; default {@code wattsweep-cds-USER} in the
+ *     temporary directory); {@code off} starts every job process without one
  */
 public record WorkerConfig(
     String kafkaBootstrap,
@@ -84,7 +87,8 @@ public record WorkerConfig(
     boolean once,
     Duration idleExit,
     Duration stopGrace,
-    List<String> gpus) {
+    List<String> gpus,
+    Optional<Path> jobClassArchives) {
 
   /** The environment variable that names the GPUs a worker packs its jobs on. */
   public static final String WORKER_GPUS = "WATTSWEEP_WORKER_GPUS";
@@ -177,7 +181,17 @@ public record WorkerConfig(
         onceFlag || e.bool("WATTSWEEP_WORKER_ONCE", false),
         Duration.ofMillis(e.integer("WATTSWEEP_IDLE_EXIT_MS", 0)),
         Duration.ofMillis(e.integer("WATTSWEEP_STOP_GRACE_MS", 0)),
-        gpus(e.string(WORKER_GPUS, null), e.string("CUDA_VISIBLE_DEVICES", null), gpuClass));
+        gpus(e.string(WORKER_GPUS, null), e.string("CUDA_VISIBLE_DEVICES", null), gpuClass),
+        jobClassArchives(e.string("WATTSWEEP_JOB_CDS_DIR", null)));
+  }
+
+  /** WATTSWEEP_JOB_CDS_DIR: a directory, {@code off}, or unset for the default. */
+  static Optional<Path> jobClassArchives(String value) {
+    if (value == null || value.isBlank()) {
+      String user = System.getProperty("user.name", "").replaceAll("[^A-Za-z0-9._-]", "_");
+      return Optional.of(Path.of(System.getProperty("java.io.tmpdir"), "wattsweep-cds-" + user));
+    }
+    return value.strip().equals("off") ? Optional.empty() : Optional.of(Path.of(value.strip()));
   }
 
   /** WATTSWEEP_WORKER_GPUS read against CUDA_VISIBLE_DEVICES; see {@link WorkerConfig#gpus}. */

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WorkerConfigTest {
@@ -48,6 +50,20 @@ class WorkerConfigTest {
                 IllegalArgumentException.class,
                 () -> WorkerConfig.fromEnv(Map.of("WATTSWEEP_IDLE_EXIT_MS", "-1")))
             .getMessage());
+  }
+
+  @Test
+  void jobClassArchivesAreKeptInTheTemporaryDirectoryUnlessMovedOrOff() {
+    Path dflt = WorkerConfig.fromEnv(Map.of()).jobClassArchives().orElseThrow();
+    assertEquals(Path.of(System.getProperty("java.io.tmpdir")), dflt.getParent());
+    assertTrue(dflt.getFileName().toString().startsWith("wattsweep-cds-"), dflt.toString());
+    assertEquals(
+        Optional.of(Path.of("/var/cache/wattsweep")),
+        WorkerConfig.fromEnv(Map.of("WATTSWEEP_JOB_CDS_DIR", "/var/cache/wattsweep"))
+            .jobClassArchives());
+    assertEquals(
+        Optional.empty(),
+        WorkerConfig.fromEnv(Map.of("WATTSWEEP_JOB_CDS_DIR", "off")).jobClassArchives());
   }
 
   @Test

@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a job's process ({@link JobProcess}) on this worker's classpath, hands it the job, and
- * passes each event it writes to the caller as soon as it appears. Blocking.
+ * Starts a job's process ({@link JobProcess}) on this worker's classpath (from a class-data archive
+ * where it can, {@link JobClassArchive}), hands it the job, and passes each event it writes to the
+ * caller as soon as it appears. Blocking.
  */
 public final class ProcessJobLauncher implements JobLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessJobLauncher.class);
@@ -35,21 +36,29 @@ public final class ProcessJobLauncher implements JobLauncher {
   private static final String KAFKA_PREFIX = "WATTSWEEP_KAFKA_";
 
   private final WorkerConfig config;
-  private final String classpath;
+  private final JobClassArchive archive;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
   public ProcessJobLauncher(WorkerConfig config, String classpath) {
     this.config = config;
-    this.classpath = classpath;
+    this.archive =
+        config
+            .jobClassArchives()
+            .map(dir -> JobClassArchive.in(dir, classpath))
+            .orElseGet(() -> JobClassArchive.off(classpath));
   }
 
   @Override
   public Outcome run(JobSpec job, String runId, List<String> gpus, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + config.jobHeapMb() + "m"));
-    cmd.addAll(jvmOptions(job));
-    cmd.addAll(List.of("-cp", classpath, JobProcess.class.getName(), runId, config.workerId()));
+    var options = new ArrayList<>(List.of("-Xmx" + config.jobHeapMb() + "m"));
+    options.addAll(jvmOptions(job));
+    JobClassArchive.Launch launch = archive.launch(options);
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(launch.options());
+    cmd.addAll(
+        List.of("-cp", launch.classpath(), JobProcess.class.getName(), runId, config.workerId()));
     var pb = new ProcessBuilder(cmd);
     withoutWorkerSettings(pb.environment());
     if (tf32Off(job)) {
@@ -64,7 +73,13 @@ public final class ProcessJobLauncher implements JobLauncher {
     if (operators == null || operators.isBlank()) {
       pb.environment().put("TF_ENABLE_ONEDNN_OPTS", oneDnnOpts(job));
     }
-    Process p = pb.start();
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      launch.exited().accept(-1);
+      throw e;
+    }
     LOG.info(
         "Job {} run {} started in process {}{}",
         job.jobId(),
@@ -114,6 +129,7 @@ public final class ProcessJobLauncher implements JobLauncher {
       }
       int exit = p.waitFor();
       running.remove(p);
+      launch.exited().accept(exit);
       watchdog.interrupt();
       LOG.info("Job {} run {} process exited with {}", job.jobId(), runId, exit);
     }
