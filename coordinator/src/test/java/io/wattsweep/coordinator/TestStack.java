@@ -24,6 +24,11 @@ import java.util.Map;
 public final class TestStack {
   private static TestStack instance;
 
+  /** Partitions of each jobs topic: few, so that tests see jobs move between workers. */
+  private static final int TEST_JOB_PARTITIONS = 2;
+
+  private final int jobPartitions;
+
   public final Path dir;
   public final LocalBroker broker;
   public final Catalog catalog;
@@ -32,7 +37,8 @@ public final class TestStack {
   public final int port;
   public final HttpClient http = HttpClient.newHttpClient();
 
-  private TestStack() throws IOException {
+  private TestStack(int jobPartitions) throws IOException {
+    this.jobPartitions = jobPartitions;
     dir = Files.createTempDirectory("wattsweep-test");
     broker =
         LocalBroker.start(
@@ -59,17 +65,39 @@ public final class TestStack {
   /** A coordinator on a free port of 127.0.0.1, with this stack's broker and catalog. */
   public Map<String, String> coordinatorEnv() {
     return Map.of(
-        "WATTSWEEP_HTTP_PORT", "0",
-        "WATTSWEEP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-        "WATTSWEEP_CATALOG_JDBC_URL", jdbcUrl,
-        "WATTSWEEP_JOB_PARTITIONS", "2",
-        "WATTSWEEP_EVENT_PARTITIONS", "2",
-        "WATTSWEEP_REPUBLISH_INTERVAL_MS", "5000");
+        "WATTSWEEP_HTTP_PORT",
+        "0",
+        "WATTSWEEP_KAFKA_BOOTSTRAP",
+        broker.bootstrapServers(),
+        "WATTSWEEP_CATALOG_JDBC_URL",
+        jdbcUrl,
+        "WATTSWEEP_JOB_PARTITIONS",
+        Integer.toString(jobPartitions),
+        "WATTSWEEP_EVENT_PARTITIONS",
+        "2",
+        "WATTSWEEP_REPUBLISH_INTERVAL_MS",
+        "5000");
   }
 
   public static synchronized TestStack get() throws IOException {
+    return get(TEST_JOB_PARTITIONS);
+  }
+
+  /**
+   * The stack, its coordinator's jobs topics with {@code jobPartitions} partitions each (a
+   * benchmark's choice; its JVM starts one stack).
+   *
+   * @throws IllegalStateException where this JVM's stack already has another count
+   */
+  public static synchronized TestStack get(int jobPartitions) throws IOException {
     if (instance == null) {
-      instance = new TestStack();
+      instance = new TestStack(jobPartitions);
+    } else if (instance.jobPartitions != jobPartitions) {
+      throw new IllegalStateException(
+          "this JVM's test stack has "
+              + instance.jobPartitions
+              + " job partitions, not "
+              + jobPartitions);
     }
     return instance;
   }

@@ -312,6 +312,15 @@ class BrokenCopiesTest {
                 ((ObjectNode) r.at("/spec/template/spec/volumes/3/secret"))
                     .put("secretName", "wattsweep-worker-a100")),
         broken(
+            "a Kafka that waits for more members before it forms a group",
+            "gpu-cluster",
+            "Kafka/wattsweep",
+            "spec.kafka.config.group.initial.rebalance.delay.ms",
+            "workers joining an empty group would wait for it",
+            r ->
+                ((ObjectNode) r.at("/spec/kafka/config"))
+                    .remove("group.initial.rebalance.delay.ms")),
+        broken(
             "a truststore that is not the cluster CA",
             "dev",
             "ScaledJob/wattsweep-worker-cpu-1",

@@ -10,7 +10,9 @@ import java.util.TreeSet;
 /**
  * Topics, groups and partitions against the code: every KafkaTopic and ACL names a topic or group
  * the services use (common's Topics, the coordinator's group), every worker class has its jobs
- * topic, the coordinator knows the classes, and its topic settings match the KafkaTopics.
+ * topic, the coordinator knows the classes, and its topic settings match the KafkaTopics. The
+ * cluster forms a group at once: a free worker often joins an empty group (every other one busy),
+ * and the broker's default 3 s wait for more members would hold each such job back.
  */
 final class KafkaCheck {
   private final CodeFacts code;
@@ -47,6 +49,16 @@ final class KafkaCheck {
         declared.add(r.at("/spec/topicName").asText(r.name()));
       } else if (r.kind().equals("KafkaUser")) {
         acls(r, topics, groups, tally, out);
+      } else if (r.kind().equals("Kafka")) {
+        tally.add("Kafka group delay");
+        JsonNode delay = r.at("/spec/kafka/config/group.initial.rebalance.delay.ms");
+        if (!delay.asText().equals("0")) {
+          out.add(
+              r.finding(
+                  "spec.kafka.config.group.initial.rebalance.delay.ms",
+                  (delay.isMissingNode() ? "unset (the broker's 3000)" : delay.asText())
+                      + ": workers joining an empty group would wait for it; set 0"));
+        }
       }
     }
     for (String c : classes) {

@@ -1,6 +1,7 @@
 package io.wattsweep.systemtest;
 
 import io.wattsweep.common.Topics;
+import io.wattsweep.coordinator.CoordinatorConfig;
 import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.cli.ServiceProcess;
@@ -44,7 +45,11 @@ public final class QueueBench {
     double jobSeconds = Double.parseDouble(option(a, "--job-seconds", "6"));
     int rounds = Integer.parseInt(option(a, "--rounds", "3"));
     int overheadJobs = Integer.parseInt(option(a, "--overhead-jobs", "4"));
-    TestStack stack = TestStack.get();
+    // The product's partitions per jobs topic (the tests' stack has 2): they bound how many free
+    // workers hold a partition at once, so fewer than the workers would make them wait.
+    int partitions = CoordinatorConfig.fromEnv(Map.of(), List.of()).jobPartitions();
+    TestStack stack = TestStack.get(partitions);
+    System.out.printf(Locale.ROOT, "jobs topics: %d partitions (the default)%n", partitions);
 
     double overhead;
     try (var workers = new SleepingWorkers(stack, jobSeconds)) {

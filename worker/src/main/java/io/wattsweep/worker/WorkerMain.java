@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,16 @@ public final class WorkerMain {
     consumerSettings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
     consumerSettings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
     consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "60000");
+    // Cooperative rebalancing: when a worker leaves with a job or comes back, only its partitions
+    // move; the others keep theirs and go on fetching (the eager default revoked every member's
+    // partitions on each such change, and the free workers of a sweep's first wave waited for it).
+    consumerSettings.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    // Most partitions of a jobs topic are empty most of the time: a fetch of only empty ones waits
+    // fetch.max.wait.ms at the broker (500 ms by default), which a worker just given partitions
+    // pays before it sees the one that holds a job.
+    consumerSettings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     Vertx vertx = Vertx.vertx();
     var metrics = new WorkerMetrics(config.workerId(), config.gpuClass(), System::nanoTime);
     var metricsEndpoint =
