@@ -75,8 +75,8 @@ public final class WorkerMain {
     consumerSettings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
     consumerSettings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "60000");
     // Cooperative rebalancing: when a worker leaves with a job or comes back, only its partitions
-    // move; the others keep theirs and go on fetching (the eager default revoked every member's
-    // partitions on each such change, and the free workers of a sweep's first wave waited for it).
+    // move; the others keep theirs and go on fetching (the eager default revokes every member's
+    // partitions on each such change).
     consumerSettings.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());

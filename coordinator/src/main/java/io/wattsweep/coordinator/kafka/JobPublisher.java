@@ -1,7 +1,5 @@
 package io.wattsweep.coordinator.kafka;
 
-import static java.util.stream.Collectors.toList;
-
 import io.vertx.core.Future;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -18,9 +16,9 @@ import java.util.stream.Collectors;
 /**
  * Publishes jobs to the jobs topic of their GPU class, keyed by job id and dealt over the topic's
  * partitions in turn. Each free worker owns some of those partitions: dealt, a sweep's jobs give
- * every partition its share, so that every free worker finds a job at once (hashed by id, as Kafka
- * places keyed records, 12 jobs on 4 partitions left some partitions with 5 and some with 1 or
- * none, and their workers waited for a rebalance to reach the others' jobs).
+ * every partition its share, so that every free worker finds a job at once. Hashed by id, as Kafka
+ * places keyed records, a sweep's jobs fall unevenly (12 on 4 partitions can leave one with none),
+ * and the workers of the lighter partitions wait for a rebalance to reach the others' jobs.
  */
 public final class JobPublisher {
   private final KafkaProducer<String, byte[]> producer;
@@ -38,7 +36,8 @@ public final class JobPublisher {
   public Future<Void> publish(List<JobSpec> jobs) {
     Map<String, List<JobSpec>> byClass =
         jobs.stream()
-            .collect(Collectors.groupingBy(JobSpec::gpuClass, LinkedHashMap::new, toList()));
+            .collect(
+                Collectors.groupingBy(JobSpec::gpuClass, LinkedHashMap::new, Collectors.toList()));
     return topics
         .ensureJobTopics(List.copyOf(byClass.keySet()))
         .compose(
