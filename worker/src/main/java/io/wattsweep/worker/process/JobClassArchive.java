@@ -47,8 +47,11 @@ final class JobClassArchive {
 
   static final int MAX_WRITES = 2;
 
-  /** Archives nobody mapped for this long are removed (any JVM maps one again after a rebuild). */
-  static final Duration UNUSED = Duration.ofDays(7);
+  /**
+   * Archives nobody mapped for this long are removed when another is kept (each rebuild of a
+   * checkout writes new ones) and when a worker starts; a JVM writes one again when it needs it.
+   */
+  static final Duration UNUSED = Duration.ofHours(1);
 
   /** A write left behind by a process killed before it could be renamed. */
   static final Duration ABANDONED = Duration.ofHours(1);
@@ -135,6 +138,7 @@ final class JobClassArchive {
         Files.move(
             partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LOG.info("Job processes now start from the class-data archive {}", archive);
+        removeStale(dir);
       }
     } catch (IOException e) {
       LOG.warn("Could not keep the class-data archive {}: {}", archive, e.toString());
@@ -212,12 +216,19 @@ final class JobClassArchive {
     return jar;
   }
 
-  /** Archives unused for {@link #UNUSED} and writes abandoned for {@link #ABANDONED}. */
+  /**
+   * Removes archives unused for {@link #UNUSED} and writes abandoned for {@link #ABANDONED}; a file
+   * another worker removes or replaces meanwhile is left to it.
+   */
   private static void removeStale(Path dir) throws IOException {
     Instant now = Instant.now();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        String name = f.getFileName().toString();
+    List<Path> files;
+    try (Stream<Path> listed = Files.list(dir)) {
+      files = listed.toList();
+    }
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      try {
         Duration age = Duration.between(Files.getLastModifiedTime(f).toInstant(), now);
         boolean stale =
             name.endsWith(ARCHIVE_SUFFIX)
@@ -227,6 +238,8 @@ final class JobClassArchive {
         if (stale) {
           Files.deleteIfExists(f);
         }
+      } catch (IOException e) {
+        LOG.debug("Left {}: {}", f, e.toString());
       }
     }
   }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
@@ -54,10 +56,16 @@ class JobClassArchiveTest {
   @Test
   void theFirstProcessWritesTheArchiveAndTheNextOneStartsFromIt() throws Exception {
     var archive = JobClassArchive.in(tmp, testClasses().toString());
+    Path stale = Files.writeString(tmp.resolve("job-of-an-older-build.jsa"), "x");
+    Files.setLastModifiedTime(
+        stale, FileTime.from(Instant.now().minus(JobClassArchive.UNUSED).minusSeconds(60)));
+    Path inUse = Files.writeString(tmp.resolve("job-of-a-running-worker.jsa"), "x");
 
     JobClassArchive.Launch first = archive.launch(OPTIONS);
     assertTrue(first.options().stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=")));
     first.exited().accept(run(first, 0).exit());
+    assertFalse(Files.exists(stale), "an archive unused for an hour goes when another is kept");
+    Files.delete(inUse);
     assertEquals(1, archives().size(), "one archive, kept once its process exited with 0");
 
     JobClassArchive.Launch next = archive.launch(OPTIONS);
