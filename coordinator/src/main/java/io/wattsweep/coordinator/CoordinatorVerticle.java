@@ -13,6 +13,7 @@ import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.event.FailureReason;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunFailed;
+import io.wattsweep.common.spec.Checks;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.coordinator.access.AccessHandler;
 import io.wattsweep.coordinator.access.AccessPolicy;
@@ -40,6 +41,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private EventIngestor ingestor;
   private HeartbeatReader heartbeats;
   private JobPublisher publisher;
+  private TopicSetup topicSetup;
+  private final Set<String> classesSeen = ConcurrentHashMap.newKeySet();
   private HttpServer server;
   private CatalogGauges catalogGauges;
   private ConsumerLag consumerLag;
@@ -141,7 +146,8 @@ public final class CoordinatorVerticle extends VerticleBase {
                               HeartbeatReader.GROUP,
                               EventIngestor.MAX_POLL_RECORDS)),
                       clock,
-                      config.workerLiveFor());
+                      config.workerLiveFor(),
+                      this::workerClassSeen);
               assets = DashboardAssets.load();
               reportCache = Files.createTempDirectory("wattsweep-reports");
               return new TopicSetup(
@@ -152,6 +158,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             })
         .compose(
             topics -> {
+              topicSetup = topics;
               publisher = new JobPublisher(producer, topics);
               return topics.ensureAll(config.gpuClasses());
             })
@@ -278,6 +285,33 @@ public final class CoordinatorVerticle extends VerticleBase {
         .anyMatch(e -> e instanceof RunFailed f && f.reason() == FailureReason.ABORTED)) {
       vertx.runOnContext(v -> republishSoon());
     }
+  }
+
+  /**
+   * A worker's beat named its class: that class's jobs topic is made (or grown) to the configured
+   * partitions now, before any sweep names the class. Workers never create it: a topic the broker
+   * made on a worker's first use would have one partition, for one worker at a time.
+   */
+  private void workerClassSeen(String gpuClass) {
+    if (topicSetup == null || classesSeen.contains(gpuClass)) {
+      return;
+    }
+    try {
+      Checks.name("gpuClass", gpuClass);
+    } catch (IllegalArgumentException e) {
+      if (classesSeen.add(gpuClass)) {
+        LOG.warn("A worker's heartbeat names a GPU class that cannot be one: {}", e.getMessage());
+      }
+      return;
+    }
+    classesSeen.add(gpuClass);
+    topicSetup
+        .ensureJobTopics(List.of(gpuClass))
+        .onFailure(
+            err -> {
+              classesSeen.remove(gpuClass);
+              LOG.warn("The jobs topic of class {} not made: {}", gpuClass, err.toString());
+            });
   }
 
   /** Republishes now, or right after the republishing under way: never two at once. */

@@ -305,7 +305,8 @@ class RunReaperTest {
                 KafkaClientSettings.consumer(
                     broker.bootstrapServers(), KafkaSecurity.PLAINTEXT, group + "-beats", 500)),
             Clock.systemUTC(),
-            LIVE_FOR);
+            LIVE_FOR,
+            gpuClass -> {});
     var reaper =
         new RunReaper(
             vertx,

@@ -103,6 +103,11 @@ public final class TestStack {
     return instance;
   }
 
+  /** The partitions of each jobs topic its coordinator makes. */
+  public int jobPartitions() {
+    return jobPartitions;
+  }
+
   public static Path root() {
     return Path.of(System.getProperty("wattsweep.root", ".."));
   }

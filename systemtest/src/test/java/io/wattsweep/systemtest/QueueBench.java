@@ -5,6 +5,7 @@ import io.wattsweep.coordinator.CoordinatorConfig;
 import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.cli.ServiceProcess;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,16 +26,19 @@ import org.apache.kafka.common.ConsumerGroupState;
  * polling) to a queued job's run starting on it while another worker is mid-job; (c) jobs per
  * worker in (a); (d) the time from kill -9 of a busy worker to its job's run starting on another;
  * (e) the same from SIGTERM; (f) the makespan of four 1-GPU jobs on one worker that owns four
- * (fake) GPUs. See BENCHMARKS.md.
+ * (fake) GPUs. The overhead and (a) run on workers that own one (fake) GPU each ({@code --on gpu},
+ * the default: what a GPU cluster runs, spare job processes on by default) or on CPU workers
+ * ({@code --on cpu}). See BENCHMARKS.md.
  *
  * <pre>
  * ./mvnw -q install -DskipTests &amp;&amp; ./mvnw -q -pl systemtest test-compile
  * java -Dwattsweep.root=$PWD -cp "systemtest/target/test-classes:$(cat systemtest/target/classpath.txt)" \
- *   io.wattsweep.systemtest.QueueBench [--jobs 12] [--workers 4] [--job-seconds 6] [--rounds 3] [--overhead-jobs 4]
+ *   io.wattsweep.systemtest.QueueBench [--jobs 12] [--workers 4] [--job-seconds 6] [--rounds 3] [--overhead-jobs 4] [--on gpu|cpu]
  * </pre>
  */
 public final class QueueBench {
   private static final Duration WAIT = Duration.ofMinutes(5);
+  private static final String GPU_CLASS = "gpu1";
 
   private QueueBench() {}
 
@@ -45,20 +49,35 @@ public final class QueueBench {
     double jobSeconds = Double.parseDouble(option(a, "--job-seconds", "6"));
     int rounds = Integer.parseInt(option(a, "--rounds", "3"));
     int overheadJobs = Integer.parseInt(option(a, "--overhead-jobs", "4"));
+    boolean onGpus =
+        switch (option(a, "--on", "gpu")) {
+          case "gpu" -> true;
+          case "cpu" -> false;
+          default -> throw new IllegalArgumentException("--on must be gpu or cpu");
+        };
+    String jobClass = onGpus ? GPU_CLASS : "cpu";
     // The product's partitions per jobs topic (the tests' stack has 2): they bound how many free
     // workers hold a partition at once, so fewer than the workers would make them wait.
     int partitions = CoordinatorConfig.fromEnv(Map.of(), List.of()).jobPartitions();
     TestStack stack = TestStack.get(partitions);
-    System.out.printf(Locale.ROOT, "jobs topics: %d partitions (the default)%n", partitions);
+    System.out.printf(
+        Locale.ROOT,
+        "jobs topics: %d partitions (the default); overhead and (a) on %s workers%n",
+        partitions,
+        onGpus ? "1-GPU (fake NVML)" : "CPU");
 
     double overhead;
     try (var workers = new SleepingWorkers(stack, jobSeconds)) {
-      ServiceProcess one = workers.start("sequential");
+      ServiceProcess one = start(workers, "sequential", onGpus);
       workers.await("the worker ready", WAIT, () -> allReady(List.of(one)));
       // One job first, untimed: the first sweep pays for the coordinator's and the broker's
       // first use (class loading, JIT, topic metadata), which is no per-job overhead.
-      runSweep(stack, workers, () -> workers.submit(1));
-      double makespan = runSweep(stack, workers, () -> workers.submit(overheadJobs)).seconds();
+      runSweep(stack, workers, () -> workers.submit(1, jobClass, "1"));
+      // A sweep ends when its last run's end is stored, a moment before that run's process has
+      // exited: the timed jobs must not wait for it.
+      workers.await("the untimed job's process gone", WAIT, () -> idle(one));
+      double makespan =
+          runSweep(stack, workers, () -> workers.submit(overheadJobs, jobClass, "1")).seconds();
       overhead = makespan / overheadJobs - jobSeconds;
       System.out.printf(
           Locale.ROOT,
@@ -73,11 +92,11 @@ public final class QueueBench {
     try (var workers = new SleepingWorkers(stack, jobSeconds)) {
       List<ServiceProcess> started = new ArrayList<>();
       for (int i = 0; i < workerCount; i++) {
-        started.add(workers.start("makespan-" + i));
+        started.add(start(workers, "makespan-" + i, onGpus));
       }
       workers.await("all workers ready", WAIT, () -> allReady(started));
-      awaitGroup(stack, workers, workerCount);
-      Finished run = runSweep(stack, workers, () -> workers.submit(jobs));
+      awaitGroup(stack, workers, jobClass, workerCount, partitions);
+      Finished run = runSweep(stack, workers, () -> workers.submit(jobs, jobClass, "1"));
       double makespan = run.seconds();
       String sweep = run.sweepId();
       int waves = (jobs + workerCount - 1) / workerCount;
@@ -137,12 +156,14 @@ public final class QueueBench {
   }
 
   /**
-   * Waits until the workers' group is stable with {@code members} members: workers that have been
-   * in their group a while, as a sweep finds them, rather than still joining when it arrives.
+   * Waits until the workers' group is stable with {@code members} members holding all {@code
+   * partitions}: workers that have been in their group a while, as a sweep finds them, rather than
+   * still joining when it arrives.
    */
-  private static void awaitGroup(TestStack stack, SleepingWorkers workers, int members)
+  private static void awaitGroup(
+      TestStack stack, SleepingWorkers workers, String jobClass, int members, int partitions)
       throws Exception {
-    String group = Topics.workerGroup("cpu");
+    String group = Topics.workerGroup(jobClass);
     Map<String, Object> settings =
         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers());
     try (Admin admin = Admin.create(settings)) {
@@ -151,9 +172,26 @@ public final class QueueBench {
           WAIT,
           () -> {
             var d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-            return d.state() == ConsumerGroupState.STABLE && d.members().size() == members;
+            // Cooperative rebalancing moves partitions in a second round after a stable first
+            // one: stable means every member holds its share, and every partition is held.
+            int held = 0;
+            boolean eachHolds = true;
+            for (var m : d.members()) {
+              held += m.assignment().topicPartitions().size();
+              eachHolds &= !m.assignment().topicPartitions().isEmpty();
+            }
+            return d.state() == ConsumerGroupState.STABLE
+                && d.members().size() == members
+                && eachHolds
+                && held == partitions;
           });
     }
+  }
+
+  /** A worker of one (fake) GPU of the bench's GPU class, or a CPU worker. */
+  private static ServiceProcess start(SleepingWorkers workers, String name, boolean onGpus)
+      throws Exception {
+    return onGpus ? workers.startOnGpus(name, GPU_CLASS, 1) : workers.start(name);
   }
 
   /** A sweep that has finished, and the seconds from its submission to its end. */
@@ -240,6 +278,20 @@ public final class QueueBench {
 
   private static List<RunRow> running(SleepingWorkers workers, String sweep) {
     return workers.runs(sweep).stream().filter(r -> r.state().equals("RUNNING")).toList();
+  }
+
+  /** Whether every job process the worker started has exited (its log says so). */
+  private static boolean idle(ServiceProcess worker) throws Exception {
+    String log = Files.readString(worker.log());
+    return count(log, "started in process") == count(log, "process exited with");
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private static boolean allReady(List<ServiceProcess> workers) throws Exception {

@@ -66,6 +66,12 @@ import java.util.stream.IntStream;
  * @param jobClassArchives WATTSWEEP_JOB_CDS_DIR: where the class-data archives that start job
  *     processes faster are kept ({@code JobClassArchive}; default {@code wattsweep-cds-USER} in the
  *     temporary directory); {@code off} starts every job process without one
+ * @param spareJobProcesses WATTSWEEP_SPARE_JOB_PROCESS: whether the next job's process starts while
+ *     a job runs, and waits ready for its job ({@code SpareProcesses}); {@code auto}, the default,
+ *     means on a GPU worker: its meter reads the GPUs, which a starting JVM beside the run does not
+ *     touch. Off on a CPU worker, whose meter (RAPL, or the utilization estimate) reads the whole
+ *     CPU and would count the spare's start in the running job's energy; {@code on} forces it there
+ *     too, {@code off} everywhere; never for {@code --once}
  */
 public record WorkerConfig(
     String kafkaBootstrap,
@@ -88,7 +94,8 @@ public record WorkerConfig(
     Duration idleExit,
     Duration stopGrace,
     List<String> gpus,
-    Optional<Path> jobClassArchives) {
+    Optional<Path> jobClassArchives,
+    boolean spareJobProcesses) {
 
   /** The environment variable that names the GPUs a worker packs its jobs on. */
   public static final String WORKER_GPUS = "WATTSWEEP_WORKER_GPUS";
@@ -159,6 +166,7 @@ public record WorkerConfig(
     String gpuClass = e.string("WATTSWEEP_GPU_CLASS", CPU);
     String tdp = e.string("WATTSWEEP_CPU_TDP_WATTS", null);
     URI store = ArtifactStore.parse(e.string(ArtifactStore.KEY, "file:./wattsweep-data/artifacts"));
+    boolean once = onceFlag || e.bool("WATTSWEEP_WORKER_ONCE", false);
     return new WorkerConfig(
         e.string("WATTSWEEP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
         KafkaSecurity.fromEnv(e),
@@ -178,11 +186,29 @@ public record WorkerConfig(
         store,
         "s3".equals(store.getScheme()) ? S3Access.fromEnv(e, store) : null,
         Optional.ofNullable(e.string("WATTSWEEP_COMMANDS_FILE", null)).map(Path::of),
-        onceFlag || e.bool("WATTSWEEP_WORKER_ONCE", false),
+        once,
         Duration.ofMillis(e.integer("WATTSWEEP_IDLE_EXIT_MS", 0)),
         Duration.ofMillis(e.integer("WATTSWEEP_STOP_GRACE_MS", 0)),
         gpus(e.string(WORKER_GPUS, null), e.string("CUDA_VISIBLE_DEVICES", null), gpuClass),
-        jobClassArchives(e.string("WATTSWEEP_JOB_CDS_DIR", null)));
+        jobClassArchives(e.string("WATTSWEEP_JOB_CDS_DIR", null)),
+        spareJobProcesses(e.string("WATTSWEEP_SPARE_JOB_PROCESS", "auto"), gpuClass, once));
+  }
+
+  /**
+   * WATTSWEEP_SPARE_JOB_PROCESS: {@code auto} (on for a GPU worker, off for a CPU worker), {@code
+   * on} or {@code off}; always off for a worker that runs one job ({@code --once}).
+   */
+  static boolean spareJobProcesses(String value, String gpuClass, boolean once) {
+    boolean on =
+        switch (value.strip()) {
+          case "auto" -> !CPU.equals(gpuClass);
+          case "on" -> true;
+          case "off" -> false;
+          default ->
+              throw new IllegalArgumentException(
+                  "WATTSWEEP_SPARE_JOB_PROCESS must be auto, on or off: '" + value + "'");
+        };
+    return on && !once;
   }
 
   /** WATTSWEEP_JOB_CDS_DIR: a directory, {@code off}, or unset for the default. */

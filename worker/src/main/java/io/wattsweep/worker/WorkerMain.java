@@ -84,6 +84,10 @@ public final class WorkerMain {
     // fetch.max.wait.ms at the broker (500 ms by default), which a worker just given partitions
     // pays before it sees the one that holds a job.
     consumerSettings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+    // The coordinator makes the jobs topic of each class (with WATTSWEEP_JOB_PARTITIONS; on a
+    // worker's first heartbeat, else on a sweep's): one the broker made on this consumer's first
+    // use would have one partition, which only one worker of the class can hold at a time.
+    consumerSettings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     Vertx vertx = Vertx.vertx();
     var metrics = new WorkerMetrics(config.workerId(), config.gpuClass(), System::nanoTime);
     var metricsEndpoint =

@@ -67,6 +67,24 @@ class WorkerConfigTest {
   }
 
   @Test
+  void spareJobProcessesAreOnForGpuWorkersOffForCpuWorkersAndNeverForOneJob() {
+    String key = "WATTSWEEP_SPARE_JOB_PROCESS";
+    assertFalse(WorkerConfig.fromEnv(Map.of()).spareJobProcesses(), "a CPU worker's meter");
+    assertTrue(WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100")).spareJobProcesses());
+    assertTrue(WorkerConfig.fromEnv(Map.of(key, "on")).spareJobProcesses());
+    assertFalse(
+        WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100", key, "off"))
+            .spareJobProcesses());
+    assertFalse(
+        WorkerConfig.fromEnv(Map.of("WATTSWEEP_GPU_CLASS", "a100", key, "on"), List.of("--once"))
+            .spareJobProcesses());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> WorkerConfig.fromEnv(Map.of(key, "yes")));
+    assertEquals("WATTSWEEP_SPARE_JOB_PROCESS must be auto, on or off: 'yes'", e.getMessage());
+  }
+
+  @Test
   void anUnknownStoreSchemeIsRejectedNamingTheKeyAndValue() {
     IllegalArgumentException e =
         assertThrows(

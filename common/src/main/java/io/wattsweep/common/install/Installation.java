@@ -25,19 +25,32 @@ public final class Installation {
 
   /** A wattsweep program that runs in a JVM of its own. */
   public enum Program {
-    COORDINATOR("coordinator", true, "lib"),
-    WORKER("worker", true, "lib"),
+    COORDINATOR("coordinator", true, "lib", List.of()),
+    /**
+     * A worker only relays: jobs from Kafka to its jobs' processes, their events back. The client
+     * compiler alone and the serial collector start it on about 40% less CPU and leave the node's
+     * cores to the training beside it (BENCHMARKS.md, "Job flow"). The launcher script ({@code
+     * wattsweep worker}) gives it the same options.
+     */
+    WORKER("worker", true, "lib", List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")),
     /** Apart from the services: its Kafka 4 jars clash with their kafka-clients 3.7. */
-    KAFKA_BROKER("deploy/kafka", false, "lib/kafka");
+    KAFKA_BROKER("deploy/kafka", false, "lib/kafka", List.of());
 
     private final String module;
     private final boolean hasClasses;
     private final String libDir;
+    private final List<String> jvmOptions;
 
-    Program(String module, boolean hasClasses, String libDir) {
+    Program(String module, boolean hasClasses, String libDir, List<String> jvmOptions) {
       this.module = module;
       this.hasClasses = hasClasses;
       this.libDir = libDir;
+      this.jvmOptions = jvmOptions;
+    }
+
+    /** The JVM options the program runs with, beyond its heap. */
+    public List<String> jvmOptions() {
+      return jvmOptions;
     }
   }
 

@@ -93,4 +93,19 @@ class InstallationTest {
             + " checkout (it has no pom.xml) nor a whole unpacked distribution",
         failure.getMessage());
   }
+
+  @Test
+  void theLauncherScriptStartsAWorkerWithTheWorkersJvmOptions() throws IOException {
+    Path script = Path.of(System.getProperty(Installation.ROOT_PROPERTY), "wattsweep");
+    String workerLine =
+        Files.readAllLines(script).stream()
+            .filter(line -> line.contains("io.wattsweep.worker.WorkerMain"))
+            .findFirst()
+            .orElseThrow();
+
+    assertTrue(
+        workerLine.contains(
+            "JVM_OPTIONS=\"" + String.join(" ", Program.WORKER.jvmOptions()) + "\" run_java"),
+        workerLine);
+  }
 }

@@ -44,7 +44,9 @@ public final class ServiceProcess implements AutoCloseable {
     String name = program.name().toLowerCase(Locale.ROOT);
     String classpath = installation.classpath(program);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", classpath, mainClass));
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap));
+    cmd.addAll(program.jvmOptions());
+    cmd.addAll(List.of("-cp", classpath, mainClass));
     Files.createDirectories(log.getParent());
     var pb =
         new ProcessBuilder(cmd)
@@ -58,6 +60,11 @@ public final class ServiceProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The process, to find what it started. */
+  public ProcessHandle handle() {
+    return process.toHandle();
   }
 
   public Path log() {

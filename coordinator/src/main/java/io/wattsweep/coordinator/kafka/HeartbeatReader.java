@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class HeartbeatReader {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Clock clock;
   private final Duration liveFor;
+  private final Consumer<String> classSeen;
   private final Map<String, Beat> beats = new ConcurrentHashMap<>();
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private final CatchUp catchUp = new CatchUp();
@@ -56,13 +58,19 @@ public final class HeartbeatReader {
   /**
    * @param liveFor how long after its last beat a worker counts as alive: a few of the workers'
    *     heartbeat intervals, so that one late beat does not count as death
+   * @param classSeen told the GPU class of each beat read, on the reader's context
    */
   public HeartbeatReader(
-      Vertx vertx, KafkaConsumer<String, byte[]> consumer, Clock clock, Duration liveFor) {
+      Vertx vertx,
+      KafkaConsumer<String, byte[]> consumer,
+      Clock clock,
+      Duration liveFor,
+      Consumer<String> classSeen) {
     this.vertx = vertx;
     this.consumer = consumer;
     this.clock = clock;
     this.liveFor = liveFor;
+    this.classSeen = classSeen;
   }
 
   /** Starts reading; where the broker cannot be reached yet, it keeps trying. */
@@ -209,6 +217,9 @@ public final class HeartbeatReader {
           hb.workerId(),
           new Beat(hb.gpuClass(), atMs, hb.jobIds()),
           (old, now) -> now.atMs() >= old.atMs() ? now : old);
+      if (hb.gpuClass() != null) {
+        classSeen.accept(hb.gpuClass());
+      }
     }
   }
 

@@ -2,17 +2,26 @@ package io.wattsweep.coordinator.kafka;
 
 import io.vertx.core.Future;
 import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewPartitions;
 import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.admin.TopicDescription;
 import io.wattsweep.common.Topics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the topics the system needs, once each, with the configured partition counts. */
+/**
+ * Creates the topics the system needs, once each, with the configured partition counts. A jobs
+ * topic found with fewer partitions than configured (one a client created on first use with the
+ * broker's default of one, say) is grown to that count: its partitions bound how many workers of
+ * the class hold jobs at once. Jobs are dealt over partitions, not keyed, so growing one moves
+ * nothing. Other topics are left as found (the events are keyed by job).
+ */
 public final class TopicSetup {
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
@@ -69,16 +78,56 @@ public final class TopicSetup {
                                   isAlreadyExists(err)
                                       ? Future.succeededFuture()
                                       : Future.failedFuture(err));
-              return created.onSuccess(
-                  v -> {
-                    missing.forEach(
-                        t ->
-                            LOG.info(
-                                "Created topic {} ({} partitions)",
-                                t.getName(),
-                                t.getNumPartitions()));
-                    unknown.forEach(t -> known.add(t.getName()));
-                  });
+              List<NewTopic> found =
+                  unknown.stream()
+                      .filter(t -> existing.contains(t.getName()))
+                      .filter(t -> t.getName().startsWith(Topics.jobs("")))
+                      .toList();
+              return created
+                  .compose(v -> found.isEmpty() ? Future.succeededFuture() : grow(found))
+                  .onSuccess(
+                      v -> {
+                        missing.forEach(
+                            t ->
+                                LOG.info(
+                                    "Created topic {} ({} partitions)",
+                                    t.getName(),
+                                    t.getNumPartitions()));
+                        unknown.forEach(t -> known.add(t.getName()));
+                      });
+            });
+  }
+
+  /** Grows the topics that have fewer partitions than wanted; a failure is logged, not raised. */
+  private Future<Void> grow(List<NewTopic> topics) {
+    return admin
+        .describeTopics(topics.stream().map(NewTopic::getName).toList())
+        .compose(
+            found -> {
+              var grown = new TreeMap<String, NewPartitions>();
+              for (NewTopic t : topics) {
+                TopicDescription d = found.get(t.getName());
+                if (d != null && d.getPartitions().size() < t.getNumPartitions()) {
+                  grown.put(t.getName(), new NewPartitions().setTotalCount(t.getNumPartitions()));
+                  LOG.warn(
+                      "Topic {} has {} partition(s), fewer than {}: growing it (a client created it"
+                          + " on first use, or it was made so)",
+                      t.getName(),
+                      d.getPartitions().size(),
+                      t.getNumPartitions());
+                }
+              }
+              return grown.isEmpty()
+                  ? Future.<Void>succeededFuture()
+                  : admin.createPartitions(grown);
+            })
+        .recover(
+            err -> {
+              LOG.warn(
+                  "Could not grow the jobs topics {}: {}",
+                  topics.stream().map(NewTopic::getName).toList(),
+                  err.toString());
+              return Future.succeededFuture();
             });
   }
 

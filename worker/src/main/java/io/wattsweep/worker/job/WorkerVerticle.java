@@ -132,6 +132,11 @@ public final class WorkerVerticle extends VerticleBase {
                   devices.total() == 0
                       ? ", one at a time"
                       : " on GPUs " + String.join(",", config.gpus()) + ", side by side");
+              // A process waits ready for the first job on each GPU (or on the worker's own).
+              launcher.startSpares(
+                  devices.total() == 0
+                      ? List.of(List.of())
+                      : config.gpus().stream().map(List::of).toList());
               pollLoop();
             });
   }
@@ -140,6 +145,7 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     running = false;
     vertx.cancelTimer(heartbeatTimer);
+    launcher.close();
     Future<Void> jobs = Future.all(List.copyOf(runs.values())).mapEmpty();
     if (!runs.isEmpty()) {
       LOG.info(

@@ -22,6 +22,19 @@ public interface JobLauncher {
   Outcome run(JobSpec job, String runId, List<String> gpus, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException;
 
-  /** Ends every job that runs now, and what they started; each {@link #run} then returns. */
+  /**
+   * Ends every job that runs now, and what they started; each {@link #run} then returns. Implies
+   * {@link #close}.
+   */
   default void abort() {}
+
+  /**
+   * Starts job processes ahead of the first jobs, one for each set of GPUs (none named: the
+   * worker's own), where the launcher keeps spares; the worker's first jobs then start on ready
+   * processes.
+   */
+  default void startSpares(List<List<String>> gpuSets) {}
+
+  /** Ends what was started ahead of jobs (spare processes) and starts no more; runs go on. */
+  default void close() {}
 }

@@ -2,9 +2,7 @@ package io.wattsweep.worker.process;
 
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.RunEvent;
-import io.wattsweep.common.spec.CommandName;
 import io.wattsweep.common.spec.JobSpec;
-import io.wattsweep.common.spec.Precision;
 import io.wattsweep.worker.WorkerConfig;
 import io.wattsweep.worker.run.EventSink;
 import io.wattsweep.worker.run.JobProcess;
@@ -15,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,16 +26,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a job's process ({@link JobProcess}) on this worker's classpath (from a class-data archive
- * where it can, {@link JobClassArchive}), hands it the job, and passes each event it writes to the
- * caller as soon as it appears. Blocking.
+ * where it can, {@link JobClassArchive}), or hands the job to a spare process started ahead of it
+ * ({@link SpareProcesses}, where the worker's configuration asks for them), and passes each event
+ * it writes to the caller as soon as it appears. Blocking.
  */
 public final class ProcessJobLauncher implements JobLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessJobLauncher.class);
 
   private static final String KAFKA_PREFIX = "WATTSWEEP_KAFKA_";
 
+  /** A started job process, its job not yet handed over. */
+  record Started(Process process, Recipe recipe, JobClassArchive.Launch launch, ErrorTail errors) {
+    long pid() {
+      return process.pid();
+    }
+  }
+
   private final WorkerConfig config;
   private final JobClassArchive archive;
+  private final SpareProcesses spares;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
   public ProcessJobLauncher(WorkerConfig config, String classpath) {
@@ -46,50 +54,23 @@ public final class ProcessJobLauncher implements JobLauncher {
             .jobClassArchives()
             .map(dir -> JobClassArchive.in(dir, classpath))
             .orElseGet(() -> JobClassArchive.off(classpath));
+    this.spares = config.spareJobProcesses() ? new SpareProcesses(this::start) : null;
   }
 
   @Override
   public Outcome run(JobSpec job, String runId, List<String> gpus, Consumer<RunEvent> onEvent)
       throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var options = new ArrayList<>(List.of("-Xmx" + config.jobHeapMb() + "m"));
-    options.addAll(jvmOptions(job));
-    JobClassArchive.Launch launch = archive.launch(options);
-    List<String> cmd = new ArrayList<>(List.of(java));
-    cmd.addAll(launch.options());
-    cmd.addAll(
-        List.of("-cp", launch.classpath(), JobProcess.class.getName(), runId, config.workerId()));
-    var pb = new ProcessBuilder(cmd);
-    withoutWorkerSettings(pb.environment());
-    if (tf32Off(job)) {
-      pb.environment().put("NVIDIA_TF32_OVERRIDE", "0");
-    }
-    if (!gpus.isEmpty()) {
-      pb.environment().put("CUDA_VISIBLE_DEVICES", String.join(",", gpus));
-    }
-    pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
-    pb.environment().put(ParentWatch.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
-    String operators = pb.environment().get("TF_ENABLE_ONEDNN_OPTS");
-    if (operators == null || operators.isBlank()) {
-      pb.environment().put("TF_ENABLE_ONEDNN_OPTS", oneDnnOpts(job));
-    }
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      launch.exited().accept(-1);
-      throw e;
-    }
+    Recipe recipe = Recipe.of(job, gpus, config.jobHeapMb(), System.getenv());
+    HandOver handOver = handOver(job, runId, gpus, recipe);
+    Started started = handOver.process();
+    Process p = started.process();
     LOG.info(
-        "Job {} run {} started in process {}{}",
+        "Job {} run {} started in process {}{}{}",
         job.jobId(),
         runId,
         p.pid(),
-        gpus.isEmpty() ? "" : " on GPUs " + String.join(",", gpus));
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(EventCodec.encodeJob(job));
-    }
-    var errors = new ErrorTail(p.getErrorStream(), 20);
+        gpus.isEmpty() ? "" : " on GPUs " + String.join(",", gpus),
+        handOver.spare() ? " (a spare, started ahead)" : "");
     var timedOut = new AtomicBoolean();
     Thread watchdog =
         new Thread(
@@ -113,11 +94,18 @@ public final class ProcessJobLauncher implements JobLauncher {
     boolean read = false;
     try (var out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      boolean first = true;
       for (String line; (line = out.readLine()) != null; ) {
         if (line.startsWith(EventSink.MARKER)) {
           byte[] payload =
               line.substring(EventSink.MARKER.length()).getBytes(StandardCharsets.UTF_8);
           onEvent.accept((RunEvent) EventCodec.decodeEvent(payload));
+          if (first && spares != null) {
+            // The run has started (its idle baselines are behind it): the next job's process
+            // may start beside it now.
+            spares.offer(gpus, recipe);
+          }
+          first = false;
         } else if (!line.isBlank()) {
           LOG.info("[{}] {}", job.jobId(), line);
         }
@@ -129,31 +117,107 @@ public final class ProcessJobLauncher implements JobLauncher {
       }
       int exit = p.waitFor();
       running.remove(p);
-      launch.exited().accept(exit);
+      started.launch().exited().accept(exit);
       watchdog.interrupt();
       LOG.info("Job {} run {} process exited with {}", job.jobId(), runId, exit);
     }
-    return new Outcome(p.exitValue(), timedOut.get(), errors.await());
+    return new Outcome(p.exitValue(), timedOut.get(), started.errors().await());
   }
 
   @Override
   public void abort() {
+    close();
     for (Process p : running) {
       LOG.warn("Stopping the running job's process {}", p.pid());
       destroyTree(p);
     }
   }
 
+  @Override
+  public void startSpares(List<List<String>> gpuSets) {
+    if (spares != null) {
+      gpuSets.forEach(
+          gpus -> spares.offer(gpus, Recipe.firstGuess(gpus, config.jobHeapMb(), System.getenv())));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (spares != null) {
+      spares.close();
+    }
+  }
+
+  /** A process that has its job, and whether it was a spare. */
+  private record HandOver(Started process, boolean spare) {}
+
   /**
-   * The job process's JVM options beyond its heap. A command workload's process only watches its
-   * command and meters the devices (the training runs in the command's own process), so it starts
-   * light: the client compiler alone and the serial collector, which leave the CPU to the command
-   * and to the jobs beside it. A built-in model trains in this JVM, which keeps the JVM's defaults.
+   * A process with the job handed over: the spare waiting for these GPUs if it was started with
+   * this recipe and takes the job, else one started now.
    */
-  static List<String> jvmOptions(JobSpec job) {
-    return CommandName.isCommand(job.model())
-        ? List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-        : List.of();
+  private HandOver handOver(JobSpec job, String runId, List<String> gpus, Recipe recipe)
+      throws IOException {
+    byte[] input = input(runId, job);
+    if (spares != null) {
+      var spare = spares.take(gpus, recipe);
+      if (spare.isPresent()) {
+        try {
+          write(spare.get().process(), input);
+          return new HandOver(spare.get(), true);
+        } catch (IOException e) {
+          LOG.warn(
+              "Spare job process {} did not take job {}: {}", spare.get().pid(), job.jobId(), e);
+          destroyTree(spare.get().process());
+          spare.get().launch().exited().accept(-1);
+        }
+      }
+    }
+    Started started = start(recipe);
+    try {
+      write(started.process(), input);
+    } catch (IOException e) {
+      destroyTree(started.process());
+      started.launch().exited().accept(-1);
+      throw e;
+    }
+    return new HandOver(started, false);
+  }
+
+  /** Starts a job's process, which then waits for its job on standard input. */
+  Started start(Recipe recipe) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    JobClassArchive.Launch launch = archive.launch(recipe.options());
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(launch.options());
+    cmd.addAll(List.of("-cp", launch.classpath(), JobProcess.class.getName(), config.workerId()));
+    var pb = new ProcessBuilder(cmd);
+    withoutWorkerSettings(pb.environment());
+    pb.environment().putAll(recipe.env());
+    pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
+    pb.environment().put(ParentWatch.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      launch.exited().accept(-1);
+      throw e;
+    }
+    return new Started(p, recipe, launch, new ErrorTail(p.getErrorStream(), 20));
+  }
+
+  /** What the job's process reads: the run id, a newline, the job. */
+  private static byte[] input(String runId, JobSpec job) {
+    byte[] id = (runId + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] spec = EventCodec.encodeJob(job);
+    byte[] all = Arrays.copyOf(id, id.length + spec.length);
+    System.arraycopy(spec, 0, all, id.length, spec.length);
+    return all;
+  }
+
+  private static void write(Process p, byte[] input) throws IOException {
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(input);
+    }
   }
 
   /**
@@ -171,26 +235,5 @@ public final class ProcessJobLauncher implements JobLauncher {
   private static void destroyTree(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
-  }
-
-  /**
-   * Whether the job's process gets NVIDIA_TF32_OVERRIDE=0: fp32 means fp32, and so do the ops a
-   * mixed-fp16 or bf16 run leaves in fp32 (the study ran its mixed runs so), so cuBLAS and cuDNN
-   * must not use TF32 tensor cores behind our back; only a tf32 job asks for them.
-   */
-  static boolean tf32Off(JobSpec job) {
-    return job.precision() != Precision.TF32;
-  }
-
-  /**
-   * TensorFlow's oneDNN kernels, its default on x86 Linux, for every job on one device: on CPUs
-   * they run the 3DGAN's fp32 step 6 to 10 times faster than Eigen, and bf16 at all. A job whose
-   * towers are logical CPU devices gets Eigen unless it asks for bf16, since oneDNN stalls such
-   * sessions. An operator's TF_ENABLE_ONEDNN_OPTS, unless empty, wins. (On AVX-512 CPUs oneDNN
-   * crashes a process whose allocation fails, a SIGSEGV in _MklFusedMatMul, where Eigen reports
-   * out-of-memory.)
-   */
-  static String oneDnnOpts(JobSpec job) {
-    return job.gpus() == 1 || job.precision() == Precision.BF16 ? "1" : "0";
   }
 }

@@ -1,0 +1,55 @@
+package io.wattsweep.coordinator.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.wattsweep.common.KafkaClientSettings;
+import io.wattsweep.common.KafkaSecurity;
+import io.wattsweep.common.Topics;
+import io.wattsweep.common.install.Installation;
+import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.kafka.LocalBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TopicSetupTest {
+
+  @Test
+  void aJobsTopicWithTooFewPartitionsIsGrownAndOtherTopicsAreLeftAsFound() throws Exception {
+    Path dir = Files.createTempDirectory("topics");
+    Vertx vertx = Vertx.vertx();
+    try (LocalBroker broker =
+            LocalBroker.start(
+                LocalBroker.Options.of(
+                        dir.resolve("kafka"),
+                        Installation.current().classpath(Program.KAFKA_BROKER))
+                    .withStartTimeout(Duration.ofSeconds(90)));
+        AutoCloseable closeVertxFirst = () -> vertx.close().await()) {
+      var admin =
+          KafkaAdminClient.create(
+              vertx, KafkaClientSettings.admin(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT));
+      // What the broker makes on a client's first use of a name: one partition.
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(Topics.jobs("a100"), 1, (short) 1),
+                  new NewTopic(Topics.EVENTS, 1, (short) 1)))
+          .await();
+
+      new TopicSetup(admin, 4, 3, (short) 1).ensureAll(List.of("cpu", "a100")).await();
+
+      assertEquals(4, partitions(admin, Topics.jobs("a100")), "grown");
+      assertEquals(4, partitions(admin, Topics.jobs("cpu")), "made");
+      assertEquals(1, partitions(admin, Topics.EVENTS), "events are keyed by job: left as found");
+    }
+  }
+
+  private static int partitions(KafkaAdminClient admin, String topic) {
+    return admin.describeTopics(List.of(topic)).await().get(topic).getPartitions().size();
+  }
+}
