@@ -5,7 +5,6 @@ import io.wattsweep.coordinator.CoordinatorConfig;
 import io.wattsweep.coordinator.TestStack;
 import io.wattsweep.coordinator.catalog.RunRow;
 import io.wattsweep.coordinator.cli.ServiceProcess;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -284,16 +283,8 @@ public final class QueueBench {
 
   /** Whether every job process the worker started has exited (its log says so). */
   private static boolean idle(ServiceProcess worker) throws Exception {
-    String log = Files.readString(worker.log());
-    return count(log, "started in process") == count(log, "process exited with");
-  }
-
-  private static int count(String text, String part) {
-    int n = 0;
-    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-      n++;
-    }
-    return n;
+    return SleepingWorkers.timesLogged(worker, "started in process")
+        == SleepingWorkers.timesLogged(worker, "process exited with");
   }
 
   private static boolean allReady(List<ServiceProcess> workers) throws Exception {

@@ -112,6 +112,13 @@ final class SleepingWorkers implements AutoCloseable {
     return loggedAtMs(worker, READY);
   }
 
+  /** How many lines of the worker's log contain {@code text}. */
+  static long timesLogged(ServiceProcess worker, String text) throws IOException {
+    try (var lines = Files.lines(worker.log())) {
+      return lines.filter(line -> line.contains(text)).count();
+    }
+  }
+
   /** When the worker first logged a line containing {@code text} (epoch ms), or -1. */
   static long loggedAtMs(ServiceProcess worker, String text) throws IOException {
     for (String line : Files.readAllLines(worker.log())) {

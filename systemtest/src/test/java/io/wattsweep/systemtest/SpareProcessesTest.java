@@ -49,8 +49,10 @@ class SpareProcessesTest {
     assertTrue(
         workers.runs(sweepId).stream().allMatch(r -> r.state().equals("COMPLETED")),
         "runs: " + workers.runs(sweepId));
-    String log = Files.readString(worker.log());
-    assertEquals(3, count(log, "(a spare, started ahead)"), "every job on a ready process: " + log);
+    assertEquals(
+        3,
+        SleepingWorkers.timesLogged(worker, "(a spare, started ahead)"),
+        "every job on a ready process; log: " + worker.log());
 
     workers.await("the spares waiting again", WAIT, () -> jobProcesses(worker).size() == 2);
     List<ProcessHandle> spares = jobProcesses(worker);
@@ -94,13 +96,5 @@ class SpareProcessesTest {
     } catch (IOException e) {
       return false; // gone meanwhile
     }
-  }
-
-  private static int count(String text, String part) {
-    int n = 0;
-    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-      n++;
-    }
-    return n;
   }
 }
