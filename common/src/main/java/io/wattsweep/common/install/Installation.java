@@ -27,10 +27,10 @@ public final class Installation {
   public enum Program {
     COORDINATOR("coordinator", true, "lib", List.of()),
     /**
-     * A worker only relays: jobs from Kafka to its jobs' processes, their events back. The client
-     * compiler alone and the serial collector start it on about 40% less CPU and leave the node's
-     * cores to the training beside it (BENCHMARKS.md, "Job flow"). The launcher script ({@code
-     * wattsweep worker}) gives it the same options.
+     * A worker only relays: jobs from Kafka to its jobs' processes, their events back. On the
+     * client compiler alone and the serial collector, four fresh workers used about 40% less CPU
+     * through a sweep (BENCHMARKS.md, "Job flow"), left to the training beside them. The launcher
+     * script ({@code wattsweep worker}) gives it the same options.
      */
     WORKER("worker", true, "lib", List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")),
     /** Apart from the services: its Kafka 4 jars clash with their kafka-clients 3.7. */
