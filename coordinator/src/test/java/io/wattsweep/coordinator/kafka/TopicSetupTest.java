@@ -43,10 +43,23 @@ class TopicSetupTest {
 
       new TopicSetup(admin, 4, 3, (short) 1).ensureAll(List.of("cpu", "a100")).await();
 
-      assertEquals(4, partitions(admin, Topics.jobs("a100")), "grown");
+      // The controller has accepted the growth; the broker's metadata follows a moment later.
+      assertEquals(4, partitionsOnceSettled(admin, Topics.jobs("a100"), 4), "grown");
       assertEquals(4, partitions(admin, Topics.jobs("cpu")), "made");
       assertEquals(1, partitions(admin, Topics.EVENTS), "events are keyed by job: left as found");
     }
+  }
+
+  /** The topic's partitions once they are {@code expected}, or after 10 s of asking. */
+  private static int partitionsOnceSettled(KafkaAdminClient admin, String topic, int expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    int seen = partitions(admin, topic);
+    while (seen != expected && System.nanoTime() < deadline) {
+      Thread.sleep(100); // the broker's metadata: nothing to wait on but time
+      seen = partitions(admin, topic);
+    }
+    return seen;
   }
 
   private static int partitions(KafkaAdminClient admin, String topic) {
