@@ -17,8 +17,6 @@ import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunStarted;
 import io.wattsweep.common.event.WorkerHeartbeat;
-import io.wattsweep.common.install.Installation;
-import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
@@ -82,12 +80,7 @@ class RunReaperTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker =
-        LocalBroker.start(
-            LocalBroker.Options.of(
-                    Files.createTempDirectory("reaper-test").resolve("kafka"),
-                    Installation.current().classpath(Program.KAFKA_BROKER))
-                .withStartTimeout(Duration.ofSeconds(90)));
+    broker = TestBrokers.start(Files.createTempDirectory("reaper-test"));
     try (Admin admin =
         Admin.create(
             Map.<String, Object>of(

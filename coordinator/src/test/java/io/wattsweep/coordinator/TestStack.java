@@ -1,8 +1,6 @@
 package io.wattsweep.coordinator;
 
 import io.vertx.core.Vertx;
-import io.wattsweep.common.install.Installation;
-import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.kafka.LocalBroker;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -40,11 +37,7 @@ public final class TestStack {
   private TestStack(int jobPartitions) throws IOException {
     this.jobPartitions = jobPartitions;
     dir = Files.createTempDirectory("wattsweep-test");
-    broker =
-        LocalBroker.start(
-            LocalBroker.Options.of(
-                    dir.resolve("kafka"), Installation.current().classpath(Program.KAFKA_BROKER))
-                .withStartTimeout(Duration.ofSeconds(90)));
+    broker = TestBrokers.start(dir);
     jdbcUrl = "jdbc:h2:mem:wattsweep-test;DB_CLOSE_DELAY=-1";
     catalog = Catalog.open(jdbcUrl, "sa", "");
     vertx = Vertx.vertx();

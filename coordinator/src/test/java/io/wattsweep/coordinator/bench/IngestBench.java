@@ -10,12 +10,11 @@ import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.Topics;
 import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunEvent;
-import io.wattsweep.common.install.Installation;
-import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
+import io.wattsweep.coordinator.TestBrokers;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.coordinator.catalog.SampleDecimation;
 import io.wattsweep.coordinator.catalog.SampleKeys;
@@ -80,11 +79,7 @@ class IngestBench {
     // As many runs as send this rate at 10 Hz each, like real workers: none is down-sampled.
     int liveRuns = Integer.getInteger("bench.liveRuns", Math.max(1, rate / 10));
     Path dir = Files.createTempDirectory("ingest-bench");
-    try (LocalBroker broker =
-        LocalBroker.start(
-            LocalBroker.Options.of(
-                    dir.resolve("kafka"), Installation.current().classpath(Program.KAFKA_BROKER))
-                .withStartTimeout(Duration.ofSeconds(90)))) {
+    try (LocalBroker broker = TestBrokers.start(dir)) {
       String url = jdbcUrl(db, dir);
       String app = "ingest-bench-" + UUID.randomUUID();
       Catalog catalog =

@@ -12,12 +12,11 @@ import io.wattsweep.common.Topics;
 import io.wattsweep.common.energy.EnergyMethod;
 import io.wattsweep.common.event.EventCodec;
 import io.wattsweep.common.event.PowerSample;
-import io.wattsweep.common.install.Installation;
-import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
+import io.wattsweep.coordinator.TestBrokers;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.kafka.LocalBroker;
 import java.nio.file.Files;
@@ -70,12 +69,7 @@ class EventIngestorTest {
     String url =
         "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
     Vertx vertx = Vertx.vertx();
-    try (LocalBroker broker =
-            LocalBroker.start(
-                LocalBroker.Options.of(
-                        dir.resolve("kafka"),
-                        Installation.current().classpath(Program.KAFKA_BROKER))
-                    .withStartTimeout(Duration.ofSeconds(90)));
+    try (LocalBroker broker = TestBrokers.start(dir);
         AutoCloseable closeVertxFirst = () -> vertx.close().await();
         Catalog catalog = Catalog.open(url, "sa", "");
         Connection sql = DriverManager.getConnection(url, "sa", "")) {
@@ -147,12 +141,7 @@ class EventIngestorTest {
     String url =
         "jdbc:h2:mem:i" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
     Vertx vertx = Vertx.vertx();
-    try (LocalBroker broker =
-            LocalBroker.start(
-                LocalBroker.Options.of(
-                        dir.resolve("kafka"),
-                        Installation.current().classpath(Program.KAFKA_BROKER))
-                    .withStartTimeout(Duration.ofSeconds(90)));
+    try (LocalBroker broker = TestBrokers.start(dir);
         AutoCloseable closeVertxFirst = () -> vertx.close().await();
         Admin admin =
             Admin.create(

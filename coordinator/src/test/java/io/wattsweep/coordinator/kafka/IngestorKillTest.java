@@ -11,12 +11,11 @@ import io.wattsweep.common.event.PowerSample;
 import io.wattsweep.common.event.RunCompleted;
 import io.wattsweep.common.event.RunEvent;
 import io.wattsweep.common.event.RunStarted;
-import io.wattsweep.common.install.Installation;
-import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
 import io.wattsweep.common.spec.SweepSpec;
+import io.wattsweep.coordinator.TestBrokers;
 import io.wattsweep.coordinator.catalog.Catalog;
 import io.wattsweep.kafka.LocalBroker;
 import java.nio.file.Files;
@@ -65,12 +64,7 @@ class IngestorKillTest {
     Path dir = Files.createTempDirectory("ingestor-kill");
     String user = db.equals("h2") ? "sa" : "postgres";
     String url = catalogUrl(db, dir);
-    try (LocalBroker broker =
-            LocalBroker.start(
-                LocalBroker.Options.of(
-                        dir.resolve("kafka"),
-                        Installation.current().classpath(Program.KAFKA_BROKER))
-                    .withStartTimeout(Duration.ofSeconds(90)));
+    try (LocalBroker broker = TestBrokers.start(dir);
         Admin admin =
             Admin.create(
                 Map.<String, Object>of(

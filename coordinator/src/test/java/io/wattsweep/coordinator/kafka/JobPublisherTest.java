@@ -8,15 +8,13 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.Topics;
-import io.wattsweep.common.install.Installation;
-import io.wattsweep.common.install.Installation.Program;
 import io.wattsweep.common.spec.FullTraining;
 import io.wattsweep.common.spec.JobSpec;
 import io.wattsweep.common.spec.Precision;
+import io.wattsweep.coordinator.TestBrokers;
 import io.wattsweep.kafka.LocalBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,12 +32,7 @@ class JobPublisherTest {
   void jobsAreDealtOverTheirTopicsPartitionsAndEachPublishGoesOnFromTheLast() throws Exception {
     Path dir = Files.createTempDirectory("publisher");
     Vertx vertx = Vertx.vertx();
-    try (LocalBroker broker =
-            LocalBroker.start(
-                LocalBroker.Options.of(
-                        dir.resolve("kafka"),
-                        Installation.current().classpath(Program.KAFKA_BROKER))
-                    .withStartTimeout(Duration.ofSeconds(90)));
+    try (LocalBroker broker = TestBrokers.start(dir);
         AutoCloseable closeVertxFirst = () -> vertx.close().await()) {
       var settings =
           KafkaClientSettings.producer(broker.bootstrapServers(), KafkaSecurity.PLAINTEXT);

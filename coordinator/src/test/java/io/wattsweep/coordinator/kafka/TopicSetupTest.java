@@ -8,12 +8,10 @@ import io.vertx.kafka.admin.NewTopic;
 import io.wattsweep.common.KafkaClientSettings;
 import io.wattsweep.common.KafkaSecurity;
 import io.wattsweep.common.Topics;
-import io.wattsweep.common.install.Installation;
-import io.wattsweep.common.install.Installation.Program;
+import io.wattsweep.coordinator.TestBrokers;
 import io.wattsweep.kafka.LocalBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +21,7 @@ class TopicSetupTest {
   void aJobsTopicWithTooFewPartitionsIsGrownAndOtherTopicsAreLeftAsFound() throws Exception {
     Path dir = Files.createTempDirectory("topics");
     Vertx vertx = Vertx.vertx();
-    try (LocalBroker broker =
-            LocalBroker.start(
-                LocalBroker.Options.of(
-                        dir.resolve("kafka"),
-                        Installation.current().classpath(Program.KAFKA_BROKER))
-                    .withStartTimeout(Duration.ofSeconds(90)));
+    try (LocalBroker broker = TestBrokers.start(dir);
         AutoCloseable closeVertxFirst = () -> vertx.close().await()) {
       var admin =
           KafkaAdminClient.create(
