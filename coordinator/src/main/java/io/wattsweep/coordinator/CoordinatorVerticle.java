@@ -41,8 +41,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +66,6 @@ public final class CoordinatorVerticle extends VerticleBase {
   private HeartbeatReader heartbeats;
   private JobPublisher publisher;
   private TopicSetup topicSetup;
-  private final Set<String> classesSeen = ConcurrentHashMap.newKeySet();
   private HttpServer server;
   private CatalogGauges catalogGauges;
   private ConsumerLag consumerLag;
@@ -289,29 +286,24 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /**
    * A worker's beat named its class: that class's jobs topic is made (or grown) to the configured
-   * partitions now, before any sweep names the class. Workers never create it: a topic the broker
-   * made on a worker's first use would have one partition, for one worker at a time.
+   * partitions now, before any sweep names the class (the topics already made cost nothing here).
+   * Workers never create it: a topic the broker made on a worker's first use would have one
+   * partition, for one worker at a time. A name no worker could have been started with is ignored.
    */
   private void workerClassSeen(String gpuClass) {
-    if (topicSetup == null || classesSeen.contains(gpuClass)) {
+    if (topicSetup == null) {
       return;
     }
     try {
       Checks.name("gpuClass", gpuClass);
     } catch (IllegalArgumentException e) {
-      if (classesSeen.add(gpuClass)) {
-        LOG.warn("A worker's heartbeat names a GPU class that cannot be one: {}", e.getMessage());
-      }
+      LOG.debug("Heartbeat with no valid GPU class: {}", e.getMessage());
       return;
     }
-    classesSeen.add(gpuClass);
     topicSetup
         .ensureJobTopics(List.of(gpuClass))
         .onFailure(
-            err -> {
-              classesSeen.remove(gpuClass);
-              LOG.warn("The jobs topic of class {} not made: {}", gpuClass, err.toString());
-            });
+            err -> LOG.warn("The jobs topic of class {} not made: {}", gpuClass, err.toString()));
   }
 
   /** Republishes now, or right after the republishing under way: never two at once. */

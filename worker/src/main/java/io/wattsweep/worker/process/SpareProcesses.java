@@ -70,11 +70,6 @@ final class SpareProcesses {
     }
   }
 
-  /** How many spares wait now. */
-  synchronized int size() {
-    return spares.size();
-  }
-
   /** Stops every spare; none is started after this. */
   synchronized void close() {
     closed = true;
