@@ -28,7 +28,7 @@ public final class Installation {
     COORDINATOR("coordinator", true, "lib", List.of()),
     /**
      * A worker only relays: jobs from Kafka to its jobs' processes, their events back. On the
-     * client compiler alone and the serial collector, four fresh workers used about 40% less CPU
+     * client compiler alone and the serial collector, four fresh workers used about 45% less CPU
      * through a sweep (BENCHMARKS.md, "Job flow"), left to the training beside them. The launcher
      * script ({@code wattsweep worker}) gives it the same options.
      */
